@@ -1,0 +1,156 @@
+// Input schemas of DESIGN §4: one property and one analysis request. Strict objects (unknown keys are
+// an error, not silently dropped) with limits a 100,000-property request can be held to.
+// Types come from the schemas (z.infer), so validation and types never drift apart.
+import { z } from 'zod';
+import { bounded, identifier, required, int, money, oneOf, pastDate, positiveMoney, text } from './fields.ts';
+
+export const MAX_PROPERTIES = 100_000;
+export const MAX_APPRAISALS_PER_PROPERTY = 50;
+export const MAX_COMPARABLES_PER_APPRAISAL = 50;
+export const MAX_SALES_PER_PROPERTY = 50;
+
+export const PROPERTY_TYPES = ['SFR', 'CONDO', 'TOWNHOUSE', 'MULTI_2_4', 'MULTIFAMILY', 'COMMERCIAL', 'LAND'] as const;
+export type PropertyType = (typeof PROPERTY_TYPES)[number];
+
+export const ANALYSIS_TYPES = ['valuation', 'fraud', 'risk', 'comprehensive'] as const;
+export type AnalysisType = (typeof ANALYSIS_TYPES)[number];
+
+export const PRIORITIES = ['standard', 'high'] as const;
+
+export const APPRAISAL_PURPOSES = ['purchase', 'refinance', 'heloc', 'construction', 'other'] as const;
+
+/** Density of the area around a property; sets how far comparables may reasonably be (fraud rules). */
+export const LOCALES = ['urban', 'suburban', 'rural'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** USPS codes of the 50 states, DC and the inhabited territories. */
+export const US_STATES = [
+  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY',
+  'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH',
+  'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY',
+  'PR', 'VI', 'GU', 'AS', 'MP',
+] as const;
+export type UsState = (typeof US_STATES)[number];
+
+export interface SchemaOptions {
+  /** "Today" for the not-in-the-future date checks. Callers pass the clock; the schema never reads it. */
+  asOf: Date;
+}
+
+export function comparableSchema({ asOf }: SchemaOptions) {
+  return z.strictObject({
+    salePrice: positiveMoney(),
+    saleDate: pastDate(asOf),
+    distanceMiles: bounded(0, 500),
+    livingAreaSqft: bounded(1, 10_000_000).optional(),
+  });
+}
+
+export function appraisalSchema(options: SchemaOptions) {
+  return z.strictObject({
+    appraisalId: identifier(),
+    appraiserId: identifier(),
+    appraisedValue: positiveMoney(),
+    effectiveDate: pastDate(options.asOf),
+    purpose: oneOf(APPRAISAL_PURPOSES).optional(),
+    comparables: z
+      .array(comparableSchema(options), { error: required('must be an array') })
+      .max(MAX_COMPARABLES_PER_APPRAISAL, `must have at most ${MAX_COMPARABLES_PER_APPRAISAL} items`)
+      .optional(),
+  });
+}
+
+export function loanSchema({ asOf }: SchemaOptions) {
+  return z.strictObject({
+    balance: money(),
+    secondLienBalance: money().optional(),
+    originationDate: pastDate(asOf).optional(),
+    originalValue: positiveMoney().optional(),
+  });
+}
+
+export function saleSchema({ asOf }: SchemaOptions) {
+  return z.strictObject({ date: pastDate(asOf), price: positiveMoney() });
+}
+
+export function propertySchema(options: SchemaOptions) {
+  const latestYear = options.asOf.getUTCFullYear() + 1; // new construction may carry next year's model year
+  return z.strictObject({
+    propertyId: identifier(),
+    address: text(200),
+    city: text(100).optional(),
+    state: oneOf(US_STATES),
+    zip: z.string({ error: 'must be a string' }).regex(/^\d{5}(-\d{4})?$/, 'must be a 5-digit ZIP or ZIP+4'),
+    county: text(100).optional(),
+    latitude: bounded(-90, 90).optional(),
+    longitude: bounded(-180, 180).optional(),
+    locale: oneOf(LOCALES).optional(),
+    propertyType: oneOf(PROPERTY_TYPES),
+    units: int(1, 100_000).optional(),
+    livingAreaSqft: bounded(1, 10_000_000).optional(),
+    yearBuilt: int(1600, latestYear).optional(),
+    lastAppraisedValue: positiveMoney().optional(),
+    lastAppraisalDate: pastDate(options.asOf).optional(),
+    loan: loanSchema(options).optional(),
+    appraisals: z
+      .array(appraisalSchema(options), { error: required('must be an array') })
+      .max(MAX_APPRAISALS_PER_PROPERTY, `must have at most ${MAX_APPRAISALS_PER_PROPERTY} items`)
+      .optional(),
+    sales: z
+      .array(saleSchema(options), { error: required('must be an array') })
+      .max(MAX_SALES_PER_PROPERTY, `must have at most ${MAX_SALES_PER_PROPERTY} items`)
+      .optional(),
+  });
+}
+
+/** A list of properties: 1 to 100,000, `propertyId`s unique (each duplicate is reported where it occurs). */
+export function propertyListSchema(options: SchemaOptions) {
+  return z
+    .array(propertySchema(options), { error: required('must be an array') })
+    .min(1, 'must contain at least 1 property')
+    .max(MAX_PROPERTIES, `must contain at most ${MAX_PROPERTIES} properties`)
+    .superRefine(
+      (properties, ctx) => {
+        const firstIndex = new Map<string, number>();
+        properties.forEach((property, index) => {
+          const id: unknown = property?.propertyId;
+          if (typeof id !== 'string') return;
+          const first = firstIndex.get(id);
+          if (first === undefined) firstIndex.set(id, index);
+          else
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'propertyId'],
+              message: `duplicate propertyId '${id}' (first at properties[${first}])`,
+            });
+        });
+      },
+      // Report duplicates together with any other problem, not only once the rest is fixed.
+      { when: () => true },
+    );
+}
+
+export function analyzeRequestSchema(options: SchemaOptions) {
+  return z.strictObject({
+    portfolioId: identifier(),
+    properties: propertyListSchema(options),
+    analysisType: oneOf(ANALYSIS_TYPES),
+    priority: oneOf(PRIORITIES).default('standard'),
+    /** Most the caller will spend, in dollars. Over the estimate the job is refused unless `allowPartial`. */
+    budget: money().optional(),
+    /** With a budget below the estimate: run until the budget is spent, then stop with a partial report. */
+    allowPartial: z.boolean({ error: required('must be true or false') }).default(false),
+  });
+}
+
+/** The estimate endpoint takes the same body; budget fields are accepted and ignored there. */
+export const estimateRequestSchema = analyzeRequestSchema;
+
+export type Property = z.infer<ReturnType<typeof propertySchema>>;
+export type Appraisal = z.infer<ReturnType<typeof appraisalSchema>>;
+export type Comparable = z.infer<ReturnType<typeof comparableSchema>>;
+export type Loan = z.infer<ReturnType<typeof loanSchema>>;
+export type Sale = z.infer<ReturnType<typeof saleSchema>>;
+export type AnalyzeRequest = z.infer<ReturnType<typeof analyzeRequestSchema>>;
+/** The request as a caller may send it (defaults not yet applied). */
+export type AnalyzeRequestInput = z.input<ReturnType<typeof analyzeRequestSchema>>;
