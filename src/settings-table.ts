@@ -27,6 +27,17 @@ export class ConfigurationError extends Error {
 
 type AnySchema = z.ZodType;
 
+type Wrapper = z.ZodDefault | z.ZodPrefault | z.ZodOptional | z.ZodNullable;
+
+function isWrapper(schema: AnySchema | undefined): schema is Wrapper {
+  return (
+    schema instanceof z.ZodDefault ||
+    schema instanceof z.ZodPrefault ||
+    schema instanceof z.ZodOptional ||
+    schema instanceof z.ZodNullable
+  );
+}
+
 /** Peels defaults, optionals and pipes off a schema to find the type a raw string must become. */
 function leafKind(schema: AnySchema): 'number' | 'boolean' | 'array' | 'string' {
   let current: AnySchema = schema;
@@ -34,7 +45,7 @@ function leafKind(schema: AnySchema): 'number' | 'boolean' | 'array' | 'string' 
     if (current instanceof z.ZodNumber) return 'number';
     if (current instanceof z.ZodBoolean) return 'boolean';
     if (current instanceof z.ZodArray) return 'array';
-    if (current instanceof z.ZodDefault || current instanceof z.ZodOptional || current instanceof z.ZodNullable) {
+    if (isWrapper(current)) {
       current = current.unwrap() as AnySchema;
     } else if (current instanceof z.ZodPipe) {
       current = current.in as AnySchema;
@@ -47,7 +58,7 @@ function leafKind(schema: AnySchema): 'number' | 'boolean' | 'array' | 'string' 
 export function schemaAt(root: AnySchema, path: string): AnySchema | undefined {
   let current: AnySchema | undefined = root;
   for (const key of path.split('.')) {
-    while (current instanceof z.ZodDefault || current instanceof z.ZodOptional) current = current.unwrap() as AnySchema;
+    while (isWrapper(current)) current = current.unwrap() as AnySchema;
     if (!(current instanceof z.ZodObject)) return undefined;
     current = (current.shape as Record<string, AnySchema>)[key];
   }
@@ -105,4 +116,52 @@ export function parseSettings<S extends AnySchema>(schema: S, rows: readonly Set
     return `${row.env}: ${issue.message}${shown}`;
   });
   throw new ConfigurationError(problems);
+}
+
+function valueAt(source: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], source);
+}
+
+/**
+ * local.settings.json content listing every setting: `Values` holds each variable with its example or
+ * default value (so a copy runs as-is against the local stack), `Descriptions` says what each does.
+ * `func start` and devhost read `Values` and ignore the other keys.
+ */
+export function localSettingsExample(schema: AnySchema, rows: readonly SettingRow[], baseValues: Record<string, string>): unknown {
+  const defaults = schema.parse({});
+  const values: Record<string, string> = { ...baseValues };
+  const descriptions: Record<string, string> = {};
+  for (const row of rows) {
+    values[row.env] = row.example ?? defaultText(defaults, row);
+    descriptions[row.env] = row.description;
+  }
+  return { IsEncrypted: false, Values: values, Descriptions: descriptions };
+}
+
+function defaultText(defaults: unknown, row: SettingRow): string {
+  const fallback = valueAt(defaults, row.path);
+  return Array.isArray(fallback) ? fallback.join(',') : fallback === undefined ? '' : String(fallback);
+}
+
+export const README_TABLE_START = '<!-- settings:start (npm run settings:example) -->';
+export const README_TABLE_END = '<!-- settings:end -->';
+
+/** The README's settings table: variable, default, what it does. */
+export function settingsMarkdownTable(schema: AnySchema, rows: readonly SettingRow[]): string {
+  const defaults = schema.parse({});
+  const cell = (text: string) => text.replaceAll('|', '\\|');
+  const lines = ['| variable | default | what it does |', '|---|---|---|'];
+  for (const row of rows) {
+    const value = defaultText(defaults, row);
+    lines.push(`| \`${row.env}\` | ${value === '' ? '(none)' : `\`${cell(value)}\``} | ${cell(row.description)} |`);
+  }
+  return [README_TABLE_START, ...lines, README_TABLE_END].join('\n');
+}
+
+/** `markdown` with the text between the settings markers replaced by `table` (markers included). */
+export function withSettingsTable(markdown: string, table: string): string {
+  const start = markdown.indexOf(README_TABLE_START);
+  const end = markdown.indexOf(README_TABLE_END);
+  if (start < 0 || end < start) throw new Error(`README.md lacks the markers ${README_TABLE_START} ... ${README_TABLE_END}`);
+  return markdown.slice(0, start) + table + markdown.slice(end + README_TABLE_END.length);
 }

@@ -67,6 +67,8 @@ export const appraiserPerformanceSchema = z.object({
   appraiserId: z.string(),
   appraisals: count,
   flagged: count,
+  /** Appraisals recent enough to compare with the current AVM value (fraud option recentAppraisalMonths). */
+  comparedAppraisals: count,
   /** Mean of (appraised value - AVM value) / AVM value over appraisals with an AVM value; null without any. */
   meanInflationPct: z.number().nullable(),
   /** flagged / appraisals. */
@@ -77,6 +79,19 @@ export const appraiserPerformanceSchema = z.object({
   reasons: z.array(z.enum(APPRAISER_OUTLIER_REASONS)),
 });
 export type AppraiserPerformance = z.infer<typeof appraiserPerformanceSchema>;
+
+/**
+ * Lower end of the 95% Wilson score interval of a proportion. A flag rate is judged on it, not on the raw
+ * share: 1 flagged appraisal of 3 is 33% but says little, while 30 of 90 says a lot.
+ */
+export function wilsonLowerBound(successes: number, trials: number, z = 1.96): number {
+  if (trials === 0) return 0;
+  const p = successes / trials;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * trials);
+  const margin = z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
+  return Math.max(0, (centre - margin) / (1 + z2 / trials));
+}
 
 function worstFirst(a: AppraiserPerformance, b: AppraiserPerformance): number {
   if (a.outlier !== b.outlier) return a.outlier ? -1 : 1;
@@ -92,9 +107,10 @@ function worstFirst(a: AppraiserPerformance, b: AppraiserPerformance): number {
 /**
  * Every appraiser's figures and verdict, worst first: outliers before the rest, then by mean inflation
  * (highest first, unknown last), flag rate, and appraiser id for a stable order.
- * Rules (each strict: a value exactly at its threshold passes), applied only to judged appraisers:
+ * Rules (each strict: a value exactly at its threshold passes), applied only to judged appraisers, and the
+ * inflation rules only to those with at least minAppraisals appraisals compared with an AVM value:
  * HIGH_MEAN_INFLATION: meanInflationPct > options.meanInflationPct;
- * HIGH_FLAG_RATE: flagRate > options.flagRate;
+ * HIGH_FLAG_RATE: the 95% Wilson lower bound of flagged / appraisals > options.flagRate (confidently above it);
  * INFLATION_ABOVE_PEERS: among judged appraisers with a mean inflation, and with at least peerMinAppraisers
  *   others, meanInflationPct > peersMean + peerStdDevs x peersStdDev (population standard deviation of the
  *   others' means, each appraiser weighing one) and meanInflationPct - peersMean >= peerMinExcessPct.
@@ -105,12 +121,15 @@ export function appraiserPerformance(stats: AppraiserStats, options?: z.input<ty
     appraiserId,
     appraisals,
     flagged,
+    comparedAppraisals: inflationCount,
     meanInflationPct: inflationCount > 0 ? inflationSumBp / inflationCount / BASIS_POINTS : null,
     flagRate: appraisals > 0 ? flagged / appraisals : 0,
     judged: appraisals >= o.minAppraisals,
+    // A mean of one or two comparisons is an anecdote too: inflation rules need minAppraisals of them.
+    inflationJudged: inflationCount >= o.minAppraisals,
   }));
 
-  const peerMeans = rows.flatMap((r) => (r.judged && r.meanInflationPct !== null ? [r.meanInflationPct] : []));
+  const peerMeans = rows.flatMap((r) => (r.inflationJudged && r.meanInflationPct !== null ? [r.meanInflationPct] : []));
   let sum = 0;
   let sumOfSquares = 0;
   for (const m of peerMeans) {
@@ -126,13 +145,13 @@ export function appraiserPerformance(stats: AppraiserStats, options?: z.input<ty
   };
 
   const verdicts = rows.map((r): AppraiserPerformance => {
+    const { inflationJudged, ...row } = r;
     const reasons: AppraiserPerformance['reasons'] = [];
-    if (r.judged) {
-      if (r.meanInflationPct !== null && r.meanInflationPct > o.meanInflationPct) reasons.push('HIGH_MEAN_INFLATION');
-      if (r.flagRate > o.flagRate) reasons.push('HIGH_FLAG_RATE');
-      if (r.meanInflationPct !== null && abovePeers(r.meanInflationPct)) reasons.push('INFLATION_ABOVE_PEERS');
-    }
-    return { ...r, outlier: reasons.length > 0, reasons };
+    const mean = inflationJudged ? r.meanInflationPct : null;
+    if (mean !== null && mean > o.meanInflationPct) reasons.push('HIGH_MEAN_INFLATION');
+    if (r.judged && wilsonLowerBound(r.flagged, r.appraisals) > o.flagRate) reasons.push('HIGH_FLAG_RATE');
+    if (mean !== null && abovePeers(mean)) reasons.push('INFLATION_ABOVE_PEERS');
+    return { ...row, outlier: reasons.length > 0, reasons };
   });
   return verdicts.sort(worstFirst);
 }

@@ -4,6 +4,7 @@ import {
   appraiserOptionsSchema,
   appraiserPerformance,
   tallyAppraisal,
+  wilsonLowerBound,
   type AppraiserPerformance,
   type AppraiserStats,
 } from '../../../src/domain/appraisers.ts';
@@ -44,7 +45,7 @@ describe('appraiserPerformance', () => {
   it('reports mean inflation, flag rate and judged status', () => {
     const [row] = appraiserPerformance(statsOf({ X: [[0.02, true], [0.04, false], [undefined, false], [0.06, false]] }));
     expect(row).toEqual({
-      appraiserId: 'X', appraisals: 4, flagged: 1, meanInflationPct: 0.04, flagRate: 0.25, judged: true, outlier: false, reasons: [],
+      appraiserId: 'X', appraisals: 4, flagged: 1, comparedAppraisals: 3, meanInflationPct: 0.04, flagRate: 0.25, judged: true, outlier: false, reasons: [],
     });
   });
 
@@ -61,12 +62,18 @@ describe('appraiserPerformance', () => {
     expect(byId(rows, 'ABOVE')).toMatchObject({ outlier: true, reasons: ['HIGH_MEAN_INFLATION'] });
   });
 
-  it('flag rate exactly at the threshold passes; above it is an outlier', () => {
-    const at = [...repeat<[number, boolean]>(3, [0, true]), ...repeat<[number, boolean]>(7, [0, false])];
-    const above = [...repeat<[number, boolean]>(4, [0, true]), ...repeat<[number, boolean]>(6, [0, false])];
-    const rows = appraiserPerformance(statsOf({ AT: at, ABOVE: above }));
-    expect(byId(rows, 'AT')).toMatchObject({ flagRate: 0.3, outlier: false });
-    expect(byId(rows, 'ABOVE')).toMatchObject({ flagRate: 0.4, outlier: true, reasons: ['HIGH_FLAG_RATE'] });
+  it('judges the flag rate by its 95% Wilson lower bound, so a few flags in a few appraisals prove nothing', () => {
+    expect(wilsonLowerBound(3, 10)).toBeCloseTo(0.1078, 4);
+    expect(wilsonLowerBound(0, 0)).toBe(0);
+    const flags = (flagged: number, of: number) => [...repeat<[number, boolean]>(flagged, [0, true]), ...repeat<[number, boolean]>(of - flagged, [0, false])];
+    const rows = appraiserPerformance(statsOf({ FEW: flags(4, 10), MANY: flags(30, 50) }));
+    expect(byId(rows, 'FEW')).toMatchObject({ flagRate: 0.4, outlier: false });
+    expect(byId(rows, 'MANY')).toMatchObject({ flagRate: 0.6, outlier: true, reasons: ['HIGH_FLAG_RATE'] });
+  });
+
+  it('judges mean inflation only on minAppraisals comparisons with an AVM value', () => {
+    const [row] = appraiserPerformance(statsOf({ X: [[0.5, false], [0.5, false], [undefined, false], [undefined, false]] }));
+    expect(row).toMatchObject({ judged: true, comparedAppraisals: 2, meanInflationPct: 0.5, outlier: false });
   });
 
   describe('peer rule (leave-one-out mean + 2 standard deviations)', () => {

@@ -1,0 +1,100 @@
+// Client-side rate limiting: a token bucket per provider, so a job with thousands of properties stays
+// under the provider's contracted requests per second instead of collecting 429s. Callers share one
+// instance per provider (every call to that provider takes from the same bucket).
+import { performance } from 'node:perf_hooks';
+
+export interface TokenBucketOptions {
+  /** Tokens added per second: the sustained request rate. */
+  ratePerSecond: number;
+  /**
+   * Most tokens the bucket holds: how many calls may go at once after a quiet spell. Defaults to 1,
+   * which spaces calls evenly and so never exceeds ratePerSecond in any one-second window.
+   */
+  burst?: number;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+export class TokenBucket {
+  readonly ratePerSecond: number;
+  readonly burst: number;
+  private tokens: number;
+  private refilledAt: number;
+  /** Callers waiting for a token, served strictly in arrival order. */
+  private readonly waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor({ ratePerSecond, burst = 1 }: TokenBucketOptions) {
+    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new RangeError('ratePerSecond must be a positive number');
+    if (!(burst >= 1) || !Number.isFinite(burst)) throw new RangeError('burst must be at least 1');
+    this.ratePerSecond = ratePerSecond;
+    this.burst = burst;
+    this.tokens = burst;
+    this.refilledAt = performance.now();
+  }
+
+  /** Resolves once a token is taken; rejects with the signal's reason if aborted while waiting. */
+  take(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    this.refill();
+    // Only jump the queue when nobody is waiting, or a newcomer could starve earlier callers.
+    if (this.waiters.length === 0 && this.tokens >= 1) {
+      this.tokens -= 1;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
+      if (signal) {
+        waiter.onAbort = () => this.abandon(waiter);
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.waiters.push(waiter);
+      this.schedule();
+    });
+  }
+
+  private refill(): void {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.ratePerSecond);
+    this.refilledAt = now;
+  }
+
+  /** One timer at a time, set for when the head waiter's token will be there: no polling. */
+  private schedule(): void {
+    if (this.timer !== undefined || this.waiters.length === 0) return;
+    const delayInMs = Math.max(1, Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.serve();
+    }, delayInMs);
+    // A pending rate-limit wait alone should not keep the process alive.
+    this.timer.unref();
+  }
+
+  private serve(): void {
+    this.refill();
+    while (this.waiters.length > 0 && this.tokens >= 1) {
+      const waiter = this.waiters.shift() as Waiter;
+      this.tokens -= 1;
+      if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.resolve();
+    }
+    this.schedule();
+  }
+
+  private abandon(waiter: Waiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index < 0) return;
+    this.waiters.splice(index, 1);
+    waiter.reject(waiter.signal?.reason);
+    if (this.waiters.length === 0 && this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
