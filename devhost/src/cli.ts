@@ -1,0 +1,105 @@
+// `devhost start --app DIR [--port 7071] [--host 127.0.0.1] [--store memory|azurite] [--master-key KEY] [--quiet]`
+// The ready line is printed exactly once so scripts and tests can wait for it.
+import { parseArgs } from 'node:util';
+import { startDevHost } from './host.ts';
+import type { DevHostOptions, DurableFactory } from './host.ts';
+
+const USAGE = `Usage: devhost start --app DIR [--port 7071] [--host 127.0.0.1] [--store memory|azurite] [--master-key KEY] [--quiet]
+  --app         function app directory (with package.json "main", host.json, local.settings.json)
+  --port        port to listen on (0 = any free port; default 7071)
+  --host        interface to bind (default 127.0.0.1)
+  --store       durable state store: memory (default) or azurite
+  --master-key  require this key for function/admin auth levels (also DEVHOST_MASTER_KEY)
+  --quiet       print errors only`;
+
+/** Test seam: replaces the default durable engine (host.ts uses createDurableEngine otherwise). */
+export interface CliDeps {
+  durable?: DurableFactory;
+}
+
+export async function main(argv: string[], deps: CliDeps = {}): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        app: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        store: { type: 'string' },
+        'master-key': { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    console.error(`devhost: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals[0] !== 'start' || positionals.length > 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (!values.app) {
+    console.error(`devhost: --app is required.\n${USAGE}`);
+    return 2;
+  }
+  const port = values.port === undefined ? 7071 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`devhost: invalid --port "${values.port}".`);
+    return 2;
+  }
+  const store = values.store ?? 'memory';
+  if (store !== 'memory' && store !== 'azurite') {
+    console.error(`devhost: --store must be "memory" or "azurite".`);
+    return 2;
+  }
+  const masterKey = values['master-key'] ?? process.env.DEVHOST_MASTER_KEY;
+  const options: DevHostOptions = { appDir: values.app, port, store, quiet: values.quiet === true };
+  if (values.host) options.host = values.host;
+  if (masterKey) options.masterKey = masterKey;
+  if (deps.durable) options.durable = deps.durable;
+
+  // Signal handlers go in before anything is printed, so a signal right after the ready line is never fatal.
+  let signalled: ((signal: string) => void) | undefined;
+  let pendingSignal: string | undefined;
+  const onSignal = (signal: string): void => {
+    if (signalled) signalled(signal);
+    else pendingSignal ??= signal;
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  let host;
+  try {
+    host = await startDevHost(options);
+  } catch (err) {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    return 1;
+  }
+  console.log(`devhost listening on ${host.url}`);
+
+  const running = host;
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    signalled = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      if (!options.quiet) console.log(`devhost: ${signal} received, stopping`);
+      running.stop().then(
+        () => resolve(0),
+        (err: unknown) => {
+          console.error(`devhost: error while stopping: ${err instanceof Error ? err.message : String(err)}`);
+          resolve(1);
+        },
+      );
+    };
+    if (pendingSignal) signalled(pendingSignal);
+  });
+}

@@ -1,0 +1,141 @@
+// Wires the pieces together in the order the real host uses, with one twist: the port is bound *before* the app
+// is loaded, because durable-functions' getClient() rewrites client URLs to localhost:7071 unless WEBSITE_HOSTNAME
+// is set, and the app may create clients as soon as it loads.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createDurableEngine } from './durable/engine.ts';
+import { createInvoker } from './invoker.ts';
+import type { Invoker } from './invoker.ts';
+import { startHttpServer } from './http-server.ts';
+import type { RunningHttpServer } from './http-server.ts';
+import { loadApp } from './loader.ts';
+import type { LoadedApp } from './loader.ts';
+import { createConsoleLogger } from './log.ts';
+import type { HostLogger } from './log.ts';
+import { startTimerTriggers } from './timer-triggers.ts';
+import type { RunningTimers } from './timer-triggers.ts';
+
+export type DurableStoreKind = 'memory' | 'azurite';
+
+export interface DurableEngineContext {
+  app: LoadedApp;
+  invoker: Invoker;
+  /** e.g. http://127.0.0.1:7071 (no trailing slash). */
+  baseUrl: string;
+  log: HostLogger;
+  hostJson: unknown;
+  store: DurableStoreKind;
+  /** The host's master key, when one is set (management URLs then need `code=`). */
+  masterKey?: string;
+}
+
+export interface DurableEngine {
+  /** The durableClient binding data (durable-protocol.md §5.1) handed to functions with a durable client input. */
+  clientBindingData(): unknown;
+  /** Serves `/runtime/webhooks/durabletask/<path>` ('webhook') and `/durabletask/<path>` ('rpc'). */
+  handle(req: IncomingMessage, res: ServerResponse, path: string, prefix: 'webhook' | 'rpc'): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export type DurableFactory = (ctx: DurableEngineContext) => DurableEngine;
+
+export interface DevHostOptions {
+  appDir: string;
+  /** Default 7071 like `func start`; 0 = pick a free port. */
+  port?: number;
+  host?: string;
+  /** When set, function/admin-level HTTP triggers and the admin API require it (`?code=` or `x-functions-key`). */
+  masterKey?: string;
+  store?: DurableStoreKind;
+  quiet?: boolean;
+  /**
+   * Durable Task engine factory; default: createDurableEngine from ./durable/engine.ts. `false` runs without one
+   * (durable functions cannot run, durable endpoints answer 404).
+   */
+  durable?: DurableFactory | false;
+  /** Overrides the console logger (tests use this to capture output). */
+  log?: HostLogger;
+}
+
+export interface DevHost {
+  url: string;
+  port: number;
+  app: LoadedApp;
+  stop(): Promise<void>;
+}
+
+export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
+  const log = options.log ?? createConsoleLogger({ quiet: options.quiet === true });
+  const host = options.host ?? '127.0.0.1';
+  const durableFactory: DurableFactory | undefined = options.durable === false ? undefined : (options.durable ?? createDurableEngine);
+  let engine: DurableEngine | undefined;
+  let timers: RunningTimers | undefined;
+
+  const server: RunningHttpServer = await startHttpServer({
+    port: options.port ?? 7071,
+    host,
+    ...(options.masterKey ? { masterKey: options.masterKey } : {}),
+    log,
+  });
+  try {
+    process.env.WEBSITE_HOSTNAME = new URL(server.url).host;
+    const app = await loadApp(options.appDir, { log });
+    const invoker = createInvoker(app, {
+      log,
+      ...(durableFactory ? { durableClientData: () => requireEngine().clientBindingData() } : {}),
+    });
+    if (durableFactory) {
+      const ctx: DurableEngineContext = { app, invoker, baseUrl: server.url, log, hostJson: app.hostJson, store: options.store ?? 'memory' };
+      if (options.masterKey) ctx.masterKey = options.masterKey;
+      engine = durableFactory(ctx);
+      server.setDurable(engine);
+      engine.start();
+    }
+    // Requests are served only once everything a function may need (durable client data) exists.
+    server.attach(app, invoker);
+    timers = startTimerTriggers({ app, invoker, log });
+    logFunctions(app, server.url, log);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: server.url,
+      port: server.port,
+      app,
+      stop(): Promise<void> {
+        stopping ??= (async () => {
+          await timers?.stop();
+          await engine?.stop();
+          await server.close();
+          await app.runAppTerminateHooks();
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await timers?.stop();
+    await engine?.stop().catch(() => undefined);
+    await server.close().catch(() => undefined);
+    throw err;
+  }
+
+  function requireEngine(): DurableEngine {
+    if (!engine) throw new Error('devhost: the durable engine is not started yet.');
+    return engine;
+  }
+}
+
+function logFunctions(app: LoadedApp, baseUrl: string, log: HostLogger): void {
+  const lines = ['Functions:'];
+  for (const fn of app.registry.functions.values()) {
+    if (fn.triggerType.toLowerCase() === 'httptrigger') {
+      const route = typeof fn.trigger.route === 'string' && fn.trigger.route ? fn.trigger.route : fn.name;
+      const methods = Array.isArray(fn.trigger.methods) ? fn.trigger.methods.join(',') : 'ANY';
+      const prefixValue = (app.hostJson as { extensions?: { http?: { routePrefix?: unknown } } }).extensions?.http?.routePrefix;
+      const prefix = typeof prefixValue === 'string' ? prefixValue : 'api';
+      lines.push(`  ${fn.name}: [${methods}] ${baseUrl}/${prefix ? `${prefix}/` : ''}${route}`);
+    } else {
+      lines.push(`  ${fn.name}: ${fn.triggerType}`);
+    }
+  }
+  log.info(lines.join('\n'));
+}

@@ -1,0 +1,12 @@
+// Public entry point of devhost (package "exports").
+export { startDevHost } from './host.ts';
+export type { DevHost, DevHostOptions, DurableEngine, DurableEngineContext, DurableFactory, DurableStoreKind } from './host.ts';
+export type { FunctionRegistry, RegisteredFunction } from './core-api.ts';
+export type { LoadedApp } from './loader.ts';
+export type { Invoker, InvocationOutcome } from './invoker.ts';
+export { decodeTypedData } from './invoker.ts';
+export type { HostLogger } from './log.ts';
+export { createConsoleLogger } from './log.ts';
+export type { InvocationRequest, RpcTypedData, RpcHttpData } from './rpc-types.ts';
+export { matchRoute } from './routes.ts';
+export { nextOccurrence } from './timer-triggers.ts';
