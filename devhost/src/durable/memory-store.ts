@@ -49,7 +49,8 @@ export class MemoryTaskHubStore implements TaskHubStore {
   }
 
   async getHistory(instanceId: string): Promise<HistoryEvent[]> {
-    return structuredClone(this.histories.get(instanceId) ?? []);
+    // Events are never changed once stored (episodes copy before marking IsPlayed), so a shallow copy will do.
+    return [...(this.histories.get(instanceId) ?? [])];
   }
 
   async queryInstances(query: InstanceQuery): Promise<{ instances: InstanceRecord[]; continuationToken?: string | undefined }> {

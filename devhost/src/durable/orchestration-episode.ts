@@ -143,12 +143,25 @@ class Episode {
     return { failure: state.error ?? 'orchestrator failed', failureDetails: state.failureDetails, actions: state.actions };
   }
 
+  /** Scheduling events by sequence number: the history's, then this episode's (kept up to date by `push`). */
+  private byIdCache: Map<number, HistoryEvent> | undefined;
+
   private scheduledEvents(): Map<number, HistoryEvent> {
-    const byId = new Map<number, HistoryEvent>();
-    for (const e of [...this.history, ...this.scheduled]) {
-      if (e.EventId >= 0 && (e.EventType === EventType.TaskScheduled || e.EventType === EventType.SubOrchestrationInstanceCreated || e.EventType === EventType.TimerCreated || e.EventType === EventType.EventSent)) byId.set(e.EventId, e);
+    if (!this.byIdCache) {
+      this.byIdCache = new Map();
+      for (const e of this.history) this.index(e);
     }
-    return byId;
+    return this.byIdCache;
+  }
+
+  private index(e: HistoryEvent): void {
+    const scheduling = e.EventType === EventType.TaskScheduled || e.EventType === EventType.SubOrchestrationInstanceCreated || e.EventType === EventType.TimerCreated || e.EventType === EventType.EventSent;
+    if (scheduling && e.EventId >= 0) this.byIdCache?.set(e.EventId, e);
+  }
+
+  private push(e: HistoryEvent): void {
+    this.scheduled.push(e);
+    this.index(e);
   }
 
   /** A failed retryable attempt, or a fired retry timer or long sub-timer: the host takes the next step. */
@@ -192,7 +205,7 @@ class Episode {
     const delay = attempt < retry.maxNumberOfAttempts ? retryDelayMs(retry, attempt) : 0;
     const id = this.takeEventId();
     const fireAt = new Date(this.nowMs + delay).toISOString();
-    this.scheduled.push(historyEvent(EventType.TimerCreated, this.timestamp, { EventId: id, FireAt: fireAt, Devhost: { role: 'retry-timer', hostTaken: true, actionId, attempt } }));
+    this.push(historyEvent(EventType.TimerCreated, this.timestamp, { EventId: id, FireAt: fireAt, Devhost: { role: 'retry-timer', hostTaken: true, actionId, attempt } }));
     this.outbox.orchestrationMessages.push(this.timerFired(id, fireAt));
   }
 
@@ -211,18 +224,18 @@ class Episode {
     const long = Date.parse(finalFireAt) - this.nowMs > this.timers.maximumShortTimerMs;
     const fireAt = long ? new Date(this.nowMs + this.timers.longRunningTimerIntervalMs).toISOString() : finalFireAt;
     const note: SchedulingNote | undefined = long || hostTaken ? { role: 'long-timer', hostTaken, finalFireAt } : undefined;
-    this.scheduled.push(historyEvent(EventType.TimerCreated, this.timestamp, { EventId: id, FireAt: fireAt, ...(note && { Devhost: note }) }));
+    this.push(historyEvent(EventType.TimerCreated, this.timestamp, { EventId: id, FireAt: fireAt, ...(note && { Devhost: note }) }));
     this.outbox.orchestrationMessages.push(this.timerFired(id, fireAt));
   }
 
   private scheduleAttempt(id: number, first: HistoryEvent, attempt: number): void {
     const note: SchedulingNote = { role: 'retry-attempt', hostTaken: true, actionId: first.EventId, attempt };
     if (first.EventType === EventType.TaskScheduled) {
-      this.scheduled.push(historyEvent(EventType.TaskScheduled, this.timestamp, { EventId: id, Name: first.Name, Input: first.Input ?? null, Devhost: note }));
+      this.push(historyEvent(EventType.TaskScheduled, this.timestamp, { EventId: id, Name: first.Name, Input: first.Input ?? null, Devhost: note }));
       this.outbox.activities.push({ id: randomUUID(), instanceId: this.instance.instanceId, executionId: this.instance.executionId, taskScheduledId: id, name: first.Name ?? '', input: first.Input ?? null });
     } else {
       const childId = first.InstanceId ?? `${this.instance.executionId}:${id}`;
-      this.scheduled.push(historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, { EventId: id, Name: first.Name, InstanceId: childId, Input: first.Input ?? null, Devhost: note }));
+      this.push(historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, { EventId: id, Name: first.Name, InstanceId: childId, Input: first.Input ?? null, Devhost: note }));
       this.startChild(childId, first.Name ?? '', first.Input ?? null, id);
     }
   }
@@ -282,7 +295,7 @@ class Episode {
       case ActionType.CallActivity:
       case ActionType.CallActivityWithRetry: {
         const note: SchedulingNote | undefined = action.retryOptions ? { role: 'retry-attempt', hostTaken: false, actionId: id, attempt: 1 } : undefined;
-        this.scheduled.push(historyEvent(EventType.TaskScheduled, this.timestamp, { EventId: id, Name: action.functionName, Input: input, ...(note && { Devhost: note }), ...(action.retryOptions && { RetryOptions: action.retryOptions }) }));
+        this.push(historyEvent(EventType.TaskScheduled, this.timestamp, { EventId: id, Name: action.functionName, Input: input, ...(note && { Devhost: note }), ...(action.retryOptions && { RetryOptions: action.retryOptions }) }));
         this.outbox.activities.push({ id: randomUUID(), instanceId: this.instance.instanceId, executionId: this.instance.executionId, taskScheduledId: id, name: action.functionName ?? '', input });
         return undefined;
       }
@@ -292,13 +305,13 @@ class Episode {
         if (!functions.hasOrchestrator(name)) return `The orchestrator calls sub-orchestration '${name}', but no orchestration of that name is registered.`;
         const childId = action.instanceId ?? `${this.instance.executionId}:${id}`;
         const note: SchedulingNote | undefined = action.retryOptions ? { role: 'retry-attempt', hostTaken: false, actionId: id, attempt: 1 } : undefined;
-        this.scheduled.push(historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, { EventId: id, Name: name, InstanceId: childId, Input: input, ...(note && { Devhost: note }), ...(action.retryOptions && { RetryOptions: action.retryOptions }) }));
+        this.push(historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, { EventId: id, Name: name, InstanceId: childId, Input: input, ...(note && { Devhost: note }), ...(action.retryOptions && { RetryOptions: action.retryOptions }) }));
         this.startChild(childId, functions.orchestratorName(name) ?? name, input, id);
         return undefined;
       }
       case ActionType.CreateTimer:
         if (action.isCanceled) {
-          this.scheduled.push(historyEvent(EventType.TimerCreated, this.timestamp, { EventId: id, FireAt: action.fireAt ?? this.timestamp }));
+          this.push(historyEvent(EventType.TimerCreated, this.timestamp, { EventId: id, FireAt: action.fireAt ?? this.timestamp }));
           return undefined;
         }
         this.scheduleTimer(id, action.fireAt ?? this.timestamp, false);
@@ -309,7 +322,7 @@ class Episode {
         const entityId = action.instanceId ?? '';
         const requestId = randomUUID();
         const request = { op: action.operation, id: requestId, input, parent: this.instance.instanceId, parentExecution: this.instance.executionId, signal, isSignal: signal };
-        this.scheduled.push(historyEvent(EventType.EventSent, this.timestamp, { EventId: id, InstanceId: entityId, Name: 'op', Input: JSON.stringify(request) }));
+        this.push(historyEvent(EventType.EventSent, this.timestamp, { EventId: id, InstanceId: entityId, Name: 'op', Input: JSON.stringify(request) }));
         this.outbox.entityRequests.push({
           id: requestId,
           entityId,
