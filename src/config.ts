@@ -12,6 +12,7 @@ import { riskOptionsSchema } from './domain/risk.ts';
 import { valuationOptionsSchema } from './domain/valuation.ts';
 import { providerPolicyOptionsSchema } from './providers/resilience.ts';
 import { parseSettings, type SettingRow } from './settings-table.ts';
+import { STORAGE_SETTINGS, storageSettingsSchema } from './storage/clients.ts';
 
 const providerMode = z.enum(['simulated', 'http'], { error: 'must be simulated or http' });
 const url = z.url({ error: 'must be an absolute URL' });
@@ -39,7 +40,28 @@ const fraudReviewSettingsSchema = z
   })
   .refine((s) => s.mode !== 'http' || s.baseUrl !== undefined, { message: 'is required when FRAUD_REVIEW_MODE=http', path: ['baseUrl'] });
 
+const pipelineSettingsSchema = z.object({
+  /** Chunks analysed at once within one chunkBatch. */
+  maxConcurrentChunks: z.number().int().min(1).max(100).default(8),
+  /** chunkBatch sub-orchestrations running at once per job. */
+  maxConcurrentBatches: z.number().int().min(1).max(50).default(4),
+  /** Properties valued at once within one chunk. */
+  propertyConcurrency: z.number().int().min(1).max(500).default(16),
+  /** Share of failed properties above which a job fails (0.2 = 20%). */
+  maxFailureRate: z.number().min(0).max(1).default(0.2),
+  /** Hours a cached AVM value may be reused by another job. */
+  valuationCacheTtlHours: z.number().min(0).max(24 * 365).default(24),
+  /** Largest request body accepted, in megabytes (100,000 properties with appraisals are about 60 MB). */
+  maxRequestMegabytes: z.number().min(1).max(1_000).default(128),
+  /** When the nightly revaluation runs (6-field NCRONTAB, UTC). */
+  nightlySchedule: z.string().min(1).default('0 0 2 * * *'),
+  /** Chaos testing: every chunk's first attempt fails after buying its values (proves retries buy nothing twice). */
+  chaosFailFirstChunkAttempt: z.boolean().default(false),
+});
+
 export const settingsSchema = z.object({
+  storage: storageSettingsSchema.prefault({}),
+  pipeline: pipelineSettingsSchema.prefault({}),
   valuation: valuationOptionsSchema.prefault({}),
   risk: riskOptionsSchema.prefault({}),
   fraud: fraudOptionsSchema.prefault({}),
@@ -56,6 +78,8 @@ export type Settings = z.infer<typeof settingsSchema>;
 
 /** Every setting the app reads. README and local.settings.example.json list the same rows. */
 export const SETTINGS: readonly SettingRow[] = [
+  // Storage
+  ...STORAGE_SETTINGS,
   // Valuation
   { env: 'MAX_FSD', path: 'valuation.maxFsd', description: 'Largest forecast standard deviation an AVM answer may have to be accepted by the cascade (0.13 = 13%).' },
   { env: 'SIGNIFICANT_CHANGE_PCT', path: 'valuation.significantChangePct', description: 'Value change vs last appraisal, as a fraction, at or above which a change is significant.' },
@@ -114,6 +138,16 @@ export const SETTINGS: readonly SettingRow[] = [
   { env: 'FRAUD_REVIEW_DEPLOYMENT', path: 'fraudReview.deployment', description: 'Model deployment name in the AI review URL.' },
   { env: 'FRAUD_REVIEW_TIMEOUT_MS', path: 'fraudReview.timeoutInMs', description: 'Timeout of one AI review attempt, in milliseconds.' },
   { env: 'FRAUD_REVIEW_RATE_PER_SECOND', path: 'fraudReview.policy.ratePerSecond', description: 'Requests per second this process sends to the AI reviewer.' },
+  { env: 'FRAUD_REVIEW_MAX_RETRIES', path: 'fraudReview.policy.maxRetries', description: 'Retries of an AI review on 429, 5xx and timeouts.' },
+  // Pipeline
+  { env: 'MAX_CONCURRENT_CHUNKS', path: 'pipeline.maxConcurrentChunks', description: 'Chunks (analyzeChunk activities) analysed at once within one chunkBatch sub-orchestration.' },
+  { env: 'MAX_CONCURRENT_BATCHES', path: 'pipeline.maxConcurrentBatches', description: 'chunkBatch sub-orchestrations running at once per job.' },
+  { env: 'PROPERTY_CONCURRENCY', path: 'pipeline.propertyConcurrency', description: 'Properties valued at once within one chunk (the provider rate limit still applies).' },
+  { env: 'MAX_FAILURE_RATE', path: 'pipeline.maxFailureRate', description: 'Share of failed properties above which a job ends failed (0.2 = 20%).' },
+  { env: 'VALUATION_CACHE_TTL_HOURS', path: 'pipeline.valuationCacheTtlHours', description: 'Hours a bought AVM value is reused by later jobs (checked in code; also set as the Cosmos TTL).' },
+  { env: 'MAX_REQUEST_MB', path: 'pipeline.maxRequestMegabytes', description: 'Largest request body accepted, in megabytes; larger requests answer 413.' },
+  { env: 'CHAOS_FAIL_FIRST_CHUNK_ATTEMPT', path: 'pipeline.chaosFailFirstChunkAttempt', description: 'Chaos testing only: make every chunk\'s first attempt fail after its values are bought, to prove a retried chunk buys nothing twice.' },
+  { env: 'NIGHTLY_SCHEDULE', path: 'pipeline.nightlySchedule', description: 'NCRONTAB schedule (6 fields, UTC) of the nightly revaluation of registered portfolios.' },
   // Import
   { env: 'CSV_MAX_ROWS', path: 'csvImport.maxRows', description: 'Most rows accepted in one CSV upload.' },
 ];
@@ -129,6 +163,5 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
 /** Settings the Functions runtime itself reads; listed first in local.settings.example.json. */
 export const RUNTIME_SETTINGS: Record<string, string> = {
   FUNCTIONS_WORKER_RUNTIME: 'node',
-  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
   TASK_HUB_NAME: 'PortfolioAnalytics',
 };

@@ -1,14 +1,17 @@
-// `devhost start --app DIR [--port 7071] [--host 127.0.0.1] [--store memory|azurite] [--master-key KEY] [--quiet]`
+// `devhost start --app DIR [--port 7071] [--host 127.0.0.1] [--store memory|azurite] [--storage CONN] [--data DIR] [--master-key KEY] [--quiet]`
 // The ready line is printed exactly once so scripts and tests can wait for it.
 import { parseArgs } from 'node:util';
 import { startDevHost } from './host.ts';
 import type { DevHostOptions, DurableFactory } from './host.ts';
 
-const USAGE = `Usage: devhost start --app DIR [--port 7071] [--host 127.0.0.1] [--store memory|azurite] [--master-key KEY] [--quiet]
+const USAGE = `Usage: devhost start --app DIR [--port 7071] [--host 127.0.0.1] [--store memory|azurite] [--storage CONN] [--data DIR] [--master-key KEY] [--quiet]
   --app         function app directory (with package.json "main", host.json, local.settings.json)
   --port        port to listen on (0 = any free port; default 7071)
   --host        interface to bind (default 127.0.0.1)
-  --store       durable state store: memory (default) or azurite
+  --store       durable state store: memory (default) or azurite (Azure Storage; survives a crash)
+  --storage     storage connection string (an account or a running emulator); without it devhost starts
+                Azurite itself when it needs storage (--store azurite, queue triggers on UseDevelopmentStorage)
+  --data        directory for the Azurite devhost starts (default <app>/.devhost)
   --master-key  require this key for function/admin auth levels (also DEVHOST_MASTER_KEY)
   --quiet       print errors only`;
 
@@ -28,6 +31,8 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
         port: { type: 'string' },
         host: { type: 'string' },
         store: { type: 'string' },
+        storage: { type: 'string' },
+        data: { type: 'string' },
         'master-key': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -63,6 +68,8 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   const masterKey = values['master-key'] ?? process.env.DEVHOST_MASTER_KEY;
   const options: DevHostOptions = { appDir: values.app, port, store, quiet: values.quiet === true };
   if (values.host) options.host = values.host;
+  if (values.storage) options.storage = values.storage;
+  if (values.data) options.dataDir = values.data;
   if (masterKey) options.masterKey = masterKey;
   if (deps.durable) options.durable = deps.durable;
 

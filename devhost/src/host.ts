@@ -2,6 +2,9 @@
 // is loaded, because durable-functions' getClient() rewrites client URLs to localhost:7071 unless WEBSITE_HOSTNAME
 // is set, and the app may create clients as soon as it loads.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import { ensureAzurite } from './azurite-process.ts';
+import type { RunningAzurite } from './azurite-process.ts';
 import { createDurableEngine } from './durable/engine.ts';
 import { createInvoker } from './invoker.ts';
 import type { Invoker } from './invoker.ts';
@@ -11,6 +14,8 @@ import { loadApp } from './loader.ts';
 import type { LoadedApp } from './loader.ts';
 import { createConsoleLogger } from './log.ts';
 import type { HostLogger } from './log.ts';
+import { queueConnectionString, queueTriggerFunctions, startQueueTriggers } from './queue-triggers.ts';
+import type { RunningQueueTriggers } from './queue-triggers.ts';
 import { startTimerTriggers } from './timer-triggers.ts';
 import type { RunningTimers } from './timer-triggers.ts';
 
@@ -24,6 +29,8 @@ export interface DurableEngineContext {
   log: HostLogger;
   hostJson: unknown;
   store: DurableStoreKind;
+  /** Storage for the 'azurite' store: the `--storage` connection string or the Azurite devhost started. */
+  storageConnectionString?: string;
   /** The host's master key, when one is set (management URLs then need `code=`). */
   masterKey?: string;
 }
@@ -47,6 +54,13 @@ export interface DevHostOptions {
   /** When set, function/admin-level HTTP triggers and the admin API require it (`?code=` or `x-functions-key`). */
   masterKey?: string;
   store?: DurableStoreKind;
+  /**
+   * Storage connection string (an account or an emulator) for the 'azurite' store and for queue triggers whose
+   * connection is `UseDevelopmentStorage=true`. Without it devhost starts Azurite itself when it needs storage.
+   */
+  storage?: string;
+  /** Where a devhost-started Azurite keeps its data (default `<appDir>/.devhost`). */
+  dataDir?: string;
   quiet?: boolean;
   /**
    * Durable Task engine factory; default: createDurableEngine from ./durable/engine.ts. `false` runs without one
@@ -70,6 +84,8 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   const durableFactory: DurableFactory | undefined = options.durable === false ? undefined : (options.durable ?? createDurableEngine);
   let engine: DurableEngine | undefined;
   let timers: RunningTimers | undefined;
+  let queues: RunningQueueTriggers | undefined;
+  let azurite: RunningAzurite | undefined;
 
   const server: RunningHttpServer = await startHttpServer({
     port: options.port ?? 7071,
@@ -84,9 +100,18 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
       log,
       ...(durableFactory ? { durableClientData: () => requireEngine().clientBindingData() } : {}),
     });
+    const storeKind = options.store ?? 'memory';
+    let storage = options.storage;
+    if (!storage && needsDevStorage(app, storeKind)) {
+      const dataDir = resolve(options.dataDir ?? join(options.appDir, '.devhost'));
+      azurite = await ensureAzurite({ dataDir });
+      storage = azurite.connectionString;
+      log.info(`Azurite ${azurite.reattached ? 'reattached' : 'started'} (pid ${azurite.pid}, blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table}), data in ${dataDir}`);
+    }
     if (durableFactory) {
-      const ctx: DurableEngineContext = { app, invoker, baseUrl: server.url, log, hostJson: app.hostJson, store: options.store ?? 'memory' };
+      const ctx: DurableEngineContext = { app, invoker, baseUrl: server.url, log, hostJson: app.hostJson, store: storeKind };
       if (options.masterKey) ctx.masterKey = options.masterKey;
+      if (storage) ctx.storageConnectionString = storage;
       engine = durableFactory(ctx);
       server.setDurable(engine);
       engine.start();
@@ -94,6 +119,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     // Requests are served only once everything a function may need (durable client data) exists.
     server.attach(app, invoker);
     timers = startTimerTriggers({ app, invoker, log });
+    queues = startQueueTriggers({ app, invoker, log, devStorageConnectionString: storage });
     logFunctions(app, server.url, log);
 
     let stopping: Promise<void> | undefined;
@@ -104,17 +130,21 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
       stop(): Promise<void> {
         stopping ??= (async () => {
           await timers?.stop();
+          await queues?.stop();
           await engine?.stop();
           await server.close();
           await app.runAppTerminateHooks();
+          await azurite?.stop();
         })();
         return stopping;
       },
     };
   } catch (err) {
     await timers?.stop();
+    await queues?.stop();
     await engine?.stop().catch(() => undefined);
     await server.close().catch(() => undefined);
+    await azurite?.stop().catch(() => undefined);
     throw err;
   }
 
@@ -122,6 +152,18 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     if (!engine) throw new Error('devhost: the durable engine is not started yet.');
     return engine;
   }
+}
+
+/** Storage is needed by the 'azurite' store and by queue triggers on `UseDevelopmentStorage=true`. */
+function needsDevStorage(app: LoadedApp, store: DurableStoreKind): boolean {
+  if (store === 'azurite') return true;
+  return queueTriggerFunctions(app).some((fn) => {
+    try {
+      return queueConnectionString(fn, process.env, 'dev') === 'dev';
+    } catch {
+      return false;
+    }
+  });
 }
 
 function logFunctions(app: LoadedApp, baseUrl: string, log: HostLogger): void {

@@ -10,3 +10,7 @@ export { createConsoleLogger } from './log.ts';
 export type { InvocationRequest, RpcTypedData, RpcHttpData } from './rpc-types.ts';
 export { matchRoute } from './routes.ts';
 export { nextOccurrence } from './timer-triggers.ts';
+export { ensureAzurite, azuriteConnectionString, DEV_ACCOUNT, DEV_ACCOUNT_KEY } from './azurite-process.ts';
+export type { EnsureAzuriteOptions, RunningAzurite, AzuritePorts } from './azurite-process.ts';
+export { AzureStorageTaskHubStore } from './durable/azure-storage-store.ts';
+export type { AzureStorageTaskHubStoreOptions } from './durable/azure-storage-store.ts';

@@ -111,6 +111,7 @@ export function propertyListSchema(options: SchemaOptions) {
     .max(MAX_PROPERTIES, `must contain at most ${MAX_PROPERTIES} properties`)
     .superRefine(
       (properties, ctx) => {
+        if (!Array.isArray(properties)) return; // the array check above reports it
         const firstIndex = new Map<string, number>();
         properties.forEach((property, index) => {
           const id: unknown = property?.propertyId;

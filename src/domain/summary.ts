@@ -316,3 +316,4 @@ export function summarizeResults(results: readonly PropertyResult[]): ChunkSumma
   return canonical(accumulator);
 }
 
+

@@ -7,6 +7,7 @@ import { createClientApi } from './client-api.ts';
 import { runEntityBatch } from './entity-batch.ts';
 import { createFunctionRunner } from './function-runner.ts';
 import { EventType } from './history.ts';
+import { AzureStorageTaskHubStore } from './azure-storage-store.ts';
 import { MemoryTaskHubStore } from './memory-store.ts';
 import { AZURE_STORAGE_TIMERS, runEpisode, type TimerSettings } from './orchestration-episode.ts';
 import type { InstanceRecord, OrchestrationWorkItem, TaskHubStore } from './store.ts';
@@ -40,9 +41,8 @@ function durableTaskSettings(hostJson: unknown): DurableTaskSettings {
 }
 
 export function createDurableEngine(ctx: DurableEngineContext, options: DurableEngineOptions = {}): DurableEngine {
-  if (ctx.store === 'azurite' && !options.store) throw new Error("devhost: the 'azurite' task hub store is not available yet; use --store memory.");
-  const store = options.store ?? new MemoryTaskHubStore();
   const settings = durableTaskSettings(ctx.hostJson);
+  const store = options.store ?? defaultStore(ctx, settings.hubName);
   const timers = options.timers ?? AZURE_STORAGE_TIMERS;
   const functions = createFunctionRunner(ctx.app.registry, ctx.invoker);
   const masterKey = ctx.masterKey;
@@ -175,6 +175,12 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
       await store.stop();
     },
   };
+}
+
+function defaultStore(ctx: DurableEngineContext, hubName: string): TaskHubStore {
+  if (ctx.store !== 'azurite') return new MemoryTaskHubStore();
+  if (!ctx.storageConnectionString) throw new Error("devhost: the 'azurite' task hub store needs a storage connection string (--storage, or let devhost start Azurite).");
+  return new AzureStorageTaskHubStore({ connectionString: ctx.storageConnectionString, taskHubName: hubName });
 }
 
 function managementTemplate(baseUrl: string, hub: string, required: string) {

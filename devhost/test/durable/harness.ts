@@ -1,7 +1,7 @@
 // Starts devhost with the durable fixture app and talks to it over HTTP only, as a user's client would.
 import { fileURLToPath } from 'node:url';
 import { createDurableEngine, type DurableEngineOptions } from '../../src/durable/engine.ts';
-import { startDevHost, type DevHost } from '../../src/host.ts';
+import { startDevHost, type DevHost, type DevHostOptions } from '../../src/host.ts';
 
 export const DURABLE_APP = fileURLToPath(new URL('../fixtures/orchestration-app', import.meta.url));
 
@@ -33,8 +33,9 @@ export class DurableHarness {
     this.host = host;
   }
 
-  static async start(options: DurableEngineOptions = {}): Promise<DurableHarness> {
-    const host = await startDevHost({ appDir: DURABLE_APP, port: 0, quiet: true, log: { info() {}, warn() {}, error() {} }, durable: (ctx) => createDurableEngine(ctx, options) });
+  /** `hostOptions` selects the task hub store (e.g. `{ store: 'azurite', storage: connectionString }`). */
+  static async start(options: DurableEngineOptions = {}, hostOptions: Partial<DevHostOptions> = {}): Promise<DurableHarness> {
+    const host = await startDevHost({ appDir: DURABLE_APP, port: 0, quiet: true, log: { info() {}, warn() {}, error() {} }, durable: (ctx) => createDurableEngine(ctx, options), ...hostOptions });
     return new DurableHarness(host);
   }
 

@@ -1,0 +1,65 @@
+// A small typed client of the Portfolio Analytics HTTP API, used by the CLI and the demo. Works against the
+// local stack or an Azure deployment (function key sent as x-functions-key).
+export interface ClientOptions {
+  baseUrl: string;
+  /** Function key for an Azure deployment. */
+  key?: string | undefined;
+}
+
+export interface JobView {
+  jobId: string;
+  portfolioId: string;
+  analysisType: string;
+  status: string;
+  progress: { total: number; processed: number; failed: number; cached: number; percentComplete: number };
+  cost: { estimated: number; reserved: number; actual: number; budget?: number };
+  startTime: string;
+  endTime?: string;
+  estimatedTimeRemaining?: number;
+  error?: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly body: unknown;
+  constructor(status: number, body: unknown) {
+    const b = body as { error?: string; errors?: Array<{ path: string; message: string }> } | undefined;
+    const details = b?.errors?.slice(0, 10).map((e) => (e.path ? `  ${e.path}: ${e.message}` : `  ${e.message}`)) ?? [];
+    super([`HTTP ${status}: ${b?.error ?? 'request failed'}`, ...details].join('\n'));
+    this.name = 'ApiError';
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export function createApiClient(options: ClientOptions) {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const api = base.endsWith('/api') ? base : `${base}/api`;
+  const headers = (extra: Record<string, string> = {}) => ({ ...(options.key && { 'x-functions-key': options.key }), ...extra });
+
+  async function call<T>(method: string, path: string, body?: string, extra: Record<string, string> = {}): Promise<T> {
+    const response = await fetch(`${api}${path}`, { method, headers: headers(extra), ...(body !== undefined && { body }) });
+    const text = await response.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new ApiError(response.status, parsed);
+    return parsed as T;
+  }
+
+  return {
+    /** Submits a JSON request body or a CSV file (with the request fields in `query`). */
+    analyze(body: string, contentType: 'application/json' | 'text/csv', options: { query?: Record<string, string>; idempotencyKey?: string } = {}) {
+      const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
+      return call<{ jobId: string; estimatedCost: number; statusUrl: string; message: string }>('POST', `/portfolio/analyze${query}`, body, {
+        'content-type': contentType,
+        ...(options.idempotencyKey && { 'idempotency-key': options.idempotencyKey }),
+      });
+    },
+    estimate: (body: string) => call<{ estimatedCost: number; breakdown: { components: Record<string, number>; perProperty: Record<string, number>; properties: number } }>('POST', '/portfolio/estimate', body, { 'content-type': 'application/json' }),
+    job: async (jobId: string) => (await call<{ job: JobView }>('GET', `/portfolio/jobs/${encodeURIComponent(jobId)}`)).job,
+    results: async (jobId: string) => (await call<{ results: Record<string, unknown> }>('GET', `/portfolio/jobs/${encodeURIComponent(jobId)}/results`)).results,
+    cancel: (jobId: string) => call<{ message: string }>('DELETE', `/portfolio/jobs/${encodeURIComponent(jobId)}`),
+  };
+}
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+export const FINISHED = new Set(['completed', 'failed', 'cancelled', 'budget_exceeded']);

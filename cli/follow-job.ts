@@ -1,0 +1,42 @@
+// Follows a job to its end with a live progress bar: processed, failed, rate, ETA and cost so far.
+import { SingleBar, Presets } from 'cli-progress';
+import { FINISHED, type ApiClient, type JobView } from './api-client.ts';
+
+export interface FollowOptions {
+  pollIntervalMs?: number;
+  /** Draw the bar (off when stdout is not a terminal and in tests). */
+  showProgress?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function followJob(client: ApiClient, jobId: string, options: FollowOptions = {}): Promise<JobView> {
+  const interval = options.pollIntervalMs ?? 500;
+  const bar = options.showProgress
+    ? new SingleBar(
+        {
+          format: ' {bar} {percentage}% | {value}/{total} properties | failed {failed} | {rate}/s | ETA {etaText} | cost ${cost}',
+          hideCursor: true,
+          barsize: 30,
+        },
+        Presets.shades_classic,
+      )
+    : undefined;
+  const started = Date.now();
+  let job = await client.job(jobId);
+  bar?.start(job.progress.total, 0, { failed: 0, rate: '0', etaText: '-', cost: '0.00' });
+  while (!FINISHED.has(job.status)) {
+    options.signal?.throwIfAborted();
+    await new Promise((resolve) => setTimeout(resolve, interval));
+    job = await client.job(jobId);
+    const seconds = (Date.now() - started) / 1000;
+    bar?.update(job.progress.processed, {
+      failed: job.progress.failed,
+      rate: seconds > 0 ? (job.progress.processed / seconds).toFixed(0) : '0',
+      etaText: job.estimatedTimeRemaining !== undefined ? `${job.estimatedTimeRemaining}s` : '-',
+      cost: job.cost.actual.toFixed(2),
+    });
+  }
+  bar?.update(job.progress.processed, { failed: job.progress.failed, etaText: '0s', cost: job.cost.actual.toFixed(2) });
+  bar?.stop();
+  return job;
+}

@@ -1,0 +1,95 @@
+// portfolio-analytics: the command-line client. `analyze` submits a portfolio and follows it with a progress
+// bar; `estimate`, `status`, `cancel` and `results` do one call each. Against the local stack by default
+// (PORTFOLIO_ANALYTICS_URL), or an Azure deployment with --url and --key.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ApiError, createApiClient } from './api-client.ts';
+import { followJob } from './follow-job.ts';
+import { renderReport } from './report-tables.ts';
+import { prepareRequest } from './request-file.ts';
+
+const money = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a non-negative amount in dollars');
+  return n;
+};
+
+export function buildProgram(): Command {
+  const program = new Command('portfolio-analytics').description('Analyse a real-estate portfolio with Portfolio Analytics').showHelpAfterError();
+  const connection = (command: Command) =>
+    command
+      .addOption(new Option('--url <url>', 'API base URL').env('PORTFOLIO_ANALYTICS_URL').default('http://127.0.0.1:7071'))
+      .addOption(new Option('--key <key>', 'function key (Azure)').env('PORTFOLIO_ANALYTICS_KEY'));
+  const client = (options: { url: string; key?: string }) => createApiClient({ baseUrl: options.url, key: options.key });
+  const types = ['valuation', 'fraud', 'risk', 'comprehensive'];
+
+  connection(program.command('analyze').argument('<file>', 'portfolio: .json (request or property array) or .csv'))
+    .addOption(new Option('--type <type>', 'analysis type').choices(types))
+    .option('--portfolio-id <id>', 'portfolio id (default: from the file)')
+    .option('--budget <dollars>', 'most to spend', money)
+    .option('--allow-partial', 'with a budget below the estimate, run until it is spent')
+    .option('--idempotency-key <key>', 'the same key returns the same job')
+    .option('--no-wait', 'print the job id and return')
+    .option('--out <dir>', 'write the report JSON here', 'out')
+    .action(async (file: string, options) => {
+      const api = client(options);
+      const request = prepareRequest(file, { analysisType: options.type, portfolioId: options.portfolioId, budget: options.budget, allowPartial: options.allowPartial });
+      const accepted = await api.analyze(request.body, request.contentType, { ...(request.query && { query: request.query }), ...(options.idempotencyKey && { idempotencyKey: options.idempotencyKey }) });
+      console.log(`job ${accepted.jobId}: ${accepted.message} Estimated cost $${accepted.estimatedCost.toFixed(2)}.`);
+      if (!options.wait) return;
+      const job = await followJob(api, accepted.jobId, { showProgress: process.stdout.isTTY === true });
+      await printOutcome(api, job.jobId, options.out);
+      if (job.status === 'failed') process.exitCode = 1;
+    });
+
+  connection(program.command('estimate').argument('<file>', 'portfolio .json'))
+    .addOption(new Option('--type <type>', 'analysis type').choices(types))
+    .action(async (file: string, options) => {
+      const request = prepareRequest(file, { analysisType: options.type });
+      if (request.contentType !== 'application/json') throw new InvalidArgumentError('estimate takes a .json file');
+      const estimate = await client(options).estimate(request.body);
+      console.log(`$${estimate.estimatedCost.toFixed(2)} for ${estimate.breakdown.properties} properties: ${Object.entries(estimate.breakdown.components).map(([k, v]) => `${k} $${v.toFixed(2)}`).join(', ')}`);
+    });
+
+  connection(program.command('status').argument('<jobId>')).action(async (jobId: string, options) => {
+    const job = await client(options).job(jobId);
+    console.log(JSON.stringify(job, null, 2));
+  });
+
+  connection(program.command('cancel').argument('<jobId>')).action(async (jobId: string, options) => {
+    console.log((await client(options).cancel(jobId)).message);
+  });
+
+  connection(program.command('results').argument('<jobId>'))
+    .option('--json', 'print the report JSON instead of tables')
+    .action(async (jobId: string, options) => {
+      const api = client(options);
+      if (options.json) console.log(JSON.stringify(await api.results(jobId), null, 2));
+      else await printOutcome(api, jobId, undefined);
+    });
+  return program;
+}
+
+async function printOutcome(api: ReturnType<typeof createApiClient>, jobId: string, outDir: string | undefined): Promise<void> {
+  const job = await api.job(jobId);
+  console.log(`\njob ${job.jobId} ${job.status}: ${job.progress.processed}/${job.progress.total} properties, ${job.progress.failed} failed${job.error ? ` (${job.error})` : ''}`);
+  if (job.status === 'failed') return;
+  const report = await api.results(jobId);
+  console.log(`\n${renderReport(report, job)}`);
+  if (outDir) {
+    mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, `report-${jobId}.json`);
+    writeFileSync(file, `${JSON.stringify({ job, report }, null, 2)}\n`);
+    console.log(`\nfull report: ${file}`);
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    console.error(error instanceof ApiError ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

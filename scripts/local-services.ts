@@ -1,0 +1,224 @@
+// The local storage stack for integration tests and benches: Azurite (npm package, child process,
+// in-memory) and the Cosmos DB server (@vercel/cosmosdb-server, in-process, plain HTTP, keep-alive), both
+// on free loopback ports. Started once per test run by global-setup.ts (only when the run includes
+// integration tests); test files reach them through test/integration/fixtures.ts. The local stack and the
+// benches call the starters directly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { azuriteConnectionString, COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
+
+const HOST = '127.0.0.1';
+
+/** A free TCP port on the loopback interface (bound and released: another process could take it in between, rarely). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections on host:port; rejects after timeoutInMs. */
+export async function waitForPort(port: number, timeoutInMs = 15_000, describe = `port ${port}`): Promise<void> {
+  const deadline = Date.now() + timeoutInMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: HOST, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`${describe} (${HOST}:${port}) did not accept connections within ${timeoutInMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export interface AzuriteInstance {
+  blobPort: number;
+  queuePort: number;
+  tablePort: number;
+  connectionString: string;
+  logFile: string;
+  /** Resolves when blob, queue and table ports accept connections; rejects if the process exits first. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts Azurite (in-memory, no telemetry, API-version check off: the SDKs send newer versions) as a child process. */
+export async function startAzurite(): Promise<AzuriteInstance> {
+  const [blobPort, queuePort, tablePort] = [await freePort(), await freePort(), await freePort()];
+  const require = createRequire(import.meta.url);
+  const script = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
+  const logFile = path.join(tmpdir(), `azurite-${process.pid}-${blobPort}.log`);
+  const log = openSync(logFile, 'w');
+  // prettier-ignore
+  const args = [
+    script, '--silent', '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry',
+    '--blobHost', HOST, '--blobPort', String(blobPort),
+    '--queueHost', HOST, '--queuePort', String(queuePort),
+    '--tableHost', HOST, '--tablePort', String(tablePort),
+  ];
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', log, log], env: { ...process.env, AZURITE_ACCOUNTS: undefined } });
+  closeSync(log);
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve();
+    });
+  });
+  const logTail = () => {
+    try {
+      return readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  };
+  const ready = Promise.race([
+    Promise.all([waitForPort(blobPort, 30_000, 'Azurite blob'), waitForPort(queuePort, 30_000, 'Azurite queue'), waitForPort(tablePort, 30_000, 'Azurite table')]).then(() => undefined),
+    exit.then(() => {
+      throw new Error(`Azurite exited (${JSON.stringify(exited)}) before it was ready; log ${logFile}:\n${logTail()}`);
+    }),
+  ]);
+  ready.catch(() => undefined); // reported to whoever awaits it
+  return {
+    blobPort,
+    queuePort,
+    tablePort,
+    connectionString: azuriteConnectionString({ blob: `http://${HOST}:${blobPort}`, queue: `http://${HOST}:${queuePort}`, table: `http://${HOST}:${tablePort}` }),
+    logFile,
+    ready,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await exit;
+      clearTimeout(timer);
+      rmSync(logFile, { force: true });
+    },
+  };
+}
+
+export interface CosmosServerInstance {
+  port: number;
+  endpoint: string;
+  key: string;
+  /** Resolves when the server listens. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Makes the local server's queries linear in the container size. Its SQL engine (@zeit/cosmosdb-query
+ * 0.7.2) compiles `FROM c` into `coll.reduce(($, c) => [...$, { c }], [])`, which copies the accumulator
+ * for every document: O(n^2). A query over 10,000 documents took 0.15 s, over 20,000 2.9 s and over 30,000
+ * 9-10 s, whatever the WHERE clause (the server scans every partition). The rewrite pushes instead; the
+ * result is identical. Only that exact generated shape is rewritten (JOIN forms are left alone).
+ * Returns false when the engine no longer looks as expected (then nothing is patched).
+ */
+export function patchLocalCosmosQueryEngine(): boolean {
+  const require = createRequire(createRequire(import.meta.url).resolve('@vercel/cosmosdb-server'));
+  const engine = require('@zeit/cosmosdb-query') as { default: (sql: string) => object };
+  const prototype = Object.getPrototypeOf(engine.default('SELECT * FROM c')) as object;
+  const descriptor = Object.getOwnPropertyDescriptor(prototype, 'code');
+  if (!descriptor?.get || (descriptor.get as { linearPatched?: boolean }).linearPatched) return Boolean(descriptor?.get);
+  const original = descriptor.get;
+  const patched = function (this: { _code: string | null }): string {
+    if (this._code === null) this._code = (original.call(this) as string).replace(/\[\.\.\.\$, (\{[^{}[\]]*\})\]/g, '($.push($1), $)');
+    return this._code;
+  };
+  Object.assign(patched, { linearPatched: true });
+  Object.defineProperty(prototype, 'code', { ...descriptor, get: patched });
+  return true;
+}
+
+/** Starts @vercel/cosmosdb-server in this process over plain HTTP with keep-alive (memory only). */
+export async function startCosmosServer(): Promise<CosmosServerInstance> {
+  const port = await freePort();
+  let server: Server | undefined;
+  const ready = (async () => {
+    const { createHttpServer } = await import('@vercel/cosmosdb-server');
+    patchLocalCosmosQueryEngine();
+    // keepAlive is an http.ServerOptions field in recent Node; without it the server sends Connection: close.
+    server = createHttpServer({ keepAlive: true });
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(port, HOST, () => resolve());
+    });
+  })();
+  ready.catch(() => undefined);
+  return {
+    port,
+    endpoint: `http://${HOST}:${port}`,
+    key: COSMOS_EMULATOR_KEY,
+    ready,
+    async stop() {
+      await ready.catch(() => undefined);
+      if (!server) return;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
+    },
+  };
+}
+
+/** What tests and benches need to reach the stack. */
+export interface ServiceEndpoints {
+  cosmosEndpoint: string;
+  cosmosKey: string;
+  cosmosPort: number;
+  storageConnectionString: string;
+  azuritePorts: number[];
+  azuriteLog: string;
+}
+
+export interface LocalServices {
+  endpoints: ServiceEndpoints;
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts both services; `ready` resolves when both accept connections. */
+export async function startLocalServices(): Promise<LocalServices> {
+  const [azurite, cosmos] = await Promise.all([startAzurite(), startCosmosServer()]);
+  return {
+    endpoints: {
+      cosmosEndpoint: cosmos.endpoint,
+      cosmosKey: cosmos.key,
+      cosmosPort: cosmos.port,
+      storageConnectionString: azurite.connectionString,
+      azuritePorts: [azurite.blobPort, azurite.queuePort, azurite.tablePort],
+      azuriteLog: azurite.logFile,
+    },
+    ready: Promise.all([azurite.ready, cosmos.ready]).then(() => undefined),
+    async stop() {
+      await Promise.all([azurite.stop(), cosmos.stop()]);
+    },
+  };
+}
+
+/** Waits (from any process) until the services behind `endpoints` accept connections. */
+export async function waitForServices(endpoints: ServiceEndpoints, timeoutInMs = 30_000): Promise<void> {
+  try {
+    await Promise.all([waitForPort(endpoints.cosmosPort, timeoutInMs, 'Cosmos server'), ...endpoints.azuritePorts.map((p) => waitForPort(p, timeoutInMs, 'Azurite'))]);
+  } catch (error) {
+    let tail = '';
+    try {
+      tail = readFileSync(endpoints.azuriteLog, 'utf8').split('\n').slice(-20).join('\n');
+    } catch {
+      /* no log yet */
+    }
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\nAzurite log (${endpoints.azuriteLog}):\n${tail}`, { cause: error });
+  }
+}

@@ -1,0 +1,68 @@
+// aggregateReport (DESIGN §2.5): the portfolio report of a finished (or partially finished) job. Computes
+// the metrics from the merged summary, adds the top-N lists from the stored results, stores the report,
+// appends the portfolio's trend point, compares with the previous report and posts alerts for material
+// findings, then marks the job document final.
+import { compareReports, materialFindings, trendPointFor, type Finding, type MaterialityOptions, type TrendDelta, type TrendPoint } from '../domain/market.ts';
+import { finalizeReport, type PortfolioReport, type ReportOptions } from '../domain/report.ts';
+import type { PropertyResult } from '../domain/results.ts';
+import * as df from 'durable-functions';
+import { appServices } from '../app-services.ts';
+import { ACTIVITIES, type AggregateReportInput, type JobStatus } from '../workflow.ts';
+
+export const TOP_LISTS = ['largestDrops', 'preDistressed', 'highestFraud'] as const;
+export type TopList = (typeof TOP_LISTS)[number];
+
+export interface StoredReport {
+  id: string;
+  portfolioId: string;
+  jobId: string;
+  status: JobStatus;
+  createdAt: string;
+  report: PortfolioReport & {
+    status: JobStatus;
+    highlights: Record<TopList, PropertyResult[]>;
+    comparison?: TrendDelta | undefined;
+    findings: Finding[];
+  };
+}
+
+export interface AggregateReportPorts {
+  topResults(jobId: string, list: TopList, n: number): Promise<PropertyResult[]>;
+  previousReport(portfolioId: string, before: string): Promise<StoredReport | undefined>;
+  saveReport(report: StoredReport): Promise<void>;
+  appendTrend(portfolioId: string, jobId: string, point: TrendPoint): Promise<void>;
+  sendAlert(alert: { portfolioId: string; jobId: string; findings: Finding[]; at: string }): Promise<void>;
+  finishJob(jobId: string, patch: { status: JobStatus; endTime: string; error?: string | undefined; reportId: string }): Promise<void>;
+  reportOptions: Partial<ReportOptions>;
+  materiality: MaterialityOptions;
+  topN: number;
+  now(): Date;
+}
+
+export async function aggregateReport(input: AggregateReportInput, ports: AggregateReportPorts): Promise<{ reportId: string; findings: number }> {
+  const at = ports.now().toISOString();
+  const metrics = finalizeReport(input.summary, { portfolioId: input.portfolioId, jobId: input.jobId, analysisType: input.analysisType, generatedAt: at, options: ports.reportOptions });
+  const [largestDrops, preDistressed, highestFraud] = await Promise.all(TOP_LISTS.map((list) => ports.topResults(input.jobId, list, ports.topN)));
+  // Only complete runs move the trend and raise alerts: a cancelled or partial run measures part of the book.
+  const complete = input.status === 'completed';
+  const previous = complete ? await ports.previousReport(input.portfolioId, at) : undefined;
+  const comparison = previous ? compareReports(previous.report, metrics) : undefined;
+  const findings = comparison ? materialFindings(comparison, ports.materiality) : [];
+  const stored: StoredReport = {
+    id: input.jobId,
+    portfolioId: input.portfolioId,
+    jobId: input.jobId,
+    status: input.status,
+    createdAt: at,
+    report: { ...metrics, status: input.status, highlights: { largestDrops: largestDrops!, preDistressed: preDistressed!, highestFraud: highestFraud! }, ...(comparison && { comparison }), findings },
+  };
+  await ports.saveReport(stored);
+  if (complete) await ports.appendTrend(input.portfolioId, input.jobId, trendPointFor(metrics));
+  if (findings.length > 0) await ports.sendAlert({ portfolioId: input.portfolioId, jobId: input.jobId, findings, at });
+  await ports.finishJob(input.jobId, { status: input.status, endTime: at, ...(input.error !== undefined && { error: input.error }), reportId: stored.id });
+  return { reportId: stored.id, findings: findings.length };
+}
+
+df.app.activity(ACTIVITIES.aggregateReport, {
+  handler: async (input: AggregateReportInput) => aggregateReport(input, (await appServices()).aggregateReport),
+});

@@ -1,0 +1,80 @@
+// One property's analysis, composed from valuation, risk and fraud (DESIGN §4). Pure: the caller (the
+// analyzeChunk activity) does the I/O — buying or replaying the value, asking the AI reviewer — and hands
+// the answers in; this decides what the result says and what it cost.
+import { propertyCost, type CostRates } from './cost.ts';
+import { fraudOptionsSchema, screenProperty, withAiReview, needsAiReview, type FraudOptions } from './fraud.ts';
+import type { AiReview, FraudResult, PropertyResult } from './results.ts';
+import { riskFor, type RiskOptions } from './risk.ts';
+import type { AnalysisType, Property } from './schemas.ts';
+import { valuationResultFor, type ValuationOptions, type ValueBasis } from './valuation.ts';
+
+export interface AnalysisOptions {
+  valuation: ValuationOptions;
+  risk: RiskOptions;
+  fraud: FraudOptions;
+  costRates: CostRates;
+}
+
+/** Whether the analysis type buys AVM values (`risk` and `fraud` alone reuse stored ones). */
+export function buysValuations(analysisType: AnalysisType): boolean {
+  return analysisType === 'valuation' || analysisType === 'comprehensive';
+}
+
+export const includesRisk = (analysisType: AnalysisType): boolean => analysisType === 'risk' || analysisType === 'comprehensive';
+export const includesFraud = (analysisType: AnalysisType): boolean => analysisType === 'fraud' || analysisType === 'comprehensive';
+
+/** The rules' screening, before any AI review; `basis` gives the current value when it is an AVM value. */
+export function fraudScreening(property: Property, basis: ValueBasis | undefined, asOf: Date, options: FraudOptions = fraudOptionsSchema.parse({})): FraudResult {
+  const currentValue = basis && basis.source !== 'appraisal' ? basis.estimatedValue : undefined;
+  return screenProperty(property, currentValue, asOf, options);
+}
+
+export { needsAiReview };
+
+export interface PropertyAnalysisInput {
+  property: Property;
+  analysisType: AnalysisType;
+  /** The value the analysis rests on; undefined when none exists (no AVM value and no appraisal). */
+  basis: ValueBasis | undefined;
+  /** True when the basis was bought now (a paid AVM answer), not replayed from the cache. */
+  boughtValuation: boolean;
+  /** The rules' screening (fraud types); computed by `fraudScreening` so the caller can decide on review. */
+  screening?: FraudResult | undefined;
+  aiReview?: AiReview | undefined;
+  asOf: Date;
+}
+
+function base(property: Property): Pick<PropertyResult, 'propertyId' | 'state' | 'zip' | 'propertyType'> & { county?: string } {
+  return { propertyId: property.propertyId, state: property.state, zip: property.zip, propertyType: property.propertyType, ...(property.county !== undefined && { county: property.county }) };
+}
+
+export function analyzedProperty(input: PropertyAnalysisInput, options: AnalysisOptions): PropertyResult {
+  const { property, analysisType, basis, asOf } = input;
+  if (!basis && analysisType !== 'fraud') {
+    return failedProperty(property, { code: 'NO_VALUE_BASIS', message: 'no AVM value and no last appraisal to value the property on' }, options.costRates, input.boughtValuation);
+  }
+  const valuation = basis && valuationResultFor(property, basis, options.valuation);
+  const risk = valuation && includesRisk(analysisType) ? riskFor(property, valuation, asOf, options.risk) : undefined;
+  const screening = includesFraud(analysisType) ? (input.screening ?? fraudScreening(property, basis, asOf, options.fraud)) : undefined;
+  const fraud = screening && input.aiReview ? withAiReview(screening, input.aiReview) : screening;
+  return {
+    ...base(property),
+    status: 'analyzed',
+    ...(valuation && { valuation }),
+    ...(risk && { risk }),
+    ...(fraud && { fraud }),
+    cost: propertyCost({ boughtValuation: input.boughtValuation, aiReviewed: input.aiReview !== undefined, riskScored: risk !== undefined }, options.costRates),
+    cachedValuation: basis?.source === 'cache',
+  };
+}
+
+/** A property that could not be analysed: recorded with its reason, never failing the chunk. */
+export function failedProperty(property: Property, error: { code: string; message: string }, rates: CostRates, boughtValuation = false): PropertyResult {
+  return {
+    ...base(property),
+    status: 'failed',
+    error,
+    cost: propertyCost({ boughtValuation, aiReviewed: false, riskScored: false }, rates),
+    cachedValuation: false,
+  };
+}

@@ -1,0 +1,53 @@
+// The nightly revaluation (DESIGN §2.7): a timer enqueues one message per registered portfolio; a queue
+// trigger starts its run with a deterministic instance id, so a re-delivered message starts nothing new.
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import * as df from 'durable-functions';
+import { z } from 'zod';
+import { appServices } from '../app-services.ts';
+import { durableStarter, jobStoreFor } from '../jobs/bindings.ts';
+import { submitJob } from '../jobs/submit-job.ts';
+import { REVALUATION_QUEUE } from '../storage/queues.ts';
+
+export const revaluationMessageSchema = z.strictObject({
+  portfolioId: z.string().min(1),
+  /** The run's date, yyyyMMdd (UTC), part of the instance id. */
+  runDate: z.string().regex(/^\d{8}$/),
+});
+
+export function nightlyJobId(portfolioId: string, runDate: string): string {
+  return `nightly-${portfolioId}-${runDate}`;
+}
+
+export async function enqueueNightlyRuns(timer: Timer, context: InvocationContext): Promise<void> {
+  const services = await appServices();
+  const runDate = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+  const portfolios = await services.storage.portfolios.listNightly();
+  for (const portfolio of portfolios) await services.storage.queues.sendRevaluation({ portfolioId: portfolio.id, runDate });
+  context.log(`nightly revaluation ${runDate}: ${portfolios.length} portfolio(s) enqueued${timer.isPastDue ? ' (timer was past due)' : ''}`);
+}
+
+export async function startNightlyRun(message: unknown, context: InvocationContext): Promise<void> {
+  const parsed = revaluationMessageSchema.safeParse(message);
+  if (!parsed.success) {
+    // A malformed message would fail every retry; say so and let it go to the poison queue once.
+    throw new Error(`invalid revaluation message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const { portfolioId, runDate } = parsed.data;
+  const services = await appServices();
+  const portfolio = await services.storage.portfolios.get(portfolioId);
+  if (!portfolio) {
+    context.warn(`nightly run for unknown portfolio '${portfolioId}' skipped`);
+    return;
+  }
+  const properties = await services.storage.staging.readPortfolio(portfolio.source.blobName);
+  const outcome = await submitJob(
+    { portfolioId, analysisType: portfolio.analysisType, properties, allowPartial: false, jobId: nightlyJobId(portfolioId, runDate), asOf: new Date() },
+    services.settings,
+    jobStoreFor(services),
+    durableStarter(df.getClient(context)),
+  );
+  context.log(`nightly run ${nightlyJobId(portfolioId, runDate)}: ${outcome.kind}`);
+}
+
+app.timer('enqueueNightlyRuns', { schedule: '%NIGHTLY_SCHEDULE%', handler: enqueueNightlyRuns });
+app.storageQueue('startNightlyRun', { queueName: REVALUATION_QUEUE, connection: 'AzureWebJobsStorage', extraInputs: [df.input.durableClient()], handler: startNightlyRun });

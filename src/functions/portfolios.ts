@@ -1,0 +1,63 @@
+// The portfolio registry (DESIGN §5): register a portfolio for the nightly revaluation, read it back, and
+// read its trend: one point per analysis run.
+import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
+import { ANALYSIS_TYPES, propertyListSchema } from '../domain/schemas.ts';
+import { oneOf, text } from '../domain/fields.ts';
+import { appServices } from '../app-services.ts';
+import { parseJsonText, readText, validate } from '../api/request-parsing.ts';
+import { portfolioRouteSchema } from '../api/schemas.ts';
+import { json, notFound } from '../api/responses.ts';
+
+export function portfolioBodySchema(asOf: Date) {
+  return z.strictObject({
+    name: text(200).optional(),
+    analysisType: oneOf(ANALYSIS_TYPES).default('comprehensive'),
+    /** Revalue every night (NIGHTLY_SCHEDULE). */
+    nightly: z.boolean({ error: 'must be true or false' }).default(true),
+    properties: propertyListSchema({ asOf }),
+  });
+}
+
+export async function putPortfolio(request: HttpRequest): Promise<HttpResponseInit> {
+  const route = validate(portfolioRouteSchema, request.params, 'route');
+  if (!route.ok) return route.response;
+  const services = await appServices();
+  const textBody = await readText(request, services.settings.pipeline.maxRequestMegabytes * 1024 * 1024);
+  if (!textBody.ok) return textBody.response;
+  const parsed = parseJsonText(textBody.value);
+  if (!parsed.ok) return parsed.response;
+  const valid = validate(portfolioBodySchema(new Date()), parsed.value);
+  if (!valid.ok) return valid.response;
+  const { portfolioId } = route.value;
+  const blobName = await services.storage.staging.stagePortfolio(portfolioId, valid.value.properties);
+  const registered = await services.storage.portfolios.put({
+    id: portfolioId,
+    ...(valid.value.name !== undefined && { name: valid.value.name }),
+    analysisType: valid.value.analysisType,
+    nightly: valid.value.nightly,
+    source: { kind: 'blob', blobName },
+    propertyCount: valid.value.properties.length,
+    updatedAt: new Date().toISOString(),
+  });
+  return json(200, { success: true, portfolio: registered });
+}
+
+export async function getPortfolio(request: HttpRequest): Promise<HttpResponseInit> {
+  const route = validate(portfolioRouteSchema, request.params, 'route');
+  if (!route.ok) return route.response;
+  const portfolio = await (await appServices()).storage.portfolios.get(route.value.portfolioId);
+  if (!portfolio) return notFound(`No portfolio registered with id '${route.value.portfolioId}'.`);
+  return json(200, { success: true, portfolio });
+}
+
+export async function getTrends(request: HttpRequest): Promise<HttpResponseInit> {
+  const route = validate(portfolioRouteSchema, request.params, 'route');
+  if (!route.ok) return route.response;
+  const points = await (await appServices()).storage.trends.list(route.value.portfolioId);
+  return json(200, { success: true, portfolioId: route.value.portfolioId, trend: points });
+}
+
+app.http('putPortfolio', { route: 'portfolios/{portfolioId}', methods: ['PUT'], authLevel: 'function', handler: putPortfolio });
+app.http('getPortfolio', { route: 'portfolios/{portfolioId}', methods: ['GET'], authLevel: 'function', handler: getPortfolio });
+app.http('getTrends', { route: 'portfolios/{portfolioId}/trends', methods: ['GET'], authLevel: 'function', handler: getTrends });

@@ -1,0 +1,66 @@
+// The providers a process uses, built once from settings: the AVM cascade and the AI reviewer, each
+// behind its own shared token bucket and retry policy (DESIGN §2.4: a shared rate limit per provider).
+import type { AiReview } from '../domain/results.ts';
+import { valueByCascade, type CascadeOutcome } from './cascade.ts';
+import { createHttpAvm } from './http-avm.ts';
+import { createHttpFraudReview } from './http-fraud-review.ts';
+import type { FetchFn } from './http-request.ts';
+import { TokenBucket } from './rate-limit.ts';
+import { createProviderPolicy, withProviderPolicy, type ProviderPolicyInput } from './resilience.ts';
+import { createSimulatedAvm, createSimulatedFraudReview } from './simulator.ts';
+import type { AvmProvider, AvmSubject, FraudReviewProvider, FraudReviewRequest } from './types.ts';
+
+export interface ProviderSettings {
+  avm: { mode: 'simulated' | 'http'; cascade: string[]; baseUrl?: string | undefined; apiKey?: string | undefined; timeoutInMs: number; policy: ProviderPolicyInput & { ratePerSecond: number } };
+  fraudReview: { mode: 'simulated' | 'http'; baseUrl?: string | undefined; apiKey?: string | undefined; deployment: string; timeoutInMs: number; policy: ProviderPolicyInput & { ratePerSecond: number } };
+}
+
+export interface ProviderSet {
+  /** Values a property through the cascade; throws CascadeError when no provider answers. */
+  value(subject: AvmSubject, maxFsd: number, signal?: AbortSignal): Promise<CascadeOutcome>;
+  review(request: FraudReviewRequest, signal?: AbortSignal): Promise<AiReview>;
+}
+
+interface Guarded<P> {
+  provider: P;
+  bucket: TokenBucket;
+}
+
+export function createProviderSet(settings: ProviderSettings, options: { fetch?: FetchFn } = {}): ProviderSet {
+  const avmPolicy = createProviderPolicy(settings.avm.policy);
+  const reviewPolicy = createProviderPolicy(settings.fraudReview.policy);
+  const avms: Array<Guarded<AvmProvider>> = settings.avm.cascade.map((name) => ({
+    provider:
+      settings.avm.mode === 'http'
+        ? createHttpAvm({ name, baseUrl: settings.avm.baseUrl ?? '', timeoutInMs: settings.avm.timeoutInMs, ...(settings.avm.apiKey !== undefined && { apiKey: settings.avm.apiKey }), ...(options.fetch && { fetch: options.fetch }) })
+        : createSimulatedAvm(name),
+    // Bursts of a few requests keep a provider busy while the next tokens accrue.
+    bucket: new TokenBucket({ ratePerSecond: settings.avm.policy.ratePerSecond, burst: Math.max(1, Math.ceil(settings.avm.policy.ratePerSecond / 10)) }),
+  }));
+  const byName = new Map(avms.map((g) => [g.provider.name, g]));
+  const r = settings.fraudReview;
+  const reviewer: Guarded<FraudReviewProvider> = {
+    provider:
+      r.mode === 'http'
+        ? createHttpFraudReview({ baseUrl: r.baseUrl ?? '', deployment: r.deployment, timeoutInMs: r.timeoutInMs, ...(r.apiKey !== undefined && { apiKey: r.apiKey }), ...(options.fetch && { fetch: options.fetch }) })
+        : createSimulatedFraudReview(),
+    bucket: new TokenBucket({ ratePerSecond: r.policy.ratePerSecond, burst: Math.max(1, Math.ceil(r.policy.ratePerSecond / 10)) }),
+  };
+
+  return {
+    value: (subject, maxFsd, signal) =>
+      valueByCascade(
+        avms.map((g) => g.provider),
+        subject,
+        {
+          maxFsd,
+          ...(signal && { signal }),
+          call: (provider, s) => {
+            const guarded = byName.get(provider.name)!;
+            return withProviderPolicy(avmPolicy, guarded.bucket, (attemptSignal) => provider.value(subject, { signal: attemptSignal }), s);
+          },
+        },
+      ),
+    review: (request, signal) => withProviderPolicy(reviewPolicy, reviewer.bucket, (attemptSignal) => reviewer.provider.review(request, { signal: attemptSignal }), signal),
+  };
+}

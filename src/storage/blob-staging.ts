@@ -1,0 +1,112 @@
+// Blob staging (DESIGN §2.1): a job's property list as immutable chunk blobs `jobs/{jobId}/chunk-{n}.json`,
+// read by analyzeChunk, so property lists never travel through orchestration history. Registered
+// portfolios keep their property list at `portfolios/{portfolioId}/properties.json`.
+// Blobs hold properties that passed validation when they were staged; reads check only the outer shape.
+import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import type { Property } from '../domain/schemas.ts';
+import { mapWithConcurrency } from '../concurrency.ts';
+import { BlobNotFoundError, InvalidStoredDocumentError, statusOf } from './errors.ts';
+
+export const STAGING_CONTAINER = 'portfolio-staging';
+
+export const chunkBlobName = (jobId: string, chunkIndex: number): string => `jobs/${jobId}/chunk-${chunkIndex}.json`;
+export const portfolioBlobName = (portfolioId: string): string => `portfolios/${portfolioId}/properties.json`;
+
+export interface BlobStagingOptions {
+  serviceClient: BlobServiceClient;
+  /** Default `portfolio-staging`. */
+  containerName?: string;
+  /** Uploads (and deletes) in flight. Default 8. */
+  concurrency?: number;
+}
+
+export class BlobStaging {
+  readonly #container: ContainerClient;
+  readonly #concurrency: number;
+  #ready: Promise<void> | undefined;
+
+  constructor(options: BlobStagingOptions) {
+    this.#container = options.serviceClient.getContainerClient(options.containerName ?? STAGING_CONTAINER);
+    this.#concurrency = options.concurrency ?? 8;
+  }
+
+  get containerName(): string {
+    return this.#container.containerName;
+  }
+
+  /** Creates the container if missing (once per instance; a failure is retried on the next call). */
+  ensureContainer(): Promise<void> {
+    this.#ready ??= this.#container.createIfNotExists().then(
+      () => undefined,
+      (error: unknown) => {
+        this.#ready = undefined;
+        throw error;
+      },
+    );
+    return this.#ready;
+  }
+
+  /** Uploads each chunk as `jobs/{jobId}/chunk-{n}.json` (n from 0); returns the blob names. */
+  async stageChunks(jobId: string, chunks: readonly (readonly Property[])[]): Promise<string[]> {
+    await this.ensureContainer();
+    return mapWithConcurrency(chunks, this.#concurrency, async (properties, index) => {
+      const name = chunkBlobName(jobId, index);
+      await this.#upload(name, properties);
+      return name;
+    });
+  }
+
+  async readChunk(jobId: string, chunkIndex: number): Promise<Property[]> {
+    return this.#readProperties(chunkBlobName(jobId, chunkIndex));
+  }
+
+  /** Stores a registered portfolio's property list (replacing the previous one); returns its blob name. */
+  async stagePortfolio(portfolioId: string, properties: readonly Property[]): Promise<string> {
+    await this.ensureContainer();
+    const name = portfolioBlobName(portfolioId);
+    await this.#upload(name, properties);
+    return name;
+  }
+
+  async readPortfolio(blobName: string): Promise<Property[]> {
+    return this.#readProperties(blobName);
+  }
+
+  /** Deletes every blob of the job; returns how many were deleted. */
+  async deleteJob(jobId: string): Promise<number> {
+    const names: string[] = [];
+    try {
+      for await (const blob of this.#container.listBlobsFlat({ prefix: `jobs/${jobId}/` })) names.push(blob.name);
+    } catch (error) {
+      if (statusOf(error) === 404) return 0; // no container: nothing staged yet
+      throw error;
+    }
+    await mapWithConcurrency(names, this.#concurrency, (name) => this.#container.deleteBlob(name, { deleteSnapshots: 'include' }).catch((error: unknown) => {
+      if (statusOf(error) !== 404) throw error;
+    }));
+    return names.length;
+  }
+
+  async #upload(name: string, properties: readonly Property[]): Promise<void> {
+    const body = Buffer.from(JSON.stringify(properties), 'utf8');
+    await this.#container.getBlockBlobClient(name).uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } });
+  }
+
+  async #readProperties(name: string): Promise<Property[]> {
+    let buffer: Buffer;
+    try {
+      buffer = await this.#container.getBlobClient(name).downloadToBuffer();
+    } catch (error) {
+      if (statusOf(error) === 404) throw new BlobNotFoundError(this.#container.containerName, name, { cause: error });
+      throw error;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(buffer.toString('utf8'));
+    } catch (error) {
+      throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, [`not JSON: ${error instanceof Error ? error.message : String(error)}`]);
+    }
+    if (!Array.isArray(parsed)) throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, ['expected an array of properties']);
+    return parsed as Property[];
+  }
+}

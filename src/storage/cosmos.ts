@@ -1,0 +1,87 @@
+// The Cosmos DB client and the app's database: one database, seven containers, each partitioned so that
+// every hot read is a point read or a single-partition query (DESIGN §2, §3).
+//
+// Works against Azure Cosmos DB and against the local server (@vercel/cosmosdb-server) over plain HTTP.
+// The local server advertises an https endpoint, so endpoint discovery must be off for http endpoints.
+import { CosmosClient, type Container, type ContainerRequest, type CosmosClientOptions } from '@azure/cosmos';
+import type { z } from 'zod';
+import { InvalidStoredDocumentError } from './errors.ts';
+
+export interface CosmosClientSettings {
+  endpoint: string;
+  key: string;
+  /** Default: off for http:// endpoints (the local server), on otherwise. */
+  enableEndpointDiscovery?: boolean;
+  /** Regions in order of preference (Azure only). */
+  preferredLocations?: string[];
+  /** Appended to the SDK's user agent. */
+  userAgentSuffix?: string;
+  /** Retries of throttled (429) requests before the SDK gives up. Default 9 (the SDK's). */
+  maxRetriesOnThrottle?: number;
+}
+
+export function createCosmosClient(settings: CosmosClientSettings): CosmosClient {
+  const isHttp = settings.endpoint.toLowerCase().startsWith('http://');
+  const options: CosmosClientOptions = {
+    endpoint: settings.endpoint,
+    key: settings.key,
+    connectionPolicy: {
+      enableEndpointDiscovery: settings.enableEndpointDiscovery ?? !isHttp,
+      ...(settings.preferredLocations && { preferredLocations: settings.preferredLocations }),
+      ...(settings.maxRetriesOnThrottle !== undefined && { retryOptions: { maxRetryAttemptCount: settings.maxRetriesOnThrottle, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 60 } }),
+    },
+    ...(settings.userAgentSuffix && { userAgentSuffix: settings.userAgentSuffix }),
+  };
+  return new CosmosClient(options);
+}
+
+/** Container name -> definition. Partition keys are fixed for the life of a container; change them only with a migration. */
+export const CONTAINER_DEFINITIONS = {
+  jobs: { id: 'jobs', partitionKey: { paths: ['/id'] } },
+  results: { id: 'results', partitionKey: { paths: ['/jobId'] } },
+  reports: { id: 'reports', partitionKey: { paths: ['/portfolioId'] } },
+  trends: { id: 'trends', partitionKey: { paths: ['/portfolioId'] } },
+  portfolios: { id: 'portfolios', partitionKey: { paths: ['/id'] } },
+  // defaultTtl -1: no default expiry, but per-item `ttl` is honoured (Azure only; the local server never expires).
+  valuationCache: { id: 'valuationCache', partitionKey: { paths: ['/cacheKey'] }, defaultTtl: -1 },
+  chunkMarkers: { id: 'chunkMarkers', partitionKey: { paths: ['/jobId'] } },
+} satisfies Record<string, ContainerRequest>;
+
+export type ContainerName = keyof typeof CONTAINER_DEFINITIONS;
+export type CosmosContainers = { readonly [K in ContainerName]: Container };
+
+export interface EnsureDatabaseOptions {
+  databaseId: string;
+  /** Shared database throughput (RU/s) when the database is created; omit for serverless accounts. */
+  throughput?: number;
+}
+
+/**
+ * Creates the database and its containers when missing (idempotent; existing containers are never
+ * replaced: on the local server `container.replace` deletes every document) and returns their handles.
+ */
+export async function ensureDatabase(client: CosmosClient, options: EnsureDatabaseOptions): Promise<CosmosContainers> {
+  const { database } = await client.databases.createIfNotExists({ id: options.databaseId, ...(options.throughput !== undefined && { throughput: options.throughput }) });
+  const names = Object.keys(CONTAINER_DEFINITIONS) as ContainerName[];
+  const entries = await Promise.all(
+    names.map(async (name) => {
+      const { container } = await database.containers.createIfNotExists(CONTAINER_DEFINITIONS[name]);
+      return [name, container] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as CosmosContainers;
+}
+
+/** Handles of the containers of an existing database, without any request (use after ensureDatabase ran once). */
+export function containersOf(client: CosmosClient, databaseId: string): CosmosContainers {
+  const database = client.database(databaseId);
+  const names = Object.keys(CONTAINER_DEFINITIONS) as ContainerName[];
+  return Object.fromEntries(names.map((name) => [name, database.container(CONTAINER_DEFINITIONS[name].id)])) as CosmosContainers;
+}
+
+/** Validates a document read back from Cosmos (system properties such as _etag are dropped by the schema). */
+export function parseStored<S extends z.ZodType>(schema: S, value: unknown, location: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new InvalidStoredDocumentError(location, result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+}

@@ -1,0 +1,98 @@
+// Typed storage errors: each names what went wrong and what the caller can do about it. Raw SDK errors
+// (RestError, ErrorResponse) never leave src/storage except as the `cause` of one of these.
+
+export class StorageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageError';
+  }
+}
+
+/** A job document with this id exists already: the same Idempotency-Key (or nightly run) was submitted twice. */
+export class JobAlreadyExistsError extends StorageError {
+  readonly jobId: string;
+  constructor(jobId: string, options?: { cause?: unknown }) {
+    super(`A job with id '${jobId}' already exists; read it instead of creating it again.`, options);
+    this.name = 'JobAlreadyExistsError';
+    this.jobId = jobId;
+  }
+}
+
+/** A document that had to exist (for an update) does not. */
+export class DocumentNotFoundError extends StorageError {
+  readonly container: string;
+  readonly id: string;
+  constructor(container: string, id: string, options?: { cause?: unknown }) {
+    super(`No document '${id}' in container '${container}'.`, options);
+    this.name = 'DocumentNotFoundError';
+    this.container = container;
+    this.id = id;
+  }
+}
+
+/** Optimistic concurrency gave up: every read-modify-replace attempt lost to a concurrent writer (412). */
+export class ConcurrencyConflictError extends StorageError {
+  readonly container: string;
+  readonly id: string;
+  readonly attempts: number;
+  constructor(container: string, id: string, attempts: number, options?: { cause?: unknown }) {
+    super(`Document '${id}' in '${container}' changed under ${attempts} consecutive update attempt(s); retry the operation later.`, options);
+    this.name = 'ConcurrencyConflictError';
+    this.container = container;
+    this.id = id;
+    this.attempts = attempts;
+  }
+}
+
+/** A stored document (or blob) does not have the shape the code expects: written by another version, or corrupt. */
+export class InvalidStoredDocumentError extends StorageError {
+  readonly location: string;
+  readonly problems: readonly string[];
+  constructor(location: string, problems: readonly string[]) {
+    super(`Stored document ${location} is invalid: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`);
+    this.name = 'InvalidStoredDocumentError';
+    this.location = location;
+    this.problems = problems;
+  }
+}
+
+/** A continuation token that this repository did not issue (or issued for another query). Start from the first page. */
+export class InvalidContinuationTokenError extends StorageError {
+  constructor(options?: { cause?: unknown }) {
+    super('The continuation token is not valid for this query; request the first page again without it.', options);
+    this.name = 'InvalidContinuationTokenError';
+  }
+}
+
+/** A staged blob (chunk or portfolio) is missing: the job was deleted or never staged. */
+export class BlobNotFoundError extends StorageError {
+  readonly container: string;
+  readonly blobName: string;
+  constructor(container: string, blobName: string, options?: { cause?: unknown }) {
+    super(`Blob '${blobName}' not found in container '${container}'; it was never staged or has been deleted.`, options);
+    this.name = 'BlobNotFoundError';
+    this.container = container;
+    this.blobName = blobName;
+  }
+}
+
+/** A queue message over the 64 KiB limit. */
+export class MessageTooLargeError extends StorageError {
+  readonly queue: string;
+  readonly bytes: number;
+  constructor(queue: string, bytes: number) {
+    super(`Message for queue '${queue}' is ${bytes} bytes once encoded; the limit is 65,536. Send a reference to a blob instead.`);
+    this.name = 'MessageTooLargeError';
+    this.queue = queue;
+    this.bytes = bytes;
+  }
+}
+
+/** HTTP status of an Azure SDK error (Cosmos ErrorResponse uses `code`, RestError `statusCode`). */
+export function statusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { statusCode?: unknown; code?: unknown };
+  if (typeof e.statusCode === 'number') return e.statusCode;
+  if (typeof e.code === 'number') return e.code;
+  return undefined;
+}

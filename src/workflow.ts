@@ -1,0 +1,86 @@
+// The shapes that travel between the orchestrations, the entity and the activities, in one place.
+// Everything here goes through orchestration history, so it is small: ids, counts and summaries, never
+// property lists (those are staged as chunk blobs).
+import type { ChunkSummary } from './domain/summary.ts';
+import type { AnalysisType } from './domain/schemas.ts';
+
+export const ORCHESTRATIONS = { portfolioAnalysis: 'portfolioAnalysis', chunkBatch: 'chunkBatch' } as const;
+export const ACTIVITIES = { analyzeChunk: 'analyzeChunk', aggregateReport: 'aggregateReport', finishJob: 'finishJob' } as const;
+export const JOB_PROGRESS_ENTITY = 'jobProgress';
+
+export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled', 'budget_exceeded'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface PortfolioAnalysisInput {
+  jobId: string;
+  portfolioId: string;
+  analysisType: AnalysisType;
+  totalProperties: number;
+  chunkCount: number;
+  chunkSize: number;
+  chunksPerBatch: number;
+  /** Chunks analysed at once within a batch, and batches at once within the job. */
+  maxConcurrentChunks: number;
+  maxConcurrentBatches: number;
+  /** Most a chunk can cost (its properties x the per-property estimate), in cents: what it reserves. */
+  chunkCostCents: number[];
+  estimatedCents: number;
+  budgetCents?: number | undefined;
+  /** Share of failed properties above which the job fails. */
+  maxFailureRate: number;
+  /** "Today" of the analysis, fixed when the job is submitted. */
+  asOf: string;
+}
+
+export interface ChunkBatchInput {
+  jobId: string;
+  analysisType: AnalysisType;
+  firstChunk: number;
+  chunkCount: number;
+  maxConcurrentChunks: number;
+  chunkCostCents: number[];
+  asOf: string;
+}
+
+export interface ChunkBatchOutput {
+  summary: ChunkSummary;
+  chunksRun: number;
+  /** Set when the entity refused a reservation: the batch stopped scheduling. */
+  stoppedBy?: 'cancelled' | 'budget_exceeded' | undefined;
+}
+
+export interface AnalyzeChunkInput {
+  jobId: string;
+  chunkIndex: number;
+  analysisType: AnalysisType;
+  asOf: string;
+}
+
+export interface AnalyzeChunkOutput {
+  chunkIndex: number;
+  summary: ChunkSummary;
+  processed: number;
+  failed: number;
+  cached: number;
+  actualCents: number;
+  /** Properties found already stored for the job (a retried chunk), not analysed again. */
+  alreadyStored: number;
+}
+
+export interface AggregateReportInput {
+  jobId: string;
+  portfolioId: string;
+  analysisType: AnalysisType;
+  status: JobStatus;
+  summary: ChunkSummary;
+  totalProperties: number;
+  asOf: string;
+  error?: string | undefined;
+}
+
+export interface JobProgressView {
+  status: JobStatus;
+  processed: number;
+  failed: number;
+  total: number;
+}

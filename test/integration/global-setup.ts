@@ -1,0 +1,43 @@
+// vitest globalSetup: starts Azurite and the Cosmos server once per run and hands their endpoints to test
+// files through provide/inject (serviceEndpoints() in fixtures.ts). A run whose files are all outside
+// test/integration (e.g. `vitest run test/unit`) starts nothing and pays nothing.
+import type { TestProject } from 'vitest/node';
+import { startLocalServices, type ServiceEndpoints } from '../../scripts/local-services.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    storageServices: ServiceEndpoints | undefined;
+  }
+}
+
+const INTEGRATION_DIR = /[\\/]test[\\/]integration[\\/]/;
+
+/** Whether this run's test files include integration tests (when unsure: yes). */
+async function runsIntegrationTests(project: TestProject): Promise<boolean> {
+  // The CLI's file filters (`vitest run test/unit`) are not public API; without them every file counts.
+  const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];
+  try {
+    const { testFiles } = await project.globTestFiles(filters);
+    return testFiles.some((file) => INTEGRATION_DIR.test(file));
+  } catch {
+    return true;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  if (!(await runsIntegrationTests(project))) {
+    project.provide('storageServices', undefined);
+    return undefined;
+  }
+  const started = performance.now();
+  const services = await startLocalServices();
+  try {
+    await services.ready;
+  } catch (error) {
+    await services.stop();
+    throw error;
+  }
+  if (process.env.STORAGE_SERVICES_VERBOSE) console.log(`local storage services ready in ${Math.round(performance.now() - started)} ms`, services.endpoints);
+  project.provide('storageServices', services.endpoints);
+  return () => services.stop();
+}

@@ -1,0 +1,132 @@
+// Job control end to end: bad input changes nothing, Idempotency-Key, cancel, budget, partial runs.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CosmosClient } from '@azure/cosmos';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
+
+const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as { portfolioId: string; analysisType: string; properties: Array<Record<string, unknown>> };
+const small = (n: number, portfolioId = 'control') => ({ portfolioId, analysisType: 'comprehensive', properties: sample.properties.slice(0, n) });
+
+let h: PipelineHarness;
+let cosmos: CosmosClient;
+beforeAll(async () => {
+  // A slow sandbox so that cancel arrives while chunks are still to run.
+  h = await startPipeline({ sandbox: { latencyInMs: 20 }, env: { CHUNK_SIZE: '50', MAX_CONCURRENT_CHUNKS: '2', PROPERTY_CONCURRENCY: '4' } });
+  cosmos = new CosmosClient({ endpoint: h.env.COSMOS_ENDPOINT!, key: h.env.COSMOS_KEY!, connectionPolicy: { enableEndpointDiscovery: false } });
+});
+afterAll(async () => {
+  cosmos?.dispose();
+  await h?.stop();
+});
+
+async function jobCount(): Promise<number> {
+  const { resources } = await cosmos.database(h.databaseId).container('jobs').items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll().catch(() => ({ resources: [0] }));
+  return resources[0] ?? 0;
+}
+
+async function stagedBlobs(): Promise<number> {
+  const container = BlobServiceClient.fromConnectionString(h.env.AzureWebJobsStorage!).getContainerClient(h.env.STAGING_CONTAINER!);
+  if (!(await container.exists())) return 0;
+  let n = 0;
+  for await (const _ of container.listBlobsFlat()) n++;
+  return n;
+}
+
+describe('bad input', () => {
+  const duplicate = { ...sample.properties[0] };
+  const corpus: Array<[string, string | object, number, Record<string, string>?]> = [
+    ['malformed JSON', '{"portfolioId": "p", "properties": [', 400],
+    ['empty body', '', 400],
+    ['a JSON array', '[]', 400],
+    ['wrong types', { portfolioId: 42, analysisType: 'comprehensive', properties: 'many' }, 400],
+    ['unknown analysis type', { ...small(1), analysisType: 'everything' }, 400],
+    ['unknown top-level field', { ...small(1), priorityLane: 'vip' }, 400],
+    ['unknown property field', { ...small(0), properties: [{ ...sample.properties[0], ownerSsn: '123-45-6789' }] }, 400],
+    ['duplicate propertyIds', { ...small(0), properties: [duplicate, duplicate] }, 400],
+    ['no properties', small(0), 400],
+    ['negative loan balance', { ...small(0), properties: [{ ...sample.properties[0], loan: { balance: -1 } }] }, 400],
+    ['a date in the future', { ...small(0), properties: [{ ...sample.properties[0], lastAppraisalDate: '2999-01-01' }] }, 400],
+    ['a hostile id', { ...small(1), portfolioId: '../../etc/passwd' }, 400],
+    ['a script in a string', { ...small(0), properties: [{ ...sample.properties[0], address: `<script>${'x'.repeat(300)}</script>` }] }, 400],
+    ['a huge number', { ...small(0), properties: [{ ...sample.properties[0], lastAppraisedValue: 1e300 }] }, 400],
+    ['a bad Idempotency-Key', small(1), 400, { 'idempotency-key': 'k'.repeat(500) }],
+    ['a bad CSV', 'propertyId,address\nP1,1 Main St\n', 400, { 'content-type': 'text/csv' }],
+  ];
+
+  it.each(corpus)('%s: answers with field errors and creates nothing', async (_name, body, status, headers) => {
+    const jobsBefore = await jobCount();
+    const blobsBefore = await stagedBlobs();
+    const response = await h.post('/api/portfolio/analyze', body, headers);
+    expect(response.status).toBe(status);
+    const answer = (await response.json()) as { success: boolean; errors?: Array<{ path: string; message: string }> };
+    expect(answer.success).toBe(false);
+    expect(answer.errors?.length).toBeGreaterThan(0);
+    expect(await jobCount()).toBe(jobsBefore);
+    expect(await stagedBlobs()).toBe(blobsBefore);
+  });
+
+  it('names the offending field', async () => {
+    const response = await h.post('/api/portfolio/analyze', { ...small(0), properties: [sample.properties[0], { ...sample.properties[1], loan: { balance: -5 } }] });
+    const { errors } = (await response.json()) as { errors: Array<{ path: string; message: string }> };
+    expect(errors).toContainEqual({ path: 'properties[1].loan.balance', message: 'must be >= 0' });
+  });
+
+  it('answers 413 beyond the size limit, creating nothing', async () => {
+    const jobsBefore = await jobCount();
+    const response = await fetch(`${h.url}/api/portfolio/analyze`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(200 * 1024 * 1024) }, body: '{}' }).catch(() => undefined);
+    if (response) expect(response.status).toBe(413);
+    expect(await jobCount()).toBe(jobsBefore);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('gives one job for the same key twice', async () => {
+    const first = await h.post('/api/portfolio/analyze', small(20, 'idem'), { 'idempotency-key': 'order-42' });
+    const second = await h.post('/api/portfolio/analyze', small(20, 'idem'), { 'idempotency-key': 'order-42' });
+    const a = (await first.json()) as { jobId: string };
+    const b = (await second.json()) as { jobId: string };
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    expect(b.jobId).toBe(a.jobId);
+    await h.waitForJob(a.jobId);
+  });
+});
+
+describe('cancel', () => {
+  it('ends cancelled with a partial report', async () => {
+    const response = await h.post('/api/portfolio/analyze', small(1000, 'cancel-me'));
+    const { jobId } = (await response.json()) as { jobId: string };
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const cancel = await fetch(`${h.url}/api/portfolio/jobs/${jobId}`, { method: 'DELETE' });
+    expect(cancel.status).toBe(200);
+    const job = await h.waitForJob(jobId, 120_000);
+    expect(job.status).toBe('cancelled');
+    expect(job.progress.processed).toBeLessThan(1000);
+    const results = (await (await h.get(`/api/portfolio/jobs/${jobId}/results`)).json()) as { results: { totals: { properties: number }; status: string } };
+    expect(results.results.status).toBe('cancelled');
+    expect(results.results.totals.properties).toBe(job.progress.processed);
+    expect((await fetch(`${h.url}/api/portfolio/jobs/${jobId}`, { method: 'DELETE' })).status).toBe(404);
+  });
+});
+
+describe('budget', () => {
+  it('refuses a budget below the estimate with 422, starting nothing', async () => {
+    const jobsBefore = await jobCount();
+    const response = await h.post('/api/portfolio/analyze', { ...small(100, 'budget'), budget: 5 });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({ success: false, estimatedCost: 8, budget: 5 });
+    expect(await jobCount()).toBe(jobsBefore);
+  });
+
+  it('with allowPartial, stops at the budget: budget_exceeded, actual cost within it', async () => {
+    const response = await h.post('/api/portfolio/analyze', { ...small(300, 'budget-partial'), budget: 10, allowPartial: true });
+    expect(response.status).toBe(202);
+    const { jobId } = (await response.json()) as { jobId: string };
+    const job = await h.waitForJob(jobId, 120_000);
+    expect(job.status).toBe('budget_exceeded');
+    expect(job.cost.actual).toBeLessThanOrEqual(10);
+    expect(job.progress.processed).toBeGreaterThan(0);
+    expect(job.progress.processed).toBeLessThan(300);
+  });
+});

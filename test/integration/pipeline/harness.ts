@@ -1,0 +1,87 @@
+// Runs the compiled Functions app on devhost against the real local services (Azurite, the Cosmos DB
+// server, the sandbox AVM / AI review server) and talks to it over HTTP only, as a client would.
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { startDevHost, type DevHost } from 'devhost';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server.ts';
+import { serviceEndpoints } from '../fixtures.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface PipelineHarness {
+  url: string;
+  host: DevHost;
+  sandbox: Sandbox;
+  databaseId: string;
+  /** The settings the app runs with, for checks against storage. */
+  env: Record<string, string>;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  get(path: string): Promise<Response>;
+  /** Polls the job until it leaves queued/processing. */
+  waitForJob(jobId: string, timeoutMs?: number): Promise<JobView>;
+  stop(): Promise<void>;
+}
+
+export interface JobView {
+  jobId: string;
+  status: string;
+  progress: { total: number; processed: number; failed: number; cached: number; percentComplete: number };
+  cost: { estimated: number; reserved: number; actual: number; budget?: number };
+  startTime: string;
+  endTime?: string;
+  error?: string;
+}
+
+/** Starts the app with its own Cosmos database and sandbox. One per test file (devhost runs one app per process). */
+export async function startPipeline(options: { sandbox?: SandboxOptions; env?: Record<string, string> } = {}): Promise<PipelineHarness> {
+  const services = await serviceEndpoints();
+  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  const databaseId = `pa-${randomUUID().slice(0, 8)}`;
+  const env: Record<string, string> = {
+    AzureWebJobsStorage: services.storageConnectionString,
+    COSMOS_ENDPOINT: services.cosmosEndpoint,
+    COSMOS_KEY: services.cosmosKey,
+    COSMOS_DATABASE: databaseId,
+    // Own blob container per test file: the files share one Azurite.
+    STAGING_CONTAINER: `staging-${databaseId}`,
+    TASK_HUB_NAME: `hub${databaseId.replaceAll('-', '')}`,
+    AVM_MODE: 'http',
+    AVM_BASE_URL: sandbox.url,
+    AVM_MAX_RETRIES: '3',
+    AVM_RATE_PER_SECOND: '5000',
+    FRAUD_REVIEW_MODE: 'http',
+    FRAUD_REVIEW_BASE_URL: sandbox.url,
+    FRAUD_REVIEW_RATE_PER_SECOND: '5000',
+    NIGHTLY_SCHEDULE: '0 0 2 * * *',
+    CHUNK_SIZE: '100',
+    ...options.env,
+  };
+  Object.assign(process.env, env);
+  const host = await startDevHost({ appDir: REPO_ROOT, port: 0, quiet: true, log: { info() {}, warn() {}, error: (m) => console.error(m) } });
+  const url = host.url;
+  const harness: PipelineHarness = {
+    url,
+    host,
+    sandbox,
+    databaseId,
+    env,
+    post: (path, body, headers = {}) =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    get: (path) => fetch(`${url}${path}`),
+    async waitForJob(jobId, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const response = await fetch(`${url}/api/portfolio/jobs/${jobId}`);
+        const body = (await response.json()) as { job: JobView };
+        if (!['queued', 'processing'].includes(body.job.status)) return body.job;
+        if (Date.now() > deadline) throw new Error(`job ${jobId} still ${body.job.status} after ${timeoutMs} ms: ${JSON.stringify(body.job.progress)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async stop() {
+      await host.stop();
+      await sandbox.close();
+    },
+  };
+  return harness;
+}
