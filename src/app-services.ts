@@ -6,6 +6,7 @@ import type { AnalysisOptions } from './domain/analysis.ts';
 import { createProviderSet, type ProviderSet } from './providers/provider-set.ts';
 import { createStorageClients, openStorage, type Storage } from './storage/clients.ts';
 import { cacheEntryFor, normalizedIdentity } from './storage/valuation-cache.ts';
+import { METRICS, trackMetric } from './telemetry.ts';
 import type { AnalyzeChunkPorts } from './activities/analyze-chunk.ts';
 import type { AggregateReportPorts, StoredReport } from './activities/aggregate-report.ts';
 
@@ -30,7 +31,9 @@ export function appServices(): Promise<AppServices> {
 export async function createAppServices(env: Record<string, string | undefined>): Promise<AppServices> {
   const settings = loadSettings(env);
   const storage = await openStorage<StoredReport>(createStorageClients(settings.storage));
-  const providers = createProviderSet(settings);
+  const providers = createProviderSet(settings, {
+    onAvmCall: (provider, ms, ok) => void trackMetric(METRICS.avmLatencyMs, ms, { provider, outcome: ok ? 'ok' : 'failed' }),
+  });
   const options: AnalysisOptions = { valuation: settings.valuation, risk: settings.risk, fraud: settings.fraud, costRates: settings.costRates };
   const now = () => new Date();
   const cascade = settings.avm.cascade;

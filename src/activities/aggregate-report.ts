@@ -7,6 +7,7 @@ import { finalizeReport, type PortfolioReport, type ReportOptions } from '../dom
 import type { PropertyResult } from '../domain/results.ts';
 import * as df from 'durable-functions';
 import { appServices } from '../app-services.ts';
+import { METRICS, trackMetric } from '../telemetry.ts';
 import { ACTIVITIES, type AggregateReportInput, type JobStatus } from '../workflow.ts';
 
 export const TOP_LISTS = ['largestDrops', 'preDistressed', 'highestFraud'] as const;
@@ -64,5 +65,9 @@ export async function aggregateReport(input: AggregateReportInput, ports: Aggreg
 }
 
 df.app.activity(ACTIVITIES.aggregateReport, {
-  handler: async (input: AggregateReportInput) => aggregateReport(input, (await appServices()).aggregateReport),
+  handler: async (input: AggregateReportInput) => {
+    const outcome = await aggregateReport(input, (await appServices()).aggregateReport);
+    void trackMetric(METRICS.jobCostDollars, input.summary.costCents.total / 100, { analysisType: input.analysisType, status: input.status });
+    return outcome;
+  },
 });

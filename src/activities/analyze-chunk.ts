@@ -14,6 +14,7 @@ import { ProviderError } from '../providers/errors.ts';
 import type { ProviderSet } from '../providers/provider-set.ts';
 import * as df from 'durable-functions';
 import { appServices } from '../app-services.ts';
+import { METRICS, trackMetric } from '../telemetry.ts';
 import { ACTIVITIES, type AnalyzeChunkInput, type AnalyzeChunkOutput } from '../workflow.ts';
 
 /** A cached quote and who paid for it: a job that bought the value itself still pays for it on a retry. */
@@ -116,5 +117,12 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
 }
 
 df.app.activity(ACTIVITIES.analyzeChunk, {
-  handler: async (input: AnalyzeChunkInput) => analyzeChunk(input, (await appServices()).analyzeChunk),
+  handler: async (input: AnalyzeChunkInput): Promise<AnalyzeChunkOutput> => {
+    const output = await analyzeChunk(input, (await appServices()).analyzeChunk);
+    const dimensions = { analysisType: input.analysisType };
+    void trackMetric(METRICS.propertiesAnalyzed, output.processed - output.failed, dimensions);
+    void trackMetric(METRICS.propertiesFailed, output.failed, dimensions);
+    void trackMetric(METRICS.chunkCostDollars, output.actualCents / 100, dimensions);
+    return output;
+  },
 });

@@ -26,7 +26,13 @@ interface Guarded<P> {
   bucket: TokenBucket;
 }
 
-export function createProviderSet(settings: ProviderSettings, options: { fetch?: FetchFn } = {}): ProviderSet {
+export interface ProviderSetOptions {
+  fetch?: FetchFn;
+  /** Called after each AVM call attempt sequence with its duration (telemetry). */
+  onAvmCall?: (provider: string, durationMs: number, ok: boolean) => void;
+}
+
+export function createProviderSet(settings: ProviderSettings, options: ProviderSetOptions = {}): ProviderSet {
   const avmPolicy = createProviderPolicy(settings.avm.policy);
   const reviewPolicy = createProviderPolicy(settings.fraudReview.policy);
   const avms: Array<Guarded<AvmProvider>> = settings.avm.cascade.map((name) => ({
@@ -55,9 +61,17 @@ export function createProviderSet(settings: ProviderSettings, options: { fetch?:
         {
           maxFsd,
           ...(signal && { signal }),
-          call: (provider, s) => {
+          call: async (provider, s) => {
             const guarded = byName.get(provider.name)!;
-            return withProviderPolicy(avmPolicy, guarded.bucket, (attemptSignal) => provider.value(subject, { signal: attemptSignal }), s);
+            const started = performance.now();
+            let ok = false;
+            try {
+              const quote = await withProviderPolicy(avmPolicy, guarded.bucket, (attemptSignal) => provider.value(subject, { signal: attemptSignal }), s);
+              ok = true;
+              return quote;
+            } finally {
+              options.onAvmCall?.(provider.name, performance.now() - started, ok);
+            }
           },
         },
       ),
