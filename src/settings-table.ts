@@ -152,8 +152,8 @@ export function settingsMarkdownTable(schema: AnySchema, rows: readonly SettingR
   const cell = (text: string) => text.replaceAll('|', '\\|');
   const lines = ['| variable | default | what it does |', '|---|---|---|'];
   for (const row of rows) {
-    const value = defaultText(defaults, row);
-    lines.push(`| \`${row.env}\` | ${value === '' ? '(none)' : `\`${cell(value)}\``} | ${cell(row.description)} |`);
+    const value = row.secret ? '' : defaultText(defaults, row);
+    lines.push(`| \`${row.env}\` | ${value === '' ? (row.secret ? '(secret)' : '(none)') : `\`${cell(value)}\``} | ${cell(row.description)} |`);
   }
   return [README_TABLE_START, ...lines, README_TABLE_END].join('\n');
 }

@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosClient } from '@azure/cosmos';
+import { QueueClient } from '@azure/storage-queue';
+import { decodeQueueMessage } from '../../../src/storage/queues.ts';
 import type { StoredReport } from '../../../src/activities/aggregate-report.ts';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
 
@@ -105,5 +107,26 @@ describe('the API contract', () => {
     expect((await h.get('/api/portfolio/jobs/job-unknown')).status).toBe(404);
     expect((await h.get('/api/portfolio/jobs/job-unknown/results')).status).toBe(404);
     expect((await fetch(`${h.url}/api/portfolio/jobs/job-unknown`, { method: 'DELETE' })).status).toBe(404);
+  });
+});
+
+describe('trends and alerts', () => {
+  it('appends a trend point per complete run and alerts on a material change', async () => {
+    const properties = sample.properties.slice(0, 60) as Array<Record<string, unknown> & { loan?: { balance: number } }>;
+    const first = await h.post('/api/portfolio/analyze', { portfolioId: 'trend-book', analysisType: 'risk', properties });
+    await h.waitForJob(((await first.json()) as { jobId: string }).jobId);
+    // The same book a month later, every loan 30% larger: weighted LTV rises by far more than 5 points.
+    const heavier = properties.map((p) => (p.loan ? { ...p, loan: { ...p.loan, balance: Math.round(p.loan.balance * 1.3) } } : p));
+    const second = await h.post('/api/portfolio/analyze', { portfolioId: 'trend-book', analysisType: 'risk', properties: heavier });
+    const secondJob = ((await second.json()) as { jobId: string }).jobId;
+    await h.waitForJob(secondJob);
+
+    const trend = (await (await h.get('/api/portfolios/trend-book/trends')).json()) as { trend: unknown[] };
+    expect(trend.trend).toHaveLength(2);
+    const report = (await (await h.get(`/api/portfolio/jobs/${secondJob}/results`)).json()) as { results: StoredReport['report'] };
+    expect(report.results.findings.map((f) => f.code)).toContain('WEIGHTED_LTV_RISE');
+    const alerts = new QueueClient(h.env.AzureWebJobsStorage!, 'portfolio-alerts');
+    const messages = (await alerts.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map((m) => decodeQueueMessage(m.messageText) as { jobId: string; findings: Array<{ code: string }> });
+    expect(messages.find((m) => m.jobId === secondJob)?.findings.map((f) => f.code)).toContain('WEIGHTED_LTV_RISE');
   });
 });
