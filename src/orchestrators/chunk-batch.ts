@@ -6,7 +6,7 @@
 // batch, and with it the job.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { emptySummary, mergeSummaries } from '../domain/summary.ts';
+import { mergeAllSummaries, type ChunkSummary } from '../domain/summary.ts';
 import { ACTIVITIES, JOB_PROGRESS_ENTITY, ORCHESTRATIONS, type AnalyzeChunkOutput, type ChunkBatchInput, type ChunkBatchOutput } from '../workflow.ts';
 
 // Chunks run in waves: reserve a wave (one entity call), run it with Task.all, report, repeat. A sliding
@@ -18,7 +18,9 @@ const chunkBatch: OrchestrationHandler = function* (context: OrchestrationContex
   const retry = new df.RetryOptions(2_000, 3);
   retry.backoffCoefficient = 2;
 
-  let summary = emptySummary();
+  // Summaries are merged once, at the end: every episode replays the loop, so merging as results arrive
+  // would redo every earlier merge on every replay.
+  const summaries: ChunkSummary[] = [];
   let stoppedBy: ChunkBatchOutput['stoppedBy'];
   let chunksRun = 0;
   const end = input.firstChunk + input.chunkCount;
@@ -37,7 +39,7 @@ const chunkBatch: OrchestrationHandler = function* (context: OrchestrationContex
       granted.map((chunkIndex) => context.df.callActivityWithRetry(ACTIVITIES.analyzeChunk, retry, { jobId: input.jobId, chunkIndex, analysisType: input.analysisType, asOf: input.asOf })),
     );
     for (const output of outputs) {
-      summary = mergeSummaries(summary, output.summary);
+      summaries.push(output.summary);
       chunksRun++;
       context.df.signalEntity(progress, 'chunkCompleted', {
         chunkIndex: output.chunkIndex,
@@ -50,7 +52,7 @@ const chunkBatch: OrchestrationHandler = function* (context: OrchestrationContex
     }
     context.df.setCustomStatus({ chunksRun, chunks: input.chunkCount });
   }
-  const result: ChunkBatchOutput = { summary, chunksRun, ...(stoppedBy && { stoppedBy }) };
+  const result: ChunkBatchOutput = { summary: mergeAllSummaries(summaries), chunksRun, ...(stoppedBy && { stoppedBy }) };
   return result;
 };
 

@@ -5,7 +5,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { batchRanges } from '../domain/chunking.ts';
-import { emptySummary, mergeSummaries } from '../domain/summary.ts';
+import { mergeAllSummaries, type ChunkSummary } from '../domain/summary.ts';
 import { ACTIVITIES, JOB_PROGRESS_ENTITY, ORCHESTRATIONS, type AggregateReportInput, type ChunkBatchInput, type ChunkBatchOutput, type JobStatus, type PortfolioAnalysisInput } from '../workflow.ts';
 
 const portfolioAnalysis: OrchestrationHandler = function* (context: OrchestrationContext) {
@@ -21,7 +21,9 @@ const portfolioAnalysis: OrchestrationHandler = function* (context: Orchestratio
   });
 
   const batches = batchRanges(input.chunkCount, input.chunksPerBatch);
-  let summary = emptySummary();
+  const summaries: ChunkSummary[] = [];
+  let processed = 0;
+  let failed = 0;
   let stoppedBy: ChunkBatchOutput['stoppedBy'];
   let batchesDone = 0;
   context.df.setCustomStatus({ phase: 'analyzing', batchesDone, batches: batches.length, processed: 0, total: input.totalProperties });
@@ -41,14 +43,17 @@ const portfolioAnalysis: OrchestrationHandler = function* (context: Orchestratio
     });
     const outputs: ChunkBatchOutput[] = yield context.df.Task.all(wave);
     for (const output of outputs) {
-      summary = mergeSummaries(summary, output.summary);
+      summaries.push(output.summary);
+      processed += output.summary.counts.properties;
+      failed += output.summary.counts.failed;
       stoppedBy ??= output.stoppedBy;
       batchesDone++;
     }
-    context.df.setCustomStatus({ phase: 'analyzing', batchesDone, batches: batches.length, processed: summary.counts.properties, failed: summary.counts.failed, total: input.totalProperties });
+    context.df.setCustomStatus({ phase: 'analyzing', batchesDone, batches: batches.length, processed, failed, total: input.totalProperties });
   }
+  const summary = mergeAllSummaries(summaries);
 
-  const { properties, failed } = summary.counts;
+  const properties = summary.counts.properties;
   const failureRate = properties === 0 ? 0 : failed / properties;
   const status: JobStatus = failureRate > input.maxFailureRate ? 'failed' : (stoppedBy ?? 'completed');
   context.df.setCustomStatus({ phase: 'reporting', processed: properties, failed, total: input.totalProperties });
