@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureAzurite, startDevHost, type DevHost } from 'devhost';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.ts';
+import { COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
 import { startCosmosServer } from './local-services.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -18,6 +19,8 @@ export interface LocalStackOptions {
   sandbox?: Omit<SandboxOptions, 'port'>;
   /** Where Azurite keeps its files (default `.local/` in the repo). */
   dataDir?: string;
+  /** Use a Cosmos DB server that is already running (its own process) instead of starting one in this process. */
+  cosmosEndpoint?: string;
   /** Extra app settings (they win over the stack's). */
   env?: Record<string, string>;
   quiet?: boolean;
@@ -40,7 +43,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   mkdirSync(dataDir, { recursive: true });
   const [azurite, cosmos, sandbox] = await Promise.all([
     ensureAzurite({ dataDir }),
-    startCosmosServer(),
+    options.cosmosEndpoint ? { endpoint: options.cosmosEndpoint, key: COSMOS_EMULATOR_KEY, stop: async () => {} } : startCosmosServer(),
     startSandbox({ port: options.sandboxPort ?? 7081, ...options.sandbox }),
   ]);
   log(`azurite        ${azurite.connectionString.match(/BlobEndpoint=([^;]+)/)?.[1] ?? ''} (blob), queue and table beside it${azurite.reattached ? ' (reattached)' : ''}`);

@@ -1,10 +1,15 @@
 // Job control end to end: bad input changes nothing, Idempotency-Key, cancel, budget, partial runs.
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosClient } from '@azure/cosmos';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
 
+const execFileAsync = promisify(execFile);
 const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as { portfolioId: string; analysisType: string; properties: Array<Record<string, unknown>> };
 const small = (n: number, portfolioId = 'control') => ({ portfolioId, analysisType: 'comprehensive', properties: sample.properties.slice(0, n) });
 
@@ -128,5 +133,45 @@ describe('budget', () => {
     expect(job.cost.actual).toBeLessThanOrEqual(10);
     expect(job.progress.processed).toBeGreaterThan(0);
     expect(job.progress.processed).toBeLessThan(300);
+  });
+});
+
+describe('the portfolio-analytics CLI', () => {
+  // Asynchronous: the app runs in this process and must keep serving while the CLI waits for it.
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout } = await execFileAsync(process.execPath, ['cli/bin/portfolio-analytics.js', ...args, '--url', h.url], { cwd: REPO_ROOT, encoding: 'utf8' });
+      return { code: 0, out: stdout };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, out: `${e.stdout}${e.stderr}` };
+    }
+  };
+
+  it('analyzes a CSV file, follows the job and writes the report', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'pa-cli-'));
+    const csv = path.join(out, 'book.csv');
+    writeFileSync(csv, readFileSync(`${REPO_ROOT}examples/portfolio-1000.csv`, 'utf8').split('\n').slice(0, 121).join('\n'));
+    const run = await cli('analyze', csv, '--type', 'risk', '--portfolio-id', 'cli-book', '--out', out);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/job job-\S+: Analysis of 120 properties started\. Estimated cost \$1\.20\./);
+    expect(run.out).toContain('completed: 120/120 properties');
+    expect(run.out).toContain('Risk tiers');
+    const report = readdirSync(out).find((f) => f.startsWith('report-'));
+    expect(report).toBeDefined();
+    expect(JSON.parse(readFileSync(path.join(out, report!), 'utf8')).report.totals.properties).toBe(120);
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('prints the estimate, and field errors with a non-zero exit', async () => {
+    const estimate = await cli('estimate', `${REPO_ROOT}examples/portfolio-1000.json`);
+    expect(estimate.out).toContain('$80.00 for 1000 properties');
+    const dir = mkdtempSync(path.join(tmpdir(), 'pa-cli-'));
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify([{ ...sample.properties[0], loan: { balance: -1 } }]));
+    const refused = await cli('analyze', bad);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('properties[0].loan.balance: must be >= 0');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
