@@ -3,7 +3,7 @@
 // one at a time per instance, entity batches one at a time per entity, activities in parallel.
 import type { DurableEngine, DurableEngineContext } from '../host.ts';
 import { runActivity } from './activity.ts';
-import { createClientApi } from './client-api.ts';
+import { createClientApi, managementUrls } from './client-api.ts';
 import { runEntityBatch } from './entity-batch.ts';
 import { createFunctionRunner } from './function-runner.ts';
 import { EventType } from './history.ts';
@@ -156,7 +156,8 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
         createNewInstancePostUri: `${ctx.baseUrl}/runtime/webhooks/durabletask/orchestrators/{functionName}[/{instanceId}]${required ? `?${required}` : ''}`,
         createAndWaitOnNewInstancePostUri: `${ctx.baseUrl}/runtime/webhooks/durabletask/orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}${required ? `&${required}` : ''}`,
       },
-      managementUrls: managementTemplate(ctx.baseUrl, settings.hubName, required),
+      // The client library substitutes INSTANCEID with each instance's id.
+      managementUrls: managementUrls(ctx.baseUrl, settings.hubName, 'INSTANCEID', required),
       baseUrl: `${ctx.baseUrl}/runtime/webhooks/durabletask`,
       requiredQueryStringParameters: required,
       rpcBaseUrl: `${ctx.baseUrl}/durabletask/`,
@@ -181,22 +182,6 @@ function defaultStore(ctx: DurableEngineContext, hubName: string): TaskHubStore 
   if (ctx.store !== 'azurite') return new MemoryTaskHubStore();
   if (!ctx.storageConnectionString) throw new Error("devhost: the 'azurite' task hub store needs a storage connection string (--storage, or let devhost start Azurite).");
   return new AzureStorageTaskHubStore({ connectionString: ctx.storageConnectionString, taskHubName: hubName });
-}
-
-function managementTemplate(baseUrl: string, hub: string, required: string) {
-  const base = `${baseUrl}/runtime/webhooks/durabletask/instances/INSTANCEID`;
-  const q = `taskHub=${encodeURIComponent(hub)}&connection=Storage${required ? `&${required}` : ''}`;
-  return {
-    id: 'INSTANCEID',
-    statusQueryGetUri: `${base}?${q}`,
-    sendEventPostUri: `${base}/raiseEvent/{eventName}?${q}`,
-    terminatePostUri: `${base}/terminate?reason={text}&${q}`,
-    rewindPostUri: `${base}/rewind?reason={text}&${q}`,
-    purgeHistoryDeleteUri: `${base}?${q}`,
-    restartPostUri: `${base}/restart?${q}`,
-    suspendPostUri: `${base}/suspend?reason={text}&${q}`,
-    resumePostUri: `${base}/resume?reason={text}&${q}`,
-  };
 }
 
 /** A sub-orchestration (or restarted instance) is created by its ExecutionStarted message. */

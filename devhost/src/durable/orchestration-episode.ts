@@ -9,7 +9,7 @@
 // events first in an episode and takes the same numbers then; actions later skip them.
 import { randomUUID } from 'node:crypto';
 import { ActionType, actionMatchesEvent, describeAction, describeEvent, flattenActions, inputText, takesEventId, type Action, type RetryOptions } from './actions.ts';
-import { EventType, failureDetailsOf, historyEvent, type FailureDetails, type HistoryEvent, type SchedulingNote } from './history.ts';
+import { EventType, failureDetailsOf, historyEvent, type EventTypeCode, type FailureDetails, type HistoryEvent, type SchedulingNote } from './history.ts';
 import type { DurableFunctionRunner } from './functions.ts';
 import { emptyOutbox, TERMINAL_STATUSES, type InstanceRecord, type OrchestrationCommit, type OrchestrationMessage, type Outbox } from './store.ts';
 
@@ -343,19 +343,23 @@ class Episode {
     return { instance: this.instance, newEvents: events, consumed: this.consumed, outbox: this.outbox };
   }
 
+  /** Tells the parent orchestration (if any) how this sub-orchestration ended. */
+  private notifyParent(type: EventTypeCode, fields: Partial<HistoryEvent>): void {
+    const parent = this.instance.parent;
+    if (!parent) return;
+    this.outbox.orchestrationMessages.push({
+      id: randomUUID(),
+      instanceId: parent.instanceId,
+      executionId: parent.executionId,
+      event: historyEvent(type, this.timestamp, { TaskScheduledId: parent.taskScheduledId, ...fields }),
+    });
+  }
+
   private complete(newEvents: HistoryEvent[], output: unknown): OrchestrationCommit {
     const result = JSON.stringify(output ?? null);
     this.instance.runtimeStatus = 'Completed';
     this.instance.output = result;
-    const parent = this.instance.parent;
-    if (parent) {
-      this.outbox.orchestrationMessages.push({
-        id: randomUUID(),
-        instanceId: parent.instanceId,
-        executionId: parent.executionId,
-        event: historyEvent(EventType.SubOrchestrationInstanceCompleted, this.timestamp, { TaskScheduledId: parent.taskScheduledId, Result: result }),
-      });
-    }
+    this.notifyParent(EventType.SubOrchestrationInstanceCompleted, { Result: result });
     return this.commit([...newEvents, ...this.scheduled, historyEvent(EventType.ExecutionCompleted, this.timestamp, { Result: result }), historyEvent(EventType.OrchestratorCompleted, this.timestamp)]);
   }
 
@@ -364,15 +368,7 @@ class Episode {
     this.instance.runtimeStatus = 'Failed';
     this.instance.output = JSON.stringify(reason);
     const failureDetails: FailureDetails = details ?? { ErrorType: 'OrchestrationFailureException', ErrorMessage: message };
-    const parent = this.instance.parent;
-    if (parent) {
-      this.outbox.orchestrationMessages.push({
-        id: randomUUID(),
-        instanceId: parent.instanceId,
-        executionId: parent.executionId,
-        event: historyEvent(EventType.SubOrchestrationInstanceFailed, this.timestamp, { TaskScheduledId: parent.taskScheduledId, Reason: reason, Details: failureDetails.StackTrace ?? message, FailureDetails: failureDetails }),
-      });
-    }
+    this.notifyParent(EventType.SubOrchestrationInstanceFailed, { Reason: reason, Details: failureDetails.StackTrace ?? message, FailureDetails: failureDetails });
     return this.commit([...newEvents, ...this.scheduled, historyEvent(EventType.ExecutionCompleted, this.timestamp, { Result: this.instance.output, FailureDetails: failureDetails }), historyEvent(EventType.OrchestratorCompleted, this.timestamp)]);
   }
 

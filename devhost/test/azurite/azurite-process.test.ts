@@ -1,17 +1,14 @@
 // `devhost start --store azurite` without --storage: devhost starts Azurite as a detached process with its data
 // under --data; a host killed with SIGKILL leaves it running and the next start reattaches; a clean stop stops it.
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnCli, type SpawnedCli } from '../spawn-cli.ts';
 import type { AzuriteProcessInfo } from '../../src/azurite-process.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const node = `${root}node_modules/.bin/node`;
-const bin = `${root}devhost/bin/devhost.js`;
 const app = fileURLToPath(new URL('../fixtures/orchestration-app/', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'devhost-data-'));
 const children: ChildProcess[] = [];
@@ -35,22 +32,10 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function startHost(): { child: ChildProcess; ready: Promise<string>; exited: Promise<number | null> } {
-  const child = spawn(node, [bin, 'start', '--app', app, '--port', '0', '--store', 'azurite', '--data', dataDir, '--quiet'], { cwd: root, env: { ...process.env, DEVHOST_MASTER_KEY: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /^devhost listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.on('exit', (code) => reject(new Error(`devhost exited early (${code}): ${out}`)));
-  });
-  return { child, ready, exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+function startHost(): SpawnedCli {
+  const cli = spawnCli(['start', '--app', app, '--port', '0', '--store', 'azurite', '--data', dataDir, '--quiet']);
+  children.push(cli.child);
+  return cli;
 }
 
 async function waitCompleted(url: string, id: string): Promise<{ runtimeStatus: string; output: unknown }> {

@@ -1,17 +1,14 @@
 // Crash safety: the CLI runs a fan-out of 1,000 activities on the Azure Storage task hub, gets killed with
 // SIGKILL half-way, and is started again. The orchestration must complete with the right output and every
 // activity's effect must be there (at-least-once: duplicates are counted, losses fail the test).
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnCli, type SpawnedCli } from '../spawn-cli.ts';
 import { useAzurite } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const node = `${root}node_modules/.bin/node`;
-const bin = `${root}devhost/bin/devhost.js`;
 const app = fileURLToPath(new URL('../fixtures/crash-app/', import.meta.url));
 const children: ChildProcess[] = [];
 const azurite = useAzurite();
@@ -21,24 +18,10 @@ afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function startHost(effectFile: string): { child: ChildProcess; ready: Promise<string>; exited: Promise<number | null> } {
-  const args = ['start', '--app', app, '--port', '0', '--store', 'azurite', '--storage', azurite.connectionString, '--quiet'];
-  const child = spawn(node, [bin, ...args], { cwd: root, env: { ...process.env, DEVHOST_MASTER_KEY: '', CRASH_EFFECT_FILE: effectFile }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /^devhost listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.on('exit', (code) => reject(new Error(`devhost exited early (${code}): ${out}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, ready, exited };
+function startHost(effectFile: string): SpawnedCli {
+  const cli = spawnCli(['start', '--app', app, '--port', '0', '--store', 'azurite', '--storage', azurite.connectionString, '--quiet'], { CRASH_EFFECT_FILE: effectFile });
+  children.push(cli.child);
+  return cli;
 }
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);

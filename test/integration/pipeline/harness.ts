@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startDevHost, type DevHost } from 'devhost';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server.ts';
+import type { JobView } from '../../../cli/api-client.ts';
 import { serviceEndpoints } from '../fixtures.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -20,16 +21,6 @@ export interface PipelineHarness {
   /** Polls the job until it leaves queued/processing. */
   waitForJob(jobId: string, timeoutMs?: number): Promise<JobView>;
   stop(): Promise<void>;
-}
-
-export interface JobView {
-  jobId: string;
-  status: string;
-  progress: { total: number; processed: number; failed: number; cached: number; percentComplete: number };
-  cost: { estimated: number; reserved: number; actual: number; budget?: number };
-  startTime: string;
-  endTime?: string;
-  error?: string;
 }
 
 /** Starts the app with its own Cosmos database and sandbox. One per test file (devhost runs one app per process). */
