@@ -7,7 +7,7 @@ import { createProviderSet, type ProviderSet } from './providers/provider-set.ts
 import { createStorageClients, openStorage, type Storage } from './storage/clients.ts';
 import { cacheEntryFor, normalizedIdentity } from './storage/valuation-cache.ts';
 import { METRICS, trackMetric } from './telemetry.ts';
-import type { AnalyzeChunkPorts } from './activities/analyze-chunk.ts';
+import type { AnalyzeChunkPorts, CachedQuote } from './activities/analyze-chunk.ts';
 import type { AggregateReportPorts, StoredReport } from './activities/aggregate-report.ts';
 
 export interface AppServices {
@@ -49,7 +49,7 @@ export async function createAppServices(env: Record<string, string | undefined>)
       const keys = new Map(properties.map((p) => [p.propertyId, normalizedIdentity(p)]));
       // risk and fraud alone reuse the freshest stored value even when stale: the risk tier says so.
       const found = await storage.valuationCache.getMany([...keys.values()], includeExpired ? new Date(0) : at, cascade);
-      const byProperty = new Map<string, { quote: (typeof found extends Map<string, infer E> ? E : never)['quote']; boughtByJob: string }>();
+      const byProperty = new Map<string, CachedQuote>();
       for (const [propertyId, key] of keys) {
         const entry = found.get(key);
         if (entry) byProperty.set(propertyId, { quote: entry.quote, boughtByJob: entry.boughtByJob ?? '' });

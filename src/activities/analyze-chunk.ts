@@ -3,7 +3,8 @@
 // valuation cache), scores risk and fraud, asks the AI reviewer where the rules say so, writes the results
 // in bulk and returns a compact ChunkSummary. One property's failure is recorded on that property and never
 // fails the chunk.
-import { analyzedProperty, buysValuations, failedProperty, fraudScreening, includesFraud, needsAiReview, type AnalysisOptions } from '../domain/analysis.ts';
+import { analyzedProperty, buysValuations, failedProperty, fraudScreening, includesFraud, type AnalysisOptions } from '../domain/analysis.ts';
+import { needsAiReview } from '../domain/fraud.ts';
 import type { AvmQuote, PropertyResult } from '../domain/results.ts';
 import type { Property } from '../domain/schemas.ts';
 import { summarizeResults } from '../domain/summary.ts';

@@ -2,7 +2,7 @@
 // analyzeChunk activity) does the I/O — buying or replaying the value, asking the AI reviewer — and hands
 // the answers in; this decides what the result says and what it cost.
 import { propertyCost, type CostRates } from './cost.ts';
-import { fraudOptionsSchema, screenProperty, withAiReview, needsAiReview, type FraudOptions } from './fraud.ts';
+import { fraudOptionsSchema, screenProperty, withAiReview, type FraudOptions } from './fraud.ts';
 import type { AiReview, FraudResult, PropertyResult } from './results.ts';
 import { riskFor, type RiskOptions } from './risk.ts';
 import type { AnalysisType, Property } from './schemas.ts';
@@ -28,8 +28,6 @@ export function fraudScreening(property: Property, basis: ValueBasis | undefined
   const currentValue = basis && basis.source !== 'appraisal' ? basis.estimatedValue : undefined;
   return screenProperty(property, currentValue, asOf, options);
 }
-
-export { needsAiReview };
 
 export interface PropertyAnalysisInput {
   property: Property;
