@@ -48,6 +48,7 @@ const started = performance.now();
 // Sent as the generator wrote it (a comprehensive request), or with its analysis type swapped.
 const body = readFileSync(bodyFile, 'utf8').replace('"analysisType":"comprehensive"', `"analysisType":"${values.type}"`);
 const accepted = await api.analyze(body, 'application/json');
+const submitSeconds = (performance.now() - started) / 1000;
 const job = await followJob(api, accepted.jobId, { pollIntervalMs: 200 });
 const seconds = (performance.now() - started) / 1000;
 const stats = (await (await fetch(`${stack.sandboxUrl}/stats`)).json()) as { calls: number; rejected429: number };
@@ -55,12 +56,16 @@ const stats = (await (await fetch(`${stack.sandboxUrl}/stats`)).json()) as { cal
 // The largest orchestration history: the root and each chunkBatch (`{jobId}:batch-{n}`).
 const list = (await (await fetch(`${stack.url}/runtime/webhooks/durabletask/instances/?instanceIdPrefix=${encodeURIComponent(job.jobId)}&top=1000`)).json()) as Array<{ instanceId: string }>;
 let largestHistory = 0;
+/** Each chunkBatch's duration, first event to last, in batch order: where the time of a big job goes. */
+const batchSeconds: number[] = [];
 for (const { instanceId } of list) {
-  const status = (await (await fetch(`${stack.url}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?showHistory=true`)).json()) as { historyEvents?: unknown[] };
-  largestHistory = Math.max(largestHistory, status.historyEvents?.length ?? 0);
+  const status = (await (await fetch(`${stack.url}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?showHistory=true`)).json()) as { historyEvents?: Array<{ Timestamp: string }> };
+  const events = status.historyEvents ?? [];
+  largestHistory = Math.max(largestHistory, events.length);
+  if (instanceId.includes(':batch-') && events.length > 1) batchSeconds.push((Date.parse(events.at(-1)!.Timestamp) - Date.parse(events[0]!.Timestamp)) / 1000);
 }
 await stack.stop();
 cosmos.kill('SIGTERM');
 rmSync(dataDir, { recursive: true, force: true });
-console.log(JSON.stringify({ status: job.status, seconds, processed: job.progress.processed, failed: job.progress.failed, calls: stats.calls, rejected429: stats.rejected429, peakRssMb: Math.round(peakRss / 2 ** 20), largestHistory, instances: list.length }));
+console.log(JSON.stringify({ status: job.status, seconds, processed: job.progress.processed, failed: job.progress.failed, calls: stats.calls, rejected429: stats.rejected429, peakRssMb: Math.round(peakRss / 2 ** 20), largestHistory, instances: list.length, batchSeconds: batchSeconds.map((b) => Math.round(b * 10) / 10), submitSeconds: Math.round(submitSeconds * 10) / 10 }));
 process.exit(0);
