@@ -24,6 +24,8 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'pa-bench-'));
 const bodyFile = path.join(dataDir, 'request.json');
 execFileSync(process.execPath, ['examples/generate.ts', '--size', String(size), '--format', 'json', '--out', bodyFile, '--portfolio-id', `bench-${size}`], { stdio: 'ignore' });
 const cosmos = spawn(process.execPath, ['scripts/cosmos-server.ts'], { stdio: ['ignore', 'pipe', 'ignore'] });
+// A failed run must not leave the server behind.
+process.on('exit', () => cosmos.kill('SIGKILL'));
 const cosmosEndpoint = await new Promise<string>((resolve, reject) => {
   let out = '';
   cosmos.stdout.on('data', (chunk: Buffer) => {
