@@ -3,7 +3,6 @@
 // killed with SIGKILL and started again. Prints whether the job completed, whether every property has
 // exactly one result, whether the totals equal a crash-free run, and how many AVM calls were repeated.
 //   npm run bench:crash [-- --size 5000]
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,30 +12,11 @@ import { ensureAzurite } from 'devhost';
 import { createApiClient } from '../cli/api-client.ts';
 import { followJob } from '../cli/follow-job.ts';
 import { generatePortfolio } from '../examples/portfolio.ts';
-import { REPO_ROOT } from '../scripts/local-stack.ts';
+import { spawnUntil } from './spawn-until.ts';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '5000' }, 'kill-at': { type: 'string', default: '0.4' } } });
 const SIZE = Number(values.size);
 const KILL_AT = Number(values['kill-at']);
-const node = process.execPath;
-const children: ChildProcess[] = [];
-process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-/** Spawns a process and resolves with the first stdout match of `ready`. */
-function spawnUntil(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(node, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = ready.exec(out);
-      if (match) resolve({ child, match });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}): ${out.slice(-2000)}`)));
-  });
-}
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'pa-crash-'));
 const azurite = await ensureAzurite({ dataDir });

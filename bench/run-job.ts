@@ -1,7 +1,7 @@
 // One job on a fresh local stack, in a process of its own (the app keeps its clients for the life of the
 // process, so each stack needs one). Prints one JSON line: time, sandbox calls, peak RSS, largest history.
 //   node bench/run-job.ts --size 10000 [--type comprehensive] [--latency 100 --rate 500] [--env KEY=VALUE ...]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createApiClient } from '../cli/api-client.ts';
 import { followJob } from '../cli/follow-job.ts';
 import { startLocalStack } from '../scripts/local-stack.ts';
+import { spawnUntil } from './spawn-until.ts';
 
 const { values } = parseArgs({
   options: { size: { type: 'string' }, type: { type: 'string', default: 'comprehensive' }, latency: { type: 'string', default: '0' }, rate: { type: 'string' }, env: { type: 'string', multiple: true, default: [] } },
@@ -23,18 +24,8 @@ setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100)
 const dataDir = mkdtempSync(path.join(tmpdir(), 'pa-bench-'));
 const bodyFile = path.join(dataDir, 'request.json');
 execFileSync(process.execPath, ['examples/generate.ts', '--size', String(size), '--format', 'json', '--out', bodyFile, '--portfolio-id', `bench-${size}`], { stdio: 'ignore' });
-const cosmos = spawn(process.execPath, ['scripts/cosmos-server.ts'], { stdio: ['ignore', 'pipe', 'ignore'] });
-// A failed run must not leave the server behind.
-process.on('exit', () => cosmos.kill('SIGKILL'));
-const cosmosEndpoint = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  cosmos.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    const m = /cosmos listening on (\S+)/.exec(out);
-    if (m?.[1]) resolve(m[1]);
-  });
-  cosmos.once('exit', (code) => reject(new Error(`cosmos server exited (${code})`)));
-});
+const cosmos = await spawnUntil(['scripts/cosmos-server.ts'], /cosmos listening on (\S+)/);
+const cosmosEndpoint = cosmos.match[1]!;
 const stack = await startLocalStack({
   port: 0,
   sandboxPort: 0,
@@ -67,7 +58,7 @@ for (const { instanceId } of list) {
   if (instanceId.includes(':batch-') && events.length > 1) batchSeconds.push((Date.parse(events.at(-1)!.Timestamp) - Date.parse(events[0]!.Timestamp)) / 1000);
 }
 await stack.stop();
-cosmos.kill('SIGTERM');
+cosmos.child.kill('SIGTERM');
 rmSync(dataDir, { recursive: true, force: true });
 console.log(JSON.stringify({ status: job.status, seconds, processed: job.progress.processed, failed: job.progress.failed, calls: stats.calls, rejected429: stats.rejected429, peakRssMb: Math.round(peakRss / 2 ** 20), largestHistory, instances: list.length, batchSeconds: batchSeconds.map((b) => Math.round(b * 10) / 10), submitSeconds: Math.round(submitSeconds * 10) / 10 }));
 process.exit(0);

@@ -5,7 +5,7 @@ import type { ChunkSummary } from './domain/summary.ts';
 import type { AnalysisType } from './domain/schemas.ts';
 
 export const ORCHESTRATIONS = { portfolioAnalysis: 'portfolioAnalysis', chunkBatch: 'chunkBatch' } as const;
-export const ACTIVITIES = { analyzeChunk: 'analyzeChunk', aggregateReport: 'aggregateReport', finishJob: 'finishJob' } as const;
+export const ACTIVITIES = { analyzeChunk: 'analyzeChunk', aggregateReport: 'aggregateReport' } as const;
 export const JOB_PROGRESS_ENTITY = 'jobProgress';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled', 'budget_exceeded'] as const;
@@ -78,9 +78,3 @@ export interface AggregateReportInput {
   error?: string | undefined;
 }
 
-export interface JobProgressView {
-  status: JobStatus;
-  processed: number;
-  failed: number;
-  total: number;
-}

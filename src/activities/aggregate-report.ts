@@ -5,13 +5,12 @@
 import { compareReports, materialFindings, trendPointFor, type Finding, type MaterialityOptions, type TrendDelta, type TrendPoint } from '../domain/market.ts';
 import { finalizeReport, type PortfolioReport, type ReportOptions } from '../domain/report.ts';
 import type { PropertyResult } from '../domain/results.ts';
+import { TOP_KINDS, type TopKind } from '../storage/results-repository.ts';
 import * as df from 'durable-functions';
 import { appServices } from '../app-services.ts';
 import { METRICS, trackMetric } from '../telemetry.ts';
 import { ACTIVITIES, type AggregateReportInput, type JobStatus } from '../workflow.ts';
 
-export const TOP_LISTS = ['largestDrops', 'preDistressed', 'highestFraud'] as const;
-export type TopList = (typeof TOP_LISTS)[number];
 
 export interface StoredReport {
   id: string;
@@ -21,14 +20,14 @@ export interface StoredReport {
   createdAt: string;
   report: PortfolioReport & {
     status: JobStatus;
-    highlights: Record<TopList, PropertyResult[]>;
+    highlights: Record<TopKind, PropertyResult[]>;
     comparison?: TrendDelta | undefined;
     findings: Finding[];
   };
 }
 
 export interface AggregateReportPorts {
-  topResults(jobId: string, list: TopList, n: number): Promise<PropertyResult[]>;
+  topResults(jobId: string, list: TopKind, n: number): Promise<PropertyResult[]>;
   previousReport(portfolioId: string, before: string): Promise<StoredReport | undefined>;
   saveReport(report: StoredReport): Promise<void>;
   appendTrend(portfolioId: string, jobId: string, point: TrendPoint): Promise<void>;
@@ -43,7 +42,7 @@ export interface AggregateReportPorts {
 export async function aggregateReport(input: AggregateReportInput, ports: AggregateReportPorts): Promise<{ reportId: string; findings: number }> {
   const at = ports.now().toISOString();
   const metrics = finalizeReport(input.summary, { portfolioId: input.portfolioId, jobId: input.jobId, analysisType: input.analysisType, generatedAt: at, options: ports.reportOptions });
-  const [largestDrops, preDistressed, highestFraud] = await Promise.all(TOP_LISTS.map((list) => ports.topResults(input.jobId, list, ports.topN)));
+  const [largestDrops, preDistressed, highestFraud] = await Promise.all(TOP_KINDS.map((list) => ports.topResults(input.jobId, list, ports.topN)));
   // Only complete runs move the trend and raise alerts: a cancelled or partial run measures part of the book.
   const complete = input.status === 'completed';
   const previous = complete ? await ports.previousReport(input.portfolioId, at) : undefined;

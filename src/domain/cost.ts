@@ -79,4 +79,3 @@ export function propertyCost(work: PaidWork, rates: CostRates): Cost {
   return { valuation: toDollars(valuation), fraud: toDollars(fraud), risk: toDollars(risk), total: toDollars(valuation + fraud + risk) };
 }
 
-export const NO_COST: Cost = { valuation: 0, fraud: 0, risk: 0, total: 0 };

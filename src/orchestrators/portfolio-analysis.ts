@@ -22,8 +22,9 @@ const portfolioAnalysis: OrchestrationHandler = function* (context: Orchestratio
 
   const batches = batchRanges(input.chunkCount, input.chunksPerBatch);
   const summaries: ChunkSummary[] = [];
+  // Running counts for the custom status; the merged summary gives the final ones.
   let processed = 0;
-  let failed = 0;
+  let failedSoFar = 0;
   let stoppedBy: ChunkBatchOutput['stoppedBy'];
   let batchesDone = 0;
   context.df.setCustomStatus({ phase: 'analyzing', batchesDone, batches: batches.length, processed: 0, total: input.totalProperties });
@@ -45,15 +46,15 @@ const portfolioAnalysis: OrchestrationHandler = function* (context: Orchestratio
     for (const output of outputs) {
       summaries.push(output.summary);
       processed += output.summary.counts.properties;
-      failed += output.summary.counts.failed;
+      failedSoFar += output.summary.counts.failed;
       stoppedBy ??= output.stoppedBy;
       batchesDone++;
     }
-    context.df.setCustomStatus({ phase: 'analyzing', batchesDone, batches: batches.length, processed, failed, total: input.totalProperties });
+    context.df.setCustomStatus({ phase: 'analyzing', batchesDone, batches: batches.length, processed, failed: failedSoFar, total: input.totalProperties });
   }
   const summary = mergeAllSummaries(summaries);
 
-  const properties = summary.counts.properties;
+  const { properties, failed } = summary.counts;
   const failureRate = properties === 0 ? 0 : failed / properties;
   const status: JobStatus = failureRate > input.maxFailureRate ? 'failed' : (stoppedBy ?? 'completed');
   context.df.setCustomStatus({ phase: 'reporting', processed: properties, failed, total: input.totalProperties });
