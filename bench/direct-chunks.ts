@@ -35,7 +35,11 @@ const asOf = new Date().toISOString();
 const started = performance.now();
 await app.storage.staging.stageChunks(jobId, chunks);
 for (let i = 0; i < chunks.length; i += concurrency) {
-  await Promise.all(chunks.slice(i, i + concurrency).map((_, k) => analyzeChunk({ jobId, chunkIndex: i + k, analysisType: 'comprehensive', asOf }, app.analyzeChunk)));
+  await Promise.all(
+    chunks
+      .slice(i, i + concurrency)
+      .map((_, k) => analyzeChunk({ jobId, chunkIndex: i + k, analysisType: 'comprehensive', asOf }, app.analyzeChunk)),
+  );
 }
 const seconds = (performance.now() - started) / 1000;
 await sandbox.close();

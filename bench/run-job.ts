@@ -12,7 +12,13 @@ import { startLocalStack } from '../scripts/local-stack.ts';
 import { spawnUntil } from './spawn-until.ts';
 
 const { values } = parseArgs({
-  options: { size: { type: 'string' }, type: { type: 'string', default: 'comprehensive' }, latency: { type: 'string', default: '0' }, rate: { type: 'string' }, env: { type: 'string', multiple: true, default: [] } },
+  options: {
+    size: { type: 'string' },
+    type: { type: 'string', default: 'comprehensive' },
+    latency: { type: 'string', default: '0' },
+    rate: { type: 'string' },
+    env: { type: 'string', multiple: true, default: [] },
+  },
 });
 const size = Number(values.size);
 const env = Object.fromEntries(values.env!.map((kv) => kv.split('=') as [string, string]));
@@ -23,7 +29,21 @@ setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100)
 // process of its own: the peak RSS measured here is the host's (devhost, the app, the sandbox).
 const dataDir = mkdtempSync(path.join(tmpdir(), 'pa-bench-'));
 const bodyFile = path.join(dataDir, 'request.json');
-execFileSync(process.execPath, ['examples/generate.ts', '--size', String(size), '--format', 'json', '--out', bodyFile, '--portfolio-id', `bench-${size}`], { stdio: 'ignore' });
+execFileSync(
+  process.execPath,
+  [
+    'examples/generate.ts',
+    '--size',
+    String(size),
+    '--format',
+    'json',
+    '--out',
+    bodyFile,
+    '--portfolio-id',
+    `bench-${size}`,
+  ],
+  { stdio: 'ignore' },
+);
 const cosmos = await spawnUntil(['scripts/cosmos-server.ts'], /cosmos listening on (\S+)/);
 const cosmosEndpoint = cosmos.match[1]!;
 const stack = await startLocalStack({
@@ -39,7 +59,10 @@ const stack = await startLocalStack({
 const api = createApiClient({ baseUrl: stack.url });
 const started = performance.now();
 // Sent as the generator wrote it (a comprehensive request), or with its analysis type swapped.
-const body = readFileSync(bodyFile, 'utf8').replace('"analysisType":"comprehensive"', `"analysisType":"${values.type}"`);
+const body = readFileSync(bodyFile, 'utf8').replace(
+  '"analysisType":"comprehensive"',
+  `"analysisType":"${values.type}"`,
+);
 const accepted = await api.analyze(body, 'application/json');
 const submitSeconds = (performance.now() - started) / 1000;
 const job = await followJob(api, accepted.jobId, { pollIntervalMs: 200 });
@@ -47,18 +70,41 @@ const seconds = (performance.now() - started) / 1000;
 const stats = (await (await fetch(`${stack.sandboxUrl}/stats`)).json()) as { calls: number; rejected429: number };
 
 // The largest orchestration history: the root and each chunkBatch (`{jobId}:batch-{n}`).
-const list = (await (await fetch(`${stack.url}/runtime/webhooks/durabletask/instances/?instanceIdPrefix=${encodeURIComponent(job.jobId)}&top=1000`)).json()) as Array<{ instanceId: string }>;
+const list = (await (
+  await fetch(
+    `${stack.url}/runtime/webhooks/durabletask/instances/?instanceIdPrefix=${encodeURIComponent(job.jobId)}&top=1000`,
+  )
+).json()) as Array<{ instanceId: string }>;
 let largestHistory = 0;
 /** Each chunkBatch's duration, first event to last, in batch order: where the time of a big job goes. */
 const batchSeconds: number[] = [];
 for (const { instanceId } of list) {
-  const status = (await (await fetch(`${stack.url}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?showHistory=true`)).json()) as { historyEvents?: Array<{ Timestamp: string }> };
+  const status = (await (
+    await fetch(
+      `${stack.url}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?showHistory=true`,
+    )
+  ).json()) as { historyEvents?: Array<{ Timestamp: string }> };
   const events = status.historyEvents ?? [];
   largestHistory = Math.max(largestHistory, events.length);
-  if (instanceId.includes(':batch-') && events.length > 1) batchSeconds.push((Date.parse(events.at(-1)!.Timestamp) - Date.parse(events[0]!.Timestamp)) / 1000);
+  if (instanceId.includes(':batch-') && events.length > 1)
+    batchSeconds.push((Date.parse(events.at(-1)!.Timestamp) - Date.parse(events[0]!.Timestamp)) / 1000);
 }
 await stack.stop();
 cosmos.child.kill('SIGTERM');
 rmSync(dataDir, { recursive: true, force: true });
-console.log(JSON.stringify({ status: job.status, seconds, processed: job.progress.processed, failed: job.progress.failed, calls: stats.calls, rejected429: stats.rejected429, peakRssMb: Math.round(peakRss / 2 ** 20), largestHistory, instances: list.length, batchSeconds: batchSeconds.map((b) => Math.round(b * 10) / 10), submitSeconds: Math.round(submitSeconds * 10) / 10 }));
+console.log(
+  JSON.stringify({
+    status: job.status,
+    seconds,
+    processed: job.progress.processed,
+    failed: job.progress.failed,
+    calls: stats.calls,
+    rejected429: stats.rejected429,
+    peakRssMb: Math.round(peakRss / 2 ** 20),
+    largestHistory,
+    instances: list.length,
+    batchSeconds: batchSeconds.map((b) => Math.round(b * 10) / 10),
+    submitSeconds: Math.round(submitSeconds * 10) / 10,
+  }),
+);
 process.exit(0);

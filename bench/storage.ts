@@ -24,16 +24,24 @@ async function timed<T>(label: string, n: number, fn: () => Promise<T>): Promise
 const startedAll = performance.now();
 const services = await startLocalServices();
 await services.ready;
-console.log(`local services ready in ${(performance.now() - startedAll).toFixed(0)} ms (Azurite child process + in-process Cosmos server)`);
+console.log(
+  `local services ready in ${(performance.now() - startedAll).toFixed(0)} ms (Azurite child process + in-process Cosmos server)`,
+);
 const clients = createStorageClients({
-  cosmos: { endpoint: services.endpoints.cosmosEndpoint, key: services.endpoints.cosmosKey, databaseId: `bench-${randomUUID().slice(0, 8)}` },
+  cosmos: {
+    endpoint: services.endpoints.cosmosEndpoint,
+    key: services.endpoints.cosmosKey,
+    databaseId: `bench-${randomUUID().slice(0, 8)}`,
+  },
   connectionString: services.endpoints.storageConnectionString,
 });
 try {
   const storage = await openStorage(clients);
   const results = syntheticResults(COUNT);
   const chunks = Array.from({ length: Math.ceil(COUNT / CHUNK) }, (_, i) => results.slice(i * CHUNK, (i + 1) * CHUNK));
-  console.log(`\n${COUNT.toLocaleString('en-US')} results, ${chunks.length} chunks of ${CHUNK}, Node ${process.version}\n`);
+  console.log(
+    `\n${COUNT.toLocaleString('en-US')} results, ${chunks.length} chunks of ${CHUNK}, Node ${process.version}\n`,
+  );
 
   for (const writeMode of ['batch', 'parallel', 'bulk'] as const) {
     const repo = new ResultsRepository({ container: storage.containers.results, writeMode, concurrency: 16 });
@@ -45,7 +53,8 @@ try {
       continue;
     }
     await timed(`upsert again (existing docs), ${writeMode}, per chunk x4 chunks at once`, COUNT, async () => {
-      for (let i = 0; i < chunks.length; i += 4) await Promise.all(chunks.slice(i, i + 4).map((c, k) => repo.upsertMany(jobId, i + k, c)));
+      for (let i = 0; i < chunks.length; i += 4)
+        await Promise.all(chunks.slice(i, i + 4).map((c, k) => repo.upsertMany(jobId, i + k, c)));
     });
   }
 
@@ -54,7 +63,9 @@ try {
   const ids = results.map((r) => r.propertyId);
   const back = await timed(`read back: point reads (getMany, 16 in flight)`, COUNT, () => repo.getMany(jobId, ids));
   if (back.length !== COUNT) throw new Error(`read back ${back.length} of ${COUNT}`);
-  await timed(`read back: getMany per chunk of ${CHUNK} (a retried chunk)`, CHUNK, () => repo.getMany(jobId, ids.slice(0, CHUNK)));
+  await timed(`read back: getMany per chunk of ${CHUNK} (a retried chunk)`, CHUNK, () =>
+    repo.getMany(jobId, ids.slice(0, CHUNK)),
+  );
   const paged: StoredResult[] = [];
   await timed(`read back: page() x pageSize 1000 with continuation`, COUNT, async () => {
     let token: string | undefined;
@@ -67,12 +78,29 @@ try {
   if (new Set(paged.map((r) => r.id)).size !== COUNT) throw new Error(`paged ${paged.length} results`);
   await timed(`first page of 100, filter flagged`, 0, () => repo.page(jobId, { filter: 'flagged', pageSize: 100 }));
   for (const kind of ['largestDrops', 'preDistressed', 'highestFraud'] as const) {
-    await timed(`top(${kind}, 25): ${COUNT} in the job, ${3 * COUNT} in the container`, 0, () => repo.top(jobId, kind, 25));
+    await timed(`top(${kind}, 25): ${COUNT} in the job, ${3 * COUNT} in the container`, 0, () =>
+      repo.top(jobId, kind, 25),
+    );
   }
   const unvalidated = new ResultsRepository({ container: storage.containers.results, validate: false });
   await timed(`read back: point reads, no schema validation`, COUNT, () => unvalidated.getMany(jobId, ids));
-  await timed(`chunk markers: ${chunks.length} markStarted`, chunks.length, () => Promise.all(chunks.map((_, i) => storage.chunkMarkers.markStarted(jobId, i))));
-  await timed(`blob staging: stage ${chunks.length} chunk blobs`, chunks.length, () => storage.staging.stageChunks(jobId, chunks.map((c) => c.map((r) => ({ propertyId: r.propertyId, address: '1 Main St', state: r.state, zip: r.zip, propertyType: r.propertyType })))));
+  await timed(`chunk markers: ${chunks.length} markStarted`, chunks.length, () =>
+    Promise.all(chunks.map((_, i) => storage.chunkMarkers.markStarted(jobId, i))),
+  );
+  await timed(`blob staging: stage ${chunks.length} chunk blobs`, chunks.length, () =>
+    storage.staging.stageChunks(
+      jobId,
+      chunks.map((c) =>
+        c.map((r) => ({
+          propertyId: r.propertyId,
+          address: '1 Main St',
+          state: r.state,
+          zip: r.zip,
+          propertyType: r.propertyType,
+        })),
+      ),
+    ),
+  );
   await timed(`blob staging: read one chunk`, 0, () => storage.staging.readChunk(jobId, 7));
 } finally {
   clients.dispose();

@@ -35,10 +35,17 @@ export class ApiError extends Error {
 export function createApiClient(options: ClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
   const api = base.endsWith('/api') ? base : `${base}/api`;
-  const headers = (extra: Record<string, string> = {}) => ({ ...(options.key && { 'x-functions-key': options.key }), ...extra });
+  const headers = (extra: Record<string, string> = {}) => ({
+    ...(options.key && { 'x-functions-key': options.key }),
+    ...extra,
+  });
 
   async function call<T>(method: string, path: string, body?: string, extra: Record<string, string> = {}): Promise<T> {
-    const response = await fetch(`${api}${path}`, { method, headers: headers(extra), ...(body !== undefined && { body }) });
+    const response = await fetch(`${api}${path}`, {
+      method,
+      headers: headers(extra),
+      ...(body !== undefined && { body }),
+    });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
     if (!response.ok) throw new ApiError(response.status, parsed);
@@ -47,16 +54,32 @@ export function createApiClient(options: ClientOptions) {
 
   return {
     /** Submits a JSON request body or a CSV file (with the request fields in `query`). */
-    analyze(body: string, contentType: 'application/json' | 'text/csv', options: { query?: Record<string, string>; idempotencyKey?: string } = {}) {
+    analyze(
+      body: string,
+      contentType: 'application/json' | 'text/csv',
+      options: { query?: Record<string, string>; idempotencyKey?: string } = {},
+    ) {
       const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
-      return call<{ jobId: string; estimatedCost: number; statusUrl: string; message: string }>('POST', `/portfolio/analyze${query}`, body, {
-        'content-type': contentType,
-        ...(options.idempotencyKey && { 'idempotency-key': options.idempotencyKey }),
-      });
+      return call<{ jobId: string; estimatedCost: number; statusUrl: string; message: string }>(
+        'POST',
+        `/portfolio/analyze${query}`,
+        body,
+        {
+          'content-type': contentType,
+          ...(options.idempotencyKey && { 'idempotency-key': options.idempotencyKey }),
+        },
+      );
     },
-    estimate: (body: string) => call<{ estimatedCost: number; breakdown: { components: Record<string, number>; perProperty: Record<string, number>; properties: number } }>('POST', '/portfolio/estimate', body, { 'content-type': 'application/json' }),
-    job: async (jobId: string) => (await call<{ job: JobView }>('GET', `/portfolio/jobs/${encodeURIComponent(jobId)}`)).job,
-    results: async (jobId: string) => (await call<{ results: Record<string, unknown> }>('GET', `/portfolio/jobs/${encodeURIComponent(jobId)}/results`)).results,
+    estimate: (body: string) =>
+      call<{
+        estimatedCost: number;
+        breakdown: { components: Record<string, number>; perProperty: Record<string, number>; properties: number };
+      }>('POST', '/portfolio/estimate', body, { 'content-type': 'application/json' }),
+    job: async (jobId: string) =>
+      (await call<{ job: JobView }>('GET', `/portfolio/jobs/${encodeURIComponent(jobId)}`)).job,
+    results: async (jobId: string) =>
+      (await call<{ results: Record<string, unknown> }>('GET', `/portfolio/jobs/${encodeURIComponent(jobId)}/results`))
+        .results,
     cancel: (jobId: string) => call<{ message: string }>('DELETE', `/portfolio/jobs/${encodeURIComponent(jobId)}`),
   };
 }

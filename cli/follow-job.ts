@@ -14,7 +14,8 @@ export async function followJob(client: ApiClient, jobId: string, options: Follo
   const bar = options.showProgress
     ? new SingleBar(
         {
-          format: ' {bar} {percentage}% | {value}/{total} properties | failed {failed} | {rate}/s | ETA {etaText} | cost ${cost}',
+          format:
+            ' {bar} {percentage}% | {value}/{total} properties | failed {failed} | {rate}/s | ETA {etaText} | cost ${cost}',
           hideCursor: true,
           barsize: 30,
         },

@@ -16,12 +16,17 @@ const money = (value: string) => {
 };
 
 export function buildProgram(): Command {
-  const program = new Command('portfolio-analytics').description('Analyse a real-estate portfolio with Portfolio Analytics').showHelpAfterError();
+  const program = new Command('portfolio-analytics')
+    .description('Analyse a real-estate portfolio with Portfolio Analytics')
+    .showHelpAfterError();
   const connection = (command: Command) =>
     command
-      .addOption(new Option('--url <url>', 'API base URL').env('PORTFOLIO_ANALYTICS_URL').default('http://127.0.0.1:7071'))
+      .addOption(
+        new Option('--url <url>', 'API base URL').env('PORTFOLIO_ANALYTICS_URL').default('http://127.0.0.1:7071'),
+      )
       .addOption(new Option('--key <key>', 'function key (Azure)').env('PORTFOLIO_ANALYTICS_KEY'));
-  const client = (options: { url: string; key?: string }) => createApiClient({ baseUrl: options.url, key: options.key });
+  const client = (options: { url: string; key?: string }) =>
+    createApiClient({ baseUrl: options.url, key: options.key });
   const types = ['valuation', 'fraud', 'risk', 'comprehensive'];
 
   connection(program.command('analyze').argument('<file>', 'portfolio: .json (request or property array) or .csv'))
@@ -34,8 +39,16 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'write the report JSON here', 'out')
     .action(async (file: string, options) => {
       const api = client(options);
-      const request = prepareRequest(file, { analysisType: options.type, portfolioId: options.portfolioId, budget: options.budget, allowPartial: options.allowPartial });
-      const accepted = await api.analyze(request.body, request.contentType, { ...(request.query && { query: request.query }), ...(options.idempotencyKey && { idempotencyKey: options.idempotencyKey }) });
+      const request = prepareRequest(file, {
+        analysisType: options.type,
+        portfolioId: options.portfolioId,
+        budget: options.budget,
+        allowPartial: options.allowPartial,
+      });
+      const accepted = await api.analyze(request.body, request.contentType, {
+        ...(request.query && { query: request.query }),
+        ...(options.idempotencyKey && { idempotencyKey: options.idempotencyKey }),
+      });
       console.log(`job ${accepted.jobId}: ${accepted.message} Estimated cost $${accepted.estimatedCost.toFixed(2)}.`);
       if (!options.wait) return;
       const job = await followJob(api, accepted.jobId, { showProgress: process.stdout.isTTY === true });
@@ -49,7 +62,13 @@ export function buildProgram(): Command {
       const request = prepareRequest(file, { analysisType: options.type });
       if (request.contentType !== 'application/json') throw new InvalidArgumentError('estimate takes a .json file');
       const estimate = await client(options).estimate(request.body);
-      console.log(`$${estimate.estimatedCost.toFixed(2)} for ${estimate.breakdown.properties} properties: ${Object.entries(estimate.breakdown.components).map(([k, v]) => `${k} $${v.toFixed(2)}`).join(', ')}`);
+      console.log(
+        `$${estimate.estimatedCost.toFixed(2)} for ${estimate.breakdown.properties} properties: ${Object.entries(
+          estimate.breakdown.components,
+        )
+          .map(([k, v]) => `${k} $${v.toFixed(2)}`)
+          .join(', ')}`,
+      );
     });
 
   connection(program.command('status').argument('<jobId>')).action(async (jobId: string, options) => {
@@ -71,9 +90,15 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function printOutcome(api: ReturnType<typeof createApiClient>, jobId: string, outDir: string | undefined): Promise<void> {
+async function printOutcome(
+  api: ReturnType<typeof createApiClient>,
+  jobId: string,
+  outDir: string | undefined,
+): Promise<void> {
   const job = await api.job(jobId);
-  console.log(`\njob ${job.jobId} ${job.status}: ${job.progress.processed}/${job.progress.total} properties, ${job.progress.failed} failed${job.error ? ` (${job.error})` : ''}`);
+  console.log(
+    `\njob ${job.jobId} ${job.status}: ${job.progress.processed}/${job.progress.total} properties, ${job.progress.failed} failed${job.error ? ` (${job.error})` : ''}`,
+  );
   if (job.status === 'failed') return;
   const report = await api.results(jobId);
   console.log(`\n${renderReport(report, job)}`);
@@ -89,7 +114,9 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    console.error(error instanceof ApiError ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      error instanceof ApiError ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exitCode = 1;
   }
 }

@@ -10,11 +10,16 @@ export interface RequestFileOptions {
   allowPartial?: boolean | undefined;
 }
 
-export type PreparedRequest = { contentType: 'application/json'; body: string; query?: undefined } | { contentType: 'text/csv'; body: string; query: Record<string, string> };
+export type PreparedRequest =
+  | { contentType: 'application/json'; body: string; query?: undefined }
+  | { contentType: 'text/csv'; body: string; query: Record<string, string> };
 
 export function prepareRequest(file: string, options: RequestFileOptions): PreparedRequest {
   const text = readFileSync(file, 'utf8');
-  const defaultId = path.basename(file).replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._:-]/g, '-');
+  const defaultId = path
+    .basename(file)
+    .replace(/\.[^.]+$/, '')
+    .replace(/[^A-Za-z0-9._:-]/g, '-');
   if (file.toLowerCase().endsWith('.csv')) {
     return {
       contentType: 'text/csv',

@@ -71,7 +71,11 @@ export function answerChat(deployment: string, body: unknown, created: number): 
       created: Math.floor(created / 1000),
       model: deployment,
       choices: [
-        { index: 0, message: { role: 'assistant', content: JSON.stringify({ riskScore, verdict, summary }) }, finish_reason: 'stop' },
+        {
+          index: 0,
+          message: { role: 'assistant', content: JSON.stringify({ riskScore, verdict, summary }) },
+          finish_reason: 'stop',
+        },
       ],
       usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
     },

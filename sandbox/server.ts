@@ -83,7 +83,16 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const { port = 0, host = '127.0.0.1', latencyInMs = 0, jitterInMs = 0, ratePerSecond, failureRate = 0, seed = 1, apiKey } = options;
+  const {
+    port = 0,
+    host = '127.0.0.1',
+    latencyInMs = 0,
+    jitterInMs = 0,
+    ratePerSecond,
+    failureRate = 0,
+    seed = 1,
+    apiKey,
+  } = options;
   const random = mulberry32(seed);
   const limiter = ratePerSecond === undefined ? undefined : new SlidingWindowLimiter(ratePerSecond);
   let calls = 0;
@@ -100,7 +109,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     limiter?.reset();
   };
 
-  async function handleProviderRoute(req: IncomingMessage, res: ServerResponse, answer: (body: unknown) => RouteResult): Promise<void> {
+  async function handleProviderRoute(
+    req: IncomingMessage,
+    res: ServerResponse,
+    answer: (body: unknown) => RouteResult,
+  ): Promise<void> {
     const key = req.headers['x-api-key'] ?? req.headers['api-key'];
     if (apiKey !== undefined && key !== apiKey) return send(res, 401, { error: 'invalid api key' });
     const admission = limiter?.admit(Date.now());
@@ -137,9 +150,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!avm && !chat) return send(res, 404, { error: `no route ${path}` });
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
     const name = decodeURIComponent(((avm ?? chat) as RegExpExecArray)[1] as string);
-    return handleProviderRoute(req, res, avm
-      ? (body) => answerValuation(name, body, new Date().toISOString())
-      : (body) => answerChat(name, body, Date.now()));
+    return handleProviderRoute(
+      req,
+      res,
+      avm
+        ? (body) => answerValuation(name, body, new Date().toISOString())
+        : (body) => answerChat(name, body, Date.now()),
+    );
   }
 
   const server = createServer((req, res) => {

@@ -5,4 +5,5 @@ import { startCosmosServer } from './local-services.ts';
 const cosmos = await startCosmosServer();
 await cosmos.ready;
 console.log(`cosmos listening on ${cosmos.endpoint}`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cosmos.stop().then(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cosmos.stop().then(() => process.exit(0)));

@@ -11,7 +11,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { generatePortfolio } from '../examples/portfolio.ts';
 import { startLocalStack, REPO_ROOT } from './local-stack.ts';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '1000' }, type: { type: 'string', default: 'comprehensive' } } });
+const { values } = parseArgs({
+  options: { size: { type: 'string', default: '1000' }, type: { type: 'string', default: 'comprehensive' } },
+});
 const size = Number(values.size);
 if (!Number.isInteger(size) || size < 1 || size > 100_000) {
   console.error('--size must be a whole number from 1 to 100000');
@@ -19,7 +21,8 @@ if (!Number.isInteger(size) || size < 1 || size > 100_000) {
 }
 
 function requestBody(): string {
-  if (size === 1000 && values.type === 'comprehensive') return readFileSync(path.join(REPO_ROOT, 'examples/portfolio-1000.json'), 'utf8');
+  if (size === 1000 && values.type === 'comprehensive')
+    return readFileSync(path.join(REPO_ROOT, 'examples/portfolio-1000.json'), 'utf8');
   const properties = [...generatePortfolio({ size })].map((g) => g.property);
   return JSON.stringify({ portfolioId: `sample-${size}`, analysisType: values.type, properties });
 }
@@ -32,10 +35,14 @@ try {
   const body = requestBody();
   const started = Date.now();
   const accepted = await api.analyze(body, 'application/json');
-  console.log(`\nSubmitted ${size.toLocaleString('en-US')} properties (${values.type}): job ${accepted.jobId}, estimated cost $${accepted.estimatedCost.toFixed(2)}`);
+  console.log(
+    `\nSubmitted ${size.toLocaleString('en-US')} properties (${values.type}): job ${accepted.jobId}, estimated cost $${accepted.estimatedCost.toFixed(2)}`,
+  );
   const job = await followJob(api, accepted.jobId, { showProgress: true, pollIntervalMs: 250 });
   const seconds = (Date.now() - started) / 1000;
-  console.log(`\nJob ${job.status} in ${seconds.toFixed(1)} s: ${job.progress.processed.toLocaleString('en-US')} properties (${(job.progress.processed / seconds).toFixed(0)}/s), ${job.progress.failed} failed, ${job.progress.cached} from the valuation cache.`);
+  console.log(
+    `\nJob ${job.status} in ${seconds.toFixed(1)} s: ${job.progress.processed.toLocaleString('en-US')} properties (${(job.progress.processed / seconds).toFixed(0)}/s), ${job.progress.failed} failed, ${job.progress.cached} from the valuation cache.`,
+  );
   if (job.status === 'failed') {
     exitCode = 1;
   } else {

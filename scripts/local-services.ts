@@ -40,7 +40,8 @@ export async function waitForPort(port: number, timeoutInMs = 15_000, describe =
       socket.once('error', () => resolve(false));
     });
     if (open) return;
-    if (Date.now() > deadline) throw new Error(`${describe} (${HOST}:${port}) did not accept connections within ${timeoutInMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${describe} (${HOST}:${port}) did not accept connections within ${timeoutInMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -70,7 +71,10 @@ export async function startAzurite(): Promise<AzuriteInstance> {
     '--queueHost', HOST, '--queuePort', String(queuePort),
     '--tableHost', HOST, '--tablePort', String(tablePort),
   ];
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', log, log], env: { ...process.env, AZURITE_ACCOUNTS: undefined } });
+  const child: ChildProcess = spawn(process.execPath, args, {
+    stdio: ['ignore', log, log],
+    env: { ...process.env, AZURITE_ACCOUNTS: undefined },
+  });
   closeSync(log);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exit = new Promise<void>((resolve) => {
@@ -87,7 +91,11 @@ export async function startAzurite(): Promise<AzuriteInstance> {
     }
   };
   const ready = Promise.race([
-    Promise.all([waitForPort(blobPort, 30_000, 'Azurite blob'), waitForPort(queuePort, 30_000, 'Azurite queue'), waitForPort(tablePort, 30_000, 'Azurite table')]).then(() => undefined),
+    Promise.all([
+      waitForPort(blobPort, 30_000, 'Azurite blob'),
+      waitForPort(queuePort, 30_000, 'Azurite queue'),
+      waitForPort(tablePort, 30_000, 'Azurite table'),
+    ]).then(() => undefined),
     exit.then(() => {
       throw new Error(`Azurite exited (${JSON.stringify(exited)}) before it was ready; log ${logFile}:\n${logTail()}`);
     }),
@@ -97,7 +105,11 @@ export async function startAzurite(): Promise<AzuriteInstance> {
     blobPort,
     queuePort,
     tablePort,
-    connectionString: azuriteConnectionString({ blob: `http://${HOST}:${blobPort}`, queue: `http://${HOST}:${queuePort}`, table: `http://${HOST}:${tablePort}` }),
+    connectionString: azuriteConnectionString({
+      blob: `http://${HOST}:${blobPort}`,
+      queue: `http://${HOST}:${queuePort}`,
+      table: `http://${HOST}:${tablePort}`,
+    }),
     logFile,
     ready,
     async stop() {
@@ -133,10 +145,12 @@ export function patchLocalCosmosQueryEngine(): boolean {
   const engine = require('@zeit/cosmosdb-query') as { default: (sql: string) => object };
   const prototype = Object.getPrototypeOf(engine.default('SELECT * FROM c')) as object;
   const descriptor = Object.getOwnPropertyDescriptor(prototype, 'code');
-  if (!descriptor?.get || (descriptor.get as { linearPatched?: boolean }).linearPatched) return Boolean(descriptor?.get);
+  if (!descriptor?.get || (descriptor.get as { linearPatched?: boolean }).linearPatched)
+    return Boolean(descriptor?.get);
   const original = descriptor.get;
   const patched = function (this: { _code: string | null }): string {
-    if (this._code === null) this._code = (original.call(this) as string).replace(/\[\.\.\.\$, (\{[^{}[\]]*\})\]/g, '($.push($1), $)');
+    if (this._code === null)
+      this._code = (original.call(this) as string).replace(/\[\.\.\.\$, (\{[^{}[\]]*\})\]/g, '($.push($1), $)');
     return this._code;
   };
   Object.assign(patched, { linearPatched: true });
@@ -211,7 +225,10 @@ export async function startLocalServices(): Promise<LocalServices> {
 /** Waits (from any process) until the services behind `endpoints` accept connections. */
 export async function waitForServices(endpoints: ServiceEndpoints, timeoutInMs = 30_000): Promise<void> {
   try {
-    await Promise.all([waitForPort(endpoints.cosmosPort, timeoutInMs, 'Cosmos server'), ...endpoints.azuritePorts.map((p) => waitForPort(p, timeoutInMs, 'Azurite'))]);
+    await Promise.all([
+      waitForPort(endpoints.cosmosPort, timeoutInMs, 'Cosmos server'),
+      ...endpoints.azuritePorts.map((p) => waitForPort(p, timeoutInMs, 'Azurite')),
+    ]);
   } catch (error) {
     let tail = '';
     try {
@@ -219,6 +236,9 @@ export async function waitForServices(endpoints: ServiceEndpoints, timeoutInMs =
     } catch {
       /* no log yet */
     }
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\nAzurite log (${endpoints.azuriteLog}):\n${tail}`, { cause: error });
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\nAzurite log (${endpoints.azuriteLog}):\n${tail}`,
+      { cause: error },
+    );
   }
 }

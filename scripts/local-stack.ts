@@ -43,10 +43,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   mkdirSync(dataDir, { recursive: true });
   const [azurite, cosmos, sandbox] = await Promise.all([
     ensureAzurite({ dataDir }),
-    options.cosmosEndpoint ? { endpoint: options.cosmosEndpoint, key: COSMOS_EMULATOR_KEY, stop: async () => {} } : startCosmosServer(),
+    options.cosmosEndpoint
+      ? { endpoint: options.cosmosEndpoint, key: COSMOS_EMULATOR_KEY, stop: async () => {} }
+      : startCosmosServer(),
     startSandbox({ port: options.sandboxPort ?? 7081, ...options.sandbox }),
   ]);
-  log(`azurite        ${azurite.connectionString.match(/BlobEndpoint=([^;]+)/)?.[1] ?? ''} (blob), queue and table beside it${azurite.reattached ? ' (reattached)' : ''}`);
+  log(
+    `azurite        ${azurite.connectionString.match(/BlobEndpoint=([^;]+)/)?.[1] ?? ''} (blob), queue and table beside it${azurite.reattached ? ' (reattached)' : ''}`,
+  );
   log(`cosmos server  ${cosmos.endpoint}`);
   log(`sandbox        ${sandbox.url}  (AVM + AI review; GET /stats)`);
   Object.assign(process.env, {
@@ -66,7 +70,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   let host: DevHost;
   try {
-    host = await startDevHost({ appDir: REPO_ROOT, port: options.port ?? 7071, quiet: options.quiet ?? true, store: 'memory' });
+    host = await startDevHost({
+      appDir: REPO_ROOT,
+      port: options.port ?? 7071,
+      quiet: options.quiet ?? true,
+      store: 'memory',
+    });
   } catch (error) {
     await Promise.allSettled([sandbox.close(), cosmos.stop(), azurite.stop()]);
     throw error;

@@ -32,9 +32,15 @@ export async function createAppServices(env: Record<string, string | undefined>)
   const settings = loadSettings(env);
   const storage = await openStorage<StoredReport>(createStorageClients(settings.storage));
   const providers = createProviderSet(settings, {
-    onAvmCall: (provider, ms, ok) => void trackMetric(METRICS.avmLatencyMs, ms, { provider, outcome: ok ? 'ok' : 'failed' }),
+    onAvmCall: (provider, ms, ok) =>
+      void trackMetric(METRICS.avmLatencyMs, ms, { provider, outcome: ok ? 'ok' : 'failed' }),
   });
-  const options: AnalysisOptions = { valuation: settings.valuation, risk: settings.risk, fraud: settings.fraud, costRates: settings.costRates };
+  const options: AnalysisOptions = {
+    valuation: settings.valuation,
+    risk: settings.risk,
+    fraud: settings.fraud,
+    costRates: settings.costRates,
+  };
   const now = () => new Date();
   const cascade = settings.avm.cascade;
   const ttlHours = settings.pipeline.valuationCacheTtlHours;
@@ -48,7 +54,11 @@ export async function createAppServices(env: Record<string, string | undefined>)
     async cachedQuotes(properties, at, { includeExpired }) {
       const keys = new Map(properties.map((p) => [p.propertyId, normalizedIdentity(p)]));
       // risk and fraud alone reuse the freshest stored value even when stale: the risk tier says so.
-      const found = await storage.valuationCache.getMany([...keys.values()], includeExpired ? new Date(0) : at, cascade);
+      const found = await storage.valuationCache.getMany(
+        [...keys.values()],
+        includeExpired ? new Date(0) : at,
+        cascade,
+      );
       const byProperty = new Map<string, CachedQuote>();
       for (const [propertyId, key] of keys) {
         const entry = found.get(key);
@@ -56,7 +66,8 @@ export async function createAppServices(env: Record<string, string | undefined>)
       }
       return byProperty;
     },
-    cacheQuote: (property, cached, at) => storage.valuationCache.putMany([cacheEntryFor(property, cached.quote, at, ttlHours, cached.boughtByJob)]),
+    cacheQuote: (property, cached, at) =>
+      storage.valuationCache.putMany([cacheEntryFor(property, cached.quote, at, ttlHours, cached.boughtByJob)]),
     providers,
     options,
     concurrency: settings.pipeline.propertyConcurrency,

@@ -21,13 +21,19 @@ const avmSettingsSchema = z
   .object({
     mode: providerMode.default('simulated'),
     /** Provider names in cascade order; each is asked in turn until one answers within maxFsd. */
-    cascade: z.array(z.string().min(1)).min(1, 'must name at least one provider').default(['avm-primary', 'avm-secondary']),
+    cascade: z
+      .array(z.string().min(1))
+      .min(1, 'must name at least one provider')
+      .default(['avm-primary', 'avm-secondary']),
     baseUrl: url.optional(),
     apiKey: z.string().min(1).optional(),
     timeoutInMs: z.number().int().min(100).max(120_000).default(5_000),
     policy: providerPolicyOptionsSchema.prefault({}),
   })
-  .refine((s) => s.mode !== 'http' || s.baseUrl !== undefined, { message: 'is required when AVM_MODE=http', path: ['baseUrl'] });
+  .refine((s) => s.mode !== 'http' || s.baseUrl !== undefined, {
+    message: 'is required when AVM_MODE=http',
+    path: ['baseUrl'],
+  });
 
 const fraudReviewSettingsSchema = z
   .object({
@@ -38,7 +44,10 @@ const fraudReviewSettingsSchema = z
     timeoutInMs: z.number().int().min(100).max(120_000).default(30_000),
     policy: providerPolicyOptionsSchema.prefault({}),
   })
-  .refine((s) => s.mode !== 'http' || s.baseUrl !== undefined, { message: 'is required when FRAUD_REVIEW_MODE=http', path: ['baseUrl'] });
+  .refine((s) => s.mode !== 'http' || s.baseUrl !== undefined, {
+    message: 'is required when FRAUD_REVIEW_MODE=http',
+    path: ['baseUrl'],
+  });
 
 const pipelineSettingsSchema = z.object({
   /** Chunks analysed at once within one chunkBatch. */
@@ -50,7 +59,11 @@ const pipelineSettingsSchema = z.object({
   /** Share of failed properties above which a job fails (0.2 = 20%). */
   maxFailureRate: z.number().min(0).max(1).default(0.2),
   /** Hours a cached AVM value may be reused by another job. */
-  valuationCacheTtlHours: z.number().min(0).max(24 * 365).default(24),
+  valuationCacheTtlHours: z
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(24),
   /** Largest request body accepted, in megabytes (100,000 properties with appraisals are about 60 MB). */
   maxRequestMegabytes: z.number().min(1).max(1_000).default(128),
   /** When the nightly revaluation runs (6-field NCRONTAB, UTC). */
@@ -81,73 +94,305 @@ export const SETTINGS: readonly SettingRow[] = [
   // Storage
   ...STORAGE_SETTINGS,
   // Valuation
-  { env: 'MAX_FSD', path: 'valuation.maxFsd', description: 'Largest forecast standard deviation an AVM answer may have to be accepted by the cascade (0.13 = 13%).' },
-  { env: 'SIGNIFICANT_CHANGE_PCT', path: 'valuation.significantChangePct', description: 'Value change vs last appraisal, as a fraction, at or above which a change is significant.' },
+  {
+    env: 'MAX_FSD',
+    path: 'valuation.maxFsd',
+    description:
+      'Largest forecast standard deviation an AVM answer may have to be accepted by the cascade (0.13 = 13%).',
+  },
+  {
+    env: 'SIGNIFICANT_CHANGE_PCT',
+    path: 'valuation.significantChangePct',
+    description: 'Value change vs last appraisal, as a fraction, at or above which a change is significant.',
+  },
   // Risk
   { env: 'RISK_TIER_A_MAX_LTV', path: 'risk.tierAMaxLtv', description: 'Highest LTV of tier A.' },
   { env: 'RISK_TIER_B_MAX_LTV', path: 'risk.tierBMaxLtv', description: 'Highest LTV of tier B.' },
-  { env: 'RISK_TIER_C_MAX_LTV', path: 'risk.tierCMaxLtv', description: 'Highest LTV of tier C; above it a loan is tier D and pre-distressed.' },
-  { env: 'RISK_WEAK_FSD', path: 'risk.weakFsd', description: 'FSD above which the value basis is weak and the tier is lowered one step.' },
-  { env: 'RISK_STALE_VALUATION_DAYS', path: 'risk.staleValuationDays', description: 'Age in days after which a stored valuation is a weak basis.' },
-  { env: 'RISK_NO_LOAN_TIER_B_DROP_PCT', path: 'risk.noLoanTierBDropPct', description: 'Without a loan: value fall since the last appraisal (fraction) that makes tier B.' },
-  { env: 'RISK_NO_LOAN_TIER_C_DROP_PCT', path: 'risk.noLoanTierCDropPct', description: 'Without a loan: value fall since the last appraisal (fraction) that makes tier C.' },
+  {
+    env: 'RISK_TIER_C_MAX_LTV',
+    path: 'risk.tierCMaxLtv',
+    description: 'Highest LTV of tier C; above it a loan is tier D and pre-distressed.',
+  },
+  {
+    env: 'RISK_WEAK_FSD',
+    path: 'risk.weakFsd',
+    description: 'FSD above which the value basis is weak and the tier is lowered one step.',
+  },
+  {
+    env: 'RISK_STALE_VALUATION_DAYS',
+    path: 'risk.staleValuationDays',
+    description: 'Age in days after which a stored valuation is a weak basis.',
+  },
+  {
+    env: 'RISK_NO_LOAN_TIER_B_DROP_PCT',
+    path: 'risk.noLoanTierBDropPct',
+    description: 'Without a loan: value fall since the last appraisal (fraction) that makes tier B.',
+  },
+  {
+    env: 'RISK_NO_LOAN_TIER_C_DROP_PCT',
+    path: 'risk.noLoanTierCDropPct',
+    description: 'Without a loan: value fall since the last appraisal (fraction) that makes tier C.',
+  },
   // Fraud
-  { env: 'FRAUD_APPRAISAL_ABOVE_AVM_PCT', path: 'fraud.appraisalAboveAvmPct', description: 'Appraisal above the AVM value by more than this fraction is flagged.' },
-  { env: 'FRAUD_FLIP_WINDOW_MONTHS', path: 'fraud.flipWindowMonths', description: 'A resale within this many months can be a flip.' },
-  { env: 'FRAUD_FLIP_GAIN_PCT', path: 'fraud.flipGainPct', description: 'Gain above which a quick resale is flagged as a flip.' },
-  { env: 'FRAUD_COMPARABLE_MAX_MILES_URBAN', path: 'fraud.comparableMaxMilesUrban', description: 'Farthest a comparable may be from an urban property, in miles.' },
-  { env: 'FRAUD_COMPARABLE_MAX_MILES_SUBURBAN', path: 'fraud.comparableMaxMilesSuburban', description: 'Farthest a comparable may be from a suburban property (or one of unknown locale), in miles.' },
-  { env: 'FRAUD_COMPARABLE_MAX_MILES_RURAL', path: 'fraud.comparableMaxMilesRural', description: 'Farthest a comparable may be from a rural property, in miles.' },
-  { env: 'FRAUD_COMPARABLE_MAX_AGE_MONTHS', path: 'fraud.comparableMaxAgeMonths', description: 'Comparable sales older than this before the appraisal are stale.' },
-  { env: 'FRAUD_ROUND_NUMBER_UNIT', path: 'fraud.roundNumberUnit', description: 'An appraised value that is an exact multiple of this many dollars counts as a round number.' },
-  { env: 'FRAUD_VALUE_JUMP_PCT', path: 'fraud.valueJumpPct', description: 'Rise between successive appraisals of one property above which it is flagged.' },
-  { env: 'FRAUD_VALUE_JUMP_MONTHS', path: 'fraud.valueJumpMonths', description: 'Window in months for the value-jump rule.' },
-  { env: 'FRAUD_RECENT_APPRAISAL_MONTHS', path: 'fraud.recentAppraisalMonths', description: 'Only appraisals this recent (months) are compared with the current AVM value; the market has moved since older ones.' },
-  { env: 'FRAUD_FLAG_THRESHOLD', path: 'fraud.flagThreshold', description: 'Fraud score (0-100) at or above which a property is flagged.' },
-  { env: 'FRAUD_AI_REVIEW_THRESHOLD', path: 'fraud.aiReviewThreshold', description: 'Rules score above which the AI review provider is consulted (the paid fraud call).' },
+  {
+    env: 'FRAUD_APPRAISAL_ABOVE_AVM_PCT',
+    path: 'fraud.appraisalAboveAvmPct',
+    description: 'Appraisal above the AVM value by more than this fraction is flagged.',
+  },
+  {
+    env: 'FRAUD_FLIP_WINDOW_MONTHS',
+    path: 'fraud.flipWindowMonths',
+    description: 'A resale within this many months can be a flip.',
+  },
+  {
+    env: 'FRAUD_FLIP_GAIN_PCT',
+    path: 'fraud.flipGainPct',
+    description: 'Gain above which a quick resale is flagged as a flip.',
+  },
+  {
+    env: 'FRAUD_COMPARABLE_MAX_MILES_URBAN',
+    path: 'fraud.comparableMaxMilesUrban',
+    description: 'Farthest a comparable may be from an urban property, in miles.',
+  },
+  {
+    env: 'FRAUD_COMPARABLE_MAX_MILES_SUBURBAN',
+    path: 'fraud.comparableMaxMilesSuburban',
+    description: 'Farthest a comparable may be from a suburban property (or one of unknown locale), in miles.',
+  },
+  {
+    env: 'FRAUD_COMPARABLE_MAX_MILES_RURAL',
+    path: 'fraud.comparableMaxMilesRural',
+    description: 'Farthest a comparable may be from a rural property, in miles.',
+  },
+  {
+    env: 'FRAUD_COMPARABLE_MAX_AGE_MONTHS',
+    path: 'fraud.comparableMaxAgeMonths',
+    description: 'Comparable sales older than this before the appraisal are stale.',
+  },
+  {
+    env: 'FRAUD_ROUND_NUMBER_UNIT',
+    path: 'fraud.roundNumberUnit',
+    description: 'An appraised value that is an exact multiple of this many dollars counts as a round number.',
+  },
+  {
+    env: 'FRAUD_VALUE_JUMP_PCT',
+    path: 'fraud.valueJumpPct',
+    description: 'Rise between successive appraisals of one property above which it is flagged.',
+  },
+  {
+    env: 'FRAUD_VALUE_JUMP_MONTHS',
+    path: 'fraud.valueJumpMonths',
+    description: 'Window in months for the value-jump rule.',
+  },
+  {
+    env: 'FRAUD_RECENT_APPRAISAL_MONTHS',
+    path: 'fraud.recentAppraisalMonths',
+    description:
+      'Only appraisals this recent (months) are compared with the current AVM value; the market has moved since older ones.',
+  },
+  {
+    env: 'FRAUD_FLAG_THRESHOLD',
+    path: 'fraud.flagThreshold',
+    description: 'Fraud score (0-100) at or above which a property is flagged.',
+  },
+  {
+    env: 'FRAUD_AI_REVIEW_THRESHOLD',
+    path: 'fraud.aiReviewThreshold',
+    description: 'Rules score above which the AI review provider is consulted (the paid fraud call).',
+  },
   // Appraisers
-  { env: 'APPRAISER_MIN_APPRAISALS', path: 'appraisers.minAppraisals', description: 'Appraisals an appraiser needs in the portfolio before being judged.' },
-  { env: 'APPRAISER_MEAN_INFLATION_PCT', path: 'appraisers.meanInflationPct', description: 'Mean inflation vs AVM above which an appraiser is an outlier.' },
-  { env: 'APPRAISER_FLAG_RATE', path: 'appraisers.flagRate', description: "Share of an appraiser's appraisals flagged above which the appraiser is an outlier." },
-  { env: 'APPRAISER_PEER_STD_DEVS', path: 'appraisers.peerStdDevs', description: 'Standard deviations above the other appraisers’ mean inflation that make an outlier.' },
+  {
+    env: 'APPRAISER_MIN_APPRAISALS',
+    path: 'appraisers.minAppraisals',
+    description: 'Appraisals an appraiser needs in the portfolio before being judged.',
+  },
+  {
+    env: 'APPRAISER_MEAN_INFLATION_PCT',
+    path: 'appraisers.meanInflationPct',
+    description: 'Mean inflation vs AVM above which an appraiser is an outlier.',
+  },
+  {
+    env: 'APPRAISER_FLAG_RATE',
+    path: 'appraisers.flagRate',
+    description: "Share of an appraiser's appraisals flagged above which the appraiser is an outlier.",
+  },
+  {
+    env: 'APPRAISER_PEER_STD_DEVS',
+    path: 'appraisers.peerStdDevs',
+    description: 'Standard deviations above the other appraisers’ mean inflation that make an outlier.',
+  },
   // Market monitoring
-  { env: 'HHI_MODERATE_ABOVE', path: 'concentration.moderateAbove', description: 'HHI above which geographic concentration is moderate (2023 US Merger Guidelines: 1,000).' },
-  { env: 'HHI_HIGH_ABOVE', path: 'concentration.highAbove', description: 'HHI above which geographic concentration is high (1,800).' },
-  { env: 'ALERT_TOTAL_VALUE_DROP_PCT', path: 'materiality.totalValueDropPct', description: 'Fall in total portfolio value between runs that raises an alert.' },
-  { env: 'ALERT_WEIGHTED_LTV_RISE', path: 'materiality.weightedLtvRise', description: 'Rise in weighted LTV between runs (fraction: 0.05 = 5 points) that raises an alert.' },
-  { env: 'ALERT_PRE_DISTRESSED_RISE', path: 'materiality.preDistressedRise', description: 'Rise in the number of pre-distressed loans between runs above which an alert is raised (0: any rise).' },
-  { env: 'ALERT_FLAGGED_RISE', path: 'materiality.flaggedRise', description: 'Rise in the number of fraud-flagged properties between runs above which an alert is raised (0: any rise).' },
+  {
+    env: 'HHI_MODERATE_ABOVE',
+    path: 'concentration.moderateAbove',
+    description: 'HHI above which geographic concentration is moderate (2023 US Merger Guidelines: 1,000).',
+  },
+  {
+    env: 'HHI_HIGH_ABOVE',
+    path: 'concentration.highAbove',
+    description: 'HHI above which geographic concentration is high (1,800).',
+  },
+  {
+    env: 'ALERT_TOTAL_VALUE_DROP_PCT',
+    path: 'materiality.totalValueDropPct',
+    description: 'Fall in total portfolio value between runs that raises an alert.',
+  },
+  {
+    env: 'ALERT_WEIGHTED_LTV_RISE',
+    path: 'materiality.weightedLtvRise',
+    description: 'Rise in weighted LTV between runs (fraction: 0.05 = 5 points) that raises an alert.',
+  },
+  {
+    env: 'ALERT_PRE_DISTRESSED_RISE',
+    path: 'materiality.preDistressedRise',
+    description:
+      'Rise in the number of pre-distressed loans between runs above which an alert is raised (0: any rise).',
+  },
+  {
+    env: 'ALERT_FLAGGED_RISE',
+    path: 'materiality.flaggedRise',
+    description:
+      'Rise in the number of fraud-flagged properties between runs above which an alert is raised (0: any rise).',
+  },
   // Work division
-  { env: 'CHUNK_SIZE', path: 'chunking.chunkSize', description: 'Properties per chunk (one analyzeChunk activity, one blob, one bulk write).' },
-  { env: 'CHUNKS_PER_BATCH', path: 'chunking.chunksPerBatch', description: 'Chunks per chunkBatch sub-orchestration (keeps every history near 1,000 events).' },
+  {
+    env: 'CHUNK_SIZE',
+    path: 'chunking.chunkSize',
+    description: 'Properties per chunk (one analyzeChunk activity, one blob, one bulk write).',
+  },
+  {
+    env: 'CHUNKS_PER_BATCH',
+    path: 'chunking.chunksPerBatch',
+    description: 'Chunks per chunkBatch sub-orchestration (keeps every history near 1,000 events).',
+  },
   // Cost
-  { env: 'COST_VALUATION', path: 'costRates.valuation', description: 'Dollars (whole cents) per property valued by a paid AVM answer; a cascade is billed per hit, as AVM vendors bill cascades.' },
+  {
+    env: 'COST_VALUATION',
+    path: 'costRates.valuation',
+    description:
+      'Dollars (whole cents) per property valued by a paid AVM answer; a cascade is billed per hit, as AVM vendors bill cascades.',
+  },
   { env: 'COST_FRAUD', path: 'costRates.fraud', description: 'Dollars (whole cents) per AI fraud review.' },
   { env: 'COST_RISK', path: 'costRates.risk', description: 'Dollars (whole cents) per property risk-scored.' },
   // Providers
-  { env: 'AVM_MODE', path: 'avm.mode', description: 'simulated (in-process, deterministic) or http (a real AVM vendor or the sandbox server).', example: 'simulated' },
-  { env: 'AVM_CASCADE', path: 'avm.cascade', description: 'Comma-separated AVM provider names in cascade order.', example: 'avm-primary,avm-secondary' },
-  { env: 'AVM_BASE_URL', path: 'avm.baseUrl', description: 'Base URL of the AVM HTTP API (AVM_MODE=http).', example: 'http://127.0.0.1:7081' },
-  { env: 'AVM_API_KEY', path: 'avm.apiKey', description: 'AVM API key, sent as x-api-key.', secret: true, example: 'sandbox-key' },
+  {
+    env: 'AVM_MODE',
+    path: 'avm.mode',
+    description: 'simulated (in-process, deterministic) or http (a real AVM vendor or the sandbox server).',
+    example: 'simulated',
+  },
+  {
+    env: 'AVM_CASCADE',
+    path: 'avm.cascade',
+    description: 'Comma-separated AVM provider names in cascade order.',
+    example: 'avm-primary,avm-secondary',
+  },
+  {
+    env: 'AVM_BASE_URL',
+    path: 'avm.baseUrl',
+    description: 'Base URL of the AVM HTTP API (AVM_MODE=http).',
+    example: 'http://127.0.0.1:7081',
+  },
+  {
+    env: 'AVM_API_KEY',
+    path: 'avm.apiKey',
+    description: 'AVM API key, sent as x-api-key.',
+    secret: true,
+    example: 'sandbox-key',
+  },
   { env: 'AVM_TIMEOUT_MS', path: 'avm.timeoutInMs', description: 'Timeout of one AVM call attempt, in milliseconds.' },
-  { env: 'AVM_RATE_PER_SECOND', path: 'avm.policy.ratePerSecond', description: 'Requests per second this process sends to each AVM provider (shared token bucket).' },
-  { env: 'AVM_MAX_RETRIES', path: 'avm.policy.maxRetries', description: 'Retries of an AVM call on 429, 5xx and timeouts (exponential backoff with jitter, Retry-After honoured).' },
-  { env: 'FRAUD_REVIEW_MODE', path: 'fraudReview.mode', description: 'simulated or http (Azure OpenAI-style chat completions).', example: 'simulated' },
-  { env: 'FRAUD_REVIEW_BASE_URL', path: 'fraudReview.baseUrl', description: 'Base URL of the AI review endpoint (FRAUD_REVIEW_MODE=http).', example: 'http://127.0.0.1:7081' },
-  { env: 'FRAUD_REVIEW_API_KEY', path: 'fraudReview.apiKey', description: 'AI review API key, sent as api-key.', secret: true, example: 'sandbox-key' },
-  { env: 'FRAUD_REVIEW_DEPLOYMENT', path: 'fraudReview.deployment', description: 'Model deployment name in the AI review URL.' },
-  { env: 'FRAUD_REVIEW_TIMEOUT_MS', path: 'fraudReview.timeoutInMs', description: 'Timeout of one AI review attempt, in milliseconds.' },
-  { env: 'FRAUD_REVIEW_RATE_PER_SECOND', path: 'fraudReview.policy.ratePerSecond', description: 'Requests per second this process sends to the AI reviewer.' },
-  { env: 'FRAUD_REVIEW_MAX_RETRIES', path: 'fraudReview.policy.maxRetries', description: 'Retries of an AI review on 429, 5xx and timeouts.' },
+  {
+    env: 'AVM_RATE_PER_SECOND',
+    path: 'avm.policy.ratePerSecond',
+    description: 'Requests per second this process sends to each AVM provider (shared token bucket).',
+  },
+  {
+    env: 'AVM_MAX_RETRIES',
+    path: 'avm.policy.maxRetries',
+    description:
+      'Retries of an AVM call on 429, 5xx and timeouts (exponential backoff with jitter, Retry-After honoured).',
+  },
+  {
+    env: 'FRAUD_REVIEW_MODE',
+    path: 'fraudReview.mode',
+    description: 'simulated or http (Azure OpenAI-style chat completions).',
+    example: 'simulated',
+  },
+  {
+    env: 'FRAUD_REVIEW_BASE_URL',
+    path: 'fraudReview.baseUrl',
+    description: 'Base URL of the AI review endpoint (FRAUD_REVIEW_MODE=http).',
+    example: 'http://127.0.0.1:7081',
+  },
+  {
+    env: 'FRAUD_REVIEW_API_KEY',
+    path: 'fraudReview.apiKey',
+    description: 'AI review API key, sent as api-key.',
+    secret: true,
+    example: 'sandbox-key',
+  },
+  {
+    env: 'FRAUD_REVIEW_DEPLOYMENT',
+    path: 'fraudReview.deployment',
+    description: 'Model deployment name in the AI review URL.',
+  },
+  {
+    env: 'FRAUD_REVIEW_TIMEOUT_MS',
+    path: 'fraudReview.timeoutInMs',
+    description: 'Timeout of one AI review attempt, in milliseconds.',
+  },
+  {
+    env: 'FRAUD_REVIEW_RATE_PER_SECOND',
+    path: 'fraudReview.policy.ratePerSecond',
+    description: 'Requests per second this process sends to the AI reviewer.',
+  },
+  {
+    env: 'FRAUD_REVIEW_MAX_RETRIES',
+    path: 'fraudReview.policy.maxRetries',
+    description: 'Retries of an AI review on 429, 5xx and timeouts.',
+  },
   // Pipeline
-  { env: 'MAX_CONCURRENT_CHUNKS', path: 'pipeline.maxConcurrentChunks', description: 'Chunks (analyzeChunk activities) analysed at once within one chunkBatch sub-orchestration.' },
-  { env: 'MAX_CONCURRENT_BATCHES', path: 'pipeline.maxConcurrentBatches', description: 'chunkBatch sub-orchestrations running at once per job.' },
-  { env: 'PROPERTY_CONCURRENCY', path: 'pipeline.propertyConcurrency', description: 'Properties valued at once within one chunk (the provider rate limit still applies).' },
-  { env: 'MAX_FAILURE_RATE', path: 'pipeline.maxFailureRate', description: 'Share of failed properties above which a job ends failed (0.2 = 20%).' },
-  { env: 'VALUATION_CACHE_TTL_HOURS', path: 'pipeline.valuationCacheTtlHours', description: 'Hours a bought AVM value is reused by later jobs (checked in code; also set as the Cosmos TTL).' },
-  { env: 'MAX_REQUEST_MB', path: 'pipeline.maxRequestMegabytes', description: 'Largest request body accepted, in megabytes; larger requests answer 413.' },
-  { env: 'CHAOS_FAIL_FIRST_CHUNK_ATTEMPT', path: 'pipeline.chaosFailFirstChunkAttempt', description: 'Chaos testing only: make every chunk\'s first attempt fail after its values are bought, to prove a retried chunk buys nothing twice.' },
-  { env: 'NIGHTLY_SCHEDULE', path: 'pipeline.nightlySchedule', description: 'NCRONTAB schedule (6 fields, UTC) of the nightly revaluation of registered portfolios.' },
+  {
+    env: 'MAX_CONCURRENT_CHUNKS',
+    path: 'pipeline.maxConcurrentChunks',
+    description: 'Chunks (analyzeChunk activities) analysed at once within one chunkBatch sub-orchestration.',
+  },
+  {
+    env: 'MAX_CONCURRENT_BATCHES',
+    path: 'pipeline.maxConcurrentBatches',
+    description: 'chunkBatch sub-orchestrations running at once per job.',
+  },
+  {
+    env: 'PROPERTY_CONCURRENCY',
+    path: 'pipeline.propertyConcurrency',
+    description: 'Properties valued at once within one chunk (the provider rate limit still applies).',
+  },
+  {
+    env: 'MAX_FAILURE_RATE',
+    path: 'pipeline.maxFailureRate',
+    description: 'Share of failed properties above which a job ends failed (0.2 = 20%).',
+  },
+  {
+    env: 'VALUATION_CACHE_TTL_HOURS',
+    path: 'pipeline.valuationCacheTtlHours',
+    description: 'Hours a bought AVM value is reused by later jobs (checked in code; also set as the Cosmos TTL).',
+  },
+  {
+    env: 'MAX_REQUEST_MB',
+    path: 'pipeline.maxRequestMegabytes',
+    description: 'Largest request body accepted, in megabytes; larger requests answer 413.',
+  },
+  {
+    env: 'CHAOS_FAIL_FIRST_CHUNK_ATTEMPT',
+    path: 'pipeline.chaosFailFirstChunkAttempt',
+    description:
+      "Chaos testing only: make every chunk's first attempt fail after its values are bought, to prove a retried chunk buys nothing twice.",
+  },
+  {
+    env: 'NIGHTLY_SCHEDULE',
+    path: 'pipeline.nightlySchedule',
+    description: 'NCRONTAB schedule (6 fields, UTC) of the nightly revaluation of registered portfolios.',
+  },
   // Import
   { env: 'CSV_MAX_ROWS', path: 'csvImport.maxRows', description: 'Most rows accepted in one CSV upload.' },
 ];

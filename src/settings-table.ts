@@ -74,7 +74,10 @@ function convert(raw: string, kind: ReturnType<typeof leafKind>): unknown {
     case 'boolean':
       return /^(true|1|yes)$/i.test(text) ? true : /^(false|0|no)$/i.test(text) ? false : raw;
     case 'array':
-      return text.split(',').map((s) => s.trim()).filter(Boolean);
+      return text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     default:
       return text;
   }
@@ -95,7 +98,11 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
  * object once. Unset or empty variables leave the schema's default in place. Every problem names the
  * variable: `MAX_FSD: must be <= 1 (got "7")`.
  */
-export function parseSettings<S extends AnySchema>(schema: S, rows: readonly SettingRow[], env: Record<string, string | undefined>): z.infer<S> {
+export function parseSettings<S extends AnySchema>(
+  schema: S,
+  rows: readonly SettingRow[],
+  env: Record<string, string | undefined>,
+): z.infer<S> {
   const raw: Record<string, unknown> = {};
   const byPath = new Map(rows.map((row) => [row.path, row]));
   for (const row of rows) {
@@ -127,7 +134,11 @@ function valueAt(source: unknown, path: string): unknown {
  * default value (so a copy runs as-is against the local stack), `Descriptions` says what each does.
  * `func start` and devhost read `Values` and ignore the other keys.
  */
-export function localSettingsExample(schema: AnySchema, rows: readonly SettingRow[], baseValues: Record<string, string>): unknown {
+export function localSettingsExample(
+  schema: AnySchema,
+  rows: readonly SettingRow[],
+  baseValues: Record<string, string>,
+): unknown {
   const defaults = schema.parse({});
   const values: Record<string, string> = { ...baseValues };
   const descriptions: Record<string, string> = {};
@@ -153,7 +164,9 @@ export function settingsMarkdownTable(schema: AnySchema, rows: readonly SettingR
   const lines = ['| variable | default | what it does |', '|---|---|---|'];
   for (const row of rows) {
     const value = row.secret ? '' : defaultText(defaults, row);
-    lines.push(`| \`${row.env}\` | ${value === '' ? (row.secret ? '(secret)' : '(none)') : `\`${cell(value)}\``} | ${cell(row.description)} |`);
+    lines.push(
+      `| \`${row.env}\` | ${value === '' ? (row.secret ? '(secret)' : '(none)') : `\`${cell(value)}\``} | ${cell(row.description)} |`,
+    );
   }
   return [README_TABLE_START, ...lines, README_TABLE_END].join('\n');
 }
@@ -162,6 +175,7 @@ export function settingsMarkdownTable(schema: AnySchema, rows: readonly SettingR
 export function withSettingsTable(markdown: string, table: string): string {
   const start = markdown.indexOf(README_TABLE_START);
   const end = markdown.indexOf(README_TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the markers ${README_TABLE_START} ... ${README_TABLE_END}`);
+  if (start < 0 || end < start)
+    throw new Error(`README.md lacks the markers ${README_TABLE_START} ... ${README_TABLE_END}`);
   return markdown.slice(0, start) + table + markdown.slice(end + README_TABLE_END.length);
 }

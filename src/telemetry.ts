@@ -16,12 +16,19 @@ let client: Promise<TelemetryClient | undefined> | undefined;
 
 async function start(connectionString: string): Promise<TelemetryClient> {
   const appInsights = await import('applicationinsights');
-  appInsights.setup(connectionString).setAutoCollectRequests(true).setAutoCollectDependencies(true).setAutoCollectExceptions(true).start();
+  appInsights
+    .setup(connectionString)
+    .setAutoCollectRequests(true)
+    .setAutoCollectDependencies(true)
+    .setAutoCollectExceptions(true)
+    .start();
   return appInsights.defaultClient;
 }
 
 /** The telemetry client, or undefined when Application Insights is not configured. */
-export function telemetryClient(env: Record<string, string | undefined> = process.env): Promise<TelemetryClient | undefined> {
+export function telemetryClient(
+  env: Record<string, string | undefined> = process.env,
+): Promise<TelemetryClient | undefined> {
   const connectionString = env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim();
   if (!connectionString) return Promise.resolve(undefined);
   client ??= start(connectionString).catch(() => undefined);
@@ -29,7 +36,11 @@ export function telemetryClient(env: Record<string, string | undefined> = proces
 }
 
 /** Records a custom metric; a no-op without Application Insights. Never throws: telemetry must not fail work. */
-export async function trackMetric(name: MetricName, value: number, properties: Record<string, string> = {}): Promise<void> {
+export async function trackMetric(
+  name: MetricName,
+  value: number,
+  properties: Record<string, string> = {},
+): Promise<void> {
   try {
     (await telemetryClient())?.trackMetric({ name, value, properties });
   } catch {

@@ -77,4 +77,3 @@ export interface AggregateReportInput {
   asOf: string;
   error?: string | undefined;
 }
-

@@ -13,7 +13,9 @@ import { DurableHarness } from '../test/durable/harness.ts';
 const dir = mkdtempSync(join(tmpdir(), 'devhost-bench-azurite-'));
 const azurite = await ensureAzurite({ dataDir: dir });
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
-console.log(`devhost azurite store, Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Azurite on disk in ${dir}`);
+console.log(
+  `devhost azurite store, Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Azurite on disk in ${dir}`,
+);
 
 const h = await DurableHarness.start({}, { store: 'azurite', storage: azurite.connectionString });
 let largest = 0;
@@ -24,20 +26,28 @@ async function fanOut(activities: number, timeoutMs: number): Promise<void> {
     const status = await h.waitFor(started.id, ['Completed', 'Failed'], timeoutMs);
     if (status.output !== activities) throw new Error(`fan-out returned ${JSON.stringify(status.output)}`);
   } catch (error) {
-    console.log(`fan-out/fan-in of ${activities} activities: did not complete (${error instanceof Error ? error.message : String(error)})`);
+    console.log(
+      `fan-out/fan-in of ${activities} activities: did not complete (${error instanceof Error ? error.message : String(error)})`,
+    );
     return;
   }
   const s = seconds(start);
   largest = Math.max(largest, activities);
-  console.log(`fan-out/fan-in of ${activities} activities: ${s.toFixed(2)} s, ${(activities / s).toFixed(0)} activities/s`);
+  console.log(
+    `fan-out/fan-in of ${activities} activities: ${s.toFixed(2)} s, ${(activities / s).toFixed(0)} activities/s`,
+  );
 }
 
 async function sequences(orchestrations: number): Promise<void> {
   const start = process.hrtime.bigint();
-  const started = await Promise.all(Array.from({ length: orchestrations }, (_, i) => h.start('helloSequence', [`a${i}`, `b${i}`, `c${i}`])));
+  const started = await Promise.all(
+    Array.from({ length: orchestrations }, (_, i) => h.start('helloSequence', [`a${i}`, `b${i}`, `c${i}`])),
+  );
   await Promise.all(started.map((s) => h.waitFor(s.id, ['Completed'], 300_000)));
   const s = seconds(start);
-  console.log(`${orchestrations} orchestrations x 3 sequential activities: ${s.toFixed(2)} s, ${((orchestrations * 4) / s).toFixed(0)} episodes/s, ${((orchestrations * 3) / s).toFixed(0)} activities/s`);
+  console.log(
+    `${orchestrations} orchestrations x 3 sequential activities: ${s.toFixed(2)} s, ${((orchestrations * 4) / s).toFixed(0)} episodes/s, ${((orchestrations * 3) / s).toFixed(0)} activities/s`,
+  );
 }
 
 await fanOut(1_000, 120_000);
@@ -58,8 +68,26 @@ for (let i = 0; i < N; i += 50) {
     ids.slice(i, i + 50).map((instanceId) => {
       const now = new Date().toISOString();
       const executionId = randomUUID();
-      const record = { instanceId, name: 'x', executionId, runtimeStatus: 'Pending' as const, input: null, output: null, customStatus: null, createdTime: now, lastUpdatedTime: now, nextEventId: 0 };
-      return store.createInstance(record, [{ id: randomUUID(), instanceId, executionId, event: historyEvent(EventType.ExecutionStarted, now, { Name: 'x' }) }]);
+      const record = {
+        instanceId,
+        name: 'x',
+        executionId,
+        runtimeStatus: 'Pending' as const,
+        input: null,
+        output: null,
+        customStatus: null,
+        createdTime: now,
+        lastUpdatedTime: now,
+        nextEventId: 0,
+      };
+      return store.createInstance(record, [
+        {
+          id: randomUUID(),
+          instanceId,
+          executionId,
+          event: historyEvent(EventType.ExecutionStarted, now, { Name: 'x' }),
+        },
+      ]);
     }),
   );
 }

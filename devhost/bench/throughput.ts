@@ -11,13 +11,17 @@ async function fanOut(activities: number): Promise<void> {
   const status = await h.run('fanOut', activities);
   if (status.output !== activities) throw new Error(`fan-out returned ${JSON.stringify(status.output)}`);
   const s = seconds(start);
-  console.log(`fan-out/fan-in of ${activities} activities: ${s.toFixed(2)} s, ${(activities / s).toFixed(0)} activities/s`);
+  console.log(
+    `fan-out/fan-in of ${activities} activities: ${s.toFixed(2)} s, ${(activities / s).toFixed(0)} activities/s`,
+  );
 }
 
 async function sequences(orchestrations: number): Promise<void> {
   // helloSequence with 3 names: 4 episodes each (the start, then one per completed activity).
   const start = process.hrtime.bigint();
-  const started = await Promise.all(Array.from({ length: orchestrations }, (_, i) => h.start('helloSequence', [`a${i}`, `b${i}`, `c${i}`])));
+  const started = await Promise.all(
+    Array.from({ length: orchestrations }, (_, i) => h.start('helloSequence', [`a${i}`, `b${i}`, `c${i}`])),
+  );
   await Promise.all(started.map((s) => h.waitFor(s.id, ['Completed'], 300_000)));
   const s = seconds(start);
   console.log(

@@ -11,7 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 
 /** The well-known development storage account (the same key as `UseDevelopmentStorage=true`). */
 export const DEV_ACCOUNT = 'devstoreaccount1';
-export const DEV_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const DEV_ACCOUNT_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface AzuritePorts {
   blob: number;
@@ -117,9 +118,17 @@ export async function ensureAzurite(options: EnsureAzuriteOptions): Promise<Runn
 
   const previous = readInfo(infoFile);
   if (previous && isAlive(previous.pid)) {
-    const answers = await Promise.all([previous.ports.blob, previous.ports.queue, previous.ports.table].map((port) => portAnswers(previous.host, port)));
+    const answers = await Promise.all(
+      [previous.ports.blob, previous.ports.queue, previous.ports.table].map((port) => portAnswers(previous.host, port)),
+    );
     if (answers.every(Boolean)) {
-      return { connectionString: azuriteConnectionString(previous.host, previous.ports), pid: previous.pid, ports: previous.ports, reattached: true, stop: () => stopPid(previous.pid, infoFile) };
+      return {
+        connectionString: azuriteConnectionString(previous.host, previous.ports),
+        pid: previous.pid,
+        ports: previous.ports,
+        reattached: true,
+        stop: () => stopPid(previous.pid, infoFile),
+      };
     }
   }
 
@@ -150,19 +159,30 @@ export async function ensureAzurite(options: EnsureAzuriteOptions): Promise<Runn
   const found: Partial<AzuritePorts> = {};
   for (;;) {
     const log = readFileSync(logFile).subarray(offset).toString('utf8');
-    for (const m of log.matchAll(/Azurite (Blob|Queue|Table) service is successfully listening at https?:\/\/[^:\s]+:(\d+)/g)) {
+    for (const m of log.matchAll(
+      /Azurite (Blob|Queue|Table) service is successfully listening at https?:\/\/[^:\s]+:(\d+)/g,
+    )) {
       found[m[1]!.toLowerCase() as keyof AzuritePorts] = Number(m[2]);
     }
     if (found.blob && found.queue && found.table) break;
-    if (exited !== undefined) throw new Error(`devhost: Azurite exited (${exited}) while starting:\n${log.slice(-2000)}`);
+    if (exited !== undefined)
+      throw new Error(`devhost: Azurite exited (${exited}) while starting:\n${log.slice(-2000)}`);
     if (Date.now() > deadline) {
       await stopPid(pid, infoFile);
-      throw new Error(`devhost: Azurite did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${log.slice(-2000)}`);
+      throw new Error(
+        `devhost: Azurite did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${log.slice(-2000)}`,
+      );
     }
     await sleep(25);
   }
   const ports = found as AzuritePorts;
   const info: AzuriteProcessInfo = { pid, host, ports, startedAt: new Date().toISOString() };
   writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`);
-  return { connectionString: azuriteConnectionString(host, ports), pid, ports, reattached: false, stop: () => stopPid(pid, infoFile) };
+  return {
+    connectionString: azuriteConnectionString(host, ports),
+    pid,
+    ports,
+    reattached: false,
+    stop: () => stopPid(pid, infoFile),
+  };
 }

@@ -81,7 +81,8 @@ export interface DevHost {
 export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   const log = options.log ?? createConsoleLogger({ quiet: options.quiet === true });
   const host = options.host ?? '127.0.0.1';
-  const durableFactory: DurableFactory | undefined = options.durable === false ? undefined : (options.durable ?? createDurableEngine);
+  const durableFactory: DurableFactory | undefined =
+    options.durable === false ? undefined : (options.durable ?? createDurableEngine);
   let engine: DurableEngine | undefined;
   let timers: RunningTimers | undefined;
   let queues: RunningQueueTriggers | undefined;
@@ -106,10 +107,19 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
       const dataDir = resolve(options.dataDir ?? join(options.appDir, '.devhost'));
       azurite = await ensureAzurite({ dataDir });
       storage = azurite.connectionString;
-      log.info(`Azurite ${azurite.reattached ? 'reattached' : 'started'} (pid ${azurite.pid}, blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table}), data in ${dataDir}`);
+      log.info(
+        `Azurite ${azurite.reattached ? 'reattached' : 'started'} (pid ${azurite.pid}, blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table}), data in ${dataDir}`,
+      );
     }
     if (durableFactory) {
-      const ctx: DurableEngineContext = { app, invoker, baseUrl: server.url, log, hostJson: app.hostJson, store: storeKind };
+      const ctx: DurableEngineContext = {
+        app,
+        invoker,
+        baseUrl: server.url,
+        log,
+        hostJson: app.hostJson,
+        store: storeKind,
+      };
       if (options.masterKey) ctx.masterKey = options.masterKey;
       if (storage) ctx.storageConnectionString = storage;
       engine = durableFactory(ctx);
@@ -172,7 +182,8 @@ function logFunctions(app: LoadedApp, baseUrl: string, log: HostLogger): void {
     if (fn.triggerType.toLowerCase() === 'httptrigger') {
       const route = typeof fn.trigger.route === 'string' && fn.trigger.route ? fn.trigger.route : fn.name;
       const methods = Array.isArray(fn.trigger.methods) ? fn.trigger.methods.join(',') : 'ANY';
-      const prefixValue = (app.hostJson as { extensions?: { http?: { routePrefix?: unknown } } }).extensions?.http?.routePrefix;
+      const prefixValue = (app.hostJson as { extensions?: { http?: { routePrefix?: unknown } } }).extensions?.http
+        ?.routePrefix;
       const prefix = typeof prefixValue === 'string' ? prefixValue : 'api';
       lines.push(`  ${fn.name}: [${methods}] ${baseUrl}/${prefix ? `${prefix}/` : ''}${route}`);
     } else {

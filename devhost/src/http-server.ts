@@ -52,7 +52,10 @@ class HttpError extends Error {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -153,7 +156,10 @@ function writeHttpResponse(res: ServerResponse, http: RpcHttpData | null | undef
   const cookies = (http.cookies ?? []).map(serializeCookie);
   if (cookies.length > 0) {
     const existing = headers['set-cookie'];
-    headers['set-cookie'] = [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]), ...cookies];
+    headers['set-cookie'] = [
+      ...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]),
+      ...cookies,
+    ];
   }
   const body = bodyBytes(http.body);
   const noBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
@@ -252,7 +258,11 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
   async function handleAdminInvoke(
     app: LoadedApp,
     invoker: Invoker,
-    req: IncomingMessage, res: ServerResponse, url: URL, name: string): Promise<void> {
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    name: string,
+  ): Promise<void> {
     if (req.method !== 'POST') {
       sendText(res, 405);
       return;
@@ -273,7 +283,9 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
     }
     if (triggerType === 'orchestrationtrigger' || triggerType === 'entitytrigger') {
       // Their trigger payload is engine state (history / batches), not user input: start them via a durable client.
-      sendJson(res, 400, { error: `Function '${fn.name}' is a ${fn.triggerType}; start it through the durable client or the durabletask webhooks.` });
+      sendJson(res, 400, {
+        error: `Function '${fn.name}' is a ${fn.triggerType}; start it through the durable client or the durabletask webhooks.`,
+      });
       return;
     }
     const raw = await readBody(req);
@@ -300,7 +312,11 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
     const lower = path.toLowerCase();
 
     if (lower === '/admin/host/status' || lower === '/admin/host/status/') {
-      sendJson(res, 200, { state: 'Running', version: '4.x-devhost', processUptime: Math.round(process.uptime() * 1000) });
+      sendJson(res, 200, {
+        state: 'Running',
+        version: '4.x-devhost',
+        processUptime: Math.round(process.uptime() * 1000),
+      });
       return;
     }
     const adminFn = /^\/admin\/functions\/([^/]+)\/?$/i.exec(path);
@@ -340,7 +356,10 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
-      if (status === 500) log.error(`devhost: request ${req.method} ${req.url} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      if (status === 500)
+        log.error(
+          `devhost: request ${req.method} ${req.url} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
       if (!res.headersSent) {
         res.setHeader('connection', 'close');
         sendText(res, status);

@@ -1,6 +1,13 @@
 // Public entry point of devhost (package "exports").
 export { startDevHost } from './host.ts';
-export type { DevHost, DevHostOptions, DurableEngine, DurableEngineContext, DurableFactory, DurableStoreKind } from './host.ts';
+export type {
+  DevHost,
+  DevHostOptions,
+  DurableEngine,
+  DurableEngineContext,
+  DurableFactory,
+  DurableStoreKind,
+} from './host.ts';
 export type { FunctionRegistry, RegisteredFunction } from './core-api.ts';
 export type { LoadedApp } from './loader.ts';
 export type { Invoker, InvocationOutcome } from './invoker.ts';

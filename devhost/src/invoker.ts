@@ -10,7 +10,13 @@ import type { HostLogger } from './log.ts';
 import type { InvocationRequest, RpcInvocationResponse, RpcParameterBinding, RpcTypedData } from './rpc-types.ts';
 
 export type InvocationOutcome =
-  | { ok: true; returnValue?: RpcTypedData; outputData: RpcParameterBinding[]; durationMs: number; invocationId: string }
+  | {
+      ok: true;
+      returnValue?: RpcTypedData;
+      outputData: RpcParameterBinding[];
+      durationMs: number;
+      invocationId: string;
+    }
   | { ok: false; error: Error; durationMs: number; invocationId: string };
 
 export interface InvokerOptions {
@@ -74,9 +80,14 @@ export function createInvoker(app: LoadedApp, options: InvokerOptions): Invoker 
     const inputData: RpcParameterBinding[] = [...request.inputData];
     if (fn.durableClientBindingName !== undefined && !inputData.some((b) => b.name === fn.durableClientBindingName)) {
       if (!options.durableClientData) {
-        return fail(new Error(`Function '${fn.name}' needs a durable client, but devhost has no durable engine configured.`));
+        return fail(
+          new Error(`Function '${fn.name}' needs a durable client, but devhost has no durable engine configured.`),
+        );
       }
-      inputData.push({ name: fn.durableClientBindingName, data: { string: JSON.stringify(options.durableClientData()) } });
+      inputData.push({
+        name: fn.durableClientBindingName,
+        data: { string: JSON.stringify(options.durableClientData()) },
+      });
     }
 
     const coreCtx: Record<string, unknown> = {
@@ -113,7 +124,13 @@ export function createInvoker(app: LoadedApp, options: InvokerOptions): Invoker 
       // One hookData object spans pre- and post-invocation hooks of this invocation (worker semantics).
       const hookData: Record<string, unknown> = {};
       coreCtx.state = 'preInvocationHooks';
-      const preCtx: Record<string, unknown> = { hookData, appHookData, invocationContext: context, inputs, functionCallback: callback };
+      const preCtx: Record<string, unknown> = {
+        hookData,
+        appHookData,
+        invocationContext: context,
+        inputs,
+        functionCallback: callback,
+      };
       for (const hook of [...registry.hooks.preInvocation]) await hook(preCtx);
       if (Array.isArray(preCtx.inputs)) inputs = preCtx.inputs as unknown[];
       if (typeof preCtx.functionCallback === 'function') callback = preCtx.functionCallback as typeof callback;
@@ -128,7 +145,14 @@ export function createInvoker(app: LoadedApp, options: InvokerOptions): Invoker 
       }
 
       coreCtx.state = 'postInvocationHooks';
-      const postCtx: Record<string, unknown> = { hookData, appHookData, invocationContext: context, inputs, result, error };
+      const postCtx: Record<string, unknown> = {
+        hookData,
+        appHookData,
+        invocationContext: context,
+        inputs,
+        result,
+        error,
+      };
       for (const hook of [...registry.hooks.postInvocation]) await hook(postCtx);
       result = postCtx.result;
       error = postCtx.error;

@@ -85,11 +85,14 @@ export function applyLocalSettings(appDir: string, env: NodeJS.ProcessEnv = proc
 /** Resolves package.json `main` (a file or a glob) to absolute entry files, sorted for a stable load order. */
 export function resolveEntryPoints(appDir: string): string[] {
   const pkgFile = join(appDir, 'package.json');
-  if (!existsSync(pkgFile)) throw new Error(`devhost: no package.json in ${appDir}; the app's entry point comes from its "main".`);
+  if (!existsSync(pkgFile))
+    throw new Error(`devhost: no package.json in ${appDir}; the app's entry point comes from its "main".`);
   const pkg = readJsonFile(pkgFile, 'package.json');
   const main = isRecord(pkg) ? pkg.main : undefined;
   if (typeof main !== 'string' || !main.trim()) {
-    throw new Error(`devhost: ${pkgFile} has no "main" field (expected a file or glob such as "dist/src/functions/*.js").`);
+    throw new Error(
+      `devhost: ${pkgFile} has no "main" field (expected a file or glob such as "dist/src/functions/*.js").`,
+    );
   }
   const pattern = main.trim().replace(/\\/g, '/').replace(/^\.\//, '');
   let files: string[];
@@ -113,7 +116,10 @@ function parseHostJson(appDir: string): Record<string, unknown> {
   return isRecord(parsed) ? parsed : {};
 }
 
-async function runHooks(hooks: Array<(ctx: Record<string, unknown>) => unknown>, ctx: Record<string, unknown>): Promise<void> {
+async function runHooks(
+  hooks: Array<(ctx: Record<string, unknown>) => unknown>,
+  ctx: Record<string, unknown>,
+): Promise<void> {
   // Sequential, in registration order, each awaited (worker behaviour).
   for (const hook of [...hooks]) await hook(ctx);
 }
@@ -139,21 +145,29 @@ async function doLoad(appDir: string, options: LoadAppOptions): Promise<LoadedAp
     try {
       await nativeImport(pathToFileURL(file).href);
     } catch (err) {
-      throw new Error(`devhost: failed to load ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new Error(`devhost: failed to load ${file}: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
     }
   }
   registry.lock();
 
   const model = registry.programmingModel;
   if (!model) {
-    throw new Error(`devhost: the app at ${appDir} registered nothing (no @azure/functions "app.*" call in ${files.join(', ')}).`);
+    throw new Error(
+      `devhost: the app at ${appDir} registered nothing (no @azure/functions "app.*" call in ${files.join(', ')}).`,
+    );
   }
   if (registry.httpStreamRequested) {
-    throw new Error('devhost: HTTP streaming (app.setup({ enableHttpStream: true })) is not supported by devhost; remove it to run locally.');
+    throw new Error(
+      'devhost: HTTP streaming (app.setup({ enableHttpStream: true })) is not supported by devhost; remove it to run locally.',
+    );
   }
   const caps = await model.getCapabilities({});
   if (isRecord(caps) && caps.HttpUri) {
-    throw new Error('devhost: HTTP streaming (app.setup({ enableHttpStream: true })) is not supported by devhost; remove it to run locally.');
+    throw new Error(
+      'devhost: HTTP streaming (app.setup({ enableHttpStream: true })) is not supported by devhost; remove it to run locally.',
+    );
   }
 
   const appHookData: Record<string, unknown> = {};

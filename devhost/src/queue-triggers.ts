@@ -23,7 +23,13 @@ export interface QueueSettings {
 }
 
 /** devhost defaults: as the host's, except a 1 s maximum polling interval (the host's is 1 minute). */
-export const DEFAULT_QUEUE_SETTINGS: QueueSettings = { batchSize: 16, maxDequeueCount: 5, visibilityTimeoutMs: 0, maxPollingIntervalMs: 1000, messageEncoding: 'base64' };
+export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
+  batchSize: 16,
+  maxDequeueCount: 5,
+  visibilityTimeoutMs: 0,
+  maxPollingIntervalMs: 1000,
+  messageEncoding: 'base64',
+};
 const MIN_POLLING_INTERVAL_MS = 100;
 /** How long a message being processed stays invisible (the host renews its lease; devhost uses a long one). */
 const PROCESSING_LEASE_SECONDS = 10 * 60;
@@ -35,25 +41,36 @@ export function parseDurationMs(value: unknown): number | undefined {
   const m = /^(?:(\d+)\.)?(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,7}))?$/.exec(value.trim());
   if (!m) return /^\d+$/.test(value.trim()) ? Number(value.trim()) : undefined;
   const [, d = '0', h = '0', min = '0', s = '0', frac = '0'] = m;
-  return (((Number(d) * 24 + Number(h)) * 60 + Number(min)) * 60 + Number(s)) * 1000 + Math.round(Number(`0.${frac}`) * 1000);
+  return (
+    (((Number(d) * 24 + Number(h)) * 60 + Number(min)) * 60 + Number(s)) * 1000 + Math.round(Number(`0.${frac}`) * 1000)
+  );
 }
 
 export function queueSettings(hostJson: unknown): QueueSettings {
-  const section = ((hostJson as { extensions?: { queues?: Record<string, unknown> } } | undefined)?.extensions?.queues ?? {}) as Record<string, unknown>;
-  const int = (value: unknown, fallback: number, max: number) => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? Math.min(value, max) : fallback);
+  const section = ((hostJson as { extensions?: { queues?: Record<string, unknown> } } | undefined)?.extensions
+    ?.queues ?? {}) as Record<string, unknown>;
+  const int = (value: unknown, fallback: number, max: number) =>
+    typeof value === 'number' && Number.isInteger(value) && value > 0 ? Math.min(value, max) : fallback;
   const d = DEFAULT_QUEUE_SETTINGS;
   return {
     batchSize: int(section.batchSize, d.batchSize, 32),
     maxDequeueCount: int(section.maxDequeueCount, d.maxDequeueCount, 1000),
     visibilityTimeoutMs: parseDurationMs(section.visibilityTimeout) ?? d.visibilityTimeoutMs,
-    maxPollingIntervalMs: Math.max(MIN_POLLING_INTERVAL_MS, parseDurationMs(section.maxPollingInterval) ?? d.maxPollingIntervalMs),
-    messageEncoding: typeof section.messageEncoding === 'string' && section.messageEncoding.toLowerCase() === 'none' ? 'none' : 'base64',
+    maxPollingIntervalMs: Math.max(
+      MIN_POLLING_INTERVAL_MS,
+      parseDurationMs(section.maxPollingInterval) ?? d.maxPollingIntervalMs,
+    ),
+    messageEncoding:
+      typeof section.messageEncoding === 'string' && section.messageEncoding.toLowerCase() === 'none'
+        ? 'none'
+        : 'base64',
   };
 }
 
 /** The message text as the function sees it: base64-decoded (the Functions default), or as is when it is not base64. */
 export function decodeMessageText(text: string, encoding: QueueSettings['messageEncoding']): string {
-  if (encoding === 'none' || text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return text;
+  if (encoding === 'none' || text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text))
+    return text;
   const bytes = Buffer.from(text, 'base64');
   if (bytes.toString('base64') !== text) return text;
   try {
@@ -115,10 +132,18 @@ export function queueTriggerFunctions(app: LoadedApp): RegisteredFunction[] {
 }
 
 /** The connection string a queue trigger uses. */
-export function queueConnectionString(fn: RegisteredFunction, env: NodeJS.ProcessEnv, devStorage: string | undefined): string {
-  const setting = typeof fn.trigger.connection === 'string' && fn.trigger.connection ? fn.trigger.connection : 'AzureWebJobsStorage';
+export function queueConnectionString(
+  fn: RegisteredFunction,
+  env: NodeJS.ProcessEnv,
+  devStorage: string | undefined,
+): string {
+  const setting =
+    typeof fn.trigger.connection === 'string' && fn.trigger.connection ? fn.trigger.connection : 'AzureWebJobsStorage';
   const value = env[setting] ?? env[`AzureWebJobs${setting}`];
-  if (!value) throw new Error(`Function '${fn.name}': the storage connection setting '${setting}' is not set (add it to local.settings.json Values).`);
+  if (!value)
+    throw new Error(
+      `Function '${fn.name}': the storage connection setting '${setting}' is not set (add it to local.settings.json Values).`,
+    );
   if (/^\s*UseDevelopmentStorage\s*=\s*true\s*;?\s*$/i.test(value)) return devStorage ?? value;
   return value;
 }
@@ -142,21 +167,36 @@ export function startQueueTriggers(options: QueueTriggerOptions): RunningQueueTr
       wakeUps.add(done);
     });
 
-  async function processMessage(fn: RegisteredFunction, queue: QueueClient, poison: () => Promise<QueueClient>, message: DequeuedMessageItem): Promise<void> {
+  async function processMessage(
+    fn: RegisteredFunction,
+    queue: QueueClient,
+    poison: () => Promise<QueueClient>,
+    message: DequeuedMessageItem,
+  ): Promise<void> {
     const toPoison = async () => {
       await (await poison()).sendMessage(message.messageText);
       await queue.deleteMessage(message.messageId, message.popReceipt);
-      log.warn(`Message ${message.messageId} has reached MaxDequeueCount of ${settings.maxDequeueCount}. Moving message to queue '${queue.name}-poison'.`);
+      log.warn(
+        `Message ${message.messageId} has reached MaxDequeueCount of ${settings.maxDequeueCount}. Moving message to queue '${queue.name}-poison'.`,
+      );
     };
     if (message.dequeueCount > settings.maxDequeueCount) return toPoison();
     const body = decodeMessageText(message.messageText, settings.messageEncoding);
-    const outcome = await invoker.invoke(fn, { inputData: [{ name: fn.triggerBindingName, data: queueTriggerData(body) }], triggerMetadata: queueTriggerMetadata(message, body) });
+    const outcome = await invoker.invoke(fn, {
+      inputData: [{ name: fn.triggerBindingName, data: queueTriggerData(body) }],
+      triggerMetadata: queueTriggerMetadata(message, body),
+    });
     if (outcome.ok) {
       await queue.deleteMessage(message.messageId, message.popReceipt);
     } else if (message.dequeueCount >= settings.maxDequeueCount) {
       await toPoison();
     } else {
-      await queue.updateMessage(message.messageId, message.popReceipt, undefined, Math.ceil(settings.visibilityTimeoutMs / 1000));
+      await queue.updateMessage(
+        message.messageId,
+        message.popReceipt,
+        undefined,
+        Math.ceil(settings.visibilityTimeoutMs / 1000),
+      );
     }
   }
 
@@ -177,7 +217,10 @@ export function startQueueTriggers(options: QueueTriggerOptions): RunningQueueTr
           await queue.createIfNotExists();
           created = true;
         }
-        const response = await queue.receiveMessages({ numberOfMessages: settings.batchSize, visibilityTimeout: PROCESSING_LEASE_SECONDS });
+        const response = await queue.receiveMessages({
+          numberOfMessages: settings.batchSize,
+          visibilityTimeout: PROCESSING_LEASE_SECONDS,
+        });
         if (response.receivedMessageItems.length === 0) {
           await sleep(wait);
           wait = Math.min(wait * 2, settings.maxPollingIntervalMs);
@@ -186,12 +229,18 @@ export function startQueueTriggers(options: QueueTriggerOptions): RunningQueueTr
         wait = MIN_POLLING_INTERVAL_MS;
         await Promise.all(
           response.receivedMessageItems.map((m) =>
-            processMessage(fn, queue, poison, m).catch((error: unknown) => log.error(`devhost: queue trigger '${fn.name}': ${error instanceof Error ? error.message : String(error)}`)),
+            processMessage(fn, queue, poison, m).catch((error: unknown) =>
+              log.error(
+                `devhost: queue trigger '${fn.name}': ${error instanceof Error ? error.message : String(error)}`,
+              ),
+            ),
           ),
         );
       } catch (error) {
         if (stopped) break;
-        log.error(`devhost: polling queue '${queue.name}' for '${fn.name}' failed: ${error instanceof Error ? error.message : String(error)}`);
+        log.error(
+          `devhost: polling queue '${queue.name}' for '${fn.name}' failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         await sleep(settings.maxPollingIntervalMs);
       }
     }

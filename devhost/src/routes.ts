@@ -78,7 +78,8 @@ function parseParam(body: string, template: string): ParamPart {
     optional = true;
     name = name.slice(0, -1);
   }
-  if (!/^[A-Za-z_][\w-]*$/.test(name)) throw new Error(`Invalid route template "${template}": bad parameter name "${name}".`);
+  if (!/^[A-Za-z_][\w-]*$/.test(name))
+    throw new Error(`Invalid route template "${template}": bad parameter name "${name}".`);
   const part: ParamPart = { kind: 'param', name, optional, catchAll, constraints };
   if (defaultValue !== undefined) part.defaultValue = defaultValue;
   return part;
@@ -168,7 +169,9 @@ function satisfies(value: string, constraint: string): boolean {
     case 'maxlength':
       return value.length <= (args[0] ?? Infinity);
     case 'length':
-      return args.length > 1 ? value.length >= (args[0] ?? 0) && value.length <= (args[1] ?? Infinity) : value.length === args[0];
+      return args.length > 1
+        ? value.length >= (args[0] ?? 0) && value.length <= (args[1] ?? Infinity)
+        : value.length === args[0];
     case 'min':
       return Number(value) >= (args[0] ?? -Infinity);
     case 'max':
@@ -207,7 +210,8 @@ export function matchCompiled(route: CompiledRoute, path: string): Record<string
       // Missing segment: only fine if every remaining template segment is a single optional/defaulted parameter.
       for (const restSeg of route.segments.slice(i)) {
         const p = restSeg.params[0];
-        if (restSeg.parts.length !== 1 || !p || !(p.optional || p.defaultValue !== undefined || p.catchAll)) return undefined;
+        if (restSeg.parts.length !== 1 || !p || !(p.optional || p.defaultValue !== undefined || p.catchAll))
+          return undefined;
         if (p.defaultValue !== undefined) params[p.name] = p.defaultValue;
       }
       return params;
@@ -277,7 +281,8 @@ export function buildRouteTable(functions: Iterable<RegisteredFunction>): HttpRo
   const table: HttpRoute[] = [];
   for (const fn of functions) {
     if (fn.triggerType.toLowerCase() !== 'httptrigger') continue;
-    const template = typeof fn.trigger.route === 'string' && fn.trigger.route.trim() !== '' ? fn.trigger.route : fn.name;
+    const template =
+      typeof fn.trigger.route === 'string' && fn.trigger.route.trim() !== '' ? fn.trigger.route : fn.name;
     const methods = Array.isArray(fn.trigger.methods) ? fn.trigger.methods.map((m) => String(m).toUpperCase()) : [];
     const authLevel = typeof fn.trigger.authLevel === 'string' ? fn.trigger.authLevel.toLowerCase() : 'anonymous';
     table.push({ fn, route: compileRoute(template), methods, authLevel });

@@ -41,14 +41,32 @@ export function resolveScheduleSetting(schedule: string, env: NodeJS.ProcessEnv 
   if (!m?.[1]) return schedule.trim();
   const value = env[m[1]];
   if (value === undefined || value.trim() === '') {
-    throw new Error(`Timer schedule "${schedule}" refers to app setting "${m[1]}", which is not set (add it to local.settings.json Values).`);
+    throw new Error(
+      `Timer schedule "${schedule}" refers to app setting "${m[1]}", which is not set (add it to local.settings.json Values).`,
+    );
   }
   return value.trim();
 }
 
 const FULL_NAMES = new Set([
-  'january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
-  'sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday',
+  'january',
+  'february',
+  'march',
+  'april',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
 ]);
 
 function parseValue(text: string, field: Field, expression: string): number {
@@ -72,7 +90,8 @@ function parseField(text: string, field: Field, expression: string, isDow: boole
     const [rangePart = '', stepPart, extra] = item.split('/');
     if (extra !== undefined) throw new Error(`Invalid NCRONTAB expression "${expression}": "${item}".`);
     const step = stepPart === undefined ? 1 : Number(stepPart);
-    if (!Number.isInteger(step) || step < 1) throw new Error(`Invalid NCRONTAB expression "${expression}": bad step in "${item}".`);
+    if (!Number.isInteger(step) || step < 1)
+      throw new Error(`Invalid NCRONTAB expression "${expression}": bad step in "${item}".`);
     let lo: number;
     let hi: number;
     if (rangePart === '*' || rangePart === '?') {
@@ -122,7 +141,14 @@ export function parseSchedule(schedule: string, env: NodeJS.ProcessEnv = process
 export function nextOccurrence(schedule: string | TimerSchedule, after: Date): Date {
   const s = typeof schedule === 'string' ? parseSchedule(schedule) : schedule;
   if (s.kind === 'interval') return new Date(after.getTime() + s.ms);
-  const [secs, mins, hours, days, months, dows] = s.fields as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
+  const [secs, mins, hours, days, months, dows] = s.fields as [
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+  ];
   const t = new Date(Math.floor(after.getTime() / 1000) * 1000 + 1000);
   const limit = after.getTime() + 10 * 366 * 24 * 3600 * 1000;
   while (t.getTime() <= limit) {
@@ -194,7 +220,9 @@ export function startTimerTriggers(options: TimerTriggerOptions): RunningTimers 
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
 
-  const timerFunctions = [...app.registry.functions.values()].filter((fn) => fn.triggerType.toLowerCase() === 'timertrigger');
+  const timerFunctions = [...app.registry.functions.values()].filter(
+    (fn) => fn.triggerType.toLowerCase() === 'timertrigger',
+  );
   // Parse everything up front so a bad schedule fails host start with a clear message.
   const schedules = timerFunctions.map((fn) => {
     try {
@@ -214,12 +242,15 @@ export function startTimerTriggers(options: TimerTriggerOptions): RunningTimers 
   function wait(at: Date, then: () => void): void {
     if (stopped) return;
     const delay = Math.max(0, at.getTime() - Date.now());
-    const handle = setTimeout(() => {
-      timers.delete(handle);
-      if (stopped) return;
-      if (delay > MAX_DELAY) wait(at, then);
-      else then();
-    }, Math.min(delay, MAX_DELAY));
+    const handle = setTimeout(
+      () => {
+        timers.delete(handle);
+        if (stopped) return;
+        if (delay > MAX_DELAY) wait(at, then);
+        else then();
+      },
+      Math.min(delay, MAX_DELAY),
+    );
     handle.unref(); // timers never keep the process alive on their own (the HTTP server does)
     timers.add(handle);
   }
@@ -231,17 +262,23 @@ export function startTimerTriggers(options: TimerTriggerOptions): RunningTimers 
       const following = nextOccurrence(sched, firedAt);
       // Invocations of one timer never overlap (the host holds a singleton lock); the next tick is scheduled after
       // this one completes, skipping occurrences missed meanwhile.
-      void run(fn, { last: last ?? next, next: following, isPastDue: firedAt.getTime() - next.getTime() > PAST_DUE_MS }).then(() =>
-        schedule(fn, sched, next, new Date(Math.max(Date.now(), next.getTime()))),
-      );
+      void run(fn, {
+        last: last ?? next,
+        next: following,
+        isPastDue: firedAt.getTime() - next.getTime() > PAST_DUE_MS,
+      }).then(() => schedule(fn, sched, next, new Date(Math.max(Date.now(), next.getTime()))));
     });
   }
 
   for (const { fn, schedule: sched } of schedules) {
-    log.info(`Timer function '${fn.name}' schedule: ${sched.expression}; next: ${nextOccurrence(sched, new Date()).toISOString()}`);
+    log.info(
+      `Timer function '${fn.name}' schedule: ${sched.expression}; next: ${nextOccurrence(sched, new Date()).toISOString()}`,
+    );
     if (fn.trigger.runOnStartup === true) {
       const now = new Date();
-      void run(fn, { last: now, next: nextOccurrence(sched, now), isPastDue: false }).then(() => schedule(fn, sched, now, new Date()));
+      void run(fn, { last: now, next: nextOccurrence(sched, now), isPastDue: false }).then(() =>
+        schedule(fn, sched, now, new Date()),
+      );
     } else {
       schedule(fn, sched, undefined, new Date());
     }

@@ -15,7 +15,11 @@ export interface SpawnedCli {
 }
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): SpawnedCli {
-  const child = spawn(node, [bin, ...args], { cwd: ROOT, env: { ...process.env, DEVHOST_MASTER_KEY: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [bin, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DEVHOST_MASTER_KEY: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const ready = new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {

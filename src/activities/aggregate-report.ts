@@ -2,7 +2,15 @@
 // the metrics from the merged summary, adds the top-N lists from the stored results, stores the report,
 // appends the portfolio's trend point, compares with the previous report and posts alerts for material
 // findings, then marks the job document final.
-import { compareReports, materialFindings, trendPointFor, type Finding, type MaterialityOptions, type TrendDelta, type TrendPoint } from '../domain/market.ts';
+import {
+  compareReports,
+  materialFindings,
+  trendPointFor,
+  type Finding,
+  type MaterialityOptions,
+  type TrendDelta,
+  type TrendPoint,
+} from '../domain/market.ts';
 import { finalizeReport, type PortfolioReport, type ReportOptions } from '../domain/report.ts';
 import type { PropertyResult } from '../domain/results.ts';
 import { TOP_KINDS, type TopKind } from '../storage/results-repository.ts';
@@ -10,7 +18,6 @@ import * as df from 'durable-functions';
 import { appServices } from '../app-services.ts';
 import { METRICS, trackMetric } from '../telemetry.ts';
 import { ACTIVITIES, type AggregateReportInput, type JobStatus } from '../workflow.ts';
-
 
 export interface StoredReport {
   id: string;
@@ -32,17 +39,31 @@ export interface AggregateReportPorts {
   saveReport(report: StoredReport): Promise<void>;
   appendTrend(portfolioId: string, jobId: string, point: TrendPoint): Promise<void>;
   sendAlert(alert: { portfolioId: string; jobId: string; findings: Finding[]; at: string }): Promise<void>;
-  finishJob(jobId: string, patch: { status: JobStatus; endTime: string; error?: string | undefined; reportId: string }): Promise<void>;
+  finishJob(
+    jobId: string,
+    patch: { status: JobStatus; endTime: string; error?: string | undefined; reportId: string },
+  ): Promise<void>;
   reportOptions: Partial<ReportOptions>;
   materiality: MaterialityOptions;
   topN: number;
   now(): Date;
 }
 
-export async function aggregateReport(input: AggregateReportInput, ports: AggregateReportPorts): Promise<{ reportId: string; findings: number }> {
+export async function aggregateReport(
+  input: AggregateReportInput,
+  ports: AggregateReportPorts,
+): Promise<{ reportId: string; findings: number }> {
   const at = ports.now().toISOString();
-  const metrics = finalizeReport(input.summary, { portfolioId: input.portfolioId, jobId: input.jobId, analysisType: input.analysisType, generatedAt: at, options: ports.reportOptions });
-  const [largestDrops, preDistressed, highestFraud] = await Promise.all(TOP_KINDS.map((list) => ports.topResults(input.jobId, list, ports.topN)));
+  const metrics = finalizeReport(input.summary, {
+    portfolioId: input.portfolioId,
+    jobId: input.jobId,
+    analysisType: input.analysisType,
+    generatedAt: at,
+    options: ports.reportOptions,
+  });
+  const [largestDrops, preDistressed, highestFraud] = await Promise.all(
+    TOP_KINDS.map((list) => ports.topResults(input.jobId, list, ports.topN)),
+  );
   // Only complete runs move the trend and raise alerts: a cancelled or partial run measures part of the book.
   const complete = input.status === 'completed';
   const previous = complete ? await ports.previousReport(input.portfolioId, at) : undefined;
@@ -54,19 +75,33 @@ export async function aggregateReport(input: AggregateReportInput, ports: Aggreg
     jobId: input.jobId,
     status: input.status,
     createdAt: at,
-    report: { ...metrics, status: input.status, highlights: { largestDrops: largestDrops!, preDistressed: preDistressed!, highestFraud: highestFraud! }, ...(comparison && { comparison }), findings },
+    report: {
+      ...metrics,
+      status: input.status,
+      highlights: { largestDrops: largestDrops!, preDistressed: preDistressed!, highestFraud: highestFraud! },
+      ...(comparison && { comparison }),
+      findings,
+    },
   };
   await ports.saveReport(stored);
   if (complete) await ports.appendTrend(input.portfolioId, input.jobId, trendPointFor(metrics));
   if (findings.length > 0) await ports.sendAlert({ portfolioId: input.portfolioId, jobId: input.jobId, findings, at });
-  await ports.finishJob(input.jobId, { status: input.status, endTime: at, ...(input.error !== undefined && { error: input.error }), reportId: stored.id });
+  await ports.finishJob(input.jobId, {
+    status: input.status,
+    endTime: at,
+    ...(input.error !== undefined && { error: input.error }),
+    reportId: stored.id,
+  });
   return { reportId: stored.id, findings: findings.length };
 }
 
 df.app.activity(ACTIVITIES.aggregateReport, {
   handler: async (input: AggregateReportInput) => {
     const outcome = await aggregateReport(input, (await appServices()).aggregateReport);
-    void trackMetric(METRICS.jobCostDollars, input.summary.costCents.total / 100, { analysisType: input.analysisType, status: input.status });
+    void trackMetric(METRICS.jobCostDollars, input.summary.costCents.total / 100, {
+      analysisType: input.analysisType,
+      status: input.status,
+    });
     return outcome;
   },
 });

@@ -3,7 +3,14 @@
 // valuation cache), scores risk and fraud, asks the AI reviewer where the rules say so, writes the results
 // in bulk and returns a compact ChunkSummary. One property's failure is recorded on that property and never
 // fails the chunk.
-import { analyzedProperty, buysValuations, failedProperty, fraudScreening, includesFraud, type AnalysisOptions } from '../domain/analysis.ts';
+import {
+  analyzedProperty,
+  buysValuations,
+  failedProperty,
+  fraudScreening,
+  includesFraud,
+  type AnalysisOptions,
+} from '../domain/analysis.ts';
 import { needsAiReview } from '../domain/fraud.ts';
 import type { AvmQuote, PropertyResult } from '../domain/results.ts';
 import type { Property } from '../domain/schemas.ts';
@@ -33,7 +40,11 @@ export interface AnalyzeChunkPorts {
   storedResults(jobId: string, propertyIds: readonly string[]): Promise<PropertyResult[]>;
   saveResults(jobId: string, chunkIndex: number, results: readonly PropertyResult[]): Promise<void>;
   /** Cached quotes of these properties by propertyId: unexpired ones, or the freshest of any age with `includeExpired`. */
-  cachedQuotes(properties: readonly Property[], now: Date, options: { includeExpired: boolean }): Promise<Map<string, CachedQuote>>;
+  cachedQuotes(
+    properties: readonly Property[],
+    now: Date,
+    options: { includeExpired: boolean },
+  ): Promise<Map<string, CachedQuote>>;
   cacheQuote(property: Property, cached: CachedQuote, now: Date): Promise<void>;
   providers: ProviderSet;
   options: AnalysisOptions;
@@ -45,7 +56,8 @@ export interface AnalyzeChunkPorts {
 }
 
 function errorOf(error: unknown): { code: string; message: string } {
-  if (error instanceof CascadeError) return { code: error.kind === 'no_value' ? 'NO_AVM_VALUE' : 'AVM_UNAVAILABLE', message: error.message };
+  if (error instanceof CascadeError)
+    return { code: error.kind === 'no_value' ? 'NO_AVM_VALUE' : 'AVM_UNAVAILABLE', message: error.message };
   if (error instanceof ProviderError) return { code: `PROVIDER_${error.kind.toUpperCase()}`, message: error.message };
   return { code: 'ANALYSIS_ERROR', message: error instanceof Error ? error.message : String(error) };
 }
@@ -55,7 +67,12 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
   const asOf = new Date(input.asOf);
   const properties = await ports.readChunk(jobId, chunkIndex);
   const firstAttempt = await ports.markChunkStarted(jobId, chunkIndex);
-  const stored = firstAttempt ? [] : await ports.storedResults(jobId, properties.map((p) => p.propertyId));
+  const stored = firstAttempt
+    ? []
+    : await ports.storedResults(
+        jobId,
+        properties.map((p) => p.propertyId),
+      );
   const done = new Set(stored.map((r) => r.propertyId));
   const todo = properties.filter((p) => !done.has(p.propertyId));
   const cache = await ports.cachedQuotes(todo, ports.now(), { includeExpired: !buysValuations(analysisType) });
@@ -68,7 +85,10 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
       if (cached) {
         // Replayed from the cache: free, unless this job bought it on an earlier attempt of this chunk.
         bought = cached.boughtByJob === jobId && buysValuations(analysisType);
-        basis = quoteBasis({ quote: cached.quote, withinMaxFsd: cached.quote.fsd <= ports.options.valuation.maxFsd }, bought ? 'avm' : 'cache');
+        basis = quoteBasis(
+          { quote: cached.quote, withinMaxFsd: cached.quote.fsd <= ports.options.valuation.maxFsd },
+          bought ? 'avm' : 'cache',
+        );
       } else if (buysValuations(analysisType)) {
         const outcome = await ports.providers.value(property, ports.options.valuation.maxFsd);
         const choice = outcome.choice!;
@@ -78,7 +98,8 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
       } else {
         basis = appraisalBasis(property);
       }
-      if (!includesFraud(analysisType)) return analyzedProperty({ property, analysisType, basis, boughtValuation: bought, asOf }, ports.options);
+      if (!includesFraud(analysisType))
+        return analyzedProperty({ property, analysisType, basis, boughtValuation: bought, asOf }, ports.options);
       const screening = fraudScreening(property, basis, asOf, ports.options.fraud);
       const aiReview = needsAiReview(screening, ports.options.fraud)
         ? await ports.providers.review({
@@ -91,14 +112,18 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
             flags: screening.flags,
           })
         : undefined;
-      return analyzedProperty({ property, analysisType, basis, boughtValuation: bought, screening, aiReview, asOf }, ports.options);
+      return analyzedProperty(
+        { property, analysisType, basis, boughtValuation: bought, screening, aiReview, asOf },
+        ports.options,
+      );
     } catch (error) {
       return failedProperty(property, errorOf(error), ports.options.costRates, bought);
     }
   };
 
   const fresh = await mapWithConcurrency(todo, ports.concurrency, analyzeOne);
-  if (ports.chaosFailFirstAttempt && firstAttempt) throw new Error(`chaos: chunk ${chunkIndex} of ${jobId} fails its first attempt after buying its values`);
+  if (ports.chaosFailFirstAttempt && firstAttempt)
+    throw new Error(`chaos: chunk ${chunkIndex} of ${jobId} fails its first attempt after buying its values`);
   await ports.saveResults(jobId, chunkIndex, fresh);
   await ports.markChunkCompleted(jobId, chunkIndex);
 

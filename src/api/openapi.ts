@@ -10,8 +10,10 @@ import { JOB_STATUSES } from '../workflow.ts';
 
 type JsonSchema = Record<string, unknown>;
 
-const input = (schema: z.ZodType): JsonSchema => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-const output = (schema: z.ZodType): JsonSchema => z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonSchema;
+const input = (schema: z.ZodType): JsonSchema =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+const output = (schema: z.ZodType): JsonSchema =>
+  z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonSchema;
 
 const errorSchema: JsonSchema = {
   type: 'object',
@@ -19,7 +21,14 @@ const errorSchema: JsonSchema = {
   properties: {
     success: { const: false },
     error: { type: 'string' },
-    errors: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'message'],
+        properties: { path: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
     totalErrors: { type: 'integer' },
   },
 };
@@ -29,8 +38,25 @@ const jobSchema: JsonSchema = {
   properties: {
     jobId: { type: 'string' },
     status: { enum: [...JOB_STATUSES] },
-    progress: { type: 'object', properties: { total: { type: 'integer' }, processed: { type: 'integer' }, failed: { type: 'integer' }, cached: { type: 'integer' }, percentComplete: { type: 'number' } } },
-    cost: { type: 'object', properties: { estimated: { type: 'number' }, reserved: { type: 'number' }, actual: { type: 'number' }, budget: { type: 'number' } } },
+    progress: {
+      type: 'object',
+      properties: {
+        total: { type: 'integer' },
+        processed: { type: 'integer' },
+        failed: { type: 'integer' },
+        cached: { type: 'integer' },
+        percentComplete: { type: 'number' },
+      },
+    },
+    cost: {
+      type: 'object',
+      properties: {
+        estimated: { type: 'number' },
+        reserved: { type: 'number' },
+        actual: { type: 'number' },
+        budget: { type: 'number' },
+      },
+    },
     startTime: { type: 'string', format: 'date-time' },
     endTime: { type: 'string', format: 'date-time' },
     estimatedTimeRemaining: { type: 'integer', description: 'seconds, at the observed rate' },
@@ -38,9 +64,25 @@ const jobSchema: JsonSchema = {
 };
 
 const jsonBody = (schema: JsonSchema) => ({ content: { 'application/json': { schema } } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { description: { 400: 'invalid request (field errors)', 404: 'unknown', 413: 'body too large', 422: 'over budget' }[c] ?? 'error', ...jsonBody(errorSchema) }]));
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((c) => [
+      String(c),
+      {
+        description:
+          { 400: 'invalid request (field errors)', 404: 'unknown', 413: 'body too large', 422: 'over budget' }[c] ??
+          'error',
+        ...jsonBody(errorSchema),
+      },
+    ]),
+  );
 const queryParameters = (schema: z.ZodObject) =>
-  Object.entries((input(schema).properties ?? {}) as Record<string, JsonSchema>).map(([name, s]) => ({ name, in: 'query', required: ((input(schema).required as string[] | undefined) ?? []).includes(name), schema: s }));
+  Object.entries((input(schema).properties ?? {}) as Record<string, JsonSchema>).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: ((input(schema).required as string[] | undefined) ?? []).includes(name),
+    schema: s,
+  }));
 const jobIdParameter = { name: 'jobId', in: 'path', required: true, schema: { type: 'string' } };
 const portfolioIdParameter = { name: 'portfolioId', in: 'path', required: true, schema: { type: 'string' } };
 
@@ -48,41 +90,155 @@ export function openApiDocument(serverUrl: string): JsonSchema {
   const request = input(analyzeRequestSchema({ asOf: new Date() }));
   return {
     openapi: '3.1.0',
-    info: { title: 'Portfolio Analytics', version: '0.1.0', description: 'Portfolio-wide valuation, risk, fraud screening and market monitoring on Azure Durable Functions.' },
+    info: {
+      title: 'Portfolio Analytics',
+      version: '0.1.0',
+      description: 'Portfolio-wide valuation, risk, fraud screening and market monitoring on Azure Durable Functions.',
+    },
     servers: [{ url: serverUrl }],
     components: {
       securitySchemes: { functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' } },
-      schemas: { AnalyzeRequest: request, PortfolioReport: output(portfolioReportSchema), PropertyResult: output(propertyResultSchema), CostBreakdown: output(costBreakdownSchema), Job: jobSchema, Error: errorSchema },
+      schemas: {
+        AnalyzeRequest: request,
+        PortfolioReport: output(portfolioReportSchema),
+        PropertyResult: output(propertyResultSchema),
+        CostBreakdown: output(costBreakdownSchema),
+        Job: jobSchema,
+        Error: errorSchema,
+      },
     },
     security: [{ functionKey: [] }],
     paths: {
       '/portfolio/analyze': {
         post: {
           summary: 'Start an analysis of a portfolio',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } }, ...queryParameters(csvRequestQuerySchema).map((p) => ({ ...p, required: false, description: 'text/csv bodies only' }))],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AnalyzeRequest' } }, 'text/csv': { schema: { type: 'string' } } } },
-          responses: { '202': { description: 'started (or the existing job of this Idempotency-Key)', ...jsonBody({ type: 'object', properties: { success: { const: true }, jobId: { type: 'string' }, estimatedCost: { type: 'number' }, statusUrl: { type: 'string' }, statusQueryGetUri: { type: 'string' } } }) }, ...errors(400, 413, 422) },
+          parameters: [
+            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
+            ...queryParameters(csvRequestQuerySchema).map((p) => ({
+              ...p,
+              required: false,
+              description: 'text/csv bodies only',
+            })),
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/AnalyzeRequest' } },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          },
+          responses: {
+            '202': {
+              description: 'started (or the existing job of this Idempotency-Key)',
+              ...jsonBody({
+                type: 'object',
+                properties: {
+                  success: { const: true },
+                  jobId: { type: 'string' },
+                  estimatedCost: { type: 'number' },
+                  statusUrl: { type: 'string' },
+                  statusQueryGetUri: { type: 'string' },
+                },
+              }),
+            },
+            ...errors(400, 413, 422),
+          },
         },
       },
       '/portfolio/estimate': {
-        post: { summary: 'Estimate the cost of an analysis', requestBody: { required: true, ...jsonBody({ $ref: '#/components/schemas/AnalyzeRequest' }) }, responses: { '200': { description: 'estimate', ...jsonBody({ type: 'object', properties: { estimatedCost: { type: 'number' }, breakdown: { $ref: '#/components/schemas/CostBreakdown' } } }) }, ...errors(400, 413) } },
+        post: {
+          summary: 'Estimate the cost of an analysis',
+          requestBody: { required: true, ...jsonBody({ $ref: '#/components/schemas/AnalyzeRequest' }) },
+          responses: {
+            '200': {
+              description: 'estimate',
+              ...jsonBody({
+                type: 'object',
+                properties: {
+                  estimatedCost: { type: 'number' },
+                  breakdown: { $ref: '#/components/schemas/CostBreakdown' },
+                },
+              }),
+            },
+            ...errors(400, 413),
+          },
+        },
       },
       '/portfolio/jobs/{jobId}': {
-        get: { summary: 'Job status, progress, cost and ETA', parameters: [jobIdParameter], responses: { '200': { description: 'the job', ...jsonBody({ type: 'object', properties: { success: { const: true }, job: { $ref: '#/components/schemas/Job' } } }) }, ...errors(400, 404) } },
-        delete: { summary: 'Cancel a job (in-flight chunks finish; a partial report is written)', parameters: [jobIdParameter], responses: { '200': { description: 'cancel initiated' }, ...errors(400, 404) } },
+        get: {
+          summary: 'Job status, progress, cost and ETA',
+          parameters: [jobIdParameter],
+          responses: {
+            '200': {
+              description: 'the job',
+              ...jsonBody({
+                type: 'object',
+                properties: { success: { const: true }, job: { $ref: '#/components/schemas/Job' } },
+              }),
+            },
+            ...errors(400, 404),
+          },
+        },
+        delete: {
+          summary: 'Cancel a job (in-flight chunks finish; a partial report is written)',
+          parameters: [jobIdParameter],
+          responses: { '200': { description: 'cancel initiated' }, ...errors(400, 404) },
+        },
       },
       '/portfolio/jobs/{jobId}/results': {
-        get: { summary: 'The portfolio report', parameters: [jobIdParameter], responses: { '200': { description: 'report', ...jsonBody({ type: 'object', properties: { success: { const: true }, results: { $ref: '#/components/schemas/PortfolioReport' } } }) }, ...errors(400, 404) } },
+        get: {
+          summary: 'The portfolio report',
+          parameters: [jobIdParameter],
+          responses: {
+            '200': {
+              description: 'report',
+              ...jsonBody({
+                type: 'object',
+                properties: { success: { const: true }, results: { $ref: '#/components/schemas/PortfolioReport' } },
+              }),
+            },
+            ...errors(400, 404),
+          },
+        },
       },
       '/portfolio/jobs/{jobId}/properties': {
-        get: { summary: 'Per-property results, paged', parameters: [jobIdParameter, ...queryParameters(propertiesQuerySchema)], responses: { '200': { description: 'a page', ...jsonBody({ type: 'object', properties: { properties: { type: 'array', items: { $ref: '#/components/schemas/PropertyResult' } }, continuationToken: { type: 'string' } } }) }, ...errors(400, 404) } },
+        get: {
+          summary: 'Per-property results, paged',
+          parameters: [jobIdParameter, ...queryParameters(propertiesQuerySchema)],
+          responses: {
+            '200': {
+              description: 'a page',
+              ...jsonBody({
+                type: 'object',
+                properties: {
+                  properties: { type: 'array', items: { $ref: '#/components/schemas/PropertyResult' } },
+                  continuationToken: { type: 'string' },
+                },
+              }),
+            },
+            ...errors(400, 404),
+          },
+        },
       },
       '/portfolios/{portfolioId}': {
-        put: { summary: 'Register a portfolio for the nightly revaluation', parameters: [portfolioIdParameter], requestBody: { required: true, ...jsonBody({ type: 'object' }) }, responses: { '200': { description: 'registered' }, ...errors(400, 413) } },
-        get: { summary: 'A registered portfolio', parameters: [portfolioIdParameter], responses: { '200': { description: 'the portfolio' }, ...errors(404) } },
+        put: {
+          summary: 'Register a portfolio for the nightly revaluation',
+          parameters: [portfolioIdParameter],
+          requestBody: { required: true, ...jsonBody({ type: 'object' }) },
+          responses: { '200': { description: 'registered' }, ...errors(400, 413) },
+        },
+        get: {
+          summary: 'A registered portfolio',
+          parameters: [portfolioIdParameter],
+          responses: { '200': { description: 'the portfolio' }, ...errors(404) },
+        },
       },
       '/portfolios/{portfolioId}/trends': {
-        get: { summary: 'Portfolio metrics over time, one point per complete run', parameters: [portfolioIdParameter], responses: { '200': { description: 'trend points' }, ...errors(400) } },
+        get: {
+          summary: 'Portfolio metrics over time, one point per complete run',
+          parameters: [portfolioIdParameter],
+          responses: { '200': { description: 'trend points' }, ...errors(400) },
+        },
       },
     },
   };

@@ -13,7 +13,13 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, where?:
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
   const { errors, totalErrors } = formatIssues(result.error);
-  return { ok: false, response: validationFailed(where ? errors.map((e) => ({ ...e, path: e.path ? `${where}.${e.path}` : where })) : errors, totalErrors) };
+  return {
+    ok: false,
+    response: validationFailed(
+      where ? errors.map((e) => ({ ...e, path: e.path ? `${where}.${e.path}` : where })) : errors,
+      totalErrors,
+    ),
+  };
 }
 
 /** The body as text, refusing bodies over `maxBytes` (by Content-Length first, then by what arrives). */
@@ -30,7 +36,12 @@ export function parseJsonText(text: string): Parsed<unknown> {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    return { ok: false, response: badRequest(`The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`) };
+    return {
+      ok: false,
+      response: badRequest(
+        `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    };
   }
 }
 
@@ -45,7 +56,10 @@ export function parseCsvProperties(text: string, asOf: Date, maxRows: number): P
   return {
     ok: false,
     response: validationFailed(
-      result.errors.map((e) => ({ path: e.column === undefined ? `row ${e.row}` : `row ${e.row}, column ${e.column}`, message: e.message })),
+      result.errors.map((e) => ({
+        path: e.column === undefined ? `row ${e.row}` : `row ${e.row}, column ${e.column}`,
+        message: e.message,
+      })),
       result.totalErrors,
     ),
   };

@@ -5,7 +5,11 @@ import { ANALYSIS_TYPES, PRIORITIES } from '../domain/schemas.ts';
 import { RISK_TIERS } from '../domain/results.ts';
 import { identifier, oneOf } from '../domain/fields.ts';
 
-export const idempotencyKeySchema = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional();
+export const idempotencyKeySchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .optional();
 
 const booleanText = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
 const moneyText = z

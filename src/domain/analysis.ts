@@ -20,11 +20,18 @@ export function buysValuations(analysisType: AnalysisType): boolean {
   return analysisType === 'valuation' || analysisType === 'comprehensive';
 }
 
-export const includesRisk = (analysisType: AnalysisType): boolean => analysisType === 'risk' || analysisType === 'comprehensive';
-export const includesFraud = (analysisType: AnalysisType): boolean => analysisType === 'fraud' || analysisType === 'comprehensive';
+export const includesRisk = (analysisType: AnalysisType): boolean =>
+  analysisType === 'risk' || analysisType === 'comprehensive';
+export const includesFraud = (analysisType: AnalysisType): boolean =>
+  analysisType === 'fraud' || analysisType === 'comprehensive';
 
 /** The rules' screening, before any AI review; `basis` gives the current value when it is an AVM value. */
-export function fraudScreening(property: Property, basis: ValueBasis | undefined, asOf: Date, options: FraudOptions = fraudOptionsSchema.parse({})): FraudResult {
+export function fraudScreening(
+  property: Property,
+  basis: ValueBasis | undefined,
+  asOf: Date,
+  options: FraudOptions = fraudOptionsSchema.parse({}),
+): FraudResult {
   const currentValue = basis && basis.source !== 'appraisal' ? basis.estimatedValue : undefined;
   return screenProperty(property, currentValue, asOf, options);
 }
@@ -42,18 +49,33 @@ export interface PropertyAnalysisInput {
   asOf: Date;
 }
 
-function base(property: Property): Pick<PropertyResult, 'propertyId' | 'state' | 'zip' | 'propertyType'> & { county?: string } {
-  return { propertyId: property.propertyId, state: property.state, zip: property.zip, propertyType: property.propertyType, ...(property.county !== undefined && { county: property.county }) };
+function base(
+  property: Property,
+): Pick<PropertyResult, 'propertyId' | 'state' | 'zip' | 'propertyType'> & { county?: string } {
+  return {
+    propertyId: property.propertyId,
+    state: property.state,
+    zip: property.zip,
+    propertyType: property.propertyType,
+    ...(property.county !== undefined && { county: property.county }),
+  };
 }
 
 export function analyzedProperty(input: PropertyAnalysisInput, options: AnalysisOptions): PropertyResult {
   const { property, analysisType, basis, asOf } = input;
   if (!basis && analysisType !== 'fraud') {
-    return failedProperty(property, { code: 'NO_VALUE_BASIS', message: 'no AVM value and no last appraisal to value the property on' }, options.costRates, input.boughtValuation);
+    return failedProperty(
+      property,
+      { code: 'NO_VALUE_BASIS', message: 'no AVM value and no last appraisal to value the property on' },
+      options.costRates,
+      input.boughtValuation,
+    );
   }
   const valuation = basis && valuationResultFor(property, basis, options.valuation);
   const risk = valuation && includesRisk(analysisType) ? riskFor(property, valuation, asOf, options.risk) : undefined;
-  const screening = includesFraud(analysisType) ? (input.screening ?? fraudScreening(property, basis, asOf, options.fraud)) : undefined;
+  const screening = includesFraud(analysisType)
+    ? (input.screening ?? fraudScreening(property, basis, asOf, options.fraud))
+    : undefined;
   const fraud = screening && input.aiReview ? withAiReview(screening, input.aiReview) : screening;
   return {
     ...base(property),
@@ -61,13 +83,25 @@ export function analyzedProperty(input: PropertyAnalysisInput, options: Analysis
     ...(valuation && { valuation }),
     ...(risk && { risk }),
     ...(fraud && { fraud }),
-    cost: propertyCost({ boughtValuation: input.boughtValuation, aiReviewed: input.aiReview !== undefined, riskScored: risk !== undefined }, options.costRates),
+    cost: propertyCost(
+      {
+        boughtValuation: input.boughtValuation,
+        aiReviewed: input.aiReview !== undefined,
+        riskScored: risk !== undefined,
+      },
+      options.costRates,
+    ),
     cachedValuation: basis?.source === 'cache',
   };
 }
 
 /** A property that could not be analysed: recorded with its reason, never failing the chunk. */
-export function failedProperty(property: Property, error: { code: string; message: string }, rates: CostRates, boughtValuation = false): PropertyResult {
+export function failedProperty(
+  property: Property,
+  error: { code: string; message: string },
+  rates: CostRates,
+  boughtValuation = false,
+): PropertyResult {
   return {
     ...base(property),
     status: 'failed',

@@ -19,7 +19,12 @@ export type AppraiserStats = z.infer<typeof appraiserStatsSchema>;
 
 type AppraiserSums = AppraiserStats[string];
 const NO_APPRAISALS: AppraiserSums = [0, 0, 0, 0];
-const addSums = ([x0, x1, x2, x3]: AppraiserSums, [y0, y1, y2, y3]: AppraiserSums): AppraiserSums => [x0 + y0, x1 + y1, x2 + y2, x3 + y3];
+const addSums = ([x0, x1, x2, x3]: AppraiserSums, [y0, y1, y2, y3]: AppraiserSums): AppraiserSums => [
+  x0 + y0,
+  x1 + y1,
+  x2 + y2,
+  x3 + y3,
+];
 
 /** Counts one appraisal into `stats`. Mutates: meant for building a fresh summary. */
 export function tallyAppraisal(stats: AppraiserStats, check: AppraisalCheck): void {
@@ -115,7 +120,10 @@ function worstFirst(a: AppraiserPerformance, b: AppraiserPerformance): number {
  *   others, meanInflationPct > peersMean + peerStdDevs x peersStdDev (population standard deviation of the
  *   others' means, each appraiser weighing one) and meanInflationPct - peersMean >= peerMinExcessPct.
  */
-export function appraiserPerformance(stats: AppraiserStats, options?: z.input<typeof appraiserOptionsSchema>): AppraiserPerformance[] {
+export function appraiserPerformance(
+  stats: AppraiserStats,
+  options?: z.input<typeof appraiserOptionsSchema>,
+): AppraiserPerformance[] {
   const o = appraiserOptionsSchema.parse(options ?? {});
   const rows = Object.entries(stats).map(([appraiserId, [appraisals, flagged, inflationCount, inflationSumBp]]) => ({
     appraiserId,

@@ -76,6 +76,10 @@ export function propertyCost(work: PaidWork, rates: CostRates): Cost {
   const valuation = work.boughtValuation ? toCents(rates.valuation) : 0;
   const fraud = work.aiReviewed ? toCents(rates.fraud) : 0;
   const risk = work.riskScored ? toCents(rates.risk) : 0;
-  return { valuation: toDollars(valuation), fraud: toDollars(fraud), risk: toDollars(risk), total: toDollars(valuation + fraud + risk) };
+  return {
+    valuation: toDollars(valuation),
+    fraud: toDollars(fraud),
+    risk: toDollars(risk),
+    total: toDollars(valuation + fraud + risk),
+  };
 }
-

@@ -32,7 +32,9 @@ function fieldNode(schema: z.core.JSONSchema._JSONSchema, where: string): FieldN
       case 'string':
         return { kind: 'text' };
       case 'object': {
-        const fields = new Map(Object.entries(schema.properties ?? {}).map(([name, field]) => [name, fieldNode(field, `${where}.${name}`)]));
+        const fields = new Map(
+          Object.entries(schema.properties ?? {}).map(([name, field]) => [name, fieldNode(field, `${where}.${name}`)]),
+        );
         return { kind: 'object', fields, required: schema.required ?? [] };
       }
       case 'array':
@@ -67,8 +69,7 @@ export interface CsvRowError {
 }
 
 export type CsvImportResult =
-  | { ok: true; properties: Property[] }
-  | { ok: false; errors: CsvRowError[]; totalErrors: number };
+  { ok: true; properties: Property[] } | { ok: false; errors: CsvRowError[]; totalErrors: number };
 
 /** `row 14, column loan.balance: must be >= 0` */
 export function describeCsvError({ row, column, message }: CsvRowError): string {
@@ -78,7 +79,8 @@ export function describeCsvError({ row, column, message }: CsvRowError): string 
 /** One line per error, plus `... and N more` when the list was capped. */
 export function describeCsvErrors(result: { errors: readonly CsvRowError[]; totalErrors: number }): string {
   const lines = result.errors.map(describeCsvError);
-  if (result.totalErrors > result.errors.length) lines.push(`... and ${result.totalErrors - result.errors.length} more`);
+  if (result.totalErrors > result.errors.length)
+    lines.push(`... and ${result.totalErrors - result.errors.length} more`);
   return lines.join('\n');
 }
 
@@ -116,12 +118,14 @@ function resolveHeader(header: string): ResolvedHeader | string {
     for (const index of (match[2] ?? '').matchAll(/\d+/g)) {
       if (node.kind !== 'array') return 'unknown column';
       const i = Number(index[0]);
-      if (i >= node.maxItems) return `unknown column: ${formatPath(path)} has at most ${node.maxItems} items, indexed from 0`;
+      if (i >= node.maxItems)
+        return `unknown column: ${formatPath(path)} has at most ${node.maxItems} items, indexed from 0`;
       path.push(i);
       node = node.element;
     }
   }
-  if (node.kind === 'array') return `unknown column: ${formatPath(path)} is a list, name a field of an item (${formatPath([...path, 0])}...)`;
+  if (node.kind === 'array')
+    return `unknown column: ${formatPath(path)} is a list, name a field of an item (${formatPath([...path, 0])}...)`;
   if (node.kind === 'object') return `unknown column: ${formatPath(path)} is a group, name one of its fields`;
   return { path, kind: node.kind, objects };
 }
@@ -142,7 +146,9 @@ function readHeader(headers: readonly string[]): { columns: Column[] } | { error
     else if (seen.has(header)) errors.push({ row: 1, column: header, message: 'duplicate column' });
     else {
       seen.add(header);
-      const items = resolved.path.flatMap((segment, depth) => (typeof segment === 'number' ? [{ list: formatPath(resolved.path.slice(0, depth)), index: segment }] : []));
+      const items = resolved.path.flatMap((segment, depth) =>
+        typeof segment === 'number' ? [{ list: formatPath(resolved.path.slice(0, depth)), index: segment }] : [],
+      );
       columns.push({ header, path: resolved.path, kind: resolved.kind, items });
       for (const object of resolved.objects) objects.set(formatPath(object.path), object);
     }
@@ -208,7 +214,12 @@ interface RowObject {
 }
 
 /** Converts one row's cells; conversion problems go to `errors`. Undefined when the row cannot be validated. */
-function rowObject(row: number, cells: readonly string[], columns: readonly Column[], errors: CsvRowError[]): RowObject | undefined {
+function rowObject(
+  row: number,
+  cells: readonly string[],
+  columns: readonly Column[],
+  errors: CsvRowError[],
+): RowObject | undefined {
   const property: Record<string, unknown> = {};
   const reported: string[] = [];
   const itemsPresent = new Map<string, Set<number>>();
@@ -239,7 +250,11 @@ function rowObject(row: number, cells: readonly string[], columns: readonly Colu
     for (let i = 0; i < last; i++)
       if (!indices.has(i)) {
         holes = true;
-        errors.push({ row, column: `${list}[${i}]`, message: `is empty while ${list}[${last}] is filled; fill lists from [0] without gaps` });
+        errors.push({
+          row,
+          column: `${list}[${i}]`,
+          message: `is empty while ${list}[${last}] is filled; fill lists from [0] without gaps`,
+        });
       }
   }
   return holes ? undefined : { row, property, reported };
@@ -274,7 +289,11 @@ function byRowThenColumn(columns: readonly Column[]): (a: CsvRowError, b: CsvRow
  */
 export function parsePropertiesCsv(text: string, options: CsvImportOptions): CsvImportResult {
   const { maxRows, maxReportedErrors } = csvImportOptionsSchema.parse(options);
-  const fail = (errors: CsvRowError[]): CsvImportResult => ({ ok: false, errors: errors.slice(0, maxReportedErrors), totalErrors: errors.length });
+  const fail = (errors: CsvRowError[]): CsvImportResult => ({
+    ok: false,
+    errors: errors.slice(0, maxReportedErrors),
+    totalErrors: errors.length,
+  });
 
   const bytes = new TextEncoder().encode(text);
   const recordEnds: number[] = []; // byte offset just past each record, for its line number
@@ -290,7 +309,8 @@ export function parsePropertiesCsv(text: string, options: CsvImportOptions): Csv
       },
     });
   } catch (error) {
-    if (error instanceof CsvSyntaxError) return fail([{ row: typeof error.lines === 'number' ? error.lines : 1, message: error.message }]);
+    if (error instanceof CsvSyntaxError)
+      return fail([{ row: typeof error.lines === 'number' ? error.lines : 1, message: error.message }]);
     throw error;
   }
 
@@ -311,7 +331,8 @@ export function parsePropertiesCsv(text: string, options: CsvImportOptions): Csv
       return fail([{ row, message: `too many rows: at most ${maxRows} properties per file` }]);
     dataRows.push({ row, cells: record });
   }
-  if (dataRows.length === 0) return fail([{ row: 1, message: 'no data rows: expected one property per row below the header' }]);
+  if (dataRows.length === 0)
+    return fail([{ row: 1, message: 'no data rows: expected one property per row below the header' }]);
 
   const errors: CsvRowError[] = [];
   const objects: RowObject[] = [];
@@ -350,11 +371,17 @@ export interface CsvColumn {
 }
 
 /** Largest length seen of each list, by indexed path (`appraisals`, `appraisals[0].comparables`). */
-function observeLengths(node: ObjectNode, value: Record<string, unknown>, prefix: PathSegment[], lengths: Map<string, number>): void {
+function observeLengths(
+  node: ObjectNode,
+  value: Record<string, unknown>,
+  prefix: PathSegment[],
+  lengths: Map<string, number>,
+): void {
   for (const [name, field] of node.fields) {
     const child = value[name];
     const path = [...prefix, name];
-    if (field.kind === 'object' && child !== undefined) observeLengths(field, child as Record<string, unknown>, path, lengths);
+    if (field.kind === 'object' && child !== undefined)
+      observeLengths(field, child as Record<string, unknown>, path, lengths);
     if (field.kind === 'array' && Array.isArray(child)) {
       const key = formatPath(path);
       lengths.set(key, Math.max(lengths.get(key) ?? 0, child.length));
@@ -366,10 +393,17 @@ function observeLengths(node: ObjectNode, value: Record<string, unknown>, prefix
   }
 }
 
-function listColumns(node: FieldNode, path: PathSegment[], lengths: ReadonlyMap<string, number>, out: CsvColumn[]): void {
-  if (node.kind === 'object') for (const [name, field] of node.fields) listColumns(field, [...path, name], lengths, out);
+function listColumns(
+  node: FieldNode,
+  path: PathSegment[],
+  lengths: ReadonlyMap<string, number>,
+  out: CsvColumn[],
+): void {
+  if (node.kind === 'object')
+    for (const [name, field] of node.fields) listColumns(field, [...path, name], lengths, out);
   else if (node.kind === 'array')
-    for (let i = 0; i < (lengths.get(formatPath(path)) ?? 0); i++) listColumns(node.element, [...path, i], lengths, out);
+    for (let i = 0; i < (lengths.get(formatPath(path)) ?? 0); i++)
+      listColumns(node.element, [...path, i], lengths, out);
   else out.push({ header: formatPath(path), path });
 }
 
@@ -415,5 +449,7 @@ export function csvRecordLine(property: Property, columns: readonly CsvColumn[])
  */
 export function propertiesToCsv(properties: readonly Property[]): string {
   const columns = csvColumnsFor(properties);
-  return [csvHeaderLine(columns), ...properties.map((p) => csvRecordLine(p, columns))].map((line) => `${line}\n`).join('');
+  return [csvHeaderLine(columns), ...properties.map((p) => csvRecordLine(p, columns))]
+    .map((line) => `${line}\n`)
+    .join('');
 }

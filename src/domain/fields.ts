@@ -40,7 +40,10 @@ export const identifier = (max = 64) =>
     .string({ error: required('must be a string') })
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, "must contain only letters, digits, '.', '_', ':' and '-', starting with a letter or digit");
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._:-]*$/,
+      "must contain only letters, digits, '.', '_', ':' and '-', starting with a letter or digit",
+    );
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

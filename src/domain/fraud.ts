@@ -37,10 +37,15 @@ export const fraudOptionsSchema = z
     /** Rules score at or above which the AI reviewer is consulted (the paid fraud call). */
     aiReviewThreshold: score.default(25),
   })
-  .refine((o) => o.comparableMaxMilesUrban <= o.comparableMaxMilesSuburban && o.comparableMaxMilesSuburban <= o.comparableMaxMilesRural, {
-    message: 'comparable distance limits must rise from urban to suburban to rural',
-    path: ['comparableMaxMilesSuburban'],
-  });
+  .refine(
+    (o) =>
+      o.comparableMaxMilesUrban <= o.comparableMaxMilesSuburban &&
+      o.comparableMaxMilesSuburban <= o.comparableMaxMilesRural,
+    {
+      message: 'comparable distance limits must rise from urban to suburban to rural',
+      path: ['comparableMaxMilesSuburban'],
+    },
+  );
 export type FraudOptions = z.infer<typeof fraudOptionsSchema>;
 
 /**
@@ -51,7 +56,10 @@ export type FraudOptions = z.infer<typeof fraudOptionsSchema>;
 export const FRAUD_RULES = {
   APPRAISAL_ABOVE_AVM: { points: 35, meaning: 'a recent appraisal is well above the current AVM value' },
   FLIP: { points: 40, meaning: 'resold within the flip window at a large gain' },
-  VALUE_JUMP: { points: 35, meaning: 'an appraisal far above the previous appraisal of the same property, soon after it' },
+  VALUE_JUMP: {
+    points: 35,
+    meaning: 'an appraisal far above the previous appraisal of the same property, soon after it',
+  },
   DISTANT_COMPARABLES: { points: 30, meaning: 'comparables farther away than the locale allows' },
   STALE_COMPARABLES: { points: 25, meaning: 'comparables sold long before the appraisal' },
   ROUND_NUMBER: { points: 15, meaning: 'the appraised value is a suspiciously round number' },
@@ -72,31 +80,68 @@ function maxComparableMiles(locale: Locale | undefined, options: FraudOptions): 
 }
 
 /** Inflation of an appraisal against the current value, when the appraisal is recent enough to compare. */
-function inflationVsAvm(appraisal: Appraisal, currentValue: number | undefined, asOfDay: string, options: FraudOptions): number | undefined {
-  if (currentValue === undefined || !isWithinMonths(appraisal.effectiveDate, asOfDay, options.recentAppraisalMonths)) return undefined;
+function inflationVsAvm(
+  appraisal: Appraisal,
+  currentValue: number | undefined,
+  asOfDay: string,
+  options: FraudOptions,
+): number | undefined {
+  if (currentValue === undefined || !isWithinMonths(appraisal.effectiveDate, asOfDay, options.recentAppraisalMonths))
+    return undefined;
   return (appraisal.appraisedValue - currentValue) / currentValue;
 }
 
-function appraisalFlags(appraisal: Appraisal, property: Pick<Property, 'locale'>, inflation: number | undefined, options: FraudOptions): FraudFlag[] {
+function appraisalFlags(
+  appraisal: Appraisal,
+  property: Pick<Property, 'locale'>,
+  inflation: number | undefined,
+  options: FraudOptions,
+): FraudFlag[] {
   const flags: FraudFlag[] = [];
   const id = appraisal.appraisalId;
   if (inflation !== undefined && inflation > options.appraisalAboveAvmPct) {
-    flags.push(flag('APPRAISAL_ABOVE_AVM', `appraised ${usd(appraisal.appraisedValue)} on ${appraisal.effectiveDate}, ${pct(inflation)} above the AVM value (limit ${pct(options.appraisalAboveAvmPct)})`, id));
+    flags.push(
+      flag(
+        'APPRAISAL_ABOVE_AVM',
+        `appraised ${usd(appraisal.appraisedValue)} on ${appraisal.effectiveDate}, ${pct(inflation)} above the AVM value (limit ${pct(options.appraisalAboveAvmPct)})`,
+        id,
+      ),
+    );
   }
   const comparables = appraisal.comparables ?? [];
   const maxMiles = maxComparableMiles(property.locale, options);
   const distant = comparables.filter((c) => c.distanceMiles > maxMiles);
   if (distant.length > 0) {
     const farthest = Math.max(...distant.map((c) => c.distanceMiles));
-    flags.push(flag('DISTANT_COMPARABLES', `${distant.length} of ${comparables.length} comparables beyond ${maxMiles} mi (${property.locale ?? 'unknown'} locale), farthest ${farthest} mi`, id));
+    flags.push(
+      flag(
+        'DISTANT_COMPARABLES',
+        `${distant.length} of ${comparables.length} comparables beyond ${maxMiles} mi (${property.locale ?? 'unknown'} locale), farthest ${farthest} mi`,
+        id,
+      ),
+    );
   }
-  const stale = comparables.filter((c) => !isWithinMonths(c.saleDate, appraisal.effectiveDate, options.comparableMaxAgeMonths));
+  const stale = comparables.filter(
+    (c) => !isWithinMonths(c.saleDate, appraisal.effectiveDate, options.comparableMaxAgeMonths),
+  );
   if (stale.length > 0) {
     const oldest = stale.map((c) => c.saleDate).sort()[0];
-    flags.push(flag('STALE_COMPARABLES', `${stale.length} of ${comparables.length} comparables sold more than ${options.comparableMaxAgeMonths} months before the appraisal (oldest ${oldest})`, id));
+    flags.push(
+      flag(
+        'STALE_COMPARABLES',
+        `${stale.length} of ${comparables.length} comparables sold more than ${options.comparableMaxAgeMonths} months before the appraisal (oldest ${oldest})`,
+        id,
+      ),
+    );
   }
   if (appraisal.appraisedValue % options.roundNumberUnit === 0) {
-    flags.push(flag('ROUND_NUMBER', `appraised at ${usd(appraisal.appraisedValue)}, a multiple of ${usd(options.roundNumberUnit)}`, id));
+    flags.push(
+      flag(
+        'ROUND_NUMBER',
+        `appraised at ${usd(appraisal.appraisedValue)}, a multiple of ${usd(options.roundNumberUnit)}`,
+        id,
+      ),
+    );
   }
   return flags;
 }
@@ -110,16 +155,32 @@ function successivePairs<T>(items: readonly T[], dateOf: (item: T) => string): A
 function valueJumpFlags(appraisals: readonly Appraisal[], options: FraudOptions): FraudFlag[] {
   return successivePairs(appraisals, (a) => a.effectiveDate).flatMap(([previous, current]) => {
     const rise = (current.appraisedValue - previous.appraisedValue) / previous.appraisedValue;
-    if (rise <= options.valueJumpPct || !isWithinMonths(previous.effectiveDate, current.effectiveDate, options.valueJumpMonths)) return [];
-    return [flag('VALUE_JUMP', `appraised ${usd(current.appraisedValue)} on ${current.effectiveDate}, ${pct(rise)} above ${usd(previous.appraisedValue)} on ${previous.effectiveDate} (limit ${pct(options.valueJumpPct)} within ${options.valueJumpMonths} months)`, current.appraisalId)];
+    if (
+      rise <= options.valueJumpPct ||
+      !isWithinMonths(previous.effectiveDate, current.effectiveDate, options.valueJumpMonths)
+    )
+      return [];
+    return [
+      flag(
+        'VALUE_JUMP',
+        `appraised ${usd(current.appraisedValue)} on ${current.effectiveDate}, ${pct(rise)} above ${usd(previous.appraisedValue)} on ${previous.effectiveDate} (limit ${pct(options.valueJumpPct)} within ${options.valueJumpMonths} months)`,
+        current.appraisalId,
+      ),
+    ];
   });
 }
 
 function flipFlags(sales: NonNullable<Property['sales']>, options: FraudOptions): FraudFlag[] {
   return successivePairs(sales, (s) => s.date).flatMap(([previous, current]) => {
     const gain = (current.price - previous.price) / previous.price;
-    if (gain <= options.flipGainPct || !isWithinMonths(previous.date, current.date, options.flipWindowMonths)) return [];
-    return [flag('FLIP', `sold ${usd(current.price)} on ${current.date}, ${pct(gain)} above ${usd(previous.price)} on ${previous.date} (limit ${pct(options.flipGainPct)} within ${options.flipWindowMonths} months)`)];
+    if (gain <= options.flipGainPct || !isWithinMonths(previous.date, current.date, options.flipWindowMonths))
+      return [];
+    return [
+      flag(
+        'FLIP',
+        `sold ${usd(current.price)} on ${current.date}, ${pct(gain)} above ${usd(previous.price)} on ${previous.date} (limit ${pct(options.flipGainPct)} within ${options.flipWindowMonths} months)`,
+      ),
+    ];
   });
 }
 
@@ -127,7 +188,10 @@ function flipFlags(sales: NonNullable<Property['sales']>, options: FraudOptions)
 export function fraudScoreFor(flags: readonly FraudFlag[]): number {
   const points = new Map<string, number>();
   for (const f of flags) points.set(f.code, Math.max(points.get(f.code) ?? 0, f.points));
-  return Math.min(100, [...points.values()].reduce((sum, p) => sum + p, 0));
+  return Math.min(
+    100,
+    [...points.values()].reduce((sum, p) => sum + p, 0),
+  );
 }
 
 /**

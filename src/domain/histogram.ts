@@ -26,13 +26,28 @@ export interface HistogramSpec {
  * Relative value change (current value vs last appraisal), -100%..+100% in 0.5% bins (400 bins):
  * quantiles are exact to within half a percentage point. Changes above +100% count as overflow.
  */
-export const VALUE_CHANGE_BINS: HistogramSpec = { unitsPerValue: BASIS_POINTS, lowerUnits: -10_000, upperUnits: 10_000, binWidthUnits: 50 };
+export const VALUE_CHANGE_BINS: HistogramSpec = {
+  unitsPerValue: BASIS_POINTS,
+  lowerUnits: -10_000,
+  upperUnits: 10_000,
+  binWidthUnits: 50,
+};
 
 /** Loan-to-value, 0%..200% in 0.5% bins (400 bins). LTVs above 200% count as overflow. */
-export const LTV_BINS: HistogramSpec = { unitsPerValue: BASIS_POINTS, lowerUnits: 0, upperUnits: 20_000, binWidthUnits: 50 };
+export const LTV_BINS: HistogramSpec = {
+  unitsPerValue: BASIS_POINTS,
+  lowerUnits: 0,
+  upperUnits: 20_000,
+  binWidthUnits: 50,
+};
 
 /** Fraud score, 0..100 in 1-point bins (100 bins), held in hundredths of a point. */
-export const FRAUD_SCORE_BINS: HistogramSpec = { unitsPerValue: 100, lowerUnits: 0, upperUnits: 10_000, binWidthUnits: 100 };
+export const FRAUD_SCORE_BINS: HistogramSpec = {
+  unitsPerValue: 100,
+  lowerUnits: 0,
+  upperUnits: 10_000,
+  binWidthUnits: 100,
+};
 
 const count = z.number().int().nonnegative();
 

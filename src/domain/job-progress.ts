@@ -73,13 +73,22 @@ export type ReservationAnswer = { granted: true } | { granted: false; reason: 'c
 /** Grants a reservation when the budget allows it and the job is not cancelled. Re-reserving a chunk is a no-op grant. */
 export function reserve(state: JobProgress, request: Reservation): { state: JobProgress; answer: ReservationAnswer } {
   const key = String(request.chunkIndex);
-  if (state.openReservations[key] !== undefined || state.completedChunks.includes(request.chunkIndex)) return { state, answer: { granted: true } };
-  if (state.cancelled) return { state: { ...state, stopReason: 'cancelled' }, answer: { granted: false, reason: 'cancelled' } };
+  if (state.openReservations[key] !== undefined || state.completedChunks.includes(request.chunkIndex))
+    return { state, answer: { granted: true } };
+  if (state.cancelled)
+    return { state: { ...state, stopReason: 'cancelled' }, answer: { granted: false, reason: 'cancelled' } };
   if (state.budgetCents !== undefined && state.actualCents + state.reservedCents + request.cents > state.budgetCents) {
-    return { state: { ...state, stopReason: state.stopReason ?? 'budget_exceeded' }, answer: { granted: false, reason: 'budget_exceeded' } };
+    return {
+      state: { ...state, stopReason: state.stopReason ?? 'budget_exceeded' },
+      answer: { granted: false, reason: 'budget_exceeded' },
+    };
   }
   return {
-    state: { ...state, reservedCents: state.reservedCents + request.cents, openReservations: { ...state.openReservations, [key]: request.cents } },
+    state: {
+      ...state,
+      reservedCents: state.reservedCents + request.cents,
+      openReservations: { ...state.openReservations, [key]: request.cents },
+    },
     answer: { granted: true },
   };
 }
@@ -88,7 +97,10 @@ export function reserve(state: JobProgress, request: Reservation): { state: JobP
  * Reserves chunks in order and stops at the first refusal: the granted prefix runs, the rest does not.
  * One entity call per wave of chunks instead of one per chunk.
  */
-export function reserveMany(state: JobProgress, requests: readonly Reservation[]): { state: JobProgress; granted: number; refusal?: Extract<ReservationAnswer, { granted: false }>['reason'] } {
+export function reserveMany(
+  state: JobProgress,
+  requests: readonly Reservation[],
+): { state: JobProgress; granted: number; refusal?: Extract<ReservationAnswer, { granted: false }>['reason'] } {
   let current = state;
   for (let i = 0; i < requests.length; i++) {
     const { state: next, answer } = reserve(current, requests[i]!);

@@ -40,11 +40,17 @@ export const concentrationOptionsSchema = z
     /** Largest groups listed per dimension in the report. */
     topGroups: z.number().int().min(0).max(1_000).default(10),
   })
-  .refine((o) => o.highAbove >= o.moderateAbove, { message: 'highAbove must be >= moderateAbove', path: ['highAbove'] });
+  .refine((o) => o.highAbove >= o.moderateAbove, {
+    message: 'highAbove must be >= moderateAbove',
+    path: ['highAbove'],
+  });
 export type ConcentrationOptions = z.infer<typeof concentrationOptionsSchema>;
 
 /** Strictly above a threshold moves up a band: exactly 1,000 is unconcentrated, exactly 1,800 moderate. */
-export function concentrationBand(index: number, bands: Pick<ConcentrationOptions, 'moderateAbove' | 'highAbove'>): ConcentrationBand {
+export function concentrationBand(
+  index: number,
+  bands: Pick<ConcentrationOptions, 'moderateAbove' | 'highAbove'>,
+): ConcentrationBand {
   if (index > bands.highAbove) return 'high';
   if (index > bands.moderateAbove) return 'moderate';
   return 'unconcentrated';
@@ -62,7 +68,10 @@ export const concentrationSchema = z.object({
 export type Concentration = z.infer<typeof concentrationSchema>;
 
 /** Concentration of one dimension from its group sums ([properties, value] per key). */
-export function concentrationFor(groups: Readonly<Record<string, GroupSums>>, options: ConcentrationOptions): Concentration {
+export function concentrationFor(
+  groups: Readonly<Record<string, GroupSums>>,
+  options: ConcentrationOptions,
+): Concentration {
   const entries = Object.entries(groups);
   const total = entries.reduce((sum, [, [, value]]) => sum + value, 0);
   const index = hhi(entries.map(([, [, value]]) => value));
@@ -96,7 +105,10 @@ export function tierShares(tiers: Readonly<Record<RiskTier, number>>): Record<Ri
 }
 
 /** Per property type present in the portfolio, in the fixed order of PROPERTY_TYPES. */
-export function propertyTypeDistribution(types: ChunkSummary['propertyTypes'], totalValue: number): PropertyTypeShare[] {
+export function propertyTypeDistribution(
+  types: ChunkSummary['propertyTypes'],
+  totalValue: number,
+): PropertyTypeShare[] {
   return PROPERTY_TYPES.flatMap((propertyType) => {
     const t = types[propertyType];
     if (!t) return [];
@@ -114,7 +126,8 @@ export function propertyTypeDistribution(types: ChunkSummary['propertyTypes'], t
   });
 }
 
-const concentrationDimensions = <T extends z.ZodType>(schema: T) => z.object({ state: schema, county: schema, zip: schema });
+const concentrationDimensions = <T extends z.ZodType>(schema: T) =>
+  z.object({ state: schema, county: schema, zip: schema });
 
 /** One point of a portfolio's time series (GET /api/portfolios/{id}/trends): a report, boiled down. */
 export const trendPointSchema = z.object({
@@ -190,8 +203,15 @@ const relativeChange = (previous: number | null, current: number | null): number
 export function compareTrendPoints(previous: TrendPoint, current: TrendPoint): TrendDelta {
   const perTier = (pick: (p: TrendPoint, t: RiskTier) => number) =>
     Object.fromEntries(RISK_TIERS.map((t) => [t, pick(current, t) - pick(previous, t)])) as Record<RiskTier, number>;
-  const hhiOf = (d: 'state' | 'county' | 'zip') => ({ previous: previous.hhi[d], current: current.hhi[d], change: current.hhi[d] - previous.hhi[d] });
-  const bandOf = (d: 'state' | 'county' | 'zip') => ({ previous: previous.concentration[d], current: current.concentration[d] });
+  const hhiOf = (d: 'state' | 'county' | 'zip') => ({
+    previous: previous.hhi[d],
+    current: current.hhi[d],
+    change: current.hhi[d] - previous.hhi[d],
+  });
+  const bandOf = (d: 'state' | 'county' | 'zip') => ({
+    previous: previous.concentration[d],
+    current: current.concentration[d],
+  });
   return {
     from: previous.date,
     to: current.date,
@@ -200,7 +220,8 @@ export function compareTrendPoints(previous: TrendPoint, current: TrendPoint): T
     totalValueChange: current.totalValue - previous.totalValue,
     totalValueChangePct: relativeChange(previous.totalValue, current.totalValue),
     averageValueChangePct: relativeChange(previous.averageValue, current.averageValue),
-    weightedLtvChange: previous.weightedLtv === null || current.weightedLtv === null ? null : current.weightedLtv - previous.weightedLtv,
+    weightedLtvChange:
+      previous.weightedLtv === null || current.weightedLtv === null ? null : current.weightedLtv - previous.weightedLtv,
     tierCountChanges: perTier((p, t) => p.tiers[t]),
     tierShareChanges: perTier((p, t) => p.tierShares[t]),
     preDistressedChange: current.preDistressed - previous.preDistressed,
@@ -229,7 +250,13 @@ export const materialityOptionsSchema = z.object({
 });
 export type MaterialityOptions = z.infer<typeof materialityOptionsSchema>;
 
-export const FINDING_CODES = ['TOTAL_VALUE_DROP', 'WEIGHTED_LTV_RISE', 'PRE_DISTRESSED_RISE', 'FRAUD_FLAGS_RISE', 'CONCENTRATION_WORSENED'] as const;
+export const FINDING_CODES = [
+  'TOTAL_VALUE_DROP',
+  'WEIGHTED_LTV_RISE',
+  'PRE_DISTRESSED_RISE',
+  'FRAUD_FLAGS_RISE',
+  'CONCENTRATION_WORSENED',
+] as const;
 
 export const findingSchema = z.object({ code: z.enum(FINDING_CODES), message: z.string() });
 export type Finding = z.infer<typeof findingSchema>;
@@ -246,9 +273,15 @@ export function materialFindings(delta: TrendDelta, options?: z.input<typeof mat
       message: `total value down ${pct(-delta.totalValueChangePct)} (${delta.totalValue.previous} -> ${delta.totalValue.current}; properties ${delta.propertiesChange >= 0 ? '+' : ''}${delta.propertiesChange})`,
     });
   if (delta.weightedLtvChange !== null && delta.weightedLtvChange > o.weightedLtvRise)
-    findings.push({ code: 'WEIGHTED_LTV_RISE', message: `weighted LTV up ${(delta.weightedLtvChange * 100).toFixed(1)} percentage points` });
+    findings.push({
+      code: 'WEIGHTED_LTV_RISE',
+      message: `weighted LTV up ${(delta.weightedLtvChange * 100).toFixed(1)} percentage points`,
+    });
   if (delta.preDistressedChange > o.preDistressedRise)
-    findings.push({ code: 'PRE_DISTRESSED_RISE', message: `pre-distressed loans (LTV > 90%) up by ${delta.preDistressedChange}` });
+    findings.push({
+      code: 'PRE_DISTRESSED_RISE',
+      message: `pre-distressed loans (LTV > 90%) up by ${delta.preDistressedChange}`,
+    });
   if (delta.flaggedChange > o.flaggedRise)
     findings.push({ code: 'FRAUD_FLAGS_RISE', message: `fraud-flagged properties up by ${delta.flaggedChange}` });
   if (o.concentrationWorsened)

@@ -5,13 +5,62 @@ import type { PropertyType, UsState } from './schemas.ts';
 
 /** Typical single-family home value by state, in dollars (rounded, mid-2020s levels). */
 export const TYPICAL_SFR_VALUE: Record<UsState, number> = {
-  AL: 225_000, AK: 350_000, AZ: 420_000, AR: 200_000, CA: 760_000, CO: 540_000, CT: 380_000, DE: 370_000,
-  DC: 600_000, FL: 390_000, GA: 320_000, HI: 840_000, ID: 450_000, IL: 270_000, IN: 235_000, IA: 220_000,
-  KS: 225_000, KY: 200_000, LA: 195_000, ME: 380_000, MD: 420_000, MA: 620_000, MI: 240_000, MN: 330_000,
-  MS: 180_000, MO: 245_000, MT: 460_000, NE: 260_000, NV: 430_000, NH: 470_000, NJ: 520_000, NM: 300_000,
-  NY: 470_000, NC: 330_000, ND: 260_000, OH: 220_000, OK: 200_000, OR: 490_000, PA: 260_000, RI: 460_000,
-  SC: 290_000, SD: 300_000, TN: 310_000, TX: 300_000, UT: 520_000, VT: 380_000, VA: 390_000, WA: 590_000,
-  WV: 160_000, WI: 290_000, WY: 340_000, PR: 150_000, VI: 350_000, GU: 400_000, AS: 150_000, MP: 200_000,
+  AL: 225_000,
+  AK: 350_000,
+  AZ: 420_000,
+  AR: 200_000,
+  CA: 760_000,
+  CO: 540_000,
+  CT: 380_000,
+  DE: 370_000,
+  DC: 600_000,
+  FL: 390_000,
+  GA: 320_000,
+  HI: 840_000,
+  ID: 450_000,
+  IL: 270_000,
+  IN: 235_000,
+  IA: 220_000,
+  KS: 225_000,
+  KY: 200_000,
+  LA: 195_000,
+  ME: 380_000,
+  MD: 420_000,
+  MA: 620_000,
+  MI: 240_000,
+  MN: 330_000,
+  MS: 180_000,
+  MO: 245_000,
+  MT: 460_000,
+  NE: 260_000,
+  NV: 430_000,
+  NH: 470_000,
+  NJ: 520_000,
+  NM: 300_000,
+  NY: 470_000,
+  NC: 330_000,
+  ND: 260_000,
+  OH: 220_000,
+  OK: 200_000,
+  OR: 490_000,
+  PA: 260_000,
+  RI: 460_000,
+  SC: 290_000,
+  SD: 300_000,
+  TN: 310_000,
+  TX: 300_000,
+  UT: 520_000,
+  VT: 380_000,
+  VA: 390_000,
+  WA: 590_000,
+  WV: 160_000,
+  WI: 290_000,
+  WY: 340_000,
+  PR: 150_000,
+  VI: 350_000,
+  GU: 400_000,
+  AS: 150_000,
+  MP: 200_000,
 };
 
 /** Value of a property type relative to the state's typical single-family home. */
@@ -69,9 +118,12 @@ export interface MarketIdentity {
  */
 export function referenceMarketValue(identity: MarketIdentity): number {
   const base = TYPICAL_SFR_VALUE[identity.state] * TYPE_MULTIPLIER[identity.propertyType];
-  const area = identity.livingAreaSqft && identity.propertyType !== 'LAND'
-    ? Math.sqrt(identity.livingAreaSqft / TYPICAL_LIVING_AREA_SQFT[identity.propertyType])
-    : 1;
-  const spread = Math.exp(Math.log(0.55) + unitHash(`${identity.propertyId}|${identity.address}|${identity.zip}`) * Math.log(1.8 / 0.55));
+  const area =
+    identity.livingAreaSqft && identity.propertyType !== 'LAND'
+      ? Math.sqrt(identity.livingAreaSqft / TYPICAL_LIVING_AREA_SQFT[identity.propertyType])
+      : 1;
+  const spread = Math.exp(
+    Math.log(0.55) + unitHash(`${identity.propertyId}|${identity.address}|${identity.zip}`) * Math.log(1.8 / 0.55),
+  );
   return Math.round((base * Math.min(Math.max(area, 0.5), 3) * spread) / 100) * 100;
 }

@@ -8,9 +8,24 @@
 import { z } from 'zod';
 import { ANALYSIS_TYPES } from './schemas.ts';
 import { RISK_TIERS, VALUE_BANDS, VALUE_SOURCES, type RiskTier } from './results.ts';
-import { BASIS_POINTS, FRAUD_SCORE_BINS, LTV_BINS, VALUE_CHANGE_BINS, quantile, type Histogram, type HistogramSpec } from './histogram.ts';
+import {
+  BASIS_POINTS,
+  FRAUD_SCORE_BINS,
+  LTV_BINS,
+  VALUE_CHANGE_BINS,
+  quantile,
+  type Histogram,
+  type HistogramSpec,
+} from './histogram.ts';
 import { appraiserOptionsSchema, appraiserPerformance, appraiserPerformanceSchema } from './appraisers.ts';
-import { concentrationFor, concentrationOptionsSchema, concentrationSchema, propertyTypeDistribution, propertyTypeShareSchema, tierShares } from './market.ts';
+import {
+  concentrationFor,
+  concentrationOptionsSchema,
+  concentrationSchema,
+  propertyTypeDistribution,
+  propertyTypeShareSchema,
+  tierShares,
+} from './market.ts';
 import type { ChunkSummary } from './summary.ts';
 
 export const reportOptionsSchema = z.object({
@@ -144,7 +159,11 @@ export interface FinalizeReportInput {
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
 function quantiles(histogram: Histogram, spec: HistogramSpec): z.infer<typeof quantilesSchema> {
-  return { p10: quantile(histogram, spec, 0.1), p50: quantile(histogram, spec, 0.5), p90: quantile(histogram, spec, 0.9) };
+  return {
+    p10: quantile(histogram, spec, 0.1),
+    p50: quantile(histogram, spec, 0.5),
+    p90: quantile(histogram, spec, 0.9),
+  };
 }
 
 /** The portfolio metrics of a merged summary. Pure: the same summary and input give the same report. */

@@ -36,7 +36,10 @@ export const DOWNGRADE_REASONS = ['WEAK_FSD', 'STALE_VALUATION', 'APPRAISAL_ONLY
 export type DowngradeReason = (typeof DOWNGRADE_REASONS)[number];
 
 /** Tier of a loan-to-value ratio: A <= 60%, B <= 80%, C <= 90%, D above (defaults). */
-export function riskTierFor(ltv: number, options: Pick<RiskOptions, 'tierAMaxLtv' | 'tierBMaxLtv' | 'tierCMaxLtv'>): RiskTier {
+export function riskTierFor(
+  ltv: number,
+  options: Pick<RiskOptions, 'tierAMaxLtv' | 'tierBMaxLtv' | 'tierCMaxLtv'>,
+): RiskTier {
   if (ltv <= options.tierAMaxLtv) return 'A';
   if (ltv <= options.tierBMaxLtv) return 'B';
   if (ltv <= options.tierCMaxLtv) return 'C';
@@ -49,12 +52,17 @@ export function lowerTier(tier: RiskTier): RiskTier {
 }
 
 /** Why a value basis is weak (empty when it is sound). */
-export function weakBasisReasons(valuation: ValuationResult, asOf: Date, options: Pick<RiskOptions, 'weakFsd' | 'staleValuationDays'>): DowngradeReason[] {
+export function weakBasisReasons(
+  valuation: ValuationResult,
+  asOf: Date,
+  options: Pick<RiskOptions, 'weakFsd' | 'staleValuationDays'>,
+): DowngradeReason[] {
   const reasons: DowngradeReason[] = [];
   if (valuation.source === 'appraisal') reasons.push('APPRAISAL_ONLY');
   if (valuation.fsd !== undefined && valuation.fsd > options.weakFsd) reasons.push('WEAK_FSD');
   const reused = valuation.source === 'cache' || valuation.source === 'stored';
-  if (reused && daysBetween(valuation.valuedAt, isoDay(asOf)) > options.staleValuationDays) reasons.push('STALE_VALUATION');
+  if (reused && daysBetween(valuation.valuedAt, isoDay(asOf)) > options.staleValuationDays)
+    reasons.push('STALE_VALUATION');
   return reasons;
 }
 
@@ -94,5 +102,13 @@ export function riskFor(
   const ltv = loan.balance / valuation.estimatedValue;
   const cltv = (loan.balance + (loan.secondLienBalance ?? 0)) / valuation.estimatedValue;
   const baseTier = riskTierFor(ltv, options);
-  return { ltv, cltv, baseTier, tier: lower(baseTier), downgradeReasons, preDistressed: ltv > options.tierCMaxLtv, basis: 'ltv' };
+  return {
+    ltv,
+    cltv,
+    baseTier,
+    tier: lower(baseTier),
+    downgradeReasons,
+    preDistressed: ltv > options.tierCMaxLtv,
+    basis: 'ltv',
+  };
 }

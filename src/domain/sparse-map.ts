@@ -19,7 +19,12 @@ export function own<V>(record: Readonly<Record<string, V>>, key: string): V | un
  * Adds every entry of `source` into `target` (mutating `target` only): `add(current ?? zero, value)`.
  * `add` must return a new value and modify neither argument, so `target` never shares state with `source`.
  */
-export function addKeyedInto<V>(target: Record<string, V>, source: Readonly<Record<string, V>>, zero: V, add: (x: V, y: V) => V): void {
+export function addKeyedInto<V>(
+  target: Record<string, V>,
+  source: Readonly<Record<string, V>>,
+  zero: V,
+  add: (x: V, y: V) => V,
+): void {
   for (const [key, value] of Object.entries(source)) target[key] = add(own(target, key) ?? zero, value);
 }
 

@@ -124,10 +124,29 @@ function zeroCounts<K extends string>(keys: readonly K[]): Record<K, number> {
 export function emptySummary(): ChunkSummary {
   return {
     counts: {
-      properties: 0, analyzed: 0, failed: 0, cachedValuations: 0, valued: 0, appraised: 0, significantUp: 0,
-      significantDown: 0, tiered: 0, loans: 0, preDistressed: 0, screened: 0, flagged: 0, aiReviews: 0,
+      properties: 0,
+      analyzed: 0,
+      failed: 0,
+      cachedValuations: 0,
+      valued: 0,
+      appraised: 0,
+      significantUp: 0,
+      significantDown: 0,
+      tiered: 0,
+      loans: 0,
+      preDistressed: 0,
+      screened: 0,
+      flagged: 0,
+      aiReviews: 0,
     },
-    money: { currentValue: 0, appraisedCurrentValue: 0, lastAppraisedValue: 0, loanPropertyValue: 0, firstLienBalance: 0, secondLienBalance: 0 },
+    money: {
+      currentValue: 0,
+      appraisedCurrentValue: 0,
+      lastAppraisedValue: 0,
+      loanPropertyValue: 0,
+      firstLienBalance: 0,
+      secondLienBalance: 0,
+    },
     basisPointSums: { valueChange: 0, ltv: 0 },
     tiers: zeroCounts(RISK_TIERS),
     valueBands: zeroCounts(VALUE_BANDS),
@@ -154,7 +173,13 @@ const add = (x: number, y: number): number => x + y;
 const NO_GROUP: GroupSums = [0, 0];
 const addGroups = (x: GroupSums, y: GroupSums): GroupSums => [x[0] + y[0], x[1] + y[1]];
 
-const NO_PROPERTIES: PropertyTypeSums = { properties: 0, value: 0, loans: 0, ltvSumBp: 0, tiers: zeroCounts(RISK_TIERS) };
+const NO_PROPERTIES: PropertyTypeSums = {
+  properties: 0,
+  value: 0,
+  loans: 0,
+  ltvSumBp: 0,
+  tiers: zeroCounts(RISK_TIERS),
+};
 const addPropertyTypeSums = (x: PropertyTypeSums, y: PropertyTypeSums): PropertyTypeSums => ({
   properties: x.properties + y.properties,
   value: x.value + y.value,
@@ -192,7 +217,11 @@ function canonical(d: ChunkSummary): ChunkSummary {
   return {
     ...d,
     fraudReasons: canonicalOrder(d.fraudReasons),
-    geography: { state: canonicalOrder(d.geography.state), county: canonicalOrder(d.geography.county), zip: canonicalOrder(d.geography.zip) },
+    geography: {
+      state: canonicalOrder(d.geography.state),
+      county: canonicalOrder(d.geography.county),
+      zip: canonicalOrder(d.geography.zip),
+    },
     propertyTypes: canonicalOrder(byType(d.propertyTypes)),
     appraisers: canonicalOrder(d.appraisers),
   };
@@ -274,7 +303,8 @@ function tallyResult(s: ChunkSummary, r: PropertyResult): void {
       s.counts.loans += 1;
       s.money.loanPropertyValue += value;
       s.money.firstLienBalance += firstLien;
-      if (risk.cltv !== undefined) s.money.secondLienBalance += Math.max(0, wholeDollars(risk.cltv * valuation.estimatedValue) - firstLien);
+      if (risk.cltv !== undefined)
+        s.money.secondLienBalance += Math.max(0, wholeDollars(risk.cltv * valuation.estimatedValue) - firstLien);
       s.basisPointSums.ltv += ltvBp;
       tallyHistogram(s.histograms.ltv, LTV_BINS, risk.ltv);
       type.loans += 1;
@@ -286,7 +316,8 @@ function tallyResult(s: ChunkSummary, r: PropertyResult): void {
     s.counts.screened += 1;
     if (fraud.flagged) s.counts.flagged += 1;
     tallyHistogram(s.histograms.fraudScore, FRAUD_SCORE_BINS, fraud.score);
-    for (const code of new Set(fraud.flags.map((f) => f.code))) s.fraudReasons[code] = (own(s.fraudReasons, code) ?? 0) + 1;
+    for (const code of new Set(fraud.flags.map((f) => f.code)))
+      s.fraudReasons[code] = (own(s.fraudReasons, code) ?? 0) + 1;
     if (fraud.aiReview) {
       s.counts.aiReviews += 1;
       s.aiVerdicts[fraud.aiReview.verdict] += 1;
@@ -295,7 +326,8 @@ function tallyResult(s: ChunkSummary, r: PropertyResult): void {
   }
 
   tallyGroup(s.geography.state, r.state, value);
-  if (r.county !== undefined && r.county.trim() !== '') tallyGroup(s.geography.county, countyKey(r.state, r.county), value);
+  if (r.county !== undefined && r.county.trim() !== '')
+    tallyGroup(s.geography.county, countyKey(r.state, r.county), value);
   tallyGroup(s.geography.zip, r.zip.slice(0, 5), value);
 }
 
@@ -315,5 +347,3 @@ export function summarizeResults(results: readonly PropertyResult[]): ChunkSumma
   for (const r of results) tallyResult(accumulator, r);
   return canonical(accumulator);
 }
-
-

@@ -36,7 +36,9 @@ export interface FormattedErrors {
 
 /** Field errors in document order, at most `limit` of them. */
 export function formatIssues(error: z.ZodError, limit = MAX_REPORTED_ERRORS): FormattedErrors {
-  const errors = error.issues.slice(0, limit).map((issue) => ({ path: formatPath(issue.path), message: issueMessage(issue) }));
+  const errors = error.issues
+    .slice(0, limit)
+    .map((issue) => ({ path: formatPath(issue.path), message: issueMessage(issue) }));
   return { errors, totalErrors: error.issues.length };
 }
 

@@ -46,7 +46,11 @@ export interface ValueChange {
 }
 
 /** Current value against the last appraisal; significant when |change| >= significantChangePct. */
-export function changeVsAppraisal(currentValue: number, lastAppraisedValue: number, significantChangePct: number): ValueChange {
+export function changeVsAppraisal(
+  currentValue: number,
+  lastAppraisedValue: number,
+  significantChangePct: number,
+): ValueChange {
   const changeAmount = currentValue - lastAppraisedValue;
   const changePct = changeAmount / lastAppraisedValue;
   // Compare in millionths so that a 10% change computed as 0.1 + 1e-17 still counts as exactly 10%.
@@ -75,16 +79,36 @@ export interface ValueBasis {
   cascade: CascadeAttempt[];
 }
 
-export function quoteBasis(choice: QuoteChoice, source: Exclude<ValueSource, 'appraisal'>, cascade: CascadeAttempt[] = []): ValueBasis {
+export function quoteBasis(
+  choice: QuoteChoice,
+  source: Exclude<ValueSource, 'appraisal'>,
+  cascade: CascadeAttempt[] = [],
+): ValueBasis {
   const { quote, withinMaxFsd } = choice;
-  return { source, estimatedValue: quote.estimatedValue, valuedAt: quote.valuedAt, provider: quote.provider, fsd: quote.fsd, withinMaxFsd, cascade };
+  return {
+    source,
+    estimatedValue: quote.estimatedValue,
+    valuedAt: quote.valuedAt,
+    provider: quote.provider,
+    fsd: quote.fsd,
+    withinMaxFsd,
+    cascade,
+  };
 }
 
 /** The last appraisal as a value basis, when the property has one (no AVM value: a weak basis for risk). */
-export function appraisalBasis(property: Pick<Property, 'lastAppraisedValue' | 'lastAppraisalDate'>): ValueBasis | undefined {
+export function appraisalBasis(
+  property: Pick<Property, 'lastAppraisedValue' | 'lastAppraisalDate'>,
+): ValueBasis | undefined {
   const { lastAppraisedValue, lastAppraisalDate } = property;
   if (lastAppraisedValue === undefined || lastAppraisalDate === undefined) return undefined;
-  return { source: 'appraisal', estimatedValue: lastAppraisedValue, valuedAt: lastAppraisalDate, withinMaxFsd: false, cascade: [] };
+  return {
+    source: 'appraisal',
+    estimatedValue: lastAppraisedValue,
+    valuedAt: lastAppraisalDate,
+    withinMaxFsd: false,
+    cascade: [],
+  };
 }
 
 /**
@@ -107,7 +131,11 @@ export function valuationResultFor(
     estimatedValue: basis.estimatedValue,
     ...(basis.fsd !== undefined && { fsd: basis.fsd }),
     withinMaxFsd: basis.withinMaxFsd,
-    cascade: basis.cascade.map((a) => ({ provider: a.provider, ...(a.fsd !== undefined && { fsd: a.fsd }), ...(a.error !== undefined && { error: a.error }) })),
+    cascade: basis.cascade.map((a) => ({
+      provider: a.provider,
+      ...(a.fsd !== undefined && { fsd: a.fsd }),
+      ...(a.error !== undefined && { error: a.error }),
+    })),
     valuedAt: basis.valuedAt,
     ...(lastAppraisedValue !== undefined && { lastAppraisedValue }),
     ...(change && { changeAmount: change.changeAmount, changePct: change.changePct }),

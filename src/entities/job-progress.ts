@@ -1,7 +1,16 @@
 // jobProgress@{jobId}: the live state of one job (see src/domain/job-progress.ts for the operations).
 import * as df from 'durable-functions';
 import type { EntityContext, EntityHandler } from 'durable-functions';
-import { cancel, completeChunk, initialProgress, reserveMany, type ChunkCompletion, type JobProgress, type JobProgressInit, type Reservation } from '../domain/job-progress.ts';
+import {
+  cancel,
+  completeChunk,
+  initialProgress,
+  reserveMany,
+  type ChunkCompletion,
+  type JobProgress,
+  type JobProgressInit,
+  type Reservation,
+} from '../domain/job-progress.ts';
 import { JOB_PROGRESS_ENTITY } from '../workflow.ts';
 
 /** A cancel can arrive before the orchestration initialised the entity; it is kept until init. */

@@ -5,7 +5,15 @@ import * as df from 'durable-functions';
 import { analyzeRequestSchema } from '../domain/schemas.ts';
 import type { z } from 'zod';
 import { appServices } from '../app-services.ts';
-import { isCsv, parseCsvProperties, parseJsonText, queryObject, readText, validate, type Parsed } from '../api/request-parsing.ts';
+import {
+  isCsv,
+  parseCsvProperties,
+  parseJsonText,
+  queryObject,
+  readText,
+  validate,
+  type Parsed,
+} from '../api/request-parsing.ts';
 import type { Settings } from '../config.ts';
 import { csvRequestQuerySchema, idempotencyKeySchema } from '../api/schemas.ts';
 import { json } from '../api/responses.ts';
@@ -16,7 +24,11 @@ export async function analyzePortfolio(request: HttpRequest, context: Invocation
   const services = await appServices();
   const { settings } = services;
   const asOf = new Date();
-  const key = validate(idempotencyKeySchema, request.headers.get('idempotency-key') ?? undefined, 'headers.Idempotency-Key');
+  const key = validate(
+    idempotencyKeySchema,
+    request.headers.get('idempotency-key') ?? undefined,
+    'headers.Idempotency-Key',
+  );
   if (!key.ok) return key.response;
   const valid = await readAnalyzeRequest(request, settings, asOf);
   if (!valid.ok) return valid.response;
@@ -24,7 +36,15 @@ export async function analyzePortfolio(request: HttpRequest, context: Invocation
 
   const client = df.getClient(context);
   const outcome = await submitJob(
-    { portfolioId: req.portfolioId, analysisType: req.analysisType, properties: req.properties, budget: req.budget, allowPartial: req.allowPartial, idempotencyKey: key.value, asOf },
+    {
+      portfolioId: req.portfolioId,
+      analysisType: req.analysisType,
+      properties: req.properties,
+      budget: req.budget,
+      allowPartial: req.allowPartial,
+      idempotencyKey: key.value,
+      asOf,
+    },
     settings,
     jobStoreFor(services),
     durableStarter(client),
@@ -40,7 +60,9 @@ export async function analyzePortfolio(request: HttpRequest, context: Invocation
   }
   const management = client.createHttpManagementPayload(outcome.jobId);
   const statusUrl = new URL(`/api/portfolio/jobs/${outcome.jobId}`, request.url).toString();
-  context.log(`job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties, ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`);
+  context.log(
+    `job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties, ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`,
+  );
   return json(
     202,
     {
@@ -48,7 +70,10 @@ export async function analyzePortfolio(request: HttpRequest, context: Invocation
       jobId: outcome.jobId,
       estimatedCost: outcome.estimatedCost,
       breakdown: outcome.breakdown,
-      message: outcome.kind === 'existing' ? 'A job with this Idempotency-Key already exists; returning it.' : `Analysis of ${req.properties.length} properties started.`,
+      message:
+        outcome.kind === 'existing'
+          ? 'A job with this Idempotency-Key already exists; returning it.'
+          : `Analysis of ${req.properties.length} properties started.`,
       statusUrl,
       ...management,
     },
@@ -63,7 +88,11 @@ export async function analyzePortfolio(request: HttpRequest, context: Invocation
  */
 type AnalyzeRequest = z.output<ReturnType<typeof analyzeRequestSchema>>;
 
-async function readAnalyzeRequest(request: HttpRequest, settings: Settings, asOf: Date): Promise<Parsed<AnalyzeRequest>> {
+async function readAnalyzeRequest(
+  request: HttpRequest,
+  settings: Settings,
+  asOf: Date,
+): Promise<Parsed<AnalyzeRequest>> {
   const body = await readAnalyzeBody(request, settings, asOf);
   return body.ok ? validate(analyzeRequestSchema({ asOf }), body.value) : body;
 }

@@ -18,4 +18,9 @@ export async function estimatePortfolio(request: HttpRequest): Promise<HttpRespo
   return json(200, { success: true, estimatedCost: breakdown.total, breakdown });
 }
 
-app.http('estimatePortfolio', { route: 'portfolio/estimate', methods: ['POST'], authLevel: 'function', handler: estimatePortfolio });
+app.http('estimatePortfolio', {
+  route: 'portfolio/estimate',
+  methods: ['POST'],
+  authLevel: 'function',
+  handler: estimatePortfolio,
+});

@@ -12,7 +12,9 @@ import { JOB_PROGRESS_ENTITY } from '../workflow.ts';
 
 type JobDocument = NonNullable<Awaited<ReturnType<AppServices['storage']['jobs']['get']>>>;
 
-type Loaded = { response: HttpResponseInit } | { job: JobDocument; view: ReturnType<typeof jobView>; services: AppServices; client: df.DurableClient };
+type Loaded =
+  | { response: HttpResponseInit }
+  | { job: JobDocument; view: ReturnType<typeof jobView>; services: AppServices; client: df.DurableClient };
 
 async function loadJob(request: HttpRequest, context: InvocationContext): Promise<Loaded> {
   const route = validate(jobRouteSchema, request.params, 'route');
@@ -25,7 +27,8 @@ async function loadJob(request: HttpRequest, context: InvocationContext): Promis
     client.readEntityState<JobProgress | { cancelledBeforeInit: true }>(new df.EntityId(JOB_PROGRESS_ENTITY, job.id)),
     client.getStatus(job.id).catch(() => undefined),
   ]);
-  const progress = entity.entityExists && entity.entityState && 'jobId' in entity.entityState ? entity.entityState : undefined;
+  const progress =
+    entity.entityExists && entity.entityState && 'jobId' in entity.entityState ? entity.entityState : undefined;
   const view = jobView(job, progress, status?.runtimeStatus as RuntimeStatus | undefined);
   return { job, view, services, client };
 }
@@ -43,10 +46,21 @@ export async function getJobResults(request: HttpRequest, context: InvocationCon
   if ('response' in loaded) return loaded.response;
   const { job, view, services } = loaded;
   if (!FINISHED_WITH_REPORT.has(view.status)) {
-    return json(400, { success: false, error: `The job is ${view.status}; results are available once it has finished.`, status: view.status, progress: view.progress });
+    return json(400, {
+      success: false,
+      error: `The job is ${view.status}; results are available once it has finished.`,
+      status: view.status,
+      progress: view.progress,
+    });
   }
   const report = await services.storage.reports.get(job.portfolioId, job.id);
-  if (!report) return json(400, { success: false, error: 'The report is being written; try again in a moment.', status: view.status, progress: view.progress });
+  if (!report)
+    return json(400, {
+      success: false,
+      error: 'The report is being written; try again in a moment.',
+      status: view.status,
+      progress: view.progress,
+    });
   return json(200, { success: true, status: view.status, results: report.report });
 }
 
@@ -57,21 +71,56 @@ export async function getJobProperties(request: HttpRequest, context: Invocation
   if ('response' in loaded) return loaded.response;
   const { filter, pageSize, continuationToken } = query.value;
   const page = await loaded.services.storage.results.page(loaded.job.id, { filter, pageSize, continuationToken });
-  return json(200, { success: true, jobId: loaded.job.id, filter, properties: page.items, ...(page.continuationToken && { continuationToken: page.continuationToken }) });
+  return json(200, {
+    success: true,
+    jobId: loaded.job.id,
+    filter,
+    properties: page.items,
+    ...(page.continuationToken && { continuationToken: page.continuationToken }),
+  });
 }
 
 export async function cancelJob(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const loaded = await loadJob(request, context);
   if ('response' in loaded) return loaded.response;
   const { job, view, client } = loaded;
-  if (view.status !== 'queued' && view.status !== 'processing') return notFound(`Job '${job.id}' has already finished (${view.status}).`);
+  if (view.status !== 'queued' && view.status !== 'processing')
+    return notFound(`Job '${job.id}' has already finished (${view.status}).`);
   // Graceful: the entity refuses further reservations; chunks in flight finish and a partial report is written.
   await client.signalEntity(new df.EntityId(JOB_PROGRESS_ENTITY, job.id), 'cancel');
-  return json(200, { success: true, jobId: job.id, message: 'Cancellation initiated: chunks in flight finish, then a partial report is written.' });
+  return json(200, {
+    success: true,
+    jobId: job.id,
+    message: 'Cancellation initiated: chunks in flight finish, then a partial report is written.',
+  });
 }
 
 const durableClient = [df.input.durableClient()];
-app.http('getJob', { route: 'portfolio/jobs/{jobId}', methods: ['GET'], authLevel: 'function', extraInputs: durableClient, handler: getJob });
-app.http('getJobResults', { route: 'portfolio/jobs/{jobId}/results', methods: ['GET'], authLevel: 'function', extraInputs: durableClient, handler: getJobResults });
-app.http('getJobProperties', { route: 'portfolio/jobs/{jobId}/properties', methods: ['GET'], authLevel: 'function', extraInputs: durableClient, handler: getJobProperties });
-app.http('cancelJob', { route: 'portfolio/jobs/{jobId}', methods: ['DELETE'], authLevel: 'function', extraInputs: durableClient, handler: cancelJob });
+app.http('getJob', {
+  route: 'portfolio/jobs/{jobId}',
+  methods: ['GET'],
+  authLevel: 'function',
+  extraInputs: durableClient,
+  handler: getJob,
+});
+app.http('getJobResults', {
+  route: 'portfolio/jobs/{jobId}/results',
+  methods: ['GET'],
+  authLevel: 'function',
+  extraInputs: durableClient,
+  handler: getJobResults,
+});
+app.http('getJobProperties', {
+  route: 'portfolio/jobs/{jobId}/properties',
+  methods: ['GET'],
+  authLevel: 'function',
+  extraInputs: durableClient,
+  handler: getJobProperties,
+});
+app.http('cancelJob', {
+  route: 'portfolio/jobs/{jobId}',
+  methods: ['DELETE'],
+  authLevel: 'function',
+  extraInputs: durableClient,
+  handler: cancelJob,
+});

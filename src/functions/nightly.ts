@@ -22,15 +22,20 @@ export async function enqueueNightlyRuns(timer: Timer, context: InvocationContex
   const services = await appServices();
   const runDate = new Date().toISOString().slice(0, 10).replaceAll('-', '');
   const portfolios = await services.storage.portfolios.listNightly();
-  for (const portfolio of portfolios) await services.storage.queues.sendRevaluation({ portfolioId: portfolio.id, runDate });
-  context.log(`nightly revaluation ${runDate}: ${portfolios.length} portfolio(s) enqueued${timer.isPastDue ? ' (timer was past due)' : ''}`);
+  for (const portfolio of portfolios)
+    await services.storage.queues.sendRevaluation({ portfolioId: portfolio.id, runDate });
+  context.log(
+    `nightly revaluation ${runDate}: ${portfolios.length} portfolio(s) enqueued${timer.isPastDue ? ' (timer was past due)' : ''}`,
+  );
 }
 
 export async function startNightlyRun(message: unknown, context: InvocationContext): Promise<void> {
   const parsed = revaluationMessageSchema.safeParse(message);
   if (!parsed.success) {
     // A malformed message would fail every retry; say so and let it go to the poison queue once.
-    throw new Error(`invalid revaluation message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `invalid revaluation message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const { portfolioId, runDate } = parsed.data;
   const services = await appServices();
@@ -41,7 +46,14 @@ export async function startNightlyRun(message: unknown, context: InvocationConte
   }
   const properties = await services.storage.staging.readPortfolio(portfolio.source.blobName);
   const outcome = await submitJob(
-    { portfolioId, analysisType: portfolio.analysisType, properties, allowPartial: false, jobId: nightlyJobId(portfolioId, runDate), asOf: new Date() },
+    {
+      portfolioId,
+      analysisType: portfolio.analysisType,
+      properties,
+      allowPartial: false,
+      jobId: nightlyJobId(portfolioId, runDate),
+      asOf: new Date(),
+    },
     services.settings,
     jobStoreFor(services),
     durableStarter(df.getClient(context)),
@@ -50,4 +62,9 @@ export async function startNightlyRun(message: unknown, context: InvocationConte
 }
 
 app.timer('enqueueNightlyRuns', { schedule: '%NIGHTLY_SCHEDULE%', handler: enqueueNightlyRuns });
-app.storageQueue('startNightlyRun', { queueName: REVALUATION_QUEUE, connection: 'AzureWebJobsStorage', extraInputs: [df.input.durableClient()], handler: startNightlyRun });
+app.storageQueue('startNightlyRun', {
+  queueName: REVALUATION_QUEUE,
+  connection: 'AzureWebJobsStorage',
+  extraInputs: [df.input.durableClient()],
+  handler: startNightlyRun,
+});

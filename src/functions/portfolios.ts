@@ -58,6 +58,21 @@ export async function getTrends(request: HttpRequest): Promise<HttpResponseInit>
   return json(200, { success: true, portfolioId: route.value.portfolioId, trend: points });
 }
 
-app.http('putPortfolio', { route: 'portfolios/{portfolioId}', methods: ['PUT'], authLevel: 'function', handler: putPortfolio });
-app.http('getPortfolio', { route: 'portfolios/{portfolioId}', methods: ['GET'], authLevel: 'function', handler: getPortfolio });
-app.http('getTrends', { route: 'portfolios/{portfolioId}/trends', methods: ['GET'], authLevel: 'function', handler: getTrends });
+app.http('putPortfolio', {
+  route: 'portfolios/{portfolioId}',
+  methods: ['PUT'],
+  authLevel: 'function',
+  handler: putPortfolio,
+});
+app.http('getPortfolio', {
+  route: 'portfolios/{portfolioId}',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: getPortfolio,
+});
+app.http('getTrends', {
+  route: 'portfolios/{portfolioId}/trends',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: getTrends,
+});

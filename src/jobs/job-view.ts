@@ -18,7 +18,16 @@ export interface JobDocumentView {
 }
 
 /** Orchestration runtime status as the durable client reports it. */
-export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Suspended' | 'Unknown';
+export type RuntimeStatus =
+  | 'Pending'
+  | 'Running'
+  | 'Completed'
+  | 'ContinuedAsNew'
+  | 'Failed'
+  | 'Canceled'
+  | 'Terminated'
+  | 'Suspended'
+  | 'Unknown';
 
 /** The job's status: final once the job document says so, else from the orchestration's state. */
 export function jobStatusOf(job: JobDocumentView, runtime: RuntimeStatus | undefined): JobStatus {

@@ -59,7 +59,12 @@ export function jobIdFor(portfolioId: string, idempotencyKey: string | undefined
   return `job-${createHash('sha256').update(`${portfolioId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
 }
 
-export async function submitJob(request: JobRequest, settings: Settings, store: JobStore, starter: Starter): Promise<SubmitOutcome> {
+export async function submitJob(
+  request: JobRequest,
+  settings: Settings,
+  store: JobStore,
+  starter: Starter,
+): Promise<SubmitOutcome> {
   const breakdown = estimateCost(request.properties.length, request.analysisType, settings.costRates);
   const jobId = request.jobId ?? jobIdFor(request.portfolioId, request.idempotencyKey);
   const existing = await store.getJob(jobId);
@@ -108,7 +113,10 @@ export async function submitJob(request: JobRequest, settings: Settings, store: 
     };
     await starter.start(ORCHESTRATIONS.portfolioAnalysis, jobId, input);
   } catch (error) {
-    await store.markJobFailed(jobId, `could not start the job: ${error instanceof Error ? error.message : String(error)}`);
+    await store.markJobFailed(
+      jobId,
+      `could not start the job: ${error instanceof Error ? error.message : String(error)}`,
+    );
     throw error;
   }
   return { kind: 'started', jobId, estimatedCost: breakdown.total, breakdown };

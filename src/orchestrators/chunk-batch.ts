@@ -7,7 +7,14 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { mergeAllSummaries, type ChunkSummary } from '../domain/summary.ts';
-import { ACTIVITIES, JOB_PROGRESS_ENTITY, ORCHESTRATIONS, type AnalyzeChunkOutput, type ChunkBatchInput, type ChunkBatchOutput } from '../workflow.ts';
+import {
+  ACTIVITIES,
+  JOB_PROGRESS_ENTITY,
+  ORCHESTRATIONS,
+  type AnalyzeChunkOutput,
+  type ChunkBatchInput,
+  type ChunkBatchOutput,
+} from '../workflow.ts';
 
 // Chunks run in waves: reserve a wave (one entity call), run it with Task.all, report, repeat. A sliding
 // window would re-yield running tasks in a new Task.any, which the Durable JS protocol cannot express: the
@@ -24,7 +31,7 @@ const chunkBatch: OrchestrationHandler = function* (context: OrchestrationContex
   let stoppedBy: ChunkBatchOutput['stoppedBy'];
   let chunksRun = 0;
   const end = input.firstChunk + input.chunkCount;
-  for (let next = input.firstChunk; next < end && stoppedBy === undefined; ) {
+  for (let next = input.firstChunk; next < end && stoppedBy === undefined;) {
     const wave = Array.from({ length: Math.min(input.maxConcurrentChunks, end - next) }, (_, i) => next + i);
     const answer: { granted: number; refusal?: ChunkBatchOutput['stoppedBy'] } = yield context.df.callEntity(
       progress,
@@ -36,7 +43,14 @@ const chunkBatch: OrchestrationHandler = function* (context: OrchestrationContex
     if (granted.length === 0) break;
     next += granted.length;
     const outputs: AnalyzeChunkOutput[] = yield context.df.Task.all(
-      granted.map((chunkIndex) => context.df.callActivityWithRetry(ACTIVITIES.analyzeChunk, retry, { jobId: input.jobId, chunkIndex, analysisType: input.analysisType, asOf: input.asOf })),
+      granted.map((chunkIndex) =>
+        context.df.callActivityWithRetry(ACTIVITIES.analyzeChunk, retry, {
+          jobId: input.jobId,
+          chunkIndex,
+          analysisType: input.analysisType,
+          asOf: input.asOf,
+        }),
+      ),
     );
     for (const output of outputs) {
       summaries.push(output.summary);
@@ -52,7 +66,11 @@ const chunkBatch: OrchestrationHandler = function* (context: OrchestrationContex
     }
     context.df.setCustomStatus({ chunksRun, chunks: input.chunkCount });
   }
-  const result: ChunkBatchOutput = { summary: mergeAllSummaries(summaries), chunksRun, ...(stoppedBy && { stoppedBy }) };
+  const result: ChunkBatchOutput = {
+    summary: mergeAllSummaries(summaries),
+    chunksRun,
+    ...(stoppedBy && { stoppedBy }),
+  };
   return result;
 };
 

@@ -6,7 +6,16 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { batchRanges } from '../domain/chunking.ts';
 import { mergeAllSummaries, type ChunkSummary } from '../domain/summary.ts';
-import { ACTIVITIES, JOB_PROGRESS_ENTITY, ORCHESTRATIONS, type AggregateReportInput, type ChunkBatchInput, type ChunkBatchOutput, type JobStatus, type PortfolioAnalysisInput } from '../workflow.ts';
+import {
+  ACTIVITIES,
+  JOB_PROGRESS_ENTITY,
+  ORCHESTRATIONS,
+  type AggregateReportInput,
+  type ChunkBatchInput,
+  type ChunkBatchOutput,
+  type JobStatus,
+  type PortfolioAnalysisInput,
+} from '../workflow.ts';
 
 const portfolioAnalysis: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput<PortfolioAnalysisInput>();
@@ -27,7 +36,13 @@ const portfolioAnalysis: OrchestrationHandler = function* (context: Orchestratio
   let failedSoFar = 0;
   let stoppedBy: ChunkBatchOutput['stoppedBy'];
   let batchesDone = 0;
-  context.df.setCustomStatus({ phase: 'analyzing', batchesDone, batches: batches.length, processed: 0, total: input.totalProperties });
+  context.df.setCustomStatus({
+    phase: 'analyzing',
+    batchesDone,
+    batches: batches.length,
+    processed: 0,
+    total: input.totalProperties,
+  });
   // Batches run in waves of maxConcurrentBatches (see chunk-batch.ts for why not a sliding window).
   for (let next = 0; next < batches.length && stoppedBy === undefined; next += input.maxConcurrentBatches) {
     const wave = batches.slice(next, next + input.maxConcurrentBatches).map((range) => {
@@ -40,7 +55,11 @@ const portfolioAnalysis: OrchestrationHandler = function* (context: Orchestratio
         chunkCostCents: input.chunkCostCents,
         asOf: input.asOf,
       };
-      return context.df.callSubOrchestrator(ORCHESTRATIONS.chunkBatch, batchInput, `${input.jobId}:batch-${range.batchIndex}`);
+      return context.df.callSubOrchestrator(
+        ORCHESTRATIONS.chunkBatch,
+        batchInput,
+        `${input.jobId}:batch-${range.batchIndex}`,
+      );
     });
     const outputs: ChunkBatchOutput[] = yield context.df.Task.all(wave);
     for (const output of outputs) {
@@ -50,7 +69,14 @@ const portfolioAnalysis: OrchestrationHandler = function* (context: Orchestratio
       stoppedBy ??= output.stoppedBy;
       batchesDone++;
     }
-    context.df.setCustomStatus({ phase: 'analyzing', batchesDone, batches: batches.length, processed, failed: failedSoFar, total: input.totalProperties });
+    context.df.setCustomStatus({
+      phase: 'analyzing',
+      batchesDone,
+      batches: batches.length,
+      processed,
+      failed: failedSoFar,
+      total: input.totalProperties,
+    });
   }
   const summary = mergeAllSummaries(summaries);
 
@@ -66,7 +92,9 @@ const portfolioAnalysis: OrchestrationHandler = function* (context: Orchestratio
     summary,
     totalProperties: input.totalProperties,
     asOf: input.asOf,
-    ...(status === 'failed' && { error: `${failed} of ${properties} properties failed (${(failureRate * 100).toFixed(1)}%), above the limit of ${(input.maxFailureRate * 100).toFixed(1)}%` }),
+    ...(status === 'failed' && {
+      error: `${failed} of ${properties} properties failed (${(failureRate * 100).toFixed(1)}%), above the limit of ${(input.maxFailureRate * 100).toFixed(1)}%`,
+    }),
   };
   yield context.df.callActivity(ACTIVITIES.aggregateReport, report);
   context.df.setCustomStatus({ phase: 'done', status, processed: properties, failed, total: input.totalProperties });

@@ -1,6 +1,13 @@
 // One error type for every provider failure, classified so the retry policy and the cascade can
 // decide what to do without parsing messages.
-export const PROVIDER_ERROR_KINDS = ['rate_limited', 'unavailable', 'timeout', 'bad_response', 'rejected', 'no_value'] as const;
+export const PROVIDER_ERROR_KINDS = [
+  'rate_limited',
+  'unavailable',
+  'timeout',
+  'bad_response',
+  'rejected',
+  'no_value',
+] as const;
 export type ProviderErrorKind = (typeof PROVIDER_ERROR_KINDS)[number];
 
 /** Kinds worth trying again: the same request may well succeed a moment later. */

@@ -21,7 +21,17 @@ export interface HttpAvmOptions {
 /** The provider's own word on who answered is ignored: the quote is attributed to the name we called. */
 const answerSchema = avmQuoteSchema.omit({ provider: true });
 
-const SUBJECT_FIELDS = ['propertyId', 'address', 'city', 'state', 'zip', 'propertyType', 'livingAreaSqft', 'units', 'yearBuilt'] as const;
+const SUBJECT_FIELDS = [
+  'propertyId',
+  'address',
+  'city',
+  'state',
+  'zip',
+  'propertyType',
+  'livingAreaSqft',
+  'units',
+  'yearBuilt',
+] as const;
 
 /**
  * Only the AVM fields, even when handed a whole Property (TypeScript allows that): loan balances and
@@ -50,7 +60,12 @@ export function createHttpAvm(options: HttpAvmOptions): AvmProvider {
       });
       const parsed = answerSchema.safeParse(body);
       if (!parsed.success) {
-        throw new ProviderError({ provider: name, kind: 'bad_response', status: 200, message: `${name} answered an invalid quote: ${z.prettifyError(parsed.error)}` });
+        throw new ProviderError({
+          provider: name,
+          kind: 'bad_response',
+          status: 200,
+          message: `${name} answered an invalid quote: ${z.prettifyError(parsed.error)}`,
+        });
       }
       return { provider: name, ...parsed.data };
     },

@@ -36,7 +36,8 @@ const BODY_EXCERPT_CHARS = 200;
 /** The error for a non-2xx answer. Retry-After is kept for 429 and 5xx (503 may carry it too). */
 export function errorForStatus({ provider, status, headers, body }: StatusErrorInput): ProviderError {
   const kind = kindForStatus(status);
-  const retryAfterMs = kind === 'rate_limited' || kind === 'unavailable' ? parseRetryAfter(headers.get('retry-after')) : undefined;
+  const retryAfterMs =
+    kind === 'rate_limited' || kind === 'unavailable' ? parseRetryAfter(headers.get('retry-after')) : undefined;
   const excerpt = body ? `: ${body.slice(0, BODY_EXCERPT_CHARS)}` : '';
   return new ProviderError({
     provider,
@@ -65,8 +66,18 @@ export function errorForFailure({ provider, error, timeoutInMs, timeoutSignal, c
   if (error instanceof ProviderError) return error;
   if (callerSignal?.aborted) return callerSignal.reason;
   if (timeoutSignal.aborted) {
-    return new ProviderError({ provider, kind: 'timeout', message: `${provider} did not answer within ${timeoutInMs} ms`, cause: error });
+    return new ProviderError({
+      provider,
+      kind: 'timeout',
+      message: `${provider} did not answer within ${timeoutInMs} ms`,
+      cause: error,
+    });
   }
   const reason = error instanceof Error ? error.message : String(error);
-  return new ProviderError({ provider, kind: 'unavailable', message: `${provider} could not be reached: ${reason}`, cause: error });
+  return new ProviderError({
+    provider,
+    kind: 'unavailable',
+    message: `${provider} could not be reached: ${reason}`,
+    cause: error,
+  });
 }

@@ -42,7 +42,13 @@ export function createHttpFraudReview(options: HttpFraudReviewOptions): FraudRev
   const name = options.name ?? deployment;
   const url = `${trimBaseUrl(options.baseUrl)}/openai/deployments/${encodeURIComponent(deployment)}/chat/completions?api-version=${AZURE_OPENAI_API_VERSION}`;
   const badResponse = (detail: string, cause?: unknown) =>
-    new ProviderError({ provider: name, kind: 'bad_response', status: 200, message: `${name} answered ${detail}`, cause });
+    new ProviderError({
+      provider: name,
+      kind: 'bad_response',
+      status: 200,
+      message: `${name} answered ${detail}`,
+      cause,
+    });
 
   return {
     name,

@@ -47,6 +47,12 @@ export async function postJson(input: PostJsonInput): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ProviderError({ provider, kind: 'bad_response', status, message: `${provider} answered with invalid JSON`, cause: error });
+    throw new ProviderError({
+      provider,
+      kind: 'bad_response',
+      status,
+      message: `${provider} answered with invalid JSON`,
+      cause: error,
+    });
   }
 }

@@ -11,8 +11,22 @@ import { createSimulatedAvm, createSimulatedFraudReview } from './simulator.ts';
 import type { AvmProvider, AvmSubject, FraudReviewProvider, FraudReviewRequest } from './types.ts';
 
 export interface ProviderSettings {
-  avm: { mode: 'simulated' | 'http'; cascade: string[]; baseUrl?: string | undefined; apiKey?: string | undefined; timeoutInMs: number; policy: ProviderPolicyInput & { ratePerSecond: number } };
-  fraudReview: { mode: 'simulated' | 'http'; baseUrl?: string | undefined; apiKey?: string | undefined; deployment: string; timeoutInMs: number; policy: ProviderPolicyInput & { ratePerSecond: number } };
+  avm: {
+    mode: 'simulated' | 'http';
+    cascade: string[];
+    baseUrl?: string | undefined;
+    apiKey?: string | undefined;
+    timeoutInMs: number;
+    policy: ProviderPolicyInput & { ratePerSecond: number };
+  };
+  fraudReview: {
+    mode: 'simulated' | 'http';
+    baseUrl?: string | undefined;
+    apiKey?: string | undefined;
+    deployment: string;
+    timeoutInMs: number;
+    policy: ProviderPolicyInput & { ratePerSecond: number };
+  };
 }
 
 export interface ProviderSet {
@@ -38,19 +52,37 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
   const avms: Array<Guarded<AvmProvider>> = settings.avm.cascade.map((name) => ({
     provider:
       settings.avm.mode === 'http'
-        ? createHttpAvm({ name, baseUrl: settings.avm.baseUrl ?? '', timeoutInMs: settings.avm.timeoutInMs, ...(settings.avm.apiKey !== undefined && { apiKey: settings.avm.apiKey }), ...(options.fetch && { fetch: options.fetch }) })
+        ? createHttpAvm({
+            name,
+            baseUrl: settings.avm.baseUrl ?? '',
+            timeoutInMs: settings.avm.timeoutInMs,
+            ...(settings.avm.apiKey !== undefined && { apiKey: settings.avm.apiKey }),
+            ...(options.fetch && { fetch: options.fetch }),
+          })
         : createSimulatedAvm(name),
     // Bursts of a few requests keep a provider busy while the next tokens accrue.
-    bucket: new TokenBucket({ ratePerSecond: settings.avm.policy.ratePerSecond, burst: Math.max(1, Math.ceil(settings.avm.policy.ratePerSecond / 10)) }),
+    bucket: new TokenBucket({
+      ratePerSecond: settings.avm.policy.ratePerSecond,
+      burst: Math.max(1, Math.ceil(settings.avm.policy.ratePerSecond / 10)),
+    }),
   }));
   const byName = new Map(avms.map((g) => [g.provider.name, g]));
   const r = settings.fraudReview;
   const reviewer: Guarded<FraudReviewProvider> = {
     provider:
       r.mode === 'http'
-        ? createHttpFraudReview({ baseUrl: r.baseUrl ?? '', deployment: r.deployment, timeoutInMs: r.timeoutInMs, ...(r.apiKey !== undefined && { apiKey: r.apiKey }), ...(options.fetch && { fetch: options.fetch }) })
+        ? createHttpFraudReview({
+            baseUrl: r.baseUrl ?? '',
+            deployment: r.deployment,
+            timeoutInMs: r.timeoutInMs,
+            ...(r.apiKey !== undefined && { apiKey: r.apiKey }),
+            ...(options.fetch && { fetch: options.fetch }),
+          })
         : createSimulatedFraudReview(),
-    bucket: new TokenBucket({ ratePerSecond: r.policy.ratePerSecond, burst: Math.max(1, Math.ceil(r.policy.ratePerSecond / 10)) }),
+    bucket: new TokenBucket({
+      ratePerSecond: r.policy.ratePerSecond,
+      burst: Math.max(1, Math.ceil(r.policy.ratePerSecond / 10)),
+    }),
   };
 
   return {
@@ -66,7 +98,12 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
             const started = performance.now();
             let ok = false;
             try {
-              const quote = await withProviderPolicy(avmPolicy, guarded.bucket, (attemptSignal) => provider.value(subject, { signal: attemptSignal }), s);
+              const quote = await withProviderPolicy(
+                avmPolicy,
+                guarded.bucket,
+                (attemptSignal) => provider.value(subject, { signal: attemptSignal }),
+                s,
+              );
               ok = true;
               return quote;
             } finally {
@@ -75,6 +112,12 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
           },
         },
       ),
-    review: (request, signal) => withProviderPolicy(reviewPolicy, reviewer.bucket, (attemptSignal) => reviewer.provider.review(request, { signal: attemptSignal }), signal),
+    review: (request, signal) =>
+      withProviderPolicy(
+        reviewPolicy,
+        reviewer.bucket,
+        (attemptSignal) => reviewer.provider.review(request, { signal: attemptSignal }),
+        signal,
+      ),
   };
 }

@@ -30,7 +30,8 @@ export class TokenBucket {
   private timer: NodeJS.Timeout | undefined;
 
   constructor({ ratePerSecond, burst = 1 }: TokenBucketOptions) {
-    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new RangeError('ratePerSecond must be a positive number');
+    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
+      throw new RangeError('ratePerSecond must be a positive number');
     if (!(burst >= 1) || !Number.isFinite(burst)) throw new RangeError('burst must be at least 1');
     this.ratePerSecond = ratePerSecond;
     this.burst = burst;

@@ -81,15 +81,19 @@ export class BlobStaging {
       if (statusOf(error) === 404) return 0; // no container: nothing staged yet
       throw error;
     }
-    await mapWithConcurrency(names, this.#concurrency, (name) => this.#container.deleteBlob(name, { deleteSnapshots: 'include' }).catch((error: unknown) => {
-      if (statusOf(error) !== 404) throw error;
-    }));
+    await mapWithConcurrency(names, this.#concurrency, (name) =>
+      this.#container.deleteBlob(name, { deleteSnapshots: 'include' }).catch((error: unknown) => {
+        if (statusOf(error) !== 404) throw error;
+      }),
+    );
     return names.length;
   }
 
   async #upload(name: string, properties: readonly Property[]): Promise<void> {
     const body = Buffer.from(JSON.stringify(properties), 'utf8');
-    await this.#container.getBlockBlobClient(name).uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } });
+    await this.#container
+      .getBlockBlobClient(name)
+      .uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } });
   }
 
   async #readProperties(name: string): Promise<Property[]> {
@@ -104,9 +108,14 @@ export class BlobStaging {
     try {
       parsed = JSON.parse(buffer.toString('utf8'));
     } catch (error) {
-      throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, [`not JSON: ${error instanceof Error ? error.message : String(error)}`]);
+      throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, [
+        `not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      ]);
     }
-    if (!Array.isArray(parsed)) throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, ['expected an array of properties']);
+    if (!Array.isArray(parsed))
+      throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, [
+        'expected an array of properties',
+      ]);
     return parsed as Property[];
   }
 }

@@ -34,7 +34,13 @@ export class ChunkMarkersRepository {
 
   /** True when this is the chunk's first attempt (the marker was created); false on a retry (it existed). */
   async markStarted(jobId: string, chunkIndex: number): Promise<boolean> {
-    const marker: ChunkMarker = { id: chunkMarkerId(chunkIndex), jobId, chunkIndex, attempt: 1, startedAt: this.#now().toISOString() };
+    const marker: ChunkMarker = {
+      id: chunkMarkerId(chunkIndex),
+      jobId,
+      chunkIndex,
+      attempt: 1,
+      startedAt: this.#now().toISOString(),
+    };
     try {
       await this.#container.items.create(marker);
       return true;
@@ -44,7 +50,9 @@ export class ChunkMarkersRepository {
     // A retry: count the attempt (a lost race only under-counts, which is harmless).
     const existing = await this.get(jobId, chunkIndex);
     if (existing) {
-      await this.#container.items.upsert({ ...existing, attempt: existing.attempt + 1, startedAt: this.#now().toISOString() }).catch(() => undefined);
+      await this.#container.items
+        .upsert({ ...existing, attempt: existing.attempt + 1, startedAt: this.#now().toISOString() })
+        .catch(() => undefined);
     }
     return false;
   }
@@ -61,6 +69,8 @@ export class ChunkMarkersRepository {
   async get(jobId: string, chunkIndex: number): Promise<ChunkMarker | undefined> {
     const id = chunkMarkerId(chunkIndex);
     const { resource, statusCode } = await this.#container.item(id, jobId).read<Record<string, unknown>>();
-    return statusCode === 404 || !resource ? undefined : parseStored(chunkMarkerSchema, resource, `chunkMarkers/${jobId}/${id}`);
+    return statusCode === 404 || !resource
+      ? undefined
+      : parseStored(chunkMarkerSchema, resource, `chunkMarkers/${jobId}/${id}`);
   }
 }

@@ -17,7 +17,8 @@ import { TrendsRepository } from './trends-repository.ts';
 import { ValuationCache } from './valuation-cache.ts';
 
 /** The Cosmos DB emulator's published key (not a secret); the local server accepts any key. */
-export const COSMOS_EMULATOR_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nqVvBPUEFbGOOyyD6hIbKt4Ag6Ahlxi/Zez3NmEbJQ==';
+export const COSMOS_EMULATOR_KEY =
+  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nqVvBPUEFbGOOyyD6hIbKt4Ag6Ahlxi/Zez3NmEbJQ==';
 
 /** Azurite's well-known account and key (public, like the emulator's). */
 const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
@@ -39,7 +40,9 @@ export function azuriteConnectionString(endpoints: { blob: string; queue: string
 
 /** `UseDevelopmentStorage=true` expanded; any other connection string as given. */
 export function resolveStorageConnectionString(value: string): string {
-  return /^\s*UseDevelopmentStorage\s*=\s*true\s*;?\s*$/i.test(value) ? DEVELOPMENT_STORAGE_CONNECTION_STRING : value.trim();
+  return /^\s*UseDevelopmentStorage\s*=\s*true\s*;?\s*$/i.test(value)
+    ? DEVELOPMENT_STORAGE_CONNECTION_STRING
+    : value.trim();
 }
 
 export const storageSettingsSchema = z.object({
@@ -66,10 +69,31 @@ export type StorageSettings = z.infer<typeof storageSettingsSchema>;
  * as `storage: storageSettingsSchema.prefault({})` plus `...STORAGE_SETTINGS`.
  */
 export const STORAGE_SETTINGS: readonly SettingRow[] = [
-  { env: 'COSMOS_ENDPOINT', path: 'storage.cosmos.endpoint', description: 'Cosmos DB account endpoint; an http:// endpoint is the local Cosmos server (endpoint discovery off).', example: 'http://127.0.0.1:8081' },
-  { env: 'COSMOS_KEY', path: 'storage.cosmos.key', description: 'Cosmos DB account key (the local server accepts any key; the default is the emulator key).', secret: true },
-  { env: 'COSMOS_DATABASE', path: 'storage.cosmos.databaseId', description: 'Cosmos DB database; created with its containers on first start if missing.' },
-  { env: 'AzureWebJobsStorage', path: 'storage.connectionString', description: 'Azure Storage connection string for staging blobs and queues (UseDevelopmentStorage=true: Azurite on its default ports).', secret: true, example: 'UseDevelopmentStorage=true' },
+  {
+    env: 'COSMOS_ENDPOINT',
+    path: 'storage.cosmos.endpoint',
+    description: 'Cosmos DB account endpoint; an http:// endpoint is the local Cosmos server (endpoint discovery off).',
+    example: 'http://127.0.0.1:8081',
+  },
+  {
+    env: 'COSMOS_KEY',
+    path: 'storage.cosmos.key',
+    description: 'Cosmos DB account key (the local server accepts any key; the default is the emulator key).',
+    secret: true,
+  },
+  {
+    env: 'COSMOS_DATABASE',
+    path: 'storage.cosmos.databaseId',
+    description: 'Cosmos DB database; created with its containers on first start if missing.',
+  },
+  {
+    env: 'AzureWebJobsStorage',
+    path: 'storage.connectionString',
+    description:
+      'Azure Storage connection string for staging blobs and queues (UseDevelopmentStorage=true: Azurite on its default ports).',
+    secret: true,
+    example: 'UseDevelopmentStorage=true',
+  },
 ];
 
 const storageOnlySchema = z.object({ storage: storageSettingsSchema.prefault({}) });
@@ -129,12 +153,20 @@ export interface OpenStorageOptions {
 }
 
 /** The repositories over `clients`, after creating what is missing (once, at start-up). */
-export async function openStorage<R extends ReportDocument = ReportDocument>(clients: StorageClients, options: OpenStorageOptions = {}): Promise<Storage<R>> {
+export async function openStorage<R extends ReportDocument = ReportDocument>(
+  clients: StorageClients,
+  options: OpenStorageOptions = {},
+): Promise<Storage<R>> {
   const ensure = options.ensure ?? true;
-  const containers = ensure ? await ensureDatabase(clients.cosmos, { databaseId: clients.databaseId }) : containersOf(clients.cosmos, clients.databaseId);
+  const containers = ensure
+    ? await ensureDatabase(clients.cosmos, { databaseId: clients.databaseId })
+    : containersOf(clients.cosmos, clients.databaseId);
   const concurrency = options.concurrency ?? 16;
   const now = options.now ?? (() => new Date());
-  const staging = new BlobStaging({ serviceClient: clients.blobs, ...(options.stagingContainer !== undefined && { containerName: options.stagingContainer }) });
+  const staging = new BlobStaging({
+    serviceClient: clients.blobs,
+    ...(options.stagingContainer !== undefined && { containerName: options.stagingContainer }),
+  });
   const queues = new PortfolioQueues({
     serviceClient: clients.queues,
     ...(options.alertsQueue !== undefined && { alertsQueue: options.alertsQueue }),

@@ -28,7 +28,13 @@ export function createCosmosClient(settings: CosmosClientSettings): CosmosClient
     connectionPolicy: {
       enableEndpointDiscovery: settings.enableEndpointDiscovery ?? !isHttp,
       ...(settings.preferredLocations && { preferredLocations: settings.preferredLocations }),
-      ...(settings.maxRetriesOnThrottle !== undefined && { retryOptions: { maxRetryAttemptCount: settings.maxRetriesOnThrottle, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 60 } }),
+      ...(settings.maxRetriesOnThrottle !== undefined && {
+        retryOptions: {
+          maxRetryAttemptCount: settings.maxRetriesOnThrottle,
+          fixedRetryIntervalInMilliseconds: 0,
+          maxWaitTimeInSeconds: 60,
+        },
+      }),
     },
     ...(settings.userAgentSuffix && { userAgentSuffix: settings.userAgentSuffix }),
   };
@@ -61,7 +67,10 @@ export interface EnsureDatabaseOptions {
  * replaced: on the local server `container.replace` deletes every document) and returns their handles.
  */
 export async function ensureDatabase(client: CosmosClient, options: EnsureDatabaseOptions): Promise<CosmosContainers> {
-  const { database } = await client.databases.createIfNotExists({ id: options.databaseId, ...(options.throughput !== undefined && { throughput: options.throughput }) });
+  const { database } = await client.databases.createIfNotExists({
+    id: options.databaseId,
+    ...(options.throughput !== undefined && { throughput: options.throughput }),
+  });
   const names = Object.keys(CONTAINER_DEFINITIONS) as ContainerName[];
   const entries = await Promise.all(
     names.map(async (name) => {
@@ -76,12 +85,17 @@ export async function ensureDatabase(client: CosmosClient, options: EnsureDataba
 export function containersOf(client: CosmosClient, databaseId: string): CosmosContainers {
   const database = client.database(databaseId);
   const names = Object.keys(CONTAINER_DEFINITIONS) as ContainerName[];
-  return Object.fromEntries(names.map((name) => [name, database.container(CONTAINER_DEFINITIONS[name].id)])) as CosmosContainers;
+  return Object.fromEntries(
+    names.map((name) => [name, database.container(CONTAINER_DEFINITIONS[name].id)]),
+  ) as CosmosContainers;
 }
 
 /** Validates a document read back from Cosmos (system properties such as _etag are dropped by the schema). */
 export function parseStored<S extends z.ZodType>(schema: S, value: unknown, location: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new InvalidStoredDocumentError(location, result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  throw new InvalidStoredDocumentError(
+    location,
+    result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+  );
 }

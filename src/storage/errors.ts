@@ -36,7 +36,10 @@ export class ConcurrencyConflictError extends StorageError {
   readonly id: string;
   readonly attempts: number;
   constructor(container: string, id: string, attempts: number, options?: { cause?: unknown }) {
-    super(`Document '${id}' in '${container}' changed under ${attempts} consecutive update attempt(s); retry the operation later.`, options);
+    super(
+      `Document '${id}' in '${container}' changed under ${attempts} consecutive update attempt(s); retry the operation later.`,
+      options,
+    );
     this.name = 'ConcurrencyConflictError';
     this.container = container;
     this.id = id;
@@ -49,7 +52,9 @@ export class InvalidStoredDocumentError extends StorageError {
   readonly location: string;
   readonly problems: readonly string[];
   constructor(location: string, problems: readonly string[]) {
-    super(`Stored document ${location} is invalid: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`);
+    super(
+      `Stored document ${location} is invalid: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`,
+    );
     this.name = 'InvalidStoredDocumentError';
     this.location = location;
     this.problems = problems;
@@ -69,7 +74,10 @@ export class BlobNotFoundError extends StorageError {
   readonly container: string;
   readonly blobName: string;
   constructor(container: string, blobName: string, options?: { cause?: unknown }) {
-    super(`Blob '${blobName}' not found in container '${container}'; it was never staged or has been deleted.`, options);
+    super(
+      `Blob '${blobName}' not found in container '${container}'; it was never staged or has been deleted.`,
+      options,
+    );
     this.name = 'BlobNotFoundError';
     this.container = container;
     this.blobName = blobName;
@@ -81,7 +89,9 @@ export class MessageTooLargeError extends StorageError {
   readonly queue: string;
   readonly bytes: number;
   constructor(queue: string, bytes: number) {
-    super(`Message for queue '${queue}' is ${bytes} bytes once encoded; the limit is 65,536. Send a reference to a blob instead.`);
+    super(
+      `Message for queue '${queue}' is ${bytes} bytes once encoded; the limit is 65,536. Send a reference to a blob instead.`,
+    );
     this.name = 'MessageTooLargeError';
     this.queue = queue;
     this.bytes = bytes;

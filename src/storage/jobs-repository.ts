@@ -7,7 +7,14 @@ import { parseStored } from './cosmos.ts';
 import { ConcurrencyConflictError, DocumentNotFoundError, JobAlreadyExistsError, statusOf } from './errors.ts';
 
 /** Same values as JOB_STATUSES in src/workflow.ts (storage imports only the domain). */
-export const JOB_DOCUMENT_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled', 'budget_exceeded'] as const;
+export const JOB_DOCUMENT_STATUSES = [
+  'queued',
+  'processing',
+  'completed',
+  'failed',
+  'cancelled',
+  'budget_exceeded',
+] as const;
 export type JobDocumentStatus = (typeof JOB_DOCUMENT_STATUSES)[number];
 
 export const jobDocumentSchema = z.object({
@@ -92,9 +99,16 @@ export class JobsRepository {
       const current = await this.#read(jobId);
       if (!current) throw new DocumentNotFoundError('jobs', jobId);
       const patch = typeof update === 'function' ? await update(current.document) : update;
-      const next = jobDocumentSchema.parse({ ...current.document, ...withoutUndefined(patch), id: jobId, updatedAt: this.#now().toISOString() });
+      const next = jobDocumentSchema.parse({
+        ...current.document,
+        ...withoutUndefined(patch),
+        id: jobId,
+        updatedAt: this.#now().toISOString(),
+      });
       try {
-        await this.#container.item(jobId, jobId).replace(next, { accessCondition: { type: 'IfMatch', condition: current.etag } });
+        await this.#container
+          .item(jobId, jobId)
+          .replace(next, { accessCondition: { type: 'IfMatch', condition: current.etag } });
         return next;
       } catch (error) {
         const status = statusOf(error);
@@ -110,7 +124,10 @@ export class JobsRepository {
   async #read(jobId: string): Promise<{ document: JobDocument; etag: string } | undefined> {
     const response = await this.#container.item(jobId, jobId).read<Record<string, unknown>>();
     if (response.statusCode === 404 || !response.resource) return undefined;
-    return { document: parseStored(jobDocumentSchema, response.resource, `jobs/${jobId}`), etag: String(response.resource._etag ?? response.etag) };
+    return {
+      document: parseStored(jobDocumentSchema, response.resource, `jobs/${jobId}`),
+      etag: String(response.resource._etag ?? response.etag),
+    };
   }
 }
 

@@ -36,8 +36,12 @@ export class PortfoliosRepository {
   }
 
   async get(portfolioId: string): Promise<PortfolioDocument | undefined> {
-    const { resource, statusCode } = await this.#container.item(portfolioId, portfolioId).read<Record<string, unknown>>();
-    return statusCode === 404 || !resource ? undefined : parseStored(portfolioDocumentSchema, resource, `portfolios/${portfolioId}`);
+    const { resource, statusCode } = await this.#container
+      .item(portfolioId, portfolioId)
+      .read<Record<string, unknown>>();
+    return statusCode === 404 || !resource
+      ? undefined
+      : parseStored(portfolioDocumentSchema, resource, `portfolios/${portfolioId}`);
   }
 
   /**
@@ -45,7 +49,11 @@ export class PortfoliosRepository {
    * (one document per portfolio) and this runs once a night.
    */
   async listNightly(): Promise<PortfolioDocument[]> {
-    const { resources } = await this.#container.items.query<Record<string, unknown>>('SELECT * FROM c WHERE c.nightly = true').fetchAll();
-    return resources.map((r) => parseStored(portfolioDocumentSchema, r, `portfolios/${String(r.id)}`)).sort((a, b) => a.id.localeCompare(b.id));
+    const { resources } = await this.#container.items
+      .query<Record<string, unknown>>('SELECT * FROM c WHERE c.nightly = true')
+      .fetchAll();
+    return resources
+      .map((r) => parseStored(portfolioDocumentSchema, r, `portfolios/${String(r.id)}`))
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 }

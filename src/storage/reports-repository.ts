@@ -54,7 +54,8 @@ export class ReportsRepository<D extends ReportDocument = ReportDocument> {
     const { resources } = await this.#container.items
       .query<Record<string, unknown>>(
         {
-          query: 'SELECT TOP 1 * FROM c WHERE c.portfolioId = @portfolioId AND c.createdAt < @createdAt ORDER BY c.createdAt DESC',
+          query:
+            'SELECT TOP 1 * FROM c WHERE c.portfolioId = @portfolioId AND c.createdAt < @createdAt ORDER BY c.createdAt DESC',
           parameters: [
             { name: '@portfolioId', value: portfolioId },
             { name: '@createdAt', value: createdAt },
@@ -68,7 +69,11 @@ export class ReportsRepository<D extends ReportDocument = ReportDocument> {
   }
 
   #parse(resource: Record<string, unknown>): D {
-    const { _rid, _self, _etag, _attachments, _ts, ...document } = parseStored(envelopeSchema, resource, `reports/${String(resource.portfolioId)}/${String(resource.id)}`);
+    const { _rid, _self, _etag, _attachments, _ts, ...document } = parseStored(
+      envelopeSchema,
+      resource,
+      `reports/${String(resource.portfolioId)}/${String(resource.id)}`,
+    );
     return document as unknown as D;
   }
 }

@@ -12,7 +12,13 @@
 // one call of 10,000 but ~1 s per call whatever its size (the SDK's partial-batch sleep), 395/s per chunk.
 // Queries scan the whole container on the local server (Azure uses its index): see
 // test/integration/services.ts for the engine patch that keeps those scans linear.
-import { BulkOperationType, type Container, type OperationInput, type SqlParameter, type SqlQuerySpec } from '@azure/cosmos';
+import {
+  BulkOperationType,
+  type Container,
+  type OperationInput,
+  type SqlParameter,
+  type SqlQuerySpec,
+} from '@azure/cosmos';
 import { z } from 'zod';
 import { RISK_TIERS, propertyResultSchema, type PropertyResult, type RiskTier } from '../domain/results.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
@@ -70,7 +76,10 @@ export interface ResultsRepositoryOptions {
 /** Where the top-N lists rank by; each list keeps only results with the field defined. */
 const TOP_QUERIES: Record<TopKind, { where: string; orderBy: string }> = {
   // Largest fall in value since the last appraisal, as a fraction (most negative first).
-  largestDrops: { where: 'IS_DEFINED(c.valuation.changePct) AND c.valuation.changePct < 0', orderBy: 'c.valuation.changePct ASC' },
+  largestDrops: {
+    where: 'IS_DEFINED(c.valuation.changePct) AND c.valuation.changePct < 0',
+    orderBy: 'c.valuation.changePct ASC',
+  },
   // Pre-distressed loans (LTV > tier C's maximum), highest LTV first.
   preDistressed: { where: 'c.risk.preDistressed = true', orderBy: 'c.risk.ltv DESC' },
   // Highest fraud scores, excluding properties on which no rule fired.
@@ -112,7 +121,10 @@ export class ResultsRepository {
     try {
       await mapWithConcurrency(failed, this.#concurrency, (d) => this.#container.items.upsert(d));
     } catch (error) {
-      throw new StorageError(`upsert of job ${jobId} chunk ${chunkIndex}: ${failed.length} of ${documents.length} writes failed (status ${statusOf(error) ?? 'unknown'})`, { cause: error });
+      throw new StorageError(
+        `upsert of job ${jobId} chunk ${chunkIndex}: ${failed.length} of ${documents.length} writes failed (status ${statusOf(error) ?? 'unknown'})`,
+        { cause: error },
+      );
     }
   }
 
@@ -122,11 +134,16 @@ export class ResultsRepository {
    */
   async #batchUpsert(jobId: string, documents: readonly StoredResult[]): Promise<StoredResult[]> {
     const groups: StoredResult[][] = [];
-    for (let i = 0; i < documents.length; i += MAX_BATCH_OPERATIONS) groups.push(documents.slice(i, i + MAX_BATCH_OPERATIONS));
+    for (let i = 0; i < documents.length; i += MAX_BATCH_OPERATIONS)
+      groups.push(documents.slice(i, i + MAX_BATCH_OPERATIONS));
     const failed: StoredResult[] = [];
     await mapWithConcurrency(groups, Math.max(1, Math.ceil(this.#concurrency / 4)), async (group) => {
       // Fresh op objects every call (the SDK mutates them); partitionKey on every op (the local server needs it).
-      const operations: OperationInput[] = group.map((d) => ({ operationType: BulkOperationType.Upsert, partitionKey: jobId, resourceBody: d }));
+      const operations: OperationInput[] = group.map((d) => ({
+        operationType: BulkOperationType.Upsert,
+        partitionKey: jobId,
+        resourceBody: d,
+      }));
       try {
         const response = await this.#container.items.batch(operations, jobId);
         const codes = response.result?.map((r) => r.statusCode) ?? [];
@@ -143,7 +160,11 @@ export class ResultsRepository {
 
   /** executeBulkOperations; returns the documents whose operation failed. */
   async #bulkUpsert(jobId: string, documents: readonly StoredResult[]): Promise<StoredResult[]> {
-    const operations: OperationInput[] = documents.map((d) => ({ operationType: BulkOperationType.Upsert, partitionKey: jobId, resourceBody: d }));
+    const operations: OperationInput[] = documents.map((d) => ({
+      operationType: BulkOperationType.Upsert,
+      partitionKey: jobId,
+      resourceBody: d,
+    }));
     const outcomes = await this.#container.items.executeBulkOperations(operations);
     // Results come back in operation order.
     return documents.filter((_, i) => {
@@ -165,7 +186,8 @@ export class ResultsRepository {
   async page(jobId: string, options: PageOptions = {}): Promise<ResultPage> {
     const filter = options.filter ?? 'all';
     const pageSize = Math.max(1, Math.min(1000, Math.trunc(options.pageSize ?? 100)));
-    const inner = options.continuationToken === undefined ? undefined : decodeToken(options.continuationToken, jobId, filter);
+    const inner =
+      options.continuationToken === undefined ? undefined : decodeToken(options.continuationToken, jobId, filter);
     const query = this.#container.items.query<Record<string, unknown>>(filterQuery(jobId, filter), {
       maxItemCount: pageSize,
       partitionKey: jobId,
@@ -198,7 +220,9 @@ export class ResultsRepository {
         { name: '@jobId', value: jobId },
       ],
     };
-    const { resources } = await this.#container.items.query<Record<string, unknown>>(spec, { partitionKey: jobId }).fetchAll();
+    const { resources } = await this.#container.items
+      .query<Record<string, unknown>>(spec, { partitionKey: jobId })
+      .fetchAll();
     return resources.slice(0, count).map((r) => this.#parse(r, jobId));
   }
 

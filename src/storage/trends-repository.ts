@@ -35,7 +35,13 @@ export class TrendsRepository {
   /** The portfolio's points, oldest first (ordered in code: a portfolio has one point per run, a few hundred at most). */
   async list(portfolioId: string): Promise<TrendPoint[]> {
     const { resources } = await this.#container.items
-      .query<Record<string, unknown>>({ query: 'SELECT * FROM c WHERE c.portfolioId = @portfolioId', parameters: [{ name: '@portfolioId', value: portfolioId }] }, { partitionKey: portfolioId })
+      .query<Record<string, unknown>>(
+        {
+          query: 'SELECT * FROM c WHERE c.portfolioId = @portfolioId',
+          parameters: [{ name: '@portfolioId', value: portfolioId }],
+        },
+        { partitionKey: portfolioId },
+      )
       .fetchAll();
     return resources
       .map((r) => parseStored(trendDocumentSchema, r, `trends/${portfolioId}/${String(r.id)}`))

@@ -34,15 +34,77 @@ export interface PropertyIdentity {
 }
 
 const ABBREVIATIONS: Record<string, string> = {
-  STREET: 'ST', STR: 'ST', AVENUE: 'AVE', AV: 'AVE', AVEN: 'AVE', AVN: 'AVE', ROAD: 'RD', DRIVE: 'DR', DRV: 'DR',
-  BOULEVARD: 'BLVD', BOUL: 'BLVD', BLV: 'BLVD', LANE: 'LN', COURT: 'CT', CRT: 'CT', PLACE: 'PL', TERRACE: 'TER', TERR: 'TER',
-  CIRCLE: 'CIR', CIRC: 'CIR', PARKWAY: 'PKWY', PKY: 'PKWY', HIGHWAY: 'HWY', HIWAY: 'HWY', SQUARE: 'SQ', TRAIL: 'TRL',
-  EXPRESSWAY: 'EXPY', FREEWAY: 'FWY', TURNPIKE: 'TPKE', ALLEY: 'ALY', CROSSING: 'XING', HEIGHTS: 'HTS', POINT: 'PT',
-  MOUNT: 'MT', MOUNTAIN: 'MTN', CENTER: 'CTR', CENTRE: 'CTR', COVE: 'CV', CREEK: 'CRK', ESTATES: 'ESTS', GARDENS: 'GDNS',
-  GROVE: 'GRV', HILL: 'HL', HOLLOW: 'HOLW', ISLAND: 'IS', JUNCTION: 'JCT', LAKE: 'LK', LANDING: 'LNDG', MEADOWS: 'MDWS',
-  PLAZA: 'PLZ', RIDGE: 'RDG', RUN: 'RUN', SPRINGS: 'SPGS', STATION: 'STA', VALLEY: 'VLY', VIEW: 'VW', VILLAGE: 'VLG',
-  NORTH: 'N', SOUTH: 'S', EAST: 'E', WEST: 'W', NORTHEAST: 'NE', NORTHWEST: 'NW', SOUTHEAST: 'SE', SOUTHWEST: 'SW',
-  APARTMENT: 'APT', SUITE: 'STE', BUILDING: 'BLDG', FLOOR: 'FL', NUMBER: '', NO: '',
+  STREET: 'ST',
+  STR: 'ST',
+  AVENUE: 'AVE',
+  AV: 'AVE',
+  AVEN: 'AVE',
+  AVN: 'AVE',
+  ROAD: 'RD',
+  DRIVE: 'DR',
+  DRV: 'DR',
+  BOULEVARD: 'BLVD',
+  BOUL: 'BLVD',
+  BLV: 'BLVD',
+  LANE: 'LN',
+  COURT: 'CT',
+  CRT: 'CT',
+  PLACE: 'PL',
+  TERRACE: 'TER',
+  TERR: 'TER',
+  CIRCLE: 'CIR',
+  CIRC: 'CIR',
+  PARKWAY: 'PKWY',
+  PKY: 'PKWY',
+  HIGHWAY: 'HWY',
+  HIWAY: 'HWY',
+  SQUARE: 'SQ',
+  TRAIL: 'TRL',
+  EXPRESSWAY: 'EXPY',
+  FREEWAY: 'FWY',
+  TURNPIKE: 'TPKE',
+  ALLEY: 'ALY',
+  CROSSING: 'XING',
+  HEIGHTS: 'HTS',
+  POINT: 'PT',
+  MOUNT: 'MT',
+  MOUNTAIN: 'MTN',
+  CENTER: 'CTR',
+  CENTRE: 'CTR',
+  COVE: 'CV',
+  CREEK: 'CRK',
+  ESTATES: 'ESTS',
+  GARDENS: 'GDNS',
+  GROVE: 'GRV',
+  HILL: 'HL',
+  HOLLOW: 'HOLW',
+  ISLAND: 'IS',
+  JUNCTION: 'JCT',
+  LAKE: 'LK',
+  LANDING: 'LNDG',
+  MEADOWS: 'MDWS',
+  PLAZA: 'PLZ',
+  RIDGE: 'RDG',
+  RUN: 'RUN',
+  SPRINGS: 'SPGS',
+  STATION: 'STA',
+  VALLEY: 'VLY',
+  VIEW: 'VW',
+  VILLAGE: 'VLG',
+  NORTH: 'N',
+  SOUTH: 'S',
+  EAST: 'E',
+  WEST: 'W',
+  NORTHEAST: 'NE',
+  NORTHWEST: 'NW',
+  SOUTHEAST: 'SE',
+  SOUTHWEST: 'SW',
+  APARTMENT: 'APT',
+  SUITE: 'STE',
+  BUILDING: 'BLDG',
+  FLOOR: 'FL',
+  NUMBER: '',
+  NO: '',
 };
 
 /** An address in one canonical spelling: upper case, no punctuation, single spaces, USPS suffix abbreviations. */
@@ -62,7 +124,12 @@ export function normalizeAddress(address: string): string {
 /** The cache key of a property: state, 5-digit ZIP, property type and normalised address. */
 export function normalizedIdentity(identity: PropertyIdentity): string {
   const zip5 = identity.zip.trim().slice(0, 5);
-  return [identity.state.trim().toUpperCase(), zip5, identity.propertyType.trim().toUpperCase(), normalizeAddress(identity.address)].join('|');
+  return [
+    identity.state.trim().toUpperCase(),
+    zip5,
+    identity.propertyType.trim().toUpperCase(),
+    normalizeAddress(identity.address),
+  ].join('|');
 }
 
 export interface ValuationCacheOptions {
@@ -84,7 +151,11 @@ export class ValuationCache {
    * Unexpired entries by cache key. For each key the providers are tried in order (the cascade order) and
    * the first unexpired entry wins. Keys without one are absent from the map.
    */
-  async getMany(keys: readonly string[], now: Date, providers: readonly string[]): Promise<Map<string, ValuationCacheEntry>> {
+  async getMany(
+    keys: readonly string[],
+    now: Date,
+    providers: readonly string[],
+  ): Promise<Map<string, ValuationCacheEntry>> {
     const unique = [...new Set(keys)];
     const found = new Map<string, ValuationCacheEntry>();
     await mapWithConcurrency(unique, this.#concurrency, async (cacheKey) => {
@@ -118,7 +189,13 @@ export class ValuationCache {
 }
 
 /** A cache entry for a quote bought now, expiring after `ttlHours`. */
-export function cacheEntryFor(identity: PropertyIdentity, quote: AvmQuote, now: Date, ttlHours: number, boughtByJob?: string): NewValuationCacheEntry {
+export function cacheEntryFor(
+  identity: PropertyIdentity,
+  quote: AvmQuote,
+  now: Date,
+  ttlHours: number,
+  boughtByJob?: string,
+): NewValuationCacheEntry {
   return {
     cacheKey: normalizedIdentity(identity),
     provider: quote.provider,

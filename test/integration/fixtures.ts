@@ -8,7 +8,10 @@ import { waitForServices, type ServiceEndpoints } from '../../scripts/local-serv
 /** The run's services, checked to accept connections. */
 export async function serviceEndpoints(): Promise<ServiceEndpoints> {
   const endpoints = inject('storageServices');
-  if (!endpoints) throw new Error('The local storage services were not started: test/integration/global-setup.ts starts them only when the run includes test/integration files.');
+  if (!endpoints)
+    throw new Error(
+      'The local storage services were not started: test/integration/global-setup.ts starts them only when the run includes test/integration files.',
+    );
   await waitForServices(endpoints, 5_000);
   return endpoints;
 }
@@ -23,13 +26,25 @@ export interface TestStorage {
 /** A fresh, isolated storage for one test file (`label` shows up in names, lower-case letters and digits). */
 export async function openTestStorage(label: string): Promise<TestStorage> {
   const endpoints = await serviceEndpoints();
-  const suffix = `${label.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 20)}-${randomUUID().slice(0, 8)}`;
-  const names = { databaseId: `test-${suffix}`, stagingContainer: `staging-${suffix}`, alertsQueue: `alerts-${suffix}`, revaluationQueue: `reval-${suffix}` };
+  const suffix = `${label
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 20)}-${randomUUID().slice(0, 8)}`;
+  const names = {
+    databaseId: `test-${suffix}`,
+    stagingContainer: `staging-${suffix}`,
+    alertsQueue: `alerts-${suffix}`,
+    revaluationQueue: `reval-${suffix}`,
+  };
   const clients = createStorageClients({
     cosmos: { endpoint: endpoints.cosmosEndpoint, key: endpoints.cosmosKey, databaseId: names.databaseId },
     connectionString: endpoints.storageConnectionString,
   });
-  const storage = await openStorage(clients, { stagingContainer: names.stagingContainer, alertsQueue: names.alertsQueue, revaluationQueue: names.revaluationQueue });
+  const storage = await openStorage(clients, {
+    stagingContainer: names.stagingContainer,
+    alertsQueue: names.alertsQueue,
+    revaluationQueue: names.revaluationQueue,
+  });
   return {
     clients,
     storage,

@@ -37,7 +37,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     await services.stop();
     throw error;
   }
-  if (process.env.STORAGE_SERVICES_VERBOSE) console.log(`local storage services ready in ${Math.round(performance.now() - started)} ms`, services.endpoints);
+  if (process.env.STORAGE_SERVICES_VERBOSE)
+    console.log(`local storage services ready in ${Math.round(performance.now() - started)} ms`, services.endpoints);
   project.provide('storageServices', services.endpoints);
   return () => services.stop();
 }

@@ -16,7 +16,12 @@ describe('loadSettings', () => {
   });
 
   it('maps each variable onto its option', () => {
-    const settings = loadSettings({ MAX_FSD: '0.2', FRAUD_FLIP_GAIN_PCT: '0.4', AVM_CASCADE: 'a, b ,c', HHI_HIGH_ABOVE: '2500' });
+    const settings = loadSettings({
+      MAX_FSD: '0.2',
+      FRAUD_FLIP_GAIN_PCT: '0.4',
+      AVM_CASCADE: 'a, b ,c',
+      HHI_HIGH_ABOVE: '2500',
+    });
     expect(settings.valuation.maxFsd).toBe(0.2);
     expect(settings.fraud.flipGainPct).toBe(0.4);
     expect(settings.avm.cascade).toEqual(['a', 'b', 'c']);

@@ -4,8 +4,13 @@ import { ConfigurationError, parseSettings, type SettingRow } from '../../src/se
 
 const schema = z.object({
   valuation: z.object({ maxFsd: z.number().min(0).max(1).default(0.13) }).default({ maxFsd: 0.13 }),
-  feature: z.object({ enabled: z.boolean().default(false), names: z.array(z.string()).default(['a']) }).default({ enabled: false, names: ['a'] }),
-  storage: z.object({ endpoint: z.url({ error: 'must be a URL' }), key: z.string().min(10, 'must be at least 10 characters') }),
+  feature: z
+    .object({ enabled: z.boolean().default(false), names: z.array(z.string()).default(['a']) })
+    .default({ enabled: false, names: ['a'] }),
+  storage: z.object({
+    endpoint: z.url({ error: 'must be a URL' }),
+    key: z.string().min(10, 'must be at least 10 characters'),
+  }),
 });
 const rows: SettingRow[] = [
   { env: 'MAX_FSD', path: 'valuation.maxFsd', description: 'FSD limit' },
@@ -34,7 +39,12 @@ describe('parseSettings', () => {
   });
 
   it('converts numbers, booleans and comma lists by the field type', () => {
-    const settings = parseSettings(schema, rows, { ...good, MAX_FSD: '0.2', FEATURE_ENABLED: 'TRUE', FEATURE_NAMES: 'x, y,,z' });
+    const settings = parseSettings(schema, rows, {
+      ...good,
+      MAX_FSD: '0.2',
+      FEATURE_ENABLED: 'TRUE',
+      FEATURE_NAMES: 'x, y,,z',
+    });
     expect(settings.valuation.maxFsd).toBe(0.2);
     expect(settings.feature).toEqual({ enabled: true, names: ['x', 'y', 'z'] });
   });
@@ -53,6 +63,8 @@ describe('parseSettings', () => {
   });
 
   it('refuses a row whose path is not in the schema', () => {
-    expect(() => parseSettings(schema, [{ env: 'X', path: 'nope.field', description: '' }], { X: '1' })).toThrow(/no field at 'nope.field'/);
+    expect(() => parseSettings(schema, [{ env: 'X', path: 'nope.field', description: '' }], { X: '1' })).toThrow(
+      /no field at 'nope.field'/,
+    );
   });
 });

@@ -45,7 +45,8 @@ export interface Action {
 export function flattenActions(actions: readonly Action[]): Action[] {
   const flat: Action[] = [];
   const visit = (action: Action) => {
-    if (action.actionType === ActionType.WhenAll || action.actionType === ActionType.WhenAny) for (const child of action.compoundActions ?? []) visit(child);
+    if (action.actionType === ActionType.WhenAll || action.actionType === ActionType.WhenAny)
+      for (const child of action.compoundActions ?? []) visit(child);
     else flat.push(action);
   };
   for (const action of actions) visit(action);
@@ -60,7 +61,10 @@ export function takesEventId(action: Action): boolean {
 /** The JSON text of an action's input: activity and continueAsNew inputs arrive pre-stringified when strings. */
 export function inputText(action: Action): string | null {
   if (action.input === undefined) return null;
-  const preStringified = action.actionType === ActionType.CallActivity || action.actionType === ActionType.CallActivityWithRetry || action.actionType === ActionType.ContinueAsNew;
+  const preStringified =
+    action.actionType === ActionType.CallActivity ||
+    action.actionType === ActionType.CallActivityWithRetry ||
+    action.actionType === ActionType.ContinueAsNew;
   if (preStringified && typeof action.input === 'string') return action.input;
   return JSON.stringify(action.input);
 }

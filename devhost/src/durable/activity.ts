@@ -10,27 +10,42 @@ import type { ActivityWorkItem, OrchestrationMessage } from './store.ts';
  */
 function failureDetailsFromMessage(error: Error): FailureDetails | undefined {
   try {
-    const parsed = JSON.parse(error.message) as { errorType?: unknown; errorMessage?: unknown; stackTrace?: unknown; isNonRetriable?: unknown; properties?: unknown };
+    const parsed = JSON.parse(error.message) as {
+      errorType?: unknown;
+      errorMessage?: unknown;
+      stackTrace?: unknown;
+      isNonRetriable?: unknown;
+      properties?: unknown;
+    };
     if (typeof parsed.errorType !== 'string' || typeof parsed.errorMessage !== 'string') return undefined;
     return {
       ErrorType: parsed.errorType,
       ErrorMessage: parsed.errorMessage,
       StackTrace: typeof parsed.stackTrace === 'string' ? parsed.stackTrace : null,
       IsNonRetriable: parsed.isNonRetriable === true,
-      Properties: parsed.properties && typeof parsed.properties === 'object' ? (parsed.properties as Record<string, unknown>) : null,
+      Properties:
+        parsed.properties && typeof parsed.properties === 'object'
+          ? (parsed.properties as Record<string, unknown>)
+          : null,
     };
   } catch {
     return undefined;
   }
 }
 
-export async function runActivity(item: ActivityWorkItem, functions: DurableFunctionRunner): Promise<OrchestrationMessage> {
+export async function runActivity(
+  item: ActivityWorkItem,
+  functions: DurableFunctionRunner,
+): Promise<OrchestrationMessage> {
   const input: unknown = item.input === null ? null : JSON.parse(item.input);
   const result = await functions.runActivity(item.name, input, item.instanceId);
   const now = new Date().toISOString();
   let event;
   if (result.ok) {
-    event = historyEvent(EventType.TaskCompleted, now, { TaskScheduledId: item.taskScheduledId, Result: JSON.stringify(result.value ?? null) });
+    event = historyEvent(EventType.TaskCompleted, now, {
+      TaskScheduledId: item.taskScheduledId,
+      Result: JSON.stringify(result.value ?? null),
+    });
   } else {
     const details = failureDetailsFromMessage(result.error);
     event = historyEvent(EventType.TaskFailed, now, {

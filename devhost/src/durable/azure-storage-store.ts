@@ -73,12 +73,16 @@ const READY_PARTITION = 'ready';
 type Row = TableEntity<Record<string, unknown>>;
 type Props = Record<string, string | number | boolean>;
 
-const isControl = (m: OrchestrationMessage) => m.event.EventType === EventType.ExecutionResumed || m.event.EventType === EventType.ExecutionTerminated;
+const isControl = (m: OrchestrationMessage) =>
+  m.event.EventType === EventType.ExecutionResumed || m.event.EventType === EventType.ExecutionTerminated;
 
 /** Table keys may not contain / \ # ? or control characters; % escapes them (and itself). */
 export function encodeKey(id: string): string {
-  // eslint-disable-next-line no-control-regex
-  return id.replace(/[%/\\#?\u0000-\u001f\u007f-\u009f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  return id.replace(
+    // eslint-disable-next-line no-control-regex
+    /[%/\\#?\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`,
+  );
 }
 
 export function decodeKey(key: string): string {
@@ -101,7 +105,9 @@ function containerName(hub: string): string {
 }
 
 function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'statusCode' in error ? (error as { statusCode?: number }).statusCode : undefined;
+  return typeof error === 'object' && error !== null && 'statusCode' in error
+    ? (error as { statusCode?: number }).statusCode
+    : undefined;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -185,12 +191,28 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
   private stopped = false;
 
   constructor(options: AzureStorageTaskHubStoreOptions) {
-    const insecure = /DefaultEndpointsProtocol=http;|Endpoint=http:\/\/|UseDevelopmentStorage=true/i.test(options.connectionString);
+    const insecure = /DefaultEndpointsProtocol=http;|Endpoint=http:\/\/|UseDevelopmentStorage=true/i.test(
+      options.connectionString,
+    );
     const tableOptions = { allowInsecureConnection: insecure };
-    this.state = TableClient.fromConnectionString(options.connectionString, tableName(options.taskHubName, 'State'), tableOptions);
-    this.ready = TableClient.fromConnectionString(options.connectionString, tableName(options.taskHubName, 'Ready'), tableOptions);
-    this.index = TableClient.fromConnectionString(options.connectionString, tableName(options.taskHubName, 'Instances'), tableOptions);
-    this.container = BlobServiceClient.fromConnectionString(options.connectionString).getContainerClient(containerName(options.taskHubName));
+    this.state = TableClient.fromConnectionString(
+      options.connectionString,
+      tableName(options.taskHubName, 'State'),
+      tableOptions,
+    );
+    this.ready = TableClient.fromConnectionString(
+      options.connectionString,
+      tableName(options.taskHubName, 'Ready'),
+      tableOptions,
+    );
+    this.index = TableClient.fromConnectionString(
+      options.connectionString,
+      tableName(options.taskHubName, 'Instances'),
+      tableOptions,
+    );
+    this.container = BlobServiceClient.fromConnectionString(options.connectionString).getContainerClient(
+      containerName(options.taskHubName),
+    );
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
   }
 
@@ -220,19 +242,30 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
   }
 
   private async load(): Promise<void> {
-    await Promise.all([this.state.createTable(), this.ready.createTable(), this.index.createTable(), this.container.createIfNotExists()]);
+    await Promise.all([
+      this.state.createTable(),
+      this.ready.createTable(),
+      this.index.createTable(),
+      this.container.createIfNotExists(),
+    ]);
     // 1. The instance list, from the index (reconciled below for partitions that may be stale).
-    for await (const row of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${INDEX_PARTITION}` } })) {
+    for await (const row of this.index.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${INDEX_PARTITION}` },
+    })) {
       const stored = await this.decodeInstance(row);
       this.instances.set(stored.record.instanceId, stored);
     }
-    for await (const row of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${ENTITY_INDEX_PARTITION}` } })) {
+    for await (const row of this.index.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${ENTITY_INDEX_PARTITION}` },
+    })) {
       const record = JSON.parse(await this.readText(row, 'Data')) as EntityRecord;
       if (record.exists) this.entities.set(record.entityId, { record, props: this.propsOf(row) });
     }
     // 2. Partitions with possible pending work.
     const marked: string[] = [];
-    for await (const row of this.ready.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${READY_PARTITION}` } })) {
+    for await (const row of this.ready.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${READY_PARTITION}` },
+    })) {
       const id = decodeKey(row.rowKey ?? '');
       const p = this.partition(id);
       p.marked = true;
@@ -245,13 +278,24 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     const outboxes: PendingOutbox[] = [];
     const collectOutbox = async (row: TableEntityResult<Record<string, unknown>>) => {
       const id = decodeKey(row.partitionKey ?? '');
-      if (this.partitions.get(id)?.marked) outboxes.push({ partition: id, rowKey: row.rowKey ?? '', outbox: JSON.parse(await this.readText(row, 'Data')) as Outbox });
+      if (this.partitions.get(id)?.marked)
+        outboxes.push({
+          partition: id,
+          rowKey: row.rowKey ?? '',
+          outbox: JSON.parse(await this.readText(row, 'Data')) as Outbox,
+        });
     };
     if (wholeTable) {
-      for await (const row of this.state.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`RowKey ge 'O|' and RowKey lt 'O}'` } })) await collectOutbox(row);
+      for await (const row of this.state.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`RowKey ge 'O|' and RowKey lt 'O}'` },
+      }))
+        await collectOutbox(row);
     } else {
       await forEachLimit(marked, 16, async (id) => {
-        for await (const row of this.state.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${encodeKey(id)} and RowKey ge 'O|' and RowKey lt 'O}'` } })) await collectOutbox(row);
+        for await (const row of this.state.listEntities<Record<string, unknown>>({
+          queryOptions: { filter: odata`PartitionKey eq ${encodeKey(id)} and RowKey ge 'O|' and RowKey lt 'O}'` },
+        }))
+          await collectOutbox(row);
       });
     }
     outboxes.sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
@@ -261,13 +305,17 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     const filters = [odata`RowKey lt 'H'`, odata`RowKey ge 'I' and RowKey lt 'O'`, odata`RowKey ge 'P'`];
     if (wholeTable || toScan.length > FULL_SCAN_THRESHOLD) {
       for (const filter of filters) {
-        for await (const row of this.state.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) rowsOf.get(decodeKey(row.partitionKey ?? ''))?.push(row);
+        for await (const row of this.state.listEntities<Record<string, unknown>>({ queryOptions: { filter } }))
+          rowsOf.get(decodeKey(row.partitionKey ?? ''))?.push(row);
       }
     } else {
       await forEachLimit(toScan, 16, async (id) => {
         const pk = encodeKey(id);
         for (const filter of filters) {
-          for await (const row of this.state.listEntities<Record<string, unknown>>({ queryOptions: { filter: `${odata`PartitionKey eq ${pk}`} and ${filter}` } })) rowsOf.get(id)?.push(row);
+          for await (const row of this.state.listEntities<Record<string, unknown>>({
+            queryOptions: { filter: `${odata`PartitionKey eq ${pk}`} and ${filter}` },
+          }))
+            rowsOf.get(id)?.push(row);
         }
       });
     }
@@ -314,14 +362,22 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
   // ---------------------------------------------------------------------------------------------- payloads
 
   /** Encodes a text property: inline when short, else in a blob (reusing the previous blob when unchanged). */
-  private async packText(partition: string, name: string, text: string | null, previous?: Props, previousText?: string | null): Promise<Props> {
+  private async packText(
+    partition: string,
+    name: string,
+    text: string | null,
+    previous?: Props,
+    previousText?: string | null,
+  ): Promise<Props> {
     if (text === null) return {};
     if (text.length <= MAX_INLINE_CHARS) return { [name]: text };
     const prevRef = previous?.[`${name}Blob`];
     if (typeof prevRef === 'string' && previousText === text) return { [`${name}Blob`]: prevRef };
     const blobName = `${Buffer.from(partition, 'utf8').toString('base64url')}/${randomUUID()}.json`;
     const body = Buffer.from(text, 'utf8');
-    await this.container.getBlockBlobClient(blobName).uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } });
+    await this.container
+      .getBlockBlobClient(blobName)
+      .uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } });
     return { [`${name}Blob`]: blobName };
   }
 
@@ -333,20 +389,33 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     const inline = row[name];
     if (typeof inline === 'string') return inline;
     const ref = row[`${name}Blob`];
-    if (typeof ref === 'string') return (await this.container.getBlockBlobClient(ref).downloadToBuffer()).toString('utf8');
+    if (typeof ref === 'string')
+      return (await this.container.getBlockBlobClient(ref).downloadToBuffer()).toString('utf8');
     return null;
   }
 
   private propsOf(row: Record<string, unknown>): Props {
     const props: Props = {};
     for (const [key, value] of Object.entries(row)) {
-      if (key === 'partitionKey' || key === 'rowKey' || key === 'etag' || key === 'timestamp' || key.startsWith('odata')) continue;
+      if (
+        key === 'partitionKey' ||
+        key === 'rowKey' ||
+        key === 'etag' ||
+        key === 'timestamp' ||
+        key.startsWith('odata')
+      )
+        continue;
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') props[key] = value;
     }
     return props;
   }
 
-  private async encodeInstance(record: InstanceRecord, histGen: number, histRows: number, previous?: StoredInstance): Promise<Props> {
+  private async encodeInstance(
+    record: InstanceRecord,
+    histGen: number,
+    histRows: number,
+    previous?: StoredInstance,
+  ): Promise<Props> {
     const id = record.instanceId;
     const { input, output, customStatus, ...rest } = record;
     const [i, o, c] = await Promise.all([
@@ -354,13 +423,31 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
       this.packText(id, 'Output', output, previous?.props, previous?.record.output),
       this.packText(id, 'CustomStatus', customStatus, previous?.props, previous?.record.customStatus),
     ]);
-    return { Record: JSON.stringify(rest), RuntimeStatus: record.runtimeStatus, CreatedTime: record.createdTime, HistGen: histGen, HistRows: histRows, ...i, ...o, ...c };
+    return {
+      Record: JSON.stringify(rest),
+      RuntimeStatus: record.runtimeStatus,
+      CreatedTime: record.createdTime,
+      HistGen: histGen,
+      HistRows: histRows,
+      ...i,
+      ...o,
+      ...c,
+    };
   }
 
   private async decodeInstance(row: Record<string, unknown>): Promise<StoredInstance> {
     const rest = JSON.parse(String(row.Record)) as Omit<InstanceRecord, 'input' | 'output' | 'customStatus'>;
-    const [input, output, customStatus] = await Promise.all([this.readOptionalText(row, 'Input'), this.readOptionalText(row, 'Output'), this.readOptionalText(row, 'CustomStatus')]);
-    return { record: { ...rest, input, output, customStatus }, histGen: Number(row.HistGen ?? 0), histRows: Number(row.HistRows ?? 0), props: this.propsOf(row) };
+    const [input, output, customStatus] = await Promise.all([
+      this.readOptionalText(row, 'Input'),
+      this.readOptionalText(row, 'Output'),
+      this.readOptionalText(row, 'CustomStatus'),
+    ]);
+    return {
+      record: { ...rest, input, output, customStatus },
+      histGen: Number(row.HistGen ?? 0),
+      histRows: Number(row.HistRows ?? 0),
+      props: this.propsOf(row),
+    };
   }
 
   // ---------------------------------------------------------------------------------------------- bookkeeping
@@ -368,7 +455,19 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
   private partition(id: string): Partition {
     let p = this.partitions.get(id);
     if (!p) {
-      p = { id, inbox: [], requests: [], activities: 0, locked: false, marked: false, markChain: Promise.resolve(), busy: 0, deliverChain: Promise.resolve(), indexDirty: new Set(), indexWriting: false };
+      p = {
+        id,
+        inbox: [],
+        requests: [],
+        activities: 0,
+        locked: false,
+        marked: false,
+        markChain: Promise.resolve(),
+        busy: 0,
+        deliverChain: Promise.resolve(),
+        indexDirty: new Set(),
+        indexWriting: false,
+      };
       this.partitions.set(id, p);
     }
     return p;
@@ -384,7 +483,13 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
   private ensureMarked(p: Partition): Promise<void> {
     if (!p.marked) {
       p.marked = true;
-      p.markChain = p.markChain.catch(() => undefined).then(() => this.ready.upsertEntity({ partitionKey: READY_PARTITION, rowKey: encodeKey(p.id) }, 'Replace').then(() => undefined));
+      p.markChain = p.markChain
+        .catch(() => undefined)
+        .then(() =>
+          this.ready
+            .upsertEntity({ partitionKey: READY_PARTITION, rowKey: encodeKey(p.id) }, 'Replace')
+            .then(() => undefined),
+        );
       // A failed upsert leaves the partition unmarked so the next write tries again.
       p.markChain.catch(() => {
         p.marked = false;
@@ -394,9 +499,21 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
   }
 
   private maybeUnmark(p: Partition): void {
-    if (!p.marked || p.locked || p.busy > 0 || p.inbox.length > 0 || p.requests.length > 0 || p.activities > 0 || p.indexDirty.size > 0 || p.indexWriting) return;
+    if (
+      !p.marked ||
+      p.locked ||
+      p.busy > 0 ||
+      p.inbox.length > 0 ||
+      p.requests.length > 0 ||
+      p.activities > 0 ||
+      p.indexDirty.size > 0 ||
+      p.indexWriting
+    )
+      return;
     p.marked = false;
-    p.markChain = p.markChain.catch(() => undefined).then(() => this.ready.deleteEntity(READY_PARTITION, encodeKey(p.id)).then(() => undefined, ignore404));
+    p.markChain = p.markChain
+      .catch(() => undefined)
+      .then(() => this.ready.deleteEntity(READY_PARTITION, encodeKey(p.id)).then(() => undefined, ignore404));
     this.track(p.markChain);
   }
 
@@ -439,7 +556,8 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
       else await this.index.deleteEntity(INDEX_PARTITION, rowKey).catch(ignore404);
     } else {
       const entity = this.entities.get(id);
-      if (entity) await this.index.upsertEntity({ partitionKey: ENTITY_INDEX_PARTITION, rowKey, ...entity.props }, 'Replace');
+      if (entity)
+        await this.index.upsertEntity({ partitionKey: ENTITY_INDEX_PARTITION, rowKey, ...entity.props }, 'Replace');
       else await this.index.deleteEntity(ENTITY_INDEX_PARTITION, rowKey).catch(ignore404);
     }
   }
@@ -448,20 +566,37 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
 
   private async submit(partition: string, actions: TransactionAction[]): Promise<void> {
     if (actions.length === 0) return;
-    if (actions.length > BATCH_LIMIT) throw new Error(`devhost: a task hub transaction of ${actions.length} operations exceeds ${BATCH_LIMIT} (partition '${partition}').`);
+    if (actions.length > BATCH_LIMIT)
+      throw new Error(
+        `devhost: a task hub transaction of ${actions.length} operations exceeds ${BATCH_LIMIT} (partition '${partition}').`,
+      );
     await this.state.submitTransaction(actions);
   }
 
   private async messageRow(message: OrchestrationMessage, seq: string): Promise<Row> {
-    return { partitionKey: encodeKey(message.instanceId), rowKey: `M|${encodeKey(message.id)}`, Seq: seq, ...(await this.packText(message.instanceId, 'Data', JSON.stringify(message))) };
+    return {
+      partitionKey: encodeKey(message.instanceId),
+      rowKey: `M|${encodeKey(message.id)}`,
+      Seq: seq,
+      ...(await this.packText(message.instanceId, 'Data', JSON.stringify(message))),
+    };
   }
 
   private async requestRow(request: EntityRequest, seq: string): Promise<Row> {
-    return { partitionKey: encodeKey(request.entityId), rowKey: `R|${encodeKey(request.id)}`, Seq: seq, ...(await this.packText(request.entityId, 'Data', JSON.stringify(request))) };
+    return {
+      partitionKey: encodeKey(request.entityId),
+      rowKey: `R|${encodeKey(request.id)}`,
+      Seq: seq,
+      ...(await this.packText(request.entityId, 'Data', JSON.stringify(request))),
+    };
   }
 
   private async activityRow(item: ActivityWorkItem): Promise<Row> {
-    return { partitionKey: encodeKey(item.instanceId), rowKey: `A|${encodeKey(item.id)}`, ...(await this.packText(item.instanceId, 'Data', JSON.stringify(item))) };
+    return {
+      partitionKey: encodeKey(item.instanceId),
+      rowKey: `A|${encodeKey(item.id)}`,
+      ...(await this.packText(item.instanceId, 'Data', JSON.stringify(item))),
+    };
   }
 
   /**
@@ -497,7 +632,11 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     try {
       await forEachLimit([...byPartition], 8, async ([id, g]) => {
         await this.ensureMarked(this.partition(id));
-        for (const batch of chunks(g.rows, BATCH_LIMIT)) await this.submit(id, batch.map((row): TransactionAction => ['upsert', row, 'Replace']));
+        for (const batch of chunks(g.rows, BATCH_LIMIT))
+          await this.submit(
+            id,
+            batch.map((row): TransactionAction => ['upsert', row, 'Replace']),
+          );
       });
     } catch (error) {
       for (const p of partitions) {
@@ -568,10 +707,22 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     this.track(source.deliverChain);
   }
 
-  private async outboxProps(partition: string, outbox: Outbox): Promise<{ row: Row; pending: PendingOutbox } | undefined> {
-    if (outbox.activities.length === 0 && outbox.orchestrationMessages.length === 0 && outbox.entityRequests.length === 0) return undefined;
+  private async outboxProps(
+    partition: string,
+    outbox: Outbox,
+  ): Promise<{ row: Row; pending: PendingOutbox } | undefined> {
+    if (
+      outbox.activities.length === 0 &&
+      outbox.orchestrationMessages.length === 0 &&
+      outbox.entityRequests.length === 0
+    )
+      return undefined;
     const rowKey = `O|${this.nextSeq()}`;
-    const row: Row = { partitionKey: encodeKey(partition), rowKey, ...(await this.packText(partition, 'Data', JSON.stringify(outbox))) };
+    const row: Row = {
+      partitionKey: encodeKey(partition),
+      rowKey,
+      ...(await this.packText(partition, 'Data', JSON.stringify(outbox))),
+    };
     return { row, pending: { partition, rowKey, outbox: structuredClone(outbox) } };
   }
 
@@ -591,7 +742,8 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     if (p?.history) return [...p.history];
     const history = await this.readHistory(instanceId, stored.histGen, stored.histRows);
     // Keep running instances' histories in memory (each episode reads it); finished ones are read on demand.
-    if (!TERMINAL_STATUSES.has(stored.record.runtimeStatus) && this.instances.get(instanceId) === stored) this.partition(instanceId).history = history;
+    if (!TERMINAL_STATUSES.has(stored.record.runtimeStatus) && this.instances.get(instanceId) === stored)
+      this.partition(instanceId).history = history;
     return [...history];
   }
 
@@ -600,14 +752,18 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     const found: Array<{ key: string; events: HistoryEvent[] }> = [];
     const lo = historyKey(gen, 0);
     const hi = historyKey(gen, rows);
-    for await (const row of this.state.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${encodeKey(instanceId)} and RowKey ge ${lo} and RowKey lt ${hi}` } })) {
+    for await (const row of this.state.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${encodeKey(instanceId)} and RowKey ge ${lo} and RowKey lt ${hi}` },
+    })) {
       found.push({ key: row.rowKey ?? '', events: JSON.parse(await this.readText(row, 'Data')) as HistoryEvent[] });
     }
     found.sort((a, b) => (a.key < b.key ? -1 : 1));
     return found.flatMap((f) => f.events);
   }
 
-  async queryInstances(query: InstanceQuery): Promise<{ instances: InstanceRecord[]; continuationToken?: string | undefined }> {
+  async queryInstances(
+    query: InstanceQuery,
+  ): Promise<{ instances: InstanceRecord[]; continuationToken?: string | undefined }> {
     await this.ensureStarted();
     const matching: InstanceRecord[] = [];
     for (const stored of this.instances.values()) if (matchesQuery(stored.record, query)) matching.push(stored.record);
@@ -632,8 +788,10 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     const consider = (at: number | undefined) => {
       if (at !== undefined && at > now && (earliest === undefined || at < earliest)) earliest = at;
     };
-    for (const id of this.orchestrationInboxes) for (const m of this.partitions.get(id)?.inbox ?? []) consider(m.message.visibleAt);
-    for (const id of this.entityInboxes) for (const r of this.partitions.get(id)?.requests ?? []) consider(r.request.visibleAt);
+    for (const id of this.orchestrationInboxes)
+      for (const m of this.partitions.get(id)?.inbox ?? []) consider(m.message.visibleAt);
+    for (const id of this.entityInboxes)
+      for (const r of this.partitions.get(id)?.requests ?? []) consider(r.request.visibleAt);
     return earliest;
   }
 
@@ -666,21 +824,33 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
         known.push(`A|${encodeKey(id)}`);
       }
       try {
-        for (const batch of chunks(known, BATCH_LIMIT)) await this.submit(instanceId, batch.map((rowKey): TransactionAction => ['delete', { partitionKey: pk, rowKey }]));
+        for (const batch of chunks(known, BATCH_LIMIT))
+          await this.submit(
+            instanceId,
+            batch.map((rowKey): TransactionAction => ['delete', { partitionKey: pk, rowKey }]),
+          );
       } catch {
         const keys: string[] = [];
-        for await (const row of this.state.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ['RowKey'] } })) {
+        for await (const row of this.state.listEntities<Record<string, unknown>>({
+          queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ['RowKey'] },
+        })) {
           const key = row.rowKey ?? '';
           // Running activities keep their rows (their completion finds the instance gone); outboxes being
           // delivered delete themselves.
-          if ((key.startsWith('A|') && this.runningActivities.has(decodeKey(key.slice(2)))) || key.startsWith('O|')) continue;
+          if ((key.startsWith('A|') && this.runningActivities.has(decodeKey(key.slice(2)))) || key.startsWith('O|'))
+            continue;
           keys.push(key);
         }
-        for (const batch of chunks(keys, BATCH_LIMIT)) await this.submit(instanceId, batch.map((rowKey): TransactionAction => ['delete', { partitionKey: pk, rowKey }]));
+        for (const batch of chunks(keys, BATCH_LIMIT))
+          await this.submit(
+            instanceId,
+            batch.map((rowKey): TransactionAction => ['delete', { partitionKey: pk, rowKey }]),
+          );
       }
       this.writeIndex(p, 'I'); // serialized with index writes still under way; deletes the row
       const prefix = `${Buffer.from(instanceId, 'utf8').toString('base64url')}/`;
-      for await (const blob of this.container.listBlobsFlat({ prefix })) await this.container.deleteBlob(blob.name).catch(ignore404);
+      for await (const blob of this.container.listBlobsFlat({ prefix }))
+        await this.container.deleteBlob(blob.name).catch(ignore404);
       return true;
     } finally {
       p.busy--;
@@ -703,11 +873,18 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
       const ownRows = await Promise.all(own.map((o) => this.messageRow(o.message, o.seq)));
       // A restart drops the old execution's pending messages (as the in-memory hub does).
       const stale = p.locked ? [] : p.inbox.map((m) => m.message.id);
-      const deletes = stale.map((mid): TransactionAction => ['delete', { partitionKey: pk, rowKey: `M|${encodeKey(mid)}` }]);
+      const deletes = stale.map((mid): TransactionAction => [
+        'delete',
+        { partitionKey: pk, rowKey: `M|${encodeKey(mid)}` },
+      ]);
       const early = Math.max(0, deletes.length - (BATCH_LIMIT - 1 - ownRows.length));
       for (const batch of chunks(deletes.slice(0, early), BATCH_LIMIT)) await this.submit(id, batch);
       const props = await this.encodeInstance(instance, histGen, 0);
-      await this.submit(id, [['upsert', { partitionKey: pk, rowKey: 'I', ...props }, 'Replace'], ...ownRows.map((row): TransactionAction => ['upsert', row, 'Replace']), ...deletes.slice(early)]);
+      await this.submit(id, [
+        ['upsert', { partitionKey: pk, rowKey: 'I', ...props }, 'Replace'],
+        ...ownRows.map((row): TransactionAction => ['upsert', row, 'Replace']),
+        ...deletes.slice(early),
+      ]);
       this.instances.set(id, { record: { ...instance }, histGen, histRows: 0, props });
       p.history = [];
       if (!p.locked) p.inbox = [];
@@ -727,8 +904,15 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     const pk = encodeKey(instanceId);
     const hi = historyKey(gen, 0);
     const keys: string[] = [];
-    for await (const row of this.state.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${pk} and RowKey ge 'H|' and RowKey lt ${hi}`, select: ['RowKey'] } })) keys.push(row.rowKey ?? '');
-    for (const batch of chunks(keys, BATCH_LIMIT)) await this.submit(instanceId, batch.map((rowKey): TransactionAction => ['delete', { partitionKey: pk, rowKey }]));
+    for await (const row of this.state.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${pk} and RowKey ge 'H|' and RowKey lt ${hi}`, select: ['RowKey'] },
+    }))
+      keys.push(row.rowKey ?? '');
+    for (const batch of chunks(keys, BATCH_LIMIT))
+      await this.submit(
+        instanceId,
+        batch.map((rowKey): TransactionAction => ['delete', { partitionKey: pk, rowKey }]),
+      );
   }
 
   async sendOrchestrationMessages(messages: OrchestrationMessage[]): Promise<void> {
@@ -788,7 +972,15 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
       histRows = 0;
     }
     if (events.length > 0) {
-      actions.push(['upsert', { partitionKey: pk, rowKey: historyKey(histGen, histRows), ...(await this.packText(id, 'Data', JSON.stringify(events))) }, 'Replace']);
+      actions.push([
+        'upsert',
+        {
+          partitionKey: pk,
+          rowKey: historyKey(histGen, histRows),
+          ...(await this.packText(id, 'Data', JSON.stringify(events))),
+        },
+        'Replace',
+      ]);
       histRows++;
     }
     const props = await this.encodeInstance(instance, histGen, histRows, previous);
@@ -822,7 +1014,11 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     const stored = new Set(p.inbox.map((m) => m.message.id));
     const ids = [...new Set(messageIds)].filter((mid) => stored.has(mid));
     try {
-      for (const batch of chunks(ids, BATCH_LIMIT)) await this.submit(instanceId, batch.map((mid): TransactionAction => ['delete', { partitionKey: pk, rowKey: `M|${encodeKey(mid)}` }]));
+      for (const batch of chunks(ids, BATCH_LIMIT))
+        await this.submit(
+          instanceId,
+          batch.map((mid): TransactionAction => ['delete', { partitionKey: pk, rowKey: `M|${encodeKey(mid)}` }]),
+        );
       const discarded = new Set(ids);
       p.inbox = p.inbox.filter((m) => !discarded.has(m.message.id));
       if (p.inbox.length === 0) this.orchestrationInboxes.delete(instanceId);
@@ -855,7 +1051,8 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     const item = this.runningActivities.get(itemId);
     if (!item) return; // purged meanwhile
     const p = this.partition(item.instanceId);
-    if (result.instanceId !== item.instanceId) throw new Error(`devhost: activity result for '${result.instanceId}' from a work item of '${item.instanceId}'.`);
+    if (result.instanceId !== item.instanceId)
+      throw new Error(`devhost: activity result for '${result.instanceId}' from a work item of '${item.instanceId}'.`);
     const seq = this.nextSeq();
     p.busy++;
     try {

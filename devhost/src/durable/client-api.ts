@@ -6,7 +6,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventType, EVENT_TYPE_NAMES, historyEvent, type HistoryEvent } from './history.ts';
 import type { DurableFunctionRunner } from './functions.ts';
 import { parseEntityId, schedulerIdOf } from './entity-batch.ts';
-import { RUNTIME_STATUSES, TERMINAL_STATUSES, type InstanceRecord, type RuntimeStatus, type TaskHubStore } from './store.ts';
+import {
+  RUNTIME_STATUSES,
+  TERMINAL_STATUSES,
+  type InstanceRecord,
+  type RuntimeStatus,
+  type TaskHubStore,
+} from './store.ts';
 
 export interface ClientApiOptions {
   store: TaskHubStore;
@@ -41,7 +47,10 @@ class HttpError extends Error {
 
 function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { ...(body !== undefined && { 'content-type': 'application/json; charset=utf-8' }), ...headers });
+  res.writeHead(status, {
+    ...(body !== undefined && { 'content-type': 'application/json; charset=utf-8' }),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -105,8 +114,12 @@ function statusPayload(instance: InstanceRecord, options: { showInput: boolean; 
 
 function parseStatuses(value: string | null): RuntimeStatus[] | undefined {
   if (!value) return undefined;
-  const statuses = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const s of statuses) if (!(RUNTIME_STATUSES as readonly string[]).includes(s)) throw new HttpError(400, `Unknown runtimeStatus '${s}'.`);
+  const statuses = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of statuses)
+    if (!(RUNTIME_STATUSES as readonly string[]).includes(s)) throw new HttpError(400, `Unknown runtimeStatus '${s}'.`);
   return statuses as RuntimeStatus[];
 }
 
@@ -116,13 +129,32 @@ export function createClientApi(options: ClientApiOptions) {
   async function startInstance(name: string, instanceId: string, input: string | null): Promise<InstanceRecord> {
     const existing = await store.getInstance(instanceId);
     if (existing && !TERMINAL_STATUSES.has(existing.runtimeStatus)) {
-      throw new HttpError(409, `An orchestration with instance id '${instanceId}' already exists and is ${existing.runtimeStatus}.`);
+      throw new HttpError(
+        409,
+        `An orchestration with instance id '${instanceId}' already exists and is ${existing.runtimeStatus}.`,
+      );
     }
     const now = new Date().toISOString();
     const executionId = randomUUID();
     const registered = functions.orchestratorName(name) ?? name;
-    const instance: InstanceRecord = { instanceId, name: registered, executionId, runtimeStatus: 'Pending', input, output: null, customStatus: null, createdTime: now, lastUpdatedTime: now, nextEventId: 0 };
-    const started = historyEvent(EventType.ExecutionStarted, now, { Name: registered, Input: input, OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId }, ParentInstance: null });
+    const instance: InstanceRecord = {
+      instanceId,
+      name: registered,
+      executionId,
+      runtimeStatus: 'Pending',
+      input,
+      output: null,
+      customStatus: null,
+      createdTime: now,
+      lastUpdatedTime: now,
+      nextEventId: 0,
+    };
+    const started = historyEvent(EventType.ExecutionStarted, now, {
+      Name: registered,
+      Input: input,
+      OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
+      ParentInstance: null,
+    });
     await store.createInstance(instance, [{ id: randomUUID(), instanceId, executionId, event: started }]);
     return instance;
   }
@@ -130,7 +162,8 @@ export function createClientApi(options: ClientApiOptions) {
   async function sendToInstance(instanceId: string, event: HistoryEvent, res: ServerResponse): Promise<void> {
     const instance = await store.getInstance(instanceId);
     if (!instance) return send(res, 404, { message: `No instance with ID '${instanceId}' found.` });
-    if (TERMINAL_STATUSES.has(instance.runtimeStatus)) return send(res, 410, { message: `The instance '${instanceId}' is ${instance.runtimeStatus}.` });
+    if (TERMINAL_STATUSES.has(instance.runtimeStatus))
+      return send(res, 410, { message: `The instance '${instanceId}' is ${instance.runtimeStatus}.` });
     await store.sendOrchestrationMessages([{ id: randomUUID(), instanceId, event }]);
     send(res, 202);
   }
@@ -148,17 +181,30 @@ export function createClientApi(options: ClientApiOptions) {
     const url = new URL(path.startsWith('/') ? path : `/${path}`, 'http://devhost');
     // The host hands over the path after the prefix; the query string is read from the request itself.
     url.search = new URL(req.url ?? '/', 'http://devhost').search;
-    const segments = url.pathname.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+    const segments = url.pathname
+      .split('/')
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
     const query = url.searchParams;
     const method = req.method ?? 'GET';
     const [resource, first, second, third] = segments;
 
     if (resource === 'orchestrators' && first && method === 'POST') {
-      if (!functions.hasOrchestrator(first)) throw new HttpError(400, `The function '${first}' doesn't exist, is disabled, or is not an orchestrator function.`);
+      if (!functions.hasOrchestrator(first))
+        throw new HttpError(
+          400,
+          `The function '${first}' doesn't exist, is disabled, or is not an orchestrator function.`,
+        );
       const instanceId = second ?? randomUUID().replaceAll('-', '');
-      if (/[/\\#?]/.test(instanceId) || instanceId.length > 256) throw new HttpError(400, `Invalid instance id '${instanceId}'.`);
+      if (/[/\\#?]/.test(instanceId) || instanceId.length > 256)
+        throw new HttpError(400, `Invalid instance id '${instanceId}'.`);
       const instance = await startInstance(first, instanceId, jsonText(await readBody(req)));
-      const urls = managementUrls(options.baseUrl, options.taskHubName, instance.instanceId, options.requiredQueryStringParameters);
+      const urls = managementUrls(
+        options.baseUrl,
+        options.taskHubName,
+        instance.instanceId,
+        options.requiredQueryStringParameters,
+      );
       return send(res, 202, urls, { location: urls.statusQueryGetUri, 'retry-after': '10' });
     }
 
@@ -175,14 +221,23 @@ export function createClientApi(options: ClientApiOptions) {
             continuationToken: (req.headers['x-ms-continuation-token'] as string | undefined) || undefined,
           });
           const showInput = query.get('showInput') === 'true';
-          return send(res, 200, page.instances.map((i) => statusPayload(i, { showInput })), page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : {});
+          return send(
+            res,
+            200,
+            page.instances.map((i) => statusPayload(i, { showInput })),
+            page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : {},
+          );
         }
         if (method === 'DELETE') {
           const from = query.get('createdTimeFrom');
           if (!from) throw new HttpError(400, 'createdTimeFrom is required to purge by filter.');
           let deleted = 0;
           let continuationToken: string | undefined;
-          const filter = { createdTimeFrom: from, createdTimeTo: query.get('createdTimeTo') ?? undefined, runtimeStatus: parseStatuses(query.get('runtimeStatus')) };
+          const filter = {
+            createdTimeFrom: from,
+            createdTimeTo: query.get('createdTimeTo') ?? undefined,
+            runtimeStatus: parseStatuses(query.get('runtimeStatus')),
+          };
           const ids: string[] = [];
           do {
             const page = await store.queryInstances({ ...filter, top: 1000, continuationToken });
@@ -197,11 +252,21 @@ export function createClientApi(options: ClientApiOptions) {
         const instance = await store.getInstance(first);
         if (!instance) return send(res, 404, { message: `No instance with ID '${first}' found.` });
         const showHistory = query.get('showHistory') === 'true';
-        const history = showHistory ? historyForStatus(await store.getHistory(first), query.get('showHistoryOutput') === 'true') : undefined;
+        const history = showHistory
+          ? historyForStatus(await store.getHistory(first), query.get('showHistoryOutput') === 'true')
+          : undefined;
         const running = !TERMINAL_STATUSES.has(instance.runtimeStatus);
-        const payload = statusPayload(instance, { showInput: query.get('showInput') !== 'false', ...(history && { history }) });
+        const payload = statusPayload(instance, {
+          showInput: query.get('showInput') !== 'false',
+          ...(history && { history }),
+        });
         const urls = managementUrls(options.baseUrl, options.taskHubName, first, options.requiredQueryStringParameters);
-        return send(res, running ? 202 : 200, payload, running ? { location: urls.statusQueryGetUri, 'retry-after': '5' } : {});
+        return send(
+          res,
+          running ? 202 : 200,
+          payload,
+          running ? { location: urls.statusQueryGetUri, 'retry-after': '5' } : {},
+        );
       }
       if (first && !second && method === 'DELETE') {
         const deleted = await store.purgeInstance(first);
@@ -209,20 +274,43 @@ export function createClientApi(options: ClientApiOptions) {
       }
       if (first && second === 'raiseEvent' && third && method === 'POST') {
         const input = jsonText(await readBody(req));
-        return sendToInstance(first, historyEvent(EventType.EventRaised, new Date().toISOString(), { Name: third, Input: input }), res);
+        return sendToInstance(
+          first,
+          historyEvent(EventType.EventRaised, new Date().toISOString(), { Name: third, Input: input }),
+          res,
+        );
       }
       if (first && method === 'POST' && (second === 'terminate' || second === 'suspend' || second === 'resume')) {
         const reason = query.get('reason') ?? '';
-        const type = second === 'terminate' ? EventType.ExecutionTerminated : second === 'suspend' ? EventType.ExecutionSuspended : EventType.ExecutionResumed;
-        return sendToInstance(first, historyEvent(type, new Date().toISOString(), { Input: JSON.stringify(reason), Reason: reason }), res);
+        const type =
+          second === 'terminate'
+            ? EventType.ExecutionTerminated
+            : second === 'suspend'
+              ? EventType.ExecutionSuspended
+              : EventType.ExecutionResumed;
+        return sendToInstance(
+          first,
+          historyEvent(type, new Date().toISOString(), { Input: JSON.stringify(reason), Reason: reason }),
+          res,
+        );
       }
-      if (first && second === 'rewind' && method === 'POST') throw new HttpError(501, 'Rewind is not supported by devhost (it is deprecated in Durable Functions).');
+      if (first && second === 'rewind' && method === 'POST')
+        throw new HttpError(501, 'Rewind is not supported by devhost (it is deprecated in Durable Functions).');
       if (first && second === 'restart' && method === 'POST') {
         const instance = await store.getInstance(first);
         if (!instance) return send(res, 404, { message: `No instance with ID '${first}' found.` });
         const newId = query.get('restartWithNewInstanceId') === 'true' ? randomUUID().replaceAll('-', '') : first;
         const started = await startInstance(instance.name, newId, instance.input);
-        return send(res, 202, managementUrls(options.baseUrl, options.taskHubName, started.instanceId, options.requiredQueryStringParameters));
+        return send(
+          res,
+          202,
+          managementUrls(
+            options.baseUrl,
+            options.taskHubName,
+            started.instanceId,
+            options.requiredQueryStringParameters,
+          ),
+        );
       }
     }
 
@@ -230,8 +318,18 @@ export function createClientApi(options: ClientApiOptions) {
       const key = second === '$' ? '' : second;
       if (key === undefined) {
         if (method === 'GET') {
-          const all = (await store.listEntities()).filter((e) => parseEntityId(e.entityId).name === first.toLowerCase());
-          return send(res, 200, all.map((e) => ({ entityId: parseEntityId(e.entityId), lastOperationTime: e.lastModifiedTime, state: parseJson(e.state) })));
+          const all = (await store.listEntities()).filter(
+            (e) => parseEntityId(e.entityId).name === first.toLowerCase(),
+          );
+          return send(
+            res,
+            200,
+            all.map((e) => ({
+              entityId: parseEntityId(e.entityId),
+              lastOperationTime: e.lastModifiedTime,
+              state: parseJson(e.state),
+            })),
+          );
         }
         throw new HttpError(400, 'An entity key is required.');
       }

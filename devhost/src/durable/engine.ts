@@ -27,8 +27,10 @@ interface DurableTaskSettings {
 }
 
 function durableTaskSettings(hostJson: unknown): DurableTaskSettings {
-  const section = ((hostJson as { extensions?: { durableTask?: Record<string, unknown> } } | undefined)?.extensions?.durableTask ?? {}) as Record<string, unknown>;
-  const positive = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback);
+  const section = ((hostJson as { extensions?: { durableTask?: Record<string, unknown> } } | undefined)?.extensions
+    ?.durableTask ?? {}) as Record<string, unknown>;
+  const positive = (value: unknown, fallback: number) =>
+    typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
   const rawHub = typeof section.hubName === 'string' ? section.hubName : 'TestHubName';
   // %NAME% refers to an app setting, as in the real host.
   const hubName = rawHub.replace(/%([^%]+)%/g, (_, name: string) => process.env[name] ?? name);
@@ -47,7 +49,13 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
   const functions = createFunctionRunner(ctx.app.registry, ctx.invoker);
   const masterKey = ctx.masterKey;
   const required = masterKey ? `code=${encodeURIComponent(masterKey)}` : '';
-  const api = createClientApi({ store, functions, baseUrl: ctx.baseUrl, taskHubName: settings.hubName, requiredQueryStringParameters: required });
+  const api = createClientApi({
+    store,
+    functions,
+    baseUrl: ctx.baseUrl,
+    taskHubName: settings.hubName,
+    requiredQueryStringParameters: required,
+  });
 
   let running = false;
   let pumping = false;
@@ -60,7 +68,11 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
 
   function track(work: Promise<void>, done: () => void): void {
     const tracked = work
-      .catch((error: unknown) => ctx.log.error(`devhost durable engine: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
+      .catch((error: unknown) =>
+        ctx.log.error(
+          `devhost durable engine: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
+      )
       .finally(() => {
         done();
         inFlight.delete(tracked);
@@ -100,7 +112,11 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
         (async () => {
           const current = await store.getEntity(item.entityId);
           const { entity, outbox } = await runEntityBatch(item, current, functions);
-          await store.completeEntityWorkItem(entity, item.requests.map((r) => r.id), outbox);
+          await store.completeEntityWorkItem(
+            entity,
+            item.requests.map((r) => r.id),
+            outbox,
+          );
         })(),
         () => entities--,
       );
@@ -133,13 +149,24 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
       const instance = (await store.getInstance(item.instanceId)) ?? instanceFromStart(item);
       if (!instance) {
         // Messages for an instance that does not exist (purged, or a reply to a purged caller): drop them.
-        await store.discardOrchestrationMessages(item.instanceId, item.messages.map((m) => m.id));
+        await store.discardOrchestrationMessages(
+          item.instanceId,
+          item.messages.map((m) => m.id),
+        );
         return;
       }
-      const restart = item.messages.find((m) => m.event.EventType === EventType.ExecutionStarted && m.executionId !== instance.executionId && m.event.OrchestrationInstance?.ExecutionId !== instance.executionId);
+      const restart = item.messages.find(
+        (m) =>
+          m.event.EventType === EventType.ExecutionStarted &&
+          m.executionId !== instance.executionId &&
+          m.event.OrchestrationInstance?.ExecutionId !== instance.executionId,
+      );
       const current = restart ? instanceFromStart({ instanceId: item.instanceId, messages: [restart] })! : instance;
       const history = restart ? [] : await store.getHistory(item.instanceId);
-      const commit = await runEpisode({ instance: current, history, messages: item.messages, now: new Date(), timers }, functions);
+      const commit = await runEpisode(
+        { instance: current, history, messages: item.messages, now: new Date(), timers },
+        functions,
+      );
       if (restart) commit.replaceHistory = commit.newEvents;
       await store.completeOrchestrationWorkItem(commit);
     } catch (error) {
@@ -167,7 +194,9 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
     start() {
       running = true;
       store.onWork(schedulePump);
-      void store.start().then(schedulePump, (error: unknown) => ctx.log.error(`devhost: task hub failed to start: ${String(error)}`));
+      void store
+        .start()
+        .then(schedulePump, (error: unknown) => ctx.log.error(`devhost: task hub failed to start: ${String(error)}`));
     },
     async stop() {
       running = false;
@@ -180,7 +209,10 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
 
 function defaultStore(ctx: DurableEngineContext, hubName: string): TaskHubStore {
   if (ctx.store !== 'azurite') return new MemoryTaskHubStore();
-  if (!ctx.storageConnectionString) throw new Error("devhost: the 'azurite' task hub store needs a storage connection string (--storage, or let devhost start Azurite).");
+  if (!ctx.storageConnectionString)
+    throw new Error(
+      "devhost: the 'azurite' task hub store needs a storage connection string (--storage, or let devhost start Azurite).",
+    );
   return new AzureStorageTaskHubStore({ connectionString: ctx.storageConnectionString, taskHubName: hubName });
 }
 
@@ -200,7 +232,13 @@ function instanceFromStart(item: OrchestrationWorkItem): InstanceRecord | undefi
     customStatus: null,
     createdTime: e.Timestamp,
     lastUpdatedTime: e.Timestamp,
-    parent: parent ? { instanceId: parent.OrchestrationInstance.InstanceId, executionId: parent.OrchestrationInstance.ExecutionId, taskScheduledId: parent.TaskScheduledId } : undefined,
+    parent: parent
+      ? {
+          instanceId: parent.OrchestrationInstance.InstanceId,
+          executionId: parent.OrchestrationInstance.ExecutionId,
+          taskScheduledId: parent.TaskScheduledId,
+        }
+      : undefined,
     nextEventId: 0,
   };
 }

@@ -22,7 +22,11 @@ export function schedulerIdOf(name: string, key: string): string {
   return `@${name.toLowerCase()}@${key}`;
 }
 
-export async function runEntityBatch(item: EntityWorkItem, current: EntityRecord | undefined, functions: DurableFunctionRunner): Promise<{ entity: EntityRecord; outbox: Outbox }> {
+export async function runEntityBatch(
+  item: EntityWorkItem,
+  current: EntityRecord | undefined,
+  functions: DurableFunctionRunner,
+): Promise<{ entity: EntityRecord; outbox: Outbox }> {
   const self = parseEntityId(item.entityId);
   const payload = {
     self,
@@ -38,9 +42,20 @@ export async function runEntityBatch(item: EntityWorkItem, current: EntityRecord
   if (outcome.ok) {
     const batch = outcome.value as EntityBatchResult;
     results = batch.results;
-    entity = { entityId: item.entityId, exists: batch.entityExists, state: batch.entityExists ? (batch.entityState ?? null) : null, lastModifiedTime: now };
+    entity = {
+      entityId: item.entityId,
+      exists: batch.entityExists,
+      state: batch.entityExists ? (batch.entityState ?? null) : null,
+      lastModifiedTime: now,
+    };
     for (const signal of batch.signals) {
-      outbox.entityRequests.push({ id: randomUUID(), entityId: schedulerIdOf(signal.target.name, signal.target.key), operation: signal.name, input: signal.input || null, isSignal: true });
+      outbox.entityRequests.push({
+        id: randomUUID(),
+        entityId: schedulerIdOf(signal.target.name, signal.target.key),
+        operation: signal.name,
+        input: signal.input || null,
+        isSignal: true,
+      });
     }
   } else {
     // The whole batch failed (no such entity function, or it threw outside an operation): every caller hears it.
@@ -48,7 +63,10 @@ export async function runEntityBatch(item: EntityWorkItem, current: EntityRecord
   }
   item.requests.forEach((request, i) => {
     if (request.isSignal || request.parentInstanceId === undefined) return;
-    const result = results[i] ?? { isError: true, result: JSON.stringify('the entity returned no result for this operation') };
+    const result = results[i] ?? {
+      isError: true,
+      result: JSON.stringify('the entity returned no result for this operation'),
+    };
     const response = { result: result.result ?? null, ...(result.isError && { exceptionType: 'Error' }) };
     outbox.orchestrationMessages.push({
       id: randomUUID(),

@@ -6,7 +6,8 @@ import type { DurableFunctionRunner, FunctionResult } from './functions.ts';
 
 function byTrigger(registry: FunctionRegistry, triggerType: string): Map<string, RegisteredFunction> {
   const found = new Map<string, RegisteredFunction>();
-  for (const fn of registry.functions.values()) if (fn.triggerType.toLowerCase() === triggerType.toLowerCase()) found.set(fn.name.toLowerCase(), fn);
+  for (const fn of registry.functions.values())
+    if (fn.triggerType.toLowerCase() === triggerType.toLowerCase()) found.set(fn.name.toLowerCase(), fn);
   return found;
 }
 
@@ -15,17 +16,38 @@ export function createFunctionRunner(registry: FunctionRegistry, invoker: Invoke
   const activities = byTrigger(registry, 'activityTrigger');
   const entities = byTrigger(registry, 'entityTrigger');
 
-  async function run(fn: RegisteredFunction | undefined, kind: string, name: string, data: { string?: string; json?: string }, triggerMetadata?: Record<string, { string: string }>): Promise<FunctionResult> {
-    if (!fn) return { ok: false, error: new Error(`The function '${name}' doesn't exist, is disabled, or is not an ${kind} function.`) };
-    const outcome = await invoker.invoke(fn, { inputData: [{ name: fn.triggerBindingName, data }], ...(triggerMetadata && { triggerMetadata }) });
+  async function run(
+    fn: RegisteredFunction | undefined,
+    kind: string,
+    name: string,
+    data: { string?: string; json?: string },
+    triggerMetadata?: Record<string, { string: string }>,
+  ): Promise<FunctionResult> {
+    if (!fn)
+      return {
+        ok: false,
+        error: new Error(`The function '${name}' doesn't exist, is disabled, or is not an ${kind} function.`),
+      };
+    const outcome = await invoker.invoke(fn, {
+      inputData: [{ name: fn.triggerBindingName, data }],
+      ...(triggerMetadata && { triggerMetadata }),
+    });
     return outcome.ok ? { ok: true, value: decodeTypedData(outcome.returnValue) } : { ok: false, error: outcome.error };
   }
 
   return {
-    runOrchestrator: (name, payload) => run(orchestrators.get(name.toLowerCase()), 'orchestrator', name, { string: JSON.stringify(payload) }),
+    runOrchestrator: (name, payload) =>
+      run(orchestrators.get(name.toLowerCase()), 'orchestrator', name, { string: JSON.stringify(payload) }),
     runActivity: (name, input, instanceId) =>
-      run(activities.get(name.toLowerCase()), 'activity', name, { json: JSON.stringify(input ?? null) }, { instanceId: { string: instanceId } }),
-    runEntity: (name, payload) => run(entities.get(name.toLowerCase()), 'entity', name, { string: JSON.stringify(payload) }),
+      run(
+        activities.get(name.toLowerCase()),
+        'activity',
+        name,
+        { json: JSON.stringify(input ?? null) },
+        { instanceId: { string: instanceId } },
+      ),
+    runEntity: (name, payload) =>
+      run(entities.get(name.toLowerCase()), 'entity', name, { string: JSON.stringify(payload) }),
     hasOrchestrator: (name) => orchestrators.has(name.toLowerCase()),
     hasEntity: (name) => entities.has(name.toLowerCase()),
     orchestratorName: (name) => orchestrators.get(name.toLowerCase())?.name,

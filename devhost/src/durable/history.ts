@@ -25,7 +25,9 @@ export const EventType = {
 } as const;
 export type EventTypeCode = (typeof EventType)[keyof typeof EventType];
 
-export const EVENT_TYPE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(EventType).map(([name, code]) => [code, name]));
+export const EVENT_TYPE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(EventType).map(([name, code]) => [code, name]),
+);
 
 export interface HistoryEvent {
   EventType: EventTypeCode;
@@ -44,10 +46,19 @@ export interface HistoryEvent {
   FireAt?: string;
   InstanceId?: string;
   OrchestrationInstance?: { InstanceId: string; ExecutionId: string };
-  ParentInstance?: { OrchestrationInstance: { InstanceId: string; ExecutionId: string }; Name: string; TaskScheduledId: number } | null;
+  ParentInstance?: {
+    OrchestrationInstance: { InstanceId: string; ExecutionId: string };
+    Name: string;
+    TaskScheduledId: number;
+  } | null;
   Version?: string;
   /** The retry policy of a first retryable attempt (devhost bookkeeping; DTFx keeps it in memory). */
-  RetryOptions?: { firstRetryIntervalInMilliseconds: number; maxNumberOfAttempts: number; backoffCoefficient?: number; maxRetryIntervalInMilliseconds?: number };
+  RetryOptions?: {
+    firstRetryIntervalInMilliseconds: number;
+    maxNumberOfAttempts: number;
+    backoffCoefficient?: number;
+    maxRetryIntervalInMilliseconds?: number;
+  };
   /** devhost bookkeeping (ignored by the SDK): what a scheduling event was for. */
   Devhost?: SchedulingNote;
 }
@@ -82,6 +93,21 @@ export function historyEvent(type: EventTypeCode, timestamp: string, fields: Par
 
 /** A thrown value as FailureDetails: the error's name, message and stack. */
 export function failureDetailsOf(error: unknown): FailureDetails {
-  if (error instanceof Error) return { ErrorType: error.name || 'Error', ErrorMessage: error.message, StackTrace: error.stack ?? null, IsNonRetriable: false, Properties: null, InnerFailure: null };
-  return { ErrorType: 'Error', ErrorMessage: String(error), StackTrace: null, IsNonRetriable: false, Properties: null, InnerFailure: null };
+  if (error instanceof Error)
+    return {
+      ErrorType: error.name || 'Error',
+      ErrorMessage: error.message,
+      StackTrace: error.stack ?? null,
+      IsNonRetriable: false,
+      Properties: null,
+      InnerFailure: null,
+    };
+  return {
+    ErrorType: 'Error',
+    ErrorMessage: String(error),
+    StackTrace: null,
+    IsNonRetriable: false,
+    Properties: null,
+    InnerFailure: null,
+  };
 }

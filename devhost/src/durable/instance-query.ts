@@ -8,7 +8,12 @@ export const DEFAULT_PAGE_SIZE = 100;
 export function matchesQuery(instance: InstanceRecord, query: InstanceQuery): boolean {
   if (query.createdTimeFrom !== undefined && instance.createdTime < query.createdTimeFrom) return false;
   if (query.createdTimeTo !== undefined && instance.createdTime > query.createdTimeTo) return false;
-  if (query.runtimeStatus !== undefined && query.runtimeStatus.length > 0 && !query.runtimeStatus.includes(instance.runtimeStatus)) return false;
+  if (
+    query.runtimeStatus !== undefined &&
+    query.runtimeStatus.length > 0 &&
+    !query.runtimeStatus.includes(instance.runtimeStatus)
+  )
+    return false;
   if (query.instanceIdPrefix !== undefined && !instance.instanceId.startsWith(query.instanceIdPrefix)) return false;
   return true;
 }
@@ -22,12 +27,19 @@ export function decodeToken(token: string): string {
 }
 
 /** One page of `sorted` (by instance id) after the query's continuation token. */
-export function pageOf(sorted: readonly InstanceRecord[], query: InstanceQuery): { instances: InstanceRecord[]; continuationToken?: string | undefined } {
+export function pageOf(
+  sorted: readonly InstanceRecord[],
+  query: InstanceQuery,
+): { instances: InstanceRecord[]; continuationToken?: string | undefined } {
   const after = query.continuationToken ? decodeToken(query.continuationToken) : undefined;
   const start = after === undefined ? 0 : sorted.findIndex((i) => i.instanceId > after);
   if (start < 0) return { instances: [] };
   const size = query.top ?? DEFAULT_PAGE_SIZE;
   const instances = sorted.slice(start, start + size).map((i) => ({ ...i }));
   const more = start + size < sorted.length;
-  return { instances, ...(more && instances.length > 0 && { continuationToken: encodeToken(instances[instances.length - 1]!.instanceId) }) };
+  return {
+    instances,
+    ...(more &&
+      instances.length > 0 && { continuationToken: encodeToken(instances[instances.length - 1]!.instanceId) }),
+  };
 }

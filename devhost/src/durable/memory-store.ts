@@ -17,7 +17,8 @@ import type {
 } from './store.ts';
 import { matchesQuery, pageOf } from './instance-query.ts';
 
-const isControl = (m: OrchestrationMessage) => m.event.EventType === EventType.ExecutionResumed || m.event.EventType === EventType.ExecutionTerminated;
+const isControl = (m: OrchestrationMessage) =>
+  m.event.EventType === EventType.ExecutionResumed || m.event.EventType === EventType.ExecutionTerminated;
 
 export class MemoryTaskHubStore implements TaskHubStore {
   private readonly instances = new Map<string, InstanceRecord>();
@@ -53,8 +54,12 @@ export class MemoryTaskHubStore implements TaskHubStore {
     return [...(this.histories.get(instanceId) ?? [])];
   }
 
-  async queryInstances(query: InstanceQuery): Promise<{ instances: InstanceRecord[]; continuationToken?: string | undefined }> {
-    const matching = [...this.instances.values()].filter((i) => matchesQuery(i, query)).sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  async queryInstances(
+    query: InstanceQuery,
+  ): Promise<{ instances: InstanceRecord[]; continuationToken?: string | undefined }> {
+    const matching = [...this.instances.values()]
+      .filter((i) => matchesQuery(i, query))
+      .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
     return pageOf(matching, query);
   }
 
@@ -110,7 +115,10 @@ export class MemoryTaskHubStore implements TaskHubStore {
     else this.histories.set(id, [...(this.histories.get(id) ?? []), ...structuredClone(commit.newEvents)]);
     this.instances.set(id, { ...instance });
     const consumed = new Set(commit.consumed);
-    this.inboxes.set(id, (this.inboxes.get(id) ?? []).filter((m) => !consumed.has(m.id)));
+    this.inboxes.set(
+      id,
+      (this.inboxes.get(id) ?? []).filter((m) => !consumed.has(m.id)),
+    );
     this.lockedInstances.delete(id);
     this.deliver(commit.outbox);
   }

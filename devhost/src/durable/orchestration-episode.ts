@@ -8,10 +8,35 @@
 // The SDK takes those numbers while it processes the failure or the timer, so devhost processes such
 // events first in an episode and takes the same numbers then; actions later skip them.
 import { randomUUID } from 'node:crypto';
-import { ActionType, actionMatchesEvent, describeAction, describeEvent, flattenActions, inputText, takesEventId, type Action, type RetryOptions } from './actions.ts';
-import { EventType, failureDetailsOf, historyEvent, type EventTypeCode, type FailureDetails, type HistoryEvent, type SchedulingNote } from './history.ts';
+import {
+  ActionType,
+  actionMatchesEvent,
+  describeAction,
+  describeEvent,
+  flattenActions,
+  inputText,
+  takesEventId,
+  type Action,
+  type RetryOptions,
+} from './actions.ts';
+import {
+  EventType,
+  failureDetailsOf,
+  historyEvent,
+  type EventTypeCode,
+  type FailureDetails,
+  type HistoryEvent,
+  type SchedulingNote,
+} from './history.ts';
 import type { DurableFunctionRunner } from './functions.ts';
-import { emptyOutbox, TERMINAL_STATUSES, type InstanceRecord, type OrchestrationCommit, type OrchestrationMessage, type Outbox } from './store.ts';
+import {
+  emptyOutbox,
+  TERMINAL_STATUSES,
+  type InstanceRecord,
+  type OrchestrationCommit,
+  type OrchestrationMessage,
+  type Outbox,
+} from './store.ts';
 
 export interface TimerSettings {
   /** Timers further away than this are split (Azure Storage: 6 days). .NET TimeSpan text and milliseconds. */
@@ -100,15 +125,22 @@ class Episode {
       this.consumed.push(m.id);
       if (m.event.EventType === EventType.ExecutionSuspended) this.instance.runtimeStatus = 'Suspended';
       if (m.event.EventType === EventType.ExecutionResumed) this.instance.runtimeStatus = 'Running';
-      if (m.event.EventType === EventType.ExecutionStarted && this.instance.runtimeStatus === 'Pending') this.instance.runtimeStatus = 'Running';
+      if (m.event.EventType === EventType.ExecutionStarted && this.instance.runtimeStatus === 'Pending')
+        this.instance.runtimeStatus = 'Running';
       newEvents.push(m.event);
     }
-    const replayable = newEvents.filter((e) => e.EventType !== EventType.ExecutionSuspended && e.EventType !== EventType.ExecutionResumed);
+    const replayable = newEvents.filter(
+      (e) => e.EventType !== EventType.ExecutionSuspended && e.EventType !== EventType.ExecutionResumed,
+    );
     if (this.instance.runtimeStatus === 'Suspended' || replayable.length === 0) return this.commit(newEvents);
 
     // Retry and long-timer progress first, so their sequence numbers are the ones the SDK takes (see top).
     const progress = replayable.filter((e) => this.isProgressEvent(e));
-    const ordered = [...progress, ...replayable.filter((e) => !progress.includes(e)), ...newEvents.filter((e) => !replayable.includes(e))];
+    const ordered = [
+      ...progress,
+      ...replayable.filter((e) => !progress.includes(e)),
+      ...newEvents.filter((e) => !replayable.includes(e)),
+    ];
     for (const event of progress) this.advanceHostSideTask(event);
 
     const started = historyEvent(EventType.OrchestratorStarted, this.timestamp);
@@ -134,13 +166,19 @@ class Episode {
     };
   }
 
-  private stateOf(outcome: Awaited<ReturnType<DurableFunctionRunner['runOrchestrator']>>): OrchestratorState | { failure: string; failureDetails?: FailureDetails | undefined; actions?: Action[][] } {
+  private stateOf(
+    outcome: Awaited<ReturnType<DurableFunctionRunner['runOrchestrator']>>,
+  ): OrchestratorState | { failure: string; failureDetails?: FailureDetails | undefined; actions?: Action[][] } {
     if (outcome.ok) return outcome.value as OrchestratorState;
     const message = outcome.error.message;
     const at = message.indexOf(OUT_OF_PROC_DATA);
     if (at < 0) return { failure: message, failureDetails: failureDetailsOf(outcome.error) };
     const state = JSON.parse(message.slice(at + OUT_OF_PROC_DATA.length)) as OrchestratorState;
-    return { failure: state.error ?? 'orchestrator failed', failureDetails: state.failureDetails, actions: state.actions };
+    return {
+      failure: state.error ?? 'orchestrator failed',
+      failureDetails: state.failureDetails,
+      actions: state.actions,
+    };
   }
 
   /** Scheduling events by sequence number: the history's, then this episode's (kept up to date by `push`). */
@@ -155,7 +193,11 @@ class Episode {
   }
 
   private index(e: HistoryEvent): void {
-    const scheduling = e.EventType === EventType.TaskScheduled || e.EventType === EventType.SubOrchestrationInstanceCreated || e.EventType === EventType.TimerCreated || e.EventType === EventType.EventSent;
+    const scheduling =
+      e.EventType === EventType.TaskScheduled ||
+      e.EventType === EventType.SubOrchestrationInstanceCreated ||
+      e.EventType === EventType.TimerCreated ||
+      e.EventType === EventType.EventSent;
     if (scheduling && e.EventId >= 0) this.byIdCache?.set(e.EventId, e);
   }
 
@@ -205,7 +247,13 @@ class Episode {
     const delay = attempt < retry.maxNumberOfAttempts ? retryDelayMs(retry, attempt) : 0;
     const id = this.takeEventId();
     const fireAt = new Date(this.nowMs + delay).toISOString();
-    this.push(historyEvent(EventType.TimerCreated, this.timestamp, { EventId: id, FireAt: fireAt, Devhost: { role: 'retry-timer', hostTaken: true, actionId, attempt } }));
+    this.push(
+      historyEvent(EventType.TimerCreated, this.timestamp, {
+        EventId: id,
+        FireAt: fireAt,
+        Devhost: { role: 'retry-timer', hostTaken: true, actionId, attempt },
+      }),
+    );
     this.outbox.orchestrationMessages.push(this.timerFired(id, fireAt));
   }
 
@@ -223,19 +271,48 @@ class Episode {
   private scheduleTimer(id: number, finalFireAt: string, hostTaken: boolean): void {
     const long = Date.parse(finalFireAt) - this.nowMs > this.timers.maximumShortTimerMs;
     const fireAt = long ? new Date(this.nowMs + this.timers.longRunningTimerIntervalMs).toISOString() : finalFireAt;
-    const note: SchedulingNote | undefined = long || hostTaken ? { role: 'long-timer', hostTaken, finalFireAt } : undefined;
-    this.push(historyEvent(EventType.TimerCreated, this.timestamp, { EventId: id, FireAt: fireAt, ...(note && { Devhost: note }) }));
+    const note: SchedulingNote | undefined =
+      long || hostTaken ? { role: 'long-timer', hostTaken, finalFireAt } : undefined;
+    this.push(
+      historyEvent(EventType.TimerCreated, this.timestamp, {
+        EventId: id,
+        FireAt: fireAt,
+        ...(note && { Devhost: note }),
+      }),
+    );
     this.outbox.orchestrationMessages.push(this.timerFired(id, fireAt));
   }
 
   private scheduleAttempt(id: number, first: HistoryEvent, attempt: number): void {
     const note: SchedulingNote = { role: 'retry-attempt', hostTaken: true, actionId: first.EventId, attempt };
     if (first.EventType === EventType.TaskScheduled) {
-      this.push(historyEvent(EventType.TaskScheduled, this.timestamp, { EventId: id, Name: first.Name, Input: first.Input ?? null, Devhost: note }));
-      this.outbox.activities.push({ id: randomUUID(), instanceId: this.instance.instanceId, executionId: this.instance.executionId, taskScheduledId: id, name: first.Name ?? '', input: first.Input ?? null });
+      this.push(
+        historyEvent(EventType.TaskScheduled, this.timestamp, {
+          EventId: id,
+          Name: first.Name,
+          Input: first.Input ?? null,
+          Devhost: note,
+        }),
+      );
+      this.outbox.activities.push({
+        id: randomUUID(),
+        instanceId: this.instance.instanceId,
+        executionId: this.instance.executionId,
+        taskScheduledId: id,
+        name: first.Name ?? '',
+        input: first.Input ?? null,
+      });
     } else {
       const childId = first.InstanceId ?? `${this.instance.executionId}:${id}`;
-      this.push(historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, { EventId: id, Name: first.Name, InstanceId: childId, Input: first.Input ?? null, Devhost: note }));
+      this.push(
+        historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, {
+          EventId: id,
+          Name: first.Name,
+          InstanceId: childId,
+          Input: first.Input ?? null,
+          Devhost: note,
+        }),
+      );
       this.startChild(childId, first.Name ?? '', first.Input ?? null, id);
     }
   }
@@ -249,18 +326,42 @@ class Episode {
         Name: name,
         Input: input,
         OrchestrationInstance: { InstanceId: childId, ExecutionId: executionId },
-        ParentInstance: { OrchestrationInstance: { InstanceId: this.instance.instanceId, ExecutionId: this.instance.executionId }, Name: this.instance.name, TaskScheduledId: taskScheduledId },
+        ParentInstance: {
+          OrchestrationInstance: { InstanceId: this.instance.instanceId, ExecutionId: this.instance.executionId },
+          Name: this.instance.name,
+          TaskScheduledId: taskScheduledId,
+        },
       }),
     });
   }
 
-  private apply(state: OrchestratorState | { failure: string; failureDetails?: FailureDetails | undefined; actions?: Action[][] }, newEvents: HistoryEvent[], functions: DurableFunctionRunner): OrchestrationCommit {
+  private apply(
+    state: OrchestratorState | { failure: string; failureDetails?: FailureDetails | undefined; actions?: Action[][] },
+    newEvents: HistoryEvent[],
+    functions: DurableFunctionRunner,
+  ): OrchestrationCommit {
     const actions = flattenActions(('failure' in state ? state.actions : state.actions)?.flat() ?? []);
     const problem = this.scheduleActions(actions, functions);
-    if (problem) return this.fail(newEvents, problem, { ErrorType: 'NonDeterministicOrchestrationException', ErrorMessage: problem });
+    if (problem)
+      return this.fail(newEvents, problem, {
+        ErrorType: 'NonDeterministicOrchestrationException',
+        ErrorMessage: problem,
+      });
     if ('failure' in state) return this.fail(newEvents, state.failure, state.failureDetails);
-    if (state.customStatus !== undefined && state.customStatus !== null && state.customStatus !== false && state.customStatus !== 0 && state.customStatus !== '') this.instance.customStatus = JSON.stringify(state.customStatus);
-    if (!state.isDone) return this.commit([...newEvents, ...this.scheduled, historyEvent(EventType.OrchestratorCompleted, this.timestamp)]);
+    if (
+      state.customStatus !== undefined &&
+      state.customStatus !== null &&
+      state.customStatus !== false &&
+      state.customStatus !== 0 &&
+      state.customStatus !== ''
+    )
+      this.instance.customStatus = JSON.stringify(state.customStatus);
+    if (!state.isDone)
+      return this.commit([
+        ...newEvents,
+        ...this.scheduled,
+        historyEvent(EventType.OrchestratorCompleted, this.timestamp),
+      ]);
     const continueAsNew = actions.find((a) => a.actionType === ActionType.ContinueAsNew);
     if (continueAsNew) return this.continueAsNew(inputText(continueAsNew));
     return this.complete(newEvents, state.output);
@@ -294,24 +395,58 @@ class Episode {
     switch (action.actionType) {
       case ActionType.CallActivity:
       case ActionType.CallActivityWithRetry: {
-        const note: SchedulingNote | undefined = action.retryOptions ? { role: 'retry-attempt', hostTaken: false, actionId: id, attempt: 1 } : undefined;
-        this.push(historyEvent(EventType.TaskScheduled, this.timestamp, { EventId: id, Name: action.functionName, Input: input, ...(note && { Devhost: note }), ...(action.retryOptions && { RetryOptions: action.retryOptions }) }));
-        this.outbox.activities.push({ id: randomUUID(), instanceId: this.instance.instanceId, executionId: this.instance.executionId, taskScheduledId: id, name: action.functionName ?? '', input });
+        const note: SchedulingNote | undefined = action.retryOptions
+          ? { role: 'retry-attempt', hostTaken: false, actionId: id, attempt: 1 }
+          : undefined;
+        this.push(
+          historyEvent(EventType.TaskScheduled, this.timestamp, {
+            EventId: id,
+            Name: action.functionName,
+            Input: input,
+            ...(note && { Devhost: note }),
+            ...(action.retryOptions && { RetryOptions: action.retryOptions }),
+          }),
+        );
+        this.outbox.activities.push({
+          id: randomUUID(),
+          instanceId: this.instance.instanceId,
+          executionId: this.instance.executionId,
+          taskScheduledId: id,
+          name: action.functionName ?? '',
+          input,
+        });
         return undefined;
       }
       case ActionType.CallSubOrchestrator:
       case ActionType.CallSubOrchestratorWithRetry: {
         const name = action.functionName ?? '';
-        if (!functions.hasOrchestrator(name)) return `The orchestrator calls sub-orchestration '${name}', but no orchestration of that name is registered.`;
+        if (!functions.hasOrchestrator(name))
+          return `The orchestrator calls sub-orchestration '${name}', but no orchestration of that name is registered.`;
         const childId = action.instanceId ?? `${this.instance.executionId}:${id}`;
-        const note: SchedulingNote | undefined = action.retryOptions ? { role: 'retry-attempt', hostTaken: false, actionId: id, attempt: 1 } : undefined;
-        this.push(historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, { EventId: id, Name: name, InstanceId: childId, Input: input, ...(note && { Devhost: note }), ...(action.retryOptions && { RetryOptions: action.retryOptions }) }));
+        const note: SchedulingNote | undefined = action.retryOptions
+          ? { role: 'retry-attempt', hostTaken: false, actionId: id, attempt: 1 }
+          : undefined;
+        this.push(
+          historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, {
+            EventId: id,
+            Name: name,
+            InstanceId: childId,
+            Input: input,
+            ...(note && { Devhost: note }),
+            ...(action.retryOptions && { RetryOptions: action.retryOptions }),
+          }),
+        );
         this.startChild(childId, functions.orchestratorName(name) ?? name, input, id);
         return undefined;
       }
       case ActionType.CreateTimer:
         if (action.isCanceled) {
-          this.push(historyEvent(EventType.TimerCreated, this.timestamp, { EventId: id, FireAt: action.fireAt ?? this.timestamp }));
+          this.push(
+            historyEvent(EventType.TimerCreated, this.timestamp, {
+              EventId: id,
+              FireAt: action.fireAt ?? this.timestamp,
+            }),
+          );
           return undefined;
         }
         this.scheduleTimer(id, action.fireAt ?? this.timestamp, false);
@@ -321,8 +456,23 @@ class Episode {
         const signal = action.actionType === ActionType.SignalEntity;
         const entityId = action.instanceId ?? '';
         const requestId = randomUUID();
-        const request = { op: action.operation, id: requestId, input, parent: this.instance.instanceId, parentExecution: this.instance.executionId, signal, isSignal: signal };
-        this.push(historyEvent(EventType.EventSent, this.timestamp, { EventId: id, InstanceId: entityId, Name: 'op', Input: JSON.stringify(request) }));
+        const request = {
+          op: action.operation,
+          id: requestId,
+          input,
+          parent: this.instance.instanceId,
+          parentExecution: this.instance.executionId,
+          signal,
+          isSignal: signal,
+        };
+        this.push(
+          historyEvent(EventType.EventSent, this.timestamp, {
+            EventId: id,
+            InstanceId: entityId,
+            Name: 'op',
+            Input: JSON.stringify(request),
+          }),
+        );
         this.outbox.entityRequests.push({
           id: requestId,
           entityId,
@@ -360,16 +510,36 @@ class Episode {
     this.instance.runtimeStatus = 'Completed';
     this.instance.output = result;
     this.notifyParent(EventType.SubOrchestrationInstanceCompleted, { Result: result });
-    return this.commit([...newEvents, ...this.scheduled, historyEvent(EventType.ExecutionCompleted, this.timestamp, { Result: result }), historyEvent(EventType.OrchestratorCompleted, this.timestamp)]);
+    return this.commit([
+      ...newEvents,
+      ...this.scheduled,
+      historyEvent(EventType.ExecutionCompleted, this.timestamp, { Result: result }),
+      historyEvent(EventType.OrchestratorCompleted, this.timestamp),
+    ]);
   }
 
   private fail(newEvents: HistoryEvent[], message: string, details: FailureDetails | undefined): OrchestrationCommit {
     const reason = `Orchestrator function '${this.instance.name}' failed: ${message}`;
     this.instance.runtimeStatus = 'Failed';
     this.instance.output = JSON.stringify(reason);
-    const failureDetails: FailureDetails = details ?? { ErrorType: 'OrchestrationFailureException', ErrorMessage: message };
-    this.notifyParent(EventType.SubOrchestrationInstanceFailed, { Reason: reason, Details: failureDetails.StackTrace ?? message, FailureDetails: failureDetails });
-    return this.commit([...newEvents, ...this.scheduled, historyEvent(EventType.ExecutionCompleted, this.timestamp, { Result: this.instance.output, FailureDetails: failureDetails }), historyEvent(EventType.OrchestratorCompleted, this.timestamp)]);
+    const failureDetails: FailureDetails = details ?? {
+      ErrorType: 'OrchestrationFailureException',
+      ErrorMessage: message,
+    };
+    this.notifyParent(EventType.SubOrchestrationInstanceFailed, {
+      Reason: reason,
+      Details: failureDetails.StackTrace ?? message,
+      FailureDetails: failureDetails,
+    });
+    return this.commit([
+      ...newEvents,
+      ...this.scheduled,
+      historyEvent(EventType.ExecutionCompleted, this.timestamp, {
+        Result: this.instance.output,
+        FailureDetails: failureDetails,
+      }),
+      historyEvent(EventType.OrchestratorCompleted, this.timestamp),
+    ]);
   }
 
   private continueAsNew(input: string | null): OrchestrationCommit {
@@ -388,7 +558,14 @@ class Episode {
         Input: input,
         OrchestrationInstance: { InstanceId: this.instance.instanceId, ExecutionId: executionId },
         ParentInstance: this.instance.parent
-          ? { OrchestrationInstance: { InstanceId: this.instance.parent.instanceId, ExecutionId: this.instance.parent.executionId }, Name: '', TaskScheduledId: this.instance.parent.taskScheduledId }
+          ? {
+              OrchestrationInstance: {
+                InstanceId: this.instance.parent.instanceId,
+                ExecutionId: this.instance.parent.executionId,
+              },
+              Name: '',
+              TaskScheduledId: this.instance.parent.taskScheduledId,
+            }
           : null,
       }),
     });
@@ -401,7 +578,12 @@ class Episode {
     for (const m of live) this.consumed.push(m.id);
     this.instance.runtimeStatus = 'Terminated';
     this.instance.output = message.event.Input ?? JSON.stringify('');
-    return this.commit([historyEvent(EventType.OrchestratorStarted, this.timestamp), message.event, historyEvent(EventType.ExecutionCompleted, this.timestamp, { Result: this.instance.output }), historyEvent(EventType.OrchestratorCompleted, this.timestamp)]);
+    return this.commit([
+      historyEvent(EventType.OrchestratorStarted, this.timestamp),
+      message.event,
+      historyEvent(EventType.ExecutionCompleted, this.timestamp, { Result: this.instance.output }),
+      historyEvent(EventType.OrchestratorCompleted, this.timestamp),
+    ]);
   }
 }
 

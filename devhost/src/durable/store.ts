@@ -3,7 +3,16 @@
 // Each method that changes state is one atomic step: a crash between steps loses nothing acknowledged.
 import type { HistoryEvent } from './history.ts';
 
-export const RUNTIME_STATUSES = ['Pending', 'Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Canceled', 'Terminated', 'Suspended'] as const;
+export const RUNTIME_STATUSES = [
+  'Pending',
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Canceled',
+  'Terminated',
+  'Suspended',
+] as const;
 export type RuntimeStatus = (typeof RUNTIME_STATUSES)[number];
 export const TERMINAL_STATUSES: ReadonlySet<RuntimeStatus> = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
@@ -119,7 +128,9 @@ export interface TaskHubStore {
 
   getInstance(instanceId: string): Promise<InstanceRecord | undefined>;
   getHistory(instanceId: string): Promise<HistoryEvent[]>;
-  queryInstances(query: InstanceQuery): Promise<{ instances: InstanceRecord[]; continuationToken?: string | undefined }>;
+  queryInstances(
+    query: InstanceQuery,
+  ): Promise<{ instances: InstanceRecord[]; continuationToken?: string | undefined }>;
   /** Deletes the instance, its history and pending messages. */
   purgeInstance(instanceId: string): Promise<boolean>;
   /** Creates or replaces an instance record (a start) together with its first messages, atomically. */

@@ -19,7 +19,10 @@ afterAll(() => {
 });
 
 function startHost(effectFile: string): SpawnedCli {
-  const cli = spawnCli(['start', '--app', app, '--port', '0', '--store', 'azurite', '--storage', azurite.connectionString, '--quiet'], { CRASH_EFFECT_FILE: effectFile });
+  const cli = spawnCli(
+    ['start', '--app', app, '--port', '0', '--store', 'azurite', '--storage', azurite.connectionString, '--quiet'],
+    { CRASH_EFFECT_FILE: effectFile },
+  );
   children.push(cli.child);
   return cli;
 }
@@ -51,12 +54,17 @@ describe('crash safety of the Azure Storage task hub', () => {
       if (response.status === 200) status = (await response.json()) as typeof status;
       if (status.runtimeStatus !== 'Completed') await sleep(25);
     }
-    expect(status).toMatchObject({ runtimeStatus: 'Completed', output: { count: COUNT, sum: (COUNT * (COUNT - 1)) / 2 } });
+    expect(status).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: { count: COUNT, sum: (COUNT * (COUNT - 1)) / 2 },
+    });
 
     const all = lines(effects).map(Number);
     const unique = new Set(all);
     const missing = Array.from({ length: COUNT }, (_, i) => i).filter((i) => !unique.has(i));
-    console.log(`crash test: ${beforeCrash} effects before SIGKILL; after restart ${all.length} effects for ${unique.size} activities: ${all.length - unique.size} duplicates, ${missing.length} missing`);
+    console.log(
+      `crash test: ${beforeCrash} effects before SIGKILL; after restart ${all.length} effects for ${unique.size} activities: ${all.length - unique.size} duplicates, ${missing.length} missing`,
+    );
     expect(missing).toEqual([]);
 
     second.child.kill('SIGTERM');

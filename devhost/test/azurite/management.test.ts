@@ -4,4 +4,6 @@ import { DurableHarness } from '../durable/harness.ts';
 import { useAzurite } from './helpers.ts';
 
 const azurite = useAzurite();
-defineManagementSuite((options) => DurableHarness.start(options, { store: 'azurite', storage: azurite.connectionString }));
+defineManagementSuite((options) =>
+  DurableHarness.start(options, { store: 'azurite', storage: azurite.connectionString }),
+);

@@ -4,4 +4,6 @@ import { DurableHarness } from '../durable/harness.ts';
 import { useAzurite } from './helpers.ts';
 
 const azurite = useAzurite();
-defineOrchestrationSuite((options) => DurableHarness.start(options, { store: 'azurite', storage: azurite.connectionString }));
+defineOrchestrationSuite((options) =>
+  DurableHarness.start(options, { store: 'azurite', storage: azurite.connectionString }),
+);

@@ -15,10 +15,24 @@ let logFile: string;
 
 interface Invocation {
   message: unknown;
-  metadata: { id: string; dequeueCount: number; insertionTime: string; expirationTime: string; nextVisibleTime: string; popReceipt: string; queueTrigger: string };
+  metadata: {
+    id: string;
+    dequeueCount: number;
+    insertionTime: string;
+    expirationTime: string;
+    nextVisibleTime: string;
+    popReceipt: string;
+    queueTrigger: string;
+  };
 }
 
-const invocations = (): Invocation[] => (existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Invocation) : []);
+const invocations = (): Invocation[] =>
+  existsSync(logFile)
+    ? readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Invocation)
+    : [];
 
 async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -34,7 +48,13 @@ beforeAll(async () => {
   logFile = join(azurite.dataDir, 'queue-log.jsonl');
   process.env.QUEUE_LOG_FILE = logFile;
   // The app's AzureWebJobsStorage is UseDevelopmentStorage=true: devhost maps it to the storage it was given.
-  host = await startDevHost({ appDir: app, port: 0, quiet: true, storage: azurite.connectionString, log: { info() {}, warn() {}, error() {} } });
+  host = await startDevHost({
+    appDir: app,
+    port: 0,
+    quiet: true,
+    storage: azurite.connectionString,
+    log: { info() {}, warn() {}, error() {} },
+  });
 });
 afterAll(() => host?.stop());
 
@@ -56,16 +76,21 @@ describe('queue triggers', () => {
     expect(plain.message).toBe('hello plain text');
     expect(json.metadata).toMatchObject({ dequeueCount: 1, queueTrigger: { n: 1 } }); // the library JSON-parses string metadata
     expect(typeof json.metadata.popReceipt).toBe('string');
-    for (const key of ['insertionTime', 'expirationTime', 'nextVisibleTime'] as const) expect(Number.isNaN(Date.parse(json.metadata[key]))).toBe(false);
+    for (const key of ['insertionTime', 'expirationTime', 'nextVisibleTime'] as const)
+      expect(Number.isNaN(Date.parse(json.metadata[key]))).toBe(false);
     expect(Date.parse(json.metadata.expirationTime)).toBeGreaterThan(Date.parse(json.metadata.insertionTime));
     // Processed messages are deleted.
-    await until(async () => ((await q.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.length === 0 ? true : undefined));
+    await until(async () =>
+      (await q.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.length === 0 ? true : undefined,
+    );
   });
 
   it('moves a message that keeps failing to the poison queue after maxDequeueCount', async () => {
     const q = queue();
     const sent = await q.sendMessage(Buffer.from(JSON.stringify({ fail: true })).toString('base64'));
-    const poison = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient('work-items-poison');
+    const poison = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(
+      'work-items-poison',
+    );
     const poisoned = await until(async () => {
       if (!(await poison.exists())) return undefined;
       const peeked = (await poison.peekMessages({ numberOfMessages: 32 })).peekedMessageItems;

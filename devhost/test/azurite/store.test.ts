@@ -14,12 +14,31 @@ const open = async (hub: string) => {
   return store;
 };
 
-function instance(instanceId: string, input: string | null = null): { record: InstanceRecord; start: OrchestrationMessage } {
+function instance(
+  instanceId: string,
+  input: string | null = null,
+): { record: InstanceRecord; start: OrchestrationMessage } {
   const now = new Date().toISOString();
   const executionId = randomUUID();
   return {
-    record: { instanceId, name: 'orch', executionId, runtimeStatus: 'Pending', input, output: null, customStatus: null, createdTime: now, lastUpdatedTime: now, nextEventId: 0 },
-    start: { id: randomUUID(), instanceId, executionId, event: historyEvent(EventType.ExecutionStarted, now, { Name: 'orch', Input: input }) },
+    record: {
+      instanceId,
+      name: 'orch',
+      executionId,
+      runtimeStatus: 'Pending',
+      input,
+      output: null,
+      customStatus: null,
+      createdTime: now,
+      lastUpdatedTime: now,
+      nextEventId: 0,
+    },
+    start: {
+      id: randomUUID(),
+      instanceId,
+      executionId,
+      event: historyEvent(EventType.ExecutionStarted, now, { Name: 'orch', Input: input }),
+    },
   };
 }
 
@@ -38,23 +57,48 @@ describe('AzureStorageTaskHubStore', () => {
     // One instance runs an episode that schedules activities, and one activity completes.
     const item = (await store.takeOrchestrationWorkItem())!;
     const current = (await store.getInstance(item.instanceId))!;
-    const activities = Array.from({ length: 150 }, (_, i) => ({ id: `a${i}`, instanceId: item.instanceId, executionId: current.executionId, taskScheduledId: i, name: 'act', input: '1' }));
-    await store.completeOrchestrationWorkItem({ instance: { ...current, runtimeStatus: 'Running' }, newEvents: item.messages.map((m) => m.event), consumed: item.messages.map((m) => m.id), outbox: { activities, orchestrationMessages: [], entityRequests: [] } });
+    const activities = Array.from({ length: 150 }, (_, i) => ({
+      id: `a${i}`,
+      instanceId: item.instanceId,
+      executionId: current.executionId,
+      taskScheduledId: i,
+      name: 'act',
+      input: '1',
+    }));
+    await store.completeOrchestrationWorkItem({
+      instance: { ...current, runtimeStatus: 'Running' },
+      newEvents: item.messages.map((m) => m.event),
+      consumed: item.messages.map((m) => m.id),
+      outbox: { activities, orchestrationMessages: [], entityRequests: [] },
+    });
     await store.stop(); // waits for the outbox delivery
     store = await open(hub);
     const first = (await store.takeActivityWorkItem())!;
-    await store.completeActivityWorkItem(first.id, { id: randomUUID(), instanceId: first.instanceId, executionId: first.executionId, event: historyEvent(EventType.TaskCompleted, new Date().toISOString(), { TaskScheduledId: first.taskScheduledId, Result: '1' }) });
-    await store.sendEntityRequests([{ id: randomUUID(), entityId: '@counter@k', operation: 'add', input: '1', isSignal: true }]);
+    await store.completeActivityWorkItem(first.id, {
+      id: randomUUID(),
+      instanceId: first.instanceId,
+      executionId: first.executionId,
+      event: historyEvent(EventType.TaskCompleted, new Date().toISOString(), {
+        TaskScheduledId: first.taskScheduledId,
+        Result: '1',
+      }),
+    });
+    await store.sendEntityRequests([
+      { id: randomUUID(), entityId: '@counter@k', operation: 'add', input: '1', isSignal: true },
+    ]);
     await store.stop();
 
     store = await open(hub);
-    expect((await store.queryInstances({ top: 1000 })).instances.map((i) => i.instanceId).sort()).toEqual([...ids].sort());
+    expect((await store.queryInstances({ top: 1000 })).instances.map((i) => i.instanceId).sort()).toEqual(
+      [...ids].sort(),
+    );
     expect(await store.getHistory(item.instanceId)).toHaveLength(1);
     let activityCount = 0;
     while (await store.takeActivityWorkItem()) activityCount++;
     expect(activityCount).toBe(149);
     const pending = new Map<string, number>();
-    for (let w = await store.takeOrchestrationWorkItem(); w; w = await store.takeOrchestrationWorkItem()) pending.set(w.instanceId, w.messages.length);
+    for (let w = await store.takeOrchestrationWorkItem(); w; w = await store.takeOrchestrationWorkItem())
+      pending.set(w.instanceId, w.messages.length);
     expect(pending.size).toBe(count); // the others' starts, and the completed activity for the running one
     expect(pending.get(item.instanceId)).toBe(1);
     expect((await store.takeEntityWorkItem(10))?.requests.map((r) => r.operation)).toEqual(['add']);
@@ -67,8 +111,16 @@ describe('AzureStorageTaskHubStore', () => {
     const { record, start } = instance('big', big);
     await store.createInstance(record, [start]);
     const item = (await store.takeOrchestrationWorkItem())!;
-    const events = [...item.messages.map((m) => m.event), historyEvent(EventType.ExecutionCompleted, new Date().toISOString(), { Result: big })];
-    await store.completeOrchestrationWorkItem({ instance: { ...record, runtimeStatus: 'Completed', output: big }, newEvents: events, consumed: item.messages.map((m) => m.id), outbox: { activities: [], orchestrationMessages: [], entityRequests: [] } });
+    const events = [
+      ...item.messages.map((m) => m.event),
+      historyEvent(EventType.ExecutionCompleted, new Date().toISOString(), { Result: big }),
+    ];
+    await store.completeOrchestrationWorkItem({
+      instance: { ...record, runtimeStatus: 'Completed', output: big },
+      newEvents: events,
+      consumed: item.messages.map((m) => m.id),
+      outbox: { activities: [], orchestrationMessages: [], entityRequests: [] },
+    });
     await store.stop();
     store = await open('Large');
     expect(await store.getInstance('big')).toMatchObject({ input: big, output: big, runtimeStatus: 'Completed' });

@@ -34,8 +34,18 @@ export class DurableHarness {
   }
 
   /** `hostOptions` selects the task hub store (e.g. `{ store: 'azurite', storage: connectionString }`). */
-  static async start(options: DurableEngineOptions = {}, hostOptions: Partial<DevHostOptions> = {}): Promise<DurableHarness> {
-    const host = await startDevHost({ appDir: DURABLE_APP, port: 0, quiet: true, log: { info() {}, warn() {}, error() {} }, durable: (ctx) => createDurableEngine(ctx, options), ...hostOptions });
+  static async start(
+    options: DurableEngineOptions = {},
+    hostOptions: Partial<DevHostOptions> = {},
+  ): Promise<DurableHarness> {
+    const host = await startDevHost({
+      appDir: DURABLE_APP,
+      port: 0,
+      quiet: true,
+      log: { info() {}, warn() {}, error() {} },
+      durable: (ctx) => createDurableEngine(ctx, options),
+      ...hostOptions,
+    });
     return new DurableHarness(host);
   }
 
@@ -44,7 +54,10 @@ export class DurableHarness {
   }
 
   async start(name: string, input?: unknown, instanceId?: string): Promise<Started> {
-    const response = await fetch(`${this.url}/api/start/${name}${instanceId ? `/${instanceId}` : ''}`, { method: 'POST', body: input === undefined ? '' : JSON.stringify(input) });
+    const response = await fetch(`${this.url}/api/start/${name}${instanceId ? `/${instanceId}` : ''}`, {
+      method: 'POST',
+      body: input === undefined ? '' : JSON.stringify(input),
+    });
     const body = (await response.json()) as Started;
     if (response.status !== 202) throw new Error(`start ${name}: ${response.status} ${JSON.stringify(body)}`);
     return body;
@@ -57,12 +70,17 @@ export class DurableHarness {
   }
 
   /** Polls until the instance reaches one of `statuses` (terminal ones by default). */
-  async waitFor(instanceId: string, statuses: readonly string[] = ['Completed', 'Failed', 'Terminated'], timeoutMs = 20_000): Promise<Status> {
+  async waitFor(
+    instanceId: string,
+    statuses: readonly string[] = ['Completed', 'Failed', 'Terminated'],
+    timeoutMs = 20_000,
+  ): Promise<Status> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const status = await this.status(instanceId);
       if (status && statuses.includes(status.runtimeStatus)) return status;
-      if (Date.now() > deadline) throw new Error(`instance ${instanceId} still ${status?.runtimeStatus} after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`instance ${instanceId} still ${status?.runtimeStatus} after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -73,7 +91,11 @@ export class DurableHarness {
   }
 
   post(path: string, body?: unknown): Promise<Response> {
-    return fetch(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? '' : JSON.stringify(body) });
+    return fetch(`${this.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? '' : JSON.stringify(body),
+    });
   }
 
   stop(): Promise<void> {

@@ -6,7 +6,12 @@ import type { DurableHarness } from './harness.ts';
 
 /** Timer splitting shortened so a "long" timer takes a second, not six days. */
 export const SHORT_TIMERS: DurableEngineOptions = {
-  timers: { maximumShortTimerDuration: '0.00:00:00.400', maximumShortTimerMs: 400, longRunningTimerIntervalDuration: '0.00:00:00.200', longRunningTimerIntervalMs: 200 },
+  timers: {
+    maximumShortTimerDuration: '0.00:00:00.400',
+    maximumShortTimerMs: 400,
+    longRunningTimerIntervalDuration: '0.00:00:00.200',
+    longRunningTimerIntervalMs: 200,
+  },
 };
 
 export function defineManagementSuite(start: (options?: DurableEngineOptions) => Promise<DurableHarness>): void {
@@ -22,10 +27,16 @@ export function defineManagementSuite(start: (options?: DurableEngineOptions) =>
     it('terminates a running instance; raising an event afterwards answers 410', async () => {
       const started = await h.start('waitForApproval');
       await h.waitFor(started.id, ['Running']);
-      expect((await fetch(started.terminatePostUri.replace('{text}', 'no%20longer%20needed'), { method: 'POST' })).status).toBe(202);
+      expect(
+        (await fetch(started.terminatePostUri.replace('{text}', 'no%20longer%20needed'), { method: 'POST' })).status,
+      ).toBe(202);
       const status = await h.waitFor(started.id, ['Terminated']);
       expect(status.output).toBe('no longer needed');
-      const late = await fetch(started.sendEventPostUri.replace('{eventName}', 'approve'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '1' });
+      const late = await fetch(started.sendEventPostUri.replace('{eventName}', 'approve'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '1',
+      });
       expect(late.status).toBe(410);
     });
 
@@ -34,7 +45,11 @@ export function defineManagementSuite(start: (options?: DurableEngineOptions) =>
       await h.waitFor(started.id, ['Running']);
       await fetch(started.suspendPostUri.replace('{text}', 'pause'), { method: 'POST' });
       await h.waitFor(started.id, ['Suspended']);
-      await fetch(started.sendEventPostUri.replace('{eventName}', 'approve'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '"later"' });
+      await fetch(started.sendEventPostUri.replace('{eventName}', 'approve'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '"later"',
+      });
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect((await h.status(started.id))?.runtimeStatus).toBe('Suspended');
       await fetch(started.resumePostUri.replace('{text}', 'go'), { method: 'POST' });
@@ -53,12 +68,17 @@ export function defineManagementSuite(start: (options?: DurableEngineOptions) =>
     });
 
     it('lists instances by status and prefix in pages, and purges', async () => {
-      await Promise.all(Array.from({ length: 25 }, (_, i) => h.run('helloSequence', ['p'], `page-${String(i).padStart(2, '0')}`)));
+      await Promise.all(
+        Array.from({ length: 25 }, (_, i) => h.run('helloSequence', ['p'], `page-${String(i).padStart(2, '0')}`)),
+      );
       const seen: string[] = [];
       let token: string | null = null;
       let pages = 0;
       do {
-        const response: Response = await fetch(`${webhook()}/instances/?instanceIdPrefix=page-&runtimeStatus=Completed&top=10`, { headers: token ? { 'x-ms-continuation-token': token } : {} });
+        const response: Response = await fetch(
+          `${webhook()}/instances/?instanceIdPrefix=page-&runtimeStatus=Completed&top=10`,
+          { headers: token ? { 'x-ms-continuation-token': token } : {} },
+        );
         const page = (await response.json()) as Array<{ instanceId: string; runtimeStatus: string }>;
         seen.push(...page.map((p) => p.instanceId));
         token = response.headers.get('x-ms-continuation-token');
@@ -75,7 +95,12 @@ export function defineManagementSuite(start: (options?: DurableEngineOptions) =>
     it('shows history when asked', async () => {
       const done = await h.run('helloSequence', ['h']);
       const status = await h.status(done.instanceId, '?showHistory=true&showHistoryOutput=true');
-      expect(status?.historyEvents?.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'TaskScheduled', 'TaskCompleted', 'ExecutionCompleted']);
+      expect(status?.historyEvents?.map((e) => e.EventType)).toEqual([
+        'ExecutionStarted',
+        'TaskScheduled',
+        'TaskCompleted',
+        'ExecutionCompleted',
+      ]);
     });
 
     it('answers 404 for unknown instances and 400 for unknown orchestrators', async () => {
@@ -110,7 +135,8 @@ export function defineManagementSuite(start: (options?: DurableEngineOptions) =>
     });
 
     it('takes signals over HTTP in order, reads state, and deletes', async () => {
-      for (let i = 1; i <= 5; i++) expect((await h.post(`/runtime/webhooks/durabletask/entities/counter/e2?op=add`, i)).status).toBe(202);
+      for (let i = 1; i <= 5; i++)
+        expect((await h.post(`/runtime/webhooks/durabletask/entities/counter/e2?op=add`, i)).status).toBe(202);
       let state: unknown;
       for (let i = 0; i < 100 && state !== 15; i++) {
         const response = await fetch(`${webhook()}/entities/counter/e2`);
@@ -118,7 +144,10 @@ export function defineManagementSuite(start: (options?: DurableEngineOptions) =>
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       expect(state).toBe(15);
-      expect(await (await fetch(`${h.url}/api/entity/counter/e2`)).json()).toEqual({ entityExists: true, entityState: 15 });
+      expect(await (await fetch(`${h.url}/api/entity/counter/e2`)).json()).toEqual({
+        entityExists: true,
+        entityState: 15,
+      });
       await fetch(`${webhook()}/entities/counter/e2`, { method: 'DELETE' });
       let status = 200;
       for (let i = 0; i < 100 && status === 200; i++) {

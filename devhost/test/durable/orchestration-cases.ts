@@ -14,7 +14,13 @@ export function defineOrchestrationSuite(start: (options?: DurableEngineOptions)
   describe('orchestrations', () => {
     it('runs a sequence of activities with custom status', async () => {
       const status = await h.run('helloSequence', ['Tokyo', 'Seattle']);
-      expect(status).toMatchObject({ name: 'helloSequence', runtimeStatus: 'Completed', output: ['Hello Tokyo', 'Hello Seattle'], customStatus: { step: 'done' }, input: ['Tokyo', 'Seattle'] });
+      expect(status).toMatchObject({
+        name: 'helloSequence',
+        runtimeStatus: 'Completed',
+        output: ['Hello Tokyo', 'Hello Seattle'],
+        customStatus: { step: 'done' },
+        input: ['Tokyo', 'Seattle'],
+      });
     });
 
     it('fans out 1,000 activities and fans in', async () => {
@@ -25,14 +31,20 @@ export function defineOrchestrationSuite(start: (options?: DurableEngineOptions)
     it('runs 200 orchestrations at once', async () => {
       const started = await Promise.all(Array.from({ length: 200 }, (_, i) => h.start('helloSequence', [`n${i}`])));
       const done = await Promise.all(started.map((s) => h.waitFor(s.id)));
-      expect(done.every((s, i) => s.runtimeStatus === 'Completed' && JSON.stringify(s.output) === JSON.stringify([`Hello n${i}`]))).toBe(true);
+      expect(
+        done.every(
+          (s, i) => s.runtimeStatus === 'Completed' && JSON.stringify(s.output) === JSON.stringify([`Hello n${i}`]),
+        ),
+      ).toBe(true);
     });
 
     it('retries a failing activity with timers between attempts', async () => {
       const status = await h.run('withRetry');
       expect(status).toMatchObject({ runtimeStatus: 'Completed', output: ['ok after 2', 'Hello after'] });
       const history = (await h.status(status.instanceId, '?showHistory=true'))?.historyEvents ?? [];
-      expect(history.map((e) => e.EventType)).toEqual(expect.arrayContaining(['TaskFailed', 'TimerCreated', 'TimerFired', 'TaskCompleted']));
+      expect(history.map((e) => e.EventType)).toEqual(
+        expect.arrayContaining(['TaskFailed', 'TimerCreated', 'TimerFired', 'TaskCompleted']),
+      );
     });
 
     it('runs sub-orchestrations with generated and explicit instance ids', async () => {
@@ -44,7 +56,9 @@ export function defineOrchestrationSuite(start: (options?: DurableEngineOptions)
     it('fails with the activity error, and lets the orchestrator catch it', async () => {
       const failed = await h.run('failing');
       expect(failed.runtimeStatus).toBe('Failed');
-      expect(failed.output).toMatch(/^Orchestrator function 'failing' failed: Activity function 'boom' failed: activity exploded/);
+      expect(failed.output).toMatch(
+        /^Orchestrator function 'failing' failed: Activity function 'boom' failed: activity exploded/,
+      );
       expect((await h.run('catching')).output).toBe("caught: Activity function 'boom' failed: activity exploded ");
     });
 
@@ -61,7 +75,11 @@ export function defineOrchestrationSuite(start: (options?: DurableEngineOptions)
     it('delivers external events through sendEventPostUri, and Task.any picks the winner', async () => {
       const started = await h.start('waitForApproval');
       await h.waitFor(started.id, ['Running']);
-      const response = await fetch(started.sendEventPostUri.replace('{eventName}', 'approve'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: 'ana' }) });
+      const response = await fetch(started.sendEventPostUri.replace('{eventName}', 'approve'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ by: 'ana' }),
+      });
       expect(response.status).toBe(202);
       expect((await h.waitFor(started.id)).output).toBe('approved: {"by":"ana"}');
     });
@@ -72,13 +90,20 @@ export function defineOrchestrationSuite(start: (options?: DurableEngineOptions)
 
     it('detects nondeterminism and names the first mismatching action', async () => {
       const second = await h.start('changing');
-      for (let i = 0; i < 500 && (await h.status(second.id))?.customStatus !== 'first done'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let i = 0; i < 500 && (await h.status(second.id))?.customStatus !== 'first done'; i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       await h.post('/api/toggle/b');
-      await fetch(second.sendEventPostUri.replace('{eventName}', 'next'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await fetch(second.sendEventPostUri.replace('{eventName}', 'next'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       try {
         const status = await h.waitFor(second.id);
         expect(status.runtimeStatus).toBe('Failed');
-        expect(status.output).toMatch(/Non-deterministic workflow detected: the orchestrator now calls callActivity\('boom'\) as task 0, but the history has callActivity\('hello'\) there/);
+        expect(status.output).toMatch(
+          /Non-deterministic workflow detected: the orchestrator now calls callActivity\('boom'\) as task 0, but the history has callActivity\('hello'\) there/,
+        );
       } finally {
         await h.post('/api/toggle/a');
       }

@@ -9,7 +9,13 @@ const KEY = 'test-master-key';
 let host: DevHost;
 
 beforeAll(async () => {
-  host = await startDevHost({ appDir: fixture('cjs-app'), port: 0, masterKey: KEY, log: recordingLogger(), durable: false });
+  host = await startDevHost({
+    appDir: fixture('cjs-app'),
+    port: 0,
+    masterKey: KEY,
+    log: recordingLogger(),
+    durable: false,
+  });
 });
 
 afterAll(async () => {
@@ -34,7 +40,11 @@ describe('auth levels with a master key', () => {
   it('protects the admin invoke endpoint', async () => {
     const body = JSON.stringify({ input: '' });
     expect((await fetch(`${host.url}/admin/functions/manualTimer`, { method: 'POST', body })).status).toBe(401);
-    const ok = await fetch(`${host.url}/admin/functions/manualTimer`, { method: 'POST', body, headers: { 'x-functions-key': KEY } });
+    const ok = await fetch(`${host.url}/admin/functions/manualTimer`, {
+      method: 'POST',
+      body,
+      headers: { 'x-functions-key': KEY },
+    });
     expect(ok.status).toBe(202);
   });
 

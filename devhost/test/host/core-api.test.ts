@@ -19,7 +19,16 @@ describe('installCoreApi', () => {
     const core = require('@azure/functions-core') as Core;
     expect(require('@azure/functions-core')).toBe(core);
     expect(Object.keys(core)).toEqual(
-      expect.arrayContaining(['version', 'hostVersion', 'registerHook', 'setProgrammingModel', 'getProgrammingModel', 'log', 'registerFunction', 'Disposable']),
+      expect.arrayContaining([
+        'version',
+        'hostVersion',
+        'registerHook',
+        'setProgrammingModel',
+        'getProgrammingModel',
+        'log',
+        'registerFunction',
+        'Disposable',
+      ]),
     );
     // other modules still resolve normally
     expect(typeof (require('node:path') as { join: unknown }).join).toBe('function');
@@ -51,7 +60,10 @@ describe('installCoreApi', () => {
     });
     expect(fn?.callback).toBe(handler);
     expect(() =>
-      core.registerFunction({ name: 'startTHING', bindings: { t: { type: 'timerTrigger', direction: 'in' } } }, handler),
+      core.registerFunction(
+        { name: 'startTHING', bindings: { t: { type: 'timerTrigger', direction: 'in' } } },
+        handler,
+      ),
     ).toThrow(/"startTHING" has already been registered/);
     disposable.dispose();
     expect(registry.functions.has('startthing')).toBe(false);
@@ -63,8 +75,8 @@ describe('installCoreApi', () => {
     expect(() => core.registerHook('nope', () => undefined)).toThrow(RangeError);
 
     registry.lock();
-    expect(() => core.registerFunction({ name: 'Late', bindings: { t: { type: 'queueTrigger', direction: 'in' } } }, handler)).toThrow(
-      /only be registered during app startup.*"Late"/,
-    );
+    expect(() =>
+      core.registerFunction({ name: 'Late', bindings: { t: { type: 'queueTrigger', direction: 'in' } } }, handler),
+    ).toThrow(/only be registered during app startup.*"Late"/);
   });
 });

@@ -42,7 +42,12 @@ function clientData(baseUrl: string): unknown {
   };
 }
 
-async function stubHandle(req: IncomingMessage, res: ServerResponse, path: string, prefix: 'webhook' | 'rpc'): Promise<void> {
+async function stubHandle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  prefix: 'webhook' | 'rpc',
+): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   calls.push({ method: req.method, path, prefix, body: Buffer.concat(chunks).toString('utf8') });
@@ -110,8 +115,15 @@ describe('durable wiring', () => {
     const body = (await res.json()) as Record<string, string>;
     expect(body.id).toBe('inst-1');
     // WEBSITE_HOSTNAME is set, so getClient keeps our origin instead of localhost:7071.
-    expect(body.statusQueryGetUri).toBe(`${host.url}/runtime/webhooks/durabletask/instances/inst-1?taskHub=FixtureHub&connection=Storage`);
-    expect(calls).toContainEqual({ method: 'POST', path: 'orchestrators/helloOrchestrator', prefix: 'rpc', body: '"Ada"' });
+    expect(body.statusQueryGetUri).toBe(
+      `${host.url}/runtime/webhooks/durabletask/instances/inst-1?taskHub=FixtureHub&connection=Storage`,
+    );
+    expect(calls).toContainEqual({
+      method: 'POST',
+      path: 'orchestrators/helloOrchestrator',
+      prefix: 'rpc',
+      body: '"Ada"',
+    });
 
     const status = await (await fetch(`${host.url}/api/status/inst-1`)).json();
     expect(status).toEqual({ name: 'helloOrchestrator', runtimeStatus: 'Completed', output: 'Hello, Ada!' });
@@ -127,7 +139,9 @@ describe('durable wiring', () => {
     const invoker = createInvoker(host.app, { log });
     const fn = host.app.registry.functions.get('sayhello');
     if (!fn) throw new Error('sayHello not registered');
-    const outcome = await invoker.invoke(fn, { inputData: [{ name: fn.triggerBindingName, data: { string: JSON.stringify('Grace') } }] });
+    const outcome = await invoker.invoke(fn, {
+      inputData: [{ name: fn.triggerBindingName, data: { string: JSON.stringify('Grace') } }],
+    });
     expect(outcome.ok).toBe(true);
     if (outcome.ok) expect(decodeTypedData(outcome.returnValue)).toBe('Hello, Grace!');
   });

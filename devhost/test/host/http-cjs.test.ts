@@ -78,7 +78,10 @@ describe('HTTP triggers (CJS fixture)', () => {
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(text).not.toContain('secret failure detail');
-    const errors = log.lines.filter((l) => l.level === 'error').map((l) => l.msg).join('\n');
+    const errors = log.lines
+      .filter((l) => l.level === 'error')
+      .map((l) => l.msg)
+      .join('\n');
     expect(errors).toMatch(/Executed 'Functions\.boom' \(Failed, Id=[\w-]+, Duration=\d+ms\)/);
     expect(errors).toContain('secret failure detail');
     expect(errors).toContain('http.js');
@@ -110,7 +113,9 @@ describe('HTTP triggers (CJS fixture)', () => {
     // log hooks may rewrite message and level
     expect(log.lines).toContainEqual({ level: 'warn', msg: 'rewritten by log hook' });
     expect(log.lines.some((l) => l.msg === 'rewrite me')).toBe(false);
-    expect(log.lines.some((l) => /^Executed 'Functions\.settings' \(Succeeded, Id=[\w-]+, Duration=\d+ms\)$/.test(l.msg))).toBe(true);
+    expect(
+      log.lines.some((l) => /^Executed 'Functions\.settings' \(Succeeded, Id=[\w-]+, Duration=\d+ms\)$/.test(l.msg)),
+    ).toBe(true);
   });
 
   it('reports host status', async () => {
@@ -129,9 +134,15 @@ describe('HTTP triggers (CJS fixture)', () => {
   it('invokes non-HTTP functions through POST /admin/functions/{name} with 202', async () => {
     const timer = await get('/admin/functions/manualTimer', { method: 'POST', body: JSON.stringify({ input: '' }) });
     expect(timer.status).toBe(202);
-    const queue = await get('/admin/functions/QueueWorker', { method: 'POST', body: JSON.stringify({ input: 'hello queue' }) });
+    const queue = await get('/admin/functions/QueueWorker', {
+      method: 'POST',
+      body: JSON.stringify({ input: 'hello queue' }),
+    });
     expect(queue.status).toBe(202);
-    const state = (await (await get('/api/state')).json()) as { manual: Array<{ functionName: string; timer: Record<string, unknown> }>; queue: unknown[] };
+    const state = (await (await get('/api/state')).json()) as {
+      manual: Array<{ functionName: string; timer: Record<string, unknown> }>;
+      queue: unknown[];
+    };
     expect(state.manual).toHaveLength(1);
     expect(state.manual[0]?.functionName).toBe('manualTimer');
     expect(state.manual[0]?.timer).toMatchObject({ schedule: { adjustForDST: true }, isPastDue: false });

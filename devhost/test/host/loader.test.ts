@@ -28,10 +28,15 @@ describe('resolveEntryPoints', () => {
       'dist/src/functions/a.js': '',
       'dist/src/functions/skip.ts': '',
     });
-    expect(resolveEntryPoints(dir).map((f) => f.slice(dir.length))).toEqual(['/dist/src/functions/a.js', '/dist/src/functions/b.js']);
+    expect(resolveEntryPoints(dir).map((f) => f.slice(dir.length))).toEqual([
+      '/dist/src/functions/a.js',
+      '/dist/src/functions/b.js',
+    ]);
     const single = tempApp({ 'package.json': JSON.stringify({ main: './index.js' }), 'index.js': '' });
     expect(resolveEntryPoints(single)).toEqual([join(single, 'index.js')]);
-    expect(() => resolveEntryPoints(tempApp({ 'package.json': JSON.stringify({ main: 'dist/*.js' }) }))).toThrow(/matched no files.*build/);
+    expect(() => resolveEntryPoints(tempApp({ 'package.json': JSON.stringify({ main: 'dist/*.js' }) }))).toThrow(
+      /matched no files.*build/,
+    );
   });
 });
 

@@ -24,7 +24,9 @@ describe('matchRoute', () => {
     expect(matchRoute('p/{id:int}', 'p/x1')).toBeUndefined();
     expect(matchRoute('p/{n:alpha}', 'p/abc')).toEqual({ n: 'abc' });
     expect(matchRoute('p/{n:alpha}', 'p/ab1')).toBeUndefined();
-    expect(matchRoute('p/{g:guid}', 'p/0f8fad5b-d9cb-469f-a165-70867728950e')).toEqual({ g: '0f8fad5b-d9cb-469f-a165-70867728950e' });
+    expect(matchRoute('p/{g:guid}', 'p/0f8fad5b-d9cb-469f-a165-70867728950e')).toEqual({
+      g: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    });
     expect(matchRoute('p/{g:guid}', 'p/not-a-guid')).toBeUndefined();
     expect(matchRoute('p/{id:int?}', 'p')).toEqual({});
     expect(matchRoute('p/{id:int:min(3)}', 'p/2')).toBeUndefined();

@@ -10,15 +10,30 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
 
 const execFileAsync = promisify(execFile);
-const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as { portfolioId: string; analysisType: string; properties: Array<Record<string, unknown>> };
-const small = (n: number, portfolioId = 'control') => ({ portfolioId, analysisType: 'comprehensive', properties: sample.properties.slice(0, n) });
+const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
+  portfolioId: string;
+  analysisType: string;
+  properties: Array<Record<string, unknown>>;
+};
+const small = (n: number, portfolioId = 'control') => ({
+  portfolioId,
+  analysisType: 'comprehensive',
+  properties: sample.properties.slice(0, n),
+});
 
 let h: PipelineHarness;
 let cosmos: CosmosClient;
 beforeAll(async () => {
   // A slow sandbox so that cancel arrives while chunks are still to run.
-  h = await startPipeline({ sandbox: { latencyInMs: 20 }, env: { CHUNK_SIZE: '50', MAX_CONCURRENT_CHUNKS: '2', PROPERTY_CONCURRENCY: '4' } });
-  cosmos = new CosmosClient({ endpoint: h.env.COSMOS_ENDPOINT!, key: h.env.COSMOS_KEY!, connectionPolicy: { enableEndpointDiscovery: false } });
+  h = await startPipeline({
+    sandbox: { latencyInMs: 20 },
+    env: { CHUNK_SIZE: '50', MAX_CONCURRENT_CHUNKS: '2', PROPERTY_CONCURRENCY: '4' },
+  });
+  cosmos = new CosmosClient({
+    endpoint: h.env.COSMOS_ENDPOINT!,
+    key: h.env.COSMOS_KEY!,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
 });
 afterAll(async () => {
   cosmos?.dispose();
@@ -26,12 +41,19 @@ afterAll(async () => {
 });
 
 async function jobCount(): Promise<number> {
-  const { resources } = await cosmos.database(h.databaseId).container('jobs').items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll().catch(() => ({ resources: [0] }));
+  const { resources } = await cosmos
+    .database(h.databaseId)
+    .container('jobs')
+    .items.query<number>('SELECT VALUE COUNT(1) FROM c')
+    .fetchAll()
+    .catch(() => ({ resources: [0] }));
   return resources[0] ?? 0;
 }
 
 async function stagedBlobs(): Promise<number> {
-  const container = BlobServiceClient.fromConnectionString(h.env.AzureWebJobsStorage!).getContainerClient(h.env.STAGING_CONTAINER!);
+  const container = BlobServiceClient.fromConnectionString(h.env.AzureWebJobsStorage!).getContainerClient(
+    h.env.STAGING_CONTAINER!,
+  );
   if (!(await container.exists())) return 0;
   let n = 0;
   for await (const _ of container.listBlobsFlat()) n++;
@@ -47,13 +69,25 @@ describe('bad input', () => {
     ['wrong types', { portfolioId: 42, analysisType: 'comprehensive', properties: 'many' }, 400],
     ['unknown analysis type', { ...small(1), analysisType: 'everything' }, 400],
     ['unknown top-level field', { ...small(1), priorityLane: 'vip' }, 400],
-    ['unknown property field', { ...small(0), properties: [{ ...sample.properties[0], ownerSsn: '123-45-6789' }] }, 400],
+    [
+      'unknown property field',
+      { ...small(0), properties: [{ ...sample.properties[0], ownerSsn: '123-45-6789' }] },
+      400,
+    ],
     ['duplicate propertyIds', { ...small(0), properties: [duplicate, duplicate] }, 400],
     ['no properties', small(0), 400],
     ['negative loan balance', { ...small(0), properties: [{ ...sample.properties[0], loan: { balance: -1 } }] }, 400],
-    ['a date in the future', { ...small(0), properties: [{ ...sample.properties[0], lastAppraisalDate: '2999-01-01' }] }, 400],
+    [
+      'a date in the future',
+      { ...small(0), properties: [{ ...sample.properties[0], lastAppraisalDate: '2999-01-01' }] },
+      400,
+    ],
     ['a hostile id', { ...small(1), portfolioId: '../../etc/passwd' }, 400],
-    ['a script in a string', { ...small(0), properties: [{ ...sample.properties[0], address: `<script>${'x'.repeat(300)}</script>` }] }, 400],
+    [
+      'a script in a string',
+      { ...small(0), properties: [{ ...sample.properties[0], address: `<script>${'x'.repeat(300)}</script>` }] },
+      400,
+    ],
     ['a huge number', { ...small(0), properties: [{ ...sample.properties[0], lastAppraisedValue: 1e300 }] }, 400],
     ['a bad Idempotency-Key', small(1), 400, { 'idempotency-key': 'k'.repeat(500) }],
     ['a bad CSV', 'propertyId,address\nP1,1 Main St\n', 400, { 'content-type': 'text/csv' }],
@@ -72,14 +106,21 @@ describe('bad input', () => {
   });
 
   it('names the offending field', async () => {
-    const response = await h.post('/api/portfolio/analyze', { ...small(0), properties: [sample.properties[0], { ...sample.properties[1], loan: { balance: -5 } }] });
+    const response = await h.post('/api/portfolio/analyze', {
+      ...small(0),
+      properties: [sample.properties[0], { ...sample.properties[1], loan: { balance: -5 } }],
+    });
     const { errors } = (await response.json()) as { errors: Array<{ path: string; message: string }> };
     expect(errors).toContainEqual({ path: 'properties[1].loan.balance', message: 'must be >= 0' });
   });
 
   it('answers 413 beyond the size limit, creating nothing', async () => {
     const jobsBefore = await jobCount();
-    const response = await fetch(`${h.url}/api/portfolio/analyze`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(200 * 1024 * 1024) }, body: '{}' }).catch(() => undefined);
+    const response = await fetch(`${h.url}/api/portfolio/analyze`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(200 * 1024 * 1024) },
+      body: '{}',
+    }).catch(() => undefined);
     if (response) expect(response.status).toBe(413);
     expect(await jobCount()).toBe(jobsBefore);
   });
@@ -108,7 +149,9 @@ describe('cancel', () => {
     const job = await h.waitForJob(jobId, 120_000);
     expect(job.status).toBe('cancelled');
     expect(job.progress.processed).toBeLessThan(1000);
-    const results = (await (await h.get(`/api/portfolio/jobs/${jobId}/results`)).json()) as { results: { totals: { properties: number }; status: string } };
+    const results = (await (await h.get(`/api/portfolio/jobs/${jobId}/results`)).json()) as {
+      results: { totals: { properties: number }; status: string };
+    };
     expect(results.results.status).toBe('cancelled');
     expect(results.results.totals.properties).toBe(job.progress.processed);
     expect((await fetch(`${h.url}/api/portfolio/jobs/${jobId}`, { method: 'DELETE' })).status).toBe(404);
@@ -125,7 +168,11 @@ describe('budget', () => {
   });
 
   it('with allowPartial, stops at the budget: budget_exceeded, actual cost within it', async () => {
-    const response = await h.post('/api/portfolio/analyze', { ...small(300, 'budget-partial'), budget: 10, allowPartial: true });
+    const response = await h.post('/api/portfolio/analyze', {
+      ...small(300, 'budget-partial'),
+      budget: 10,
+      allowPartial: true,
+    });
     expect(response.status).toBe(202);
     const { jobId } = (await response.json()) as { jobId: string };
     const job = await h.waitForJob(jobId, 120_000);
@@ -140,7 +187,11 @@ describe('the portfolio-analytics CLI', () => {
   // Asynchronous: the app runs in this process and must keep serving while the CLI waits for it.
   const cli = async (...args: string[]) => {
     try {
-      const { stdout } = await execFileAsync(process.execPath, ['cli/bin/portfolio-analytics.js', ...args, '--url', h.url], { cwd: REPO_ROOT, encoding: 'utf8' });
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        ['cli/bin/portfolio-analytics.js', ...args, '--url', h.url],
+        { cwd: REPO_ROOT, encoding: 'utf8' },
+      );
       return { code: 0, out: stdout };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
@@ -151,7 +202,10 @@ describe('the portfolio-analytics CLI', () => {
   it('analyzes a CSV file, follows the job and writes the report', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'pa-cli-'));
     const csv = path.join(out, 'book.csv');
-    writeFileSync(csv, readFileSync(`${REPO_ROOT}examples/portfolio-1000.csv`, 'utf8').split('\n').slice(0, 121).join('\n'));
+    writeFileSync(
+      csv,
+      readFileSync(`${REPO_ROOT}examples/portfolio-1000.csv`, 'utf8').split('\n').slice(0, 121).join('\n'),
+    );
     const run = await cli('analyze', csv, '--type', 'risk', '--portfolio-id', 'cli-book', '--out', out);
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/job job-\S+: Analysis of 120 properties started\. Estimated cost \$1\.20\./);

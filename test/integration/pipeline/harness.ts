@@ -24,7 +24,9 @@ export interface PipelineHarness {
 }
 
 /** Starts the app with its own Cosmos database and sandbox. One per test file (devhost runs one app per process). */
-export async function startPipeline(options: { sandbox?: SandboxOptions; env?: Record<string, string> } = {}): Promise<PipelineHarness> {
+export async function startPipeline(
+  options: { sandbox?: SandboxOptions; env?: Record<string, string> } = {},
+): Promise<PipelineHarness> {
   const services = await serviceEndpoints();
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const databaseId = `pa-${randomUUID().slice(0, 8)}`;
@@ -48,7 +50,12 @@ export async function startPipeline(options: { sandbox?: SandboxOptions; env?: R
     ...options.env,
   };
   Object.assign(process.env, env);
-  const host = await startDevHost({ appDir: REPO_ROOT, port: 0, quiet: true, log: { info() {}, warn() {}, error: (m) => console.error(m) } });
+  const host = await startDevHost({
+    appDir: REPO_ROOT,
+    port: 0,
+    quiet: true,
+    log: { info() {}, warn() {}, error: (m) => console.error(m) },
+  });
   const url = host.url;
   const harness: PipelineHarness = {
     url,
@@ -57,7 +64,11 @@ export async function startPipeline(options: { sandbox?: SandboxOptions; env?: R
     databaseId,
     env,
     post: (path, body, headers = {}) =>
-      fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
     get: (path) => fetch(`${url}${path}`),
     async waitForJob(jobId, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
@@ -65,7 +76,10 @@ export async function startPipeline(options: { sandbox?: SandboxOptions; env?: R
         const response = await fetch(`${url}/api/portfolio/jobs/${jobId}`);
         const body = (await response.json()) as { job: JobView };
         if (!['queued', 'processing'].includes(body.job.status)) return body.job;
-        if (Date.now() > deadline) throw new Error(`job ${jobId} still ${body.job.status} after ${timeoutMs} ms: ${JSON.stringify(body.job.progress)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `job ${jobId} still ${body.job.status} after ${timeoutMs} ms: ${JSON.stringify(body.job.progress)}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueClient } from '@azure/storage-queue';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
 
-const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as { properties: Array<Record<string, unknown>> };
+const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
+  properties: Array<Record<string, unknown>>;
+};
 
 let h: PipelineHarness;
 beforeAll(async () => {
@@ -18,11 +20,20 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-const stats = async () => (await (await fetch(`${h.sandbox.url}/stats`)).json()) as { calls: number; distinctProperties: number; failed503: number };
+const stats = async () =>
+  (await (await fetch(`${h.sandbox.url}/stats`)).json()) as {
+    calls: number;
+    distinctProperties: number;
+    failed503: number;
+  };
 
 describe('retried chunks', () => {
   it('buy no value twice', async () => {
-    const response = await h.post('/api/portfolio/analyze', { portfolioId: 'flaky', analysisType: 'valuation', properties: sample.properties.slice(0, 400) });
+    const response = await h.post('/api/portfolio/analyze', {
+      portfolioId: 'flaky',
+      analysisType: 'valuation',
+      properties: sample.properties.slice(0, 400),
+    });
     const { jobId } = (await response.json()) as { jobId: string };
     const job = await h.waitForJob(jobId, 120_000);
     const s = await stats();
@@ -33,7 +44,9 @@ describe('retried chunks', () => {
     expect(s.calls).toBe(s.distinctProperties);
     expect(s.calls + job.progress.failed).toBe(400);
     expect(s.failed503).toBeGreaterThan(job.progress.failed); // first-attempt failures got a second chance
-    const report = (await (await h.get(`/api/portfolio/jobs/${jobId}/results`)).json()) as { results: { totals: { failed: number } } };
+    const report = (await (await h.get(`/api/portfolio/jobs/${jobId}/results`)).json()) as {
+      results: { totals: { failed: number } };
+    };
     expect(report.results.totals.failed).toBe(job.progress.failed);
   });
 });
@@ -41,10 +54,18 @@ describe('retried chunks', () => {
 describe('nightly revaluation', () => {
   it('starts one run per registered portfolio, and a re-delivered message starts none', async () => {
     for (const id of ['north', 'south']) {
-      const put = await fetch(`${h.url}/api/portfolios/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ analysisType: 'risk', properties: sample.properties.slice(0, 30) }) });
+      const put = await fetch(`${h.url}/api/portfolios/${id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ analysisType: 'risk', properties: sample.properties.slice(0, 30) }),
+      });
       expect(put.status).toBe(200);
     }
-    const timer = await fetch(`${h.url}/admin/functions/enqueueNightlyRuns`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input":""}' });
+    const timer = await fetch(`${h.url}/admin/functions/enqueueNightlyRuns`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"input":""}',
+    });
     expect(timer.status).toBe(202);
     const runDate = new Date().toISOString().slice(0, 10).replaceAll('-', '');
     const ids = ['north', 'south'].map((p) => `nightly-${p}-${runDate}`);
@@ -54,9 +75,13 @@ describe('nightly revaluation', () => {
     const queue = new QueueClient(h.env.AzureWebJobsStorage!, 'portfolio-revaluation');
     await queue.sendMessage(Buffer.from(JSON.stringify({ portfolioId: 'north', runDate })).toString('base64'));
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const instances = (await (await fetch(`${h.url}/runtime/webhooks/durabletask/instances/?instanceIdPrefix=nightly-north-`)).json()) as Array<{ instanceId: string }>;
+    const instances = (await (
+      await fetch(`${h.url}/runtime/webhooks/durabletask/instances/?instanceIdPrefix=nightly-north-`)
+    ).json()) as Array<{ instanceId: string }>;
     // One root run; its chunkBatch sub-orchestrations are named `{jobId}:batch-{n}`.
-    expect(instances.filter((i) => !i.instanceId.includes(':')).map((i) => i.instanceId)).toEqual([`nightly-north-${runDate}`]);
+    expect(instances.filter((i) => !i.instanceId.includes(':')).map((i) => i.instanceId)).toEqual([
+      `nightly-north-${runDate}`,
+    ]);
     const trend = (await (await h.get('/api/portfolios/north/trends')).json()) as { trend: unknown[] };
     expect(trend.trend).toHaveLength(1);
   });

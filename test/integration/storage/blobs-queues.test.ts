@@ -55,7 +55,10 @@ describe('BlobStaging', () => {
   });
 
   it('creates its container when missing', async () => {
-    const staging = new BlobStaging({ serviceClient: t.clients.blobs, containerName: `${t.names.stagingContainer}-new` });
+    const staging = new BlobStaging({
+      serviceClient: t.clients.blobs,
+      containerName: `${t.names.stagingContainer}-new`,
+    });
     try {
       await staging.stageChunks('job-x', [[property(1)]]);
       expect(await staging.readChunk('job-x', 0)).toEqual([property(1)]);

@@ -20,13 +20,30 @@ afterAll(() => t?.cleanup());
 describe('ensureDatabase', () => {
   it('creates every container with its partition key, and is idempotent', async () => {
     const again = await ensureDatabase(t.clients.cosmos, { databaseId: t.names.databaseId });
-    expect(Object.keys(again).sort()).toEqual(['chunkMarkers', 'jobs', 'portfolios', 'reports', 'results', 'trends', 'valuationCache']);
+    expect(Object.keys(again).sort()).toEqual([
+      'chunkMarkers',
+      'jobs',
+      'portfolios',
+      'reports',
+      'results',
+      'trends',
+      'valuationCache',
+    ]);
     for (const [name, container] of Object.entries(again)) {
       const { resource } = await container.read();
-      expect(resource?.partitionKey?.paths).toEqual(CONTAINER_DEFINITIONS[name as keyof typeof CONTAINER_DEFINITIONS].partitionKey.paths);
+      expect(resource?.partitionKey?.paths).toEqual(
+        CONTAINER_DEFINITIONS[name as keyof typeof CONTAINER_DEFINITIONS].partitionKey.paths,
+      );
     }
     // Existing data survives a second ensureDatabase (containers are never replaced).
-    await t.storage.portfolios.put({ id: 'pf-keep', analysisType: 'risk', nightly: false, source: { kind: 'blob', blobName: 'b' }, propertyCount: 1, updatedAt: 'now' });
+    await t.storage.portfolios.put({
+      id: 'pf-keep',
+      analysisType: 'risk',
+      nightly: false,
+      source: { kind: 'blob', blobName: 'b' },
+      propertyCount: 1,
+      updatedAt: 'now',
+    });
     await ensureDatabase(t.clients.cosmos, { databaseId: t.names.databaseId });
     expect(await t.storage.portfolios.get('pf-keep')).toBeDefined();
   });
@@ -41,8 +58,16 @@ describe('storage settings', () => {
   });
 
   it('reads COSMOS_ENDPOINT, COSMOS_KEY, COSMOS_DATABASE and AzureWebJobsStorage', () => {
-    const settings = loadStorageSettings({ COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/', COSMOS_KEY: 'k', COSMOS_DATABASE: 'db1', AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b' });
-    expect(settings).toEqual({ cosmos: { endpoint: 'https://acct.documents.azure.com:443/', key: 'k', databaseId: 'db1' }, connectionString: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b' });
+    const settings = loadStorageSettings({
+      COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
+      COSMOS_KEY: 'k',
+      COSMOS_DATABASE: 'db1',
+      AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b',
+    });
+    expect(settings).toEqual({
+      cosmos: { endpoint: 'https://acct.documents.azure.com:443/', key: 'k', databaseId: 'db1' },
+      connectionString: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b',
+    });
   });
 
   it('names the variable of a bad value and never prints secrets', () => {

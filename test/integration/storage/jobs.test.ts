@@ -51,8 +51,17 @@ describe('JobsRepository', () => {
 
   it('updates with a patch and stamps updatedAt', async () => {
     await jobs.create(job('job-c'));
-    const updated = await jobs.update('job-c', { status: 'completed', endTime: '2025-06-01T01:00:00.000Z', reportId: 'job-c' });
-    expect(updated).toMatchObject({ status: 'completed', endTime: '2025-06-01T01:00:00.000Z', reportId: 'job-c', totalProperties: 250 });
+    const updated = await jobs.update('job-c', {
+      status: 'completed',
+      endTime: '2025-06-01T01:00:00.000Z',
+      reportId: 'job-c',
+    });
+    expect(updated).toMatchObject({
+      status: 'completed',
+      endTime: '2025-06-01T01:00:00.000Z',
+      reportId: 'job-c',
+      totalProperties: 250,
+    });
     expect(updated.updatedAt > job('job-c').updatedAt).toBe(true);
     expect(await jobs.get('job-c')).toEqual(updated);
   });
@@ -73,7 +82,11 @@ describe('JobsRepository', () => {
 
   it('loses no update among concurrent writers', async () => {
     await jobs.create(job('job-e'));
-    await Promise.all(Array.from({ length: 8 }, () => jobs.update('job-e', (current) => ({ error: `${current.error ?? ''}x` }), { maxAttempts: 20 })));
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        jobs.update('job-e', (current) => ({ error: `${current.error ?? ''}x` }), { maxAttempts: 20 }),
+      ),
+    );
     expect((await jobs.get('job-e'))?.error).toBe('xxxxxxxx');
   });
 

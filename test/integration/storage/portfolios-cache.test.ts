@@ -29,7 +29,11 @@ describe('PortfoliosRepository', () => {
   });
 
   it('lists the portfolios registered for the nightly run (a cross-partition query)', async () => {
-    await Promise.all([t.storage.portfolios.put(portfolio('pf-3', true)), t.storage.portfolios.put(portfolio('pf-2', false)), t.storage.portfolios.put(portfolio('pf-0', true))]);
+    await Promise.all([
+      t.storage.portfolios.put(portfolio('pf-3', true)),
+      t.storage.portfolios.put(portfolio('pf-2', false)),
+      t.storage.portfolios.put(portfolio('pf-0', true)),
+    ]);
     expect((await t.storage.portfolios.listNightly()).map((p) => p.id)).toEqual(['pf-0', 'pf-1', 'pf-3']);
   });
 });
@@ -50,7 +54,12 @@ describe('normalizedIdentity', () => {
 });
 
 describe('ValuationCache', () => {
-  const quote = (provider: string, estimatedValue: number): AvmQuote => ({ provider, estimatedValue, fsd: 0.08, valuedAt: '2025-06-01T00:00:00.000Z' });
+  const quote = (provider: string, estimatedValue: number): AvmQuote => ({
+    provider,
+    estimatedValue,
+    fsd: 0.08,
+    valuedAt: '2025-06-01T00:00:00.000Z',
+  });
   const home = { address: '12 Pine Street', zip: '10001', state: 'NY', propertyType: 'SFR' };
   const flat = { address: '7 Lake Ave Unit 3', zip: '60601', state: 'IL', propertyType: 'CONDO' };
   const now = new Date('2025-06-01T12:00:00.000Z');
@@ -62,18 +71,32 @@ describe('ValuationCache', () => {
       cacheEntryFor(home, quote('avm-primary', 500_000), now, 24),
       cacheEntryFor(flat, quote('avm-primary', 300_000), new Date(now.getTime() - 48 * 3_600_000), 24), // expired a day ago
     ]);
-    const keys = [normalizedIdentity(home), normalizedIdentity(flat), normalizedIdentity({ ...home, address: '13 Pine St' })];
+    const keys = [
+      normalizedIdentity(home),
+      normalizedIdentity(flat),
+      normalizedIdentity({ ...home, address: '13 Pine St' }),
+    ];
     const found = await cache.getMany(keys, now, ['avm-primary', 'avm-secondary']);
     expect([...found.keys()]).toEqual([normalizedIdentity(home)]);
-    expect(found.get(normalizedIdentity(home))).toMatchObject({ provider: 'avm-primary', quote: { estimatedValue: 500_000 }, ttl: 86_400 });
+    expect(found.get(normalizedIdentity(home))).toMatchObject({
+      provider: 'avm-primary',
+      quote: { estimatedValue: 500_000 },
+      ttl: 86_400,
+    });
     // Provider order decides; the other provider's entry is there too.
-    expect((await cache.getMany(keys, now, ['avm-secondary', 'avm-primary'])).get(normalizedIdentity(home))).toMatchObject({ provider: 'avm-secondary', boughtByJob: 'job-1' });
+    expect(
+      (await cache.getMany(keys, now, ['avm-secondary', 'avm-primary'])).get(normalizedIdentity(home)),
+    ).toMatchObject({ provider: 'avm-secondary', boughtByJob: 'job-1' });
     // The same identity spelled differently hits.
-    expect((await cache.getMany([normalizedIdentity({ ...home, address: '12 PINE ST.' })], now, ['avm-primary'])).size).toBe(1);
+    expect(
+      (await cache.getMany([normalizedIdentity({ ...home, address: '12 PINE ST.' })], now, ['avm-primary'])).size,
+    ).toBe(1);
     // 25 hours later everything has expired, although the local server still holds the documents.
     const later = new Date(now.getTime() + 25 * 3_600_000);
     expect((await cache.getMany(keys, later, ['avm-primary', 'avm-secondary'])).size).toBe(0);
-    expect((await t.storage.containers.valuationCache.item('avm-primary', normalizedIdentity(flat)).read()).resource).toBeDefined();
+    expect(
+      (await t.storage.containers.valuationCache.item('avm-primary', normalizedIdentity(flat)).read()).resource,
+    ).toBeDefined();
   });
 
   it('a newer quote from the same provider replaces the older one', async () => {

@@ -25,4 +25,5 @@ export function syntheticResult(i: number): PropertyResult {
   });
 }
 
-export const syntheticResults = (count: number, from = 0): PropertyResult[] => Array.from({ length: count }, (_, k) => syntheticResult(from + k));
+export const syntheticResults = (count: number, from = 0): PropertyResult[] =>
+  Array.from({ length: count }, (_, k) => syntheticResult(from + k));

@@ -21,7 +21,11 @@ beforeAll(async () => {
 });
 afterAll(() => t?.cleanup());
 
-async function readAllPages(jobId: string, filter: ResultFilter, pageSize: number): Promise<{ items: StoredResult[]; pages: number }> {
+async function readAllPages(
+  jobId: string,
+  filter: ResultFilter,
+  pageSize: number,
+): Promise<{ items: StoredResult[]; pages: number }> {
   const items: StoredResult[] = [];
   let token: string | undefined;
   let pages = 0;
@@ -69,7 +73,10 @@ describe('ResultsRepository', () => {
     ['tier-D', (r: StoredResult) => r.risk?.tier === 'D'],
     ['B', (r: StoredResult) => r.risk?.tier === 'B'],
   ] as const)('filters pages by %s', async (filter, predicate) => {
-    const expected = all.filter((r) => predicate({ ...r, id: r.propertyId, jobId: JOB, chunkIndex: 0 })).map((r) => r.propertyId).sort();
+    const expected = all
+      .filter((r) => predicate({ ...r, id: r.propertyId, jobId: JOB, chunkIndex: 0 }))
+      .map((r) => r.propertyId)
+      .sort();
     expect(expected.length).toBeGreaterThan(0);
     const { items } = await readAllPages(JOB, filter, 25);
     expect(items.map((r) => r.id).sort()).toEqual(expected);
@@ -78,9 +85,15 @@ describe('ResultsRepository', () => {
   it('refuses a continuation token from another job or filter, or a forged one', async () => {
     const page = await results.page(JOB, { filter: 'all', pageSize: 10 });
     expect(page.continuationToken).toBeDefined();
-    await expect(results.page(OTHER, { filter: 'all', continuationToken: page.continuationToken })).rejects.toBeInstanceOf(InvalidContinuationTokenError);
-    await expect(results.page(JOB, { filter: 'failed', continuationToken: page.continuationToken })).rejects.toBeInstanceOf(InvalidContinuationTokenError);
-    await expect(results.page(JOB, { continuationToken: 'garbage' })).rejects.toBeInstanceOf(InvalidContinuationTokenError);
+    await expect(
+      results.page(OTHER, { filter: 'all', continuationToken: page.continuationToken }),
+    ).rejects.toBeInstanceOf(InvalidContinuationTokenError);
+    await expect(
+      results.page(JOB, { filter: 'failed', continuationToken: page.continuationToken }),
+    ).rejects.toBeInstanceOf(InvalidContinuationTokenError);
+    await expect(results.page(JOB, { continuationToken: 'garbage' })).rejects.toBeInstanceOf(
+      InvalidContinuationTokenError,
+    );
   });
 
   it('top largestDrops: the most negative changes first', async () => {
@@ -127,9 +140,14 @@ describe('ResultsRepository', () => {
       await repo.upsertMany(jobId, 0, thousand);
       const ms = performance.now() - started;
       const readStarted = performance.now();
-      const back = await repo.getMany(jobId, thousand.map((r) => r.propertyId));
+      const back = await repo.getMany(
+        jobId,
+        thousand.map((r) => r.propertyId),
+      );
       const readMs = performance.now() - readStarted;
-      console.log(`[storage] upsert 1,000 results (${writeMode}): ${ms.toFixed(0)} ms (${Math.round(1000 / (ms / 1000))}/s); point-read back: ${readMs.toFixed(0)} ms`);
+      console.log(
+        `[storage] upsert 1,000 results (${writeMode}): ${ms.toFixed(0)} ms (${Math.round(1000 / (ms / 1000))}/s); point-read back: ${readMs.toFixed(0)} ms`,
+      );
       expect(back).toHaveLength(1000);
     }
   });

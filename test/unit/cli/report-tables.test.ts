@@ -10,20 +10,52 @@ import { simulateAvmQuote } from '../../../src/providers/simulated-quotes.ts';
 import { generatePortfolio } from '../../../examples/portfolio.ts';
 import { pct, renderReport, usd } from '../../../cli/report-tables.ts';
 
-const options = { valuation: valuationOptionsSchema.parse({}), risk: riskOptionsSchema.parse({}), fraud: fraudOptionsSchema.parse({}), costRates: costRatesSchema.parse({}) };
+const options = {
+  valuation: valuationOptionsSchema.parse({}),
+  risk: riskOptionsSchema.parse({}),
+  fraud: fraudOptionsSchema.parse({}),
+  costRates: costRatesSchema.parse({}),
+};
 const asOf = new Date('2026-11-01T00:00:00Z');
 
 describe('renderReport', () => {
   const results = [...generatePortfolio({ size: 300 })].map(({ property }) => {
     const quote = simulateAvmQuote('avm-primary', property, asOf.toISOString());
     const basis = quoteBasis({ quote, withinMaxFsd: quote.fsd <= 0.13 }, 'avm');
-    return analyzedProperty({ property, analysisType: 'comprehensive', basis, boughtValuation: true, screening: fraudScreening(property, basis, asOf, options.fraud), asOf }, options);
+    return analyzedProperty(
+      {
+        property,
+        analysisType: 'comprehensive',
+        basis,
+        boughtValuation: true,
+        screening: fraudScreening(property, basis, asOf, options.fraud),
+        asOf,
+      },
+      options,
+    );
   });
-  const report = finalizeReport(summarizeResults(results), { portfolioId: 'p', jobId: 'j', analysisType: 'comprehensive', generatedAt: asOf.toISOString() });
-  const text = renderReport(report as unknown as Record<string, unknown>, { cost: { estimated: 24, actual: report.cost.total } });
+  const report = finalizeReport(summarizeResults(results), {
+    portfolioId: 'p',
+    jobId: 'j',
+    analysisType: 'comprehensive',
+    generatedAt: asOf.toISOString(),
+  });
+  const text = renderReport(report as unknown as Record<string, unknown>, {
+    cost: { estimated: 24, actual: report.cost.total },
+  });
 
   it('prints every section with the report figures', () => {
-    for (const title of ['Portfolio', 'Valuation change vs last appraisal', 'Risk tiers', 'Loans', 'Fraud screening', 'Concentration by state', 'Property types', 'Cost']) expect(text).toContain(title);
+    for (const title of [
+      'Portfolio',
+      'Valuation change vs last appraisal',
+      'Risk tiers',
+      'Loans',
+      'Fraud screening',
+      'Concentration by state',
+      'Property types',
+      'Cost',
+    ])
+      expect(text).toContain(title);
     expect(text).toContain(`HHI ${Math.round(report.concentration.state.hhi).toLocaleString('en-US')}`);
     expect(text).toContain(usd(report.valuation.totalValue));
     expect(text).toContain(pct(report.risk.weightedLtv));

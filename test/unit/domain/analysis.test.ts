@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { analyzedProperty, failedProperty, fraudScreening, type AnalysisOptions } from '../../../src/domain/analysis.ts';
+import {
+  analyzedProperty,
+  failedProperty,
+  fraudScreening,
+  type AnalysisOptions,
+} from '../../../src/domain/analysis.ts';
 import { costRatesSchema } from '../../../src/domain/cost.ts';
 import { fraudOptionsSchema } from '../../../src/domain/fraud.ts';
 import { riskOptionsSchema } from '../../../src/domain/risk.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
 import { appraisalBasis, quoteBasis, valuationOptionsSchema } from '../../../src/domain/valuation.ts';
 
-const options: AnalysisOptions = { valuation: valuationOptionsSchema.parse({}), risk: riskOptionsSchema.parse({}), fraud: fraudOptionsSchema.parse({}), costRates: costRatesSchema.parse({}) };
+const options: AnalysisOptions = {
+  valuation: valuationOptionsSchema.parse({}),
+  risk: riskOptionsSchema.parse({}),
+  fraud: fraudOptionsSchema.parse({}),
+  costRates: costRatesSchema.parse({}),
+};
 const asOf = new Date('2026-11-01T00:00:00Z');
 const property: Property = {
   propertyId: 'P-1',
@@ -20,19 +30,40 @@ const property: Property = {
   loan: { balance: 300_000 },
   appraisals: [{ appraisalId: 'A-1', appraiserId: 'APR-1', appraisedValue: 425_000, effectiveDate: '2026-06-01' }],
 };
-const bought = quoteBasis({ quote: { provider: 'avm-primary', estimatedValue: 350_000, fsd: 0.08, valuedAt: '2026-11-01T00:00:00.000Z' }, withinMaxFsd: true }, 'avm');
+const bought = quoteBasis(
+  {
+    quote: { provider: 'avm-primary', estimatedValue: 350_000, fsd: 0.08, valuedAt: '2026-11-01T00:00:00.000Z' },
+    withinMaxFsd: true,
+  },
+  'avm',
+);
 
 describe('analyzedProperty', () => {
   it('composes valuation, risk and fraud for a comprehensive analysis, charging what was paid for', () => {
     const review = { provider: 'ai', riskScore: 60, verdict: 'review' as const, summary: 's' };
-    const result = analyzedProperty({ property, analysisType: 'comprehensive', basis: bought, boughtValuation: true, aiReview: review, asOf }, options);
+    const result = analyzedProperty(
+      { property, analysisType: 'comprehensive', basis: bought, boughtValuation: true, aiReview: review, asOf },
+      options,
+    );
     expect(result).toMatchObject({
       propertyId: 'P-1',
       status: 'analyzed',
       county: 'Dallas',
-      valuation: { source: 'avm', estimatedValue: 350_000, changePct: -0.125, significantChange: true, valueBand: '200k-500k' },
+      valuation: {
+        source: 'avm',
+        estimatedValue: 350_000,
+        changePct: -0.125,
+        significantChange: true,
+        valueBand: '200k-500k',
+      },
       risk: { tier: 'C', preDistressed: false }, // 300,000 / 350,000 = 85.7%
-      fraud: { flags: [expect.objectContaining({ code: 'APPRAISAL_ABOVE_AVM' }), expect.objectContaining({ code: 'ROUND_NUMBER' })], aiReview: review },
+      fraud: {
+        flags: [
+          expect.objectContaining({ code: 'APPRAISAL_ABOVE_AVM' }),
+          expect.objectContaining({ code: 'ROUND_NUMBER' }),
+        ],
+        aiReview: review,
+      },
       cost: { valuation: 0.02, fraud: 0.05, risk: 0.01, total: 0.08 },
       cachedValuation: false,
     });
@@ -40,30 +71,49 @@ describe('analyzedProperty', () => {
 
   it('charges nothing for a cached value and only risk for risk alone', () => {
     const cached = { ...bought, source: 'cache' as const };
-    const result = analyzedProperty({ property, analysisType: 'risk', basis: cached, boughtValuation: false, asOf }, options);
+    const result = analyzedProperty(
+      { property, analysisType: 'risk', basis: cached, boughtValuation: false, asOf },
+      options,
+    );
     expect(result.cost).toEqual({ valuation: 0, fraud: 0, risk: 0.01, total: 0.01 });
     expect(result.cachedValuation).toBe(true);
     expect(result.fraud).toBeUndefined();
   });
 
   it('falls back to the appraisal for risk alone, lowering the tier for the weak basis', () => {
-    const result = analyzedProperty({ property, analysisType: 'risk', basis: appraisalBasis(property), boughtValuation: false, asOf }, options);
+    const result = analyzedProperty(
+      { property, analysisType: 'risk', basis: appraisalBasis(property), boughtValuation: false, asOf },
+      options,
+    );
     expect(result.risk).toMatchObject({ ltv: 0.75, baseTier: 'B', tier: 'C', downgradeReasons: ['APPRAISAL_ONLY'] });
   });
 
   it('fails a property with no value basis at all, and screens fraud without one', () => {
     const bare = { ...property, lastAppraisedValue: undefined, lastAppraisalDate: undefined };
-    expect(analyzedProperty({ property: bare, analysisType: 'risk', basis: undefined, boughtValuation: false, asOf }, options)).toMatchObject({ status: 'failed', error: { code: 'NO_VALUE_BASIS' } });
-    const fraudOnly = analyzedProperty({ property: bare, analysisType: 'fraud', basis: undefined, boughtValuation: false, asOf }, options);
+    expect(
+      analyzedProperty(
+        { property: bare, analysisType: 'risk', basis: undefined, boughtValuation: false, asOf },
+        options,
+      ),
+    ).toMatchObject({ status: 'failed', error: { code: 'NO_VALUE_BASIS' } });
+    const fraudOnly = analyzedProperty(
+      { property: bare, analysisType: 'fraud', basis: undefined, boughtValuation: false, asOf },
+      options,
+    );
     expect(fraudOnly.status).toBe('analyzed');
     expect(fraudOnly.fraud?.flags.map((f) => f.code)).toEqual(['ROUND_NUMBER']); // no AVM value: no above-AVM rule
   });
 
   it('does not compare appraisals with an appraisal basis', () => {
-    expect(fraudScreening(property, appraisalBasis(property), asOf, options.fraud).appraisals[0]).not.toHaveProperty('inflationPct');
+    expect(fraudScreening(property, appraisalBasis(property), asOf, options.fraud).appraisals[0]).not.toHaveProperty(
+      'inflationPct',
+    );
   });
 
   it('records a failure with the cost of a valuation already bought', () => {
-    expect(failedProperty(property, { code: 'X', message: 'm' }, options.costRates, true)).toMatchObject({ status: 'failed', cost: { total: 0.02 } });
+    expect(failedProperty(property, { code: 'X', message: 'm' }, options.costRates, true)).toMatchObject({
+      status: 'failed',
+      cost: { total: 0.02 },
+    });
   });
 });

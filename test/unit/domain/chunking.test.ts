@@ -35,7 +35,9 @@ describe('batchRanges', () => {
   it('covers every chunk exactly once', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 1, max: 200 }), (chunks, perBatch) => {
-        const covered = batchRanges(chunks, perBatch).flatMap((r) => Array.from({ length: r.chunkCount }, (_, i) => r.firstChunk + i));
+        const covered = batchRanges(chunks, perBatch).flatMap((r) =>
+          Array.from({ length: r.chunkCount }, (_, i) => r.firstChunk + i),
+        );
         expect(covered).toEqual(Array.from({ length: chunks }, (_, i) => i));
       }),
     );

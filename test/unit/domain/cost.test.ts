@@ -38,8 +38,18 @@ describe('estimateCost (the seed table)', () => {
 
 describe('propertyCost', () => {
   it('charges only paid work', () => {
-    expect(propertyCost({ boughtValuation: true, aiReviewed: true, riskScored: true }, rates)).toEqual({ valuation: 0.02, fraud: 0.05, risk: 0.01, total: 0.08 });
-    expect(propertyCost({ boughtValuation: false, aiReviewed: false, riskScored: true }, rates)).toEqual({ valuation: 0, fraud: 0, risk: 0.01, total: 0.01 });
+    expect(propertyCost({ boughtValuation: true, aiReviewed: true, riskScored: true }, rates)).toEqual({
+      valuation: 0.02,
+      fraud: 0.05,
+      risk: 0.01,
+      total: 0.08,
+    });
+    expect(propertyCost({ boughtValuation: false, aiReviewed: false, riskScored: true }, rates)).toEqual({
+      valuation: 0,
+      fraud: 0,
+      risk: 0.01,
+      total: 0.01,
+    });
   });
 });
 

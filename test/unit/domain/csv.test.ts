@@ -17,7 +17,8 @@ import { MAX_REPORTED_ERRORS } from '../../../src/domain/validation.ts';
 const asOf = new Date('2026-11-24T00:00:00Z');
 const HEADER = 'propertyId,address,state,zip,propertyType';
 const csv = (...lines: string[]) => `${lines.join('\n')}\n`;
-const parseCsv = (text: string, options: { maxRows?: number; maxReportedErrors?: number } = {}) => parsePropertiesCsv(text, { asOf, ...options });
+const parseCsv = (text: string, options: { maxRows?: number; maxReportedErrors?: number } = {}) =>
+  parsePropertiesCsv(text, { asOf, ...options });
 
 function propertiesOf(result: CsvImportResult): Property[] {
   if (!result.ok) throw new Error(`expected no errors, got:\n${describeCsvErrors(result)}`);
@@ -31,10 +32,22 @@ const errorsOf = (result: CsvImportResult): CsvRowError[] => failureOf(result).e
 
 describe('parsePropertiesCsv: values', () => {
   it('reads the required columns and leaves empty cells out', () => {
-    const properties = propertiesOf(parseCsv(csv(`${HEADER},city,units`, 'P1,1 Main St,TX,75001,SFR,,', 'P2,2 Elm St,CA,94105-1234,CONDO,San Francisco,1')));
+    const properties = propertiesOf(
+      parseCsv(
+        csv(`${HEADER},city,units`, 'P1,1 Main St,TX,75001,SFR,,', 'P2,2 Elm St,CA,94105-1234,CONDO,San Francisco,1'),
+      ),
+    );
     expect(properties).toStrictEqual([
       { propertyId: 'P1', address: '1 Main St', state: 'TX', zip: '75001', propertyType: 'SFR' },
-      { propertyId: 'P2', address: '2 Elm St', state: 'CA', zip: '94105-1234', propertyType: 'CONDO', city: 'San Francisco', units: 1 },
+      {
+        propertyId: 'P2',
+        address: '2 Elm St',
+        state: 'CA',
+        zip: '94105-1234',
+        propertyType: 'CONDO',
+        city: 'San Francisco',
+        units: 1,
+      },
     ]);
   });
 
@@ -47,19 +60,32 @@ describe('parsePropertiesCsv: values', () => {
       'appraisals[0].comparables[1].salePrice,appraisals[0].comparables[1].saleDate,appraisals[0].comparables[1].distanceMiles',
       'sales[0].date,sales[0].price,sales[1].date,sales[1].price',
     ].join(',');
-    const row = 'P1,1 Main St,TX,75001,SFR,250000.5,1e4,A1,APR-7,400000,2026-01-15,390000,2025-11-01,0.4,410000,2025-12-01,.75,2019-05-01,300000,2023-06-30,380000';
+    const row =
+      'P1,1 Main St,TX,75001,SFR,250000.5,1e4,A1,APR-7,400000,2026-01-15,390000,2025-11-01,0.4,410000,2025-12-01,.75,2019-05-01,300000,2023-06-30,380000';
     expect(propertiesOf(parseCsv(csv(header, row)))).toStrictEqual([
       {
-        propertyId: 'P1', address: '1 Main St', state: 'TX', zip: '75001', propertyType: 'SFR',
+        propertyId: 'P1',
+        address: '1 Main St',
+        state: 'TX',
+        zip: '75001',
+        propertyType: 'SFR',
         loan: { balance: 250_000.5, secondLienBalance: 10_000 },
-        appraisals: [{
-          appraisalId: 'A1', appraiserId: 'APR-7', appraisedValue: 400_000, effectiveDate: '2026-01-15',
-          comparables: [
-            { salePrice: 390_000, saleDate: '2025-11-01', distanceMiles: 0.4 },
-            { salePrice: 410_000, saleDate: '2025-12-01', distanceMiles: 0.75 },
-          ],
-        }],
-        sales: [{ date: '2019-05-01', price: 300_000 }, { date: '2023-06-30', price: 380_000 }],
+        appraisals: [
+          {
+            appraisalId: 'A1',
+            appraiserId: 'APR-7',
+            appraisedValue: 400_000,
+            effectiveDate: '2026-01-15',
+            comparables: [
+              { salePrice: 390_000, saleDate: '2025-11-01', distanceMiles: 0.4 },
+              { salePrice: 410_000, saleDate: '2025-12-01', distanceMiles: 0.75 },
+            ],
+          },
+        ],
+        sales: [
+          { date: '2019-05-01', price: 300_000 },
+          { date: '2023-06-30', price: 380_000 },
+        ],
       },
     ]);
   });
@@ -72,8 +98,17 @@ describe('parsePropertiesCsv: values', () => {
   });
 
   it('reads quoted commas, doubled quotes and line breaks in addresses; a line break becomes a space', () => {
-    const text = csv(HEADER, 'P1,"12 Oak St, Apt ""B""",TX,75001,SFR', 'P2,"12 Oak St\nUnit 4",TX,75001,SFR', 'P3,"Suite 9,\r\n  Rear",TX,75001,SFR');
-    expect(propertiesOf(parseCsv(text)).map((p) => p.address)).toStrictEqual(['12 Oak St, Apt "B"', '12 Oak St Unit 4', 'Suite 9, Rear']);
+    const text = csv(
+      HEADER,
+      'P1,"12 Oak St, Apt ""B""",TX,75001,SFR',
+      'P2,"12 Oak St\nUnit 4",TX,75001,SFR',
+      'P3,"Suite 9,\r\n  Rear",TX,75001,SFR',
+    );
+    expect(propertiesOf(parseCsv(text)).map((p) => p.address)).toStrictEqual([
+      '12 Oak St, Apt "B"',
+      '12 Oak St Unit 4',
+      'Suite 9, Rear',
+    ]);
   });
 
   it('skips a byte-order mark, so the first header is still propertyId', () => {
@@ -86,8 +121,16 @@ describe('parsePropertiesCsv: values', () => {
   });
 
   it('trims cells and headers, and skips blank and all-empty rows', () => {
-    const text = csv(' propertyId , address,state,zip,propertyType,livingAreaSqft', '', ' P1 , a ,TX, 75001 ,SFR, 1200 ', ',,,,,', '  ,,, ,,');
-    expect(propertiesOf(parseCsv(text))).toStrictEqual([{ propertyId: 'P1', address: 'a', state: 'TX', zip: '75001', propertyType: 'SFR', livingAreaSqft: 1200 }]);
+    const text = csv(
+      ' propertyId , address,state,zip,propertyType,livingAreaSqft',
+      '',
+      ' P1 , a ,TX, 75001 ,SFR, 1200 ',
+      ',,,,,',
+      '  ,,, ,,',
+    );
+    expect(propertiesOf(parseCsv(text))).toStrictEqual([
+      { propertyId: 'P1', address: 'a', state: 'TX', zip: '75001', propertyType: 'SFR', livingAreaSqft: 1200 },
+    ]);
   });
 
   it.each(['1000', '1000.', '1000.50', '+1000', '.5', '0', '1e3', '1.5E+3'])('accepts the number %s', (cell) => {
@@ -97,26 +140,42 @@ describe('parsePropertiesCsv: values', () => {
 });
 
 describe('parsePropertiesCsv: errors by row and column', () => {
-  it.each([['"1,000"', "'1,000'"], ['12abc', "'12abc'"], ['$100', "'$100'"], ['0x10', "'0x10'"], ['Infinity', "'Infinity'"], ['NaN', "'NaN'"], ['1 000', "'1 000'"], ['--1', "'--1'"]])(
-    'a number column rejects %s, once',
-    (cell, shown) => {
-      const errors = errorsOf(parseCsv(csv(`${HEADER},loan.balance`, 'P1,a,TX,75001,SFR,1', `P2,b,TX,75001,SFR,${cell}`)));
-      expect(errors).toStrictEqual([{ row: 3, column: 'loan.balance', message: `must be a number, not ${shown}` }]);
-    },
-  );
+  it.each([
+    ['"1,000"', "'1,000'"],
+    ['12abc', "'12abc'"],
+    ['$100', "'$100'"],
+    ['0x10', "'0x10'"],
+    ['Infinity', "'Infinity'"],
+    ['NaN', "'NaN'"],
+    ['1 000', "'1 000'"],
+    ['--1', "'--1'"],
+  ])('a number column rejects %s, once', (cell, shown) => {
+    const errors = errorsOf(
+      parseCsv(csv(`${HEADER},loan.balance`, 'P1,a,TX,75001,SFR,1', `P2,b,TX,75001,SFR,${cell}`)),
+    );
+    expect(errors).toStrictEqual([{ row: 3, column: 'loan.balance', message: `must be a number, not ${shown}` }]);
+  });
 
   it('reports a schema rejection at its row and column: negative balance', () => {
     const failure = failureOf(parseCsv(csv(`${HEADER},loan.balance`, 'P1,a,TX,75001,SFR,100', 'P2,b,TX,75001,SFR,-5')));
-    expect(failure).toStrictEqual({ ok: false, errors: [{ row: 3, column: 'loan.balance', message: 'must be >= 0' }], totalErrors: 1 });
+    expect(failure).toStrictEqual({
+      ok: false,
+      errors: [{ row: 3, column: 'loan.balance', message: 'must be >= 0' }],
+      totalErrors: 1,
+    });
     expect(describeCsvErrors(failure)).toBe('row 3, column loan.balance: must be >= 0');
   });
 
   it('reports a missing required value as "is required" in its column', () => {
-    expect(errorsOf(parseCsv(csv(HEADER, 'P1,a,,75001,SFR')))).toStrictEqual([{ row: 2, column: 'state', message: 'is required' }]);
+    expect(errorsOf(parseCsv(csv(HEADER, 'P1,a,,75001,SFR')))).toStrictEqual([
+      { row: 2, column: 'state', message: 'is required' },
+    ]);
   });
 
   it('reports a date in the future, and an integer field given a fraction', () => {
-    const errors = errorsOf(parseCsv(csv(`${HEADER},yearBuilt,sales[0].date,sales[0].price`, 'P1,a,TX,75001,SFR,1990.5,2026-11-25,100000')));
+    const errors = errorsOf(
+      parseCsv(csv(`${HEADER},yearBuilt,sales[0].date,sales[0].price`, 'P1,a,TX,75001,SFR,1990.5,2026-11-25,100000')),
+    );
     expect(errors).toStrictEqual([
       { row: 2, column: 'yearBuilt', message: 'must be an integer' },
       { row: 2, column: 'sales[0].date', message: 'must not be in the future (after 2026-11-24)' },
@@ -125,7 +184,9 @@ describe('parsePropertiesCsv: errors by row and column', () => {
 
   it('reports a duplicate propertyId at the second row, naming the first', () => {
     const errors = errorsOf(parseCsv(csv(HEADER, 'P1,a,TX,75001,SFR', 'P2,b,TX,75001,SFR', 'P1,c,TX,75001,SFR')));
-    expect(errors).toStrictEqual([{ row: 4, column: 'propertyId', message: "duplicate propertyId 'P1' (first at row 2)" }]);
+    expect(errors).toStrictEqual([
+      { row: 4, column: 'propertyId', message: "duplicate propertyId 'P1' (first at row 2)" },
+    ]);
   });
 
   it('reports a row with too few or too many cells as a whole-row error', () => {
@@ -155,17 +216,27 @@ describe('parsePropertiesCsv: errors by row and column', () => {
     ['loan[0].balance', 'unknown column'],
     ['zip.code', 'unknown column'],
     ['sales[50].date', 'unknown column: sales has at most 50 items, indexed from 0'],
-    ['appraisals[0].comparables[50].salePrice', 'unknown column: appraisals[0].comparables has at most 50 items, indexed from 0'],
+    [
+      'appraisals[0].comparables[50].salePrice',
+      'unknown column: appraisals[0].comparables has at most 50 items, indexed from 0',
+    ],
   ])('explains the bad header %s', (header, message) => {
-    expect(errorsOf(parseCsv(csv(`${HEADER},${header}`, 'P1,a,TX,75001,SFR,1')))).toContainEqual({ row: 1, column: header, message });
+    expect(errorsOf(parseCsv(csv(`${HEADER},${header}`, 'P1,a,TX,75001,SFR,1')))).toContainEqual({
+      row: 1,
+      column: header,
+      message,
+    });
   });
 
   it('reports a repeated header', () => {
-    expect(errorsOf(parseCsv(csv(`${HEADER},zip`, 'P1,a,TX,75001,SFR,75001')))).toStrictEqual([{ row: 1, column: 'zip', message: 'duplicate column' }]);
+    expect(errorsOf(parseCsv(csv(`${HEADER},zip`, 'P1,a,TX,75001,SFR,75001')))).toStrictEqual([
+      { row: 1, column: 'zip', message: 'duplicate column' },
+    ]);
   });
 
   it('reports required columns missing from the header, including those of a present group or list item', () => {
-    const header = 'propertyId,address,zip,propertyType,loan.secondLienBalance,appraisals[0].appraisalId,appraisals[0].appraisedValue,appraisals[0].effectiveDate';
+    const header =
+      'propertyId,address,zip,propertyType,loan.secondLienBalance,appraisals[0].appraisalId,appraisals[0].appraisedValue,appraisals[0].effectiveDate';
     expect(errorsOf(parseCsv(csv(header, 'P1,a,75001,SFR,1,A1,100,2020-01-01')))).toStrictEqual([
       { row: 1, column: 'state', message: 'required column is missing' },
       { row: 1, column: 'loan.balance', message: 'required column is missing' },
@@ -189,13 +260,22 @@ describe('parsePropertiesCsv: errors by row and column', () => {
   });
 
   it('counts rows by line when non-ASCII text precedes them', () => {
-    const text = csv(`${HEADER},city`, 'P1,1 Rue Café,PR,00901,SFR,San Juan – Viejo', 'P2,b,PR,00901,SFR,Bayamón', 'P3,c,PR,1,SFR,');
-    expect(errorsOf(parseCsv(text))).toStrictEqual([{ row: 4, column: 'zip', message: 'must be a 5-digit ZIP or ZIP+4' }]);
+    const text = csv(
+      `${HEADER},city`,
+      'P1,1 Rue Café,PR,00901,SFR,San Juan – Viejo',
+      'P2,b,PR,00901,SFR,Bayamón',
+      'P3,c,PR,1,SFR,',
+    );
+    expect(errorsOf(parseCsv(text))).toStrictEqual([
+      { row: 4, column: 'zip', message: 'must be a 5-digit ZIP or ZIP+4' },
+    ]);
   });
 
   it('sorts errors by row, then by column left to right, whole-row errors first', () => {
     const header = `${HEADER},loan.balance,sales[0].date,sales[0].price`;
-    const errors = errorsOf(parseCsv(csv(header, 'P1,a,XX,75001,SFR,x,2030-01-01,0', 'P1,a,TX,75001,SFR,1,,', 'P2,a,TX,75001')));
+    const errors = errorsOf(
+      parseCsv(csv(header, 'P1,a,XX,75001,SFR,x,2030-01-01,0', 'P1,a,TX,75001,SFR,1,,', 'P2,a,TX,75001')),
+    );
     expect(errors.map(describeCsvError)).toStrictEqual([
       'row 2, column state: must be one of AL, AK, AZ, AR, CA, CO, CT, DE, DC, FL, GA, HI, ID, IL, IN, IA, KS, KY, LA, ME, MD, MA, MI, MN, MS, MO, MT, NE, NV, NH, NJ, NM, NY, NC, ND, OH, OK, OR, PA, RI, SC, SD, TN, TX, UT, VT, VA, WA, WV, WI, WY, PR, VI, GU, AS, MP',
       "row 2, column loan.balance: must be a number, not 'x'",
@@ -221,13 +301,19 @@ describe('parsePropertiesCsv: errors by row and column', () => {
 
   it('refuses more data rows than maxRows, at the first row too many', () => {
     const text = csv(HEADER, 'P1,a,TX,75001,SFR', ',,,,', 'P2,a,TX,75001,SFR', 'P3,a,TX,75001,SFR');
-    expect(errorsOf(parseCsv(text, { maxRows: 2 }))).toStrictEqual([{ row: 5, message: 'too many rows: at most 2 properties per file' }]);
+    expect(errorsOf(parseCsv(text, { maxRows: 2 }))).toStrictEqual([
+      { row: 5, message: 'too many rows: at most 2 properties per file' },
+    ]);
     expect(propertiesOf(parseCsv(text, { maxRows: 3 }))).toHaveLength(3);
   });
 
   it('reports an empty file, a header without rows, and broken quoting', () => {
-    expect(errorsOf(parseCsv(''))).toStrictEqual([{ row: 1, message: 'the file is empty: expected a header row of field names' }]);
-    expect(errorsOf(parseCsv(csv(HEADER, '', ',,,,')))).toStrictEqual([{ row: 1, message: 'no data rows: expected one property per row below the header' }]);
+    expect(errorsOf(parseCsv(''))).toStrictEqual([
+      { row: 1, message: 'the file is empty: expected a header row of field names' },
+    ]);
+    expect(errorsOf(parseCsv(csv(HEADER, '', ',,,,')))).toStrictEqual([
+      { row: 1, message: 'no data rows: expected one property per row below the header' },
+    ]);
     const [quoteError] = errorsOf(parseCsv(csv(HEADER, 'P1,a,TX,75001,SFR', 'P2,"b,TX,75001,SFR')));
     expect(quoteError?.row).toBeGreaterThanOrEqual(3);
     expect(quoteError?.message).toMatch(/quote/i);
@@ -242,16 +328,29 @@ describe('parsePropertiesCsv: errors by row and column', () => {
 
 describe('propertiesToCsv', () => {
   const property: Property = {
-    propertyId: 'P1', address: 'Unit 4, "Rear"', state: 'TX', zip: '75001', propertyType: 'SFR',
+    propertyId: 'P1',
+    address: 'Unit 4, "Rear"',
+    state: 'TX',
+    zip: '75001',
+    propertyType: 'SFR',
     loan: { balance: 1234.56 },
     appraisals: [
       { appraisalId: 'A1', appraiserId: 'X', appraisedValue: 100, effectiveDate: '2020-01-01' },
-      { appraisalId: 'A2', appraiserId: 'X', appraisedValue: 110, effectiveDate: '2021-01-01', comparables: [{ salePrice: 1, saleDate: '2020-06-01', distanceMiles: 0.5 }] },
+      {
+        appraisalId: 'A2',
+        appraiserId: 'X',
+        appraisedValue: 110,
+        effectiveDate: '2021-01-01',
+        comparables: [{ salePrice: 1, saleDate: '2020-06-01', distanceMiles: 0.5 }],
+      },
     ],
   };
 
   it('writes every non-list field, then each list up to the longest present, quoting where needed', () => {
-    const text = propertiesToCsv([property, { propertyId: 'P2', address: 'b', state: 'CA', zip: '94105', propertyType: 'LAND' }]);
+    const text = propertiesToCsv([
+      property,
+      { propertyId: 'P2', address: 'b', state: 'CA', zip: '94105', propertyType: 'LAND' },
+    ]);
     const [header, first, second, end] = text.split('\n');
     expect(header).toBe(
       'propertyId,address,city,state,zip,county,latitude,longitude,locale,propertyType,units,livingAreaSqft,yearBuilt,lastAppraisedValue,lastAppraisalDate,' +
@@ -260,7 +359,9 @@ describe('propertiesToCsv', () => {
         'appraisals[1].appraisalId,appraisals[1].appraiserId,appraisals[1].appraisedValue,appraisals[1].effectiveDate,appraisals[1].purpose,' +
         'appraisals[1].comparables[0].salePrice,appraisals[1].comparables[0].saleDate,appraisals[1].comparables[0].distanceMiles,appraisals[1].comparables[0].livingAreaSqft',
     );
-    expect(first).toBe('P1,"Unit 4, ""Rear""",,TX,75001,,,,,SFR,,,,,,1234.56,,,,A1,X,100,2020-01-01,,A2,X,110,2021-01-01,,1,2020-06-01,0.5,');
+    expect(first).toBe(
+      'P1,"Unit 4, ""Rear""",,TX,75001,,,,,SFR,,,,,,1234.56,,,,A1,X,100,2020-01-01,,A2,X,110,2021-01-01,,1,2020-06-01,0.5,',
+    );
     expect(second).toBe(`P2,b,,CA,94105,,,,,LAND${','.repeat(23)}`);
     expect(end).toBe('');
   });
@@ -276,7 +377,9 @@ describe('propertiesToCsv', () => {
 
   const text = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ,."'#/-]{0,30}$/);
   const money = fc.integer({ min: 0, max: 10_000_000_00 }).map((c) => c / 100);
-  const date = fc.date({ min: new Date('1990-01-01'), max: asOf, noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  const date = fc
+    .date({ min: new Date('1990-01-01'), max: asOf, noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10));
   // Optional fields are left out, not set to undefined; lists have items (an empty list reads back as none).
   const propertyArb = fc.record(
     {
@@ -287,7 +390,10 @@ describe('propertiesToCsv', () => {
       latitude: fc.double({ min: -90, max: 90, noNaN: true }).map((x) => x + 0), // -0 is written "0", like JSON does
       propertyType: fc.constantFrom('SFR', 'LAND', 'MULTIFAMILY'),
       units: fc.integer({ min: 1, max: 500 }),
-      loan: fc.record({ balance: money, secondLienBalance: money, originationDate: date }, { requiredKeys: ['balance'] }),
+      loan: fc.record(
+        { balance: money, secondLienBalance: money, originationDate: date },
+        { requiredKeys: ['balance'] },
+      ),
       appraisals: fc.array(
         fc.record(
           {
@@ -296,7 +402,14 @@ describe('propertiesToCsv', () => {
             appraisedValue: money.map((m) => m + 1),
             effectiveDate: date,
             purpose: fc.constantFrom('purchase', 'refinance'),
-            comparables: fc.array(fc.record({ salePrice: money.map((m) => m + 1), saleDate: date, distanceMiles: fc.double({ min: 0, max: 500, noNaN: true }) }), { minLength: 1, maxLength: 3 }),
+            comparables: fc.array(
+              fc.record({
+                salePrice: money.map((m) => m + 1),
+                saleDate: date,
+                distanceMiles: fc.double({ min: 0, max: 500, noNaN: true }),
+              }),
+              { minLength: 1, maxLength: 3 },
+            ),
           },
           { requiredKeys: ['appraisalId', 'appraiserId', 'appraisedValue', 'effectiveDate'] },
         ),
@@ -320,7 +433,9 @@ describe('propertiesToCsv', () => {
 
 describe('the committed sample portfolio', () => {
   const sampleCsv = readFileSync(new URL('../../../examples/portfolio-1000.csv', import.meta.url), 'utf8');
-  const sampleJson: unknown = JSON.parse(readFileSync(new URL('../../../examples/portfolio-1000.json', import.meta.url), 'utf8'));
+  const sampleJson: unknown = JSON.parse(
+    readFileSync(new URL('../../../examples/portfolio-1000.json', import.meta.url), 'utf8'),
+  );
 
   it('is a valid analyze request today, with 1,000 properties', () => {
     const request = analyzeRequestSchema({ asOf }).parse(sampleJson);

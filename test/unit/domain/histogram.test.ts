@@ -65,7 +65,9 @@ describe('mergeHistograms', () => {
     const values = fc.array(fc.double({ min: -0.2, max: 2.5, noNaN: true }), { maxLength: 50 });
     fc.assert(
       fc.property(values, values, (a, b) => {
-        expect(mergeHistograms(histogramOf(LTV_BINS, a), histogramOf(LTV_BINS, b))).toStrictEqual(histogramOf(LTV_BINS, [...a, ...b]));
+        expect(mergeHistograms(histogramOf(LTV_BINS, a), histogramOf(LTV_BINS, b))).toStrictEqual(
+          histogramOf(LTV_BINS, [...a, ...b]),
+        );
       }),
     );
   });
@@ -108,11 +110,16 @@ describe('quantile', () => {
 
   it('is monotone in p', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -0.5, max: 2.5, noNaN: true }), { minLength: 1, maxLength: 40 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (values, p, q) => {
-        const h = histogramOf(LTV_BINS, values);
-        const [lo, hi] = p <= q ? [p, q] : [q, p];
-        expect(quantile(h, LTV_BINS, lo) ?? NaN).toBeLessThanOrEqual(quantile(h, LTV_BINS, hi) ?? NaN);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -0.5, max: 2.5, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, p, q) => {
+          const h = histogramOf(LTV_BINS, values);
+          const [lo, hi] = p <= q ? [p, q] : [q, p];
+          expect(quantile(h, LTV_BINS, lo) ?? NaN).toBeLessThanOrEqual(quantile(h, LTV_BINS, hi) ?? NaN);
+        },
+      ),
     );
   });
 });

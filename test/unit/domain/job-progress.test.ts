@@ -1,8 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { cancel, completeChunk, estimatedSecondsRemaining, initialProgress, reserve } from '../../../src/domain/job-progress.ts';
+import {
+  cancel,
+  completeChunk,
+  estimatedSecondsRemaining,
+  initialProgress,
+  reserve,
+} from '../../../src/domain/job-progress.ts';
 
-const start = initialProgress({ jobId: 'j', total: 300, chunkCount: 3, estimatedCents: 2400, budgetCents: 1700, startTime: '2026-11-24T10:00:00.000Z' });
-const done = (chunkIndex: number, actualCents: number, at = '2026-11-24T10:00:10.000Z') => ({ chunkIndex, processed: 100, failed: 2, cached: 5, actualCents, at });
+const start = initialProgress({
+  jobId: 'j',
+  total: 300,
+  chunkCount: 3,
+  estimatedCents: 2400,
+  budgetCents: 1700,
+  startTime: '2026-11-24T10:00:00.000Z',
+});
+const done = (chunkIndex: number, actualCents: number, at = '2026-11-24T10:00:10.000Z') => ({
+  chunkIndex,
+  processed: 100,
+  failed: 2,
+  cached: 5,
+  actualCents,
+  at,
+});
 
 describe('jobProgress reservations', () => {
   it('grants reservations within the budget and refuses the one that would pass it', () => {
@@ -20,7 +40,14 @@ describe('jobProgress reservations', () => {
     let s = reserve(start, { chunkIndex: 0, cents: 800 }).state;
     s = reserve(s, { chunkIndex: 1, cents: 800 }).state;
     s = completeChunk(s, done(0, 300));
-    expect(s).toMatchObject({ reservedCents: 800, actualCents: 300, processed: 100, failed: 2, cached: 5, chunksCompleted: 1 });
+    expect(s).toMatchObject({
+      reservedCents: 800,
+      actualCents: 300,
+      processed: 100,
+      failed: 2,
+      cached: 5,
+      chunksCompleted: 1,
+    });
     expect(reserve(s, { chunkIndex: 2, cents: 600 }).answer.granted).toBe(true); // 300 + 800 + 600 = 1700
   });
 
@@ -48,7 +75,13 @@ describe('jobProgress reservations', () => {
   });
 
   it('has no budget limit without a budget', () => {
-    const unlimited = initialProgress({ jobId: 'j', total: 1, chunkCount: 1, estimatedCents: 1, startTime: '2026-11-24T10:00:00.000Z' });
+    const unlimited = initialProgress({
+      jobId: 'j',
+      total: 1,
+      chunkCount: 1,
+      estimatedCents: 1,
+      startTime: '2026-11-24T10:00:00.000Z',
+    });
     expect(reserve(unlimited, { chunkIndex: 0, cents: 10 ** 9 }).answer.granted).toBe(true);
   });
 });

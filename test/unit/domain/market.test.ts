@@ -78,7 +78,12 @@ describe('concentrationFor', () => {
 
   it('gives zero shares when no group has value', () => {
     const c = concentrationFor({ TX: [2, 0] }, defaults);
-    expect(c).toEqual({ hhi: 0, band: 'unconcentrated', groups: 1, top: [{ key: 'TX', properties: 2, value: 0, valueShare: 0 }] });
+    expect(c).toEqual({
+      hhi: 0,
+      band: 'unconcentrated',
+      groups: 1,
+      top: [{ key: 'TX', properties: 2, value: 0, valueShare: 0 }],
+    });
   });
 });
 
@@ -86,7 +91,10 @@ describe('propertyTypeDistribution', () => {
   it('lists present types in the fixed type order, with zero shares when there is no value', () => {
     const tiers = { A: 0, B: 0, C: 0, D: 0 };
     const rows = propertyTypeDistribution(
-      { LAND: { properties: 1, value: 0, loans: 0, ltvSumBp: 0, tiers }, SFR: { properties: 2, value: 0, loans: 2, ltvSumBp: 15_000, tiers: { ...tiers, A: 1, C: 1 } } },
+      {
+        LAND: { properties: 1, value: 0, loans: 0, ltvSumBp: 0, tiers },
+        SFR: { properties: 2, value: 0, loans: 2, ltvSumBp: 15_000, tiers: { ...tiers, A: 1, C: 1 } },
+      },
       0,
     );
     expect(rows.map((r) => r.propertyType)).toEqual(['SFR', 'LAND']);
@@ -117,13 +125,23 @@ function point(overrides: Partial<TrendPoint> = {}): TrendPoint {
 describe('trendPointFor', () => {
   it('boils a report down to the time-series point', () => {
     const report = finalizeReport(summarizeResults(samplePortfolio()), {
-      portfolioId: 'PF-1', jobId: 'job-1', analysisType: 'comprehensive', generatedAt: '2025-06-02T03:04:05.000Z',
+      portfolioId: 'PF-1',
+      jobId: 'job-1',
+      analysisType: 'comprehensive',
+      generatedAt: '2025-06-02T03:04:05.000Z',
     });
     const p = trendPointFor(report);
     expect(trendPointSchema.parse(p)).toStrictEqual(p);
     expect(p).toMatchObject({
-      date: '2025-06-02', jobId: 'job-1', properties: 5, totalValue: 2_500_000, averageValue: 500_000, preDistressed: 1, flagged: 1,
-      tiers: { A: 1, B: 2, C: 0, D: 1 }, tierShares: { A: 0.25, B: 0.5, C: 0, D: 0.25 },
+      date: '2025-06-02',
+      jobId: 'job-1',
+      properties: 5,
+      totalValue: 2_500_000,
+      averageValue: 500_000,
+      preDistressed: 1,
+      flagged: 1,
+      tiers: { A: 1, B: 2, C: 0, D: 1 },
+      tierShares: { A: 0.25, B: 0.5, C: 0, D: 0.25 },
       concentration: { state: 'high', county: 'high', zip: 'high' },
     });
     expect(p.weightedLtv).toBeCloseTo(0.835, 12);
@@ -136,14 +154,29 @@ describe('compareTrendPoints', () => {
     const d = compareTrendPoints(
       point(),
       point({
-        date: '2025-06-02', properties: 110, totalValue: 900, averageValue: 900 / 110, weightedLtv: 0.625,
-        tiers: { A: 35, B: 35, C: 25, D: 15 }, tierShares: { A: 0.35, B: 0.35, C: 0.25, D: 0.15 }, preDistressed: 15, flagged: 4,
-        hhi: { state: 1_100, county: 1_400, zip: 2_000 }, concentration: { state: 'moderate', county: 'moderate', zip: 'high' },
+        date: '2025-06-02',
+        properties: 110,
+        totalValue: 900,
+        averageValue: 900 / 110,
+        weightedLtv: 0.625,
+        tiers: { A: 35, B: 35, C: 25, D: 15 },
+        tierShares: { A: 0.35, B: 0.35, C: 0.25, D: 0.15 },
+        preDistressed: 15,
+        flagged: 4,
+        hhi: { state: 1_100, county: 1_400, zip: 2_000 },
+        concentration: { state: 'moderate', county: 'moderate', zip: 'high' },
       }),
     );
     expect(d).toMatchObject({
-      from: '2025-06-01', to: '2025-06-02', propertiesChange: 10, totalValue: { previous: 1_000, current: 900 }, totalValueChange: -100,
-      weightedLtvChange: 0.125, tierCountChanges: { A: -5, B: 5, C: 5, D: 5 }, preDistressedChange: 5, flaggedChange: -1,
+      from: '2025-06-01',
+      to: '2025-06-02',
+      propertiesChange: 10,
+      totalValue: { previous: 1_000, current: 900 },
+      totalValueChange: -100,
+      weightedLtvChange: 0.125,
+      tierCountChanges: { A: -5, B: 5, C: 5, D: 5 },
+      preDistressedChange: 5,
+      flaggedChange: -1,
       hhi: { state: { previous: 900, current: 1_100, change: 200 }, county: { change: -100 }, zip: { change: 0 } },
       concentration: { state: { previous: 'unconcentrated', current: 'moderate' } },
     });
@@ -161,14 +194,37 @@ describe('compareTrendPoints', () => {
 describe('compareReports', () => {
   it('compares two runs of the sample portfolio: P1 falls to 360k, P4 takes a 190k loan', () => {
     const finalize = (jobId: string, generatedAt: string, results = samplePortfolio()) =>
-      finalizeReport(summarizeResults(results), { portfolioId: 'PF-1', jobId, analysisType: 'comprehensive', generatedAt });
+      finalizeReport(summarizeResults(results), {
+        portfolioId: 'PF-1',
+        jobId,
+        analysisType: 'comprehensive',
+        generatedAt,
+      });
     const later = samplePortfolio().map((r) => {
-      if (r.propertyId === 'P1') return analyzedResult({ id: 'P1', value: 360_000, lastAppraisedValue: 500_000, county: 'Travis', loan: { balance: 240_000 } });
+      if (r.propertyId === 'P1')
+        return analyzedResult({
+          id: 'P1',
+          value: 360_000,
+          lastAppraisedValue: 500_000,
+          county: 'Travis',
+          loan: { balance: 240_000 },
+        });
       if (r.propertyId === 'P4')
-        return analyzedResult({ id: 'P4', value: 200_000, state: 'CA', county: 'San Francisco', zip: '94105', propertyType: 'CONDO', loan: { balance: 190_000 } });
+        return analyzedResult({
+          id: 'P4',
+          value: 200_000,
+          state: 'CA',
+          county: 'San Francisco',
+          zip: '94105',
+          propertyType: 'CONDO',
+          loan: { balance: 190_000 },
+        });
       return r;
     });
-    const d = compareReports(finalize('job-1', '2025-06-01T02:00:00Z'), finalize('job-2', '2025-06-02T02:00:00Z', later));
+    const d = compareReports(
+      finalize('job-1', '2025-06-01T02:00:00Z'),
+      finalize('job-2', '2025-06-02T02:00:00Z', later),
+    );
     expect(d.totalValueChange).toBe(-40_000);
     expect(d.totalValueChangePct).toBeCloseTo(-0.016, 12);
     expect(d.weightedLtvChange).toBeCloseTo(1_860_000 / 2_160_000 - 0.835, 12);
@@ -188,7 +244,11 @@ describe('materialFindings', () => {
 
   it('has the documented defaults', () => {
     expect(materialityOptionsSchema.parse({})).toEqual({
-      totalValueDropPct: 0.05, weightedLtvRise: 0.05, preDistressedRise: 0, flaggedRise: 0, concentrationWorsened: true,
+      totalValueDropPct: 0.05,
+      weightedLtvRise: 0.05,
+      preDistressedRise: 0,
+      flaggedRise: 0,
+      concentrationWorsened: true,
     });
   });
 

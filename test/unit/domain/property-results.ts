@@ -1,7 +1,15 @@
 // Hand-built PropertyResults for tests with hand-computed expectations: say what matters (value, last
 // appraisal, loan, fraud), get a result consistent with it (change, bands, LTV, tier) and with the schema.
 import type { PropertyType, UsState } from '../../../src/domain/schemas.ts';
-import { propertyResultSchema, type Cost, type FraudResult, type PropertyResult, type RiskTier, type ValueBand, type ValueSource } from '../../../src/domain/results.ts';
+import {
+  propertyResultSchema,
+  type Cost,
+  type FraudResult,
+  type PropertyResult,
+  type RiskTier,
+  type ValueBand,
+  type ValueSource,
+} from '../../../src/domain/results.ts';
 
 export interface ResultSpec {
   id: string;
@@ -54,7 +62,10 @@ export function analyzedResult(spec: ResultSpec): PropertyResult {
           valueBand: valueBandOf(value),
         };
   const ltv = loan && value !== undefined ? loan.balance / value : undefined;
-  const cltv = loan?.secondLienBalance !== undefined && value !== undefined ? (loan.balance + loan.secondLienBalance) / value : ltv;
+  const cltv =
+    loan?.secondLienBalance !== undefined && value !== undefined
+      ? (loan.balance + loan.secondLienBalance) / value
+      : ltv;
   const tier = spec.tier ?? (ltv === undefined ? undefined : ltvTier(ltv));
   const risk =
     tier === undefined || value === undefined
@@ -108,11 +119,22 @@ const FULL_COST = { valuation: 0.02, fraud: 0.05, risk: 0.01 };
 export function samplePortfolio(): PropertyResult[] {
   return [
     analyzedResult({
-      id: 'P1', value: 400_000, lastAppraisedValue: 500_000, county: 'Travis', zip: '78701', loan: { balance: 240_000 },
-      fraud: { score: 10 }, cost: FULL_COST,
+      id: 'P1',
+      value: 400_000,
+      lastAppraisedValue: 500_000,
+      county: 'Travis',
+      zip: '78701',
+      loan: { balance: 240_000 },
+      fraud: { score: 10 },
+      cost: FULL_COST,
     }),
     analyzedResult({
-      id: 'P2', value: 600_000, lastAppraisedValue: 500_000, county: 'Harris', zip: '77002', loan: { balance: 480_000, secondLienBalance: 60_000 },
+      id: 'P2',
+      value: 600_000,
+      lastAppraisedValue: 500_000,
+      county: 'Harris',
+      zip: '77002',
+      loan: { balance: 480_000, secondLienBalance: 60_000 },
       fraud: {
         score: 70,
         flagged: true,
@@ -126,13 +148,37 @@ export function samplePortfolio(): PropertyResult[] {
       cost: FULL_COST,
     }),
     analyzedResult({
-      id: 'P3', value: 1_000_000, state: 'CA', county: 'San Francisco', zip: '94105', propertyType: 'CONDO', loan: { balance: 950_000 },
-      fraud: { score: 30 }, cost: FULL_COST,
+      id: 'P3',
+      value: 1_000_000,
+      state: 'CA',
+      county: 'San Francisco',
+      zip: '94105',
+      propertyType: 'CONDO',
+      loan: { balance: 950_000 },
+      fraud: { score: 30 },
+      cost: FULL_COST,
     }),
-    analyzedResult({ id: 'P4', value: 200_000, state: 'CA', county: 'San Francisco', zip: '94105', propertyType: 'CONDO', tier: 'B', cost: FULL_COST }),
     analyzedResult({
-      id: 'P5', value: 300_000, lastAppraisedValue: 300_000, source: 'cache', cachedValuation: true, state: 'NY', county: 'Kings', zip: '11201',
-      propertyType: 'MULTI_2_4', cost: { fraud: 0.05, risk: 0.01 },
+      id: 'P4',
+      value: 200_000,
+      state: 'CA',
+      county: 'San Francisco',
+      zip: '94105',
+      propertyType: 'CONDO',
+      tier: 'B',
+      cost: FULL_COST,
+    }),
+    analyzedResult({
+      id: 'P5',
+      value: 300_000,
+      lastAppraisedValue: 300_000,
+      source: 'cache',
+      cachedValuation: true,
+      state: 'NY',
+      county: 'Kings',
+      zip: '11201',
+      propertyType: 'MULTI_2_4',
+      cost: { fraud: 0.05, risk: 0.01 },
     }),
     failedResult('P6', { valuation: 0.02 }),
   ];

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { finalizeReport, portfolioReportSchema, reportOptionsSchema, type FinalizeReportInput } from '../../../src/domain/report.ts';
+import {
+  finalizeReport,
+  portfolioReportSchema,
+  reportOptionsSchema,
+  type FinalizeReportInput,
+} from '../../../src/domain/report.ts';
 import { emptySummary, mergeSummaries, summarizeResults } from '../../../src/domain/summary.ts';
 import { analyzedResult, samplePortfolio } from './property-results.ts';
 import { propertyResultsArb } from './result-arbitraries.ts';
 
-const input: FinalizeReportInput = { portfolioId: 'PF-1', jobId: 'job-1', analysisType: 'comprehensive', generatedAt: '2025-06-02T03:04:05.000Z' };
+const input: FinalizeReportInput = {
+  portfolioId: 'PF-1',
+  jobId: 'job-1',
+  analysisType: 'comprehensive',
+  generatedAt: '2025-06-02T03:04:05.000Z',
+};
 
 describe('finalizeReport on the sample portfolio (figures computed by hand)', () => {
   // P1 TX 400k (last 500k, loan 240k: LTV 60% A), P2 TX 600k (last 500k, loan 480k + 60k: LTV 80% B, flagged),
@@ -27,7 +37,13 @@ describe('finalizeReport on the sample portfolio (figures computed by hand)', ()
     expect(v.valueBands).toEqual({ 'under-200k': 0, '200k-500k': 3, '500k-1m': 1, 'over-1m': 1 });
     expect(v.sources).toEqual({ avm: 4, cache: 1, stored: 0, appraisal: 0 });
     // P1 -20%, P2 +20%, P5 0%: 1.3M appraised, 1.3M now.
-    expect(v.lastAppraisal).toEqual({ properties: 3, totalLastAppraisedValue: 1_300_000, totalCurrentValue: 1_300_000, aggregateChange: 0, aggregateChangePct: 0 });
+    expect(v.lastAppraisal).toEqual({
+      properties: 3,
+      totalLastAppraisedValue: 1_300_000,
+      totalCurrentValue: 1_300_000,
+      aggregateChange: 0,
+      aggregateChangePct: 0,
+    });
     expect(v.change.meanPct).toBe(0);
     expect(v.change.significantUp).toBe(1);
     expect(v.change.significantDown).toBe(1);
@@ -40,8 +56,19 @@ describe('finalizeReport on the sample portfolio (figures computed by hand)', ()
   it('risk: tiers, pre-distressed, weighted and simple LTV', () => {
     const r = report.risk;
     expect(r.tiered).toBe(4);
-    expect(r.tiers).toEqual({ A: { count: 1, share: 0.25 }, B: { count: 2, share: 0.5 }, C: { count: 0, share: 0 }, D: { count: 1, share: 0.25 } });
-    expect(r).toMatchObject({ loans: 3, preDistressed: 1, preDistressedShare: 1 / 3, totalFirstLienBalance: 1_670_000, totalSecondLienBalance: 60_000 });
+    expect(r.tiers).toEqual({
+      A: { count: 1, share: 0.25 },
+      B: { count: 2, share: 0.5 },
+      C: { count: 0, share: 0 },
+      D: { count: 1, share: 0.25 },
+    });
+    expect(r).toMatchObject({
+      loans: 3,
+      preDistressed: 1,
+      preDistressedShare: 1 / 3,
+      totalFirstLienBalance: 1_670_000,
+      totalSecondLienBalance: 60_000,
+    });
     expect(r.weightedLtv).toBeCloseTo(1_670_000 / 2_000_000, 12); // 0.835
     expect(r.weightedCltv).toBeCloseTo(1_730_000 / 2_000_000, 12); // 0.865
     expect(r.meanLtv).toBeCloseTo((0.6 + 0.8 + 0.95) / 3, 12);
@@ -52,13 +79,23 @@ describe('finalizeReport on the sample portfolio (figures computed by hand)', ()
 
   it('fraud: flagged, reasons, score quantiles, AI reviews, appraisers', () => {
     const f = report.fraud;
-    expect(f).toMatchObject({ screened: 3, flagged: 1, flagRate: 1 / 3, byReason: { APPRAISAL_ABOVE_AVM: 1, FLIP: 1 } });
+    expect(f).toMatchObject({
+      screened: 3,
+      flagged: 1,
+      flagRate: 1 / 3,
+      byReason: { APPRAISAL_ABOVE_AVM: 1, FLIP: 1 },
+    });
     expect(f.scoreQuantiles.p10).toBeCloseTo(10.3, 12); // scores 10, 30, 70
     expect(f.scoreQuantiles.p50).toBeCloseTo(30.5, 12);
     expect(f.scoreQuantiles.p90).toBeCloseTo(70.7, 12);
     expect(f.aiReviews).toEqual({ count: 1, byVerdict: { clear: 0, review: 0, refer: 1 } });
     expect(f.appraisers).toMatchObject({ count: 1, judged: 0, outliers: 0 });
-    expect(f.appraisers.listed[0]).toMatchObject({ appraiserId: 'APR-9', appraisals: 1, meanInflationPct: 0.25, judged: false });
+    expect(f.appraisers.listed[0]).toMatchObject({
+      appraiserId: 'APR-9',
+      appraisals: 1,
+      meanInflationPct: 0.25,
+      judged: false,
+    });
   });
 
   it('concentration by state, county and ZIP on value share', () => {
@@ -67,7 +104,11 @@ describe('finalizeReport on the sample portfolio (figures computed by hand)', ()
     expect(c.state.hhi).toBeCloseTo(4_048, 9);
     expect(c.state.band).toBe('high');
     expect(c.state.groups).toBe(3);
-    expect(c.state.top.map((g) => [g.key, g.properties, g.value])).toEqual([['CA', 2, 1_200_000], ['TX', 2, 1_000_000], ['NY', 1, 300_000]]);
+    expect(c.state.top.map((g) => [g.key, g.properties, g.value])).toEqual([
+      ['CA', 2, 1_200_000],
+      ['TX', 2, 1_000_000],
+      ['NY', 1, 300_000],
+    ]);
     expect(c.state.top[0]?.valueShare).toBeCloseTo(0.48, 12);
     // Counties and ZIPs: 48%, 24%, 16%, 12%: 2,304 + 576 + 256 + 144 = 3,280.
     expect(c.county.hhi).toBeCloseTo(3_280, 9);
@@ -110,7 +151,10 @@ describe('finalizeReport edge cases', () => {
   });
 
   it('applies options: top groups and listed appraisers', () => {
-    const report = finalizeReport(summarizeResults(samplePortfolio()), { ...input, options: { concentration: { topGroups: 1 }, listedAppraisers: 0 } });
+    const report = finalizeReport(summarizeResults(samplePortfolio()), {
+      ...input,
+      options: { concentration: { topGroups: 1 }, listedAppraisers: 0 },
+    });
     expect(report.concentration.state.top.map((g) => g.key)).toEqual(['CA']);
     expect(report.fraud.appraisers.listed).toEqual([]);
     expect(report.fraud.appraisers.count).toBe(1);
@@ -121,7 +165,10 @@ describe('finalizeReport edge cases', () => {
   });
 
   it('one property in one state is fully concentrated', () => {
-    const report = finalizeReport(summarizeResults([analyzedResult({ id: 'X', value: 250_000, state: 'WY', zip: '82001' })]), input);
+    const report = finalizeReport(
+      summarizeResults([analyzedResult({ id: 'X', value: 250_000, state: 'WY', zip: '82001' })]),
+      input,
+    );
     expect(report.concentration.state).toMatchObject({ hhi: 10_000, band: 'high' });
     expect(report.concentration.county.groups).toBe(0); // county unknown: not guessed
   });

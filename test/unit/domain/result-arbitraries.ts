@@ -3,7 +3,13 @@
 // and with values that stress the units: cents, fractional scores, LTV and value change beyond the bins.
 import fc from 'fast-check';
 import { PROPERTY_TYPES } from '../../../src/domain/schemas.ts';
-import { RISK_TIERS, VALUE_SOURCES, propertyResultSchema, type PropertyResult, type ValueBand } from '../../../src/domain/results.ts';
+import {
+  RISK_TIERS,
+  VALUE_SOURCES,
+  propertyResultSchema,
+  type PropertyResult,
+  type ValueBand,
+} from '../../../src/domain/results.ts';
 
 const STATES = ['TX', 'CA', 'NY', 'FL', 'WY'] as const;
 const COUNTIES = ['Travis', 'Harris', 'Kings', ' Dade '] as const;
@@ -13,7 +19,8 @@ const APPRAISERS = ['APR-1', 'APR-2', 'APR-3', 'constructor', 'toString'] as con
 const REASONS = ['APPRAISAL_ABOVE_AVM', 'FLIP', 'STALE_COMPARABLES', 'ROUND_NUMBER'] as const;
 
 /** A dollar amount with cents, between min and max dollars. */
-const dollarsWithCents = (min: number, max: number) => fc.integer({ min: min * 100, max: max * 100 }).map((c) => c / 100);
+const dollarsWithCents = (min: number, max: number) =>
+  fc.integer({ min: min * 100, max: max * 100 }).map((c) => c / 100);
 
 function valueBandOf(value: number): ValueBand {
   if (value < 200_000) return 'under-200k';
@@ -30,9 +37,11 @@ const valuationArb = fc
     lastAppraisedRatio: fc.option(fc.double({ min: 0.2, max: 3, noNaN: true }), { nil: undefined }),
   })
   .map(({ source, estimatedValue, lastAppraisedRatio }) => {
-    const lastAppraisedValue = lastAppraisedRatio === undefined ? undefined : Math.round(estimatedValue * lastAppraisedRatio * 100) / 100;
+    const lastAppraisedValue =
+      lastAppraisedRatio === undefined ? undefined : Math.round(estimatedValue * lastAppraisedRatio * 100) / 100;
     const changeAmount = lastAppraisedValue === undefined ? undefined : estimatedValue - lastAppraisedValue;
-    const changePct = lastAppraisedValue === undefined || changeAmount === undefined ? undefined : changeAmount / lastAppraisedValue;
+    const changePct =
+      lastAppraisedValue === undefined || changeAmount === undefined ? undefined : changeAmount / lastAppraisedValue;
     return {
       source,
       estimatedValue,
@@ -51,9 +60,15 @@ const valuationArb = fc
 const riskArb = (value: number) =>
   fc
     .record({
-      loan: fc.option(fc.record({ balance: dollarsWithCents(0, Math.ceil(value * 2.5)), second: fc.option(dollarsWithCents(0, 200_000), { nil: undefined }) }), {
-        nil: undefined,
-      }),
+      loan: fc.option(
+        fc.record({
+          balance: dollarsWithCents(0, Math.ceil(value * 2.5)),
+          second: fc.option(dollarsWithCents(0, 200_000), { nil: undefined }),
+        }),
+        {
+          nil: undefined,
+        },
+      ),
       tier: fc.constantFrom(...RISK_TIERS),
     })
     .map(({ loan, tier }) => {
@@ -115,9 +130,11 @@ const analyzedArb = fc
     ),
   );
 
-const failedArb = placeArb.map(
-  (place): PropertyResult => ({ ...place, status: 'failed', error: { code: 'AVM_UNAVAILABLE', message: 'every provider failed' } }),
-);
+const failedArb = placeArb.map((place): PropertyResult => ({
+  ...place,
+  status: 'failed',
+  error: { code: 'AVM_UNAVAILABLE', message: 'every provider failed' },
+}));
 
 /** One valid PropertyResult (checked against propertyResultSchema, so the arbitrary cannot drift from the contract). */
 export const propertyResultArb: fc.Arbitrary<PropertyResult> = fc

@@ -39,10 +39,23 @@ describe('riskTierFor', () => {
 
 describe('riskFor with a loan', () => {
   it('computes LTV and CLTV on the current value, at the exact boundaries of DESIGN §4', () => {
-    expect(riskFor({ loan: { balance: 300_000 } }, valuation(), asOf, options)).toMatchObject({ ltv: 0.6, cltv: 0.6, tier: 'A', preDistressed: false, basis: 'ltv' });
+    expect(riskFor({ loan: { balance: 300_000 } }, valuation(), asOf, options)).toMatchObject({
+      ltv: 0.6,
+      cltv: 0.6,
+      tier: 'A',
+      preDistressed: false,
+      basis: 'ltv',
+    });
     expect(riskFor({ loan: { balance: 400_000 } }, valuation(), asOf, options)).toMatchObject({ ltv: 0.8, tier: 'B' });
-    expect(riskFor({ loan: { balance: 450_000 } }, valuation(), asOf, options)).toMatchObject({ ltv: 0.9, tier: 'C', preDistressed: false });
-    expect(riskFor({ loan: { balance: 450_001 } }, valuation(), asOf, options)).toMatchObject({ tier: 'D', preDistressed: true });
+    expect(riskFor({ loan: { balance: 450_000 } }, valuation(), asOf, options)).toMatchObject({
+      ltv: 0.9,
+      tier: 'C',
+      preDistressed: false,
+    });
+    expect(riskFor({ loan: { balance: 450_001 } }, valuation(), asOf, options)).toMatchObject({
+      tier: 'D',
+      preDistressed: true,
+    });
   });
 
   it('adds the second lien into CLTV but tiers on the first lien', () => {
@@ -60,7 +73,12 @@ describe('riskFor with a loan', () => {
   });
 
   it('marks pre-distressed on LTV alone, even when a weak basis already makes it D', () => {
-    const risk = riskFor({ loan: { balance: 460_000 } }, valuation({ source: 'appraisal', fsd: undefined }), asOf, options);
+    const risk = riskFor(
+      { loan: { balance: 460_000 } },
+      valuation({ source: 'appraisal', fsd: undefined }),
+      asOf,
+      options,
+    );
     expect(risk).toMatchObject({ baseTier: 'D', tier: 'D', preDistressed: true, downgradeReasons: ['APPRAISAL_ONLY'] });
   });
 });
@@ -68,10 +86,19 @@ describe('riskFor with a loan', () => {
 describe('weakBasisReasons', () => {
   it('finds an appraisal-only basis, a weak FSD and a stale reused valuation', () => {
     expect(weakBasisReasons(valuation(), asOf, options)).toEqual([]);
-    expect(weakBasisReasons(valuation({ source: 'appraisal', fsd: undefined, valuedAt: '2026-10-01' }), asOf, options)).toEqual(['APPRAISAL_ONLY']);
-    expect(weakBasisReasons(valuation({ source: 'stored', valuedAt: '2026-08-03T00:00:00Z' }), asOf, options)).toEqual([]); // 90 days
-    expect(weakBasisReasons(valuation({ source: 'stored', valuedAt: '2026-08-02T00:00:00Z' }), asOf, options)).toEqual(['STALE_VALUATION']); // 91 days
-    expect(weakBasisReasons(valuation({ source: 'cache', fsd: 0.3, valuedAt: '2026-01-01' }), asOf, options)).toEqual(['WEAK_FSD', 'STALE_VALUATION']);
+    expect(
+      weakBasisReasons(valuation({ source: 'appraisal', fsd: undefined, valuedAt: '2026-10-01' }), asOf, options),
+    ).toEqual(['APPRAISAL_ONLY']);
+    expect(weakBasisReasons(valuation({ source: 'stored', valuedAt: '2026-08-03T00:00:00Z' }), asOf, options)).toEqual(
+      [],
+    ); // 90 days
+    expect(weakBasisReasons(valuation({ source: 'stored', valuedAt: '2026-08-02T00:00:00Z' }), asOf, options)).toEqual([
+      'STALE_VALUATION',
+    ]); // 91 days
+    expect(weakBasisReasons(valuation({ source: 'cache', fsd: 0.3, valuedAt: '2026-01-01' }), asOf, options)).toEqual([
+      'WEAK_FSD',
+      'STALE_VALUATION',
+    ]);
   });
 
   it('never calls a value bought today stale, however old its date field looks to a reused one', () => {
@@ -81,7 +108,8 @@ describe('weakBasisReasons', () => {
 
 describe('riskFor without a loan', () => {
   it('tiers by the fall since the last appraisal and says so', () => {
-    const noLoan = (changePct?: number) => riskFor({}, valuation(changePct === undefined ? {} : { changePct }), asOf, options);
+    const noLoan = (changePct?: number) =>
+      riskFor({}, valuation(changePct === undefined ? {} : { changePct }), asOf, options);
     expect(noLoan()).toMatchObject({ basis: 'no-loan', tier: 'A', preDistressed: false });
     expect(noLoan().note).toMatch(/No loan/);
     expect(noLoan()).not.toHaveProperty('ltv');
@@ -92,7 +120,10 @@ describe('riskFor without a loan', () => {
   });
 
   it('still lowers the tier on a weak basis', () => {
-    expect(riskFor({}, valuation({ fsd: 0.25, changePct: -0.12 }), asOf, options)).toMatchObject({ baseTier: 'B', tier: 'C' });
+    expect(riskFor({}, valuation({ fsd: 0.25, changePct: -0.12 }), asOf, options)).toMatchObject({
+      baseTier: 'B',
+      tier: 'C',
+    });
   });
 });
 

@@ -17,7 +17,10 @@ describe('addKeyedInto', () => {
     const source: Record<string, Pair> = { a: [2, 20] };
     source['constructor'] = [3, 30];
     addKeyedInto<Pair>(target, source, [0, 0], (x, y) => [x[0] + y[0], x[1] + y[1]]);
-    expect(Object.entries(target)).toEqual([['a', [3, 30]], ['constructor', [3, 30]]]);
+    expect(Object.entries(target)).toEqual([
+      ['a', [3, 30]],
+      ['constructor', [3, 30]],
+    ]);
     expect(own(target, 'constructor')).not.toBe(own(source, 'constructor'));
   });
 });

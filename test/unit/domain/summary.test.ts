@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { chunkSummarySchema, countyKey, emptySummary, mergeAllSummaries, mergeSummaries, summarizeResults, type ChunkSummary } from '../../../src/domain/summary.ts';
+import {
+  chunkSummarySchema,
+  countyKey,
+  emptySummary,
+  mergeAllSummaries,
+  mergeSummaries,
+  summarizeResults,
+  type ChunkSummary,
+} from '../../../src/domain/summary.ts';
 import { propertyResultArb, propertyResultsArb } from './result-arbitraries.ts';
 import { analyzedResult, failedResult } from './property-results.ts';
 
@@ -109,8 +117,20 @@ describe('summarizeResults', () => {
     ];
     const s = summarizeResults(results);
     expect(s.counts).toEqual({
-      properties: 3, analyzed: 2, failed: 1, cachedValuations: 0, valued: 2, appraised: 1, significantUp: 1, significantDown: 0,
-      tiered: 1, loans: 1, preDistressed: 0, screened: 1, flagged: 1, aiReviews: 1,
+      properties: 3,
+      analyzed: 2,
+      failed: 1,
+      cachedValuations: 0,
+      valued: 2,
+      appraised: 1,
+      significantUp: 1,
+      significantDown: 0,
+      tiered: 1,
+      loans: 1,
+      preDistressed: 0,
+      screened: 1,
+      flagged: 1,
+      aiReviews: 1,
     });
     // Values rounded to whole dollars before summing; liens recovered from LTV and CLTV.
     expect(s.money).toEqual({
@@ -133,7 +153,9 @@ describe('summarizeResults', () => {
     expect(s.geography.state).toEqual({ TX: [2, 450_001] });
     expect(s.geography.county).toEqual({ [countyKey('TX', 'Travis')]: [1, 300_000] });
     expect(s.geography.zip).toEqual({ '78701': [1, 300_000], '78702': [1, 150_001] });
-    expect(s.propertyTypes).toEqual({ SFR: { properties: 2, value: 450_001, loans: 1, ltvSumBp: 9_000, tiers: { A: 0, B: 0, C: 0, D: 1 } } });
+    expect(s.propertyTypes).toEqual({
+      SFR: { properties: 2, value: 450_001, loans: 1, ltvSumBp: 9_000, tiers: { A: 0, B: 0, C: 0, D: 1 } },
+    });
     // Failed properties still cost what they spent.
     expect(s.costCents).toEqual({ valuation: 6, fraud: 0, risk: 3, total: 9 });
   });

@@ -10,7 +10,12 @@ import {
   valueBandFor,
 } from '../../../src/domain/valuation.ts';
 
-const quote = (provider: string, fsd: number, estimatedValue = 400_000): AvmQuote => ({ provider, fsd, estimatedValue, valuedAt: '2026-11-01T00:00:00.000Z' });
+const quote = (provider: string, fsd: number, estimatedValue = 400_000): AvmQuote => ({
+  provider,
+  fsd,
+  estimatedValue,
+  valuedAt: '2026-11-01T00:00:00.000Z',
+});
 const options = valuationOptionsSchema.parse({});
 
 describe('chooseQuote (the cascade rule)', () => {
@@ -20,7 +25,10 @@ describe('chooseQuote (the cascade rule)', () => {
   });
 
   it('keeps the most confident quote when none qualifies, the earliest on ties', () => {
-    expect(chooseQuote([quote('a', 0.25), quote('b', 0.18), quote('c', 0.18)], 0.13)).toEqual({ quote: quote('b', 0.18), withinMaxFsd: false });
+    expect(chooseQuote([quote('a', 0.25), quote('b', 0.18), quote('c', 0.18)], 0.13)).toEqual({
+      quote: quote('b', 0.18),
+      withinMaxFsd: false,
+    });
   });
 
   it('has nothing to choose from an empty list', () => {
@@ -41,7 +49,11 @@ describe('valueBandFor (the seed bands)', () => {
 
 describe('changeVsAppraisal', () => {
   it('gives the change as an amount and a fraction of the appraisal', () => {
-    expect(changeVsAppraisal(330_000, 300_000, 0.1)).toEqual({ changeAmount: 30_000, changePct: 0.1, significantChange: true });
+    expect(changeVsAppraisal(330_000, 300_000, 0.1)).toEqual({
+      changeAmount: 30_000,
+      changePct: 0.1,
+      significantChange: true,
+    });
     expect(changeVsAppraisal(270_500, 300_000, 0.1)).toMatchObject({ changeAmount: -29_500, significantChange: false });
   });
 
@@ -56,7 +68,9 @@ describe('changeVsAppraisal', () => {
 
 describe('valuationResultFor', () => {
   it('reports a bought AVM value against the last appraisal', () => {
-    const basis = quoteBasis({ quote: quote('avm-primary', 0.08, 450_000), withinMaxFsd: true }, 'avm', [{ provider: 'avm-primary', fsd: 0.08 }]);
+    const basis = quoteBasis({ quote: quote('avm-primary', 0.08, 450_000), withinMaxFsd: true }, 'avm', [
+      { provider: 'avm-primary', fsd: 0.08 },
+    ]);
     expect(valuationResultFor({ lastAppraisedValue: 500_000 }, basis, options)).toEqual({
       source: 'avm',
       provider: 'avm-primary',
@@ -85,7 +99,14 @@ describe('valuationResultFor', () => {
     const basis = appraisalBasis({ lastAppraisedValue: 610_000, lastAppraisalDate: '2025-03-01' });
     expect(basis).toBeDefined();
     const result = valuationResultFor({ lastAppraisedValue: 610_000 }, basis!, options);
-    expect(result).toMatchObject({ source: 'appraisal', estimatedValue: 610_000, valuedAt: '2025-03-01', withinMaxFsd: false, significantChange: false, valueBand: '500k-1m' });
+    expect(result).toMatchObject({
+      source: 'appraisal',
+      estimatedValue: 610_000,
+      valuedAt: '2025-03-01',
+      withinMaxFsd: false,
+      significantChange: false,
+      valueBand: '500k-1m',
+    });
     expect(result).not.toHaveProperty('changePct');
     expect(result).not.toHaveProperty('fsd');
   });

@@ -38,15 +38,34 @@ describe('valueByCascade with in-process providers', () => {
   });
 
   it('keeps the most confident quote when none is within maxFsd', async () => {
-    const outcome = await valueByCascade([fake('primary', 0.2), fake('secondary', 0.15)], subject('P-1'), { maxFsd: MAX_FSD });
+    const outcome = await valueByCascade([fake('primary', 0.2), fake('secondary', 0.15)], subject('P-1'), {
+      maxFsd: MAX_FSD,
+    });
     expect(outcome.choice).toMatchObject({ quote: { provider: 'secondary' }, withinMaxFsd: false });
-    expect(outcome.attempts).toEqual([{ provider: 'primary', fsd: 0.2 }, { provider: 'secondary', fsd: 0.15 }]);
+    expect(outcome.attempts).toEqual([
+      { provider: 'primary', fsd: 0.2 },
+      { provider: 'secondary', fsd: 0.15 },
+    ]);
   });
 
   it('throws a CascadeError only when nobody quoted, no_value when everyone said so', async () => {
-    const noValue = valueByCascade([fake('a', failure('a', 'no_value')), fake('b', failure('b', 'no_value'))], subject('P-1'), { maxFsd: MAX_FSD });
-    await expect(noValue).rejects.toMatchObject({ kind: 'no_value', attempts: [{ provider: 'a', error: 'no_value' }, { provider: 'b', error: 'no_value' }] });
-    const mixed = valueByCascade([fake('a', failure('a', 'no_value')), fake('b', failure('b', 'timeout'))], subject('P-1'), { maxFsd: MAX_FSD });
+    const noValue = valueByCascade(
+      [fake('a', failure('a', 'no_value')), fake('b', failure('b', 'no_value'))],
+      subject('P-1'),
+      { maxFsd: MAX_FSD },
+    );
+    await expect(noValue).rejects.toMatchObject({
+      kind: 'no_value',
+      attempts: [
+        { provider: 'a', error: 'no_value' },
+        { provider: 'b', error: 'no_value' },
+      ],
+    });
+    const mixed = valueByCascade(
+      [fake('a', failure('a', 'no_value')), fake('b', failure('b', 'timeout'))],
+      subject('P-1'),
+      { maxFsd: MAX_FSD },
+    );
     await expect(mixed).rejects.toBeInstanceOf(CascadeError);
     await expect(mixed).rejects.toMatchObject({ kind: 'unavailable' });
   });
@@ -62,7 +81,10 @@ describe('valueByCascade with in-process providers', () => {
       },
     });
     expect(calls).toEqual(['broken', 'ok']);
-    expect(outcome.attempts).toEqual([{ provider: 'broken', error: 'boom' }, { provider: 'ok', fsd: 0.1 }]);
+    expect(outcome.attempts).toEqual([
+      { provider: 'broken', error: 'boom' },
+      { provider: 'ok', fsd: 0.1 },
+    ]);
   });
 
   it('stops on cancellation instead of moving on', async () => {
@@ -76,7 +98,9 @@ describe('valueByCascade with in-process providers', () => {
       },
     };
     const secondary = fake('secondary', 0.05);
-    await expect(valueByCascade([cancelling, secondary], subject('P-1'), { maxFsd: MAX_FSD, signal: controller.signal })).rejects.toBe(reason);
+    await expect(
+      valueByCascade([cancelling, secondary], subject('P-1'), { maxFsd: MAX_FSD, signal: controller.signal }),
+    ).rejects.toBe(reason);
     expect(secondary.asked).toBe(0);
   });
 });
@@ -91,14 +115,20 @@ describe('valueByCascade over HTTP', () => {
   function propertyPrimaryDoubts(): string {
     for (let i = 0; ; i++) {
       const id = `CASCADE-${i}`;
-      if (simulateAvmQuote('avm-primary', subject(id), at).fsd > MAX_FSD && simulateAvmQuote('avm-secondary', subject(id), at).fsd <= MAX_FSD) return id;
+      if (
+        simulateAvmQuote('avm-primary', subject(id), at).fsd > MAX_FSD &&
+        simulateAvmQuote('avm-secondary', subject(id), at).fsd <= MAX_FSD
+      )
+        return id;
     }
   }
 
   it('falls through to the secondary when the primary is too uncertain', async () => {
     const sandbox = await startSandbox({ port: 0 });
     open.push(sandbox);
-    const providers = ['avm-primary', 'avm-secondary'].map((name) => createHttpAvm({ name, baseUrl: sandbox.url, timeoutInMs: 2_000 }));
+    const providers = ['avm-primary', 'avm-secondary'].map((name) =>
+      createHttpAvm({ name, baseUrl: sandbox.url, timeoutInMs: 2_000 }),
+    );
     const id = propertyPrimaryDoubts();
     const outcome = await valueByCascade(providers, subject(id), { maxFsd: MAX_FSD });
     expect(outcome.choice).toMatchObject({ quote: { provider: 'avm-secondary' }, withinMaxFsd: true });

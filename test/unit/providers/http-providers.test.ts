@@ -71,7 +71,9 @@ describe('HTTP AVM against the sandbox', () => {
     const bucket = new TokenBucket({ ratePerSecond: 1_000, burst: 10 });
     const started = performance.now();
     const quotes = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => withProviderPolicy(policy, bucket, (signal) => avm.value(subject(`P-${i}`), { signal }))),
+      Array.from({ length: 5 }, (_, i) =>
+        withProviderPolicy(policy, bucket, (signal) => avm.value(subject(`P-${i}`), { signal })),
+      ),
     );
     expect(quotes).toHaveLength(5);
     expect(stats().rejected429).toBeGreaterThan(0);
@@ -85,7 +87,9 @@ describe('HTTP AVM against the sandbox', () => {
     const avm = createHttpAvm({ name: 'avm-primary', baseUrl: url, timeoutInMs: 2_000 });
     const policy = createProviderPolicy({ ...fastPolicy, maxRetries: 2 });
     const bucket = new TokenBucket({ ratePerSecond: 1_000 });
-    const error = await expectProviderError(withProviderPolicy(policy, bucket, (signal) => avm.value(subject('P-1'), { signal })));
+    const error = await expectProviderError(
+      withProviderPolicy(policy, bucket, (signal) => avm.value(subject('P-1'), { signal })),
+    );
     expect(error.kind).toBe('unavailable');
     expect(error.status).toBe(503);
     expect(stats()).toMatchObject({ failed503: 3, calls: 0 });
@@ -111,21 +115,44 @@ describe('HTTP AVM against the sandbox', () => {
   it('does not retry a wrong api key', async () => {
     const { url } = await sandbox({ apiKey: 'secret' });
     const counter = countingFetch();
-    const avm = createHttpAvm({ name: 'avm-primary', baseUrl: url, apiKey: 'wrong', timeoutInMs: 2_000, fetch: counter.fetch });
+    const avm = createHttpAvm({
+      name: 'avm-primary',
+      baseUrl: url,
+      apiKey: 'wrong',
+      timeoutInMs: 2_000,
+      fetch: counter.fetch,
+    });
     const policy = createProviderPolicy({ ...fastPolicy, maxRetries: 3 });
     const bucket = new TokenBucket({ ratePerSecond: 1_000 });
-    const error = await expectProviderError(withProviderPolicy(policy, bucket, (signal) => avm.value(subject('P-1'), { signal })));
+    const error = await expectProviderError(
+      withProviderPolicy(policy, bucket, (signal) => avm.value(subject('P-1'), { signal })),
+    );
     expect(error).toMatchObject({ kind: 'rejected', status: 401, retryable: false });
     expect(counter.count()).toBe(1);
   });
 
   it('maps 404 to no_value and an unreadable body to bad_response', async () => {
     const answer = (response: Response) => () => Promise.resolve(response);
-    const noValue = createHttpAvm({ name: 'a', baseUrl: 'http://x', timeoutInMs: 1_000, fetch: answer(new Response('{}', { status: 404 })) });
+    const noValue = createHttpAvm({
+      name: 'a',
+      baseUrl: 'http://x',
+      timeoutInMs: 1_000,
+      fetch: answer(new Response('{}', { status: 404 })),
+    });
     expect((await expectProviderError(noValue.value(subject('P-1')))).kind).toBe('no_value');
-    const notJson = createHttpAvm({ name: 'a', baseUrl: 'http://x', timeoutInMs: 1_000, fetch: answer(new Response('<html>', { status: 200 })) });
+    const notJson = createHttpAvm({
+      name: 'a',
+      baseUrl: 'http://x',
+      timeoutInMs: 1_000,
+      fetch: answer(new Response('<html>', { status: 200 })),
+    });
     expect((await expectProviderError(notJson.value(subject('P-1')))).kind).toBe('bad_response');
-    const badQuote = createHttpAvm({ name: 'a', baseUrl: 'http://x', timeoutInMs: 1_000, fetch: answer(Response.json({ estimatedValue: -1 })) });
+    const badQuote = createHttpAvm({
+      name: 'a',
+      baseUrl: 'http://x',
+      timeoutInMs: 1_000,
+      fetch: answer(Response.json({ estimatedValue: -1 })),
+    });
     expect((await expectProviderError(badQuote.value(subject('P-1')))).kind).toBe('bad_response');
   });
 
@@ -141,7 +168,12 @@ describe('HTTP AVM against the sandbox', () => {
 describe('HTTP fraud review against the sandbox', () => {
   it('answers what the in-process simulator answers', async () => {
     const { url } = await sandbox({ apiKey: 'k' });
-    const reviewer = createHttpFraudReview({ baseUrl: url, deployment: 'fraud-review', apiKey: 'k', timeoutInMs: 2_000 });
+    const reviewer = createHttpFraudReview({
+      baseUrl: url,
+      deployment: 'fraud-review',
+      apiKey: 'k',
+      timeoutInMs: 2_000,
+    });
     const review = await reviewer.review(reviewRequest);
     expect(review).toEqual(simulateFraudReview('fraud-review', reviewRequest));
   });
@@ -149,7 +181,12 @@ describe('HTTP fraud review against the sandbox', () => {
   it('treats a message that is not the expected JSON as bad_response', async () => {
     const completion = (content: string) => Response.json({ choices: [{ message: { role: 'assistant', content } }] });
     const reviewer = (content: string) =>
-      createHttpFraudReview({ baseUrl: 'http://x', deployment: 'd', timeoutInMs: 1_000, fetch: () => Promise.resolve(completion(content)) });
+      createHttpFraudReview({
+        baseUrl: 'http://x',
+        deployment: 'd',
+        timeoutInMs: 1_000,
+        fetch: () => Promise.resolve(completion(content)),
+      });
     expect((await expectProviderError(reviewer('I think it is fine').review(reviewRequest))).kind).toBe('bad_response');
     expect((await expectProviderError(reviewer('{"riskScore": 200}').review(reviewRequest))).kind).toBe('bad_response');
   });

@@ -2,7 +2,11 @@ import { ConstantBackoff } from 'cockatiel';
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../src/providers/errors.ts';
 import { TokenBucket } from '../../../src/providers/rate-limit.ts';
-import { createProviderPolicy, providerPolicyOptionsSchema, withProviderPolicy } from '../../../src/providers/resilience.ts';
+import {
+  createProviderPolicy,
+  providerPolicyOptionsSchema,
+  withProviderPolicy,
+} from '../../../src/providers/resilience.ts';
 import { RetryAfterBackoff } from '../../../src/providers/retry-after-backoff.ts';
 
 const context = (error: unknown, attempt = 1) => ({ attempt, signal: new AbortController().signal, result: { error } });
@@ -13,13 +17,20 @@ describe('RetryAfterBackoff', () => {
     const limited = new ProviderError({ provider: 'p', kind: 'rate_limited', message: '429', retryAfterMs: 1_500 });
     const first = backoff.next(context(limited));
     expect(first.duration).toBe(1_500);
-    expect(first.next(context(new ProviderError({ provider: 'p', kind: 'unavailable', message: '503' }), 2)).duration).toBe(10);
+    expect(
+      first.next(context(new ProviderError({ provider: 'p', kind: 'unavailable', message: '503' }), 2)).duration,
+    ).toBe(10);
   });
 });
 
 describe('provider policy', () => {
   it('has the documented defaults', () => {
-    expect(providerPolicyOptionsSchema.parse({})).toEqual({ ratePerSecond: 50, maxRetries: 4, initialDelayInMs: 200, maxDelayInMs: 10_000 });
+    expect(providerPolicyOptionsSchema.parse({})).toEqual({
+      ratePerSecond: 50,
+      maxRetries: 4,
+      initialDelayInMs: 200,
+      maxDelayInMs: 10_000,
+    });
   });
 
   it('retries retryable errors and takes a token before each attempt', async () => {
@@ -43,10 +54,12 @@ describe('provider policy', () => {
       new ProviderError({ provider: 'p', kind: 'rate_limited', message: '429', retryAfterMs: 60_000 }),
     ]) {
       let attempts = 0;
-      await expect(withProviderPolicy(policy, bucket, () => {
-        attempts++;
-        return Promise.reject(error);
-      })).rejects.toBe(error);
+      await expect(
+        withProviderPolicy(policy, bucket, () => {
+          attempts++;
+          return Promise.reject(error);
+        }),
+      ).rejects.toBe(error);
       expect(attempts).toBe(1);
     }
   });
