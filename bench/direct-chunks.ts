@@ -4,8 +4,8 @@
 //   node bench/direct-chunks.ts --size 10000
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { analyzeChunk } from '../src/activities/analyze-chunk.ts';
-import { createAppServices } from '../src/app-services.ts';
+import { createActivities } from '../src/app.ts';
+import { createAppServices } from '../src/services.ts';
 import { chunk } from '../src/domain/chunking.ts';
 import { generatePortfolio } from '../examples/portfolio.ts';
 import { startLocalServices } from '../scripts/local-services.ts';
@@ -28,6 +28,7 @@ const env = {
   FRAUD_REVIEW_BASE_URL: sandbox.url,
 };
 const app = await createAppServices(env);
+const activities = createActivities(app);
 const jobId = `direct-${randomUUID().slice(0, 8)}`;
 const chunks = chunk(properties, app.settings.chunking.chunkSize);
 const concurrency = app.settings.pipeline.maxConcurrentChunks;
@@ -38,7 +39,7 @@ for (let i = 0; i < chunks.length; i += concurrency) {
   await Promise.all(
     chunks
       .slice(i, i + concurrency)
-      .map((_, k) => analyzeChunk({ jobId, chunkIndex: i + k, analysisType: 'comprehensive', asOf }, app.analyzeChunk)),
+      .map((_, k) => activities.analyzeChunk({ jobId, chunkIndex: i + k, analysisType: 'comprehensive', asOf })),
   );
 }
 const seconds = (performance.now() - started) / 1000;

@@ -1,13 +1,17 @@
-// The Functions app's entry point (package.json "main"): importing a module registers its functions.
-// Triggers first, then the durable functions they start.
-import './functions/analyze.ts';
-import './functions/estimate.ts';
-import './functions/jobs.ts';
-import './functions/portfolios.ts';
-import './functions/nightly.ts';
-import './functions/openapi.ts';
-import './orchestrators/portfolio-analysis.ts';
-import './orchestrators/chunk-batch.ts';
-import './entities/job-progress.ts';
-import './activities/analyze-chunk.ts';
-import './activities/aggregate-report.ts';
+// The Functions app's entry point (package.json "main"): builds the process's services on first use and
+// registers every function (src/app.ts).
+import { registerFunctions } from './app.ts';
+import { createAppServices, type AppServices } from './services.ts';
+
+let services: Promise<AppServices> | undefined;
+
+/** The process's services, built once; a failed start (storage unreachable) is retried on the next call. */
+function appServices(): Promise<AppServices> {
+  services ??= createAppServices(process.env).catch((error: unknown) => {
+    services = undefined;
+    throw error;
+  });
+  return services;
+}
+
+registerFunctions(appServices);

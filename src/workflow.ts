@@ -3,13 +3,11 @@
 // property lists (those are staged as chunk blobs).
 import type { ChunkSummary } from './domain/summary.ts';
 import type { AnalysisType } from './domain/schemas.ts';
+import type { JobStatus } from './domain/job-status.ts';
 
 export const ORCHESTRATIONS = { portfolioAnalysis: 'portfolioAnalysis', chunkBatch: 'chunkBatch' } as const;
 export const ACTIVITIES = { analyzeChunk: 'analyzeChunk', aggregateReport: 'aggregateReport' } as const;
 export const JOB_PROGRESS_ENTITY = 'jobProgress';
-
-export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled', 'budget_exceeded'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface PortfolioAnalysisInput {
   jobId: string;

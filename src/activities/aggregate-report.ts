@@ -2,37 +2,21 @@
 // the metrics from the merged summary, adds the top-N lists from the stored results, stores the report,
 // appends the portfolio's trend point, compares with the previous report and posts alerts for material
 // findings, then marks the job document final.
+import { finalizeReport, type ReportOptions } from '../domain/report.ts';
+import type { PropertyResult } from '../domain/results.ts';
+import { TOP_KINDS, type StoredReport, type TopKind } from '../domain/stored-report.ts';
 import {
   compareReports,
   materialFindings,
   trendPointFor,
   type Finding,
   type MaterialityOptions,
-  type TrendDelta,
   type TrendPoint,
-} from '../domain/market.ts';
-import { finalizeReport, type PortfolioReport, type ReportOptions } from '../domain/report.ts';
-import type { PropertyResult } from '../domain/results.ts';
-import { TOP_KINDS, type TopKind } from '../storage/results-repository.ts';
-import * as df from 'durable-functions';
-import { appServices } from '../app-services.ts';
-import { METRICS, trackMetric } from '../telemetry.ts';
-import { ACTIVITIES, type AggregateReportInput, type JobStatus } from '../workflow.ts';
+} from '../domain/trend.ts';
+import type { JobStatus } from '../domain/job-status.ts';
+import type { AggregateReportInput } from '../workflow.ts';
 
-export interface StoredReport {
-  id: string;
-  portfolioId: string;
-  jobId: string;
-  status: JobStatus;
-  createdAt: string;
-  report: PortfolioReport & {
-    status: JobStatus;
-    highlights: Record<TopKind, PropertyResult[]>;
-    comparison?: TrendDelta | undefined;
-    findings: Finding[];
-  };
-}
-
+/** What aggregateReport reads and writes; src/app.ts binds it to Cosmos and the alerts queue. */
 export interface AggregateReportPorts {
   topResults(jobId: string, list: TopKind, n: number): Promise<PropertyResult[]>;
   previousReport(portfolioId: string, before: string): Promise<StoredReport | undefined>;
@@ -94,14 +78,3 @@ export async function aggregateReport(
   });
   return { reportId: stored.id, findings: findings.length };
 }
-
-df.app.activity(ACTIVITIES.aggregateReport, {
-  handler: async (input: AggregateReportInput) => {
-    const outcome = await aggregateReport(input, (await appServices()).aggregateReport);
-    void trackMetric(METRICS.jobCostDollars, input.summary.costCents.total / 100, {
-      analysisType: input.analysisType,
-      status: input.status,
-    });
-    return outcome;
-  },
-});

@@ -20,10 +20,7 @@ import { mapWithConcurrency } from '../concurrency.ts';
 import { CascadeError } from '../providers/cascade.ts';
 import { ProviderError } from '../providers/errors.ts';
 import type { ProviderSet } from '../providers/provider-set.ts';
-import * as df from 'durable-functions';
-import { appServices } from '../app-services.ts';
-import { METRICS, trackMetric } from '../telemetry.ts';
-import { ACTIVITIES, type AnalyzeChunkInput, type AnalyzeChunkOutput } from '../workflow.ts';
+import type { AnalyzeChunkInput, AnalyzeChunkOutput } from '../workflow.ts';
 
 /** A cached quote and who paid for it: a job that bought the value itself still pays for it on a retry. */
 export interface CachedQuote {
@@ -31,7 +28,7 @@ export interface CachedQuote {
   boughtByJob: string;
 }
 
-/** What analyzeChunk reads and writes; src/app-services.ts binds it to Cosmos, blobs and the providers. */
+/** What analyzeChunk reads and writes; src/app.ts binds it to Cosmos, blobs and the providers. */
 export interface AnalyzeChunkPorts {
   readChunk(jobId: string, chunkIndex: number): Promise<Property[]>;
   /** True on the chunk's first attempt; false when it ran before (then stored results are looked up). */
@@ -141,14 +138,3 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
     alreadyStored: stored.length,
   };
 }
-
-df.app.activity(ACTIVITIES.analyzeChunk, {
-  handler: async (input: AnalyzeChunkInput): Promise<AnalyzeChunkOutput> => {
-    const output = await analyzeChunk(input, (await appServices()).analyzeChunk);
-    const dimensions = { analysisType: input.analysisType };
-    void trackMetric(METRICS.propertiesAnalyzed, output.processed - output.failed, dimensions);
-    void trackMetric(METRICS.propertiesFailed, output.failed, dimensions);
-    void trackMetric(METRICS.chunkCostDollars, output.actualCents / 100, dimensions);
-    return output;
-  },
-});

@@ -6,7 +6,7 @@ import { portfolioReportSchema } from '../domain/report.ts';
 import { propertyResultSchema } from '../domain/results.ts';
 import { costBreakdownSchema } from '../domain/cost.ts';
 import { csvRequestQuerySchema, propertiesQuerySchema } from './schemas.ts';
-import { JOB_STATUSES } from '../workflow.ts';
+import { JOB_STATUSES } from '../domain/job-status.ts';
 
 type JsonSchema = Record<string, unknown>;
 

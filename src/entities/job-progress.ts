@@ -1,5 +1,4 @@
 // jobProgress@{jobId}: the live state of one job (see src/domain/job-progress.ts for the operations).
-import * as df from 'durable-functions';
 import type { EntityContext, EntityHandler } from 'durable-functions';
 import {
   cancel,
@@ -11,13 +10,12 @@ import {
   type JobProgressInit,
   type Reservation,
 } from '../domain/job-progress.ts';
-import { JOB_PROGRESS_ENTITY } from '../workflow.ts';
 
 /** A cancel can arrive before the orchestration initialised the entity; it is kept until init. */
 type Stored = JobProgress | { cancelledBeforeInit: true } | null;
 const isProgress = (s: Stored): s is JobProgress => s !== null && !('cancelledBeforeInit' in s);
 
-const jobProgress: EntityHandler<Stored> = (context: EntityContext<Stored>) => {
+export const jobProgress: EntityHandler<Stored> = (context: EntityContext<Stored>) => {
   const stored = context.df.getState(() => null) ?? null;
   const state = isProgress(stored) ? stored : null;
   switch (context.df.operationName) {
@@ -48,5 +46,3 @@ const jobProgress: EntityHandler<Stored> = (context: EntityContext<Stored>) => {
       throw new Error(`jobProgress: unknown operation '${context.df.operationName}'`);
   }
 };
-
-df.app.entity(JOB_PROGRESS_ENTITY, jobProgress);

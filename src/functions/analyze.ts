@@ -1,10 +1,9 @@
 // POST /api/portfolio/analyze: validate, estimate, refuse over budget, stage, start (DESIGN §2.1, §5).
 // JSON body, or text/csv with the request fields as query parameters.
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { analyzeRequestSchema } from '../domain/schemas.ts';
 import type { z } from 'zod';
-import { appServices } from '../app-services.ts';
 import {
   isCsv,
   parseCsvProperties,
@@ -19,9 +18,13 @@ import { csvRequestQuerySchema, idempotencyKeySchema } from '../api/schemas.ts';
 import { json } from '../api/responses.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 import { durableStarter, jobStoreFor } from '../jobs/bindings.ts';
+import type { AppServices } from '../services.ts';
 
-export async function analyzePortfolio(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const services = await appServices();
+export async function analyzePortfolio(
+  services: AppServices,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const { settings } = services;
   const asOf = new Date();
   const key = validate(
@@ -108,11 +111,3 @@ async function readAnalyzeBody(request: HttpRequest, settings: Settings, asOf: D
   if (!properties.ok) return properties;
   return { ok: true, value: { ...query.value, properties: properties.value } };
 }
-
-app.http('analyzePortfolio', {
-  route: 'portfolio/analyze',
-  methods: ['POST'],
-  authLevel: 'function',
-  extraInputs: [df.input.durableClient()],
-  handler: analyzePortfolio,
-});

@@ -1,25 +1,23 @@
 // The job endpoints of DESIGN §5: status with progress, cost and ETA; the report; per-property results;
 // cancel. Each validates its route and query and answers 404 for an unknown job.
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { JobProgress } from '../domain/job-progress.ts';
-import { appServices, type AppServices } from '../app-services.ts';
 import { queryObject, validate } from '../api/request-parsing.ts';
 import { jobRouteSchema, propertiesQuerySchema } from '../api/schemas.ts';
 import { json, notFound } from '../api/responses.ts';
 import { jobView, type RuntimeStatus } from '../jobs/job-view.ts';
+import type { AppServices } from '../services.ts';
 import { JOB_PROGRESS_ENTITY } from '../workflow.ts';
 
 type JobDocument = NonNullable<Awaited<ReturnType<AppServices['storage']['jobs']['get']>>>;
 
 type Loaded =
-  | { response: HttpResponseInit }
-  | { job: JobDocument; view: ReturnType<typeof jobView>; services: AppServices; client: df.DurableClient };
+  { response: HttpResponseInit } | { job: JobDocument; view: ReturnType<typeof jobView>; client: df.DurableClient };
 
-async function loadJob(request: HttpRequest, context: InvocationContext): Promise<Loaded> {
+async function loadJob(services: AppServices, request: HttpRequest, context: InvocationContext): Promise<Loaded> {
   const route = validate(jobRouteSchema, request.params, 'route');
   if (!route.ok) return { response: route.response };
-  const services = await appServices();
   const job = await services.storage.jobs.get(route.value.jobId);
   if (!job) return { response: notFound(`No job with id '${route.value.jobId}'.`) };
   const client = df.getClient(context);
@@ -30,21 +28,29 @@ async function loadJob(request: HttpRequest, context: InvocationContext): Promis
   const progress =
     entity.entityExists && entity.entityState && 'jobId' in entity.entityState ? entity.entityState : undefined;
   const view = jobView(job, progress, status?.runtimeStatus as RuntimeStatus | undefined);
-  return { job, view, services, client };
+  return { job, view, client };
 }
 
-export async function getJob(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const loaded = await loadJob(request, context);
+export async function getJob(
+  services: AppServices,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
   return json(200, { success: true, job: loaded.view });
 }
 
 const FINISHED_WITH_REPORT = new Set(['completed', 'cancelled', 'budget_exceeded']);
 
-export async function getJobResults(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const loaded = await loadJob(request, context);
+export async function getJobResults(
+  services: AppServices,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
-  const { job, view, services } = loaded;
+  const { job, view } = loaded;
   if (!FINISHED_WITH_REPORT.has(view.status)) {
     return json(400, {
       success: false,
@@ -64,13 +70,17 @@ export async function getJobResults(request: HttpRequest, context: InvocationCon
   return json(200, { success: true, status: view.status, results: report.report });
 }
 
-export async function getJobProperties(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function getJobProperties(
+  services: AppServices,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const query = validate(propertiesQuerySchema, queryObject(request), 'query');
   if (!query.ok) return query.response;
-  const loaded = await loadJob(request, context);
+  const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
   const { filter, pageSize, continuationToken } = query.value;
-  const page = await loaded.services.storage.results.page(loaded.job.id, { filter, pageSize, continuationToken });
+  const page = await services.storage.results.page(loaded.job.id, { filter, pageSize, continuationToken });
   return json(200, {
     success: true,
     jobId: loaded.job.id,
@@ -80,8 +90,12 @@ export async function getJobProperties(request: HttpRequest, context: Invocation
   });
 }
 
-export async function cancelJob(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const loaded = await loadJob(request, context);
+export async function cancelJob(
+  services: AppServices,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
   const { job, view, client } = loaded;
   if (view.status !== 'queued' && view.status !== 'processing')
@@ -94,33 +108,3 @@ export async function cancelJob(request: HttpRequest, context: InvocationContext
     message: 'Cancellation initiated: chunks in flight finish, then a partial report is written.',
   });
 }
-
-const durableClient = [df.input.durableClient()];
-app.http('getJob', {
-  route: 'portfolio/jobs/{jobId}',
-  methods: ['GET'],
-  authLevel: 'function',
-  extraInputs: durableClient,
-  handler: getJob,
-});
-app.http('getJobResults', {
-  route: 'portfolio/jobs/{jobId}/results',
-  methods: ['GET'],
-  authLevel: 'function',
-  extraInputs: durableClient,
-  handler: getJobResults,
-});
-app.http('getJobProperties', {
-  route: 'portfolio/jobs/{jobId}/properties',
-  methods: ['GET'],
-  authLevel: 'function',
-  extraInputs: durableClient,
-  handler: getJobProperties,
-});
-app.http('cancelJob', {
-  route: 'portfolio/jobs/{jobId}',
-  methods: ['DELETE'],
-  authLevel: 'function',
-  extraInputs: durableClient,
-  handler: cancelJob,
-});

@@ -1,12 +1,11 @@
 // The nightly revaluation (DESIGN §2.7): a timer enqueues one message per registered portfolio; a queue
 // trigger starts its run with a deterministic instance id, so a re-delivered message starts nothing new.
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
-import { appServices } from '../app-services.ts';
 import { durableStarter, jobStoreFor } from '../jobs/bindings.ts';
 import { submitJob } from '../jobs/submit-job.ts';
-import { REVALUATION_QUEUE } from '../storage/queues.ts';
+import type { AppServices } from '../services.ts';
 
 export const revaluationMessageSchema = z.strictObject({
   portfolioId: z.string().min(1),
@@ -18,8 +17,11 @@ export function nightlyJobId(portfolioId: string, runDate: string): string {
   return `nightly-${portfolioId}-${runDate}`;
 }
 
-export async function enqueueNightlyRuns(timer: Timer, context: InvocationContext): Promise<void> {
-  const services = await appServices();
+export async function enqueueNightlyRuns(
+  services: AppServices,
+  timer: Timer,
+  context: InvocationContext,
+): Promise<void> {
   const runDate = new Date().toISOString().slice(0, 10).replaceAll('-', '');
   const portfolios = await services.storage.portfolios.listNightly();
   for (const portfolio of portfolios)
@@ -29,7 +31,11 @@ export async function enqueueNightlyRuns(timer: Timer, context: InvocationContex
   );
 }
 
-export async function startNightlyRun(message: unknown, context: InvocationContext): Promise<void> {
+export async function startNightlyRun(
+  services: AppServices,
+  message: unknown,
+  context: InvocationContext,
+): Promise<void> {
   const parsed = revaluationMessageSchema.safeParse(message);
   if (!parsed.success) {
     // A malformed message would fail every retry; say so and let it go to the poison queue once.
@@ -38,7 +44,6 @@ export async function startNightlyRun(message: unknown, context: InvocationConte
     );
   }
   const { portfolioId, runDate } = parsed.data;
-  const services = await appServices();
   const portfolio = await services.storage.portfolios.get(portfolioId);
   if (!portfolio) {
     context.warn(`nightly run for unknown portfolio '${portfolioId}' skipped`);
@@ -60,11 +65,3 @@ export async function startNightlyRun(message: unknown, context: InvocationConte
   );
   context.log(`nightly run ${nightlyJobId(portfolioId, runDate)}: ${outcome.kind}`);
 }
-
-app.timer('enqueueNightlyRuns', { schedule: '%NIGHTLY_SCHEDULE%', handler: enqueueNightlyRuns });
-app.storageQueue('startNightlyRun', {
-  queueName: REVALUATION_QUEUE,
-  connection: 'AzureWebJobsStorage',
-  extraInputs: [df.input.durableClient()],
-  handler: startNightlyRun,
-});

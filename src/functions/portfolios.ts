@@ -1,13 +1,13 @@
 // The portfolio registry (DESIGN §5): register a portfolio for the nightly revaluation, read it back, and
 // read its trend: one point per analysis run.
-import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { ANALYSIS_TYPES, propertyListSchema } from '../domain/schemas.ts';
 import { oneOf, text } from '../domain/fields.ts';
-import { appServices } from '../app-services.ts';
 import { parseJsonText, readText, validate } from '../api/request-parsing.ts';
 import { portfolioRouteSchema } from '../api/schemas.ts';
 import { json, notFound } from '../api/responses.ts';
+import type { AppServices } from '../services.ts';
 
 export function portfolioBodySchema(asOf: Date) {
   return z.strictObject({
@@ -19,10 +19,9 @@ export function portfolioBodySchema(asOf: Date) {
   });
 }
 
-export async function putPortfolio(request: HttpRequest): Promise<HttpResponseInit> {
+export async function putPortfolio(services: AppServices, request: HttpRequest): Promise<HttpResponseInit> {
   const route = validate(portfolioRouteSchema, request.params, 'route');
   if (!route.ok) return route.response;
-  const services = await appServices();
   const textBody = await readText(request, services.settings.pipeline.maxRequestMegabytes * 1024 * 1024);
   if (!textBody.ok) return textBody.response;
   const parsed = parseJsonText(textBody.value);
@@ -43,36 +42,17 @@ export async function putPortfolio(request: HttpRequest): Promise<HttpResponseIn
   return json(200, { success: true, portfolio: registered });
 }
 
-export async function getPortfolio(request: HttpRequest): Promise<HttpResponseInit> {
+export async function getPortfolio(services: AppServices, request: HttpRequest): Promise<HttpResponseInit> {
   const route = validate(portfolioRouteSchema, request.params, 'route');
   if (!route.ok) return route.response;
-  const portfolio = await (await appServices()).storage.portfolios.get(route.value.portfolioId);
+  const portfolio = await services.storage.portfolios.get(route.value.portfolioId);
   if (!portfolio) return notFound(`No portfolio registered with id '${route.value.portfolioId}'.`);
   return json(200, { success: true, portfolio });
 }
 
-export async function getTrends(request: HttpRequest): Promise<HttpResponseInit> {
+export async function getTrends(services: AppServices, request: HttpRequest): Promise<HttpResponseInit> {
   const route = validate(portfolioRouteSchema, request.params, 'route');
   if (!route.ok) return route.response;
-  const points = await (await appServices()).storage.trends.list(route.value.portfolioId);
+  const points = await services.storage.trends.list(route.value.portfolioId);
   return json(200, { success: true, portfolioId: route.value.portfolioId, trend: points });
 }
-
-app.http('putPortfolio', {
-  route: 'portfolios/{portfolioId}',
-  methods: ['PUT'],
-  authLevel: 'function',
-  handler: putPortfolio,
-});
-app.http('getPortfolio', {
-  route: 'portfolios/{portfolioId}',
-  methods: ['GET'],
-  authLevel: 'function',
-  handler: getPortfolio,
-});
-app.http('getTrends', {
-  route: 'portfolios/{portfolioId}/trends',
-  methods: ['GET'],
-  authLevel: 'function',
-  handler: getTrends,
-});

@@ -1,6 +1,6 @@
 // Binds job submission to the durable client and to storage.
 import type { DurableClient } from 'durable-functions';
-import type { AppServices } from '../app-services.ts';
+import type { AppServices } from '../services.ts';
 import type { JobStore, Starter } from './submit-job.ts';
 
 export function durableStarter(client: DurableClient): Starter {

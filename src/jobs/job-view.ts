@@ -2,7 +2,7 @@
 // orchestration status, folded into the seed's shape (DESIGN §5).
 import type { JobProgress } from '../domain/job-progress.ts';
 import { estimatedSecondsRemaining } from '../domain/job-progress.ts';
-import type { JobStatus } from '../workflow.ts';
+import type { JobStatus } from '../domain/job-status.ts';
 
 export interface JobDocumentView {
   id: string;

@@ -10,7 +10,6 @@ import { mergeAllSummaries, type ChunkSummary } from '../domain/summary.ts';
 import {
   ACTIVITIES,
   JOB_PROGRESS_ENTITY,
-  ORCHESTRATIONS,
   type AnalyzeChunkOutput,
   type ChunkBatchInput,
   type ChunkBatchOutput,
@@ -19,7 +18,7 @@ import {
 // Chunks run in waves: reserve a wave (one entity call), run it with Task.all, report, repeat. A sliding
 // window would re-yield running tasks in a new Task.any, which the Durable JS protocol cannot express: the
 // host schedules those tasks again (Azure/azure-functions-durable-js#574).
-const chunkBatch: OrchestrationHandler = function* (context: OrchestrationContext) {
+export const chunkBatch: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput<ChunkBatchInput>();
   const progress = new df.EntityId(JOB_PROGRESS_ENTITY, input.jobId);
   const retry = new df.RetryOptions(2_000, 3);
@@ -73,5 +72,3 @@ const chunkBatch: OrchestrationHandler = function* (context: OrchestrationContex
   };
   return result;
 };
-
-df.app.orchestration(ORCHESTRATIONS.chunkBatch, chunkBatch);

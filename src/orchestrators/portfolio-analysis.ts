@@ -5,6 +5,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { batchRanges } from '../domain/chunking.ts';
+import type { JobStatus } from '../domain/job-status.ts';
 import { mergeAllSummaries, type ChunkSummary } from '../domain/summary.ts';
 import {
   ACTIVITIES,
@@ -13,11 +14,10 @@ import {
   type AggregateReportInput,
   type ChunkBatchInput,
   type ChunkBatchOutput,
-  type JobStatus,
   type PortfolioAnalysisInput,
 } from '../workflow.ts';
 
-const portfolioAnalysis: OrchestrationHandler = function* (context: OrchestrationContext) {
+export const portfolioAnalysis: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput<PortfolioAnalysisInput>();
   const progress = new df.EntityId(JOB_PROGRESS_ENTITY, input.jobId);
   yield context.df.callEntity(progress, 'init', {
@@ -100,5 +100,3 @@ const portfolioAnalysis: OrchestrationHandler = function* (context: Orchestratio
   context.df.setCustomStatus({ phase: 'done', status, processed: properties, failed, total: input.totalProperties });
   return { status, processed: properties, failed };
 };
-
-df.app.orchestration(ORCHESTRATIONS.portfolioAnalysis, portfolioAnalysis);

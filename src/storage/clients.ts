@@ -1,5 +1,5 @@
 // Storage wiring: the settings that locate Cosmos DB and Azure Storage, the SDK clients built from them
-// (once per process: the caller, src/app-services.ts, keeps the result) and the repositories over them.
+// (once per process: the caller, src/services.ts, keeps the result) and the repositories over them.
 import type { CosmosClient } from '@azure/cosmos';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';

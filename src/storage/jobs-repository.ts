@@ -2,26 +2,16 @@
 // point write. Updates are read-modify-replace guarded by the document's etag and retried on 412.
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
+import { jobStatusSchema } from '../domain/job-status.ts';
 import { ANALYSIS_TYPES } from '../domain/schemas.ts';
 import { parseStored } from './cosmos.ts';
 import { ConcurrencyConflictError, DocumentNotFoundError, JobAlreadyExistsError, statusOf } from './errors.ts';
-
-/** Same values as JOB_STATUSES in src/workflow.ts (storage imports only the domain). */
-export const JOB_DOCUMENT_STATUSES = [
-  'queued',
-  'processing',
-  'completed',
-  'failed',
-  'cancelled',
-  'budget_exceeded',
-] as const;
-export type JobDocumentStatus = (typeof JOB_DOCUMENT_STATUSES)[number];
 
 export const jobDocumentSchema = z.object({
   id: z.string().min(1),
   portfolioId: z.string().min(1),
   analysisType: z.enum(ANALYSIS_TYPES),
-  status: z.enum(JOB_DOCUMENT_STATUSES),
+  status: jobStatusSchema,
   totalProperties: z.number().int().nonnegative(),
   chunkCount: z.number().int().nonnegative(),
   /** Dollars. */

@@ -21,6 +21,7 @@ import {
 } from '@azure/cosmos';
 import { z } from 'zod';
 import { RISK_TIERS, propertyResultSchema, type PropertyResult, type RiskTier } from '../domain/results.ts';
+import type { TopKind } from '../domain/stored-report.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { parseStored } from './cosmos.ts';
 import { InvalidContinuationTokenError, StorageError, statusOf } from './errors.ts';
@@ -35,9 +36,6 @@ export type StoredResult = z.infer<typeof storedResultSchema>;
 
 /** The property filters of GET /api/portfolio/jobs/{id}/properties (a bare tier letter is accepted too). */
 export type ResultFilter = 'all' | 'failed' | 'flagged' | `tier-${RiskTier}` | RiskTier;
-
-export const TOP_KINDS = ['largestDrops', 'preDistressed', 'highestFraud'] as const;
-export type TopKind = (typeof TOP_KINDS)[number];
 
 export type ResultWriteMode = 'batch' | 'parallel' | 'bulk';
 

@@ -2,7 +2,7 @@
 // append overwrites), partition key /portfolioId, listed in time order.
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
-import { trendPointSchema, type TrendPoint } from '../domain/market.ts';
+import { trendPointSchema, type TrendPoint } from '../domain/trend.ts';
 import { parseStored } from './cosmos.ts';
 
 export const trendDocumentSchema = z.object({

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosClient } from '@azure/cosmos';
 import { QueueClient } from '@azure/storage-queue';
 import { decodeQueueMessage } from '../../../src/storage/queues.ts';
-import type { StoredReport } from '../../../src/activities/aggregate-report.ts';
+import type { StoredReport } from '../../../src/domain/stored-report.ts';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
 
 const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FINDING_CODES } from '../../../src/domain/market.ts';
+import { FINDING_CODES } from '../../../src/domain/trend.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
 import { BlobStaging, chunkBlobName } from '../../../src/storage/blob-staging.ts';
 import { BlobNotFoundError, MessageTooLargeError } from '../../../src/storage/errors.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trendPointFor } from '../../../src/domain/market.ts';
+import { trendPointFor } from '../../../src/domain/trend.ts';
 import { finalizeReport, type PortfolioReport } from '../../../src/domain/report.ts';
 import { summarizeResults } from '../../../src/domain/summary.ts';
 import { samplePortfolio } from '../../unit/domain/property-results.ts';
