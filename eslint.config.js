@@ -1,6 +1,67 @@
-// Flat config: typescript-eslint's recommended type-aware rules over every TypeScript file in the repo.
+// Flat config: typescript-eslint's type-checked rules over the repo's TypeScript, and the layer rules of
+// DESIGN §1 (eslint-plugin-import-x resolves each import to its file, so a rule names folders, not strings).
+// Import cycles are refused by dependency-cruiser (.dependency-cruiser.mjs), which also sees type-only imports.
 import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+const why = {
+  domain: 'src/domain is pure analytics: it imports nothing outside src/domain (DESIGN §1).',
+  adapters: 'providers and storage sit on the domain only: no activity, trigger, orchestration or settings module.',
+  activities:
+    'activities receive their ports (src/app.ts wires them): no services, settings, triggers or orchestrations.',
+  durable: 'orchestrations and entities replay: they see the domain and the workflow contracts only, never I/O code.',
+  contracts: 'src/workflow.ts holds the shapes that travel through history; it imports the domain only.',
+  leaf: 'a shared utility imports nothing from the app.',
+  root: 'only src/index.ts knows the composition root (src/app.ts); nothing in src imports the entry point.',
+  helpers: 'src/api and src/jobs serve the triggers; they never import a trigger.',
+  devhost: 'devhost is a generic host: it imports nothing from the app (DESIGN §1).',
+  app: 'the app ships alone: it imports nothing from devhost, the CLI, tests, benches or scripts.',
+};
+
+/** Layer zones: files under `target` may not import from `from` (except the listed sub-paths of `from`). */
+const layers = [
+  { target: './src/domain', from: './src', except: ['./domain'], message: why.domain },
+  {
+    target: './src/providers',
+    from: './src',
+    except: ['./domain', './providers', './concurrency.ts'],
+    message: why.adapters,
+  },
+  {
+    target: './src/storage',
+    from: './src',
+    except: ['./domain', './storage', './concurrency.ts', './settings-table.ts'],
+    message: why.adapters,
+  },
+  {
+    target: './src/activities',
+    from: './src',
+    except: ['./domain', './providers', './storage', './activities', './workflow.ts', './concurrency.ts'],
+    message: why.activities,
+  },
+  {
+    target: ['./src/orchestrators', './src/entities'],
+    from: './src',
+    except: ['./domain', './workflow.ts'],
+    message: why.durable,
+  },
+  { target: './src/workflow.ts', from: './src', except: ['./domain'], message: why.contracts },
+  {
+    target: ['./src/concurrency.ts', './src/settings-table.ts', './src/telemetry.ts'],
+    from: './src',
+    message: why.leaf,
+  },
+  { target: ['./src/*/**', './src/!(app|index).ts'], from: ['./src/app.ts', './src/index.ts'], message: why.root },
+  { target: './src/app.ts', from: './src/index.ts', message: why.root },
+  { target: ['./src/api', './src/jobs'], from: './src/functions', message: why.helpers },
+  { target: './devhost', from: './src', message: why.devhost },
+  {
+    target: './src',
+    from: ['./devhost', './cli', './test', './bench', './scripts', './examples', './sandbox'],
+    message: why.app,
+  },
+];
 
 export default tseslint.config(
   {
@@ -14,16 +75,44 @@ export default tseslint.config(
     ],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
   {
     files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
       eqeqeq: ['error', 'always', { null: 'ignore' }],
+      // An async function without await is how an interface's Promise contract turns a throw into a rejection.
+      '@typescript-eslint/require-await': 'off',
+      'import-x/no-restricted-paths': ['error', { zones: layers, basePath: import.meta.dirname }],
     },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@azure/*', 'durable-functions', 'applicationinsights', 'cockatiel', 'node:*'],
+              message: why.domain,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // devhost keeps the untyped rule set until its own branch opts in (it is another engineer's work).
+    files: ['devhost/**/*.ts', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
   },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],

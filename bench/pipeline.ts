@@ -19,7 +19,7 @@ const { values } = parseArgs({
 });
 const SIZE = Number(values.size);
 const SCALE_SIZE = Number(values['scale-size']);
-const scenarios = values.scenario === 'all' ? ['overhead', 'provider', 'scale', 'crash'] : [values.scenario!];
+const scenarios = values.scenario === 'all' ? ['overhead', 'provider', 'scale', 'crash'] : [values.scenario];
 
 interface JobRun {
   status: string;

@@ -21,7 +21,7 @@ const { values } = parseArgs({
   },
 });
 const size = Number(values.size);
-const env = Object.fromEntries(values.env!.map((kv) => kv.split('=') as [string, string]));
+const env = Object.fromEntries(values.env.map((kv) => kv.split('=') as [string, string]));
 let peakRss = 0;
 setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100).unref();
 

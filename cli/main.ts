@@ -3,7 +3,7 @@
 // (PORTFOLIO_ANALYTICS_URL), or an Azure deployment with --url and --key.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { ApiError, createApiClient } from './api-client.ts';
 import { followJob } from './follow-job.ts';
 import { renderReport } from './report-tables.ts';
@@ -19,7 +19,7 @@ export function buildProgram(): Command {
   const program = new Command('portfolio-analytics')
     .description('Analyse a real-estate portfolio with Portfolio Analytics')
     .showHelpAfterError();
-  const connection = (command: Command) =>
+  const connection = <Args extends unknown[]>(command: Command<Args>) =>
     command
       .addOption(
         new Option('--url <url>', 'API base URL').env('PORTFOLIO_ANALYTICS_URL').default('http://127.0.0.1:7071'),
@@ -27,7 +27,7 @@ export function buildProgram(): Command {
       .addOption(new Option('--key <key>', 'function key (Azure)').env('PORTFOLIO_ANALYTICS_KEY'));
   const client = (options: { url: string; key?: string }) =>
     createApiClient({ baseUrl: options.url, key: options.key });
-  const types = ['valuation', 'fraud', 'risk', 'comprehensive'];
+  const types = ['valuation', 'fraud', 'risk', 'comprehensive'] as const;
 
   connection(program.command('analyze').argument('<file>', 'portfolio: .json (request or property array) or .csv'))
     .addOption(new Option('--type <type>', 'analysis type').choices(types))
@@ -37,7 +37,7 @@ export function buildProgram(): Command {
     .option('--idempotency-key <key>', 'the same key returns the same job')
     .option('--no-wait', 'print the job id and return')
     .option('--out <dir>', 'write the report JSON here', 'out')
-    .action(async (file: string, options) => {
+    .action(async (file, options) => {
       const api = client(options);
       const request = prepareRequest(file, {
         analysisType: options.type,
@@ -58,7 +58,7 @@ export function buildProgram(): Command {
 
   connection(program.command('estimate').argument('<file>', 'portfolio .json'))
     .addOption(new Option('--type <type>', 'analysis type').choices(types))
-    .action(async (file: string, options) => {
+    .action(async (file, options) => {
       const request = prepareRequest(file, { analysisType: options.type });
       if (request.contentType !== 'application/json') throw new InvalidArgumentError('estimate takes a .json file');
       const estimate = await client(options).estimate(request.body);
@@ -71,18 +71,18 @@ export function buildProgram(): Command {
       );
     });
 
-  connection(program.command('status').argument('<jobId>')).action(async (jobId: string, options) => {
+  connection(program.command('status').argument('<jobId>')).action(async (jobId, options) => {
     const job = await client(options).job(jobId);
     console.log(JSON.stringify(job, null, 2));
   });
 
-  connection(program.command('cancel').argument('<jobId>')).action(async (jobId: string, options) => {
+  connection(program.command('cancel').argument('<jobId>')).action(async (jobId, options) => {
     console.log((await client(options).cancel(jobId)).message);
   });
 
   connection(program.command('results').argument('<jobId>'))
     .option('--json', 'print the report JSON instead of tables')
-    .action(async (jobId: string, options) => {
+    .action(async (jobId, options) => {
       const api = client(options);
       if (options.json) console.log(JSON.stringify(await api.results(jobId), null, 2));
       else await printOutcome(api, jobId, undefined);

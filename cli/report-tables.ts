@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 type Loose = Record<string, unknown>;
 const get = (value: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((node, key) => (node as Loose | undefined)?.[key], value);
+const text = (value: unknown): string => (typeof value === 'string' ? value : '-');
 const num = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
@@ -105,7 +106,7 @@ export function renderReport(
           String(p.state),
           usd(get(p, 'valuation.estimatedValue')),
           pct(get(p, 'risk.ltv')),
-          String(get(p, 'risk.tier') ?? '-'),
+          text(get(p, 'risk.tier')),
         ]),
       ),
     );

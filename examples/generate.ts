@@ -41,7 +41,8 @@ export function parseCliArgs(args: readonly string[]): z.output<typeof cliOption
   } catch (error) {
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, { cause: error });
   }
-  const integer = (text: string | undefined) => (text === undefined ? undefined : /^\d+$/.test(text) ? Number(text) : NaN);
+  const integer = (text: string | undefined) =>
+    text === undefined ? undefined : /^\d+$/.test(text) ? Number(text) : NaN;
   const parsed = cliOptionsSchema.safeParse({
     size: integer(values.size),
     seed: integer(values.seed),
@@ -51,7 +52,8 @@ export function parseCliArgs(args: readonly string[]): z.output<typeof cliOption
     portfolioId: values['portfolio-id'],
   });
   const flag = (key: PropertyKey | undefined) => `--${String(key).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  if (!parsed.success) throw new Error(`${parsed.error.issues.map((i) => `${flag(i.path[0])}: ${i.message}`).join('\n')}\n${USAGE}`);
+  if (!parsed.success)
+    throw new Error(`${parsed.error.issues.map((i) => `${flag(i.path[0])}: ${i.message}`).join('\n')}\n${USAGE}`);
   return parsed.data;
 }
 
@@ -83,9 +85,11 @@ export function writePortfolio(options: CliOptions): Record<PlantedPattern, numb
   const writer = lineWriter(out);
   try {
     if (format === 'csv') {
-      const columns = csvColumnsFor((function* () {
-        for (const { property } of generatePortfolio(generator, geography)) yield property;
-      })());
+      const columns = csvColumnsFor(
+        (function* () {
+          for (const { property } of generatePortfolio(generator, geography)) yield property;
+        })(),
+      );
       writer.write(`${csvHeaderLine(columns)}\n`);
       for (const item of generatePortfolio(generator, geography)) {
         writer.write(`${csvRecordLine(item.property, columns)}\n`);
@@ -112,7 +116,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     const options = parseCliArgs(process.argv.slice(2));
     const planted = writePortfolio(options);
-    const summary = Object.entries(planted).map(([pattern, count]) => `${pattern} ${count}`).join(', ');
+    const summary = Object.entries(planted)
+      .map(([pattern, count]) => `${pattern} ${count}`)
+      .join(', ');
     console.error(`wrote ${options.size} properties to ${options.out} (planted: ${summary})`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);

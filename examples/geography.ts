@@ -46,7 +46,9 @@ export const NATIONAL = 'national';
 const NATIONAL_WEIGHT = 12;
 
 /** Share of the book per market (metro name or NATIONAL), in percent. */
-export const MARKET_SHARES: Readonly<Record<string, number>> = Object.fromEntries([...METROS.map((m) => [m.name, m.weight]), [NATIONAL, NATIONAL_WEIGHT]]);
+export const MARKET_SHARES: Readonly<Record<string, number>> = Object.fromEntries(
+  [...METROS, { name: NATIONAL, weight: NATIONAL_WEIGHT }].map((m): [string, number] => [m.name, m.weight]),
+);
 
 /** Locale mix of a metro's properties, in percent (most of a mortgage book is suburban). */
 const METRO_LOCALE_MIX: Record<Locale, number> = { urban: 25, suburban: 62, rural: 13 };
@@ -65,7 +67,10 @@ const MILES_PER_DEGREE = 69.1;
 const CELL_DEGREES = 0.1;
 
 /** Flat-earth distance in miles; plenty accurate over the few miles it is used for. */
-export function approxMiles(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
+export function approxMiles(
+  a: { latitude: number; longitude: number },
+  b: { latitude: number; longitude: number },
+): number {
   const dy = (a.latitude - b.latitude) * MILES_PER_DEGREE;
   const dx = (a.longitude - b.longitude) * MILES_PER_DEGREE * Math.cos((a.latitude * Math.PI) / 180);
   return Math.hypot(dx, dy);
@@ -94,8 +99,22 @@ export function usableZipAreas(): ZipArea[] {
   const states = new Set<string>(US_STATES);
   // findByRadius over a radius larger than the Earth is the package's only way to list every ZIP.
   return findByRadius(39.8, -98.6, 20_000)
-    .filter((z) => z.placeName !== '' && z.countyName !== '' && states.has(z.stateCode) && Number.isFinite(z.latitude) && Number.isFinite(z.longitude))
-    .map((z) => ({ zip: z.zipCode, city: z.placeName, state: z.stateCode as UsState, county: z.countyName, latitude: z.latitude, longitude: z.longitude }))
+    .filter(
+      (z) =>
+        z.placeName !== '' &&
+        z.countyName !== '' &&
+        states.has(z.stateCode) &&
+        Number.isFinite(z.latitude) &&
+        Number.isFinite(z.longitude),
+    )
+    .map((z) => ({
+      zip: z.zipCode,
+      city: z.placeName,
+      state: z.stateCode as UsState,
+      county: z.countyName,
+      latitude: z.latitude,
+      longitude: z.longitude,
+    }))
     .sort((a, b) => (a.zip < b.zip ? -1 : 1));
 }
 
@@ -119,7 +138,8 @@ export function createGeography(areas: readonly ZipArea[] = usableZipAreas()): G
       for (let j = cellOf(area.longitude) - lngSpan; j <= cellOf(area.longitude) + lngSpan; j++)
         for (const other of grid.get(`${i}:${j}`) ?? [])
           if (other.zip !== area.zip && approxMiles(area, other) <= LOCALE_RADIUS_MILES) neighbours++;
-    const locale = neighbours >= URBAN_MIN_NEIGHBOURS ? 'urban' : neighbours >= SUBURBAN_MIN_NEIGHBOURS ? 'suburban' : 'rural';
+    const locale =
+      neighbours >= URBAN_MIN_NEIGHBOURS ? 'urban' : neighbours >= SUBURBAN_MIN_NEIGHBOURS ? 'suburban' : 'rural';
     locales.set(area.zip, locale);
     return locale;
   };

@@ -13,7 +13,12 @@ export const DEFAULT_AS_OF = '2026-11-01';
 
 export const generatorOptionsSchema = z.object({
   size: z.number().int().min(1).max(1_000_000),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).default(DEFAULT_SEED),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .default(DEFAULT_SEED),
   /** "Today" of the portfolio: every date is on or before it. */
   asOf: z.string().refine(isCalendarDate, 'must be a date (YYYY-MM-DD)').default(DEFAULT_AS_OF),
 });
@@ -101,15 +106,59 @@ const PROPERTY_TYPE_MIX: Record<Locale, Record<PropertyType, number>> = {
 };
 /** Mean and spread of the year built: cities are older than suburbs. */
 const YEAR_BUILT: Record<Locale, [number, number]> = { urban: [1962, 28], suburban: [1990, 18], rural: [1978, 25] };
-const LOAN_SHARE: Record<PropertyType, number> = { SFR: 0.88, CONDO: 0.88, TOWNHOUSE: 0.88, MULTI_2_4: 0.88, MULTIFAMILY: 0.8, COMMERCIAL: 0.75, LAND: 0.35 };
+const LOAN_SHARE: Record<PropertyType, number> = {
+  SFR: 0.88,
+  CONDO: 0.88,
+  TOWNHOUSE: 0.88,
+  MULTI_2_4: 0.88,
+  MULTIFAMILY: 0.8,
+  COMMERCIAL: 0.75,
+  LAND: 0.35,
+};
 const SECOND_LIEN_SHARE = 0.12;
 const SECOND_LIEN_TYPES: ReadonlySet<PropertyType> = new Set(['SFR', 'CONDO', 'TOWNHOUSE', 'MULTI_2_4']);
 
 const STREETS = [
-  'Oak', 'Maple', 'Cedar', 'Pine', 'Elm', 'Willow', 'Birch', 'Walnut', 'Hickory', 'Magnolia', 'Cypress', 'Sycamore',
-  'Washington', 'Lincoln', 'Jefferson', 'Madison', 'Franklin', 'Jackson', 'Adams', 'Monroe', 'Main', 'Church', 'Park',
-  'Lake', 'Hill', 'River', 'Spring', 'Meadow', 'Forest', 'Sunset', 'Highland', 'Ridge', 'Valley', 'Mill', 'Center',
-  'Prairie', 'Canyon', 'Mesa', 'Bayshore', 'Palmetto',
+  'Oak',
+  'Maple',
+  'Cedar',
+  'Pine',
+  'Elm',
+  'Willow',
+  'Birch',
+  'Walnut',
+  'Hickory',
+  'Magnolia',
+  'Cypress',
+  'Sycamore',
+  'Washington',
+  'Lincoln',
+  'Jefferson',
+  'Madison',
+  'Franklin',
+  'Jackson',
+  'Adams',
+  'Monroe',
+  'Main',
+  'Church',
+  'Park',
+  'Lake',
+  'Hill',
+  'River',
+  'Spring',
+  'Meadow',
+  'Forest',
+  'Sunset',
+  'Highland',
+  'Ridge',
+  'Valley',
+  'Mill',
+  'Center',
+  'Prairie',
+  'Canyon',
+  'Mesa',
+  'Bayshore',
+  'Palmetto',
 ];
 const STREET_SUFFIXES = ['St', 'Ave', 'Dr', 'Ln', 'Rd', 'Blvd', 'Ct', 'Way', 'Pl', 'Cir', 'Trl', 'Pkwy'];
 
@@ -129,15 +178,21 @@ interface Appraiser {
  * book (largest remainder); volumes vary (lognormal weights). The inflating ones are one appraiser in
  * each of the largest metros, so each has enough appraisals to stand out.
  */
-function appraiserPools(random: Random): Map<string, { weights: Record<string, number>; byId: Map<string, Appraiser> }> {
+function appraiserPools(
+  random: Random,
+): Map<string, { weights: Record<string, number>; byId: Map<string, Appraiser> }> {
   const markets = Object.entries(MARKET_SHARES);
   const total = markets.reduce((sum, [, share]) => sum + share, 0);
   const exact = markets.map(([market, share]) => ({ market, exact: (APPRAISER_COUNT * share) / total }));
   const counts = new Map(exact.map((m) => [m.market, Math.floor(m.exact)]));
   let left = APPRAISER_COUNT - [...counts.values()].reduce((a, b) => a + b, 0);
-  for (const m of [...exact].sort((a, b) => (b.exact % 1) - (a.exact % 1))) if (left-- > 0) counts.set(m.market, (counts.get(m.market) ?? 0) + 1);
+  for (const m of [...exact].sort((a, b) => (b.exact % 1) - (a.exact % 1)))
+    if (left-- > 0) counts.set(m.market, (counts.get(m.market) ?? 0) + 1);
 
-  const largest = [...markets].sort((a, b) => b[1] - a[1]).slice(0, INFLATING_APPRAISER_COUNT).map(([market]) => market);
+  const largest = [...markets]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, INFLATING_APPRAISER_COUNT)
+    .map(([market]) => market);
   const pools = new Map<string, { weights: Record<string, number>; byId: Map<string, Appraiser> }>();
   let number = 0;
   for (const [market] of markets) {
@@ -186,22 +241,33 @@ function physicalFacts(random: Random, propertyType: PropertyType, locale: Local
   const street = `${random.pick(STREETS)} ${random.pick(STREET_SUFFIXES)}`;
   const number = random.integer(100, 9899);
   const address =
-    propertyType === 'CONDO' ? `${number} ${street} Unit ${random.integer(1, 40)}${random.pick(['A', 'B', 'C', 'D'])}`
-    : propertyType === 'LAND' ? `Lot ${random.integer(1, 300)} ${street}`
-    : `${number} ${street}`;
+    propertyType === 'CONDO'
+      ? `${number} ${street} Unit ${random.integer(1, 40)}${random.pick(['A', 'B', 'C', 'D'])}`
+      : propertyType === 'LAND'
+        ? `Lot ${random.integer(1, 300)} ${street}`
+        : `${number} ${street}`;
   const units =
-    propertyType === 'MULTI_2_4' ? random.integer(2, 4)
-    : propertyType === 'MULTIFAMILY' ? Math.round(Math.exp(random.between(Math.log(5), Math.log(120))))
-    : propertyType === 'COMMERCIAL' || propertyType === 'LAND' ? undefined
-    : 1;
+    propertyType === 'MULTI_2_4'
+      ? random.integer(2, 4)
+      : propertyType === 'MULTIFAMILY'
+        ? Math.round(Math.exp(random.between(Math.log(5), Math.log(120))))
+        : propertyType === 'COMMERCIAL' || propertyType === 'LAND'
+          ? undefined
+          : 1;
   const typicalArea = TYPICAL_LIVING_AREA_SQFT[propertyType];
   const livingAreaSqft =
-    propertyType === 'LAND' ? undefined
-    : propertyType === 'MULTIFAMILY' ? roundTo((units ?? 5) * random.between(750, 1050), 10)
-    : propertyType === 'COMMERCIAL' ? roundTo(typicalArea * Math.min(Math.max(Math.exp(0.6 * random.normal()), 0.2), 5), 100)
-    : roundTo(typicalArea * Math.min(Math.max(Math.exp(0.25 * random.normal()), 0.4), 3), 10);
+    propertyType === 'LAND'
+      ? undefined
+      : propertyType === 'MULTIFAMILY'
+        ? roundTo((units ?? 5) * random.between(750, 1050), 10)
+        : propertyType === 'COMMERCIAL'
+          ? roundTo(typicalArea * Math.min(Math.max(Math.exp(0.6 * random.normal()), 0.2), 5), 100)
+          : roundTo(typicalArea * Math.min(Math.max(Math.exp(0.25 * random.normal()), 0.4), 3), 10);
   const [meanYear, spreadYears] = YEAR_BUILT[locale];
-  const yearBuilt = propertyType === 'LAND' ? undefined : Math.min(Math.max(Math.round(meanYear + spreadYears * random.normal()), 1880), latestYearBuilt);
+  const yearBuilt =
+    propertyType === 'LAND'
+      ? undefined
+      : Math.min(Math.max(Math.round(meanYear + spreadYears * random.normal()), 1880), latestYearBuilt);
   return { address, units, livingAreaSqft, yearBuilt };
 }
 
@@ -225,10 +291,18 @@ function comparablesFor(ctx: PropertyContext, day: number): Comparable[] {
  * An appraisal on `day` at `fairValue`, unless its appraiser is one who inflates (then at INFLATION over the
  * true value). `forcedFigure` sets the figure outright and takes an honest appraiser.
  */
-function appraise(ctx: PropertyContext, day: number, purpose: AppraisalDraft['purpose'], fairValue: number, forcedFigure?: number): AppraisalDraft {
+function appraise(
+  ctx: PropertyContext,
+  day: number,
+  purpose: AppraisalDraft['purpose'],
+  fairValue: number,
+  forcedFigure?: number,
+): AppraisalDraft {
   const appraiser = ctx.pickAppraiser(forcedFigure !== undefined);
   if (appraiser.inflates) ctx.planted.add('inflatingAppraiser');
-  const value = forcedFigure ?? appraisalFigure(appraiser.inflates ? valueAt(ctx, day) * between(ctx.random, INFLATION) : fairValue);
+  const value =
+    forcedFigure ??
+    appraisalFigure(appraiser.inflates ? valueAt(ctx, day) * between(ctx.random, INFLATION) : fairValue);
   return { day, value, appraiser, purpose, comparables: ctx.random.chance(0.85) ? comparablesFor(ctx, day) : [] };
 }
 
@@ -242,7 +316,8 @@ function salesHistory(ctx: PropertyContext): { sales: Sale[]; financed: Sale[] }
     const resold = bought + random.integer(...FLIP_DAYS);
     const purchase = saleAt(bought, valueAt(ctx, bought) * random.between(0.7, 0.85));
     const earlier = daysBefore(bought, random.between(3, 12));
-    if (random.chance(0.5) && earlier >= historyStart) sales.push(saleAt(earlier, valueAt(ctx, earlier) * random.between(0.95, 1.05)));
+    if (random.chance(0.5) && earlier >= historyStart)
+      sales.push(saleAt(earlier, valueAt(ctx, earlier) * random.between(0.95, 1.05)));
     const resale = saleAt(resold, purchase.price * between(random, FLIP_GAIN));
     sales.push(purchase, resale);
     return { sales, financed: [resale] }; // the flipper paid cash; the buyer of the resale took a loan
@@ -263,23 +338,42 @@ function appraisalHistory(ctx: PropertyContext, sales: readonly Sale[], financed
   for (const sale of financed) {
     const saleDay = dayOf(sale.date);
     const appraisalDay = saleDay - random.integer(15, 45);
-    if (saleDay >= daysBefore(asOfDay, 12) && appraisalDay >= historyStart && (ctx.pattern === 'flip' || random.chance(0.7)))
+    if (
+      saleDay >= daysBefore(asOfDay, 12) &&
+      appraisalDay >= historyStart &&
+      (ctx.pattern === 'flip' || random.chance(0.7))
+    )
       appraisals.push(appraise(ctx, appraisalDay, 'purchase', sale.price * random.between(1, 1.03)));
   }
   if (ctx.pattern === 'flip') return appraisals;
   const refinances = Number(random.weighted({ 0: 55, 1: 33, 2: 12 }));
   const lastSale = sales.at(-1);
-  const earliest = Math.max(historyStart, daysBefore(asOfDay, 8), lastSale ? dayOf(lastSale.date) + NORMAL_MIN_DAYS_BETWEEN_APPRAISALS : -Infinity);
+  const earliest = Math.max(
+    historyStart,
+    daysBefore(asOfDay, 8),
+    lastSale ? dayOf(lastSale.date) + NORMAL_MIN_DAYS_BETWEEN_APPRAISALS : -Infinity,
+  );
   let day = earliest + random.integer(0, 3 * 365);
   for (let i = 0; i < refinances && day <= asOfDay - 7; i++) {
-    appraisals.push(appraise(ctx, day, random.weighted({ refinance: 70, heloc: 20, other: 10 }), valueAt(ctx, day) * random.between(0.95, 1.05)));
+    appraisals.push(
+      appraise(
+        ctx,
+        day,
+        random.weighted({ refinance: 70, heloc: 20, other: 10 }),
+        valueAt(ctx, day) * random.between(0.95, 1.05),
+      ),
+    );
     day += random.integer(NORMAL_MIN_DAYS_BETWEEN_APPRAISALS, 3 * 365);
   }
   return appraisals;
 }
 
 /** Plants the appraisal-borne patterns on the latest appraisal, made first if there is none. */
-function plantOnLatestAppraisal(ctx: PropertyContext, pattern: Exclude<PropertyPattern, 'flip'>, appraisals: AppraisalDraft[]): void {
+function plantOnLatestAppraisal(
+  ctx: PropertyContext,
+  pattern: Exclude<PropertyPattern, 'flip'>,
+  appraisals: AppraisalDraft[],
+): void {
   const { random, asOfDay } = ctx;
   if (appraisals.length === 0) {
     const day = asOfDay - random.integer(30, 700);
@@ -292,9 +386,11 @@ function plantOnLatestAppraisal(ctx: PropertyContext, pattern: Exclude<PropertyP
       if (latest.comparables.length === 0) latest.comparables = comparablesFor(ctx, latest.day);
       const odd = random.integer(2, 3);
       latest.comparables = latest.comparables.map((c, i) =>
-        i >= odd ? c
-        : pattern === 'distantComparables' ? { ...c, distanceMiles: Math.round(between(random, DISTANT_COMPARABLE_MILES) * 100) / 100 }
-        : { ...c, saleDate: isoOf(latest.day - random.integer(...STALE_COMPARABLE_AGE_DAYS)) },
+        i >= odd
+          ? c
+          : pattern === 'distantComparables'
+            ? { ...c, distanceMiles: Math.round(between(random, DISTANT_COMPARABLE_MILES) * 100) / 100 }
+            : { ...c, saleDate: isoOf(latest.day - random.integer(...STALE_COMPARABLE_AGE_DAYS)) },
       );
       return;
     }
@@ -306,21 +402,33 @@ function plantOnLatestAppraisal(ctx: PropertyContext, pattern: Exclude<PropertyP
       // After the latest when there is room before asOf, else just before it (the latest is then the jump).
       const gap = random.integer(...JUMP_DAYS);
       const factor = between(random, JUMP_FACTOR);
-      if (latest.day + gap <= asOfDay - 7) appraisals.push(appraise(ctx, latest.day + gap, 'refinance', 0, appraisalFigure(latest.value * factor)));
-      else appraisals.splice(-1, 0, appraise(ctx, latest.day - gap, 'refinance', 0, appraisalFigure(latest.value / factor)));
+      if (latest.day + gap <= asOfDay - 7)
+        appraisals.push(appraise(ctx, latest.day + gap, 'refinance', 0, appraisalFigure(latest.value * factor)));
+      else
+        appraisals.splice(
+          -1,
+          0,
+          appraise(ctx, latest.day - gap, 'refinance', 0, appraisalFigure(latest.value / factor)),
+        );
     }
   }
 }
 
 /** The loan, from the last purchase or refinance, its LTV drawn against today's true value; or none. */
-function loanFor(ctx: PropertyContext, propertyType: PropertyType, sales: readonly Sale[], appraisals: readonly AppraisalDraft[]): Loan | undefined {
+function loanFor(
+  ctx: PropertyContext,
+  propertyType: PropertyType,
+  sales: readonly Sale[],
+  appraisals: readonly AppraisalDraft[],
+): Loan | undefined {
   const { random, asOfDay, historyStart, trueValue } = ctx;
   if (ctx.pattern !== 'flip' && !random.chance(LOAN_SHARE[propertyType])) return undefined;
   const lastSale = sales.at(-1);
   const lastRefinance = appraisals.filter((a) => a.purpose !== 'purchase').at(-1);
   let originationDay: number;
   let originalValue: number;
-  if (lastRefinance && (!lastSale || lastRefinance.day > dayOf(lastSale.date))) [originationDay, originalValue] = [lastRefinance.day, lastRefinance.value];
+  if (lastRefinance && (!lastSale || lastRefinance.day > dayOf(lastSale.date)))
+    [originationDay, originalValue] = [lastRefinance.day, lastRefinance.value];
   else if (lastSale) [originationDay, originalValue] = [dayOf(lastSale.date), lastSale.price];
   else {
     originationDay = Math.max(historyStart, asOfDay - random.integer(60, 10 * 365));
@@ -337,22 +445,36 @@ function loanFor(ctx: PropertyContext, propertyType: PropertyType, sales: readon
     const ltv = Math.min(Math.max(0.66 + 0.14 * random.normal(), 0.08), NORMAL_MAX_LTV);
     balance = cents(Math.min(ltv * trueValue, 0.97 * originalValue));
   }
-  const secondLien = SECOND_LIEN_TYPES.has(propertyType) && random.chance(SECOND_LIEN_SHARE) ? cents(trueValue * random.between(0.04, 0.15)) : undefined;
-  return { balance, ...(secondLien !== undefined && { secondLienBalance: secondLien }), originationDate: isoOf(originationDay), originalValue };
+  const secondLien =
+    SECOND_LIEN_TYPES.has(propertyType) && random.chance(SECOND_LIEN_SHARE)
+      ? cents(trueValue * random.between(0.04, 0.15))
+      : undefined;
+  return {
+    balance,
+    ...(secondLien !== undefined && { secondLienBalance: secondLien }),
+    originationDate: isoOf(originationDay),
+    originalValue,
+  };
 }
 
 /**
  * Streams `size` properties. The same options give the same properties, and a portfolio is a prefix of a
  * larger one with the same seed and date (properties are drawn one after another from one random stream).
  */
-export function* generatePortfolio(options: GeneratorOptions, geography: Geography = createGeography()): Generator<GeneratedProperty> {
+export function* generatePortfolio(
+  options: GeneratorOptions,
+  geography: Geography = createGeography(),
+): Generator<GeneratedProperty> {
   const { size, seed, asOf } = generatorOptionsSchema.parse(options);
   const random = createRandom(seed);
   const asOfDay = dayOf(asOf);
   const asOfYear = Number(asOf.slice(0, 4));
   const pools = appraiserPools(random);
   const idWidth = Math.max(6, String(size).length);
-  const patternShares = { ...PROPERTY_PATTERN_SHARES, none: 1 - Object.values(PROPERTY_PATTERN_SHARES).reduce((a, b) => a + b, 0) };
+  const patternShares = {
+    ...PROPERTY_PATTERN_SHARES,
+    none: 1 - Object.values(PROPERTY_PATTERN_SHARES).reduce((a, b) => a + b, 0),
+  };
 
   for (let index = 0; index < size; index++) {
     const propertyId = `P${String(index + 1).padStart(idWidth, '0')}`;
@@ -364,17 +486,32 @@ export function* generatePortfolio(options: GeneratorOptions, geography: Geograp
     if (!pool) throw new Error(`no appraisers for market ${market}`);
 
     // Planted histories need a few years of past; a brand-new building has none.
-    const { address, units, livingAreaSqft, yearBuilt } = physicalFacts(random, propertyType, locale, pattern ? asOfYear - 6 : asOfYear);
+    const { address, units, livingAreaSqft, yearBuilt } = physicalFacts(
+      random,
+      propertyType,
+      locale,
+      pattern ? asOfYear - 6 : asOfYear,
+    );
     const jitter = locale === 'urban' ? 0.01 : locale === 'suburban' ? 0.02 : 0.05;
     const latitude = Math.round((area.latitude + random.between(-jitter, jitter)) * 1e5) / 1e5;
     const longitude = Math.round((area.longitude + random.between(-jitter, jitter)) * 1e5) / 1e5;
     const ctx: PropertyContext = {
       random,
       asOfDay,
-      historyStart: Math.max(daysBefore(asOfDay, 30), yearBuilt === undefined ? -Infinity : dayOf(`${yearBuilt}-01-01`)),
+      historyStart: Math.max(
+        daysBefore(asOfDay, 30),
+        yearBuilt === undefined ? -Infinity : dayOf(`${yearBuilt}-01-01`),
+      ),
       locale,
       livingAreaSqft,
-      trueValue: referenceMarketValue({ propertyId, address, zip: area.zip, state: area.state, propertyType, livingAreaSqft }),
+      trueValue: referenceMarketValue({
+        propertyId,
+        address,
+        zip: area.zip,
+        state: area.state,
+        propertyType,
+        livingAreaSqft,
+      }),
       pattern,
       planted: new Set(pattern ? [pattern] : []),
       pickAppraiser(honest) {

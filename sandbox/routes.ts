@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { fraudFlagSchema } from '../src/domain/results.ts';
 import { PROPERTY_TYPES, US_STATES } from '../src/domain/schemas.ts';
 import { simulateAvmQuote, simulateFraudReview } from '../src/providers/simulated-quotes.ts';
-import type { FraudReviewRequest } from '../src/providers/types.ts';
 
 export const AVM_ROUTE = /^\/avm\/([^/]+)\/valuations$/;
 export const CHAT_ROUTE = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
@@ -61,7 +60,7 @@ export function answerChat(deployment: string, body: unknown, created: number): 
   }
   const request = reviewRequestSchema.safeParse(content);
   if (!request.success) return { ok: false, message: z.prettifyError(request.error) };
-  const { riskScore, verdict, summary } = simulateFraudReview(deployment, request.data as FraudReviewRequest);
+  const { riskScore, verdict, summary } = simulateFraudReview(deployment, request.data);
   return {
     ok: true,
     propertyId: request.data.propertyId,

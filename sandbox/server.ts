@@ -44,9 +44,9 @@ export interface SandboxStats {
 
 export interface Sandbox {
   url: string;
-  stats(): SandboxStats;
-  reset(): void;
-  close(): Promise<void>;
+  stats: () => SandboxStats;
+  reset: () => void;
+  close: () => Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1_000_000;

@@ -151,7 +151,9 @@ export function localSettingsExample(
 
 function defaultText(defaults: unknown, row: SettingRow): string {
   const fallback = valueAt(defaults, row.path);
-  return Array.isArray(fallback) ? fallback.join(',') : fallback === undefined ? '' : String(fallback);
+  if (Array.isArray(fallback)) return fallback.join(',');
+  if (fallback === undefined) return '';
+  return typeof fallback === 'string' ? fallback : JSON.stringify(fallback);
 }
 
 export const README_TABLE_START = '<!-- settings:start (npm run settings:example) -->';

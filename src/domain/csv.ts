@@ -424,7 +424,8 @@ export function csvColumnsFor(properties: Iterable<Property>): CsvColumn[] {
 
 function csvCell(value: unknown): string {
   if (value === undefined) return '';
-  const text = String(value);
+  // Columns are leaf paths (listColumns): a cell holds a string, or a number or boolean written as JSON writes it.
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
   return /^\s|[",\r\n]|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

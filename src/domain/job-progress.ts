@@ -93,14 +93,17 @@ export function reserve(state: JobProgress, request: Reservation): { state: JobP
   };
 }
 
+/** The entity's answer to `reserve` with a wave of chunks: the first `granted` may run; `refusal` says why the rest may not. */
+export interface WaveAnswer {
+  granted: number;
+  refusal?: Extract<ReservationAnswer, { granted: false }>['reason'];
+}
+
 /**
  * Reserves chunks in order and stops at the first refusal: the granted prefix runs, the rest does not.
  * One entity call per wave of chunks instead of one per chunk.
  */
-export function reserveMany(
-  state: JobProgress,
-  requests: readonly Reservation[],
-): { state: JobProgress; granted: number; refusal?: Extract<ReservationAnswer, { granted: false }>['reason'] } {
+export function reserveMany(state: JobProgress, requests: readonly Reservation[]): WaveAnswer & { state: JobProgress } {
   let current = state;
   for (let i = 0; i < requests.length; i++) {
     const { state: next, answer } = reserve(current, requests[i]!);

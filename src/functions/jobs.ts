@@ -6,7 +6,7 @@ import type { JobProgress } from '../domain/job-progress.ts';
 import { queryObject, validate } from '../api/request-parsing.ts';
 import { jobRouteSchema, propertiesQuerySchema } from '../api/schemas.ts';
 import { json, notFound } from '../api/responses.ts';
-import { jobView, type RuntimeStatus } from '../jobs/job-view.ts';
+import { jobView } from '../jobs/job-view.ts';
 import type { AppServices } from '../services.ts';
 import { JOB_PROGRESS_ENTITY } from '../workflow.ts';
 
@@ -27,7 +27,7 @@ async function loadJob(services: AppServices, request: HttpRequest, context: Inv
   ]);
   const progress =
     entity.entityExists && entity.entityState && 'jobId' in entity.entityState ? entity.entityState : undefined;
-  const view = jobView(job, progress, status?.runtimeStatus as RuntimeStatus | undefined);
+  const view = jobView(job, progress, status?.runtimeStatus);
   return { job, view, client };
 }
 

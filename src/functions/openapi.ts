@@ -2,6 +2,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { openApiDocument } from '../api/openapi.ts';
 
-export async function getOpenApi(request: HttpRequest): Promise<HttpResponseInit> {
+export function getOpenApi(request: HttpRequest): HttpResponseInit {
   return { status: 200, jsonBody: openApiDocument(new URL('/api', request.url).toString()) };
 }

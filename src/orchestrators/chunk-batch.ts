@@ -6,6 +6,7 @@
 // batch, and with it the job.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import type { Reservation, WaveAnswer } from '../domain/job-progress.ts';
 import { mergeAllSummaries, type ChunkSummary } from '../domain/summary.ts';
 import {
   ACTIVITIES,
@@ -32,16 +33,16 @@ export const chunkBatch: OrchestrationHandler = function* (context: Orchestratio
   const end = input.firstChunk + input.chunkCount;
   for (let next = input.firstChunk; next < end && stoppedBy === undefined;) {
     const wave = Array.from({ length: Math.min(input.maxConcurrentChunks, end - next) }, (_, i) => next + i);
-    const answer: { granted: number; refusal?: ChunkBatchOutput['stoppedBy'] } = yield context.df.callEntity(
-      progress,
-      'reserve',
-      wave.map((chunkIndex) => ({ chunkIndex, cents: input.chunkCostCents[chunkIndex] ?? 0 })),
-    );
+    const reservations: Reservation[] = wave.map((chunkIndex) => ({
+      chunkIndex,
+      cents: input.chunkCostCents[chunkIndex] ?? 0,
+    }));
+    const answer = (yield context.df.callEntity(progress, 'reserve', reservations)) as WaveAnswer;
     stoppedBy = answer.refusal;
     const granted = wave.slice(0, answer.granted);
     if (granted.length === 0) break;
     next += granted.length;
-    const outputs: AnalyzeChunkOutput[] = yield context.df.Task.all(
+    const outputs = (yield context.df.Task.all(
       granted.map((chunkIndex) =>
         context.df.callActivityWithRetry(ACTIVITIES.analyzeChunk, retry, {
           jobId: input.jobId,
@@ -50,7 +51,7 @@ export const chunkBatch: OrchestrationHandler = function* (context: Orchestratio
           asOf: input.asOf,
         }),
       ),
-    );
+    )) as AnalyzeChunkOutput[];
     for (const output of outputs) {
       summaries.push(output.summary);
       chunksRun++;

@@ -61,7 +61,7 @@ export const portfolioAnalysis: OrchestrationHandler = function* (context: Orche
         `${input.jobId}:batch-${range.batchIndex}`,
       );
     });
-    const outputs: ChunkBatchOutput[] = yield context.df.Task.all(wave);
+    const outputs = (yield context.df.Task.all(wave)) as ChunkBatchOutput[];
     for (const output of outputs) {
       summaries.push(output.summary);
       processed += output.summary.counts.properties;

@@ -41,7 +41,7 @@ export class TokenBucket {
 
   /** Resolves once a token is taken; rejects with the signal's reason if aborted while waiting. */
   take(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     this.refill();
     // Only jump the queue when nobody is waiting, or a newcomer could starve earlier callers.
     if (this.waiters.length === 0 && this.tokens >= 1) {

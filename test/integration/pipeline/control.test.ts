@@ -213,7 +213,10 @@ describe('the portfolio-analytics CLI', () => {
     expect(run.out).toContain('Risk tiers');
     const report = readdirSync(out).find((f) => f.startsWith('report-'));
     expect(report).toBeDefined();
-    expect(JSON.parse(readFileSync(path.join(out, report!), 'utf8')).report.totals.properties).toBe(120);
+    const written = JSON.parse(readFileSync(path.join(out, report!), 'utf8')) as {
+      report: { totals: { properties: number } };
+    };
+    expect(written.report.totals.properties).toBe(120);
     rmSync(out, { recursive: true, force: true });
   });
 

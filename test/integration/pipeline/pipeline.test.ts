@@ -53,8 +53,8 @@ describe('a 1,000-property comprehensive job', () => {
     expect(accepted).toMatchObject({
       success: true,
       estimatedCost: 80,
-      statusUrl: expect.stringContaining('/api/portfolio/jobs/'),
-      statusQueryGetUri: expect.stringContaining('/runtime/webhooks/durabletask/instances/'),
+      statusUrl: expect.stringContaining('/api/portfolio/jobs/') as unknown,
+      statusQueryGetUri: expect.stringContaining('/runtime/webhooks/durabletask/instances/') as unknown,
     });
     expect(response.headers.get('location')).toBe(accepted.statusUrl);
     jobId = accepted.jobId as string;

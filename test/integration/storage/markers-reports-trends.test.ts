@@ -63,7 +63,7 @@ describe('ReportsRepository', () => {
       jobId: 'job-1',
       status: 'completed',
       createdAt: '2025-06-01T02:00:00.000Z',
-      report: JSON.parse(JSON.stringify(report)),
+      report: JSON.parse(JSON.stringify(report)) as unknown,
     });
     expect(await t.storage.reports.get('pf-other', 'job-1')).toBeUndefined();
   });

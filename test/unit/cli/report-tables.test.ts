@@ -40,7 +40,7 @@ describe('renderReport', () => {
     analysisType: 'comprehensive',
     generatedAt: asOf.toISOString(),
   });
-  const text = renderReport(report as unknown as Record<string, unknown>, {
+  const text = renderReport(report, {
     cost: { estimated: 24, actual: report.cost.total },
   });
 

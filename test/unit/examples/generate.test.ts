@@ -26,7 +26,9 @@ import {
 import { createRandom } from '../../../examples/random.ts';
 
 const geography = createGeography();
-const generate = (size: number, options: { seed?: number; asOf?: string } = {}) => [...generatePortfolio({ size, ...options }, geography)];
+const generate = (size: number, options: { seed?: number; asOf?: string } = {}) => [
+  ...generatePortfolio({ size, ...options }, geography),
+];
 const sample = generate(1_000);
 const asOfDay = Date.parse(`${DEFAULT_AS_OF}T00:00:00Z`) / 86_400_000;
 const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
@@ -87,7 +89,11 @@ describe('generatePortfolio: determinism', () => {
     const [shifted] = generate(1, { asOf: '2020-02-29' });
     const [base] = sample;
     expect(shifted?.property.propertyId).toBe(base?.property.propertyId);
-    expect(propertyListSchema({ asOf: new Date('2020-02-29T00:00:00Z') }).safeParse(generate(300, { asOf: '2020-02-29' }).map((g) => g.property)).success).toBe(true);
+    expect(
+      propertyListSchema({ asOf: new Date('2020-02-29T00:00:00Z') }).safeParse(
+        generate(300, { asOf: '2020-02-29' }).map((g) => g.property),
+      ).success,
+    ).toBe(true);
   });
 });
 
@@ -122,11 +128,16 @@ describe('generatePortfolio: geography', () => {
   });
 
   it('is concentrated like a lender book: mostly in the metros, a few states, many ZIPs', () => {
-    const inMetro = sample.filter(({ property: p }) => METROS.some((m) => approxMiles(m, p as { latitude: number; longitude: number }) <= m.radiusMiles + 5));
+    const inMetro = sample.filter(({ property: p }) =>
+      METROS.some((m) => approxMiles(m, p as { latitude: number; longitude: number }) <= m.radiusMiles + 5),
+    );
     expect(inMetro.length / sample.length).toBeGreaterThan(0.8);
     const byState = new Map<string, number>();
     for (const { property } of sample) byState.set(property.state, (byState.get(property.state) ?? 0) + 1);
-    const topFive = [...byState.values()].sort((a, b) => b - a).slice(0, 5).reduce((a, b) => a + b, 0);
+    const topFive = [...byState.values()]
+      .sort((a, b) => b - a)
+      .slice(0, 5)
+      .reduce((a, b) => a + b, 0);
     expect(topFive / sample.length).toBeGreaterThan(0.6);
     expect(byState.size).toBeGreaterThan(15); // the national tail
     expect(new Set(sample.map((g) => g.property.zip)).size).toBeGreaterThan(400);
@@ -151,13 +162,15 @@ describe('generatePortfolio: geography', () => {
 
 describe('generatePortfolio: realistic mix', () => {
   const properties = sample.map((g) => g.property);
-  const share = (predicate: (p: Property) => boolean, among = properties) => among.filter(predicate).length / among.length;
+  const share = (predicate: (p: Property) => boolean, among = properties) =>
+    among.filter(predicate).length / among.length;
 
   it('is mostly single-family, with few multifamily, commercial and land', () => {
     expect(share((p) => p.propertyType === 'SFR')).toBeGreaterThan(0.5);
     expect(share((p) => p.propertyType === 'SFR')).toBeLessThan(0.75);
     expect(share((p) => ['CONDO', 'TOWNHOUSE', 'MULTI_2_4'].includes(p.propertyType))).toBeGreaterThan(0.2);
-    for (const rare of ['MULTIFAMILY', 'COMMERCIAL', 'LAND'] as const) expect(share((p) => p.propertyType === rare)).toBeLessThan(0.06);
+    for (const rare of ['MULTIFAMILY', 'COMMERCIAL', 'LAND'] as const)
+      expect(share((p) => p.propertyType === rare)).toBeLessThan(0.06);
     expect(share((p) => p.locale === 'suburban')).toBeGreaterThan(0.45);
   });
 
@@ -185,15 +198,27 @@ describe('generatePortfolio: realistic mix', () => {
  * documented gaps between planted and ordinary values, not the analytics' own rules.
  */
 const detectors: Record<PlantedPattern, (p: Property) => boolean> = {
-  inflatingAppraiser: (p) => (p.appraisals ?? []).some((a) => a.appraisedValue / valueOn(trueValue(p), dayOf(a.effectiveDate), asOfDay) > 1.2),
-  flip: (p) => (p.sales ?? []).some((s, i, all) => i > 0 && dayOf(s.date) - dayOf(all[i - 1]?.date ?? '') < 365 && s.price / (all[i - 1]?.price ?? Infinity) > 1.3),
+  inflatingAppraiser: (p) =>
+    (p.appraisals ?? []).some((a) => a.appraisedValue / valueOn(trueValue(p), dayOf(a.effectiveDate), asOfDay) > 1.2),
+  flip: (p) =>
+    (p.sales ?? []).some(
+      (s, i, all) =>
+        i > 0 && dayOf(s.date) - dayOf(all[i - 1]?.date ?? '') < 365 && s.price / (all[i - 1]?.price ?? Infinity) > 1.3,
+    ),
   distantComparables: (p) => (p.appraisals ?? []).some((a) => (a.comparables ?? []).some((c) => c.distanceMiles > 10)),
-  staleComparables: (p) => (p.appraisals ?? []).some((a) => (a.comparables ?? []).some((c) => dayOf(a.effectiveDate) - dayOf(c.saleDate) > 365)),
+  staleComparables: (p) =>
+    (p.appraisals ?? []).some((a) =>
+      (a.comparables ?? []).some((c) => dayOf(a.effectiveDate) - dayOf(c.saleDate) > 365),
+    ),
   roundNumberAppraisal: (p) => (p.appraisals ?? []).some((a) => a.appraisedValue % ROUND_APPRAISAL_STEP === 0),
   valueJump: (p) =>
     (p.appraisals ?? []).some((a, i, all) => {
       const previous = all[i - 1];
-      return previous !== undefined && dayOf(a.effectiveDate) - dayOf(previous.effectiveDate) < 365 && a.appraisedValue / previous.appraisedValue > 1.3;
+      return (
+        previous !== undefined &&
+        dayOf(a.effectiveDate) - dayOf(previous.effectiveDate) < 365 &&
+        a.appraisedValue / previous.appraisedValue > 1.3
+      );
     }),
   underwaterLoan: (p) => p.loan !== undefined && p.loan.balance / trueValue(p) > 0.9,
 };
@@ -215,13 +240,16 @@ describe('generatePortfolio: planted patterns', () => {
     }
   });
 
-  it.each(Object.entries(PROPERTY_PATTERN_SHARES))('plants %s in about its share of properties', (pattern, expectedShare) => {
-    // Binomial: within ~3 standard deviations of the expected count (1,000 x share).
-    const expected = sample.length * expectedShare;
-    const count = planted(pattern as PlantedPattern).length;
-    expect(count).toBeGreaterThanOrEqual(Math.floor(expected - 3 * Math.sqrt(expected)));
-    expect(count).toBeLessThanOrEqual(Math.ceil(expected + 3 * Math.sqrt(expected)));
-  });
+  it.each(Object.entries(PROPERTY_PATTERN_SHARES))(
+    'plants %s in about its share of properties',
+    (pattern, expectedShare) => {
+      // Binomial: within ~3 standard deviations of the expected count (1,000 x share).
+      const expected = sample.length * expectedShare;
+      const count = planted(pattern as PlantedPattern).length;
+      expect(count).toBeGreaterThanOrEqual(Math.floor(expected - 3 * Math.sqrt(expected)));
+      expect(count).toBeLessThanOrEqual(Math.ceil(expected + 3 * Math.sqrt(expected)));
+    },
+  );
 
   it('gives each property at most one of the per-property fraud patterns', () => {
     const exclusive = Object.keys(PROPERTY_PATTERN_SHARES);
@@ -234,7 +262,8 @@ describe('generatePortfolio: planted patterns', () => {
     expect(underwater.length / loans.length).toBeGreaterThan(0.02);
     expect(underwater.length / loans.length).toBeLessThan(0.07);
     for (const g of loans)
-      if (!g.planted.includes('underwaterLoan')) expect((g.property.loan?.balance ?? 0) / trueValue(g.property)).toBeLessThanOrEqual(NORMAL_MAX_LTV + 1e-9);
+      if (!g.planted.includes('underwaterLoan'))
+        expect((g.property.loan?.balance ?? 0) / trueValue(g.property)).toBeLessThanOrEqual(NORMAL_MAX_LTV + 1e-9);
   });
 
   it(`has ${INFLATING_APPRAISER_COUNT} inflating appraisers, each of whose appraisals is over 20% above true value`, () => {
@@ -259,10 +288,32 @@ describe('generatePortfolio: planted patterns', () => {
 describe('generate.ts command line', () => {
   it('parses the documented options, with defaults', () => {
     expect(parseCliArgs(['--size', '10000', '--format', 'csv', '--out', 'p.csv'])).toStrictEqual({
-      size: 10_000, format: 'csv', out: 'p.csv', seed: DEFAULT_SEED, asOf: DEFAULT_AS_OF, portfolioId: undefined,
+      size: 10_000,
+      format: 'csv',
+      out: 'p.csv',
+      seed: DEFAULT_SEED,
+      asOf: DEFAULT_AS_OF,
+      portfolioId: undefined,
     });
-    expect(parseCliArgs(['--size', '5', '--format', 'json', '--out', 'p.json', '--seed', '7', '--as-of', '2025-01-31', '--portfolio-id', 'demo'])).toMatchObject({
-      seed: 7, asOf: '2025-01-31', portfolioId: 'demo',
+    expect(
+      parseCliArgs([
+        '--size',
+        '5',
+        '--format',
+        'json',
+        '--out',
+        'p.json',
+        '--seed',
+        '7',
+        '--as-of',
+        '2025-01-31',
+        '--portfolio-id',
+        'demo',
+      ]),
+    ).toMatchObject({
+      seed: 7,
+      asOf: '2025-01-31',
+      portfolioId: 'demo',
     });
   });
 
