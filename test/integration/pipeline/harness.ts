@@ -42,6 +42,10 @@ export async function startPipeline(
     AVM_BASE_URL: sandbox.url,
     AVM_MAX_RETRIES: '3',
     AVM_RATE_PER_SECOND: '5000',
+    // The sandbox fails by answering 503 or 429, never by hanging. A per-attempt timeout would turn a slow
+    // answer on a loaded machine into a failed property or a second purchase that no test expects.
+    AVM_TIMEOUT_MS: '120000',
+    FRAUD_REVIEW_TIMEOUT_MS: '120000',
     FRAUD_REVIEW_MODE: 'http',
     FRAUD_REVIEW_BASE_URL: sandbox.url,
     FRAUD_REVIEW_RATE_PER_SECOND: '5000',
@@ -70,7 +74,7 @@ export async function startPipeline(
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
     get: (path) => fetch(`${url}${path}`),
-    async waitForJob(jobId, timeoutMs = 60_000) {
+    async waitForJob(jobId, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const response = await fetch(`${url}/api/portfolio/jobs/${jobId}`);
