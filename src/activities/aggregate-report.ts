@@ -33,6 +33,12 @@ export interface AggregateReportPorts {
   now(): Date;
 }
 
+/**
+ * Writes the job's report (id = jobId) and marks the job document final with `input.status`. Only a
+ * completed run appends a trend point and is compared with the portfolio's previous report; material
+ * changes go to the alerts queue. Idempotent on retry: the report is upserted under the same id. Throws
+ * what its ports throw (storage errors), which fails the activity and lets the orchestration retry it.
+ */
 export async function aggregateReport(
   input: AggregateReportInput,
   ports: AggregateReportPorts,

@@ -59,6 +59,11 @@ function errorOf(error: unknown): { code: string; message: string } {
   return { code: 'ANALYSIS_ERROR', message: error instanceof Error ? error.message : String(error) };
 }
 
+/**
+ * Analyses chunk `input.chunkIndex` of job `input.jobId` and returns its summary with counts and cost in
+ * cents. A property's provider failure is recorded on that property; storage errors (and the chaos switch)
+ * throw, failing the attempt, and the retried attempt skips the properties the failed one stored.
+ */
 export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunkPorts): Promise<AnalyzeChunkOutput> {
   const { jobId, chunkIndex, analysisType } = input;
   const asOf = new Date(input.asOf);
