@@ -21,6 +21,15 @@ param avmBaseUrl string = ''
 @secure()
 param avmApiKey string = ''
 
+@description('Client id of an Entra ID app registration: turns on App Service Authentication (sign-in required for the dashboard and the API, HTTP_AUTH_LEVEL=anonymous). Empty: off, every API call needs a function key. README: Dashboard, access.')
+param entraClientId string = ''
+@description('Tenant whose users may sign in.')
+param entraTenantId string = subscription().tenantId
+@description('Client secret of that registration (authorization-code sign-in); empty: the registration must allow ID tokens.')
+@secure()
+param entraClientSecret string = ''
+
+var signInRequired = !empty(entraClientId)
 var suffix = uniqueString(resourceGroup().id)
 var storageName = toLower('${namePrefix}st${suffix}')
 var deploymentContainer = 'app-package'
@@ -121,11 +130,43 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AVM_MODE', value: avmMode }
         { name: 'AVM_BASE_URL', value: avmBaseUrl }
         { name: 'AVM_API_KEY', value: avmApiKey }
+        // Behind required sign-in no unauthenticated call reaches the app: function keys would only get in the way.
+        { name: 'HTTP_AUTH_LEVEL', value: signInRequired ? 'anonymous' : 'function' }
+        { name: 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET', value: entraClientSecret }
       ]
     }
   }
   dependsOn: [packageContainer]
 }
 
+// App Service Authentication (Easy Auth) with Entra ID: every request signs in first. Browsers are sent to the
+// login page; the dashboard's calls (X-Requested-With) get 401 instead; API clients send a bearer token for
+// api://{entraClientId}.
+resource signIn 'Microsoft.Web/sites/config@2024-04-01' = if (signInRequired) {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: entraClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${entraTenantId}/v2.0'
+          clientSecretSettingName: empty(entraClientSecret) ? null : 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
+        }
+        validation: { allowedAudiences: ['api://${entraClientId}', entraClientId] }
+      }
+    }
+    login: { tokenStore: { enabled: true } }
+  }
+}
+
 output functionAppName string = app.name
+output dashboardUrl string = 'https://${app.properties.defaultHostName}/api/dashboard/'
 output apiBaseUrl string = 'https://${app.properties.defaultHostName}/api'

@@ -46,6 +46,12 @@ export interface Sandbox {
   url: string;
   stats: () => SandboxStats;
   reset: () => void;
+  /**
+   * Holds every valuation and review answer (requests are read, not answered) until release(): lets a test act
+   * while a job is certainly mid-flight, without depending on timing.
+   */
+  hold: () => void;
+  release: () => void;
   close: () => Promise<void>;
 }
 
@@ -99,6 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let rejected429 = 0;
   let failed503 = 0;
   const properties = new Set<string>();
+  let gate: { opened: Promise<void>; open: () => void } | undefined;
 
   const stats = (): SandboxStats => ({ calls, distinctProperties: properties.size, rejected429, failed503 });
   const reset = (): void => {
@@ -125,6 +132,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const fails = failureRate > 0 && random() < failureRate;
     const delay = latencyInMs + (jitterInMs > 0 ? random() * jitterInMs : 0);
     const body = await readJson(req);
+    if (gate) await gate.opened;
     if (delay > 0) await sleep(delay);
     if (fails) {
       failed503++;
@@ -185,5 +193,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       server.closeAllConnections();
     }));
 
-  return { url: `http://${urlHost}:${address.port}`, stats, reset, close };
+  const hold = (): void => {
+    if (gate) return;
+    let open = () => {};
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    gate = { opened, open };
+  };
+  const release = (): void => {
+    gate?.open();
+    gate = undefined;
+  };
+
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    stats,
+    reset,
+    hold,
+    release,
+    close: () => {
+      release();
+      return close();
+    },
+  };
 }

@@ -21,6 +21,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** Use a Cosmos DB server that is already running (its own process) instead of starting one in this process. */
   cosmosEndpoint?: string;
+  /** Require this key on every API call (devhost's master key; sent as x-functions-key or ?code=). */
+  masterKey?: string | undefined;
   /** Extra app settings (they win over the stack's). */
   env?: Record<string, string>;
   quiet?: boolean;
@@ -75,12 +77,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       port: options.port ?? 7071,
       quiet: options.quiet ?? true,
       store: 'memory',
+      ...(options.masterKey && { masterKey: options.masterKey }),
     });
   } catch (error) {
     await Promise.allSettled([sandbox.close(), cosmos.stop(), azurite.stop()]);
     throw error;
   }
   log(`app            ${host.url}/api  (OpenAPI: ${host.url}/api/openapi.json)`);
+  log(`dashboard      ${host.url}/api/dashboard/`);
   let stopping: Promise<void> | undefined;
   return {
     url: host.url,

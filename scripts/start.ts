@@ -23,8 +23,10 @@ const stack = await startLocalStack({
     ...(rate !== undefined && { ratePerSecond: rate }),
   },
   quiet: process.env.QUIET !== 'false',
+  masterKey: process.env.DEVHOST_MASTER_KEY,
 });
 console.log(`\nPortfolio Analytics is running: ${stack.url}/api  (Ctrl-C to stop)`);
+console.log(`Dashboard: ${stack.url}/api/dashboard/`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

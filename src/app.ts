@@ -9,13 +9,22 @@ import { analyzeChunk, type AnalyzeChunkPorts, type CachedQuote } from './activi
 import { jobProgress } from './entities/job-progress.ts';
 import { analyzePortfolio } from './functions/analyze.ts';
 import { estimatePortfolio } from './functions/estimate.ts';
-import { cancelJob, getJob, getJobProperties, getJobResults } from './functions/jobs.ts';
+import { serveDashboard } from './functions/dashboard.ts';
+import {
+  cancelJob,
+  getJob,
+  getJobProperties,
+  getJobProperty,
+  getJobResults,
+  listJobs,
+} from './functions/jobs.ts';
 import { enqueueNightlyRuns, startNightlyRun } from './functions/nightly.ts';
 import { getOpenApi } from './functions/openapi.ts';
 import { getPortfolio, getTrends, putPortfolio } from './functions/portfolios.ts';
 import { chunkBatch } from './orchestrators/chunk-batch.ts';
 import { portfolioAnalysis } from './orchestrators/portfolio-analysis.ts';
 import type { AppServices } from './services.ts';
+import { apiAuthLevel } from './config.ts';
 import { REVALUATION_QUEUE } from './storage/queues.ts';
 import { cacheEntryFor, normalizedIdentity } from './storage/valuation-cache.ts';
 import { METRICS, trackMetric } from './telemetry.ts';
@@ -142,6 +151,8 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
   };
 
   const durableClient = [df.input.durableClient()];
+  // Read when the app loads: the Functions host takes auth levels at registration (README: Dashboard, access).
+  const authLevel = apiAuthLevel();
   const http = (
     name: string,
     route: string,
@@ -152,7 +163,7 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
     app.http(name, {
       route,
       methods: [method],
-      authLevel: options.anonymous ? 'anonymous' : 'function',
+      authLevel: options.anonymous ? 'anonymous' : authLevel,
       ...(options.durableClient && { extraInputs: durableClient }),
       handler,
     });
@@ -160,14 +171,18 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
 
   http('analyzePortfolio', 'portfolio/analyze', 'POST', bind(analyzePortfolio), client);
   http('estimatePortfolio', 'portfolio/estimate', 'POST', bind(estimatePortfolio));
+  http('listJobs', 'portfolio/jobs', 'GET', bind(listJobs), client);
   http('getJob', 'portfolio/jobs/{jobId}', 'GET', bind(getJob), client);
   http('getJobResults', 'portfolio/jobs/{jobId}/results', 'GET', bind(getJobResults), client);
   http('getJobProperties', 'portfolio/jobs/{jobId}/properties', 'GET', bind(getJobProperties), client);
+  http('getJobProperty', 'portfolio/jobs/{jobId}/properties/{propertyId}', 'GET', bind(getJobProperty), client);
   http('cancelJob', 'portfolio/jobs/{jobId}', 'DELETE', bind(cancelJob), client);
   http('putPortfolio', 'portfolios/{portfolioId}', 'PUT', bind(putPortfolio));
   http('getPortfolio', 'portfolios/{portfolioId}', 'GET', bind(getPortfolio));
   http('getTrends', 'portfolios/{portfolioId}/trends', 'GET', bind(getTrends));
   http('openApi', 'openapi.json', 'GET', getOpenApi, { anonymous: true });
+  // The page's files hold no data; its API calls carry the caller's credentials.
+  http('dashboard', 'dashboard/{*path}', 'GET', serveDashboard, { anonymous: true });
 
   app.timer('enqueueNightlyRuns', { schedule: '%NIGHTLY_SCHEDULE%', handler: bind(enqueueNightlyRuns) });
   app.storageQueue('startNightlyRun', {

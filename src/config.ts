@@ -73,7 +73,17 @@ const pipelineSettingsSchema = z.object({
   chaosFailFirstChunkAttempt: z.boolean().default(false),
 });
 
+export const httpSettingsSchema = z.object({
+  /**
+   * Functions auth level of the API routes. `function` (keys) everywhere unless App Service Authentication
+   * (Entra ID, "require authentication") stands in front of the app: then `anonymous`, as the Functions host
+   * team describes for Easy Auth, since no unauthenticated request reaches the app (README: Dashboard).
+   */
+  authLevel: z.enum(['function', 'anonymous'], { error: 'must be function or anonymous' }).default('function'),
+});
+
 export const settingsSchema = z.object({
+  http: httpSettingsSchema.prefault({}),
   storage: storageSettingsSchema.prefault({}),
   pipeline: pipelineSettingsSchema.prefault({}),
   valuation: valuationOptionsSchema.prefault({}),
@@ -396,6 +406,13 @@ export const SETTINGS: readonly SettingRow[] = [
   },
   // Import
   { env: 'CSV_MAX_ROWS', path: 'csvImport.maxRows', description: 'Most rows accepted in one CSV upload.' },
+  // HTTP
+  {
+    env: 'HTTP_AUTH_LEVEL',
+    path: 'http.authLevel',
+    description:
+      'Auth level of the API routes: function (a function key per call) or anonymous, only with App Service Authentication requiring sign-in in front of the app.',
+  },
 ];
 
 /**
@@ -404,6 +421,15 @@ export const SETTINGS: readonly SettingRow[] = [
  */
 export function loadSettings(env: Record<string, string | undefined> = process.env): Settings {
   return parseSettings(settingsSchema, SETTINGS, env);
+}
+
+/**
+ * HTTP_AUTH_LEVEL alone, for registering the HTTP functions when the app is loaded (before the settings object
+ * exists; the Functions host reads auth levels at that point). Same row and schema as the settings object.
+ */
+export function apiAuthLevel(env: Record<string, string | undefined> = process.env): 'function' | 'anonymous' {
+  const rows = SETTINGS.filter((row) => row.path.startsWith('http.'));
+  return parseSettings(z.object({ http: httpSettingsSchema.prefault({}) }), rows, env).http.authLevel;
 }
 
 /** Settings the Functions runtime itself reads; listed first in local.settings.example.json. */

@@ -5,7 +5,7 @@ import { analyzeRequestSchema } from '../domain/schemas.ts';
 import { portfolioReportSchema } from '../domain/report.ts';
 import { propertyResultSchema } from '../domain/results.ts';
 import { costBreakdownSchema } from '../domain/cost.ts';
-import { csvRequestQuerySchema, propertiesQuerySchema } from './schemas.ts';
+import { csvRequestQuerySchema, jobsQuerySchema, propertiesQuerySchema } from './schemas.ts';
 import { JOB_STATUSES } from '../domain/job-status.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -81,6 +81,17 @@ const queryParameters = (schema: z.ZodObject) =>
     required: ((input(schema).required as string[] | undefined) ?? []).includes(name),
     schema: s,
   }));
+/** The body of /analyze and /estimate: JSON, or CSV with the request fields in the query string. */
+const analyzeRequestBody = {
+  required: true,
+  content: {
+    'application/json': { schema: { $ref: '#/components/schemas/AnalyzeRequest' } },
+    'text/csv': { schema: { type: 'string' } },
+  },
+};
+/** The request fields of a text/csv body, in the query string. */
+const csvQueryParameters = () =>
+  queryParameters(csvRequestQuerySchema).map((p) => ({ ...p, required: false, description: 'text/csv bodies only' }));
 const jobIdParameter = { name: 'jobId', in: 'path', required: true, schema: { type: 'string' } };
 const portfolioIdParameter = { name: 'portfolioId', in: 'path', required: true, schema: { type: 'string' } };
 
@@ -112,19 +123,9 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           summary: 'Start an analysis of a portfolio',
           parameters: [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
-            ...queryParameters(csvRequestQuerySchema).map((p) => ({
-              ...p,
-              required: false,
-              description: 'text/csv bodies only',
-            })),
+            ...csvQueryParameters(),
           ],
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': { schema: { $ref: '#/components/schemas/AnalyzeRequest' } },
-              'text/csv': { schema: { type: 'string' } },
-            },
-          },
+          requestBody: analyzeRequestBody,
           responses: {
             '202': {
               description: 'started (or the existing job of this Idempotency-Key)',
@@ -145,8 +146,9 @@ export function openApiDocument(serverUrl: string): JsonSchema {
       },
       '/portfolio/estimate': {
         post: {
-          summary: 'Estimate the cost of an analysis',
-          requestBody: { required: true, ...jsonBody({ $ref: '#/components/schemas/AnalyzeRequest' }) },
+          summary: 'Estimate the cost of an analysis (the same bodies as /portfolio/analyze; nothing is started)',
+          parameters: csvQueryParameters(),
+          requestBody: analyzeRequestBody,
           responses: {
             '200': {
               description: 'estimate',
@@ -159,6 +161,27 @@ export function openApiDocument(serverUrl: string): JsonSchema {
               }),
             },
             ...errors(400, 413),
+          },
+        },
+      },
+      '/portfolio/jobs': {
+        get: {
+          summary:
+            'Jobs, newest first, paged; filters: portfolio, status, creation time (from inclusive, to exclusive)',
+          parameters: queryParameters(jobsQuerySchema),
+          responses: {
+            '200': {
+              description: 'a page of jobs (queued and processing are told apart live: such a page may be short)',
+              ...jsonBody({
+                type: 'object',
+                properties: {
+                  success: { const: true },
+                  jobs: { type: 'array', items: { $ref: '#/components/schemas/Job' } },
+                  continuationToken: { type: 'string' },
+                },
+              }),
+            },
+            ...errors(400),
           },
         },
       },
@@ -212,6 +235,22 @@ export function openApiDocument(serverUrl: string): JsonSchema {
                   properties: { type: 'array', items: { $ref: '#/components/schemas/PropertyResult' } },
                   continuationToken: { type: 'string' },
                 },
+              }),
+            },
+            ...errors(400, 404),
+          },
+        },
+      },
+      '/portfolio/jobs/{jobId}/properties/{propertyId}': {
+        get: {
+          summary: "One property's result: cascade attempts, value basis, LTV/CLTV, fraud reasons, AI verdict",
+          parameters: [jobIdParameter, { name: 'propertyId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: 'the property',
+              ...jsonBody({
+                type: 'object',
+                properties: { success: { const: true }, property: { $ref: '#/components/schemas/PropertyResult' } },
               }),
             },
             ...errors(400, 404),

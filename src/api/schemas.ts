@@ -1,9 +1,10 @@
 // Schemas of the HTTP surface beyond the request bodies of src/domain/schemas.ts: headers, routes and
 // queries. The OpenAPI description is generated from these and the domain schemas.
 import { z } from 'zod';
-import { ANALYSIS_TYPES, PRIORITIES } from '../domain/schemas.ts';
+import { ANALYSIS_TYPES, PRIORITIES, PROPERTY_TYPES, US_STATES } from '../domain/schemas.ts';
 import { RISK_TIERS } from '../domain/results.ts';
 import { identifier, oneOf } from '../domain/fields.ts';
+import { JOB_STATUSES } from '../domain/job-status.ts';
 
 export const idempotencyKeySchema = z
   .string()
@@ -31,13 +32,66 @@ export const portfolioRouteSchema = z.strictObject({ portfolioId: identifier() }
 
 export const PROPERTY_FILTERS = ['all', 'failed', 'flagged', ...RISK_TIERS.map((t) => `tier-${t}` as const)] as const;
 
-export const propertiesQuerySchema = z.strictObject({
-  filter: oneOf(PROPERTY_FILTERS).default('all'),
-  pageSize: z
+/** A page size in a query string: a whole number from 1 to `max`. */
+const pageSizeText = (max: number, fallback: number) =>
+  z
     .string()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
-    .pipe(z.number().int().min(1, 'must be >= 1').max(1000, 'must be <= 1000'))
-    .default(100),
-  continuationToken: z.string().min(1).max(4000).optional(),
+    .pipe(z.number().int().min(1, 'must be >= 1').max(max, `must be <= ${max}`))
+    .default(fallback);
+
+const continuationToken = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(4000, 'must be at most 4000 characters')
+  .optional();
+
+export const propertiesQuerySchema = z.strictObject({
+  filter: oneOf(PROPERTY_FILTERS).default('all'),
+  /** USPS state code. */
+  state: oneOf(US_STATES).optional(),
+  propertyType: oneOf(PROPERTY_TYPES).optional(),
+  /** Case-insensitive part of the propertyId or the street address. */
+  search: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(100, 'must be at most 100 characters')
+    .transform((s) => s.toLowerCase())
+    .optional(),
+  pageSize: pageSizeText(1000, 100),
+  continuationToken,
 });
+export type PropertiesQuery = z.infer<typeof propertiesQuerySchema>;
+
+export const propertyRouteSchema = z.strictObject({ jobId: identifier(128), propertyId: identifier() });
+
+/** A point in time in a query string: a date (`2026-11-01`, midnight UTC) or an ISO date-time with a zone. */
+const instantText = z
+  .string()
+  .refine(
+    (s) =>
+      /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s) &&
+      !Number.isNaN(Date.parse(s)),
+    'must be a date (2026-11-01) or an ISO date-time with a zone (2026-11-01T08:00:00Z)',
+  )
+  .transform((s) => new Date(s).toISOString());
+
+/** GET /api/portfolio/jobs: filters and paging (DESIGN §5). */
+export const jobsQuerySchema = z
+  .strictObject({
+    portfolioId: identifier().optional(),
+    status: oneOf(JOB_STATUSES).optional(),
+    /** Jobs created at or after this instant. */
+    from: instantText.optional(),
+    /** Jobs created strictly before this instant. */
+    to: instantText.optional(),
+    pageSize: pageSizeText(100, 25),
+    continuationToken,
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
+    message: 'must be later than from',
+    path: ['to'],
+  });
+export type JobsQuery = z.infer<typeof jobsQuerySchema>;

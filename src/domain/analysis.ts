@@ -49,11 +49,14 @@ export interface PropertyAnalysisInput {
   asOf: Date;
 }
 
-function base(
-  property: Property,
-): Pick<PropertyResult, 'propertyId' | 'state' | 'zip' | 'propertyType'> & { county?: string } {
+function base(property: Property): Pick<PropertyResult, 'propertyId' | 'state' | 'zip' | 'propertyType' | 'address'> & {
+  county?: string;
+  city?: string;
+} {
   return {
     propertyId: property.propertyId,
+    address: property.address,
+    ...(property.city !== undefined && { city: property.city }),
     state: property.state,
     zip: property.zip,
     propertyType: property.propertyType,

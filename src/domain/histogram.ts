@@ -141,3 +141,61 @@ export function quantile(histogram: Histogram, spec: HistogramSpec, p: number): 
   }
   return spec.upperUnits / spec.unitsPerValue;
 }
+
+/** A display range of wider bins over a fixed-bin histogram; edges must fall on the histogram's own bin edges. */
+export interface CoarseBinsSpec {
+  /** Lower edge of the first wide bin and upper edge of the last, in the histogram's units. */
+  fromUnits: number;
+  toUnits: number;
+  /** Width of each wide bin, in units: a whole multiple of the histogram's bin width. */
+  widthUnits: number;
+}
+
+export const distributionSchema = z.object({
+  /** Wide bins in natural units (fractions: 0.05 = 5%): `from` inclusive, `to` exclusive (the last includes it). */
+  bins: z.array(z.object({ from: z.number(), to: z.number(), count })),
+  /** Values below the first wide bin (including the histogram's own underflow). */
+  under: count,
+  /** Values above the last wide bin (including the histogram's own overflow). */
+  over: count,
+});
+export type Distribution = z.infer<typeof distributionSchema>;
+
+/**
+ * The histogram's counts regrouped into wide bins for a chart: exact (each fine bin lies wholly inside one
+ * wide bin, so nothing is split or interpolated). Fine bins outside [fromUnits, toUnits] go to under/over.
+ * Throws RangeError when the wide edges do not fall on fine-bin edges.
+ */
+export function coarseDistribution(histogram: Histogram, spec: HistogramSpec, wide: CoarseBinsSpec): Distribution {
+  const aligned = (units: number) => (units - spec.lowerUnits) % spec.binWidthUnits === 0;
+  if (
+    !aligned(wide.fromUnits) ||
+    !aligned(wide.toUnits) ||
+    wide.widthUnits % spec.binWidthUnits !== 0 ||
+    wide.toUnits <= wide.fromUnits ||
+    (wide.toUnits - wide.fromUnits) % wide.widthUnits !== 0
+  )
+    throw new RangeError('coarseDistribution: wide bins must fall on the histogram bin edges');
+  const wideCount = (wide.toUnits - wide.fromUnits) / wide.widthUnits;
+  const counts = new Array<number>(wideCount).fill(0);
+  let under = histogram.under;
+  let over = histogram.over;
+  for (const [key, n] of Object.entries(histogram.bins)) {
+    const lower = spec.lowerUnits + Number(key) * spec.binWidthUnits;
+    if (lower < wide.fromUnits) under += n;
+    else if (lower >= wide.toUnits) over += n;
+    else {
+      const index = Math.floor((lower - wide.fromUnits) / wide.widthUnits);
+      counts[index] = (counts[index] ?? 0) + n;
+    }
+  }
+  return {
+    bins: counts.map((n, i) => ({
+      from: (wide.fromUnits + i * wide.widthUnits) / spec.unitsPerValue,
+      to: (wide.fromUnits + (i + 1) * wide.widthUnits) / spec.unitsPerValue,
+      count: n,
+    })),
+    under,
+    over,
+  };
+}

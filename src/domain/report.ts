@@ -6,13 +6,15 @@
 // Money is in dollars (whole dollars for values and balances, cents for cost); ratios are fractions
 // (0.8 = 80%).
 import { z } from 'zod';
-import { ANALYSIS_TYPES } from './schemas.ts';
+import { ANALYSIS_TYPES, US_STATES } from './schemas.ts';
 import { RISK_TIERS, VALUE_BANDS, VALUE_SOURCES, type RiskTier } from './results.ts';
 import {
   BASIS_POINTS,
   FRAUD_SCORE_BINS,
   LTV_BINS,
   VALUE_CHANGE_BINS,
+  coarseDistribution,
+  distributionSchema,
   quantile,
   type Histogram,
   type HistogramSpec,
@@ -144,6 +146,11 @@ export const portfolioReportSchema = z.object({
   propertyTypes: z.array(propertyTypeShareSchema),
   /** Actual cost of paid calls, dollars (cache hits and stored values cost nothing). */
   cost: z.object({ valuation: z.number(), fraud: z.number(), risk: z.number(), total: z.number() }),
+  /**
+   * Distributions for charts, regrouped exactly from the fixed-bin histograms: value change vs last
+   * appraisal in 5-point bins over -50%..+50%; LTV and CLTV of the loans in 5-point bins over 0..150%.
+   */
+  distributions: z.object({ valueChange: distributionSchema, ltv: distributionSchema, cltv: distributionSchema }),
 });
 export type PortfolioReport = z.infer<typeof portfolioReportSchema>;
 
@@ -155,6 +162,10 @@ export interface FinalizeReportInput {
   generatedAt: string;
   options?: z.input<typeof reportOptionsSchema>;
 }
+
+/** Chart bins: -50%..+50% of value change and 0..150% of LTV, 5 points wide (basis points). */
+const CHANGE_DISPLAY = { fromUnits: -5_000, toUnits: 5_000, widthUnits: 500 };
+const LTV_DISPLAY = { fromUnits: 0, toUnits: 15_000, widthUnits: 500 };
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
@@ -236,7 +247,8 @@ export function finalizeReport(summary: ChunkSummary, input: FinalizeReportInput
       },
     },
     concentration: {
-      state: concentrationFor(summary.geography.state, o.concentration),
+      // Every state is listed (at most 56, for the map); counties and ZIPs only the largest topGroups.
+      state: concentrationFor(summary.geography.state, { ...o.concentration, topGroups: US_STATES.length }),
       county: concentrationFor(summary.geography.county, o.concentration),
       zip: concentrationFor(summary.geography.zip, o.concentration),
     },
@@ -246,6 +258,11 @@ export function finalizeReport(summary: ChunkSummary, input: FinalizeReportInput
       fraud: cents.fraud / 100,
       risk: cents.risk / 100,
       total: cents.total / 100,
+    },
+    distributions: {
+      valueChange: coarseDistribution(histograms.valueChange, VALUE_CHANGE_BINS, CHANGE_DISPLAY),
+      ltv: coarseDistribution(histograms.ltv, LTV_BINS, LTV_DISPLAY),
+      cltv: coarseDistribution(histograms.cltv, LTV_BINS, LTV_DISPLAY),
     },
   };
 }

@@ -120,6 +120,9 @@ export const propertyResultSchema = z.object({
   propertyId: z.string(),
   status: z.enum(['analyzed', 'failed']),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** The street address as submitted (for search and the property view); absent on results stored before it was kept. */
+  address: z.string().optional(),
+  city: z.string().optional(),
   state: z.enum(US_STATES),
   county: z.string().optional(),
   zip: z.string(),

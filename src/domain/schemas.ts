@@ -196,9 +196,6 @@ export function analyzeRequestSchema(options: SchemaOptions) {
   });
 }
 
-/** The estimate endpoint takes the same body; budget fields are accepted and ignored there. */
-export const estimateRequestSchema = analyzeRequestSchema;
-
 export type Property = z.infer<ReturnType<typeof propertySchema>>;
 export type Appraisal = z.infer<ReturnType<typeof appraisalSchema>>;
 export type Comparable = z.infer<ReturnType<typeof comparableSchema>>;

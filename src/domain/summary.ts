@@ -100,7 +100,13 @@ export const chunkSummarySchema = z.object({
   valueBands: z.record(z.enum(VALUE_BANDS), count),
   valueSources: z.record(z.enum(VALUE_SOURCES), count),
   aiVerdicts: z.record(z.enum(AI_VERDICTS), count),
-  histograms: z.object({ valueChange: histogramSchema, ltv: histogramSchema, fraudScore: histogramSchema }),
+  histograms: z.object({
+    valueChange: histogramSchema,
+    ltv: histogramSchema,
+    /** CLTV of the loans, in the LTV bins (equal to the LTV without a second lien). */
+    cltv: histogramSchema,
+    fraudScore: histogramSchema,
+  }),
   /** Reason code -> screened properties on which that rule fired at least once (flagged overall or not). */
   fraudReasons: z.record(z.string(), count),
   /** Analysed properties and their current value by state, county (`ST|County`, when known) and 5-digit ZIP. */
@@ -152,7 +158,12 @@ export function emptySummary(): ChunkSummary {
     valueBands: zeroCounts(VALUE_BANDS),
     valueSources: zeroCounts(VALUE_SOURCES),
     aiVerdicts: zeroCounts(AI_VERDICTS),
-    histograms: { valueChange: emptyHistogram(), ltv: emptyHistogram(), fraudScore: emptyHistogram() },
+    histograms: {
+      valueChange: emptyHistogram(),
+      ltv: emptyHistogram(),
+      cltv: emptyHistogram(),
+      fraudScore: emptyHistogram(),
+    },
     fraudReasons: {},
     geography: { state: {}, county: {}, zip: {} },
     propertyTypes: {},
@@ -202,6 +213,7 @@ function addInto(t: ChunkSummary, s: ChunkSummary): void {
   t.aiVerdicts = addFields(t.aiVerdicts, s.aiVerdicts);
   addHistogramInto(t.histograms.valueChange, s.histograms.valueChange);
   addHistogramInto(t.histograms.ltv, s.histograms.ltv);
+  addHistogramInto(t.histograms.cltv, s.histograms.cltv);
   addHistogramInto(t.histograms.fraudScore, s.histograms.fraudScore);
   addKeyedInto(t.fraudReasons, s.fraudReasons, 0, add);
   addKeyedInto(t.geography.state, s.geography.state, NO_GROUP, addGroups);
@@ -307,6 +319,7 @@ function tallyResult(s: ChunkSummary, r: PropertyResult): void {
         s.money.secondLienBalance += Math.max(0, wholeDollars(risk.cltv * valuation.estimatedValue) - firstLien);
       s.basisPointSums.ltv += ltvBp;
       tallyHistogram(s.histograms.ltv, LTV_BINS, risk.ltv);
+      tallyHistogram(s.histograms.cltv, LTV_BINS, risk.cltv ?? risk.ltv);
       type.loans += 1;
       type.ltvSumBp += ltvBp;
     }

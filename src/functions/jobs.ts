@@ -1,34 +1,89 @@
-// The job endpoints of DESIGN §5: status with progress, cost and ETA; the report; per-property results;
-// cancel. Each validates its route and query and answers 404 for an unknown job.
+// The job endpoints of DESIGN §5: the list of jobs; status with progress, cost and ETA; the report;
+// per-property results and one property; cancel. Each validates its route and query and answers 404 for an
+// unknown job.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { JobProgress } from '../domain/job-progress.ts';
 import { queryObject, validate } from '../api/request-parsing.ts';
-import { jobRouteSchema, propertiesQuerySchema } from '../api/schemas.ts';
-import { json, notFound } from '../api/responses.ts';
+import { jobRouteSchema, jobsQuerySchema, propertiesQuerySchema, propertyRouteSchema } from '../api/schemas.ts';
+import { badRequest, json, notFound } from '../api/responses.ts';
 import { jobView } from '../jobs/job-view.ts';
+import { mapWithConcurrency } from '../concurrency.ts';
+import type { JobStatus } from '../domain/job-status.ts';
 import type { AppServices } from '../services.ts';
+import { InvalidContinuationTokenError } from '../storage/errors.ts';
+import type { JobDocument } from '../storage/jobs-repository.ts';
 import { JOB_PROGRESS_ENTITY } from '../workflow.ts';
 
-type JobDocument = NonNullable<Awaited<ReturnType<AppServices['storage']['jobs']['get']>>>;
+type JobView = ReturnType<typeof jobView>;
 
-type Loaded =
-  { response: HttpResponseInit } | { job: JobDocument; view: ReturnType<typeof jobView>; client: df.DurableClient };
+type Loaded = { response: HttpResponseInit } | { job: JobDocument; view: JobView; client: df.DurableClient };
 
-async function loadJob(services: AppServices, request: HttpRequest, context: InvocationContext): Promise<Loaded> {
-  const route = validate(jobRouteSchema, request.params, 'route');
-  if (!route.ok) return { response: route.response };
-  const job = await services.storage.jobs.get(route.value.jobId);
-  if (!job) return { response: notFound(`No job with id '${route.value.jobId}'.`) };
-  const client = df.getClient(context);
+/** The job's live view: the document folded with its jobProgress entity and orchestration status. */
+async function liveView(client: df.DurableClient, job: JobDocument): Promise<JobView> {
   const [entity, status] = await Promise.all([
     client.readEntityState<JobProgress | { cancelledBeforeInit: true }>(new df.EntityId(JOB_PROGRESS_ENTITY, job.id)),
     client.getStatus(job.id).catch(() => undefined),
   ]);
   const progress =
     entity.entityExists && entity.entityState && 'jobId' in entity.entityState ? entity.entityState : undefined;
-  const view = jobView(job, progress, status?.runtimeStatus);
-  return { job, view, client };
+  return jobView(job, progress, status?.runtimeStatus);
+}
+
+async function loadJob(services: AppServices, request: HttpRequest, context: InvocationContext): Promise<Loaded> {
+  const route = validate(jobRouteSchema, { jobId: request.params.jobId }, 'route');
+  if (!route.ok) return { response: route.response };
+  const job = await services.storage.jobs.get(route.value.jobId);
+  if (!job) return { response: notFound(`No job with id '${route.value.jobId}'.`) };
+  const client = df.getClient(context);
+  return { job, view: await liveView(client, job), client };
+}
+
+/** A continuation token from another query (or mangled) is the caller's mistake: 400 naming the fix. */
+function invalidToken(error: unknown): HttpResponseInit | undefined {
+  return error instanceof InvalidContinuationTokenError
+    ? badRequest(`query.continuationToken: ${error.message}`)
+    : undefined;
+}
+
+/**
+ * Which job documents can have a status: a document stays `queued` until the job finishes, so `queued` and
+ * `processing` are both read from documents still in flight and told apart by the live view.
+ */
+function documentStatusesFor(status: JobStatus): JobStatus[] {
+  return status === 'queued' || status === 'processing' ? ['queued', 'processing'] : [status];
+}
+
+/** Live views of a page of jobs read at once; a page is at most 100 jobs. */
+const VIEW_CONCURRENCY = 8;
+
+export async function listJobs(
+  services: AppServices,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const query = validate(jobsQuerySchema, queryObject(request), 'query');
+  if (!query.ok) return query.response;
+  const { portfolioId, status, from, to, pageSize, continuationToken } = query.value;
+  let page;
+  try {
+    page = await services.storage.jobs.list(
+      { portfolioId, from, to, ...(status !== undefined && { statuses: documentStatusesFor(status) }) },
+      { pageSize, continuationToken },
+    );
+  } catch (error) {
+    const response = invalidToken(error);
+    if (response) return response;
+    throw error;
+  }
+  const client = df.getClient(context);
+  const views = await mapWithConcurrency(page.items, VIEW_CONCURRENCY, (job) => liveView(client, job));
+  return json(200, {
+    success: true,
+    // queued and processing share a document status: the live view decides (a page may then hold fewer).
+    jobs: status === undefined ? views : views.filter((v) => v.status === status),
+    ...(page.continuationToken && { continuationToken: page.continuationToken }),
+  });
 }
 
 export async function getJob(
@@ -79,8 +134,22 @@ export async function getJobProperties(
   if (!query.ok) return query.response;
   const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
-  const { filter, pageSize, continuationToken } = query.value;
-  const page = await services.storage.results.page(loaded.job.id, { filter, pageSize, continuationToken });
+  const { filter, state, propertyType, search, pageSize, continuationToken } = query.value;
+  let page;
+  try {
+    page = await services.storage.results.page(loaded.job.id, {
+      filter,
+      state,
+      propertyType,
+      search,
+      pageSize,
+      continuationToken,
+    });
+  } catch (error) {
+    const response = invalidToken(error);
+    if (response) return response;
+    throw error;
+  }
   return json(200, {
     success: true,
     jobId: loaded.job.id,
@@ -88,6 +157,23 @@ export async function getJobProperties(
     properties: page.items,
     ...(page.continuationToken && { continuationToken: page.continuationToken }),
   });
+}
+
+export async function getJobProperty(
+  services: AppServices,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const route = validate(propertyRouteSchema, request.params, 'route');
+  if (!route.ok) return route.response;
+  const loaded = await loadJob(services, request, context);
+  if ('response' in loaded) return loaded.response;
+  const [property] = await services.storage.results.getMany(loaded.job.id, [route.value.propertyId]);
+  if (!property)
+    return notFound(
+      `Job '${loaded.job.id}' has no result for property '${route.value.propertyId}' (not analysed yet, or not in the job).`,
+    );
+  return json(200, { success: true, jobId: loaded.job.id, property });
 }
 
 export async function cancelJob(

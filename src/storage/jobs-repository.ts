@@ -1,10 +1,11 @@
 // Job documents (DESIGN §2.1, §3): one per job, partition key /id, so every access is a point read or a
 // point write. Updates are read-modify-replace guarded by the document's etag and retried on 412.
-import type { Container } from '@azure/cosmos';
+import type { Container, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import { z } from 'zod';
-import { jobStatusSchema } from '../domain/job-status.ts';
+import { jobStatusSchema, type JobStatus } from '../domain/job-status.ts';
 import { ANALYSIS_TYPES } from '../domain/schemas.ts';
 import { parseStored } from './cosmos.ts';
+import { fetchPage, unwrapContinuation, wrapContinuation } from './continuation.ts';
 import { ConcurrencyConflictError, DocumentNotFoundError, JobAlreadyExistsError, statusOf } from './errors.ts';
 
 export const jobDocumentSchema = z.object({
@@ -31,6 +32,23 @@ export type JobDocument = z.infer<typeof jobDocumentSchema>;
 export type JobPatch = Partial<Omit<JobDocument, 'id' | 'createdAt' | 'updatedAt'>>;
 /** A patch, or a function of the current document returning one (recomputed on every retry). */
 export type JobUpdate = JobPatch | ((current: JobDocument) => JobPatch | Promise<JobPatch>);
+
+/** What GET /api/portfolio/jobs filters on; every field narrows the list. */
+export interface JobListFilter {
+  portfolioId?: string | undefined;
+  /** Document statuses to keep (any of them). */
+  statuses?: readonly JobStatus[] | undefined;
+  /** ISO date-times: jobs created at or after `from` and strictly before `to`. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export interface JobListPage {
+  /** Newest first (by createdAt). */
+  items: JobDocument[];
+  /** Present when more jobs may follow; pass it back unchanged with the same filter. */
+  continuationToken?: string;
+}
 
 export interface JobsRepositoryOptions {
   container: Container;
@@ -109,6 +127,50 @@ export class JobsRepository {
       }
     }
     throw new ConcurrencyConflictError('jobs', jobId, attempts, { cause: lastConflict });
+  }
+
+  /**
+   * One page of jobs, newest first, under `filter`. A cross-partition query (the container is partitioned by
+   * job id); a page may hold fewer than `pageSize` jobs even when more follow (Cosmos semantics). Throws
+   * InvalidContinuationTokenError for a token that is not this query's.
+   */
+  async list(
+    filter: JobListFilter,
+    options: { pageSize: number; continuationToken?: string | undefined },
+  ): Promise<JobListPage> {
+    const conditions: string[] = [];
+    const parameters: SqlParameter[] = [];
+    if (filter.portfolioId !== undefined) {
+      conditions.push('c.portfolioId = @portfolioId');
+      parameters.push({ name: '@portfolioId', value: filter.portfolioId });
+    }
+    if (filter.statuses !== undefined) {
+      conditions.push('ARRAY_CONTAINS(@statuses, c.status)');
+      parameters.push({ name: '@statuses', value: [...filter.statuses] });
+    }
+    if (filter.from !== undefined) {
+      conditions.push('c.createdAt >= @from');
+      parameters.push({ name: '@from', value: filter.from });
+    }
+    if (filter.to !== undefined) {
+      conditions.push('c.createdAt < @to');
+      parameters.push({ name: '@to', value: filter.to });
+    }
+    const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+    const spec: SqlQuerySpec = { query: `SELECT * FROM c${where} ORDER BY c.createdAt DESC`, parameters };
+    const inner =
+      options.continuationToken === undefined ? undefined : unwrapContinuation(options.continuationToken, spec);
+    const iterator = this.#container.items.query<Record<string, unknown>>(spec, {
+      maxItemCount: options.pageSize,
+      ...(inner !== undefined && { continuationToken: inner }),
+    });
+    const response = await fetchPage(iterator, inner !== undefined);
+    const items = response.resources.map((r) => parseStored(jobDocumentSchema, r, `jobs/${String(r.id)}`));
+    const next = response.continuationToken;
+    return {
+      items,
+      ...(next && response.hasMoreResults && { continuationToken: wrapContinuation(next, spec) }),
+    };
   }
 
   async #read(jobId: string): Promise<{ document: JobDocument; etag: string } | undefined> {

@@ -24,7 +24,8 @@ import { RISK_TIERS, propertyResultSchema, type PropertyResult, type RiskTier } 
 import type { TopKind } from '../domain/stored-report.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { parseStored } from './cosmos.ts';
-import { InvalidContinuationTokenError, StorageError, statusOf } from './errors.ts';
+import { StorageError, statusOf } from './errors.ts';
+import { fetchPage, unwrapContinuation, wrapContinuation } from './continuation.ts';
 
 export const storedResultSchema = propertyResultSchema.extend({
   /** = propertyId. */
@@ -50,6 +51,11 @@ export interface ResultPage {
 
 export interface PageOptions {
   filter?: ResultFilter;
+  /** USPS state code. */
+  state?: string | undefined;
+  propertyType?: string | undefined;
+  /** Lower-case text found in the propertyId or the street address (case-insensitive match). */
+  search?: string | undefined;
   continuationToken?: string | undefined;
   /** 1..1000; default 100. A page may hold fewer items even when more follow (Cosmos semantics). */
   pageSize?: number;
@@ -182,25 +188,19 @@ export class ResultsRepository {
 
   /** One page of a job's results under a filter. Order is the store's (stable across pages), not by id. */
   async page(jobId: string, options: PageOptions = {}): Promise<ResultPage> {
-    const filter = options.filter ?? 'all';
     const pageSize = Math.max(1, Math.min(1000, Math.trunc(options.pageSize ?? 100)));
+    const spec = filterQuery(jobId, options);
     const inner =
-      options.continuationToken === undefined ? undefined : decodeToken(options.continuationToken, jobId, filter);
-    const query = this.#container.items.query<Record<string, unknown>>(filterQuery(jobId, filter), {
+      options.continuationToken === undefined ? undefined : unwrapContinuation(options.continuationToken, spec);
+    const query = this.#container.items.query<Record<string, unknown>>(spec, {
       maxItemCount: pageSize,
       partitionKey: jobId,
       ...(inner !== undefined && { continuationToken: inner }),
     });
-    let response;
-    try {
-      response = await query.fetchNext();
-    } catch (error) {
-      if (inner !== undefined && statusOf(error) === 400) throw new InvalidContinuationTokenError({ cause: error });
-      throw error;
-    }
+    const response = await fetchPage(query, inner !== undefined);
     const items = response.resources.map((r) => this.#parse(r, jobId));
     const next = response.continuationToken;
-    return { items, ...(next && response.hasMoreResults && { continuationToken: encodeToken(jobId, filter, next) }) };
+    return { items, ...(next && response.hasMoreResults && { continuationToken: wrapContinuation(next, spec) }) };
   }
 
   /**
@@ -233,7 +233,8 @@ export class ResultsRepository {
   }
 }
 
-function filterQuery(jobId: string, filter: ResultFilter): SqlQuerySpec {
+function filterQuery(jobId: string, options: PageOptions): SqlQuerySpec {
+  const filter = options.filter ?? 'all';
   const parameters: SqlParameter[] = [{ name: '@jobId', value: jobId }];
   let condition = '';
   if (filter === 'failed') condition = " AND c.status = 'failed'";
@@ -244,24 +245,20 @@ function filterQuery(jobId: string, filter: ResultFilter): SqlQuerySpec {
     condition = ' AND c.risk.tier = @tier';
     parameters.push({ name: '@tier', value: tier });
   }
-  return { query: `SELECT * FROM c WHERE c.jobId = @jobId${condition}`, parameters };
-}
-
-// The client's token is the store's token wrapped with the query it belongs to, so a token replayed
-// against another job or filter is refused instead of silently paging the wrong query.
-const tokenSchema = z.object({ j: z.string(), f: z.string(), t: z.string() });
-
-function encodeToken(jobId: string, filter: ResultFilter, token: string): string {
-  return Buffer.from(JSON.stringify({ j: jobId, f: filter, t: token })).toString('base64url');
-}
-
-function decodeToken(encoded: string, jobId: string, filter: ResultFilter): string {
-  let parsed: z.infer<typeof tokenSchema>;
-  try {
-    parsed = tokenSchema.parse(JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')));
-  } catch (error) {
-    throw new InvalidContinuationTokenError({ cause: error });
+  if (options.state !== undefined) {
+    condition += ' AND c.state = @state';
+    parameters.push({ name: '@state', value: options.state });
   }
-  if (parsed.j !== jobId || parsed.f !== filter) throw new InvalidContinuationTokenError();
-  return parsed.t;
+  if (options.propertyType !== undefined) {
+    condition += ' AND c.propertyType = @propertyType';
+    parameters.push({ name: '@propertyType', value: options.propertyType });
+  }
+  if (options.search !== undefined) {
+    // LOWER + CONTAINS: the local server's CONTAINS takes no ignore-case argument. Results stored before the
+    // address was recorded match by id only (IS_STRING keeps CONTAINS from failing on them).
+    condition +=
+      ' AND (CONTAINS(LOWER(c.propertyId), @search) OR (IS_STRING(c.address) AND CONTAINS(LOWER(c.address), @search)))';
+    parameters.push({ name: '@search', value: options.search.toLowerCase() });
+  }
+  return { query: `SELECT * FROM c WHERE c.jobId = @jobId${condition}`, parameters };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadSettings, RUNTIME_SETTINGS, SETTINGS, settingsSchema } from '../../src/config.ts';
+import { apiAuthLevel, loadSettings, RUNTIME_SETTINGS, SETTINGS, settingsSchema } from '../../src/config.ts';
 import { ConfigurationError, localSettingsExample, schemaAt, settingsMarkdownTable } from '../../src/settings-table.ts';
 
 const repoFile = (name: string) => readFileSync(new URL(`../../${name}`, import.meta.url), 'utf8');
@@ -60,5 +60,18 @@ describe('the settings table', () => {
     const table = settingsMarkdownTable(settingsSchema, SETTINGS);
     expect(readme).toContain(table);
     for (const row of SETTINGS) expect(table, row.env).toContain(`\`${row.env}\``);
+  });
+});
+
+describe('apiAuthLevel', () => {
+  it('is function by default and anonymous only when asked, with the same row as the settings object', () => {
+    expect(apiAuthLevel({})).toBe('function');
+    expect(apiAuthLevel({ HTTP_AUTH_LEVEL: 'anonymous' })).toBe('anonymous');
+    expect(loadSettings({ HTTP_AUTH_LEVEL: 'anonymous' }).http.authLevel).toBe('anonymous');
+  });
+
+  it('refuses any other value, naming the variable', () => {
+    expect(() => apiAuthLevel({ HTTP_AUTH_LEVEL: 'admin' })).toThrow(ConfigurationError);
+    expect(() => apiAuthLevel({ HTTP_AUTH_LEVEL: 'admin' })).toThrow(/HTTP_AUTH_LEVEL: must be function or anonymous/);
   });
 });

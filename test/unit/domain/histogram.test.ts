@@ -4,6 +4,7 @@ import {
   FRAUD_SCORE_BINS,
   LTV_BINS,
   VALUE_CHANGE_BINS,
+  coarseDistribution,
   emptyHistogram,
   histogramTotal,
   mergeHistograms,
@@ -121,5 +122,33 @@ describe('quantile', () => {
         },
       ),
     );
+  });
+});
+
+describe('coarseDistribution', () => {
+  const wide = { fromUnits: -5_000, toUnits: 5_000, widthUnits: 500 };
+
+  it('regroups fine bins into wide ones exactly, edges included, and sends the rest to under/over', () => {
+    // -50% is the first wide bin's lower edge; -50.5% falls below it; +49.9% is in the last bin; +50% is over.
+    const h = histogramOf(VALUE_CHANGE_BINS, [-1.5, -0.505, -0.5, -0.001, 0, 0.049, 0.05, 0.499, 0.5, 2]);
+    const d = coarseDistribution(h, VALUE_CHANGE_BINS, wide);
+    expect(d.bins).toHaveLength(20);
+    expect(d.bins[0]).toEqual({ from: -0.5, to: -0.45, count: 1 });
+    expect(d.bins[9]).toEqual({ from: -0.05, to: 0, count: 1 });
+    expect(d.bins[10]).toEqual({ from: 0, to: 0.05, count: 2 });
+    expect(d.bins[11]?.count).toBe(1);
+    expect(d.bins[19]?.count).toBe(1);
+    expect(d.under).toBe(2); // -150% (underflow) and -50.5%
+    expect(d.over).toBe(2); // +50% and +200% (overflow)
+    expect(d.under + d.over + d.bins.reduce((n, b) => n + b.count, 0)).toBe(histogramTotal(h));
+  });
+
+  it('refuses wide edges that would split a fine bin', () => {
+    expect(() =>
+      coarseDistribution(emptyHistogram(), LTV_BINS, { fromUnits: 0, toUnits: 15_000, widthUnits: 75 }),
+    ).toThrow(RangeError);
+    expect(() =>
+      coarseDistribution(emptyHistogram(), LTV_BINS, { fromUnits: 25, toUnits: 525, widthUnits: 500 }),
+    ).toThrow(RangeError);
   });
 });

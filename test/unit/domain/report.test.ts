@@ -77,6 +77,31 @@ describe('finalizeReport on the sample portfolio (figures computed by hand)', ()
     expect(r.ltvQuantiles.p90).toBeCloseTo(0.95 + 0.7 * 0.005, 12);
   });
 
+  it('distributions for charts: 5-point bins regrouped exactly from the histograms', () => {
+    const nonZero = (d: { bins: Array<{ from: number; count: number }> }) =>
+      d.bins.filter((b) => b.count > 0).map((b) => [Number(b.from.toFixed(4)), b.count]);
+    const { valueChange, ltv, cltv } = report.distributions;
+    expect(valueChange.bins).toHaveLength(20);
+    expect(nonZero(valueChange)).toEqual([
+      [-0.2, 1],
+      [0, 1],
+      [0.2, 1],
+    ]);
+    expect(ltv.bins).toHaveLength(30);
+    expect(nonZero(ltv)).toEqual([
+      [0.6, 1],
+      [0.8, 1],
+      [0.95, 1],
+    ]);
+    // P2 has a second lien: CLTV (480k + 60k) / 600k = 90%.
+    expect(nonZero(cltv)).toEqual([
+      [0.6, 1],
+      [0.9, 1],
+      [0.95, 1],
+    ]);
+    expect([ltv.under, ltv.over, valueChange.under, valueChange.over]).toEqual([0, 0, 0, 0]);
+  });
+
   it('fraud: flagged, reasons, score quantiles, AI reviews, appraisers', () => {
     const f = report.fraud;
     expect(f).toMatchObject({
@@ -155,7 +180,9 @@ describe('finalizeReport edge cases', () => {
       ...input,
       options: { concentration: { topGroups: 1 }, listedAppraisers: 0 },
     });
-    expect(report.concentration.state.top.map((g) => g.key)).toEqual(['CA']);
+    expect(report.concentration.county.top.map((g) => g.key)).toEqual(['CA|San Francisco']);
+    // The map needs every state: the state list ignores topGroups.
+    expect(report.concentration.state.top.map((g) => g.key)).toEqual(['CA', 'TX', 'NY']);
     expect(report.fraud.appraisers.listed).toEqual([]);
     expect(report.fraud.appraisers.count).toBe(1);
   });
