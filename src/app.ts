@@ -10,14 +10,7 @@ import { jobProgress } from './entities/job-progress.ts';
 import { analyzePortfolio } from './functions/analyze.ts';
 import { estimatePortfolio } from './functions/estimate.ts';
 import { serveDashboard } from './functions/dashboard.ts';
-import {
-  cancelJob,
-  getJob,
-  getJobProperties,
-  getJobProperty,
-  getJobResults,
-  listJobs,
-} from './functions/jobs.ts';
+import { cancelJob, getJob, getJobProperties, getJobProperty, getJobResults, listJobs } from './functions/jobs.ts';
 import { enqueueNightlyRuns, startNightlyRun } from './functions/nightly.ts';
 import { getOpenApi } from './functions/openapi.ts';
 import { getPortfolio, getTrends, putPortfolio } from './functions/portfolios.ts';

@@ -3,9 +3,9 @@
 // X-Requested-With so that App Service Authentication answers 401 instead of redirecting a fetch to a login
 // page. Shapes come from the app's own types (src/), so the page and the API cannot drift apart.
 import type { jobView } from '../../src/jobs/job-view.ts';
-import type { PortfolioReport } from '../../src/domain/report.ts';
 import type { PropertyResult } from '../../src/domain/results.ts';
-import type { Finding, TrendDelta, TrendPoint } from '../../src/domain/market.ts';
+import type { StoredReport } from '../../src/domain/stored-report.ts';
+import type { TrendPoint } from '../../src/domain/trend.ts';
 import type { CostBreakdown } from '../../src/domain/cost.ts';
 import type { FieldError } from '../../src/domain/validation.ts';
 
@@ -16,12 +16,9 @@ export type Property = PropertyResult & { address?: string; city?: string };
  * A report as GET /results returns it. Every section is optional here: reports written by earlier versions
  * lack newer sections, and sections the page does not know yet are rendered generically (ReportPage).
  */
-export type Report = Partial<PortfolioReport> &
-  Pick<PortfolioReport, 'portfolioId' | 'jobId' | 'analysisType' | 'generatedAt'> & {
-    status?: string;
-    highlights?: Partial<Record<'largestDrops' | 'preDistressed' | 'highestFraud', Property[]>>;
-    comparison?: TrendDelta;
-    findings?: Finding[];
+export type Report = Partial<StoredReport['report']> &
+  Pick<StoredReport['report'], 'portfolioId' | 'jobId' | 'analysisType' | 'generatedAt'> & {
+    highlights?: Partial<Record<keyof StoredReport['report']['highlights'], Property[]>>;
     [section: string]: unknown;
   };
 

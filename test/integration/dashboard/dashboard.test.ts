@@ -109,10 +109,8 @@ describe('dashboard', () => {
   });
 
   it('reads an Excel workbook dropped on the page and estimates it', async () => {
-    const rows = parse(csvWith(5), { columns: false }) as string[][];
-    const workbook = (await writeXlsxFile(
-      rows.map((r) => r.map((cell) => (cell === '' ? null : cell))),
-    ).toBuffer()) as Buffer;
+    const rows: string[][] = parse(csvWith(5));
+    const workbook = await writeXlsxFile(rows.map((r) => r.map((cell) => (cell === '' ? null : cell)))).toBuffer();
     await dropFile('tape.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', workbook);
     await page.getByText('Read tape.xlsx').waitFor();
     await page.getByRole('button', { name: 'Check file and estimate' }).click();
@@ -296,7 +294,7 @@ describe('dashboard', () => {
     expect(csvDownload.suggestedFilename()).toBe(`properties-${jobs.sample}.csv`);
     const csvPath = path.join(b.downloadsDir, 'properties.csv');
     await csvDownload.saveAs(csvPath);
-    const records = parse(readFileSync(csvPath, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    const records = parse<Record<string, string>>(readFileSync(csvPath, 'utf8'), { columns: true });
     expect(records).toHaveLength(1000);
     expect(new Set(records.map((x) => x.propertyId)).size).toBe(1000);
     const tierD = records.filter((x) => x.tier === 'D').length;

@@ -2,7 +2,7 @@
 // and columns); JSON as its object (or an array of properties); an Excel workbook's first sheet is read
 // with read-excel-file and written as CSV with csv-stringify, so its rows keep their numbers (header =
 // row 1) in the API's errors. Excel dates become YYYY-MM-DD, the API's date form.
-import { readSheet } from 'read-excel-file/web-worker';
+import { readSheet, type SheetData } from 'read-excel-file/web-worker';
 import { stringify } from 'csv-stringify/browser/esm/sync';
 
 /** What was read: the server counts and validates the properties (its estimate says how many). */
@@ -18,19 +18,20 @@ export class UploadError extends Error {
 
 const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
+/** A cell as read-excel-file gives it (text, number, boolean, a Date, or null when empty) as CSV text. */
 function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
   if (value instanceof Date) return isoDay(value);
-  return String(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return '';
 }
 
 export async function readUpload(file: File): Promise<Upload> {
   const name = file.name;
   const lower = name.toLowerCase();
   if (lower.endsWith('.xlsx')) {
-    let sheet: unknown[][];
+    let sheet: SheetData;
     try {
-      sheet = (await readSheet(file)) as unknown[][];
+      sheet = await readSheet(file);
     } catch (error) {
       throw new UploadError(
         `${name} could not be read as an Excel workbook (.xlsx): ${error instanceof Error ? error.message : String(error)}`,

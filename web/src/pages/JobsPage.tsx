@@ -143,7 +143,7 @@ export function JobsPage() {
             label="Jobs pages"
             page={paging.page}
             hasNext={jobs.data.continuationToken !== undefined}
-            onPrevious={paging.previous}
+            onPrevious={() => paging.previous()}
             onNext={() => paging.next(jobs.data.continuationToken)}
           />
         </>

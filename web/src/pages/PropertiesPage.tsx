@@ -176,7 +176,7 @@ export function PropertiesPage({ jobId, initialFilter = 'all' }: { jobId: string
             label="Properties pages"
             page={paging.page}
             hasNext={page.data.continuationToken !== undefined}
-            onPrevious={paging.previous}
+            onPrevious={() => paging.previous()}
             onNext={() => paging.next(page.data.continuationToken)}
           />
         </>

@@ -279,7 +279,7 @@ export function SubmitPage() {
         )}
         {rejected !== undefined && (
           <div className="note note-error" role="alert">
-            {rejected instanceof Error ? rejected.message : String(rejected)}:{' '}
+            {rejected instanceof Error ? rejected.message : 'The check failed'}:{' '}
             {rejected instanceof ApiError && rejected.totalErrors > 0
               ? `${count(rejected.totalErrors)} problem(s) to fix in the file or the options before it can run.`
               : 'fix it and check again.'}

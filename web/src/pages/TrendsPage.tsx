@@ -7,7 +7,7 @@ import { api } from '../api.ts';
 import { count, money, moneyCompact, pct } from '../format.ts';
 import { ErrorNote, Loading, Section } from '../components/common.tsx';
 import { Chart, TIER_COLORS, type ChartOption } from '../components/Chart.tsx';
-import type { TrendPoint } from '../../../src/domain/market.ts';
+import type { TrendPoint } from '../../../src/domain/trend.ts';
 
 /** Line chart of per-run values; `axis` formats the value axis (compact), `format` the tooltip (exact). */
 function lineOption(
