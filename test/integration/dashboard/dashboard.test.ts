@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { parse } from 'csv-parse/sync';
 import readExcelFile from 'read-excel-file/node';
 import writeXlsxFile from 'write-excel-file/node';
@@ -58,6 +58,11 @@ const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 60_000,
 
 async function go(route: string): Promise<void> {
   await page.goto(`${base}#${route}`);
+}
+
+/** Waits until a chart has drawn more than a frame (it draws once its container has a size). */
+async function drawn(chart: Locator): Promise<void> {
+  await chart.locator('svg path').nth(3).waitFor({ state: 'attached' });
 }
 
 async function expectAccessible(): Promise<void> {
@@ -162,7 +167,7 @@ describe('dashboard', () => {
     };
     for (const [name, fragments] of Object.entries(expected)) {
       const chart = page.getByTestId(`chart-${name}`);
-      expect(await chart.locator('svg path').count(), name).toBeGreaterThan(3);
+      await drawn(chart);
       const label = (await chart.getAttribute('aria-label')) ?? '';
       for (const fragment of fragments) expect(label, name).toContain(fragment);
     }
@@ -191,8 +196,7 @@ describe('dashboard', () => {
     await go('/trends/dash-book');
     for (const name of ['trend-value', 'trend-ltv', 'trend-tiers', 'trend-hhi']) {
       const chart = page.getByTestId(`chart-${name}`);
-      await chart.waitFor();
-      expect(await chart.locator('svg path').count(), name).toBeGreaterThan(3);
+      await drawn(chart);
       expect(await chart.getAttribute('aria-label'), name).toMatch(/Line chart/);
     }
     await page.getByText('2 runs of').waitFor();

@@ -54,14 +54,20 @@ export interface ChartProps {
   height?: number;
 }
 
+function hasSize(element: HTMLElement): boolean {
+  return element.clientWidth > 0 && element.clientHeight > 0;
+}
+
 export function Chart({ name, label, option, height = 280 }: ChartProps) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const latest = useRef({ option, label });
   latest.current = { option, label };
+  const drawn = useRef<typeof latest.current | null>(null);
 
   /** Draws the latest option; ECharts' generated data summary goes into aria-label after the human title. */
   function draw(instance: echarts.ECharts, element: HTMLDivElement) {
+    drawn.current = latest.current;
     instance.setOption({ ...BASE, ...latest.current.option }, { notMerge: true });
     const generated = element.getAttribute('aria-label') ?? '';
     if (!generated.startsWith(latest.current.label))
@@ -71,15 +77,16 @@ export function Chart({ name, label, option, height = 280 }: ChartProps) {
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
-    // ECharts lays a chart (a map above all) out in its container's box: it is created, and resized, only
-    // while the container has a real size (a container leaving the page shrinks to 0x0 first).
+    // ECharts lays a chart (a map above all) out in its container's box, and a 0x0 box gives the map a
+    // singular transform (a TypeError inside ECharts). So a chart is created, resized and redrawn only while
+    // its container has a real size: a container leaving the page shrinks to 0x0 first, and an option that
+    // arrives meanwhile is drawn when the container has a size again.
     const observer = new ResizeObserver(() => {
-      if (element.clientWidth === 0 || element.clientHeight === 0) return;
-      if (chart.current) chart.current.resize();
-      else {
-        chart.current = echarts.init(element, null, { renderer: 'svg' });
+      if (!hasSize(element)) return;
+      if (!chart.current) chart.current = echarts.init(element, null, { renderer: 'svg' });
+      else chart.current.resize();
+      if (drawn.current?.option !== latest.current.option || drawn.current.label !== latest.current.label)
         draw(chart.current, element);
-      }
     });
     observer.observe(element);
     return () => {
@@ -90,7 +97,7 @@ export function Chart({ name, label, option, height = 280 }: ChartProps) {
   }, []);
 
   useEffect(() => {
-    if (chart.current && ref.current) draw(chart.current, ref.current);
+    if (chart.current && ref.current && hasSize(ref.current)) draw(chart.current, ref.current);
   }, [option, label]);
 
   return (
