@@ -15,6 +15,7 @@ const why = {
   leaf: 'a shared utility imports nothing from the app.',
   root: 'only src/index.ts knows the composition root (src/app.ts); nothing in src imports the entry point.',
   helpers: 'src/api and src/jobs serve the triggers; they never import a trigger.',
+  intake: 'src/intake reads portfolios (tapes, JSON) into domain properties: it imports the domain only.',
   devhost: 'devhost is a generic host: it imports nothing from the app (DESIGN §1).',
   app: 'the app ships alone: it imports nothing from devhost, the CLI, tests, benches or scripts.',
 };
@@ -47,6 +48,7 @@ const layers = [
     message: why.durable,
   },
   { target: './src/workflow.ts', from: './src', except: ['./domain'], message: why.contracts },
+  { target: './src/intake', from: './src', except: ['./domain', './intake'], message: why.intake },
   {
     target: ['./src/concurrency.ts', './src/settings-table.ts', './src/telemetry.ts'],
     from: './src',

@@ -3,6 +3,7 @@
 // so what is planted here is an anomaly against what the analysis will see.
 import { z } from 'zod';
 import { isCalendarDate } from '../src/domain/fields.ts';
+import { propertyIdentity } from '../src/domain/identity.ts';
 import { referenceMarketValue, TYPICAL_LIVING_AREA_SQFT } from '../src/domain/price-levels.ts';
 import type { Appraisal, Comparable, Locale, Loan, Property, PropertyType, Sale } from '../src/domain/schemas.ts';
 import { createGeography, MARKET_SHARES, type Geography } from './geography.ts';
@@ -100,9 +101,44 @@ function appraisalFigure(value: number): number {
 }
 
 const PROPERTY_TYPE_MIX: Record<Locale, Record<PropertyType, number>> = {
-  urban: { SFR: 40, CONDO: 28, TOWNHOUSE: 10, MULTI_2_4: 12, MULTIFAMILY: 5, COMMERCIAL: 5, LAND: 0 },
-  suburban: { SFR: 68, CONDO: 10, TOWNHOUSE: 10, MULTI_2_4: 6, MULTIFAMILY: 2, COMMERCIAL: 3, LAND: 1 },
-  rural: { SFR: 75, CONDO: 2, TOWNHOUSE: 2, MULTI_2_4: 5, MULTIFAMILY: 1, COMMERCIAL: 3, LAND: 12 },
+  // PUD, co-op and manufactured housing are types since the sample was drawn; at weight 0 they change no draw,
+  // so the sample (and every figure measured on it) stays as it was.
+  urban: {
+    SFR: 40,
+    CONDO: 28,
+    TOWNHOUSE: 10,
+    PUD: 0,
+    COOP: 0,
+    MANUFACTURED: 0,
+    MULTI_2_4: 12,
+    MULTIFAMILY: 5,
+    COMMERCIAL: 5,
+    LAND: 0,
+  },
+  suburban: {
+    SFR: 68,
+    CONDO: 10,
+    TOWNHOUSE: 10,
+    PUD: 0,
+    COOP: 0,
+    MANUFACTURED: 0,
+    MULTI_2_4: 6,
+    MULTIFAMILY: 2,
+    COMMERCIAL: 3,
+    LAND: 1,
+  },
+  rural: {
+    SFR: 75,
+    CONDO: 2,
+    TOWNHOUSE: 2,
+    PUD: 0,
+    COOP: 0,
+    MANUFACTURED: 0,
+    MULTI_2_4: 5,
+    MULTIFAMILY: 1,
+    COMMERCIAL: 3,
+    LAND: 12,
+  },
 };
 /** Mean and spread of the year built: cities are older than suburbs. */
 const YEAR_BUILT: Record<Locale, [number, number]> = { urban: [1962, 28], suburban: [1990, 18], rural: [1978, 25] };
@@ -110,13 +146,16 @@ const LOAN_SHARE: Record<PropertyType, number> = {
   SFR: 0.88,
   CONDO: 0.88,
   TOWNHOUSE: 0.88,
+  PUD: 0.88,
+  COOP: 0.85,
+  MANUFACTURED: 0.7,
   MULTI_2_4: 0.88,
   MULTIFAMILY: 0.8,
   COMMERCIAL: 0.75,
   LAND: 0.35,
 };
 const SECOND_LIEN_SHARE = 0.12;
-const SECOND_LIEN_TYPES: ReadonlySet<PropertyType> = new Set(['SFR', 'CONDO', 'TOWNHOUSE', 'MULTI_2_4']);
+const SECOND_LIEN_TYPES: ReadonlySet<PropertyType> = new Set(['SFR', 'CONDO', 'TOWNHOUSE', 'PUD', 'MULTI_2_4']);
 
 const STREETS = [
   'Oak',
@@ -237,15 +276,30 @@ const between = (random: Random, [min, max]: readonly [number, number]) => rando
 const daysBefore = (day: number, years: number) => Math.round(day - years * YEAR_DAYS);
 const valueAt = (ctx: PropertyContext, day: number) => valueOn(ctx.trueValue, day, ctx.asOfDay);
 
-function physicalFacts(random: Random, propertyType: PropertyType, locale: Locale, latestYearBuilt: number) {
+/**
+ * The address line of a property: `number street`, `number street Unit 12A` for a condo, `Lot N street` for
+ * land. `taken` holds the identities (propertyIdentity: address, unit and ZIP) already given: a draw that
+ * repeats one moves up the street, so two properties never share one address line (and so one valuation).
+ * Moving draws nothing, so every other property stays as drawn.
+ */
+function addressFor(random: Random, propertyType: PropertyType, zip: string, taken: Set<string>): string {
   const street = `${random.pick(STREETS)} ${random.pick(STREET_SUFFIXES)}`;
-  const number = random.integer(100, 9899);
-  const address =
-    propertyType === 'CONDO'
-      ? `${number} ${street} Unit ${random.integer(1, 40)}${random.pick(['A', 'B', 'C', 'D'])}`
-      : propertyType === 'LAND'
-        ? `Lot ${random.integer(1, 300)} ${street}`
-        : `${number} ${street}`;
+  let number = random.integer(100, 9899);
+  const unit = propertyType === 'CONDO' ? ` Unit ${random.integer(1, 40)}${random.pick(['A', 'B', 'C', 'D'])}` : '';
+  let lot = propertyType === 'LAND' ? random.integer(1, 300) : 0;
+  for (;;) {
+    const address = propertyType === 'LAND' ? `Lot ${lot} ${street}` : `${number} ${street}${unit}`;
+    const identity = propertyIdentity({ address, zip });
+    if (!taken.has(identity)) {
+      taken.add(identity);
+      return address;
+    }
+    number += 2; // the next house on the same side of the street
+    lot += 1;
+  }
+}
+
+function physicalFacts(random: Random, propertyType: PropertyType, locale: Locale, latestYearBuilt: number) {
   const units =
     propertyType === 'MULTI_2_4'
       ? random.integer(2, 4)
@@ -268,7 +322,7 @@ function physicalFacts(random: Random, propertyType: PropertyType, locale: Local
     propertyType === 'LAND'
       ? undefined
       : Math.min(Math.max(Math.round(meanYear + spreadYears * random.normal()), 1880), latestYearBuilt);
-  return { address, units, livingAreaSqft, yearBuilt };
+  return { units, livingAreaSqft, yearBuilt };
 }
 
 /** 3-6 honest comparables for an appraisal on `day`: nearby for the locale, sold within the last 300 days. */
@@ -475,6 +529,7 @@ export function* generatePortfolio(
     ...PROPERTY_PATTERN_SHARES,
     none: 1 - Object.values(PROPERTY_PATTERN_SHARES).reduce((a, b) => a + b, 0),
   };
+  const identities = new Set<string>();
 
   for (let index = 0; index < size; index++) {
     const propertyId = `P${String(index + 1).padStart(idWidth, '0')}`;
@@ -486,7 +541,8 @@ export function* generatePortfolio(
     if (!pool) throw new Error(`no appraisers for market ${market}`);
 
     // Planted histories need a few years of past; a brand-new building has none.
-    const { address, units, livingAreaSqft, yearBuilt } = physicalFacts(
+    const address = addressFor(random, propertyType, area.zip, identities);
+    const { units, livingAreaSqft, yearBuilt } = physicalFacts(
       random,
       propertyType,
       locale,

@@ -12,6 +12,7 @@ const avmBodySchema = z.object({
   property: z.object({
     propertyId: z.string().min(1),
     address: z.string(),
+    unit: z.string().optional(),
     city: z.string().optional(),
     state: z.enum(US_STATES),
     zip: z.string(),

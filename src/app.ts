@@ -19,7 +19,7 @@ import { portfolioAnalysis } from './orchestrators/portfolio-analysis.ts';
 import type { AppServices } from './services.ts';
 import { apiAuthLevel } from './config.ts';
 import { REVALUATION_QUEUE } from './storage/queues.ts';
-import { cacheEntryFor, normalizedIdentity } from './storage/valuation-cache.ts';
+import { cacheEntryFor } from './storage/valuation-cache.ts';
 import { METRICS, trackMetric } from './telemetry.ts';
 import {
   ACTIVITIES,
@@ -40,23 +40,15 @@ function analyzeChunkPorts({ settings, storage, providers }: AppServices): Analy
     markChunkCompleted: (jobId, n) => storage.chunkMarkers.markCompleted(jobId, n),
     storedResults: (jobId, ids) => storage.results.getMany(jobId, ids),
     saveResults: (jobId, n, results) => storage.results.upsertMany(jobId, n, results),
-    async cachedQuotes(properties, at, { includeExpired }) {
-      const keys = new Map(properties.map((p) => [p.propertyId, normalizedIdentity(p)]));
+    async cachedQuotes(keys, at, { includeExpired }) {
       // risk and fraud alone reuse the freshest stored value even when stale: the risk tier says so.
-      const found = await storage.valuationCache.getMany(
-        [...keys.values()],
-        includeExpired ? new Date(0) : at,
-        cascade,
-      );
-      const byProperty = new Map<string, CachedQuote>();
-      for (const [propertyId, key] of keys) {
-        const entry = found.get(key);
-        if (entry) byProperty.set(propertyId, { quote: entry.quote, boughtByJob: entry.boughtByJob ?? '' });
-      }
-      return byProperty;
+      const found = await storage.valuationCache.getMany(keys, includeExpired ? new Date(0) : at, cascade);
+      const byKey = new Map<string, CachedQuote>();
+      for (const [key, entry] of found) byKey.set(key, { quote: entry.quote, boughtByJob: entry.boughtByJob ?? '' });
+      return byKey;
     },
-    cacheQuote: (property, cached, at) =>
-      storage.valuationCache.putMany([cacheEntryFor(property, cached.quote, at, ttlHours, cached.boughtByJob)]),
+    cacheQuote: (key, cached, at) =>
+      storage.valuationCache.putMany([cacheEntryFor(key, cached.quote, at, ttlHours, cached.boughtByJob)]),
     providers,
     options: {
       valuation: settings.valuation,
@@ -73,6 +65,7 @@ function analyzeChunkPorts({ settings, storage, providers }: AppServices): Analy
 /** aggregateReport's ports over the app's results, reports, trends, jobs and the alerts queue. */
 function aggregateReportPorts({ settings, storage }: AppServices): AggregateReportPorts {
   return {
+    dataQuality: async (jobId) => (await storage.jobs.get(jobId))?.dataQuality,
     topResults: (jobId, list, n) => storage.results.top(jobId, list, n),
     previousReport: (portfolioId, before) => storage.reports.latestBefore(portfolioId, before),
     saveReport: (report) => storage.reports.save(report),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { appraiserOptionsSchema } from './domain/appraisers.ts';
 import { chunkingOptionsSchema } from './domain/chunking.ts';
 import { costRatesSchema } from './domain/cost.ts';
-import { csvImportOptionsSchema } from './domain/csv.ts';
+import { tapeSettingsSchema } from './intake/tape.ts';
 import { fraudOptionsSchema } from './domain/fraud.ts';
 import { concentrationOptionsSchema } from './domain/market.ts';
 import { riskOptionsSchema } from './domain/risk.ts';
@@ -94,7 +94,7 @@ export const settingsSchema = z.object({
   materiality: materialityOptionsSchema.prefault({}),
   costRates: costRatesSchema.prefault({}),
   chunking: chunkingOptionsSchema.prefault({}),
-  csvImport: csvImportOptionsSchema.prefault({}),
+  tapes: tapeSettingsSchema.prefault({}),
   avm: avmSettingsSchema.prefault({}),
   fraudReview: fraudReviewSettingsSchema.prefault({}),
 });
@@ -405,7 +405,11 @@ export const SETTINGS: readonly SettingRow[] = [
     description: 'NCRONTAB schedule (6 fields, UTC) of the nightly revaluation of registered portfolios.',
   },
   // Import
-  { env: 'CSV_MAX_ROWS', path: 'csvImport.maxRows', description: 'Most rows accepted in one CSV upload.' },
+  {
+    env: 'CSV_MAX_ROWS',
+    path: 'tapes.maxRows',
+    description: 'Most rows accepted in one uploaded file (CSV or Excel).',
+  },
   // HTTP
   {
     env: 'HTTP_AUTH_LEVEL',

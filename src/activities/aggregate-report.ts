@@ -15,9 +15,12 @@ import {
 } from '../domain/trend.ts';
 import type { JobStatus } from '../domain/job-status.ts';
 import type { AggregateReportInput } from '../workflow.ts';
+import type { DataQuality } from '../domain/data-quality.ts';
 
 /** What aggregateReport reads and writes; src/app.ts binds it to Cosmos and the alerts queue. */
 export interface AggregateReportPorts {
+  /** How the job's properties were read (kept on its job document), for the report's data-quality section. */
+  dataQuality(jobId: string): Promise<DataQuality | undefined>;
   topResults(jobId: string, list: TopKind, n: number): Promise<PropertyResult[]>;
   previousReport(portfolioId: string, before: string): Promise<StoredReport | undefined>;
   saveReport(report: StoredReport): Promise<void>;
@@ -50,6 +53,7 @@ export async function aggregateReport(
     analysisType: input.analysisType,
     generatedAt: at,
     options: ports.reportOptions,
+    dataQuality: await ports.dataQuality(input.jobId),
   });
   const [largestDrops, preDistressed, highestFraud] = await Promise.all(
     TOP_KINDS.map((list) => ports.topResults(input.jobId, list, ports.topN)),

@@ -12,6 +12,7 @@ import {
   type AnalysisOptions,
 } from '../domain/analysis.ts';
 import { needsAiReview } from '../domain/fraud.ts';
+import { valuationKey } from '../domain/identity.ts';
 import type { AvmQuote, PropertyResult } from '../domain/results.ts';
 import type { Property } from '../domain/schemas.ts';
 import { summarizeResults } from '../domain/summary.ts';
@@ -30,19 +31,23 @@ export interface CachedQuote {
 
 /** What analyzeChunk reads and writes; src/app.ts binds it to Cosmos, blobs and the providers. */
 export interface AnalyzeChunkPorts {
-  readChunk(jobId: string, chunkIndex: number): Promise<Property[]>;
+  /** The chunk's properties and the identities they share with other propertyIds of the job. */
+  readChunk(jobId: string, chunkIndex: number): Promise<{ properties: Property[]; sharedIdentities: string[] }>;
   /** True on the chunk's first attempt; false when it ran before (then stored results are looked up). */
   markChunkStarted(jobId: string, chunkIndex: number): Promise<boolean>;
   markChunkCompleted(jobId: string, chunkIndex: number): Promise<void>;
   storedResults(jobId: string, propertyIds: readonly string[]): Promise<PropertyResult[]>;
   saveResults(jobId: string, chunkIndex: number, results: readonly PropertyResult[]): Promise<void>;
-  /** Cached quotes of these properties by propertyId: unexpired ones, or the freshest of any age with `includeExpired`. */
+  /**
+   * Cached quotes by valuation key (valuationKey): unexpired ones, or the freshest of any age with
+   * `includeExpired`. Keys without one are absent.
+   */
   cachedQuotes(
-    properties: readonly Property[],
+    cacheKeys: readonly string[],
     now: Date,
     options: { includeExpired: boolean },
   ): Promise<Map<string, CachedQuote>>;
-  cacheQuote(property: Property, cached: CachedQuote, now: Date): Promise<void>;
+  cacheQuote(cacheKey: string, cached: CachedQuote, now: Date): Promise<void>;
   providers: ProviderSet;
   options: AnalysisOptions;
   /** Properties valued at once within the chunk. */
@@ -67,7 +72,7 @@ function errorOf(error: unknown): { code: string; message: string } {
 export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunkPorts): Promise<AnalyzeChunkOutput> {
   const { jobId, chunkIndex, analysisType } = input;
   const asOf = new Date(input.asOf);
-  const properties = await ports.readChunk(jobId, chunkIndex);
+  const { properties, sharedIdentities } = await ports.readChunk(jobId, chunkIndex);
   const firstAttempt = await ports.markChunkStarted(jobId, chunkIndex);
   const stored = firstAttempt
     ? []
@@ -77,12 +82,17 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
       );
   const done = new Set(stored.map((r) => r.propertyId));
   const todo = properties.filter((p) => !done.has(p.propertyId));
-  const cache = await ports.cachedQuotes(todo, ports.now(), { includeExpired: !buysValuations(analysisType) });
+  const shared = new Set(sharedIdentities);
+  const keys = new Map(todo.map((p) => [p.propertyId, valuationKey(p, shared)]));
+  const cache = await ports.cachedQuotes([...keys.values()], ports.now(), {
+    includeExpired: !buysValuations(analysisType),
+  });
 
   const analyzeOne = async (property: Property): Promise<PropertyResult> => {
     let bought = false;
     try {
-      const cached = cache.get(property.propertyId);
+      const cacheKey = keys.get(property.propertyId) as string;
+      const cached = cache.get(cacheKey);
       let basis: ValueBasis | undefined;
       if (cached) {
         // Replayed from the cache: free, unless this job bought it on an earlier attempt of this chunk.
@@ -96,7 +106,7 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
         const choice = outcome.choice!;
         bought = true;
         basis = quoteBasis(choice, 'avm', outcome.attempts);
-        await ports.cacheQuote(property, { quote: choice.quote, boughtByJob: jobId }, ports.now());
+        await ports.cacheQuote(cacheKey, { quote: choice.quote, boughtByJob: jobId }, ports.now());
       } else {
         basis = appraisalBasis(property);
       }

@@ -5,7 +5,10 @@ import { analyzeRequestSchema } from '../domain/schemas.ts';
 import { portfolioReportSchema } from '../domain/report.ts';
 import { propertyResultSchema } from '../domain/results.ts';
 import { costBreakdownSchema } from '../domain/cost.ts';
-import { csvRequestQuerySchema, jobsQuerySchema, propertiesQuerySchema } from './schemas.ts';
+import { dataQualitySchema, intakeErrorSchema } from '../domain/data-quality.ts';
+import { HEADER_SYNONYMS, PROPERTY_TYPE_WORDS } from '../intake/vocabulary.ts';
+import { ACCEPTED_CONTENT_TYPES, XLSX_CONTENT_TYPE } from './body-format.ts';
+import { fileRequestQuerySchema, jobsQuerySchema, propertiesQuerySchema } from './schemas.ts';
 import { JOB_STATUSES } from '../domain/job-status.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -21,13 +24,12 @@ const errorSchema: JsonSchema = {
     error: { type: 'string' },
     errors: {
       type: 'array',
-      items: {
-        type: 'object',
-        required: ['path', 'message'],
-        properties: { path: { type: 'string' }, message: { type: 'string' } },
-      },
+      description:
+        'Field errors: path and message always; input errors also name code, fix, and row and column (files) or field.',
+      items: output(intakeErrorSchema),
     },
     totalErrors: { type: 'integer' },
+    dataQuality: { $ref: '#/components/schemas/DataQuality' },
   },
 };
 
@@ -58,6 +60,7 @@ const jobSchema: JsonSchema = {
     startTime: { type: 'string', format: 'date-time' },
     endTime: { type: 'string', format: 'date-time' },
     estimatedTimeRemaining: { type: 'integer', description: 'seconds, at the observed rate' },
+    dataQuality: { $ref: '#/components/schemas/DataQuality' },
   },
 };
 
@@ -68,8 +71,13 @@ const errors = (...codes: number[]) =>
       String(c),
       {
         description:
-          { 400: 'invalid request (field errors)', 404: 'unknown', 413: 'body too large', 422: 'over budget' }[c] ??
-          'error',
+          {
+            400: 'invalid request (field errors)',
+            404: 'unknown',
+            413: 'body too large',
+            415: `a Content-Type that is not read (${ACCEPTED_CONTENT_TYPES.join(', ')} are)`,
+            422: 'over budget',
+          }[c] ?? 'error',
         ...jsonBody(errorSchema),
       },
     ]),
@@ -81,17 +89,29 @@ const queryParameters = (schema: z.ZodObject) =>
     required: ((input(schema).required as string[] | undefined) ?? []).includes(name),
     schema: s,
   }));
-/** The body of /analyze and /estimate: JSON, or CSV with the request fields in the query string. */
-const analyzeRequestBody = {
+/** Request bodies read by analyze and estimate: JSON, or a tape (CSV or Excel) with the fields as query parameters. */
+const portfolioBody = {
   required: true,
+  description:
+    'JSON (AnalyzeRequest; a byte-order mark is ignored, null means absent), or a tape: CSV separated by , ; | or tab (detected from the header; with ; a decimal comma is read), UTF-8 with or without BOM, UTF-16 with BOM or Windows-1252, or an Excel workbook (.xlsx). text/plain, application/vnd.ms-excel and application/octet-stream bodies are recognised by content. Headers match ignoring case, spaces, underscores and dots, or by x-column-synonyms.',
   content: {
     'application/json': { schema: { $ref: '#/components/schemas/AnalyzeRequest' } },
     'text/csv': { schema: { type: 'string' } },
+    'text/tab-separated-values': { schema: { type: 'string' } },
+    [XLSX_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } },
+    'text/plain': { schema: { type: 'string' } },
+    'application/vnd.ms-excel': { schema: { type: 'string' } },
+    'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
   },
 };
-/** The request fields of a text/csv body, in the query string. */
-const csvQueryParameters = () =>
-  queryParameters(csvRequestQuerySchema).map((p) => ({ ...p, required: false, description: 'text/csv bodies only' }));
+const fileParameters = () =>
+  queryParameters(fileRequestQuerySchema).map((p) => ({
+    ...p,
+    required: false,
+    description: `tape bodies (CSV, Excel) only${p.name === 'portfolioId' || p.name === 'analysisType' ? '; required with them' : ''}`,
+  }));
+const dataQualityProperty = { dataQuality: { $ref: '#/components/schemas/DataQuality' } };
+
 const jobIdParameter = { name: 'jobId', in: 'path', required: true, schema: { type: 'string' } };
 const portfolioIdParameter = { name: 'portfolioId', in: 'path', required: true, schema: { type: 'string' } };
 
@@ -114,6 +134,7 @@ export function openApiDocument(serverUrl: string): JsonSchema {
         CostBreakdown: output(costBreakdownSchema),
         Job: jobSchema,
         Error: errorSchema,
+        DataQuality: output(dataQualitySchema),
       },
     },
     security: [{ functionKey: [] }],
@@ -123,9 +144,11 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           summary: 'Start an analysis of a portfolio',
           parameters: [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
-            ...csvQueryParameters(),
+            ...fileParameters(),
           ],
-          requestBody: analyzeRequestBody,
+          requestBody: portfolioBody,
+          'x-column-synonyms': HEADER_SYNONYMS,
+          'x-property-type-words': PROPERTY_TYPE_WORDS,
           responses: {
             '202': {
               description: 'started (or the existing job of this Idempotency-Key)',
@@ -137,18 +160,20 @@ export function openApiDocument(serverUrl: string): JsonSchema {
                   estimatedCost: { type: 'number' },
                   statusUrl: { type: 'string' },
                   statusQueryGetUri: { type: 'string' },
+                  ...dataQualityProperty,
                 },
               }),
             },
-            ...errors(400, 413, 422),
+            ...errors(400, 413, 415, 422),
           },
         },
       },
       '/portfolio/estimate': {
         post: {
-          summary: 'Estimate the cost of an analysis (the same bodies as /portfolio/analyze; nothing is started)',
-          parameters: csvQueryParameters(),
-          requestBody: analyzeRequestBody,
+          summary:
+            'Estimate the cost of an analysis (the same bodies as /portfolio/analyze; nothing is started or written)',
+          parameters: fileParameters(),
+          requestBody: portfolioBody,
           responses: {
             '200': {
               description: 'estimate',
@@ -157,10 +182,11 @@ export function openApiDocument(serverUrl: string): JsonSchema {
                 properties: {
                   estimatedCost: { type: 'number' },
                   breakdown: { $ref: '#/components/schemas/CostBreakdown' },
+                  ...dataQualityProperty,
                 },
               }),
             },
-            ...errors(400, 413),
+            ...errors(400, 413, 415),
           },
         },
       },

@@ -1,9 +1,9 @@
-// Reads and validates request bodies, routes and queries with zod. A rejected request answers 400 (or 413)
-// with field errors and nothing else happens: no job, no blob, no document.
+// Reads and validates request bodies, routes and queries with zod. A rejected request answers 400 (or 413,
+// 415) with field errors and nothing else happens: no job, no blob, no document.
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
-import { parsePropertiesCsv } from '../domain/csv.ts';
 import { formatIssues } from '../domain/validation.ts';
+import { decodeText, detectEncoding } from '../intake/decode.ts';
 import { payloadTooLarge, validationFailed, badRequest } from './responses.ts';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; response: HttpResponseInit };
@@ -22,16 +22,27 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, where?:
   };
 }
 
-/** The body as text, refusing bodies over `maxBytes` (by Content-Length first, then by what arrives). */
-export async function readText(request: HttpRequest, maxBytes: number): Promise<Parsed<string>> {
+/** The body's bytes, refusing bodies over `maxBytes` (by Content-Length first, then by what arrives). */
+export async function readBody(request: HttpRequest, maxBytes: number): Promise<Parsed<Uint8Array>> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) return { ok: false, response: payloadTooLarge(maxBytes) };
-  const buffer = Buffer.from(await request.arrayBuffer());
-  if (buffer.length > maxBytes) return { ok: false, response: payloadTooLarge(maxBytes) };
-  return { ok: true, value: buffer.toString('utf8') };
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.length > maxBytes) return { ok: false, response: payloadTooLarge(maxBytes) };
+  return { ok: true, value: bytes };
 }
 
-export function parseJsonText(text: string): Parsed<unknown> {
+/**
+ * The body as text: UTF-8 (a byte-order mark dropped), UTF-16 with a byte-order mark, the declared charset,
+ * or Windows-1252 for bytes that are not UTF-8.
+ */
+export function bodyText(bytes: Uint8Array, charset?: string): Parsed<{ text: string; encoding: string }> {
+  const encoding = detectEncoding(bytes, charset);
+  if (!encoding.ok) return { ok: false, response: badRequest(encoding.error.message) };
+  return { ok: true, value: { text: decodeText(bytes, encoding.value.encoding), encoding: encoding.value.encoding } };
+}
+
+/** The body parsed as JSON; `hint` is added to the message of a syntax error. */
+export function parseJsonText(text: string, hint = ''): Parsed<unknown> {
   if (text.trim() === '') return { ok: false, response: badRequest('The request body is empty; expected JSON.') };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
@@ -39,30 +50,10 @@ export function parseJsonText(text: string): Parsed<unknown> {
     return {
       ok: false,
       response: badRequest(
-        `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+        `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}${hint}`,
       ),
     };
   }
-}
-
-export function isCsv(request: HttpRequest): boolean {
-  return (request.headers.get('content-type') ?? '').toLowerCase().startsWith('text/csv');
-}
-
-/** Properties from a CSV body, with row/column errors as field errors (`row 14, column loan.balance`). */
-export function parseCsvProperties(text: string, asOf: Date, maxRows: number): Parsed<unknown[]> {
-  const result = parsePropertiesCsv(text, { asOf, maxRows });
-  if (result.ok) return { ok: true, value: result.properties };
-  return {
-    ok: false,
-    response: validationFailed(
-      result.errors.map((e) => ({
-        path: e.column === undefined ? `row ${e.row}` : `row ${e.row}, column ${e.column}`,
-        message: e.message,
-      })),
-      result.totalErrors,
-    ),
-  };
 }
 
 /** Query parameters as a plain object (last value wins), for zod. */

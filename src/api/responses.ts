@@ -7,8 +7,13 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return { status, jsonBody: body, headers };
 }
 
-export function validationFailed(errors: readonly FieldError[], totalErrors = errors.length): HttpResponseInit {
-  return json(400, { success: false, error: 'Validation failed', errors, totalErrors });
+/** 400 with field errors; `extra` adds fields to the answer (the data-quality account of a file read). */
+export function validationFailed(
+  errors: readonly FieldError[],
+  totalErrors = errors.length,
+  extra: Record<string, unknown> = {},
+): HttpResponseInit {
+  return json(400, { success: false, error: 'Validation failed', errors, totalErrors, ...extra });
 }
 
 export function badRequest(message: string): HttpResponseInit {
@@ -17,6 +22,10 @@ export function badRequest(message: string): HttpResponseInit {
 
 export function notFound(message: string): HttpResponseInit {
   return json(404, { success: false, error: message });
+}
+
+export function unsupportedMediaType(message: string): HttpResponseInit {
+  return json(415, { success: false, error: message, errors: [{ path: '', message }], totalErrors: 1 });
 }
 
 export function payloadTooLarge(limitBytes: number): HttpResponseInit {

@@ -1,7 +1,8 @@
 // Schemas of the HTTP surface beyond the request bodies of src/domain/schemas.ts: headers, routes and
 // queries. The OpenAPI description is generated from these and the domain schemas.
 import { z } from 'zod';
-import { ANALYSIS_TYPES, PRIORITIES, PROPERTY_TYPES, US_STATES } from '../domain/schemas.ts';
+import { ANALYSIS_TYPES, INVALID_ROWS_MODES, PRIORITIES, PROPERTY_TYPES, US_STATES } from '../domain/schemas.ts';
+import { columnMapSchema } from '../intake/columns.ts';
 import { RISK_TIERS } from '../domain/results.ts';
 import { identifier, oneOf } from '../domain/fields.ts';
 import { JOB_STATUSES } from '../domain/job-status.ts';
@@ -18,13 +19,33 @@ const moneyText = z
   .regex(/^\d+(\.\d{1,2})?$/, 'must be a non-negative amount like 125.50')
   .transform(Number);
 
-/** Fields of the analyze request when the body is CSV. */
-export const csvRequestQuerySchema = z.strictObject({
+/** A JSON object in a query parameter. */
+const jsonText = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"Cur UPB":"loan.balance","Notes":null}' });
+    return z.NEVER;
+  }
+});
+
+export const UNKNOWN_COLUMNS_MODES = ['reject', 'ignore'] as const;
+
+/** Fields of the analyze (and estimate) request when the body is a file (CSV or Excel), and how to read it. */
+export const fileRequestQuerySchema = z.strictObject({
   portfolioId: identifier(),
   analysisType: oneOf(ANALYSIS_TYPES),
   priority: oneOf(PRIORITIES).optional(),
   budget: moneyText.optional(),
   allowPartial: booleanText.optional(),
+  /** `reject` (default): one invalid row refuses the file. `skip`: invalid rows are left out and listed. */
+  invalidRows: oneOf(INVALID_ROWS_MODES).optional(),
+  /** `reject` (default): a column that names no field refuses the file. `ignore`: it is ignored and listed. */
+  unknownColumns: oneOf(UNKNOWN_COLUMNS_MODES).optional(),
+  /** Excel: the sheet to read (default the first). */
+  sheet: z.string().min(1).max(31, 'must be at most 31 characters (an Excel sheet name)').optional(),
+  /** Your header -> field path, as JSON (`{"Cur UPB":"loan.balance","Notes":null}`; null ignores a column). */
+  columnMap: jsonText.pipe(columnMapSchema).optional(),
 });
 
 export const jobRouteSchema = z.strictObject({ jobId: identifier(128) });

@@ -51,6 +51,7 @@ export interface PropertyAnalysisInput {
 
 function base(property: Property): Pick<PropertyResult, 'propertyId' | 'state' | 'zip' | 'propertyType' | 'address'> & {
   county?: string;
+  countyFips?: string;
   city?: string;
 } {
   return {
@@ -61,6 +62,7 @@ function base(property: Property): Pick<PropertyResult, 'propertyId' | 'state' |
     zip: property.zip,
     propertyType: property.propertyType,
     ...(property.county !== undefined && { county: property.county }),
+    ...(property.countyFips !== undefined && { countyFips: property.countyFips }),
   };
 }
 

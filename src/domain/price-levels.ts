@@ -68,6 +68,9 @@ export const TYPE_MULTIPLIER: Record<PropertyType, number> = {
   SFR: 1,
   CONDO: 0.75,
   TOWNHOUSE: 0.85,
+  PUD: 1.05,
+  COOP: 0.7,
+  MANUFACTURED: 0.4,
   MULTI_2_4: 1.35,
   MULTIFAMILY: 6,
   COMMERCIAL: 5,
@@ -79,6 +82,9 @@ export const TYPICAL_LIVING_AREA_SQFT: Record<PropertyType, number> = {
   SFR: 1_900,
   CONDO: 1_100,
   TOWNHOUSE: 1_500,
+  PUD: 2_100,
+  COOP: 1_000,
+  MANUFACTURED: 1_400,
   MULTI_2_4: 3_200,
   MULTIFAMILY: 24_000,
   COMMERCIAL: 15_000,
@@ -103,6 +109,7 @@ export function unitHash(key: string): number {
 export interface MarketIdentity {
   propertyId: string;
   address: string;
+  unit?: string | undefined;
   zip: string;
   state: UsState;
   propertyType: PropertyType;
@@ -122,8 +129,11 @@ export function referenceMarketValue(identity: MarketIdentity): number {
     identity.livingAreaSqft && identity.propertyType !== 'LAND'
       ? Math.sqrt(identity.livingAreaSqft / TYPICAL_LIVING_AREA_SQFT[identity.propertyType])
       : 1;
+  // The unit joins the key only when there is one, so unit-less properties keep the values they always had.
+  const unit = identity.unit === undefined ? '' : `|${identity.unit}`;
   const spread = Math.exp(
-    Math.log(0.55) + unitHash(`${identity.propertyId}|${identity.address}|${identity.zip}`) * Math.log(1.8 / 0.55),
+    Math.log(0.55) +
+      unitHash(`${identity.propertyId}|${identity.address}${unit}|${identity.zip}`) * Math.log(1.8 / 0.55),
   );
   return Math.round((base * Math.min(Math.max(area, 0.5), 3) * spread) / 100) * 100;
 }

@@ -29,6 +29,7 @@ import {
   tierShares,
 } from './market.ts';
 import type { ChunkSummary } from './summary.ts';
+import { dataQualitySchema, type DataQuality } from './data-quality.ts';
 
 export const reportOptionsSchema = z.object({
   concentration: concentrationOptionsSchema.prefault({}),
@@ -151,6 +152,12 @@ export const portfolioReportSchema = z.object({
    * appraisal in 5-point bins over -50%..+50%; LTV and CLTV of the loans in 5-point bins over 0..150%.
    */
   distributions: z.object({ valueChange: distributionSchema, ltv: distributionSchema, cltv: distributionSchema }),
+  /**
+   * How the submitted properties were read: rows read, accepted and skipped (invalidRows=skip, each with
+   * its reasons), and every normalisation or data-quality warning with its count. Absent for runs of a
+   * stored portfolio (the nightly revaluation), whose properties were read when it was registered.
+   */
+  dataQuality: dataQualitySchema.optional(),
 });
 export type PortfolioReport = z.infer<typeof portfolioReportSchema>;
 
@@ -161,6 +168,7 @@ export interface FinalizeReportInput {
   /** ISO date-time: the caller's clock. */
   generatedAt: string;
   options?: z.input<typeof reportOptionsSchema>;
+  dataQuality?: DataQuality | undefined;
 }
 
 /** Chart bins: -50%..+50% of value change and 0..150% of LTV, 5 points wide (basis points). */
@@ -264,5 +272,6 @@ export function finalizeReport(summary: ChunkSummary, input: FinalizeReportInput
       ltv: coarseDistribution(histograms.ltv, LTV_BINS, LTV_DISPLAY),
       cltv: coarseDistribution(histograms.cltv, LTV_BINS, LTV_DISPLAY),
     },
+    ...(input.dataQuality !== undefined && { dataQuality: input.dataQuality }),
   };
 }

@@ -125,6 +125,7 @@ export const propertyResultSchema = z.object({
   city: z.string().optional(),
   state: z.enum(US_STATES),
   county: z.string().optional(),
+  countyFips: z.string().optional(),
   zip: z.string(),
   propertyType: z.enum(PROPERTY_TYPES),
   valuation: valuationResultSchema.optional(),

@@ -2,20 +2,67 @@
 // an error, not silently dropped) with limits a 100,000-property request can be held to.
 // Types come from the schemas (z.infer), so validation and types never drift apart.
 import { z } from 'zod';
-import { bounded, identifier, required, int, money, oneOf, pastDate, positiveMoney, text } from './fields.ts';
+import {
+  bounded,
+  countyFips,
+  identifier,
+  required,
+  int,
+  money,
+  oneOf,
+  pastDate,
+  positiveMoney,
+  text,
+} from './fields.ts';
 
 export const MAX_PROPERTIES = 100_000;
 export const MAX_APPRAISALS_PER_PROPERTY = 50;
 export const MAX_COMPARABLES_PER_APPRAISAL = 50;
 export const MAX_SALES_PER_PROPERTY = 50;
 
-export const PROPERTY_TYPES = ['SFR', 'CONDO', 'TOWNHOUSE', 'MULTI_2_4', 'MULTIFAMILY', 'COMMERCIAL', 'LAND'] as const;
+/**
+ * Property types. SFR: one-unit detached house; CONDO: a condominium unit; TOWNHOUSE: attached one-unit
+ * house; PUD: a home in a planned unit development (agency code PU); COOP: a co-operative apartment share
+ * (agency code CP); MANUFACTURED: manufactured housing (agency code MH, HMDA "manufactured home");
+ * MULTI_2_4: a 2-4 unit residence; MULTIFAMILY: 5 or more units; COMMERCIAL; LAND.
+ */
+export const PROPERTY_TYPES = [
+  'SFR',
+  'CONDO',
+  'TOWNHOUSE',
+  'PUD',
+  'COOP',
+  'MANUFACTURED',
+  'MULTI_2_4',
+  'MULTIFAMILY',
+  'COMMERCIAL',
+  'LAND',
+] as const;
 export type PropertyType = (typeof PROPERTY_TYPES)[number];
+
+/** Types whose property is one unit of a building: without a unit number, their address names the building. */
+export const UNIT_TYPES: ReadonlySet<PropertyType> = new Set(['CONDO', 'COOP']);
+
+/** Units a property of each type may have (agency definitions: 2-4 unit residences, multifamily 5+). */
+export const UNITS_BY_TYPE: Readonly<Partial<Record<PropertyType, readonly [number, number]>>> = {
+  SFR: [1, 1],
+  CONDO: [1, 1],
+  TOWNHOUSE: [1, 1],
+  PUD: [1, 1],
+  COOP: [1, 1],
+  MANUFACTURED: [1, 1],
+  MULTI_2_4: [2, 4],
+  MULTIFAMILY: [5, Infinity],
+};
 
 export const ANALYSIS_TYPES = ['valuation', 'fraud', 'risk', 'comprehensive'] as const;
 export type AnalysisType = (typeof ANALYSIS_TYPES)[number];
 
 export const PRIORITIES = ['standard', 'high'] as const;
+
+/** What a request does with invalid properties (rows): refuse the request, or analyse the rest. */
+export const INVALID_ROWS_MODES = ['reject', 'skip'] as const;
+export type InvalidRowsMode = (typeof INVALID_ROWS_MODES)[number];
 
 export const APPRAISAL_PURPOSES = ['purchase', 'refinance', 'heloc', 'construction', 'other'] as const;
 
@@ -129,11 +176,16 @@ export function propertySchema(options: SchemaOptions) {
   const latestYear = options.asOf.getUTCFullYear() + 1; // new construction may carry next year's model year
   return z.strictObject({
     propertyId: identifier(),
+    /** Street address line: number, street, and the unit too when the tape has no separate unit column. */
     address: text(200),
+    /** Apartment, suite or unit number (`4B`, `Apt 4B`); part of the property's identity. */
+    unit: text(40).optional(),
     city: text(100).optional(),
     state: oneOf(US_STATES),
     zip: z.string({ error: 'must be a string' }).regex(/^\d{5}(-\d{4})?$/, 'must be a 5-digit ZIP or ZIP+4'),
     county: text(100).optional(),
+    /** 5-digit county FIPS code (2 digits of state, 3 of county); groups counties when given. */
+    countyFips: countyFips().optional(),
     latitude: bounded(-90, 90).optional(),
     longitude: bounded(-180, 180).optional(),
     locale: oneOf(LOCALES).optional(),
@@ -183,16 +235,39 @@ export function propertyListSchema(options: SchemaOptions) {
     );
 }
 
-export function analyzeRequestSchema(options: SchemaOptions) {
+/**
+ * The request's fields beside its properties: a JSON body's other keys, or a file upload's query
+ * parameters (which add how to read the file).
+ */
+export function analyzeFieldsSchema() {
   return z.strictObject({
     portfolioId: identifier(),
-    properties: propertyListSchema(options),
     analysisType: oneOf(ANALYSIS_TYPES),
     priority: oneOf(PRIORITIES).default('standard'),
     /** Most the caller will spend, in dollars. Over the estimate the job is refused unless `allowPartial`. */
     budget: money().optional(),
     /** With a budget below the estimate: run until the budget is spent, then stop with a partial report. */
     allowPartial: z.boolean({ error: required('must be true or false') }).default(false),
+    /**
+     * `reject` (default): any invalid property refuses the whole request. `skip`: invalid properties are
+     * left out and listed, the valid ones are analysed.
+     */
+    invalidRows: oneOf(INVALID_ROWS_MODES).default('reject'),
+  });
+}
+
+/** The analysis request: its fields and 1 to 100,000 valid properties. */
+export function analyzeRequestSchema(options: SchemaOptions) {
+  return analyzeFieldsSchema().extend({ properties: propertyListSchema(options) });
+}
+
+/** A JSON body before its properties are read one by one (src/intake): the list, its items unread. */
+export function analyzeBodySchema() {
+  return analyzeFieldsSchema().extend({
+    properties: z
+      .array(z.unknown(), { error: required('must be an array') })
+      .min(1, 'must contain at least 1 property')
+      .max(MAX_PROPERTIES, `must contain at most ${MAX_PROPERTIES} properties`),
   });
 }
 

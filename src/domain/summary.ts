@@ -109,7 +109,10 @@ export const chunkSummarySchema = z.object({
   }),
   /** Reason code -> screened properties on which that rule fired at least once (flagged overall or not). */
   fraudReasons: z.record(z.string(), count),
-  /** Analysed properties and their current value by state, county (`ST|County`, when known) and 5-digit ZIP. */
+  /**
+   * Analysed properties and their current value by state, county (`ST|County`, or `ST|FIPS` when the county
+   * FIPS code is given; when known) and 5-digit ZIP.
+   */
   geography: z.object({
     state: z.record(z.string(), groupSchema),
     county: z.record(z.string(), groupSchema),
@@ -339,12 +342,15 @@ function tallyResult(s: ChunkSummary, r: PropertyResult): void {
   }
 
   tallyGroup(s.geography.state, r.state, value);
-  if (r.county !== undefined && r.county.trim() !== '')
-    tallyGroup(s.geography.county, countyKey(r.state, r.county), value);
+  const county = r.countyFips ?? r.county;
+  if (county !== undefined && county.trim() !== '') tallyGroup(s.geography.county, countyKey(r.state, county), value);
   tallyGroup(s.geography.zip, r.zip.slice(0, 5), value);
 }
 
-/** County group key: state and county name, `TX|Travis` (county names repeat across states). */
+/**
+ * County group key: state and county, `TX|Travis` (county names repeat across states), or `TX|48453` when
+ * the county FIPS code is known (it names the county whatever the spelling of its name).
+ */
 export function countyKey(state: string, county: string): string {
   return `${state}|${county.trim()}`;
 }

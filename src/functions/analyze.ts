@@ -1,9 +1,9 @@
 // POST /api/portfolio/analyze: validate, estimate, refuse over budget, stage, start (DESIGN §2.1, §5).
-// JSON body, or text/csv with the request fields as query parameters.
+// JSON body, or a CSV or Excel tape with the request fields as query parameters (src/api/portfolio-request.ts).
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { validate } from '../api/request-parsing.ts';
-import { readAnalyzeRequest } from '../api/analyze-request.ts';
+import { readPortfolioRequest } from '../api/portfolio-request.ts';
 import { idempotencyKeySchema } from '../api/schemas.ts';
 import { json } from '../api/responses.ts';
 import { submitJob } from '../jobs/submit-job.ts';
@@ -23,9 +23,9 @@ export async function analyzePortfolio(
     'headers.Idempotency-Key',
   );
   if (!key.ok) return key.response;
-  const valid = await readAnalyzeRequest(request, settings, asOf);
+  const valid = await readPortfolioRequest(request, settings, asOf);
   if (!valid.ok) return valid.response;
-  const req = valid.value;
+  const { request: req, dataQuality } = valid.value;
 
   const client = df.getClient(context);
   const outcome = await submitJob(
@@ -36,6 +36,7 @@ export async function analyzePortfolio(
       budget: req.budget,
       allowPartial: req.allowPartial,
       idempotencyKey: key.value,
+      dataQuality,
       asOf,
     },
     settings,
@@ -49,13 +50,16 @@ export async function analyzePortfolio(
       estimatedCost: outcome.estimatedCost,
       budget: outcome.budget,
       breakdown: outcome.breakdown,
+      dataQuality,
     });
   }
   const management = client.createHttpManagementPayload(outcome.jobId);
   const statusUrl = new URL(`/api/portfolio/jobs/${outcome.jobId}`, request.url).toString();
   context.log(
-    `job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties, ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`,
+    `job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties (${dataQuality.skipped} rows skipped), ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`,
   );
+  const skipped =
+    dataQuality.skipped > 0 ? ` ${dataQuality.skipped} invalid rows were left out (see dataQuality).` : '';
   return json(
     202,
     {
@@ -66,8 +70,9 @@ export async function analyzePortfolio(
       message:
         outcome.kind === 'existing'
           ? 'A job with this Idempotency-Key already exists; returning it.'
-          : `Analysis of ${req.properties.length} properties started.`,
+          : `Analysis of ${req.properties.length} properties started.${skipped}`,
       statusUrl,
+      dataQuality,
       ...management,
     },
     { location: statusUrl, 'retry-after': '5' },

@@ -1,15 +1,17 @@
 // POST /api/portfolio/estimate: the cost estimate and its breakdown, without starting or writing anything.
-// It takes every body /analyze takes (JSON, or CSV with the fields in the query string) and answers the same
-// field errors, so a client can show them before anything is bought.
+// It reads every body /analyze reads and answers the same field errors, so a caller (or an upload page) can
+// check a tape and its price before anything is bought; the estimate counts the properties that would be
+// analysed (invalidRows=skip leaves the invalid ones out).
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { estimateCost } from '../domain/cost.ts';
-import { readAnalyzeRequest } from '../api/analyze-request.ts';
+import { readPortfolioRequest } from '../api/portfolio-request.ts';
 import { json } from '../api/responses.ts';
 import type { AppServices } from '../services.ts';
 
 export async function estimatePortfolio({ settings }: AppServices, request: HttpRequest): Promise<HttpResponseInit> {
-  const valid = await readAnalyzeRequest(request, settings, new Date());
+  const valid = await readPortfolioRequest(request, settings, new Date());
   if (!valid.ok) return valid.response;
-  const breakdown = estimateCost(valid.value.properties.length, valid.value.analysisType, settings.costRates);
-  return json(200, { success: true, estimatedCost: breakdown.total, breakdown });
+  const { request: req, dataQuality } = valid.value;
+  const breakdown = estimateCost(req.properties.length, req.analysisType, settings.costRates);
+  return json(200, { success: true, estimatedCost: breakdown.total, breakdown, dataQuality });
 }

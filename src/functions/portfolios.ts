@@ -4,7 +4,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { ANALYSIS_TYPES, propertyListSchema } from '../domain/schemas.ts';
 import { oneOf, text } from '../domain/fields.ts';
-import { parseJsonText, readText, validate } from '../api/request-parsing.ts';
+import { bodyText, parseJsonText, readBody, validate } from '../api/request-parsing.ts';
 import { portfolioRouteSchema } from '../api/schemas.ts';
 import { json, notFound } from '../api/responses.ts';
 import type { AppServices } from '../services.ts';
@@ -22,9 +22,11 @@ export function portfolioBodySchema(asOf: Date) {
 export async function putPortfolio(services: AppServices, request: HttpRequest): Promise<HttpResponseInit> {
   const route = validate(portfolioRouteSchema, request.params, 'route');
   if (!route.ok) return route.response;
-  const textBody = await readText(request, services.settings.pipeline.maxRequestMegabytes * 1024 * 1024);
+  const body = await readBody(request, services.settings.pipeline.maxRequestMegabytes * 1024 * 1024);
+  if (!body.ok) return body.response;
+  const textBody = bodyText(body.value);
   if (!textBody.ok) return textBody.response;
-  const parsed = parseJsonText(textBody.value);
+  const parsed = parseJsonText(textBody.value.text);
   if (!parsed.ok) return parsed.response;
   const valid = validate(portfolioBodySchema(new Date()), parsed.value);
   if (!valid.ok) return valid.response;

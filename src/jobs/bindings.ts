@@ -19,8 +19,8 @@ export function jobStoreFor(services: AppServices): JobStore {
   return {
     getJob: (jobId) => jobs.get(jobId),
     createJob: (job) => jobs.tryCreate(job),
-    stageChunks: async (jobId, chunks) => {
-      await staging.stageChunks(jobId, chunks);
+    stageChunks: async (jobId, chunks, shared) => {
+      await staging.stageChunks(jobId, chunks, shared);
     },
     markJobFailed: async (jobId, error) => {
       await jobs.update(jobId, { status: 'failed', error, endTime: new Date().toISOString() });

@@ -1,5 +1,6 @@
 // What GET /api/portfolio/jobs/{jobId} answers: the job document, the live jobProgress entity and the
 // orchestration status, folded into the seed's shape (DESIGN §5).
+import type { DataQuality } from '../domain/data-quality.ts';
 import type { JobProgress } from '../domain/job-progress.ts';
 import { estimatedSecondsRemaining } from '../domain/job-progress.ts';
 import type { JobStatus } from '../domain/job-status.ts';
@@ -15,6 +16,7 @@ export interface JobDocumentView {
   createdAt: string;
   endTime?: string | undefined;
   error?: string | undefined;
+  dataQuality?: DataQuality | undefined;
 }
 
 /** Orchestration runtime status as the durable client reports it. */
@@ -78,5 +80,6 @@ export function jobView(job: JobDocumentView, progress: JobProgress | undefined,
     ...(job.endTime !== undefined && { endTime: job.endTime }),
     ...(remaining !== undefined && { estimatedTimeRemaining: remaining }),
     ...(job.error !== undefined && { error: job.error }),
+    ...(job.dataQuality !== undefined && { dataQuality: job.dataQuality }),
   };
 }

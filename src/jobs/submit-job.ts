@@ -4,6 +4,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { chunk, chunkCountFor } from '../domain/chunking.ts';
 import { estimateCents, estimateCost, type CostBreakdown } from '../domain/cost.ts';
+import type { DataQuality } from '../domain/data-quality.ts';
+import { sharedIdentities } from '../domain/identity.ts';
 import type { AnalysisType, Property } from '../domain/schemas.ts';
 import type { Settings } from '../config.ts';
 import { ORCHESTRATIONS, type PortfolioAnalysisInput } from '../workflow.ts';
@@ -17,6 +19,8 @@ export interface JobRequest {
   idempotencyKey?: string | undefined;
   /** A fixed job id (the nightly run uses `nightly-{portfolioId}-{yyyyMMdd}`); else derived or random. */
   jobId?: string | undefined;
+  /** How the properties were read (rows skipped, normalisations): kept with the job for its status and report. */
+  dataQuality?: DataQuality | undefined;
   asOf: Date;
 }
 
@@ -25,7 +29,8 @@ export interface JobStore {
   getJob(jobId: string): Promise<{ id: string; estimatedCost: number; status: string } | undefined>;
   /** Creates the job document; false when a job with this id already exists. */
   createJob(job: NewJob): Promise<boolean>;
-  stageChunks(jobId: string, chunks: Property[][]): Promise<void>;
+  /** Stages the chunks with the identities shared across the job (see valuationKey). */
+  stageChunks(jobId: string, chunks: Property[][], sharedIdentities: ReadonlySet<string>): Promise<void>;
   markJobFailed(jobId: string, error: string): Promise<void>;
 }
 
@@ -40,6 +45,7 @@ export interface NewJob {
   budget?: number | undefined;
   allowPartial: boolean;
   idempotencyKey?: string | undefined;
+  dataQuality?: DataQuality | undefined;
   createdAt: string;
   updatedAt: string;
 }
@@ -87,6 +93,7 @@ export async function submitJob(
     ...(request.budget !== undefined && { budget: request.budget }),
     allowPartial: request.allowPartial,
     ...(request.idempotencyKey !== undefined && { idempotencyKey: request.idempotencyKey }),
+    ...(request.dataQuality !== undefined && { dataQuality: request.dataQuality }),
     createdAt: now,
     updatedAt: now,
   });
@@ -94,7 +101,7 @@ export async function submitJob(
 
   try {
     const chunks = chunk(request.properties, chunkSize);
-    await store.stageChunks(jobId, chunks);
+    await store.stageChunks(jobId, chunks, sharedIdentities(request.properties));
     const input: PortfolioAnalysisInput = {
       jobId,
       portfolioId: request.portfolioId,

@@ -24,6 +24,7 @@ const answerSchema = avmQuoteSchema.omit({ provider: true });
 const SUBJECT_FIELDS = [
   'propertyId',
   'address',
+  'unit',
   'city',
   'state',
   'zip',

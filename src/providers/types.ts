@@ -3,10 +3,22 @@
 import type { AiReview, AvmQuote, FraudFlag } from '../domain/results.ts';
 import type { Property } from '../domain/schemas.ts';
 
-/** What an AVM needs to know about a property: its identity and physical facts, no loans or appraisals. */
+/**
+ * What an AVM needs to know about a property: its identity (street address, unit, ZIP: a condo unit is
+ * valued as that unit, not as its building) and physical facts; no loans or appraisals.
+ */
 export type AvmSubject = Pick<
   Property,
-  'propertyId' | 'address' | 'city' | 'state' | 'zip' | 'propertyType' | 'livingAreaSqft' | 'units' | 'yearBuilt'
+  | 'propertyId'
+  | 'address'
+  | 'unit'
+  | 'city'
+  | 'state'
+  | 'zip'
+  | 'propertyType'
+  | 'livingAreaSqft'
+  | 'units'
+  | 'yearBuilt'
 >;
 
 export interface CallOptions {

@@ -3,6 +3,7 @@
 // portfolios keep their property list at `portfolios/{portfolioId}/properties.json`.
 // Blobs hold properties that passed validation when they were staged; reads check only the outer shape.
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { propertyIdentity } from '../domain/identity.ts';
 import type { Property } from '../domain/schemas.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { BlobNotFoundError, InvalidStoredDocumentError, statusOf } from './errors.ts';
@@ -11,6 +12,15 @@ export const STAGING_CONTAINER = 'portfolio-staging';
 
 export const chunkBlobName = (jobId: string, chunkIndex: number): string => `jobs/${jobId}/chunk-${chunkIndex}.json`;
 export const portfolioBlobName = (portfolioId: string): string => `portfolios/${portfolioId}/properties.json`;
+
+/**
+ * One chunk as analyzeChunk reads it: its properties, and which of their identities (propertyIdentity) are
+ * shared with another propertyId anywhere in the job, so their valuations are kept apart (valuationKey).
+ */
+export interface StagedChunk {
+  properties: Property[];
+  sharedIdentities: string[];
+}
 
 export interface BlobStagingOptions {
   serviceClient: BlobServiceClient;
@@ -46,18 +56,35 @@ export class BlobStaging {
     return this.#ready;
   }
 
-  /** Uploads each chunk as `jobs/{jobId}/chunk-{n}.json` (n from 0); returns the blob names. */
-  async stageChunks(jobId: string, chunks: readonly (readonly Property[])[]): Promise<string[]> {
+  /**
+   * Uploads each chunk as `jobs/{jobId}/chunk-{n}.json` (n from 0), each with the identities of
+   * `sharedIdentities` that its own properties have; returns the blob names.
+   */
+  async stageChunks(
+    jobId: string,
+    chunks: readonly (readonly Property[])[],
+    sharedIdentities: ReadonlySet<string> = new Set(),
+  ): Promise<string[]> {
     await this.ensureContainer();
     return mapWithConcurrency(chunks, this.#concurrency, async (properties, index) => {
       const name = chunkBlobName(jobId, index);
-      await this.#upload(name, properties);
+      const shared = [...new Set(properties.map(propertyIdentity))].filter((i) => sharedIdentities.has(i));
+      await this.#upload(name, { properties, sharedIdentities: shared });
       return name;
     });
   }
 
-  async readChunk(jobId: string, chunkIndex: number): Promise<Property[]> {
-    return this.#readProperties(chunkBlobName(jobId, chunkIndex));
+  async readChunk(jobId: string, chunkIndex: number): Promise<StagedChunk> {
+    const name = chunkBlobName(jobId, chunkIndex);
+    const parsed = await this.#readJson(name);
+    // A bare array is a chunk staged before identities were staged with it: nothing shared.
+    if (Array.isArray(parsed)) return { properties: parsed as Property[], sharedIdentities: [] };
+    const chunk = parsed as Partial<StagedChunk> | null;
+    if (!Array.isArray(chunk?.properties) || !Array.isArray(chunk.sharedIdentities))
+      throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, [
+        'expected {properties, sharedIdentities}',
+      ]);
+    return { properties: chunk.properties, sharedIdentities: chunk.sharedIdentities };
   }
 
   /** Stores a registered portfolio's property list (replacing the previous one); returns its blob name. */
@@ -89,14 +116,23 @@ export class BlobStaging {
     return names.length;
   }
 
-  async #upload(name: string, properties: readonly Property[]): Promise<void> {
-    const body = Buffer.from(JSON.stringify(properties), 'utf8');
+  async #upload(name: string, content: unknown): Promise<void> {
+    const body = Buffer.from(JSON.stringify(content), 'utf8');
     await this.#container
       .getBlockBlobClient(name)
       .uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } });
   }
 
   async #readProperties(name: string): Promise<Property[]> {
+    const parsed = await this.#readJson(name);
+    if (!Array.isArray(parsed))
+      throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, [
+        'expected an array of properties',
+      ]);
+    return parsed as Property[];
+  }
+
+  async #readJson(name: string): Promise<unknown> {
     let buffer: Buffer;
     try {
       buffer = await this.#container.getBlobClient(name).downloadToBuffer();
@@ -104,18 +140,12 @@ export class BlobStaging {
       if (statusOf(error) === 404) throw new BlobNotFoundError(this.#container.containerName, name, { cause: error });
       throw error;
     }
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(buffer.toString('utf8'));
+      return JSON.parse(buffer.toString('utf8'));
     } catch (error) {
       throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, [
         `not JSON: ${error instanceof Error ? error.message : String(error)}`,
       ]);
     }
-    if (!Array.isArray(parsed))
-      throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, [
-        'expected an array of properties',
-      ]);
-    return parsed as Property[];
   }
 }

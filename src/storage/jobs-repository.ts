@@ -3,6 +3,7 @@
 import type { Container, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import { z } from 'zod';
 import { jobStatusSchema, type JobStatus } from '../domain/job-status.ts';
+import { dataQualitySchema } from '../domain/data-quality.ts';
 import { ANALYSIS_TYPES } from '../domain/schemas.ts';
 import { parseStored } from './cosmos.ts';
 import { fetchPage, unwrapContinuation, wrapContinuation } from './continuation.ts';
@@ -20,6 +21,8 @@ export const jobDocumentSchema = z.object({
   budget: z.number().nonnegative().optional(),
   allowPartial: z.boolean(),
   idempotencyKey: z.string().optional(),
+  /** How the request's properties were read: rows skipped, normalisations (absent for stored portfolios). */
+  dataQuality: dataQualitySchema.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   endTime: z.string().optional(),

@@ -1,8 +1,9 @@
 // The cross-job valuation cache (DESIGN §3): an AVM answer bought once is replayed for the same property
 // until it expires (default 24 h), so re-running a portfolio buys no valuation twice.
 //
-// Partition key /cacheKey = the property's normalised identity; id = the provider that answered, so one
-// identity holds at most one quote per provider and every lookup is a point read.
+// Partition key /cacheKey = the property's valuation key (src/domain/identity.ts: normalised street address,
+// unit and ZIP5, plus the propertyId where that identity could stand for several properties); id = the
+// provider that answered, so one key holds at most one quote per provider and every lookup is a point read.
 // Expiry is checked in code on every read: the local Cosmos server stores `ttl` but never enforces it.
 // `ttl` (seconds) is still written so Azure Cosmos DB deletes expired entries (the container has defaultTtl -1).
 import type { Container } from '@azure/cosmos';
@@ -25,112 +26,6 @@ export const valuationCacheEntrySchema = z.object({
 });
 export type ValuationCacheEntry = z.infer<typeof valuationCacheEntrySchema>;
 export type NewValuationCacheEntry = Omit<ValuationCacheEntry, 'id' | 'ttl'>;
-
-export interface PropertyIdentity {
-  address: string;
-  zip: string;
-  state: string;
-  propertyType: string;
-}
-
-const ABBREVIATIONS: Record<string, string> = {
-  STREET: 'ST',
-  STR: 'ST',
-  AVENUE: 'AVE',
-  AV: 'AVE',
-  AVEN: 'AVE',
-  AVN: 'AVE',
-  ROAD: 'RD',
-  DRIVE: 'DR',
-  DRV: 'DR',
-  BOULEVARD: 'BLVD',
-  BOUL: 'BLVD',
-  BLV: 'BLVD',
-  LANE: 'LN',
-  COURT: 'CT',
-  CRT: 'CT',
-  PLACE: 'PL',
-  TERRACE: 'TER',
-  TERR: 'TER',
-  CIRCLE: 'CIR',
-  CIRC: 'CIR',
-  PARKWAY: 'PKWY',
-  PKY: 'PKWY',
-  HIGHWAY: 'HWY',
-  HIWAY: 'HWY',
-  SQUARE: 'SQ',
-  TRAIL: 'TRL',
-  EXPRESSWAY: 'EXPY',
-  FREEWAY: 'FWY',
-  TURNPIKE: 'TPKE',
-  ALLEY: 'ALY',
-  CROSSING: 'XING',
-  HEIGHTS: 'HTS',
-  POINT: 'PT',
-  MOUNT: 'MT',
-  MOUNTAIN: 'MTN',
-  CENTER: 'CTR',
-  CENTRE: 'CTR',
-  COVE: 'CV',
-  CREEK: 'CRK',
-  ESTATES: 'ESTS',
-  GARDENS: 'GDNS',
-  GROVE: 'GRV',
-  HILL: 'HL',
-  HOLLOW: 'HOLW',
-  ISLAND: 'IS',
-  JUNCTION: 'JCT',
-  LAKE: 'LK',
-  LANDING: 'LNDG',
-  MEADOWS: 'MDWS',
-  PLAZA: 'PLZ',
-  RIDGE: 'RDG',
-  RUN: 'RUN',
-  SPRINGS: 'SPGS',
-  STATION: 'STA',
-  VALLEY: 'VLY',
-  VIEW: 'VW',
-  VILLAGE: 'VLG',
-  NORTH: 'N',
-  SOUTH: 'S',
-  EAST: 'E',
-  WEST: 'W',
-  NORTHEAST: 'NE',
-  NORTHWEST: 'NW',
-  SOUTHEAST: 'SE',
-  SOUTHWEST: 'SW',
-  APARTMENT: 'APT',
-  SUITE: 'STE',
-  BUILDING: 'BLDG',
-  FLOOR: 'FL',
-  NUMBER: '',
-  NO: '',
-};
-
-/** An address in one canonical spelling: upper case, no punctuation, single spaces, USPS suffix abbreviations. */
-export function normalizeAddress(address: string): string {
-  return address
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toUpperCase()
-    .replace(/[^A-Z0-9 ]+/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((word) => ABBREVIATIONS[word] ?? word)
-    .filter(Boolean)
-    .join(' ');
-}
-
-/** The cache key of a property: state, 5-digit ZIP, property type and normalised address. */
-export function normalizedIdentity(identity: PropertyIdentity): string {
-  const zip5 = identity.zip.trim().slice(0, 5);
-  return [
-    identity.state.trim().toUpperCase(),
-    zip5,
-    identity.propertyType.trim().toUpperCase(),
-    normalizeAddress(identity.address),
-  ].join('|');
-}
 
 export interface ValuationCacheOptions {
   container: Container;
@@ -188,16 +83,16 @@ export class ValuationCache {
   }
 }
 
-/** A cache entry for a quote bought now, expiring after `ttlHours`. */
+/** A cache entry for a quote bought now under `cacheKey` (valuationKey), expiring after `ttlHours`. */
 export function cacheEntryFor(
-  identity: PropertyIdentity,
+  cacheKey: string,
   quote: AvmQuote,
   now: Date,
   ttlHours: number,
   boughtByJob?: string,
 ): NewValuationCacheEntry {
   return {
-    cacheKey: normalizedIdentity(identity),
+    cacheKey,
     provider: quote.provider,
     quote,
     ...(boughtByJob !== undefined && { boughtByJob }),

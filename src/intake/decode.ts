@@ -1,0 +1,88 @@
+// Bytes to text (iconv-lite does the decoding): UTF-8 with or without a byte-order mark, UTF-16 with one,
+// a charset the request declares, and Windows-1252 for bytes that are not valid UTF-8 (what Excel's
+// "CSV (Comma delimited)" writes on Windows: `ñ` is the single byte 0xF1). The text comes out in chunks,
+// so a reader can parse a tape without holding it twice.
+import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
+import type { IntakeError } from '../domain/data-quality.ts';
+
+export interface TextEncoding {
+  /** iconv-lite's name of the encoding: `utf-8`, `utf-16le`, `utf-16be`, `windows-1252`, ... */
+  encoding: string;
+  /** True when the bytes were not valid UTF-8 and were read as Windows-1252. */
+  fallback: boolean;
+}
+
+/** Charsets declared by clients, by their common spellings; any other name iconv-lite knows is used as is. */
+const DECLARED: Readonly<Record<string, string>> = {
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  'us-ascii': 'utf-8',
+  ascii: 'utf-8',
+  // As browsers do (WHATWG Encoding): Latin-1 labels mean Windows-1252, its superset.
+  'iso-8859-1': 'windows-1252',
+  latin1: 'windows-1252',
+  'windows-1252': 'windows-1252',
+  cp1252: 'windows-1252',
+};
+
+const startsWith = (bytes: Uint8Array, prefix: readonly number[]) => prefix.every((b, i) => bytes[i] === b);
+
+/**
+ * The encoding to read `bytes` in. A byte-order mark decides; else a declared charset; else UTF-8 when the
+ * bytes are valid UTF-8, else Windows-1252. Bytes with NULs and no BOM (UTF-16 without a mark) are refused:
+ * guessing their byte order would be a guess.
+ */
+export function detectEncoding(
+  bytes: Uint8Array,
+  declaredCharset?: string,
+): { ok: true; value: TextEncoding } | { ok: false; error: IntakeError } {
+  if (startsWith(bytes, [0xef, 0xbb, 0xbf])) return { ok: true, value: { encoding: 'utf-8', fallback: false } };
+  if (startsWith(bytes, [0xff, 0xfe])) return { ok: true, value: { encoding: 'utf-16le', fallback: false } };
+  if (startsWith(bytes, [0xfe, 0xff])) return { ok: true, value: { encoding: 'utf-16be', fallback: false } };
+  const declared = declaredCharset?.trim().toLowerCase();
+  if (declared !== undefined && declared !== '' && !(declared in DECLARED) && !declared.startsWith('utf-16')) {
+    if (iconv.encodingExists(declared)) return { ok: true, value: { encoding: declared, fallback: false } };
+    return {
+      ok: false,
+      error: {
+        path: '',
+        code: 'UNSUPPORTED_CHARSET',
+        message: `charset=${declaredCharset} is not an encoding this service reads: send UTF-8 (or declare the file's real charset)`,
+        fix: 'send UTF-8',
+      },
+    };
+  }
+  if (bytes.subarray(0, 4096).includes(0))
+    return {
+      ok: false,
+      error: {
+        path: '',
+        code: 'UTF16_WITHOUT_BOM',
+        message:
+          'the body has NUL bytes: it looks like UTF-16 without a byte-order mark; save the file as UTF-8 (or as UTF-16 with a byte-order mark)',
+        fix: 'save the file as UTF-8',
+      },
+    };
+  if (declared === 'windows-1252' || declared === 'iso-8859-1' || declared === 'latin1' || declared === 'cp1252')
+    return { ok: true, value: { encoding: 'windows-1252', fallback: false } };
+  if (isUtf8(bytes)) return { ok: true, value: { encoding: 'utf-8', fallback: false } };
+  return { ok: true, value: { encoding: 'windows-1252', fallback: true } };
+}
+
+/** `bytes` decoded in `encoding`, a byte-order mark dropped, in chunks of about `chunkBytes` bytes. */
+export function* decodeChunks(bytes: Uint8Array, encoding: string, chunkBytes = 1 << 16): Generator<string> {
+  const decoder = iconv.getDecoder(encoding, { stripBOM: true });
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let start = 0; start < buffer.length; start += chunkBytes) {
+    const text = decoder.write(buffer.subarray(start, start + chunkBytes));
+    if (text !== '') yield text;
+  }
+  const rest = decoder.end();
+  if (rest !== undefined && rest !== '') yield rest;
+}
+
+/** The whole text at once, a byte-order mark dropped, for bodies that are parsed whole (JSON). */
+export function decodeText(bytes: Uint8Array, encoding: string): string {
+  return iconv.decode(bytes, encoding, { stripBOM: true });
+}

@@ -1,0 +1,149 @@
+// One row (or JSON property) from its cells to a validated property: cells read by their field's format,
+// the property checked by the schema, then the row-level findings (units that do not fit the type,
+// coordinates outside the United States). Errors name the row and the column as the file names it.
+import type { z } from 'zod';
+import { formatPath } from '../domain/validation.ts';
+import type { PathSegment } from '../domain/property-fields.ts';
+import { UNITS_BY_TYPE, type Property, type propertySchema } from '../domain/schemas.ts';
+import type { CellError, CellNote } from './cells.ts';
+import type { IntakeError } from '../domain/data-quality.ts';
+import { stateOfCountyFips } from './us-states.ts';
+import type { WarningTally } from './warnings.ts';
+
+/** Where a row is, and how to name one of its fields in a message. */
+export interface RowLocation {
+  /** `row 4` or `properties[3]`. */
+  at: string;
+  row?: number | undefined;
+  /** The header of the column holding `field` (or the first column under a group); files only. */
+  columnOf(field: string): string | undefined;
+  /** Sort position of a field's column in the row (errors are listed left to right). */
+  positionOf(field: string): number;
+}
+
+/** An error about `field` of the row at `location`. */
+export function fieldError(location: RowLocation, field: string, error: CellError): IntakeError {
+  const column = location.columnOf(field);
+  const where =
+    location.row === undefined
+      ? field === ''
+        ? location.at
+        : `${location.at}.${field}`
+      : column === undefined
+        ? location.at
+        : `${location.at}, column ${column}`;
+  return {
+    path: where,
+    message: error.message,
+    code: error.code,
+    ...(error.fix !== undefined && { fix: error.fix }),
+    ...(location.row !== undefined && { row: location.row }),
+    ...(column !== undefined && { column }),
+    ...(field !== '' && { field }),
+  };
+}
+
+/** An error about the whole row. */
+export function rowError(location: RowLocation, code: string, message: string, fix?: string): IntakeError {
+  return fieldError(location, '', { code, message: fix === undefined ? message : `${message}: ${fix}`, fix });
+}
+
+/** Counts a cell's normalisation into the warnings. */
+export function noteCell(warnings: WarningTally, location: RowLocation, field: string, note: CellNote): void {
+  warnings.add(note.code, field, {
+    at: location.at,
+    row: location.row,
+    value: note.value,
+    normalised: note.normalised,
+  });
+}
+
+/** Sets `value` at `path` in `target`, making objects and lists on the way. */
+export function setAt(target: Record<string, unknown>, path: readonly PathSegment[], value: unknown): void {
+  let node: Record<PathSegment, unknown> = target;
+  for (let i = 0; i < path.length - 1; i++) {
+    const segment = path[i] as PathSegment;
+    node[segment] ??= typeof path[i + 1] === 'number' ? [] : {};
+    node = node[segment] as Record<PathSegment, unknown>;
+  }
+  node[path[path.length - 1] as PathSegment] = value;
+}
+
+/** The zod message, with the fix where a bare rule would leave the reader guessing. */
+function issueMessage(issue: z.core.$ZodIssue): CellError {
+  if (issue.code === 'unrecognized_keys')
+    return {
+      code: 'UNKNOWN_FIELD',
+      message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}: remove ${issue.keys.length > 1 ? 'them' : 'it'} (README "Input" lists the fields)`,
+      fix: 'remove it',
+    };
+  if (issue.message === 'is required')
+    return { code: 'REQUIRED', message: 'is required: fill it in', fix: 'fill it in' };
+  return { code: 'INVALID_VALUE', message: issue.message };
+}
+
+/** US bounds: the 50 states, DC, Puerto Rico and the Virgin Islands; Guam and the Marianas; American Samoa. */
+const US_BOXES: readonly [number, number, number, number][] = [
+  [17.5, 71.6, -179.3, -64.4],
+  [51, 53, 172, 180], // the western Aleutians, across the antimeridian
+  [13, 21, 144, 146.2],
+  [-15, -10.9, -171.2, -168],
+];
+const inUs = (lat: number, lon: number) =>
+  US_BOXES.some(([south, north, west, east]) => lat >= south && lat <= north && lon >= west && lon <= east);
+
+/**
+ * The checks of one property beyond the schema: a county FIPS code must be in the property's state (an
+ * error); units that do not fit the type and coordinates outside the United States are warnings.
+ */
+export function rowFindings(property: Property, location: RowLocation, warnings: WarningTally): IntakeError[] {
+  const errors: IntakeError[] = [];
+  if (property.countyFips !== undefined) {
+    const state = stateOfCountyFips(property.countyFips);
+    if (state !== property.state)
+      errors.push(
+        fieldError(location, 'countyFips', {
+          code: 'COUNTY_FIPS_STATE',
+          message: `county FIPS code ${property.countyFips} is ${state === undefined ? 'in no state' : `in ${state}`}, not in ${property.state}: check countyFips and state`,
+          fix: 'check countyFips and state',
+        }),
+      );
+  }
+  const range = UNITS_BY_TYPE[property.propertyType];
+  if (range !== undefined && property.units !== undefined && (property.units < range[0] || property.units > range[1]))
+    warnings.add('UNITS_INCONSISTENT', undefined, {
+      at: location.at,
+      row: location.row,
+      value: `${property.propertyType}, units ${property.units}`,
+    });
+  const { latitude, longitude } = property;
+  if (latitude !== undefined && longitude !== undefined && !inUs(latitude, longitude))
+    warnings.add('COORDINATES_OUTSIDE_US', undefined, {
+      at: location.at,
+      row: location.row,
+      value: `${latitude}, ${longitude}`,
+      ...(inUs(longitude, latitude) && { normalised: `swapped? ${longitude}, ${latitude}` }),
+    });
+  return errors;
+}
+
+/**
+ * Validates a candidate property with the schema; errors name fields (and so columns), excluding fields
+ * already reported while reading cells.
+ */
+export function validateCandidate(
+  schema: ReturnType<typeof propertySchema>,
+  candidate: Record<string, unknown>,
+  location: RowLocation,
+  reported: ReadonlySet<string>,
+): { ok: true; property: Property } | { ok: false; errors: IntakeError[] } {
+  const parsed = schema.safeParse(candidate);
+  if (parsed.success) return { ok: true, property: parsed.data };
+  const errors: IntakeError[] = [];
+  for (const issue of parsed.error.issues) {
+    const field = formatPath(issue.path);
+    if ([...reported].some((r) => field === r || field.startsWith(`${r}.`) || field.startsWith(`${r}[`))) continue;
+    errors.push(fieldError(location, field, issueMessage(issue)));
+  }
+  return { ok: false, errors };
+}

@@ -1,0 +1,138 @@
+// Reading a portfolio, whatever form it comes in: a CSV tape (any of four separators, any of the
+// encodings of decode.ts), an Excel workbook (read-excel-file), or the `properties` of a JSON body. Each
+// way ends in the same per-row reading and the same collector, so the same property reads the same and
+// every normalisation is counted the same, whatever the dialect.
+//
+// Rows are decoded, mapped and validated one at a time (the CSV text is decoded and parsed in chunks);
+// only the accepted properties are kept, for staging.
+import { readSheet, type SheetData } from 'read-excel-file/node';
+import { z } from 'zod';
+import { MAX_PROPERTIES, propertySchema, type InvalidRowsMode } from '../domain/schemas.ts';
+import { TapeCollector, type TapeResult } from './collector.ts';
+import type { ColumnOptions } from './columns.ts';
+import { CsvSyntaxError, openCsv } from './csv-records.ts';
+import { decodeChunks, detectEncoding } from './decode.ts';
+import { readTapeRecords } from './file-rows.ts';
+import { readJsonItems } from './json-items.ts';
+import type { InputFormat } from '../domain/data-quality.ts';
+
+export type { TapeResult } from './collector.ts';
+
+/** Settings of file uploads (CSV and Excel). */
+export const tapeSettingsSchema = z.object({
+  /** Most data rows accepted in one file; a longer file is refused at the first row too many. */
+  maxRows: z.number().int().min(1).max(MAX_PROPERTIES).default(MAX_PROPERTIES),
+});
+
+export interface TapeOptions extends ColumnOptions {
+  /** "Today" for the not-in-the-future date checks. */
+  asOf: Date;
+  invalidRows: InvalidRowsMode;
+  /** Most data rows accepted. */
+  maxRows: number;
+  /** Most errors listed (default 100). */
+  maxReportedErrors?: number | undefined;
+}
+
+/**
+ * The property schema of a day. zod compiles a schema on its first parse, which costs more than reading a
+ * small tape: one schema per UTC day (what the date limits depend on) is built and reused.
+ */
+let daySchema: { day: string; schema: ReturnType<typeof propertySchema> } | undefined;
+function schemaFor(asOf: Date): ReturnType<typeof propertySchema> {
+  const day = asOf.toISOString().slice(0, 10);
+  if (daySchema?.day !== day) daySchema = { day, schema: propertySchema({ asOf: new Date(`${day}T00:00:00Z`) }) };
+  return daySchema.schema;
+}
+
+const collectorFor = (options: TapeOptions, format: InputFormat) =>
+  new TapeCollector(
+    { invalidRows: options.invalidRows, maxRows: options.maxRows, maxReportedErrors: options.maxReportedErrors },
+    format,
+  );
+
+/** A CSV tape from its bytes; `declaredCharset` is the request's `charset`, if any. */
+export async function readCsvTape(
+  bytes: Uint8Array,
+  declaredCharset: string | undefined,
+  options: TapeOptions,
+): Promise<TapeResult> {
+  const encoding = detectEncoding(bytes, declaredCharset);
+  if (!encoding.ok) return { ok: false, errors: [encoding.error], totalErrors: 1 };
+  const { separator, records } = await openCsv(decodeChunks(bytes, encoding.value.encoding));
+  const decimalComma = separator === ';';
+  const collector = collectorFor(options, {
+    kind: 'csv',
+    encoding: encoding.value.encoding,
+    separator,
+    ...(decimalComma && { decimalComma }),
+  });
+  if (encoding.value.fallback) collector.warnings.add('ENCODING_WINDOWS_1252', undefined, { at: 'file' });
+  try {
+    await readTapeRecords(
+      records,
+      { ...options, separator, dialect: { decimalComma }, schema: schemaFor(options.asOf) },
+      collector,
+    );
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    collector.fatal([
+      {
+        path: `row ${error.row}`,
+        row: error.row,
+        code: 'CSV_SYNTAX',
+        message: `the CSV cannot be read from row ${error.row} on (${error.message}): a quote is not closed; close it or remove it`,
+        fix: 'close the quote or remove it',
+      },
+    ]);
+  }
+  return collector.finish();
+}
+
+/** An Excel workbook (.xlsx): its first sheet, or the sheet named `sheet`. */
+export async function readXlsxTape(
+  bytes: Uint8Array,
+  options: TapeOptions & { sheet?: string | undefined },
+): Promise<TapeResult> {
+  let rows: SheetData;
+  try {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    rows = options.sheet === undefined ? await readSheet(buffer) : await readSheet(buffer, options.sheet, {});
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const noSheet = error instanceof Error && error.name === 'SheetNotFoundError';
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '',
+          code: noSheet ? 'SHEET_NOT_FOUND' : 'INVALID_XLSX',
+          message: noSheet
+            ? `${reason}: name one of them with ?sheet=`
+            : `the body is not a readable Excel workbook (${reason}): save it again as .xlsx, or send CSV`,
+          fix: noSheet ? 'name an existing sheet' : 'save it again as .xlsx, or send CSV',
+        },
+      ],
+      totalErrors: 1,
+    };
+  }
+  const collector = collectorFor(options, {
+    kind: 'xlsx',
+    ...(options.sheet !== undefined && { sheet: options.sheet }),
+  });
+  // Typed cells: text, numbers, booleans, and Dates for cells formatted as dates.
+  const records = rows.map((cells, i) => ({ row: i + 1, cells: cells as (string | number | boolean | Date | null)[] }));
+  await readTapeRecords(
+    records,
+    { ...options, dialect: { decimalComma: false }, schema: schemaFor(options.asOf) },
+    collector,
+  );
+  return collector.finish();
+}
+
+/** The `properties` items of a JSON body. */
+export function readJsonProperties(items: readonly unknown[], options: TapeOptions, encoding: string): TapeResult {
+  const collector = collectorFor(options, { kind: 'json', encoding });
+  readJsonItems(items, schemaFor(options.asOf), collector);
+  return collector.finish();
+}

@@ -1,0 +1,84 @@
+// Shared by the intake tests: read a tape or a request the way the API does, and take its result apart.
+import { HttpRequest } from '@azure/functions';
+import { loadSettings } from '../../../src/config.ts';
+import type { DataQuality, IntakeError, IntakeWarning } from '../../../src/domain/data-quality.ts';
+import type { Property } from '../../../src/domain/schemas.ts';
+import { readPortfolioRequest, type PortfolioRequest } from '../../../src/api/portfolio-request.ts';
+import { readCsvTape, readXlsxTape, type TapeOptions, type TapeResult } from '../../../src/intake/tape.ts';
+
+export const asOf = new Date('2026-11-24T00:00:00Z');
+
+export const csv = (...lines: string[]) => `${lines.join('\n')}\n`;
+
+export function readCsv(
+  text: string | Uint8Array,
+  options: Partial<TapeOptions> & { charset?: string } = {},
+): Promise<TapeResult> {
+  const { charset, ...rest } = options;
+  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  return readCsvTape(bytes, charset, { asOf, invalidRows: 'reject', maxRows: 100_000, ...rest });
+}
+
+export function readXlsx(
+  bytes: Uint8Array,
+  options: Partial<TapeOptions> & { sheet?: string } = {},
+): Promise<TapeResult> {
+  return readXlsxTape(bytes, { asOf, invalidRows: 'reject', maxRows: 100_000, ...options });
+}
+
+export function propertiesOf(result: TapeResult): Property[] {
+  if (!result.ok)
+    throw new Error(`expected no errors, got:\n${result.errors.map((e) => `${e.path}: ${e.message}`).join('\n')}`);
+  return result.properties;
+}
+
+export function failureOf(result: TapeResult): Extract<TapeResult, { ok: false }> {
+  if (result.ok) throw new Error('expected errors, got none');
+  return result;
+}
+
+export const errorsOf = (result: TapeResult): IntakeError[] => failureOf(result).errors;
+
+/** The warnings of a result as `code field count` lines, for compact expectations. */
+export function warningsOf(result: { dataQuality?: DataQuality | undefined } | TapeResult): IntakeWarning[] {
+  return ('dataQuality' in result ? result.dataQuality?.warnings : undefined) ?? [];
+}
+export const warningCounts = (result: { dataQuality?: DataQuality | undefined } | TapeResult) =>
+  Object.fromEntries(
+    warningsOf(result).map((w) => [`${w.code}${w.field === undefined ? '' : ` ${w.field}`}`, w.count]),
+  );
+
+/** A POST to /api/portfolio/analyze as the Functions runtime hands it to the trigger. */
+export function analyzeRequest(body: string | Uint8Array, contentType: string | undefined, query = ''): HttpRequest {
+  return new HttpRequest({
+    method: 'POST',
+    url: `http://localhost/api/portfolio/analyze${query}`,
+    body: { bytes: typeof body === 'string' ? new TextEncoder().encode(body) : body },
+    headers: contentType === undefined ? {} : { 'content-type': contentType },
+  });
+}
+
+const settings = loadSettings({});
+
+/** The request read as the analyze and estimate triggers read it: either the request or the error answer. */
+export async function readRequest(
+  body: string | Uint8Array,
+  contentType: string | undefined,
+  query = '',
+  today = asOf,
+): Promise<{ ok: true; value: PortfolioRequest } | { ok: false; status: number; body: Record<string, unknown> }> {
+  const read = await readPortfolioRequest(analyzeRequest(body, contentType, query), settings, today);
+  if (read.ok) return read;
+  return { ok: false, status: read.response.status ?? 200, body: read.response.jsonBody as Record<string, unknown> };
+}
+
+/** A request that must be read without errors. */
+export async function acceptedRequest(
+  body: string | Uint8Array,
+  contentType: string | undefined,
+  query = '',
+): Promise<PortfolioRequest> {
+  const read = await readRequest(body, contentType, query);
+  if (!read.ok) throw new Error(`expected no errors, got ${read.status}: ${JSON.stringify(read.body, null, 1)}`);
+  return read.value;
+}
