@@ -164,7 +164,9 @@ function readNumber(n: number, format: FieldFormat): CellOutcome {
     case 'zip':
       return readZipNumber(n);
     case 'date':
-      return excelSerialError(String(n));
+      return EXCEL_SERIAL.test(String(n))
+        ? excelSerialError(String(n))
+        : error('INVALID_DATE', `is the number ${n}, not a date`, 'write YYYY-MM-DD');
     case 'countyFips':
       return Number.isInteger(n) && n >= 1000 && n <= 99999
         ? error(
@@ -248,7 +250,10 @@ const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}/;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAY_MON_YEAR = /^(\d{1,2})[- ]([A-Za-z]{3})[A-Za-z]*[- ](\d{2}|\d{4})$/;
 const TWO_DIGIT_YEAR = /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$/;
-const EXCEL_SERIAL = /^\d{1,7}(\.\d+)?$/;
+/** Excel's day numbers of 1927-2173 have five digits; other numbers are not taken for dates. */
+const EXCEL_SERIAL = /^\d{5}(\.\d+)?$/;
+const COMPACT_DATE = /^(\d{4})(\d{2})(\d{2})$/;
+const YEAR_ONLY = /^(?:1[6-9]|20)\d{2}$/;
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
@@ -296,6 +301,15 @@ function readDateText(text: string, dialect: Dialect): CellOutcome {
     return value(iso, note('DATE_MDY', text, iso));
   }
   if (EXCEL_SERIAL.test(text)) return excelSerialError(text);
+  const compact = COMPACT_DATE.exec(text);
+  if (compact && isCalendarDate(`${compact[1]}-${compact[2]}-${compact[3]}`))
+    return error(
+      'INVALID_DATE',
+      `${quoteCell(text)} is not written YYYY-MM-DD`,
+      `write ${compact[1]}-${compact[2]}-${compact[3]}`,
+    );
+  if (YEAR_ONLY.test(text))
+    return error('INVALID_DATE', `${quoteCell(text)} is a year, not a date`, 'write YYYY-MM-DD');
   const dmy = DAY_MON_YEAR.exec(text);
   const month = dmy ? MONTHS.indexOf((dmy[2] as string).toLowerCase()) + 1 : 0;
   if (dmy && month > 0) {

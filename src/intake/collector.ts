@@ -84,6 +84,9 @@ export class TapeCollector {
   /** A row that could not be read into a property, with every reason. */
   reject(location: RowLocation, errors: readonly IntakeError[], propertyId?: string): void {
     if (errors.length === 0) return;
+    // Refusing the file, a later row with this id is a duplicate too: say so now, not after the fix.
+    if (this.#options.invalidRows === 'reject' && propertyId !== undefined && !this.#ids.has(propertyId))
+      this.#ids.set(propertyId, location.at);
     const ordered = [...errors].sort((a, b) => location.positionOf(a.field ?? '') - location.positionOf(b.field ?? ''));
     if (this.#options.invalidRows === 'skip') {
       this.#skipped++;

@@ -141,13 +141,18 @@ function overflow(
 ): { message: string; fix: string } {
   const base = `has ${filled} cells, the header has ${columns.length} columns`;
   const cells = record.cells.map(headerText);
+  const extra = filled - columns.length;
   for (const column of columns) {
     if (column.kind !== 'field' || column.format.kind !== 'number') continue;
-    const [head, next] = [cells[column.index] ?? '', cells[column.index + 1] ?? ''];
-    if (/^\$?\d{1,3}$/.test(head) && /^\d{3}(?:\.\d+)?$/.test(next)) {
-      const amount = `${head},${next}`;
+    const parts = cells.slice(column.index, column.index + 1 + extra);
+    const [head = '', ...groups] = parts;
+    const last = groups.length - 1;
+    const isGroup = (g: string, i: number) => (i === last ? /^\d{3}(?:\.\d+)?$/ : /^\d{3}$/).test(g);
+    if (groups.length === extra && /^\$?\d{1,3}$/.test(head) && groups.every(isGroup)) {
+      const amount = parts.join(',');
+      const shown = parts.map((p) => quoteCell(p));
       return {
-        message: `${base}: column ${column.header} most likely overflowed (${quoteCell(head)} and ${quoteCell(next)} look like one amount ${quoteCell(amount)} split at its thousands separator)`,
+        message: `${base}: column ${column.header} most likely overflowed (${shown.slice(0, -1).join(', ')} and ${shown.at(-1) ?? ''} look like one amount ${quoteCell(amount)} split at its thousands ${extra === 1 ? 'separator' : 'separators'})`,
         fix: `quote the amount ("${amount}") or write ${amount.replace(/[$,]/g, '')}`,
       };
     }

@@ -8,9 +8,12 @@ export function squash(header: string): string {
   return header.toLowerCase().replace(/[\s_.\-#]+/g, '');
 }
 
-/** Field path -> headers that lenders' tapes use for it (besides the field's own name in any case). */
+/**
+ * Field path -> headers that lenders' tapes use for it. A field's own name is read in any spelling
+ * (`Property ID`, `LOAN_BALANCE`), so these are the other names only.
+ */
 export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
-  propertyId: ['Property ID', 'Property Number', 'Prop ID', 'Asset ID', 'Collateral ID'],
+  propertyId: ['Property Number', 'Prop ID', 'Asset ID', 'Collateral ID'],
   address: [
     'Street Address',
     'Property Address',
@@ -23,19 +26,18 @@ export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   unit: ['Apt', 'Apartment', 'Unit Number', 'Unit No', 'Suite', 'Address Line 2', 'Address2', 'AddressUnitIdentifier'],
   city: ['Property City', 'Town'],
   state: ['ST', 'Property State', 'State Code'],
-  zip: ['Zip Code', 'ZipCode', 'Postal Code', 'Postcode', 'ZIP5', 'Property Zip', 'Property Zip Code', 'ZIP+4'],
+  zip: ['Zip Code', 'Postal Code', 'Postcode', 'ZIP5', 'Property Zip', 'Property Zip Code', 'ZIP+4'],
   county: ['County Name', 'Property County'],
-  countyFips: ['County FIPS', 'FIPS', 'FIPS Code', 'County Code', 'County FIPS Code'],
+  countyFips: ['FIPS', 'FIPS Code', 'County Code', 'County FIPS Code'],
   latitude: ['Lat'],
   longitude: ['Lon', 'Lng', 'Long'],
-  propertyType: ['Property Type', 'Prop Type', 'PROP_TYP', 'Type'],
+  propertyType: ['Prop Type', 'PROP_TYP', 'Type'],
   units: ['Number of Units', 'NUM_UNIT', 'Num Units', 'Unit Count', 'No of Units'],
-  livingAreaSqft: ['Living Area', 'Square Feet', 'Sq Ft', 'SqFt', 'GLA', 'Gross Living Area', 'Square Footage'],
-  yearBuilt: ['Year Built', 'Yr Built'],
+  livingAreaSqft: ['Living Area', 'Square Feet', 'Sq Ft', 'GLA', 'Gross Living Area', 'Square Footage'],
+  yearBuilt: ['Yr Built', 'Year Of Construction'],
   lastAppraisedValue: ['Appraised Value', 'Appraisal Value', 'Last Appraisal Value', 'Latest Appraised Value'],
-  lastAppraisalDate: ['Appraisal Date', 'Last Appraisal Date', 'Latest Appraisal Date'],
+  lastAppraisalDate: ['Appraisal Date', 'Latest Appraisal Date', 'Valuation Date'],
   'loan.balance': [
-    'Loan Balance',
     'Balance',
     'UPB',
     'Current UPB',
@@ -46,7 +48,7 @@ export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
     'Outstanding Balance',
   ],
   'loan.secondLienBalance': ['Second Lien Balance', '2nd Lien Balance', 'Junior Lien Balance', 'Subordinate Balance'],
-  'loan.originationDate': ['Origination Date', 'Orig Date', 'Note Date', 'Loan Origination Date'],
+  'loan.originationDate': ['Origination Date', 'Orig Date', 'Note Date', 'Closing Date'],
   'loan.originalValue': ['Original Value', 'Original Appraised Value', 'Original Property Value', 'Orig Value'],
 };
 
