@@ -182,7 +182,9 @@ export function propertySchema(options: SchemaOptions) {
     unit: text(40).optional(),
     city: text(100).optional(),
     state: oneOf(US_STATES),
-    zip: z.string({ error: 'must be a string' }).regex(/^\d{5}(-\d{4})?$/, 'must be a 5-digit ZIP or ZIP+4'),
+    zip: z
+      .string({ error: required('must be a string') })
+      .regex(/^\d{5}(-\d{4})?$/, 'must be a 5-digit ZIP or ZIP+4 like 02134 or 02134-1234'),
     county: text(100).optional(),
     /** 5-digit county FIPS code (2 digits of state, 3 of county); groups counties when given. */
     countyFips: countyFips().optional(),

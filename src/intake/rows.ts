@@ -1,9 +1,10 @@
 // One row (or JSON property) from its cells to a validated property: cells read by their field's format,
 // the property checked by the schema, then the row-level findings (units that do not fit the type,
 // coordinates outside the United States). Errors name the row and the column as the file names it.
+import { closestMatch } from 'leven';
 import type { z } from 'zod';
 import { formatPath } from '../domain/validation.ts';
-import type { PathSegment } from '../domain/property-fields.ts';
+import { fieldAt, type PathSegment } from '../domain/property-fields.ts';
 import { UNITS_BY_TYPE, type Property, type propertySchema } from '../domain/schemas.ts';
 import type { CellError, CellNote } from './cells.ts';
 import type { IntakeError } from '../domain/data-quality.ts';
@@ -69,13 +70,21 @@ export function setAt(target: Record<string, unknown>, path: readonly PathSegmen
   node[path[path.length - 1] as PathSegment] = value;
 }
 
+/** `'adress' (did you mean address?)`: an unknown key with the closest field of its object, if near. */
+function unknownKey(key: string, path: readonly PropertyKey[]): string {
+  const node = fieldAt(path.filter((s): s is string | number => typeof s !== 'symbol'));
+  const names = node?.kind === 'object' ? [...node.fields.keys()] : [];
+  const near = closestMatch(key, names, { maxDistance: Math.max(1, Math.floor(key.length / 4)) });
+  return near === undefined ? `'${key}'` : `'${key}' (did you mean ${near}?)`;
+}
+
 /** The zod message, with the fix where a bare rule would leave the reader guessing. */
 function issueMessage(issue: z.core.$ZodIssue): CellError {
   if (issue.code === 'unrecognized_keys')
     return {
       code: 'UNKNOWN_FIELD',
-      message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}: remove ${issue.keys.length > 1 ? 'them' : 'it'} (README "Input" lists the fields)`,
-      fix: 'remove it',
+      message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => unknownKey(k, issue.path)).join(', ')}: remove or rename ${issue.keys.length > 1 ? 'them' : 'it'} (README "Input" lists the fields)`,
+      fix: 'remove or rename it',
     };
   if (issue.message === 'is required')
     return { code: 'REQUIRED', message: 'is required: fill it in', fix: 'fill it in' };

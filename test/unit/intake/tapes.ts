@@ -1,5 +1,6 @@
 // Shared by the intake tests: read a tape or a request the way the API does, and take its result apart.
 import { HttpRequest } from '@azure/functions';
+import writeXlsxFile from 'write-excel-file/node';
 import { loadSettings } from '../../../src/config.ts';
 import type { DataQuality, IntakeError, IntakeWarning } from '../../../src/domain/data-quality.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
@@ -81,4 +82,17 @@ export async function acceptedRequest(
   const read = await readRequest(body, contentType, query);
   if (!read.ok) throw new Error(`expected no errors, got ${read.status}: ${JSON.stringify(read.body, null, 1)}`);
   return read.value;
+}
+
+/** An .xlsx workbook of `rows` (cells typed as given; Dates formatted as dates) on one or more sheets. */
+export async function xlsxOf(
+  sheets: Record<string, readonly (readonly (string | number | boolean | Date | null)[])[]>,
+): Promise<Uint8Array> {
+  const entries = Object.entries(sheets).map(([sheet, data]) => ({
+    sheet,
+    dateFormat: 'yyyy-mm-dd',
+    data: data.map((row) => [...row]),
+  }));
+  const buffer = await writeXlsxFile(entries).toBuffer();
+  return new Uint8Array(buffer);
 }
