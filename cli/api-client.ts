@@ -19,6 +19,15 @@ export interface JobView {
   error?: string;
 }
 
+/** How the server read the portfolio: rows read, accepted and skipped, and its warnings (the API's dataQuality). */
+export interface DataQuality {
+  rows: number;
+  accepted: number;
+  skipped: number;
+  skippedRows: Array<{ at: string; propertyId?: string; reasons: Array<{ path: string; message: string }> }>;
+  warnings: Array<{ code: string; count: number; message: string }>;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   readonly body: unknown;
@@ -40,7 +49,12 @@ export function createApiClient(options: ClientOptions) {
     ...extra,
   });
 
-  async function call<T>(method: string, path: string, body?: string, extra: Record<string, string> = {}): Promise<T> {
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: string | Uint8Array,
+    extra: Record<string, string> = {},
+  ): Promise<T> {
     const response = await fetch(`${api}${path}`, {
       method,
       headers: headers(extra),
@@ -53,28 +67,33 @@ export function createApiClient(options: ClientOptions) {
   }
 
   return {
-    /** Submits a JSON request body or a CSV file (with the request fields in `query`). */
+    /** Submits a JSON request body or a tape (CSV or Excel, with the request fields in `query`). */
     analyze(
-      body: string,
-      contentType: 'application/json' | 'text/csv',
+      body: string | Uint8Array,
+      contentType: string,
       options: { query?: Record<string, string>; idempotencyKey?: string } = {},
     ) {
       const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
-      return call<{ jobId: string; estimatedCost: number; statusUrl: string; message: string }>(
-        'POST',
-        `/portfolio/analyze${query}`,
-        body,
-        {
-          'content-type': contentType,
-          ...(options.idempotencyKey && { 'idempotency-key': options.idempotencyKey }),
-        },
-      );
+      return call<{
+        jobId: string;
+        estimatedCost: number;
+        statusUrl: string;
+        message: string;
+        dataQuality: DataQuality;
+      }>('POST', `/portfolio/analyze${query}`, body, {
+        'content-type': contentType,
+        ...(options.idempotencyKey && { 'idempotency-key': options.idempotencyKey }),
+      });
     },
-    estimate: (body: string) =>
+    /** The estimate of a JSON request body or a tape (request fields in `query`). */
+    estimate: (body: string | Uint8Array, contentType: string, query?: Record<string, string>) =>
       call<{
         estimatedCost: number;
         breakdown: { components: Record<string, number>; perProperty: Record<string, number>; properties: number };
-      }>('POST', '/portfolio/estimate', body, { 'content-type': 'application/json' }),
+        dataQuality: DataQuality;
+      }>('POST', `/portfolio/estimate${query ? `?${new URLSearchParams(query).toString()}` : ''}`, body, {
+        'content-type': contentType,
+      }),
     job: async (jobId: string) =>
       (await call<{ job: JobView }>('GET', `/portfolio/jobs/${encodeURIComponent(jobId)}`)).job,
     results: async (jobId: string) =>

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import { ApiError, createApiClient } from './api-client.ts';
+import { ApiError, createApiClient, type DataQuality } from './api-client.ts';
 import { followJob } from './follow-job.ts';
 import { renderReport } from './report-tables.ts';
 import { prepareRequest } from './request-file.ts';
@@ -29,8 +29,19 @@ export function buildProgram(): Command {
     createApiClient({ baseUrl: options.url, key: options.key });
   const types = ['valuation', 'fraud', 'risk', 'comprehensive'] as const;
 
-  connection(program.command('analyze').argument('<file>', 'portfolio: .json (request or property array) or .csv'))
+  connection(
+    program
+      .command('analyze')
+      .argument('<file>', 'portfolio: .json (request or property array), or a tape: .csv, .tsv, .txt or .xlsx'),
+  )
     .addOption(new Option('--type <type>', 'analysis type').choices(types))
+    .addOption(
+      new Option('--invalid-rows <mode>', 'reject the file for an invalid row, or skip them').choices([
+        'reject',
+        'skip',
+      ]),
+    )
+    .option('--sheet <name>', 'Excel: the sheet to read (default the first)')
     .option('--portfolio-id <id>', 'portfolio id (default: from the file)')
     .option('--budget <dollars>', 'most to spend', money)
     .option('--allow-partial', 'with a budget below the estimate, run until it is spent')
@@ -44,24 +55,33 @@ export function buildProgram(): Command {
         portfolioId: options.portfolioId,
         budget: options.budget,
         allowPartial: options.allowPartial,
+        invalidRows: options.invalidRows,
+        sheet: options.sheet,
       });
       const accepted = await api.analyze(request.body, request.contentType, {
         ...(request.query && { query: request.query }),
         ...(options.idempotencyKey && { idempotencyKey: options.idempotencyKey }),
       });
       console.log(`job ${accepted.jobId}: ${accepted.message} Estimated cost $${accepted.estimatedCost.toFixed(2)}.`);
+      printDataQuality(accepted.dataQuality);
       if (!options.wait) return;
       const job = await followJob(api, accepted.jobId, { showProgress: process.stdout.isTTY === true });
       await printOutcome(api, job.jobId, options.out);
       if (job.status === 'failed') process.exitCode = 1;
     });
 
-  connection(program.command('estimate').argument('<file>', 'portfolio .json'))
+  connection(program.command('estimate').argument('<file>', 'portfolio: .json, .csv, .tsv, .txt or .xlsx'))
     .addOption(new Option('--type <type>', 'analysis type').choices(types))
+    .addOption(
+      new Option('--invalid-rows <mode>', 'reject the file for an invalid row, or skip them').choices([
+        'reject',
+        'skip',
+      ]),
+    )
     .action(async (file, options) => {
-      const request = prepareRequest(file, { analysisType: options.type });
-      if (request.contentType !== 'application/json') throw new InvalidArgumentError('estimate takes a .json file');
-      const estimate = await client(options).estimate(request.body);
+      const request = prepareRequest(file, { analysisType: options.type, invalidRows: options.invalidRows });
+      const estimate = await client(options).estimate(request.body, request.contentType, request.query);
+      printDataQuality(estimate.dataQuality);
       console.log(
         `$${estimate.estimatedCost.toFixed(2)} for ${estimate.breakdown.properties} properties: ${Object.entries(
           estimate.breakdown.components,
@@ -88,6 +108,17 @@ export function buildProgram(): Command {
       else await printOutcome(api, jobId, undefined);
     });
   return program;
+}
+
+/** One line per warning and per skipped row (the first ten), so a tape's problems are seen at once. */
+function printDataQuality(dataQuality: DataQuality): void {
+  for (const warning of dataQuality.warnings) console.log(`warning ${warning.code}: ${warning.message}`);
+  if (dataQuality.skipped === 0) return;
+  console.log(`${dataQuality.skipped} of ${dataQuality.rows} rows skipped:`);
+  for (const row of dataQuality.skippedRows.slice(0, 10))
+    console.log(
+      `  ${row.at}${row.propertyId ? ` (${row.propertyId})` : ''}: ${row.reasons.map((r) => r.message).join('; ')}`,
+    );
 }
 
 async function printOutcome(

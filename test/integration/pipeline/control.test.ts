@@ -231,4 +231,21 @@ describe('the portfolio-analytics CLI', () => {
     expect(refused.out).toContain('properties[0].loan.balance: must be >= 0');
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('estimates a tape as its bytes, printing the rows it would skip and the warnings', async () => {
+    const tape = `${REPO_ROOT}test/fixtures/input-cases/zip-leading-zero-stripped-and-zip9.csv`;
+    const run = await cli('estimate', tape, '--type', 'risk', '--invalid-rows', 'skip');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('$0.02 for 2 properties');
+    expect(run.out).toContain('2 of 4 rows skipped:');
+    expect(run.out).toContain("row 2 (P-001): '2134' looks like a ZIP that lost its leading zero(s)");
+    expect(run.out).toContain('warning ZIP4_DASH: 2 ZIP+4 codes written without a dash were normalised to 12345-6789');
+    const accents = await cli(
+      'estimate',
+      `${REPO_ROOT}test/fixtures/input-cases/windows-1252-encoded-accents.csv`,
+      '--type',
+      'risk',
+    );
+    expect(accents.out).toContain('warning ENCODING_WINDOWS_1252');
+  });
 });

