@@ -350,7 +350,7 @@ function lostZeros(digits: string): CellOutcome {
   const padded = paddedZip(digits);
   return error(
     'LEADING_ZERO_LOST',
-    `${quoteCell(digits)} looks like a ZIP that lost its leading zero(s) (spreadsheets drop them): ${padded}?`,
+    `${quoteCell(digits)} looks like the ZIP ${padded} with its leading zero${digits.length === 4 || digits.length === 8 ? '' : 's'} lost (spreadsheets drop them)`,
     `write ${padded}, and store the column as text`,
   );
 }

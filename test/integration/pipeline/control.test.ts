@@ -238,7 +238,7 @@ describe('the portfolio-analytics CLI', () => {
     expect(run.code).toBe(0);
     expect(run.out).toContain('$0.02 for 2 properties');
     expect(run.out).toContain('2 of 4 rows skipped:');
-    expect(run.out).toContain("row 2 (P-001): '2134' looks like a ZIP that lost its leading zero(s)");
+    expect(run.out).toContain("row 2 (P-001): '2134' looks like the ZIP 02134 with its leading zero lost");
     expect(run.out).toContain('warning ZIP4_DASH: 2 ZIP+4 codes written without a dash were normalised to 12345-6789');
     const accents = await cli(
       'estimate',

@@ -268,7 +268,7 @@ describe('values', () => {
         field: 'zip',
         code: 'LEADING_ZERO_LOST',
         message:
-          "'2134' looks like a ZIP that lost its leading zero(s) (spreadsheets drop them): 02134?: write 02134, and store the column as text",
+          "'2134' looks like the ZIP 02134 with its leading zero lost (spreadsheets drop them): write 02134, and store the column as text",
         fix: 'write 02134, and store the column as text',
       },
       {
@@ -278,7 +278,7 @@ describe('values', () => {
         field: 'zip',
         code: 'LEADING_ZERO_LOST',
         message:
-          "'501' looks like a ZIP that lost its leading zero(s) (spreadsheets drop them): 00501?: write 00501, and store the column as text",
+          "'501' looks like the ZIP 00501 with its leading zeros lost (spreadsheets drop them): write 00501, and store the column as text",
         fix: 'write 00501, and store the column as text',
       },
     ]);
