@@ -11,7 +11,7 @@ function at(...path: (string | number)[]): unknown {
   for (const key of path) value = (value as Record<string | number, unknown> | undefined)?.[key];
   return value;
 }
-const keysAt = (...path: (string | number)[]) => Object.keys((at(...path) ?? {}));
+const keysAt = (...path: (string | number)[]) => Object.keys(at(...path) ?? {});
 
 describe('OpenAPI: input', () => {
   it.each(['/portfolio/analyze', '/portfolio/estimate'])(
