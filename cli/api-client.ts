@@ -58,7 +58,8 @@ export function createApiClient(options: ClientOptions) {
     const response = await fetch(`${api}${path}`, {
       method,
       headers: headers(extra),
-      ...(body !== undefined && { body }),
+      // A copy over a plain ArrayBuffer: what fetch's BodyInit takes (a Buffer may sit on a shared one).
+      ...(body !== undefined && { body: typeof body === 'string' ? body : new Uint8Array(body) }),
     });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
