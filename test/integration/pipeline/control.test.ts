@@ -111,7 +111,9 @@ describe('bad input', () => {
       properties: [sample.properties[0], { ...sample.properties[1], loan: { balance: -5 } }],
     });
     const { errors } = (await response.json()) as { errors: Array<{ path: string; message: string }> };
-    expect(errors).toContainEqual({ path: 'properties[1].loan.balance', message: 'must be >= 0' });
+    expect(errors).toContainEqual(
+      expect.objectContaining({ path: 'properties[1].loan.balance', message: 'must be >= 0' }),
+    );
   });
 
   it('answers 413 beyond the size limit, creating nothing', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINDING_CODES } from '../../../src/domain/trend.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
+import { sharedIdentities } from '../../../src/domain/identity.ts';
 import { BlobStaging, chunkBlobName } from '../../../src/storage/blob-staging.ts';
 import { BlobNotFoundError, MessageTooLargeError } from '../../../src/storage/errors.ts';
 import { decodeQueueMessage, type PortfolioAlert } from '../../../src/storage/queues.ts';
@@ -28,8 +29,30 @@ describe('BlobStaging', () => {
     const chunks = [[property(1), property(2)], [property(3)], [property(4), property(5), property(6)]];
     const names = await t.storage.staging.stageChunks('job-1', chunks);
     expect(names).toEqual(['jobs/job-1/chunk-0.json', 'jobs/job-1/chunk-1.json', 'jobs/job-1/chunk-2.json']);
-    expect(await t.storage.staging.readChunk('job-1', 2)).toEqual(chunks[2]);
-    expect(await t.storage.staging.readChunk('job-1', 0)).toEqual(chunks[0]);
+    expect(await t.storage.staging.readChunk('job-1', 2)).toEqual({ properties: chunks[2], sharedIdentities: [] });
+    expect(await t.storage.staging.readChunk('job-1', 0)).toEqual({ properties: chunks[0], sharedIdentities: [] });
+  });
+
+  it("stages with each chunk the identities its properties share with the job's other propertyIds", async () => {
+    const twin = { ...property(9), propertyId: 'P9-twin', address: '9 MAIN STREET' };
+    const chunks = [[property(8), property(9)], [twin]];
+    await t.storage.staging.stageChunks('job-3', chunks, sharedIdentities(chunks.flat()));
+    expect(await t.storage.staging.readChunk('job-3', 0)).toEqual({
+      properties: chunks[0],
+      sharedIdentities: ['78701|9 MAIN ST'],
+    });
+    expect((await t.storage.staging.readChunk('job-3', 1)).sharedIdentities).toEqual(['78701|9 MAIN ST']);
+  });
+
+  it('reads a chunk staged as a bare array (before identities were staged) as sharing nothing', async () => {
+    await t.clients.blobs
+      .getContainerClient(t.storage.staging.containerName)
+      .getBlockBlobClient(chunkBlobName('job-old', 0))
+      .upload(JSON.stringify([property(1)]), JSON.stringify([property(1)]).length);
+    expect(await t.storage.staging.readChunk('job-old', 0)).toEqual({
+      properties: [property(1)],
+      sharedIdentities: [],
+    });
   });
 
   it('throws BlobNotFoundError for a chunk that was never staged', async () => {
@@ -42,7 +65,7 @@ describe('BlobStaging', () => {
     await t.storage.staging.stageChunks('job-20', [[property(3)]]);
     expect(await t.storage.staging.deleteJob('job-2')).toBe(2);
     await expect(t.storage.staging.readChunk('job-2', 0)).rejects.toBeInstanceOf(BlobNotFoundError);
-    expect(await t.storage.staging.readChunk('job-20', 0)).toEqual([property(3)]);
+    expect((await t.storage.staging.readChunk('job-20', 0)).properties).toEqual([property(3)]);
     expect(await t.storage.staging.deleteJob('job-2')).toBe(0);
   });
 
@@ -61,7 +84,7 @@ describe('BlobStaging', () => {
     });
     try {
       await staging.stageChunks('job-x', [[property(1)]]);
-      expect(await staging.readChunk('job-x', 0)).toEqual([property(1)]);
+      expect((await staging.readChunk('job-x', 0)).properties).toEqual([property(1)]);
       expect(chunkBlobName('job-x', 0)).toBe('jobs/job-x/chunk-0.json');
     } finally {
       await t.clients.blobs.getContainerClient(staging.containerName).deleteIfExists();
