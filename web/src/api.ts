@@ -59,6 +59,13 @@ export function setFunctionKey(key: string): void {
   else sessionStorage.setItem(KEY_STORAGE, key.trim());
 }
 
+/** The API's input warnings: in its `dataQuality` account (`warnings` at the top level is read too). */
+function warningsOf(body: Record<string, unknown> | undefined): InputWarning[] {
+  const quality = body?.dataQuality as { warnings?: unknown } | undefined;
+  const warnings = body?.warnings ?? quality?.warnings;
+  return Array.isArray(warnings) ? (warnings as InputWarning[]) : [];
+}
+
 /** An answer other than 2xx, with the API's message and field errors (`{path, message}`). */
 export class ApiError extends Error {
   readonly status: number;
@@ -73,7 +80,7 @@ export class ApiError extends Error {
     this.body = body;
     this.errors = Array.isArray(body?.errors) ? (body.errors as FieldError[]) : [];
     this.totalErrors = typeof body?.totalErrors === 'number' ? body.totalErrors : this.errors.length;
-    this.warnings = Array.isArray(body?.warnings) ? (body.warnings as InputWarning[]) : [];
+    this.warnings = warningsOf(body);
   }
 }
 
@@ -165,7 +172,10 @@ export const api = {
   cancel: (jobId: string) => call<{ message: string }>('DELETE', `/portfolio/jobs/${enc(jobId)}`),
   trends: async (portfolioId: string) =>
     (await call<{ trend: TrendPoint[] }>('GET', `/portfolios/${enc(portfolioId)}/trends`)).trend,
-  estimate: (body: RequestBody) => call<EstimateAnswer>('POST', '/portfolio/estimate', send(body)),
+  estimate: async (body: RequestBody): Promise<EstimateAnswer> => {
+    const answer = await call<EstimateAnswer>('POST', '/portfolio/estimate', send(body));
+    return { ...answer, warnings: warningsOf(answer as unknown as Record<string, unknown>) };
+  },
   analyze: (body: RequestBody, idempotencyKey: string) =>
     call<SubmitAnswer>('POST', '/portfolio/analyze', {
       ...send(body),
