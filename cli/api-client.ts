@@ -1,5 +1,8 @@
 // A small typed client of the Portfolio Analytics HTTP API, used by the CLI and the demo. Works against the
 // local stack or an Azure deployment (function key sent as x-functions-key).
+import type { PortfolioReport } from '../src/domain/report.ts';
+import type { StressRequest } from '../src/domain/stress.ts';
+import type { StressAnswer } from '../src/jobs/job-stress.ts';
 export interface ClientOptions {
   baseUrl: string;
   /** Function key for an Azure deployment. */
@@ -98,8 +101,12 @@ export function createApiClient(options: ClientOptions) {
     job: async (jobId: string) =>
       (await call<{ job: JobView }>('GET', `/portfolio/jobs/${encodeURIComponent(jobId)}`)).job,
     results: async (jobId: string) =>
-      (await call<{ results: Record<string, unknown> }>('GET', `/portfolio/jobs/${encodeURIComponent(jobId)}/results`))
-        .results,
+      (await call<{ results: PortfolioReport }>('GET', `/portfolio/jobs/${encodeURIComponent(jobId)}/results`)).results,
+    /** Stress scenarios on a finished job's stored values (no paid call). */
+    stress: (jobId: string, request: StressRequest) =>
+      call<StressAnswer>('POST', `/portfolio/jobs/${encodeURIComponent(jobId)}/stress`, JSON.stringify(request), {
+        'content-type': 'application/json',
+      }),
     cancel: (jobId: string) => call<{ message: string }>('DELETE', `/portfolio/jobs/${encodeURIComponent(jobId)}`),
   };
 }

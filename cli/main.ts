@@ -1,13 +1,14 @@
 // portfolio-analytics: the command-line client. `analyze` submits a portfolio and follows it with a progress
-// bar; `estimate`, `status`, `cancel` and `results` do one call each. Against the local stack by default
+// bar; `estimate`, `status`, `cancel`, `results` and `stress` do one call each. Against the local stack by default
 // (PORTFOLIO_ANALYTICS_URL), or an Azure deployment with --url and --key.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { ApiError, createApiClient, type DataQuality } from './api-client.ts';
 import { followJob } from './follow-job.ts';
-import { renderReport } from './report-tables.ts';
+import { renderReport, renderStress } from './report-tables.ts';
 import { prepareRequest } from './request-file.ts';
+import type { StressScenario } from '../src/domain/schemas.ts';
 
 const money = (value: string) => {
   const n = Number(value);
@@ -99,6 +100,34 @@ export function buildProgram(): Command {
   connection(program.command('cancel').argument('<jobId>')).action(async (jobId, options) => {
     console.log((await client(options).cancel(jobId)).message);
   });
+
+  connection(
+    program
+      .command('stress')
+      .description("house-price shocks on a finished job's stored values (no paid call); default -10/-20/-30%")
+      .argument('<jobId>'),
+  )
+    .option('--shock <fraction...>', 'national value change per scenario, e.g. -0.15 (one scenario each)')
+    .option('--state <ST=fraction...>', 'per-state value change in every scenario, e.g. TX=-0.25')
+    .option('--json', 'print the answer JSON instead of tables')
+    .action(async (jobId, options) => {
+      // The server validates the scenarios (codes, ranges) and answers field errors; the CLI only parses.
+      const stateShocks: StressScenario['stateShocks'] = Object.fromEntries(
+        (options.state ?? []).map((pair) => {
+          const [state, shock] = pair.split('=');
+          if (!state || shock === undefined) throw new InvalidArgumentError(`--state takes ST=fraction, got '${pair}'`);
+          return [state.toUpperCase(), Number(shock)];
+        }),
+      );
+      const shocks = options.shock?.map(Number) ?? (options.state ? [0] : undefined);
+      const scenarios = shocks?.map((shock) => ({ shock, ...(options.state && { stateShocks }) }));
+      const answer = await client(options).stress(jobId, scenarios ? { scenarios } : {});
+      if (options.json) console.log(JSON.stringify(answer, null, 2));
+      else {
+        if (!answer.completeness.complete) console.log(`*** ${answer.completeness.note} ***\n`);
+        console.log(renderStress(answer.stress));
+      }
+    });
 
   connection(program.command('results').argument('<jobId>'))
     .option('--json', 'print the report JSON instead of tables')

@@ -10,10 +10,20 @@ import { jobProgress } from './entities/job-progress.ts';
 import { analyzePortfolio } from './functions/analyze.ts';
 import { estimatePortfolio } from './functions/estimate.ts';
 import { serveDashboard } from './functions/dashboard.ts';
-import { cancelJob, getJob, getJobProperties, getJobProperty, getJobResults, listJobs } from './functions/jobs.ts';
+import {
+  cancelJob,
+  getJob,
+  getJobProperties,
+  getJobProperty,
+  getJobResults,
+  listJobs,
+  postJobStress,
+} from './functions/jobs.ts';
 import { enqueueNightlyRuns, startNightlyRun } from './functions/nightly.ts';
 import { getOpenApi } from './functions/openapi.ts';
 import { getPortfolio, getTrends, putPortfolio } from './functions/portfolios.ts';
+import { tierLimitsOf } from './domain/risk.ts';
+import { DEFAULT_SCENARIOS } from './domain/stress.ts';
 import { chunkBatch } from './orchestrators/chunk-batch.ts';
 import { portfolioAnalysis } from './orchestrators/portfolio-analysis.ts';
 import type { AppServices } from './services.ts';
@@ -40,6 +50,7 @@ function analyzeChunkPorts({ settings, storage, providers }: AppServices): Analy
     markChunkCompleted: (jobId, n) => storage.chunkMarkers.markCompleted(jobId, n),
     storedResults: (jobId, ids) => storage.results.getMany(jobId, ids),
     saveResults: (jobId, n, results) => storage.results.upsertMany(jobId, n, results),
+    saveSnapshotPart: (jobId, n, records) => storage.snapshots.writePart(jobId, n, records),
     async cachedQuotes(keys, at, { includeExpired }) {
       // risk and fraud alone reuse the freshest stored value even when stale: the risk tier says so.
       const found = await storage.valuationCache.getMany(keys, includeExpired ? new Date(0) : at, cascade);
@@ -62,12 +73,15 @@ function analyzeChunkPorts({ settings, storage, providers }: AppServices): Analy
   };
 }
 
-/** aggregateReport's ports over the app's results, reports, trends, jobs and the alerts queue. */
+/** aggregateReport's ports over the app's results, snapshots, reports, trends, jobs and the alerts queue. */
 function aggregateReportPorts({ settings, storage }: AppServices): AggregateReportPorts {
   return {
     dataQuality: async (jobId) => (await storage.jobs.get(jobId))?.dataQuality,
     topResults: (jobId, list, n) => storage.results.top(jobId, list, n),
-    previousReport: (portfolioId, before) => storage.reports.latestBefore(portfolioId, before),
+    buildSnapshot: (jobId) => storage.snapshots.build(jobId),
+    readSnapshot: (jobId) => storage.snapshots.read(jobId),
+    snapshotExists: (jobId) => storage.snapshots.exists(jobId),
+    previousReport: (portfolioId, asOf, jobId) => storage.reports.latestCompleteBefore(portfolioId, asOf, jobId),
     saveReport: (report) => storage.reports.save(report),
     appendTrend: async (portfolioId, jobId, point) => {
       await storage.trends.append(portfolioId, jobId, point);
@@ -76,8 +90,16 @@ function aggregateReportPorts({ settings, storage }: AppServices): AggregateRepo
     finishJob: async (jobId, patch) => {
       await storage.jobs.update(jobId, patch);
     },
-    reportOptions: { concentration: settings.concentration, appraisers: settings.appraisers },
-    materiality: settings.materiality,
+    reportOptions: {
+      concentration: settings.concentration,
+      appraisers: settings.appraisers,
+      materiality: settings.materiality,
+      maxFsd: settings.valuation.maxFsd,
+      tierRatio: settings.risk.tierRatio,
+      staleValuationDays: settings.risk.staleValuationDays,
+    },
+    scenarios: DEFAULT_SCENARIOS,
+    tierLimits: tierLimitsOf(settings.risk),
     topN: 10,
     now: () => new Date(),
   };
@@ -162,6 +184,7 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
   http('getJobResults', 'portfolio/jobs/{jobId}/results', 'GET', bind(getJobResults), client);
   http('getJobProperties', 'portfolio/jobs/{jobId}/properties', 'GET', bind(getJobProperties), client);
   http('getJobProperty', 'portfolio/jobs/{jobId}/properties/{propertyId}', 'GET', bind(getJobProperty), client);
+  http('postJobStress', 'portfolio/jobs/{jobId}/stress', 'POST', bind(postJobStress), client);
   http('cancelJob', 'portfolio/jobs/{jobId}', 'DELETE', bind(cancelJob), client);
   http('putPortfolio', 'portfolios/{portfolioId}', 'PUT', bind(putPortfolio));
   http('getPortfolio', 'portfolios/{portfolioId}', 'GET', bind(getPortfolio));

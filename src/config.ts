@@ -7,9 +7,9 @@ import { chunkingOptionsSchema } from './domain/chunking.ts';
 import { costRatesSchema } from './domain/cost.ts';
 import { tapeSettingsSchema } from './intake/tape.ts';
 import { fraudOptionsSchema } from './domain/fraud.ts';
+import { materialityOptionsSchema } from './domain/like-for-like.ts';
 import { concentrationOptionsSchema } from './domain/market.ts';
 import { riskOptionsSchema } from './domain/risk.ts';
-import { materialityOptionsSchema } from './domain/trend.ts';
 import { valuationOptionsSchema } from './domain/valuation.ts';
 import { providerPolicyOptionsSchema } from './providers/resilience.ts';
 import { parseSettings, type SettingRow } from './settings-table.ts';
@@ -117,12 +117,22 @@ export const SETTINGS: readonly SettingRow[] = [
     description: 'Value change vs last appraisal, as a fraction, at or above which a change is significant.',
   },
   // Risk
-  { env: 'RISK_TIER_A_MAX_LTV', path: 'risk.tierAMaxLtv', description: 'Highest LTV of tier A.' },
-  { env: 'RISK_TIER_B_MAX_LTV', path: 'risk.tierBMaxLtv', description: 'Highest LTV of tier B.' },
+  {
+    env: 'RISK_TIER_RATIO',
+    path: 'risk.tierRatio',
+    description:
+      'Ratio that tiers a loan with a second lien and decides pre-distressed: cltv (the combined exposure) or ltv (first lien only).',
+  },
+  {
+    env: 'RISK_TIER_A_MAX_LTV',
+    path: 'risk.tierAMaxLtv',
+    description: 'Highest tier ratio (LTV, or CLTV per RISK_TIER_RATIO) of tier A; whole basis points.',
+  },
+  { env: 'RISK_TIER_B_MAX_LTV', path: 'risk.tierBMaxLtv', description: 'Highest tier ratio of tier B.' },
   {
     env: 'RISK_TIER_C_MAX_LTV',
     path: 'risk.tierCMaxLtv',
-    description: 'Highest LTV of tier C; above it a loan is tier D and pre-distressed.',
+    description: 'Highest tier ratio of tier C; above it a loan is tier D and pre-distressed.',
   },
   {
     env: 'RISK_WEAK_FSD',
@@ -244,26 +254,32 @@ export const SETTINGS: readonly SettingRow[] = [
     description: 'HHI above which geographic concentration is high (1,800).',
   },
   {
+    env: 'HHI_SIGNIFICANT_INCREASE_ABOVE',
+    path: 'concentration.significantIncreaseAbove',
+    description:
+      'Like-for-like HHI rise above which a highly concentrated book raises an alert (2023 US Merger Guidelines: 100).',
+  },
+  {
     env: 'ALERT_TOTAL_VALUE_DROP_PCT',
     path: 'materiality.totalValueDropPct',
-    description: 'Fall in total portfolio value between runs that raises an alert.',
+    description: 'Fall in total value between runs, like-for-like, that raises an alert.',
   },
   {
     env: 'ALERT_WEIGHTED_LTV_RISE',
     path: 'materiality.weightedLtvRise',
-    description: 'Rise in weighted LTV between runs (fraction: 0.05 = 5 points) that raises an alert.',
+    description: 'Rise in weighted LTV between runs, like-for-like (fraction: 0.05 = 5 points), that raises an alert.',
   },
   {
     env: 'ALERT_PRE_DISTRESSED_RISE',
     path: 'materiality.preDistressedRise',
     description:
-      'Rise in the number of pre-distressed loans between runs above which an alert is raised (0: any rise).',
+      'Rise in pre-distressed loans among the loans in both runs above which an alert is raised (0: any rise).',
   },
   {
     env: 'ALERT_FLAGGED_RISE',
     path: 'materiality.flaggedRise',
     description:
-      'Rise in the number of fraud-flagged properties between runs above which an alert is raised (0: any rise).',
+      'Rise in fraud-flagged properties among those screened in both runs above which an alert is raised (0: any rise).',
   },
   // Work division
   {

@@ -2,7 +2,7 @@
 // Everything here goes through orchestration history, so it is small: ids, counts and summaries, never
 // property lists (those are staged as chunk blobs).
 import type { ChunkSummary } from './domain/summary.ts';
-import type { AnalysisType } from './domain/schemas.ts';
+import type { AnalysisType, StressScenario } from './domain/schemas.ts';
 import type { JobStatus } from './domain/job-status.ts';
 
 export const ORCHESTRATIONS = { portfolioAnalysis: 'portfolioAnalysis', chunkBatch: 'chunkBatch' } as const;
@@ -28,6 +28,8 @@ export interface PortfolioAnalysisInput {
   maxFailureRate: number;
   /** "Today" of the analysis, fixed when the job is submitted. */
   asOf: string;
+  /** The report's stress scenarios, when the request gave them (a few hundred bytes at most). */
+  stressScenarios?: StressScenario[] | undefined;
 }
 
 export interface ChunkBatchInput {
@@ -74,4 +76,5 @@ export interface AggregateReportInput {
   totalProperties: number;
   asOf: string;
   error?: string | undefined;
+  stressScenarios?: StressScenario[] | undefined;
 }

@@ -1,28 +1,34 @@
-// aggregateReport (DESIGN §2.5): the portfolio report of a finished (or partially finished) job. Computes
-// the metrics from the merged summary, adds the top-N lists from the stored results, stores the report,
-// appends the portfolio's trend point, compares with the previous report and posts alerts for material
-// findings, then marks the job document final.
-import { finalizeReport, type ReportOptions } from '../domain/report.ts';
-import type { PropertyResult } from '../domain/results.ts';
+// aggregateReport (DESIGN §2.5): the portfolio report of a finished (or partially finished) job. Builds the
+// job's per-property snapshot from its chunks' parts, streams it once (joined with the previous complete
+// report's snapshot) for the like-for-like comparison, AVM accuracy and stress scenarios, computes the
+// metrics from the merged summary, adds the top-N lists from the stored results, stores the report, appends
+// the portfolio's trend point, posts alerts for material like-for-like findings, then marks the job final.
+import { finalizeReport, reportOptionsSchema, type ReportOptions, type ReportStatus } from '../domain/report.ts';
+import { propertyResultSchema, type PropertyResult } from '../domain/results.ts';
+import type { TierLimits } from '../domain/risk.ts';
+import type { SnapshotRecord } from '../domain/snapshot.ts';
+import { analyzeSnapshots, type PreviousSnapshot } from '../domain/snapshot-analysis.ts';
+import type { StressScenario } from '../domain/schemas.ts';
+import { trendPointFor, type TrendPoint } from '../domain/trend.ts';
+import type { Finding } from '../domain/like-for-like.ts';
 import { TOP_KINDS, type StoredReport, type TopKind } from '../domain/stored-report.ts';
-import {
-  compareReports,
-  materialFindings,
-  trendPointFor,
-  type Finding,
-  type MaterialityOptions,
-  type TrendPoint,
-} from '../domain/trend.ts';
 import type { JobStatus } from '../domain/job-status.ts';
+import type { PreviousReport } from '../storage/reports-repository.ts';
 import type { AggregateReportInput } from '../workflow.ts';
 import type { DataQuality } from '../domain/data-quality.ts';
 
-/** What aggregateReport reads and writes; src/app.ts binds it to Cosmos and the alerts queue. */
+/** What aggregateReport reads and writes; src/app.ts binds it to Cosmos, the snapshot blobs and the alerts queue. */
 export interface AggregateReportPorts {
   /** How the job's properties were read (kept on its job document), for the report's data-quality section. */
   dataQuality(jobId: string): Promise<DataQuality | undefined>;
   topResults(jobId: string, list: TopKind, n: number): Promise<PropertyResult[]>;
-  previousReport(portfolioId: string, before: string): Promise<StoredReport | undefined>;
+  /** Builds the job's snapshot from its parts; returns its blob name and record count. */
+  buildSnapshot(jobId: string): Promise<{ blob: string; records: number }>;
+  /** A job's snapshot, streamed in propertyId order; and whether it (still) exists. */
+  readSnapshot(jobId: string): AsyncIterable<SnapshotRecord>;
+  snapshotExists(jobId: string): Promise<boolean>;
+  /** The portfolio's latest complete report analysed before `asOf`, other than `jobId`'s. */
+  previousReport(portfolioId: string, asOf: string, jobId: string): Promise<PreviousReport | undefined>;
   saveReport(report: StoredReport): Promise<void>;
   appendTrend(portfolioId: string, jobId: string, point: TrendPoint): Promise<void>;
   sendAlert(alert: { portfolioId: string; jobId: string; findings: Finding[]; at: string }): Promise<void>;
@@ -31,60 +37,108 @@ export interface AggregateReportPorts {
     patch: { status: JobStatus; endTime: string; error?: string | undefined; reportId: string },
   ): Promise<void>;
   reportOptions: Partial<ReportOptions>;
-  materiality: MaterialityOptions;
+  /** The report's stress scenarios when the request gave none, and the tier limits to re-tier with. */
+  scenarios: readonly StressScenario[];
+  tierLimits: TierLimits;
   topN: number;
   now(): Date;
 }
 
+/** The statuses a report can have: the job's final status (the root never reports one still running). */
+function reportStatusOf(status: JobStatus): ReportStatus {
+  if (status === 'queued' || status === 'processing') throw new Error(`aggregateReport: job is still ${status}`);
+  return status;
+}
+
+/** The previous run's snapshot to compare with, or why there is none. */
+async function previousSnapshotOf(
+  previous: PreviousReport | undefined,
+  ports: Pick<AggregateReportPorts, 'readSnapshot' | 'snapshotExists'>,
+): Promise<{ snapshot?: PreviousSnapshot; reason?: string }> {
+  if (!previous) return { reason: 'no earlier complete report of this portfolio to compare with' };
+  if (!previous.snapshot || !(await ports.snapshotExists(previous.id)))
+    return {
+      reason: `the previous complete report (job ${previous.id}) has no per-property snapshot to compare like for like`,
+    };
+  return {
+    snapshot: {
+      run: { jobId: previous.id, asOf: previous.asOf, generatedAt: previous.createdAt },
+      records: ports.readSnapshot(previous.id),
+    },
+  };
+}
+
 /**
  * Writes the job's report (id = jobId) and marks the job document final with `input.status`. Only a
- * completed run appends a trend point and is compared with the portfolio's previous report; material
- * changes go to the alerts queue. Idempotent on retry: the report is upserted under the same id. Throws
- * what its ports throw (storage errors), which fails the activity and lets the orchestration retry it.
+ * completed run appends a trend point and posts its like-for-like findings to the alerts queue. Idempotent on
+ * retry: the snapshot is rebuilt from its parts and the report upserted under the same id. Throws what its
+ * ports throw (storage errors), and an Error when a snapshot is not sorted by propertyId; either fails the
+ * activity.
  */
 export async function aggregateReport(
   input: AggregateReportInput,
   ports: AggregateReportPorts,
 ): Promise<{ reportId: string; findings: number }> {
   const at = ports.now().toISOString();
-  const metrics = finalizeReport(input.summary, {
+  const status = reportStatusOf(input.status);
+  const options = reportOptionsSchema.parse(ports.reportOptions);
+  const [lists, built, previous] = await Promise.all([
+    Promise.all(TOP_KINDS.map((list) => ports.topResults(input.jobId, list, ports.topN))),
+    ports.buildSnapshot(input.jobId),
+    ports.previousReport(input.portfolioId, input.asOf, input.jobId),
+  ]);
+  const expected = input.summary.counts.properties;
+  const whole = built.records === expected;
+  const compareWith = whole
+    ? await previousSnapshotOf(previous, ports)
+    : { reason: `this run's per-property snapshot holds ${built.records} of its ${expected} results` };
+  const snapshot = await analyzeSnapshots(ports.readSnapshot(input.jobId), compareWith.snapshot, {
+    scenarios: input.stressScenarios ?? ports.scenarios,
+    limits: ports.tierLimits,
+    concentration: options.concentration,
+  });
+  // Stored results carry their storage keys (id, jobId, chunkIndex); the report lists the results alone.
+  const [largestDrops, preDistressed, highestFraud] = lists.map((results) =>
+    results.map((r) => propertyResultSchema.parse(r)),
+  );
+  const report = finalizeReport(input.summary, {
     portfolioId: input.portfolioId,
     jobId: input.jobId,
     analysisType: input.analysisType,
     generatedAt: at,
-    options: ports.reportOptions,
+    asOf: input.asOf,
+    status,
+    submitted: input.totalProperties,
+    snapshot,
+    noComparisonReason: compareWith.reason,
+    highlights: { largestDrops: largestDrops!, preDistressed: preDistressed!, highestFraud: highestFraud! },
+    options,
     dataQuality: await ports.dataQuality(input.jobId),
   });
-  const [largestDrops, preDistressed, highestFraud] = await Promise.all(
-    TOP_KINDS.map((list) => ports.topResults(input.jobId, list, ports.topN)),
-  );
+  if (!whole)
+    report.notes.push(
+      `Stress and AVM accuracy cover the ${snapshot.records} results in the snapshot, not all ${expected}.`,
+    );
   // Only complete runs move the trend and raise alerts: a cancelled or partial run measures part of the book.
-  const complete = input.status === 'completed';
-  const previous = complete ? await ports.previousReport(input.portfolioId, at) : undefined;
-  const comparison = previous ? compareReports(previous.report, metrics) : undefined;
-  const findings = comparison ? materialFindings(comparison, ports.materiality) : [];
-  const stored: StoredReport = {
+  const complete = status === 'completed';
+  await ports.saveReport({
     id: input.jobId,
     portfolioId: input.portfolioId,
     jobId: input.jobId,
-    status: input.status,
+    status,
+    asOf: input.asOf,
     createdAt: at,
-    report: {
-      ...metrics,
-      status: input.status,
-      highlights: { largestDrops: largestDrops!, preDistressed: preDistressed!, highestFraud: highestFraud! },
-      ...(comparison && { comparison }),
-      findings,
-    },
-  };
-  await ports.saveReport(stored);
-  if (complete) await ports.appendTrend(input.portfolioId, input.jobId, trendPointFor(metrics));
-  if (findings.length > 0) await ports.sendAlert({ portfolioId: input.portfolioId, jobId: input.jobId, findings, at });
+    snapshot: { blob: built.blob, records: built.records },
+    report,
+  });
+  if (complete) await ports.appendTrend(input.portfolioId, input.jobId, trendPointFor(report));
+  if (complete && report.findings.length > 0)
+    await ports.sendAlert({ portfolioId: input.portfolioId, jobId: input.jobId, findings: report.findings, at });
   await ports.finishJob(input.jobId, {
     status: input.status,
     endTime: at,
     ...(input.error !== undefined && { error: input.error }),
-    reportId: stored.id,
+    reportId: input.jobId,
   });
-  return { reportId: stored.id, findings: findings.length };
+  return { reportId: input.jobId, findings: report.findings.length };
 }

@@ -15,6 +15,7 @@ import { needsAiReview } from '../domain/fraud.ts';
 import { valuationKey } from '../domain/identity.ts';
 import type { AvmQuote, PropertyResult } from '../domain/results.ts';
 import type { Property } from '../domain/schemas.ts';
+import { snapshotRecordOf, type SnapshotRecord } from '../domain/snapshot.ts';
 import { summarizeResults } from '../domain/summary.ts';
 import { appraisalBasis, quoteBasis, type ValueBasis } from '../domain/valuation.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
@@ -38,6 +39,8 @@ export interface AnalyzeChunkPorts {
   markChunkCompleted(jobId: string, chunkIndex: number): Promise<void>;
   storedResults(jobId: string, propertyIds: readonly string[]): Promise<PropertyResult[]>;
   saveResults(jobId: string, chunkIndex: number, results: readonly PropertyResult[]): Promise<void>;
+  /** Writes the chunk's part of the job's per-property snapshot (every result of the chunk). */
+  saveSnapshotPart(jobId: string, chunkIndex: number, records: readonly SnapshotRecord[]): Promise<void>;
   /**
    * Cached quotes by valuation key (valuationKey): unexpired ones, or the freshest of any age with
    * `includeExpired`. Keys without one are absent.
@@ -65,9 +68,11 @@ function errorOf(error: unknown): { code: string; message: string } {
 }
 
 /**
- * Analyses chunk `input.chunkIndex` of job `input.jobId` and returns its summary with counts and cost in
- * cents. A property's provider failure is recorded on that property; storage errors (and the chaos switch)
- * throw, failing the attempt, and the retried attempt skips the properties the failed one stored.
+ * Analyses chunk `input.chunkIndex` of job `input.jobId`, writes its results and its part of the job's
+ * per-property snapshot, and returns its summary with counts and cost in cents. A property's provider failure
+ * is recorded on that property; storage errors (and the chaos switch) throw, failing the attempt, and the
+ * retried attempt skips the properties the failed one stored (its snapshot part is appended again: the last
+ * record of a property wins).
  */
 export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunkPorts): Promise<AnalyzeChunkOutput> {
   const { jobId, chunkIndex, analysisType } = input;
@@ -137,9 +142,10 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
   if (ports.chaosFailFirstAttempt && firstAttempt)
     throw new Error(`chaos: chunk ${chunkIndex} of ${jobId} fails its first attempt after buying its values`);
   await ports.saveResults(jobId, chunkIndex, fresh);
+  const all = [...stored, ...fresh];
+  await ports.saveSnapshotPart(jobId, chunkIndex, all.map(snapshotRecordOf));
   await ports.markChunkCompleted(jobId, chunkIndex);
 
-  const all = [...stored, ...fresh];
   const summary = summarizeResults(all);
   // Counts and cost of this run only for properties analysed now; stored ones were counted by the attempt
   // that stored them, but that attempt never reported (it crashed), so report the whole chunk.

@@ -8,6 +8,8 @@ import { costBreakdownSchema } from '../domain/cost.ts';
 import { dataQualitySchema, intakeErrorSchema } from '../domain/data-quality.ts';
 import { HEADER_SYNONYMS, PROPERTY_TYPE_WORDS } from '../intake/vocabulary.ts';
 import { ACCEPTED_CONTENT_TYPES, XLSX_CONTENT_TYPE } from './body-format.ts';
+import { stressRequestSchema } from '../domain/stress.ts';
+import { stressAnswerSchema } from '../jobs/job-stress.ts';
 import { fileRequestQuerySchema, jobsQuerySchema, propertiesQuerySchema } from './schemas.ts';
 import { JOB_STATUSES } from '../domain/job-status.ts';
 
@@ -74,6 +76,7 @@ const errors = (...codes: number[]) =>
           {
             400: 'invalid request (field errors)',
             404: 'unknown',
+            409: 'conflict',
             413: 'body too large',
             415: `a Content-Type that is not read (${ACCEPTED_CONTENT_TYPES.join(', ')} are)`,
             422: 'over budget',
@@ -132,6 +135,8 @@ export function openApiDocument(serverUrl: string): JsonSchema {
         PortfolioReport: output(portfolioReportSchema),
         PropertyResult: output(propertyResultSchema),
         CostBreakdown: output(costBreakdownSchema),
+        StressRequest: input(stressRequestSchema),
+        StressAnswer: output(stressAnswerSchema),
         Job: jobSchema,
         Error: errorSchema,
         DataQuality: output(dataQualitySchema),
@@ -245,6 +250,22 @@ export function openApiDocument(serverUrl: string): JsonSchema {
               }),
             },
             ...errors(400, 404),
+          },
+        },
+      },
+      '/portfolio/jobs/{jobId}/stress': {
+        post: {
+          summary:
+            "Stress scenarios on a finished job's stored values (no paid call): house-price shocks, national and per state",
+          parameters: [jobIdParameter],
+          requestBody: {
+            required: false,
+            description: 'An empty body runs the default scenarios (values -10%, -20%, -30%).',
+            ...jsonBody({ $ref: '#/components/schemas/StressRequest' }),
+          },
+          responses: {
+            '200': { description: 'the scenarios', ...jsonBody({ $ref: '#/components/schemas/StressAnswer' }) },
+            ...errors(400, 404, 409, 413),
           },
         },
       },

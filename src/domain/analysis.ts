@@ -69,14 +69,9 @@ function base(property: Property): Pick<PropertyResult, 'propertyId' | 'state' |
 export function analyzedProperty(input: PropertyAnalysisInput, options: AnalysisOptions): PropertyResult {
   const { property, analysisType, basis, asOf } = input;
   if (!basis && analysisType !== 'fraud') {
-    return failedProperty(
-      property,
-      { code: 'NO_VALUE_BASIS', message: 'no AVM value and no last appraisal to value the property on' },
-      options.costRates,
-      input.boughtValuation,
-    );
+    return failedProperty(property, noValueBasis(analysisType), options.costRates, input.boughtValuation);
   }
-  const valuation = basis && valuationResultFor(property, basis, options.valuation);
+  const valuation = basis && valuationResultFor(property, basis, options.valuation, asOf);
   const risk = valuation && includesRisk(analysisType) ? riskFor(property, valuation, asOf, options.risk) : undefined;
   const screening = includesFraud(analysisType)
     ? (input.screening ?? fraudScreening(property, basis, asOf, options.fraud))
@@ -97,6 +92,19 @@ export function analyzedProperty(input: PropertyAnalysisInput, options: Analysis
       options.costRates,
     ),
     cachedValuation: basis?.source === 'cache',
+  };
+}
+
+/**
+ * Why a property has no value to analyse on. A valuation run asked the AVMs (their failure has its own
+ * code); `risk` buys no AVM value, so there it means nothing was stored and nothing was appraised.
+ */
+function noValueBasis(analysisType: AnalysisType): { code: string; message: string } {
+  return {
+    code: 'NO_VALUE_BASIS',
+    message: buysValuations(analysisType)
+      ? 'no AVM value and no last appraisal to value the property on'
+      : 'no stored valuation and no appraisal on file (risk runs buy no AVM value: run a valuation first, or give lastAppraisedValue and lastAppraisalDate)',
   };
 }
 

@@ -2,6 +2,7 @@
 // Money is counted in whole cents, so totals are exact: 10,000 comprehensive properties cost exactly
 // $800.00, not 799.9999999999.
 import { z } from 'zod';
+import { centsToDollars as toDollars, toCents } from './money.ts';
 import type { Cost } from './results.ts';
 import type { AnalysisType } from './schemas.ts';
 
@@ -26,9 +27,6 @@ export type CostComponent = (typeof COST_COMPONENTS)[number];
 export function componentsFor(analysisType: AnalysisType): readonly CostComponent[] {
   return analysisType === 'comprehensive' ? COST_COMPONENTS : [analysisType];
 }
-
-const toCents = (dollars: number) => Math.round(dollars * 100);
-const toDollars = (cents: number) => cents / 100;
 
 export const costBreakdownSchema = z.object({
   properties: z.number().int(),

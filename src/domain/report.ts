@@ -1,13 +1,21 @@
-// The portfolio report (DESIGN §2.5): computed once, from the merged ChunkSummary of a whole job.
-// Metrics that need the whole portfolio (quantiles, HHI, appraiser outliers) are computed here, never per
-// chunk. The doc comments on the schema are the metric definitions the README quotes.
+// The portfolio report (DESIGN §2.5): computed once, from the merged ChunkSummary of a whole job and the
+// one streaming pass over its per-property snapshot (snapshot-analysis.ts). Metrics that need the whole
+// portfolio (quantiles, HHI, appraiser outliers, like-for-like comparison, stress) are computed here, never
+// per chunk. The doc comments on the schema are the metric definitions the README quotes; this schema is
+// what GET /api/portfolio/jobs/{jobId}/results returns and what the OpenAPI document describes.
 //
 // "Not available" is null, not absent: an average over no properties, a quantile of an empty histogram.
-// Money is in dollars (whole dollars for values and balances, cents for cost); ratios are fractions
-// (0.8 = 80%).
+// Money is in dollars, exact to the cent (sums are taken in whole cents); ratios are fractions (0.8 = 80%).
 import { z } from 'zod';
-import { ANALYSIS_TYPES, US_STATES } from './schemas.ts';
-import { RISK_TIERS, VALUE_BANDS, VALUE_SOURCES, type RiskTier } from './results.ts';
+import { ANALYSIS_TYPES, US_STATES, type AnalysisType } from './schemas.ts';
+import {
+  DOWNGRADE_REASONS,
+  RISK_TIERS,
+  VALUE_BANDS,
+  VALUE_SOURCES,
+  propertyResultSchema,
+  type RiskTier,
+} from './results.ts';
 import {
   BASIS_POINTS,
   FRAUD_SCORE_BINS,
@@ -20,6 +28,15 @@ import {
   type HistogramSpec,
 } from './histogram.ts';
 import { appraiserOptionsSchema, appraiserPerformance, appraiserPerformanceSchema } from './appraisers.ts';
+import { avmAccuracySchema } from './avm-accuracy.ts';
+import { providerPerformance, providerPerformanceSchema } from './avm-providers.ts';
+import {
+  comparisonSchema,
+  findingSchema,
+  likeForLikeFindings,
+  materialityOptionsSchema,
+  type Finding,
+} from './like-for-like.ts';
 import {
   concentrationFor,
   concentrationOptionsSchema,
@@ -28,14 +45,29 @@ import {
   propertyTypeShareSchema,
   tierShares,
 } from './market.ts';
+import { jobStatusSchema } from './job-status.ts';
+import { centsToDollars, exactCents } from './money.ts';
+import { TIER_RATIOS } from './risk.ts';
+import type { SnapshotAnalysis } from './snapshot-analysis.ts';
+import { stressResultSchema } from './stress.ts';
 import type { ChunkSummary } from './summary.ts';
 import { dataQualitySchema, type DataQuality } from './data-quality.ts';
+
+/** The statuses a finished job's report can carry (a job that is still running has no report). */
+export const reportStatusSchema = jobStatusSchema.exclude(['queued', 'processing']);
+export type ReportStatus = z.infer<typeof reportStatusSchema>;
 
 export const reportOptionsSchema = z.object({
   concentration: concentrationOptionsSchema.prefault({}),
   appraisers: appraiserOptionsSchema.prefault({}),
+  materiality: materialityOptionsSchema.prefault({}),
   /** Appraisers listed in the report, worst first (every outlier comes before every non-outlier). */
   listedAppraisers: z.number().int().min(0).max(10_000).default(25),
+  /** The cascade's acceptance limit and the tier ratio the run used, echoed so the report reads alone. */
+  maxFsd: z.number().min(0).max(1).default(0.13),
+  tierRatio: z.enum(TIER_RATIOS).default('cltv'),
+  /** Stale-valuation age of the risk rules, for the notes on weak value bases. */
+  staleValuationDays: z.number().int().min(0).default(90),
 });
 export type ReportOptions = z.infer<typeof reportOptionsSchema>;
 
@@ -43,8 +75,21 @@ const count = z.number().int().nonnegative();
 /** null when the population it is taken over is empty. */
 const maybe = z.number().nullable();
 
-/** Quantiles from the fixed-bin histogram: exact to within one bin (see histogram.ts for each resolution). */
-const quantilesSchema = z.object({ p10: maybe, p50: maybe, p90: maybe });
+/** Quantiles from a fixed-bin histogram: exact to within one bin of `binWidth` (in the metric's unit). */
+const quantilesSchema = z.object({ p10: maybe, p50: maybe, p90: maybe, binWidth: z.number() });
+
+const tierCounts = z.record(z.enum(RISK_TIERS), count);
+
+/** The top-N lists of the report: per-property results as stored. */
+export const highlightsSchema = z.object({
+  /** Largest falls in value since the last appraisal (most negative change first). */
+  largestDrops: z.array(propertyResultSchema),
+  /** Pre-distressed loans, highest LTV first. */
+  preDistressed: z.array(propertyResultSchema),
+  /** Highest fraud scores (properties on which some rule fired). */
+  highestFraud: z.array(propertyResultSchema),
+});
+export type Highlights = z.infer<typeof highlightsSchema>;
 
 export const portfolioReportSchema = z.object({
   portfolioId: z.string(),
@@ -52,6 +97,21 @@ export const portfolioReportSchema = z.object({
   analysisType: z.enum(ANALYSIS_TYPES),
   /** ISO date-time the report was computed (passed in; the domain never reads the clock). */
   generatedAt: z.string(),
+  /** ISO date-time of the analysis ("today" for every rule), fixed when the job was submitted. */
+  asOf: z.string(),
+  status: reportStatusSchema,
+  /** Whether the report covers the whole submitted portfolio. Every rendering shows it when it does not. */
+  completeness: z.object({
+    status: reportStatusSchema,
+    /** True for a completed run: every submitted property has a result. */
+    complete: z.boolean(),
+    /** Properties submitted, properties with a result (analysed or failed), and the rest. */
+    submitted: count,
+    processed: count,
+    notProcessed: count,
+    /** What a partial or failed report covers, in plain words; absent when complete. */
+    note: z.string().optional(),
+  }),
   totals: z.object({
     /** Properties with a result: analysed + failed. */
     properties: count,
@@ -60,13 +120,15 @@ export const portfolioReportSchema = z.object({
     failed: count,
     /** failed / properties; 0 for no properties. */
     failureRate: z.number(),
+    /** Failed properties per failure code, with what the code means, most frequent first. */
+    failures: z.array(z.object({ code: z.string(), count, explanation: z.string() })),
   }),
   valuation: z.object({
     /** Analysed properties with a current value. */
     valued: count,
     /** Of those, values replayed from the cross-job cache (no AVM call bought). */
     cachedValuations: count,
-    /** Sum of current values, whole dollars. */
+    /** Sum of current values, dollars. */
     totalValue: z.number(),
     /** totalValue / valued. */
     averageValue: maybe,
@@ -88,7 +150,7 @@ export const portfolioReportSchema = z.object({
     change: z.object({
       /** Simple mean of each property's (current - last appraised) / last appraised; every property weighs one. */
       meanPct: maybe,
-      /** Quantiles of the per-property change; 0.5% bins over -100%..+100%, beyond that capped at the edge. */
+      /** Quantiles of the per-property change; 0.5-point bins over -100%..+100%, beyond that capped at the edge. */
       quantiles: quantilesSchema,
       /** Properties whose |change| reached the significance threshold (default 10%), up and down. */
       significantUp: count,
@@ -96,27 +158,41 @@ export const portfolioReportSchema = z.object({
     }),
   }),
   risk: z.object({
-    /** Analysed properties with a risk tier. */
+    /** The ratio loans with a second lien are tiered on (setting RISK_TIER_RATIO): cltv or ltv. */
+    tierRatio: z.enum(TIER_RATIOS),
+    /** Analysed properties with a risk tier: loans and properties without a loan. */
     tiered: count,
-    /** Properties per tier and the tier's share of tiered properties. */
-    tiers: z.record(z.enum(RISK_TIERS), z.object({ count, share: z.number() })),
-    /** Valued properties with a loan (an LTV). */
+    /** Tiered properties with a loan. */
     loans: count,
-    /** Loans with LTV > 90%. */
+    /** Loans with a second lien, and those tiered on CLTV because of it. */
+    loansWithSecondLien: count,
+    tieredOnCltv: count,
+    /** Loans per tier and the tier's share of the loans (properties without a loan are in noLoan). */
+    tiers: z.record(z.enum(RISK_TIERS), z.object({ count, share: z.number() })),
+    /** Properties without a loan: no ratio, tiered by value change since the last appraisal and confidence. */
+    noLoan: z.object({ properties: count, tiers: tierCounts }),
+    /** Tiered properties whose tier was lowered one step, per reason (weak value basis). */
+    downgrades: z.record(z.enum(DOWNGRADE_REASONS), count),
+    /** Loans whose tier ratio is above 90% (tier D before any weak-basis step). */
     preDistressed: count,
     /** preDistressed / loans. */
     preDistressedShare: maybe,
-    /** Sum of first-lien balances of the loans, whole dollars. */
+    /** First-lien balances of the pre-distressed loans, and their combined (first + second lien) exposure. */
+    preDistressedFirstLien: z.number(),
+    preDistressedExposure: z.number(),
+    /** Sum of first-lien balances of the loans, dollars. */
     totalFirstLienBalance: z.number(),
     totalSecondLienBalance: z.number(),
     /** Portfolio LTV: totalFirstLienBalance / current value of the loans' properties (large loans weigh more). */
     weightedLtv: maybe,
     /** Same with second liens: (first + second liens) / current value of the loans' properties. */
     weightedCltv: maybe,
-    /** Simple mean of the loans' LTVs (each loan weighs one). */
+    /** Simple means of the loans' LTVs and CLTVs (each loan weighs one). */
     meanLtv: maybe,
-    /** Quantiles of LTV; 0.5% bins over 0..200%, above 200% capped at 200%. */
+    meanCltv: maybe,
+    /** Quantiles of LTV and CLTV; 0.5-point bins over 0..200%, above 200% capped at 200%. */
     ltvQuantiles: quantilesSchema,
+    cltvQuantiles: quantilesSchema,
   }),
   fraud: z.object({
     /** Analysed properties screened by the fraud rules. */
@@ -125,8 +201,12 @@ export const portfolioReportSchema = z.object({
     flagged: count,
     /** flagged / screened. */
     flagRate: maybe,
-    /** Reason code -> screened properties on which that rule fired (flagged overall or not). */
-    byReason: z.record(z.string(), count),
+    reasons: z.object({
+      /** Reason code -> flagged properties on which that rule fired (what explains the flags). */
+      amongFlagged: z.record(z.string(), count),
+      /** Reason code -> screened properties on which that rule fired, flagged or not (weak rules fire alone). */
+      amongScreened: z.record(z.string(), count),
+    }),
     /** Quantiles of the 0-100 score; 1-point bins. */
     scoreQuantiles: quantilesSchema,
     /** Properties sent to the AI reviewer (scored above the review threshold), and its verdicts. */
@@ -141,11 +221,38 @@ export const portfolioReportSchema = z.object({
       listed: z.array(appraiserPerformanceSchema),
     }),
   }),
+  /** AVM performance (Interagency Appraisal and Evaluation Guidelines, 2010, Appendix B): avm-providers.ts, avm-accuracy.ts. */
+  avmPerformance: z.object({
+    /** The cascade's acceptance limit (FSD at or under it). */
+    maxFsd: z.number(),
+    /** Properties whose cascade ran in this job: the population of the provider figures. */
+    cascadeProperties: count,
+    /** Values reused from the cache or stored results (no provider was asked), not in the provider figures. */
+    reusedValues: count,
+    providers: z.array(providerPerformanceSchema),
+    /** Exact accuracy against sales and appraisals of the 12 months before the analysis date. */
+    accuracy: avmAccuracySchema,
+  }),
   /** Geographic concentration of current value: HHI (0-10,000) and its band, and the largest groups. */
   concentration: z.object({ state: concentrationSchema, county: concentrationSchema, zip: concentrationSchema }),
-  /** Per property type: properties, value and value share, simple mean LTV, tier mix. */
+  /** Per property type: properties, value and value share, simple mean LTV, tier mix of its loans. */
   propertyTypes: z.array(propertyTypeShareSchema),
-  /** Actual cost of paid calls, dollars (cache hits and stored values cost nothing). */
+  /** House-price shocks applied to the stored values (stress.ts). */
+  stress: stressResultSchema,
+  /**
+   * Like-for-like comparison with the previous complete report of the portfolio (like-for-like.ts), or why
+   * there is none.
+   */
+  comparison: z.discriminatedUnion('available', [
+    comparisonSchema.extend({ available: z.literal(true) }),
+    z.object({ available: z.literal(false), reason: z.string() }),
+  ]),
+  /** Material like-for-like changes; posted as an alert only for a completed run. */
+  findings: z.array(findingSchema),
+  highlights: highlightsSchema,
+  /** What a reader must know to read the figures right, in plain words (weak value bases, no-loan tiers...). */
+  notes: z.array(z.string()),
+  /** Actual cost of paid calls, dollars exact to the cent (cache hits and stored values cost nothing). */
   cost: z.object({ valuation: z.number(), fraud: z.number(), risk: z.number(), total: z.number() }),
   /**
    * Distributions for charts, regrouped exactly from the fixed-bin histograms: value change vs last
@@ -164,9 +271,19 @@ export type PortfolioReport = z.infer<typeof portfolioReportSchema>;
 export interface FinalizeReportInput {
   portfolioId: string;
   jobId: string;
-  analysisType: PortfolioReport['analysisType'];
+  analysisType: AnalysisType;
   /** ISO date-time: the caller's clock. */
   generatedAt: string;
+  /** ISO date-time of the analysis. */
+  asOf: string;
+  status: ReportStatus;
+  /** Properties submitted with the job. */
+  submitted: number;
+  /** The streaming pass over the run's snapshot (and the previous run's). */
+  snapshot: SnapshotAnalysis;
+  /** Why there is no comparison; used when snapshot.comparison is absent. */
+  noComparisonReason?: string | undefined;
+  highlights: Highlights;
   options?: z.input<typeof reportOptionsSchema>;
   dataQuality?: DataQuality | undefined;
 }
@@ -176,45 +293,131 @@ const CHANGE_DISPLAY = { fromUnits: -5_000, toUnits: 5_000, widthUnits: 500 };
 const LTV_DISPLAY = { fromUnits: 0, toUnits: 15_000, widthUnits: 500 };
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+const n = (value: number): string => value.toLocaleString('en-US');
 
 function quantiles(histogram: Histogram, spec: HistogramSpec): z.infer<typeof quantilesSchema> {
   return {
     p10: quantile(histogram, spec, 0.1),
     p50: quantile(histogram, spec, 0.5),
     p90: quantile(histogram, spec, 0.9),
+    binWidth: spec.binWidthUnits / spec.unitsPerValue,
   };
 }
 
-/** The portfolio metrics of a merged summary. Pure: the same summary and input give the same report. */
+/** What each failure code means; `risk` and `fraud` runs buy no AVM value, which changes what a missing value means. */
+export function failureExplanation(code: string, analysisType: AnalysisType): string {
+  switch (code) {
+    case 'NO_VALUE_BASIS':
+      return analysisType === 'risk' || analysisType === 'fraud'
+        ? 'no stored valuation and no appraisal on file: this analysis type buys no AVM value (run a valuation first, or give lastAppraisedValue and lastAppraisalDate)'
+        : 'no AVM value and no last appraisal to value the property on';
+    case 'NO_AVM_VALUE':
+      return 'every AVM provider answered that it has no value for the property (a no-hit)';
+    case 'AVM_UNAVAILABLE':
+      return 'the AVM providers failed (errors, timeouts or rate limits after retries)';
+    case 'ANALYSIS_ERROR':
+      return "an unexpected error while analysing the property (its result's error says which)";
+    default:
+      return code.startsWith('PROVIDER_')
+        ? `a provider call failed: ${code.slice('PROVIDER_'.length).toLowerCase().replaceAll('_', ' ')}`
+        : 'see the error on the property result';
+  }
+}
+
+function completenessOf(input: FinalizeReportInput, processed: number): PortfolioReport['completeness'] {
+  const { status, submitted } = input;
+  const notProcessed = Math.max(0, submitted - processed);
+  const complete = status === 'completed';
+  const covers = `${n(processed)} of ${n(submitted)} submitted properties`;
+  const why: Record<ReportStatus, string> = {
+    completed: '',
+    cancelled: `Partial report: the job was cancelled after ${covers}`,
+    budget_exceeded: `Partial report: the job stopped at its budget after ${covers}`,
+    failed: `Report of a failed job: ${covers} have a result, and too many of them failed`,
+  };
+  return {
+    status,
+    complete,
+    submitted,
+    processed,
+    notProcessed,
+    ...(!complete && {
+      note: `${why[status]}; every figure covers those ${n(processed)} only (${n(notProcessed)} not analysed).`,
+    }),
+  };
+}
+
+/** Plain-words notes on how to read the figures. */
+function notesOf(summary: ChunkSummary, input: FinalizeReportInput, o: ReportOptions): string[] {
+  const notes: string[] = [];
+  const { counts, valueSources, downgrades } = summary;
+  if (input.analysisType === 'risk' || input.analysisType === 'fraud') {
+    notes.push(
+      `A ${input.analysisType} run buys no AVM value: ${n(valueSources.stored + valueSources.cache)} properties rest on a stored valuation ` +
+        `(${n(downgrades.STALE_VALUATION)} of them older than ${o.staleValuationDays} days, a weak basis) and ${n(valueSources.appraisal)} on their last appraisal ` +
+        '(APPRAISAL_ONLY, a weak basis); a weak basis lowers the tier one step.',
+    );
+  }
+  if (counts.noLoan > 0)
+    notes.push(
+      `${n(counts.noLoan)} properties have no loan: they are tiered by value change since the last appraisal and valuation confidence, apart from the loan tiers.`,
+    );
+  if (counts.tieredOnCltv > 0)
+    notes.push(
+      `${n(counts.tieredOnCltv)} loans with a second lien are tiered on CLTV, the combined exposure (RISK_TIER_RATIO=${o.tierRatio}).`,
+    );
+  if (counts.failed > 0)
+    notes.push(
+      `${n(counts.failed)} properties failed and are in no figure but the failure counts (totals.failures says why).`,
+    );
+  return notes;
+}
+
+/** The portfolio report of a merged summary and its snapshot pass. Pure: the same inputs give the same report. */
 export function finalizeReport(summary: ChunkSummary, input: FinalizeReportInput): PortfolioReport {
   const o = reportOptionsSchema.parse(input.options ?? {});
-  const { counts, money, histograms } = summary;
+  const { counts, histograms } = summary;
+  const money = Object.fromEntries(
+    Object.entries(summary.moneyCents).map(([k, v]) => [k, exactCents(v, `moneyCents.${k}`)]),
+  ) as ChunkSummary['moneyCents'];
+  const dollars = centsToDollars;
   const shares = tierShares(summary.tiers);
   const appraisers = appraiserPerformance(summary.appraisers, o.appraisers);
   const cents = summary.costCents;
+  const { snapshot } = input;
+  const comparison: PortfolioReport['comparison'] = snapshot.comparison
+    ? { available: true, ...snapshot.comparison }
+    : { available: false, reason: input.noComparisonReason ?? 'no earlier complete report of this portfolio' };
+  const findings: Finding[] = snapshot.comparison ? likeForLikeFindings(snapshot.comparison, o.materiality) : [];
   return {
     portfolioId: input.portfolioId,
     jobId: input.jobId,
     analysisType: input.analysisType,
     generatedAt: input.generatedAt,
+    asOf: input.asOf,
+    status: input.status,
+    completeness: completenessOf(input, counts.properties),
     totals: {
       properties: counts.properties,
       analyzed: counts.analyzed,
       failed: counts.failed,
       failureRate: ratio(counts.failed, counts.properties) ?? 0,
+      failures: Object.entries(summary.failures)
+        .sort(([ca, a], [cb, b]) => b - a || (ca < cb ? -1 : 1))
+        .map(([code, failed]) => ({ code, count: failed, explanation: failureExplanation(code, input.analysisType) })),
     },
     valuation: {
       valued: counts.valued,
       cachedValuations: counts.cachedValuations,
-      totalValue: money.currentValue,
-      averageValue: ratio(money.currentValue, counts.valued),
+      totalValue: dollars(money.currentValue),
+      averageValue: counts.valued > 0 ? dollars(money.currentValue) / counts.valued : null,
       valueBands: { ...summary.valueBands },
       sources: { ...summary.valueSources },
       lastAppraisal: {
         properties: counts.appraised,
-        totalLastAppraisedValue: money.lastAppraisedValue,
-        totalCurrentValue: money.appraisedCurrentValue,
-        aggregateChange: money.appraisedCurrentValue - money.lastAppraisedValue,
+        totalLastAppraisedValue: dollars(money.lastAppraisedValue),
+        totalCurrentValue: dollars(money.appraisedCurrentValue),
+        aggregateChange: dollars(money.appraisedCurrentValue - money.lastAppraisedValue),
         aggregateChangePct: ratio(money.appraisedCurrentValue - money.lastAppraisedValue, money.lastAppraisedValue),
       },
       change: {
@@ -225,26 +428,35 @@ export function finalizeReport(summary: ChunkSummary, input: FinalizeReportInput
       },
     },
     risk: {
+      tierRatio: o.tierRatio,
       tiered: counts.tiered,
+      loans: counts.loans,
+      loansWithSecondLien: counts.loansWithSecondLien,
+      tieredOnCltv: counts.tieredOnCltv,
       tiers: Object.fromEntries(RISK_TIERS.map((t) => [t, { count: summary.tiers[t], share: shares[t] }])) as Record<
         RiskTier,
         { count: number; share: number }
       >,
-      loans: counts.loans,
+      noLoan: { properties: counts.noLoan, tiers: { ...summary.noLoanTiers } },
+      downgrades: { ...summary.downgrades },
       preDistressed: counts.preDistressed,
       preDistressedShare: ratio(counts.preDistressed, counts.loans),
-      totalFirstLienBalance: money.firstLienBalance,
-      totalSecondLienBalance: money.secondLienBalance,
+      preDistressedFirstLien: dollars(money.preDistressedFirstLien),
+      preDistressedExposure: dollars(money.preDistressedExposure),
+      totalFirstLienBalance: dollars(money.firstLienBalance),
+      totalSecondLienBalance: dollars(money.secondLienBalance),
       weightedLtv: ratio(money.firstLienBalance, money.loanPropertyValue),
       weightedCltv: ratio(money.firstLienBalance + money.secondLienBalance, money.loanPropertyValue),
       meanLtv: ratio(summary.basisPointSums.ltv / BASIS_POINTS, counts.loans),
+      meanCltv: ratio(summary.basisPointSums.cltv / BASIS_POINTS, counts.loans),
       ltvQuantiles: quantiles(histograms.ltv, LTV_BINS),
+      cltvQuantiles: quantiles(histograms.cltv, LTV_BINS),
     },
     fraud: {
       screened: counts.screened,
       flagged: counts.flagged,
       flagRate: ratio(counts.flagged, counts.screened),
-      byReason: { ...summary.fraudReasons },
+      reasons: { amongFlagged: { ...summary.fraudReasons.flagged }, amongScreened: { ...summary.fraudReasons.fired } },
       scoreQuantiles: quantiles(histograms.fraudScore, FRAUD_SCORE_BINS),
       aiReviews: { count: counts.aiReviews, byVerdict: { ...summary.aiVerdicts } },
       appraisers: {
@@ -254,6 +466,13 @@ export function finalizeReport(summary: ChunkSummary, input: FinalizeReportInput
         listed: appraisers.slice(0, o.listedAppraisers),
       },
     },
+    avmPerformance: {
+      maxFsd: o.maxFsd,
+      cascadeProperties: summary.valueSources.avm,
+      reusedValues: summary.valueSources.cache + summary.valueSources.stored,
+      providers: providerPerformance(summary.avmProviders),
+      accuracy: snapshot.accuracy,
+    },
     concentration: {
       // Every state is listed (at most 56, for the map); counties and ZIPs only the largest topGroups.
       state: concentrationFor(summary.geography.state, { ...o.concentration, topGroups: US_STATES.length }),
@@ -261,11 +480,16 @@ export function finalizeReport(summary: ChunkSummary, input: FinalizeReportInput
       zip: concentrationFor(summary.geography.zip, o.concentration),
     },
     propertyTypes: propertyTypeDistribution(summary.propertyTypes, money.currentValue),
+    stress: snapshot.stress,
+    comparison,
+    findings,
+    highlights: input.highlights,
+    notes: notesOf(summary, input, o),
     cost: {
-      valuation: cents.valuation / 100,
-      fraud: cents.fraud / 100,
-      risk: cents.risk / 100,
-      total: cents.total / 100,
+      valuation: dollars(cents.valuation),
+      fraud: dollars(cents.fraud),
+      risk: dollars(cents.risk),
+      total: dollars(cents.total),
     },
     distributions: {
       valueChange: coarseDistribution(histograms.valueChange, VALUE_CHANGE_BINS, CHANGE_DISPLAY),

@@ -28,6 +28,25 @@ export const avmQuoteSchema = z.object({
 });
 export type AvmQuote = z.infer<typeof avmQuoteSchema>;
 
+/** What an AVM value is checked against (AVM performance, DESIGN §4). */
+export const BENCHMARK_KINDS = ['sale', 'appraisal'] as const;
+export type BenchmarkKind = (typeof BENCHMARK_KINDS)[number];
+
+/**
+ * The property's benchmark for AVM accuracy: its most recent arm's-length sale in the 12 months before the
+ * analysis date, else its most recent appraisal in that window (see avm-accuracy.ts).
+ */
+export const benchmarkSchema = z.object({
+  kind: z.enum(BENCHMARK_KINDS),
+  /** YYYY-MM-DD of the sale or of the appraisal's effective date. */
+  date: z.string(),
+  /** Sale price or appraised value, dollars. */
+  value: z.number(),
+  /** (AVM value - benchmark) / benchmark, a fraction: 0.05 = the AVM value is 5% above the benchmark. */
+  errorPct: z.number(),
+});
+export type Benchmark = z.infer<typeof benchmarkSchema>;
+
 export const valuationResultSchema = z.object({
   source: z.enum(VALUE_SOURCES),
   provider: z.string().optional(),
@@ -46,23 +65,39 @@ export const valuationResultSchema = z.object({
   changePct: z.number().optional(),
   significantChange: z.boolean(),
   valueBand: z.enum(VALUE_BANDS),
+  /** Present for an AVM value (not an appraisal basis) when the property has a benchmark. */
+  benchmark: benchmarkSchema.optional(),
 });
 export type ValuationResult = z.infer<typeof valuationResultSchema>;
+
+/**
+ * What a property's tier rests on: 'ltv' or 'cltv', the ratio a loan was tiered on (CLTV where a second lien
+ * exists and the RISK_TIER_RATIO setting is cltv); 'no-loan' when tiered by value change and confidence only.
+ */
+export const RISK_BASES = ['ltv', 'cltv', 'no-loan'] as const;
+export type RiskBasis = (typeof RISK_BASES)[number];
+
+/** Why a tier was lowered one step: the value it rests on is weak (risk.ts). */
+export const DOWNGRADE_REASONS = ['WEAK_FSD', 'STALE_VALUATION', 'APPRAISAL_ONLY'] as const;
+export type DowngradeReason = (typeof DOWNGRADE_REASONS)[number];
 
 export const riskResultSchema = z.object({
   /** First-lien balance / current value, as a fraction; absent without a loan. */
   ltv: z.number().optional(),
-  /** (first + second lien) / current value. */
+  /** (first + second lien) / current value (Fannie Mae Selling Guide B2-1.2-02); equals ltv without a second lien. */
   cltv: z.number().optional(),
+  /** First-lien unpaid balance, dollars, as given; absent without a loan. */
+  firstLienBalance: z.number().optional(),
+  /** Second-lien balance, dollars (0 when none was given); absent without a loan. */
+  secondLienBalance: z.number().optional(),
   /** Tier before the weak-basis downgrade. */
   baseTier: z.enum(RISK_TIERS),
   tier: z.enum(RISK_TIERS),
   /** Why the tier was lowered one step (empty when it was not). */
-  downgradeReasons: z.array(z.string()),
-  /** LTV above 90% (DESIGN §4). */
+  downgradeReasons: z.array(z.enum(DOWNGRADE_REASONS)),
+  /** The tier ratio (`basis`) above the tier C limit, 90% (DESIGN §4); never for a property without a loan. */
   preDistressed: z.boolean(),
-  /** 'ltv' when tiered by loan-to-value; 'no-loan' when tiered by value change and confidence only. */
-  basis: z.enum(['ltv', 'no-loan']),
+  basis: z.enum(RISK_BASES),
   note: z.string().optional(),
 });
 export type RiskResult = z.infer<typeof riskResultSchema>;

@@ -168,8 +168,15 @@ export function loanSchema({ asOf }: SchemaOptions) {
   });
 }
 
+/**
+ * Whether a sale was at arm's length (willing, unrelated buyer and seller). Foreclosures, family transfers and
+ * the like are `non-arms-length`; an unmarked sale is taken as arm's length. Only arm's-length sales are
+ * benchmarks for AVM accuracy.
+ */
+export const SALE_TYPES = ['arms-length', 'non-arms-length'] as const;
+
 export function saleSchema({ asOf }: SchemaOptions) {
-  return z.strictObject({ date: pastDate(asOf), price: positiveMoney() });
+  return z.strictObject({ date: pastDate(asOf), price: positiveMoney(), saleType: oneOf(SALE_TYPES).optional() });
 }
 
 export function propertySchema(options: SchemaOptions) {
@@ -237,6 +244,31 @@ export function propertyListSchema(options: SchemaOptions) {
     );
 }
 
+/** A house-price change as a fraction (-0.2: values fall 20%), in whole basis points, above -100%. */
+const shockSchema = bounded(-0.99, 1).refine(
+  (v) => Number.isInteger(Math.round(v * 1e8) / 1e4),
+  'must be whole basis points (at most 4 decimals)',
+);
+
+/** A stress scenario (stress.ts): a national house-price change, and per-state ones replacing it there. */
+export const stressScenarioSchema = z.strictObject({
+  /** Shown in the report; defaults to a description of the shocks. */
+  name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').optional(),
+  /** The change applied where no state shock is given. */
+  shock: shockSchema,
+  /** Per-state changes replacing `shock` in those states (USPS codes). */
+  stateShocks: z.partialRecord(z.enum(US_STATES), shockSchema).optional(),
+});
+export type StressScenario = z.infer<typeof stressScenarioSchema>;
+
+export const MAX_STRESS_SCENARIOS = 20;
+
+/** Stress scenarios of a request: 1 to 20. */
+export const stressScenariosSchema = z
+  .array(stressScenarioSchema, { error: 'must be an array of scenarios' })
+  .min(1, 'must contain at least 1 scenario')
+  .max(MAX_STRESS_SCENARIOS, `must contain at most ${MAX_STRESS_SCENARIOS} scenarios`);
+
 /**
  * The request's fields beside its properties: a JSON body's other keys, or a file upload's query
  * parameters (which add how to read the file).
@@ -255,6 +287,8 @@ export function analyzeFieldsSchema() {
      * left out and listed, the valid ones are analysed.
      */
     invalidRows: oneOf(INVALID_ROWS_MODES).default('reject'),
+    /** The report's stress scenarios (default: values -10%, -20%, -30% everywhere). */
+    stressScenarios: stressScenariosSchema.optional(),
   });
 }
 

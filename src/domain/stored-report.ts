@@ -1,29 +1,27 @@
-// The report as stored (reports container) and served (GET /api/portfolio/jobs/{id}/results): the
-// portfolio metrics of report.ts plus the job's final status, the top-N highlight lists read from the
-// stored per-property results, the comparison with the portfolio's previous complete run, and the findings
-// that raised an alert. aggregateReport writes it; the API and the CLI read it.
-import type { PortfolioReport } from './report.ts';
-import type { PropertyResult } from './results.ts';
-import type { JobStatus } from './job-status.ts';
-import type { Finding, TrendDelta } from './trend.ts';
+// The report as stored (reports container) and served (GET /api/portfolio/jobs/{id}/results): the envelope
+// around the report of report.ts (which carries the job's final status, the top-N highlight lists read from
+// the stored per-property results, the like-for-like comparison with the portfolio's previous complete run and
+// its findings), with where the job's per-property snapshot is. aggregateReport writes it; the API, the CLI and
+// the stress route read it.
+import { z } from 'zod';
+import { portfolioReportSchema, reportStatusSchema } from './report.ts';
 
 /** The report's highlight lists, each the top N stored results of the job by its own ranking. */
 export const TOP_KINDS = ['largestDrops', 'preDistressed', 'highestFraud'] as const;
 export type TopKind = (typeof TOP_KINDS)[number];
 
 /** The stored document: id = jobId, partition key portfolioId (see src/storage/reports-repository.ts). */
-export interface StoredReport {
-  id: string;
-  portfolioId: string;
-  jobId: string;
-  status: JobStatus;
+export const storedReportSchema = z.object({
+  id: z.string(),
+  portfolioId: z.string(),
+  jobId: z.string(),
+  status: reportStatusSchema,
+  /** ISO date-time of the analysis: a portfolio's runs are ordered by it ("the previous report"). */
+  asOf: z.string(),
   /** ISO date-time the report was written. */
-  createdAt: string;
-  report: PortfolioReport & {
-    status: JobStatus;
-    highlights: Record<TopKind, PropertyResult[]>;
-    /** Against the previous complete run; absent for a first, partial or cancelled run. */
-    comparison?: TrendDelta | undefined;
-    findings: Finding[];
-  };
-}
+  createdAt: z.string(),
+  /** The job's per-property snapshot (storage/snapshot-store.ts) and its record count. */
+  snapshot: z.object({ blob: z.string(), records: z.number().int().nonnegative() }),
+  report: portfolioReportSchema,
+});
+export type StoredReport = z.infer<typeof storedReportSchema>;

@@ -1,6 +1,15 @@
 // Valuation: which AVM answer to trust, and what the value says against the last appraisal (DESIGN §4).
 import { z } from 'zod';
-import { VALUE_BANDS, type AvmQuote, type ValuationResult, type ValueBand, type ValueSource } from './results.ts';
+import { benchmarkFor } from './avm-accuracy.ts';
+import { toCents } from './money.ts';
+import {
+  VALUE_BANDS,
+  type AvmQuote,
+  type Benchmark,
+  type ValuationResult,
+  type ValueBand,
+  type ValueSource,
+} from './results.ts';
 import type { Property } from './schemas.ts';
 
 export const valuationOptionsSchema = z.object({
@@ -112,19 +121,38 @@ export function appraisalBasis(
 }
 
 /**
- * The valuation result of a property on a basis. An appraisal basis has no change vs appraisal: it is the
- * appraisal, and comparing it with itself would report a reassuring 0%.
+ * The benchmark of an AVM value as of `asOf` (see avm-accuracy.ts), with the value's error against it
+ * computed on whole cents; undefined for an appraisal basis (no AVM value to check) or without a benchmark.
+ */
+export function benchmarkOf(
+  property: Parameters<typeof benchmarkFor>[0],
+  basis: Pick<ValueBasis, 'source' | 'estimatedValue'>,
+  asOf: Date,
+): Benchmark | undefined {
+  if (basis.source === 'appraisal') return undefined;
+  const choice = benchmarkFor(property, asOf);
+  if (!choice) return undefined;
+  const benchmarkCents = toCents(choice.value);
+  return { ...choice, errorPct: (toCents(basis.estimatedValue) - benchmarkCents) / benchmarkCents };
+}
+
+/**
+ * The valuation result of a property on a basis, as of `asOf` (the analysis date, for the benchmark). An
+ * appraisal basis has no change vs appraisal: it is the appraisal, and comparing it with itself would report
+ * a reassuring 0%.
  */
 export function valuationResultFor(
-  property: Pick<Property, 'lastAppraisedValue'>,
+  property: Pick<Property, 'lastAppraisedValue' | 'lastAppraisalDate' | 'sales' | 'appraisals'>,
   basis: ValueBasis,
   options: Pick<ValuationOptions, 'significantChangePct'>,
+  asOf: Date,
 ): ValuationResult {
   const { lastAppraisedValue } = property;
   const change =
     basis.source !== 'appraisal' && lastAppraisedValue !== undefined
       ? changeVsAppraisal(basis.estimatedValue, lastAppraisedValue, options.significantChangePct)
       : undefined;
+  const benchmark = benchmarkOf(property, basis, asOf);
   return {
     source: basis.source,
     ...(basis.provider !== undefined && { provider: basis.provider }),
@@ -141,5 +169,6 @@ export function valuationResultFor(
     ...(change && { changeAmount: change.changeAmount, changePct: change.changePct }),
     significantChange: change?.significantChange ?? false,
     valueBand: valueBandFor(basis.estimatedValue),
+    ...(benchmark && { benchmark }),
   };
 }

@@ -38,6 +38,7 @@ export async function analyzePortfolio(
       idempotencyKey: key.value,
       dataQuality,
       asOf,
+      stressScenarios: req.stressScenarios,
     },
     settings,
     jobStoreFor(services),

@@ -1,12 +1,15 @@
 // The job endpoints of DESIGN §5: the list of jobs; status with progress, cost and ETA; the report;
-// per-property results and one property; cancel. Each validates its route and query and answers 404 for an
-// unknown job.
+// per-property results and one property; stress scenarios on the stored values; cancel. Each validates its
+// route, query and body and answers 404 for an unknown job.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { JobProgress } from '../domain/job-progress.ts';
-import { queryObject, validate } from '../api/request-parsing.ts';
+import { parseJsonText, queryObject, readText, validate } from '../api/request-parsing.ts';
 import { jobRouteSchema, jobsQuerySchema, propertiesQuerySchema, propertyRouteSchema } from '../api/schemas.ts';
 import { badRequest, json, notFound } from '../api/responses.ts';
+import { tierLimitsOf } from '../domain/risk.ts';
+import { stressRequestSchema } from '../domain/stress.ts';
+import { stressJob } from '../jobs/job-stress.ts';
 import { jobView } from '../jobs/job-view.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import type { JobStatus } from '../domain/job-status.ts';
@@ -98,6 +101,18 @@ export async function getJob(
 
 const FINISHED_WITH_REPORT = new Set(['completed', 'cancelled', 'budget_exceeded']);
 
+/** 400 for a job without a report yet: still running, or its report being written. */
+function notReportedYet(view: ReturnType<typeof jobView>, what: string): HttpResponseInit {
+  return json(400, {
+    success: false,
+    error: FINISHED_WITH_REPORT.has(view.status)
+      ? 'The report is being written; try again in a moment.'
+      : `The job is ${view.status}; ${what} once it has finished.`,
+    status: view.status,
+    progress: view.progress,
+  });
+}
+
 export async function getJobResults(
   services: AppServices,
   request: HttpRequest,
@@ -106,23 +121,43 @@ export async function getJobResults(
   const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
   const { job, view } = loaded;
-  if (!FINISHED_WITH_REPORT.has(view.status)) {
-    return json(400, {
-      success: false,
-      error: `The job is ${view.status}; results are available once it has finished.`,
-      status: view.status,
-      progress: view.progress,
-    });
-  }
+  if (!FINISHED_WITH_REPORT.has(view.status)) return notReportedYet(view, 'results are available');
   const report = await services.storage.reports.get(job.portfolioId, job.id);
-  if (!report)
-    return json(400, {
-      success: false,
-      error: 'The report is being written; try again in a moment.',
-      status: view.status,
-      progress: view.progress,
-    });
+  if (!report) return notReportedYet(view, 'results are available');
   return json(200, { success: true, status: view.status, results: report.report });
+}
+
+/** The stress request body; an empty body asks for the default scenarios. */
+async function readStressRequest(request: HttpRequest) {
+  const text = await readText(request, 1024 * 1024);
+  if (!text.ok) return text;
+  const body = text.value.trim() === '' ? { ok: true as const, value: {} } : parseJsonText(text.value);
+  return body.ok ? validate(stressRequestSchema, body.value, 'body') : body;
+}
+
+export async function postJobStress(
+  services: AppServices,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const body = await readStressRequest(request);
+  if (!body.ok) return body.response;
+  const loaded = await loadJob(services, request, context);
+  if ('response' in loaded) return loaded.response;
+  const { job, view } = loaded;
+  if (!FINISHED_WITH_REPORT.has(view.status)) return notReportedYet(view, 'stress scenarios run');
+  const outcome = await stressJob(job.id, body.value, {
+    report: () => services.storage.reports.get(job.portfolioId, job.id),
+    readSnapshot: () => services.storage.snapshots.read(job.id),
+    tierLimits: tierLimitsOf(services.settings.risk),
+  });
+  if (outcome.kind === 'no_report') return notReportedYet(view, 'stress scenarios run');
+  if (outcome.kind === 'no_snapshot')
+    return json(409, {
+      success: false,
+      error: `Job '${job.id}' kept no per-property snapshot (its report predates stress scenarios); run the portfolio again to stress it.`,
+    });
+  return json(200, outcome.answer);
 }
 
 export async function getJobProperties(

@@ -6,7 +6,7 @@ import { chunk, chunkCountFor } from '../domain/chunking.ts';
 import { estimateCents, estimateCost, type CostBreakdown } from '../domain/cost.ts';
 import type { DataQuality } from '../domain/data-quality.ts';
 import { sharedIdentities } from '../domain/identity.ts';
-import type { AnalysisType, Property } from '../domain/schemas.ts';
+import type { AnalysisType, Property, StressScenario } from '../domain/schemas.ts';
 import type { Settings } from '../config.ts';
 import { ORCHESTRATIONS, type PortfolioAnalysisInput } from '../workflow.ts';
 
@@ -22,6 +22,8 @@ export interface JobRequest {
   /** How the properties were read (rows skipped, normalisations): kept with the job for its status and report. */
   dataQuality?: DataQuality | undefined;
   asOf: Date;
+  /** The report's stress scenarios (default: the configured ones). */
+  stressScenarios?: StressScenario[] | undefined;
 }
 
 export interface JobStore {
@@ -117,6 +119,7 @@ export async function submitJob(
       ...(request.budget !== undefined && { budgetCents: Math.round(request.budget * 100) }),
       maxFailureRate: settings.pipeline.maxFailureRate,
       asOf: now,
+      ...(request.stressScenarios !== undefined && { stressScenarios: request.stressScenarios }),
     };
     await starter.start(ORCHESTRATIONS.portfolioAnalysis, jobId, input);
   } catch (error) {

@@ -92,6 +92,7 @@ export const portfolioAnalysis: OrchestrationHandler = function* (context: Orche
     summary,
     totalProperties: input.totalProperties,
     asOf: input.asOf,
+    ...(input.stressScenarios !== undefined && { stressScenarios: input.stressScenarios }),
     ...(status === 'failed' && {
       error: `${failed} of ${properties} properties failed (${(failureRate * 100).toFixed(1)}%), above the limit of ${(input.maxFailureRate * 100).toFixed(1)}%`,
     }),

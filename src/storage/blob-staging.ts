@@ -6,6 +6,7 @@ import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { propertyIdentity } from '../domain/identity.ts';
 import type { Property } from '../domain/schemas.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
+import { containerOnce } from './container-once.ts';
 import { BlobNotFoundError, InvalidStoredDocumentError, statusOf } from './errors.ts';
 
 export const STAGING_CONTAINER = 'portfolio-staging';
@@ -33,10 +34,11 @@ export interface BlobStagingOptions {
 export class BlobStaging {
   readonly #container: ContainerClient;
   readonly #concurrency: number;
-  #ready: Promise<void> | undefined;
+  readonly #ensure: () => Promise<void>;
 
   constructor(options: BlobStagingOptions) {
     this.#container = options.serviceClient.getContainerClient(options.containerName ?? STAGING_CONTAINER);
+    this.#ensure = containerOnce(this.#container);
     this.#concurrency = options.concurrency ?? 8;
   }
 
@@ -46,14 +48,7 @@ export class BlobStaging {
 
   /** Creates the container if missing (once per instance; a failure is retried on the next call). */
   ensureContainer(): Promise<void> {
-    this.#ready ??= this.#container.createIfNotExists().then(
-      () => undefined,
-      (error: unknown) => {
-        this.#ready = undefined;
-        throw error;
-      },
-    );
-    return this.#ready;
+    return this.#ensure();
   }
 
   /**

@@ -13,6 +13,7 @@ import { PortfoliosRepository } from './portfolios-repository.ts';
 import { PortfolioQueues } from './queues.ts';
 import { ReportsRepository, type ReportDocument } from './reports-repository.ts';
 import { ResultsRepository } from './results-repository.ts';
+import { SnapshotStore } from './snapshot-store.ts';
 import { TrendsRepository } from './trends-repository.ts';
 import { ValuationCache } from './valuation-cache.ts';
 
@@ -137,6 +138,7 @@ export interface Storage<R extends ReportDocument = ReportDocument> {
   portfolios: PortfoliosRepository;
   valuationCache: ValuationCache;
   staging: BlobStaging;
+  snapshots: SnapshotStore;
   queues: PortfolioQueues;
 }
 
@@ -146,8 +148,9 @@ export interface OpenStorageOptions {
   /** Requests in flight for parallel point reads/writes. Default 16. */
   concurrency?: number;
   now?: () => Date;
-  /** Blob container and queue names (defaults: portfolio-staging, portfolio-alerts, portfolio-revaluation). */
+  /** Blob container and queue names (defaults: portfolio-staging, portfolio-snapshots, portfolio-alerts, portfolio-revaluation). */
   stagingContainer?: string;
+  snapshotContainer?: string;
   alertsQueue?: string;
   revaluationQueue?: string;
 }
@@ -167,12 +170,16 @@ export async function openStorage<R extends ReportDocument = ReportDocument>(
     serviceClient: clients.blobs,
     ...(options.stagingContainer !== undefined && { containerName: options.stagingContainer }),
   });
+  const snapshots = new SnapshotStore({
+    serviceClient: clients.blobs,
+    ...(options.snapshotContainer !== undefined && { containerName: options.snapshotContainer }),
+  });
   const queues = new PortfolioQueues({
     serviceClient: clients.queues,
     ...(options.alertsQueue !== undefined && { alertsQueue: options.alertsQueue }),
     ...(options.revaluationQueue !== undefined && { revaluationQueue: options.revaluationQueue }),
   });
-  if (ensure) await Promise.all([staging.ensureContainer(), queues.ensureQueues()]);
+  if (ensure) await Promise.all([staging.ensureContainer(), snapshots.ensureContainer(), queues.ensureQueues()]);
   return {
     containers,
     jobs: new JobsRepository({ container: containers.jobs, now }),
@@ -183,6 +190,7 @@ export async function openStorage<R extends ReportDocument = ReportDocument>(
     portfolios: new PortfoliosRepository({ container: containers.portfolios }),
     valuationCache: new ValuationCache({ container: containers.valuationCache, concurrency }),
     staging,
+    snapshots,
     queues,
   };
 }

@@ -3,7 +3,7 @@
 // Messages are base64-encoded UTF-8 JSON: the Functions queue trigger's default messageEncoding is base64
 // (the storage SDK itself sends text as-is).
 import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
-import type { Finding } from '../domain/trend.ts';
+import type { Finding } from '../domain/like-for-like.ts';
 import { MessageTooLargeError, StorageError } from './errors.ts';
 
 export const ALERTS_QUEUE = 'portfolio-alerts';

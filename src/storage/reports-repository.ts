@@ -1,5 +1,5 @@
 // Portfolio reports (DESIGN §2.5): one document per job, id = jobId, partition key /portfolioId, so a
-// portfolio's reports (for "the previous report") are one single-partition query.
+// portfolio's reports (for "the previous complete report") are one single-partition query.
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 import type { PortfolioReport } from '../domain/report.ts';
@@ -13,12 +13,25 @@ export interface ReportDocument<R extends PortfolioReport = PortfolioReport> {
   /** = jobId. */
   id: string;
   portfolioId: string;
-  /** ISO date-time; reports of one portfolio are ordered by it. */
+  /** ISO date-time the report was written. */
   createdAt: string;
+  /** ISO date-time of the analysis; a portfolio's runs are ordered by it. */
+  asOf?: string;
   jobId?: string;
   status?: string;
+  /** Where the report's per-property snapshot is (storage/snapshot-store.ts), and its record count. */
+  snapshot?: { blob: string; records: number };
   report: R;
 }
+
+/** What the comparison needs of the previous report. */
+export const previousReportSchema = z.object({
+  id: z.string(),
+  asOf: z.string(),
+  createdAt: z.string(),
+  snapshot: z.object({ blob: z.string(), records: z.number().int().nonnegative() }).optional(),
+});
+export type PreviousReport = z.infer<typeof previousReportSchema>;
 
 // Envelope check only: the report's own shape is the writer's (the schema would strip fields it does not list).
 const envelopeSchema = z.looseObject({
@@ -49,23 +62,34 @@ export class ReportsRepository<D extends ReportDocument = ReportDocument> {
     return statusCode === 404 || !resource ? undefined : this.#parse(resource);
   }
 
-  /** The portfolio's latest report created strictly before `createdAt` (ISO strings compare in time order). */
-  async latestBefore(portfolioId: string, createdAt: string): Promise<D | undefined> {
+  /**
+   * The portfolio's latest completed report with an analysis date strictly before `asOf`, other than
+   * `excludeJobId`'s own (a rerun of a job never compares with itself). Cancelled, budget-stopped and failed
+   * runs measured part of the book and are never "the previous report".
+   */
+  async latestCompleteBefore(
+    portfolioId: string,
+    asOf: string,
+    excludeJobId: string,
+  ): Promise<PreviousReport | undefined> {
     const { resources } = await this.#container.items
       .query<Record<string, unknown>>(
         {
           query:
-            'SELECT TOP 1 * FROM c WHERE c.portfolioId = @portfolioId AND c.createdAt < @createdAt ORDER BY c.createdAt DESC',
+            "SELECT TOP 1 c.id, c.asOf, c.createdAt, c.snapshot FROM c WHERE c.portfolioId = @portfolioId AND c.status = 'completed' AND c.asOf < @asOf AND c.id != @jobId ORDER BY c.asOf DESC",
           parameters: [
             { name: '@portfolioId', value: portfolioId },
-            { name: '@createdAt', value: createdAt },
+            { name: '@asOf', value: asOf },
+            { name: '@jobId', value: excludeJobId },
           ],
         },
         { partitionKey: portfolioId },
       )
       .fetchAll();
     const first = resources[0];
-    return first === undefined ? undefined : this.#parse(first);
+    return first === undefined
+      ? undefined
+      : parseStored(previousReportSchema, first, `reports/${portfolioId}/${String(first.id)}`);
   }
 
   #parse(resource: Record<string, unknown>): D {

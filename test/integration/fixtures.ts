@@ -19,7 +19,13 @@ export async function serviceEndpoints(): Promise<ServiceEndpoints> {
 export interface TestStorage {
   clients: StorageClients;
   storage: Storage;
-  names: { databaseId: string; stagingContainer: string; alertsQueue: string; revaluationQueue: string };
+  names: {
+    databaseId: string;
+    stagingContainer: string;
+    snapshotContainer: string;
+    alertsQueue: string;
+    revaluationQueue: string;
+  };
   cleanup(): Promise<void>;
 }
 
@@ -33,6 +39,7 @@ export async function openTestStorage(label: string): Promise<TestStorage> {
   const names = {
     databaseId: `test-${suffix}`,
     stagingContainer: `staging-${suffix}`,
+    snapshotContainer: `snapshots-${suffix}`,
     alertsQueue: `alerts-${suffix}`,
     revaluationQueue: `reval-${suffix}`,
   };
@@ -42,6 +49,7 @@ export async function openTestStorage(label: string): Promise<TestStorage> {
   });
   const storage = await openStorage(clients, {
     stagingContainer: names.stagingContainer,
+    snapshotContainer: names.snapshotContainer,
     alertsQueue: names.alertsQueue,
     revaluationQueue: names.revaluationQueue,
   });
@@ -53,6 +61,7 @@ export async function openTestStorage(label: string): Promise<TestStorage> {
       await Promise.allSettled([
         clients.cosmos.database(names.databaseId).delete(),
         clients.blobs.getContainerClient(names.stagingContainer).deleteIfExists(),
+        clients.blobs.getContainerClient(names.snapshotContainer).deleteIfExists(),
         clients.queues.getQueueClient(names.alertsQueue).deleteIfExists(),
         clients.queues.getQueueClient(names.revaluationQueue).deleteIfExists(),
       ]);

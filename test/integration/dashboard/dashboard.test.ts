@@ -152,7 +152,7 @@ describe('dashboard', () => {
     await go(`/jobs/${jobs.sample}/report`);
     await page.getByTestId('chart-value-change').waitFor();
     expect(await page.getByTestId('partial-banner').count()).toBe(0);
-    const topReason = Object.entries(r.fraud.byReason).sort((a, b) => b[1] - a[1])[0]!;
+    const topReason = Object.entries(r.fraud.reasons.amongScreened).sort((a, b) => b[1] - a[1])[0]!;
     const outlier = r.fraud.appraisers.listed.find((a) => a.outlier && a.meanInflationPct !== null);
     // Each chart's ECharts summary (its aria-label) carries figures of the report it was drawn from.
     const expected: Record<string, string[]> = {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosClient } from '@azure/cosmos';
 import { BlobServiceClient } from '@azure/storage-blob';
+import type { PortfolioReport } from '../../../src/domain/report.ts';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
 
 const execFileAsync = promisify(execFile);
@@ -152,10 +153,20 @@ describe('cancel', () => {
     expect(job.status).toBe('cancelled');
     expect(job.progress.processed).toBeLessThan(1000);
     const results = (await (await h.get(`/api/portfolio/jobs/${jobId}/results`)).json()) as {
-      results: { totals: { properties: number }; status: string };
+      results: PortfolioReport;
     };
     expect(results.results.status).toBe('cancelled');
     expect(results.results.totals.properties).toBe(job.progress.processed);
+    expect(results.results.completeness).toEqual({
+      status: 'cancelled',
+      complete: false,
+      submitted: 1000,
+      processed: job.progress.processed,
+      notProcessed: 1000 - job.progress.processed,
+      note: expect.stringMatching(
+        /^Partial report: the job was cancelled after [\d,]+ of 1,000 submitted properties/,
+      ) as unknown,
+    });
     expect((await fetch(`${h.url}/api/portfolio/jobs/${jobId}`, { method: 'DELETE' })).status).toBe(404);
   });
 });
@@ -212,7 +223,18 @@ describe('the portfolio-analytics CLI', () => {
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/job job-\S+: Analysis of 120 properties started\. Estimated cost \$1\.20\./);
     expect(run.out).toContain('completed: 120/120 properties');
-    expect(run.out).toContain('Risk tiers');
+    expect(run.out).toContain('Risk tiers of the');
+    expect(run.out).toContain('Properties without a loan (not in the loan tiers)');
+    expect(run.out).toContain('Stress scenarios');
+    expect(run.out).not.toContain('Partial report');
+    const jobId = /job (job-\S+):/.exec(run.out)![1]!;
+    const stress = await cli('stress', jobId, '--shock', '-0.15', '--state', 'TX=-0.3');
+    expect(stress.code).toBe(0);
+    expect(stress.out).toContain('values -15%; TX -30%');
+    expect(stress.out).toContain('Tier migration under');
+    const refused = await cli('stress', jobId, '--shock', '-2');
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('body.scenarios[0].shock: must be >= -0.99');
     const report = readdirSync(out).find((f) => f.startsWith('report-'));
     expect(report).toBeDefined();
     const written = JSON.parse(readFileSync(path.join(out, report!), 'utf8')) as {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosClient } from '@azure/cosmos';
 import { QueueClient } from '@azure/storage-queue';
 import { decodeQueueMessage } from '../../../src/storage/queues.ts';
-import type { StoredReport } from '../../../src/domain/stored-report.ts';
+import { portfolioReportSchema, type PortfolioReport } from '../../../src/domain/report.ts';
+import { stressAnswerSchema, type StressAnswer } from '../../../src/jobs/job-stress.ts';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
 
 const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
@@ -84,7 +85,10 @@ describe('a 1,000-property comprehensive job', () => {
   it('has a report with the portfolio metrics', async () => {
     const response = await h.get(`/api/portfolio/jobs/${jobId}/results`);
     expect(response.status).toBe(200);
-    const { results } = (await response.json()) as { results: StoredReport['report'] };
+    const { results } = (await response.json()) as { results: PortfolioReport };
+    // Exactly what the report schema, and so the OpenAPI document generated from it, describes: parsing drops
+    // unknown fields, so equality means there are none, and every field has its declared type.
+    expect(portfolioReportSchema.parse(results)).toEqual(results);
     expect(results.portfolioId).toBe('sample-1000');
     expect(results.totals).toMatchObject({ properties: 1000, analyzed: 1000, failed: 0 });
     expect(results.valuation.valued).toBe(1000);
@@ -147,6 +151,103 @@ describe('the API contract', () => {
   });
 });
 
+async function alertsFor(jobId: string): Promise<Array<{ code: string; basis: string }>> {
+  const alerts = new QueueClient(h.env.AzureWebJobsStorage!, 'portfolio-alerts');
+  const messages = (await alerts.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map(
+    (m) => decodeQueueMessage(m.messageText) as { jobId: string; findings: Array<{ code: string; basis: string }> },
+  );
+  return messages.find((m) => m.jobId === jobId)?.findings ?? [];
+}
+
+async function runJob(body: unknown): Promise<string> {
+  const response = await h.post('/api/portfolio/analyze', body);
+  expect(response.status).toBe(202);
+  const { jobId } = (await response.json()) as { jobId: string };
+  expect((await h.waitForJob(jobId, 120_000)).status).toBe('completed');
+  return jobId;
+}
+
+const reportOf = async (jobId: string): Promise<PortfolioReport> =>
+  ((await (await h.get(`/api/portfolio/jobs/${jobId}/results`)).json()) as { results: PortfolioReport }).results;
+
+describe('like-for-like comparison', () => {
+  it('a rerun with 100 more properties and unchanged values raises no alert, though the totals grow', async () => {
+    const book = { portfolioId: 'lfl-book', analysisType: 'comprehensive' };
+    const first = await runJob({ ...book, properties: sample.properties.slice(0, 200) });
+    const second = await runJob({ ...book, properties: sample.properties.slice(0, 300) });
+    const [before, after] = [await reportOf(first), await reportOf(second)];
+    expect(before.comparison).toEqual({
+      available: false,
+      reason: 'no earlier complete report of this portfolio to compare with',
+    });
+    expect(after.comparison).toMatchObject({
+      available: true,
+      previousRun: { jobId: first, asOf: before.asOf },
+      population: { previous: 200, current: 300, matched: 200, added: 100, removed: 0, failedCurrentOnly: 0 },
+    });
+    if (!after.comparison.available) throw new Error('unreachable');
+    const l = after.comparison.likeForLike;
+    expect(l.totalValue.change).toBe(0);
+    expect(l.preDistressed.change).toBe(0);
+    expect(l.flagged.change).toBe(0);
+    // A comparison of totals would have alerted: the added properties bring their own pre-distressed loans and flags.
+    expect(after.risk.preDistressed).toBeGreaterThan(before.risk.preDistressed);
+    expect(after.fraud.flagged).toBeGreaterThan(before.fraud.flagged);
+    expect(after.findings).toEqual([]);
+    expect(await alertsFor(second)).toEqual([]);
+    expect(portfolioReportSchema.parse(after)).toEqual(after);
+  });
+});
+
+describe('stress scenarios', () => {
+  it("run in the report with the request's per-state shocks, and on demand on the stored values", async () => {
+    const properties = sample.properties.slice(300, 400);
+    const scenarios = [{ name: 'Texas slump', shock: -0.05, stateShocks: { TX: -0.25 } }];
+    const jobId = await runJob({
+      portfolioId: 'stress-book',
+      analysisType: 'risk',
+      properties,
+      stressScenarios: scenarios,
+    });
+    const report = await reportOf(jobId);
+    expect(report.stress.scenarios.map((s) => [s.name, s.stateShocks])).toEqual([['Texas slump', { TX: -0.25 }]]);
+    const today = Object.values(report.risk.tiers).map((t) => t.count);
+    expect(Object.values(report.stress.baseline.tiers)).toEqual(today);
+
+    const before = (await (await fetch(`${h.sandbox.url}/stats`)).json()) as { calls: number };
+    const response = await h.post(`/api/portfolio/jobs/${jobId}/stress`, {
+      scenarios: [...scenarios, { shock: -0.3 }],
+    });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as StressAnswer;
+    expect(stressAnswerSchema.parse(answer)).toEqual(answer);
+    expect(answer.completeness).toMatchObject({ complete: true, submitted: 100, processed: 100 });
+    expect(answer.stress.loans).toBe(report.stress.loans);
+    expect(answer.stress.scenarios[0]).toEqual(report.stress.scenarios[0]);
+    expect(answer.stress.scenarios[1]!.preDistressed.count).toBeGreaterThanOrEqual(report.risk.preDistressed);
+    const after = (await (await fetch(`${h.sandbox.url}/stats`)).json()) as { calls: number };
+    expect(after.calls).toBe(before.calls); // no paid call
+
+    const defaults = (await (
+      await fetch(`${h.url}/api/portfolio/jobs/${jobId}/stress`, { method: 'POST' })
+    ).json()) as StressAnswer;
+    expect(defaults.stress.scenarios.map((s) => s.name)).toEqual(['values -10%', 'values -20%', 'values -30%']);
+  });
+
+  it('refuse a bad request with field errors, and an unknown job with 404', async () => {
+    const bad = await h.post('/api/portfolio/jobs/job-unknown/stress', {
+      scenarios: [{ shock: -1.5, stateShocks: { ZZ: 0 } }],
+    });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { errors: Array<{ path: string; message: string }> };
+    expect(body.errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining(['body.scenarios[0].shock', expect.stringMatching(/^body\.scenarios\[0\]\.stateShocks/)]),
+    );
+    expect((await h.post('/api/portfolio/jobs/job-unknown/stress', {})).status).toBe(404);
+    expect((await h.post('/api/portfolio/jobs/job-unknown/stress', '{not json')).status).toBe(400);
+  });
+});
+
 describe('trends and alerts', () => {
   it('appends a trend point per complete run and alerts on a material change', async () => {
     const properties = sample.properties.slice(0, 60) as Array<
@@ -173,13 +274,11 @@ describe('trends and alerts', () => {
     const trend = (await (await h.get('/api/portfolios/trend-book/trends')).json()) as { trend: unknown[] };
     expect(trend.trend).toHaveLength(2);
     const report = (await (await h.get(`/api/portfolio/jobs/${secondJob}/results`)).json()) as {
-      results: StoredReport['report'];
+      results: PortfolioReport;
     };
     expect(report.results.findings.map((f) => f.code)).toContain('WEIGHTED_LTV_RISE');
-    const alerts = new QueueClient(h.env.AzureWebJobsStorage!, 'portfolio-alerts');
-    const messages = (await alerts.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map(
-      (m) => decodeQueueMessage(m.messageText) as { jobId: string; findings: Array<{ code: string }> },
-    );
-    expect(messages.find((m) => m.jobId === secondJob)?.findings.map((f) => f.code)).toContain('WEIGHTED_LTV_RISE');
+    const alerted = await alertsFor(secondJob);
+    expect(alerted.map((f) => f.code)).toContain('WEIGHTED_LTV_RISE');
+    expect(alerted.every((f) => f.basis === 'like-for-like')).toBe(true);
   });
 });

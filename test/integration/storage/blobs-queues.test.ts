@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FINDING_CODES } from '../../../src/domain/trend.ts';
+import { FINDING_CODES } from '../../../src/domain/like-for-like.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
 import { sharedIdentities } from '../../../src/domain/identity.ts';
 import { BlobStaging, chunkBlobName } from '../../../src/storage/blob-staging.ts';
@@ -109,12 +109,14 @@ describe('PortfolioQueues', () => {
       portfolioId: 'pf-1',
       jobId: 'job-1',
       at: '2025-06-01T02:00:00.000Z',
-      findings: [{ code: FINDING_CODES[0], message: 'Portfolio value fell 12% — €, ü' }],
+      findings: [
+        { code: FINDING_CODES[0], message: 'Portfolio value fell 12% — €, ü', basis: 'like-for-like', properties: 10 },
+      ],
     };
     await t.storage.queues.sendAlert(alert);
     const { receivedMessageItems } = await t.storage.queues.alerts.receiveMessages();
     expect(decodeQueueMessage(receivedMessageItems[0]!.messageText)).toEqual(alert);
-    const huge = { ...alert, findings: [{ code: FINDING_CODES[0], message: 'x'.repeat(60_000) }] };
+    const huge: PortfolioAlert = { ...alert, findings: [{ ...alert.findings[0]!, message: 'x'.repeat(60_000) }] };
     await expect(t.storage.queues.sendAlert(huge)).rejects.toBeInstanceOf(MessageTooLargeError);
   });
 });

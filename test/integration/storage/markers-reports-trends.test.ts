@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trendPointFor } from '../../../src/domain/trend.ts';
-import { finalizeReport, type PortfolioReport } from '../../../src/domain/report.ts';
-import { summarizeResults } from '../../../src/domain/summary.ts';
+import type { PortfolioReport } from '../../../src/domain/report.ts';
 import { samplePortfolio } from '../../unit/domain/property-results.ts';
+import { reportOf } from '../../unit/domain/report-fixtures.ts';
 import { openTestStorage, type TestStorage } from '../fixtures.ts';
 
 let t: TestStorage;
@@ -11,13 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.cleanup());
 
-const reportAt = (portfolioId: string, jobId: string, generatedAt: string): PortfolioReport =>
-  finalizeReport(summarizeResults(samplePortfolio()), {
-    portfolioId,
-    jobId,
-    analysisType: 'comprehensive',
-    generatedAt,
-  });
+const reportAt = (portfolioId: string, jobId: string, generatedAt: string): Promise<PortfolioReport> =>
+  reportOf(samplePortfolio(), { portfolioId, jobId, generatedAt, asOf: generatedAt });
 
 describe('ChunkMarkersRepository', () => {
   it('tells a first attempt from a retry and records completion', async () => {
@@ -42,63 +37,66 @@ describe('ChunkMarkersRepository', () => {
 });
 
 describe('ReportsRepository', () => {
-  it('stores a report with extra fields as written and reads it by (portfolio, job)', async () => {
-    const report = {
-      ...reportAt('pf-r', 'job-1', '2025-06-01T02:00:00.000Z'),
-      status: 'completed',
-      highlights: { largestDrops: [] },
-    };
-    await t.storage.reports.save({
+  it('stores a report as written and reads it by (portfolio, job)', async () => {
+    const report = await reportAt('pf-r', 'job-1', '2025-06-01T02:00:00.000Z');
+    const document = {
       id: 'job-1',
       portfolioId: 'pf-r',
       jobId: 'job-1',
       status: 'completed',
+      asOf: '2025-06-01T01:00:00.000Z',
       createdAt: '2025-06-01T02:00:00.000Z',
+      snapshot: { blob: 'jobs/job-1/snapshot.ndjson', records: 6 },
       report,
-    });
-    const back = await t.storage.reports.get('pf-r', 'job-1');
-    expect(back).toEqual({
-      id: 'job-1',
-      portfolioId: 'pf-r',
-      jobId: 'job-1',
-      status: 'completed',
-      createdAt: '2025-06-01T02:00:00.000Z',
-      report: JSON.parse(JSON.stringify(report)) as unknown,
-    });
+    };
+    await t.storage.reports.save(document);
+    expect(await t.storage.reports.get('pf-r', 'job-1')).toEqual(JSON.parse(JSON.stringify(document)));
     expect(await t.storage.reports.get('pf-other', 'job-1')).toBeUndefined();
   });
 
-  it('finds the latest report strictly before a time, in the same portfolio only', async () => {
+  it('finds the latest complete report analysed strictly before a time, in the portfolio, never the job itself', async () => {
     const reports = t.storage.reports;
-    for (const [jobId, at] of [
-      ['job-a', '2025-06-02T02:00:00.000Z'],
-      ['job-c', '2025-06-04T02:00:00.000Z'],
-      ['job-b', '2025-06-03T02:00:00.000Z'],
-    ] as const) {
-      await reports.save({ id: jobId, portfolioId: 'pf-l', createdAt: at, report: reportAt('pf-l', jobId, at) });
-    }
-    await reports.save({
-      id: 'job-z',
-      portfolioId: 'pf-elsewhere',
-      createdAt: '2025-06-03T12:00:00.000Z',
-      report: reportAt('pf-elsewhere', 'job-z', '2025-06-03T12:00:00.000Z'),
+    const save = async (portfolioId: string, jobId: string, asOf: string, status = 'completed') =>
+      reports.save({
+        id: jobId,
+        portfolioId,
+        jobId,
+        status,
+        asOf,
+        createdAt: '2025-07-01T00:00:00.000Z', // written in another order than analysed
+        report: await reportAt(portfolioId, jobId, asOf),
+      });
+    await save('pf-l', 'job-a', '2025-06-02T02:00:00.000Z');
+    await save('pf-l', 'job-c', '2025-06-04T02:00:00.000Z');
+    await save('pf-l', 'job-b', '2025-06-03T02:00:00.000Z');
+    await save('pf-l', 'job-x', '2025-06-03T12:00:00.000Z', 'cancelled');
+    await save('pf-elsewhere', 'job-z', '2025-06-03T12:00:00.000Z');
+    const previous = (asOf: string, jobId = 'job-new', portfolioId = 'pf-l') =>
+      reports.latestCompleteBefore(portfolioId, asOf, jobId).then((r) => r?.id);
+    expect(await previous('2025-06-04T02:00:00.000Z')).toBe('job-b'); // strictly before; not the cancelled job-x
+    expect(await previous('2025-06-09T00:00:00.000Z')).toBe('job-c');
+    expect(await previous('2025-06-09T00:00:00.000Z', 'job-c')).toBe('job-b'); // a rerun of job-c
+    expect(await previous('2025-06-02T02:00:00.000Z')).toBeUndefined();
+    expect(await previous('2030-01-01T00:00:00.000Z', 'job-new', 'pf-none')).toBeUndefined();
+    expect(await reports.latestCompleteBefore('pf-l', '2025-06-09T00:00:00.000Z', 'job-new')).toEqual({
+      id: 'job-c',
+      asOf: '2025-06-04T02:00:00.000Z',
+      createdAt: '2025-07-01T00:00:00.000Z',
     });
-    expect((await reports.latestBefore('pf-l', '2025-06-04T02:00:00.000Z'))?.id).toBe('job-b');
-    expect((await reports.latestBefore('pf-l', '2025-06-09T00:00:00.000Z'))?.id).toBe('job-c');
-    expect(await reports.latestBefore('pf-l', '2025-06-02T02:00:00.000Z')).toBeUndefined();
-    expect(await reports.latestBefore('pf-none', '2030-01-01T00:00:00.000Z')).toBeUndefined();
   });
 });
 
 describe('TrendsRepository', () => {
   it('lists a portfolio’s points oldest first; a re-appended job replaces its point', async () => {
     const trends = t.storage.trends;
-    const points = ['2025-06-03T02:00:00.000Z', '2025-06-01T02:00:00.000Z', '2025-06-02T02:00:00.000Z'].map((at, i) =>
-      trendPointFor(reportAt('pf-t', `job-${i}`, at)),
+    const points = await Promise.all(
+      ['2025-06-03T02:00:00.000Z', '2025-06-01T02:00:00.000Z', '2025-06-02T02:00:00.000Z'].map(async (at, i) =>
+        trendPointFor(await reportAt('pf-t', `job-${i}`, at)),
+      ),
     );
     for (const point of points) await trends.append('pf-t', point.jobId, point);
     await trends.append('pf-t', points[0]!.jobId, points[0]!);
-    await trends.append('pf-u', 'job-x', trendPointFor(reportAt('pf-u', 'job-x', '2025-05-01T00:00:00.000Z')));
+    await trends.append('pf-u', 'job-x', trendPointFor(await reportAt('pf-u', 'job-x', '2025-05-01T00:00:00.000Z')));
     const listed = await trends.list('pf-t');
     expect(listed.map((p) => p.generatedAt)).toEqual([
       '2025-06-01T02:00:00.000Z',

@@ -1,14 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzedProperty, fraudScreening } from '../../../src/domain/analysis.ts';
 import { costRatesSchema } from '../../../src/domain/cost.ts';
 import { fraudOptionsSchema } from '../../../src/domain/fraud.ts';
-import { finalizeReport } from '../../../src/domain/report.ts';
+import type { PortfolioReport } from '../../../src/domain/report.ts';
 import { riskOptionsSchema } from '../../../src/domain/risk.ts';
-import { summarizeResults } from '../../../src/domain/summary.ts';
 import { quoteBasis, valuationOptionsSchema } from '../../../src/domain/valuation.ts';
 import { simulateAvmQuote } from '../../../src/providers/simulated-quotes.ts';
 import { generatePortfolio } from '../../../examples/portfolio.ts';
 import { pct, renderReport, usd } from '../../../cli/report-tables.ts';
+import { reportOf } from '../domain/report-fixtures.ts';
+import { analyzedResult, failedResult } from '../domain/property-results.ts';
 
 const options = {
   valuation: valuationOptionsSchema.parse({}),
@@ -21,7 +22,9 @@ const asOf = new Date('2026-11-01T00:00:00Z');
 describe('renderReport', () => {
   const results = [...generatePortfolio({ size: 300 })].map(({ property }) => {
     const quote = simulateAvmQuote('avm-primary', property, asOf.toISOString());
-    const basis = quoteBasis({ quote, withinMaxFsd: quote.fsd <= 0.13 }, 'avm');
+    const basis = quoteBasis({ quote, withinMaxFsd: quote.fsd <= 0.13 }, 'avm', [
+      { provider: 'avm-primary', fsd: quote.fsd },
+    ]);
     return analyzedProperty(
       {
         property,
@@ -34,39 +37,65 @@ describe('renderReport', () => {
       options,
     );
   });
-  const report = finalizeReport(summarizeResults(results), {
-    portfolioId: 'p',
-    jobId: 'j',
-    analysisType: 'comprehensive',
-    generatedAt: asOf.toISOString(),
-  });
-  const text = renderReport(report, {
-    cost: { estimated: 24, actual: report.cost.total },
+  let report: PortfolioReport;
+  let text: string;
+  beforeAll(async () => {
+    report = await reportOf(results, { asOf: asOf.toISOString(), previous: results.slice(0, 200) });
+    text = renderReport(report, { cost: { estimated: 24, actual: report.cost.total } });
   });
 
   it('prints every section with the report figures', () => {
     for (const title of [
       'Portfolio',
       'Valuation change vs last appraisal',
-      'Risk tiers',
+      `Risk tiers of the ${report.risk.loans} loans (on CLTV where a second lien exists`,
+      'Properties without a loan (not in the loan tiers)',
       'Loans',
-      'Fraud screening',
+      `Fraud screening: ${report.fraud.flagged} flagged of 300 screened`,
+      `among the ${report.fraud.flagged} flagged`,
+      'AVM providers: the 300 properties valued by the cascade in this run',
+      'AVM accuracy',
       'Concentration by state',
       'Property types',
+      `Stress scenarios: the ${report.stress.loans} loans`,
+      'Tier migration under "values -30%"',
+      'Like-for-like vs job job-0',
+      'the 200 properties analysed in both runs (100 added, 0 removed',
+      'Findings: none',
       'Cost',
     ])
       expect(text).toContain(title);
     expect(text).toContain(`HHI ${Math.round(report.concentration.state.hhi).toLocaleString('en-US')}`);
     expect(text).toContain(usd(report.valuation.totalValue));
     expect(text).toContain(pct(report.risk.weightedLtv));
+    expect(text).toContain('(±0.5 pt)'); // a binned quantile says so
     expect(text).toContain('$24.00');
+    expect(text).not.toContain('PARTIAL');
   });
 
-  it('formats money and shares, and shows a dash for what is missing', () => {
-    expect(usd(1234567.4)).toBe('$1,234,567');
+  it('formats money to the cent and shares, and shows a dash for what is missing', () => {
+    expect(usd(1234567.4)).toBe('$1,234,567.40');
+    expect(usd(100.25)).toBe('$100.25');
     expect(usd(0.08)).toBe('$0.08');
     expect(pct(0.1234)).toBe('12.3%');
     expect(usd(undefined)).toBe('-');
-    expect(renderReport({})).toContain('-');
+    expect(pct(null)).toBe('-');
+  });
+
+  it('says at the top and at the bottom when a report is partial, and why properties failed', async () => {
+    const partial = await reportOf(
+      [
+        analyzedResult({ id: 'P1', value: 100_000, loan: { balance: 50_000 } }),
+        failedResult('P2', {}, 'TX', 'NO_VALUE_BASIS'),
+      ],
+      { status: 'budget_exceeded', submitted: 500, analysisType: 'risk' },
+    );
+    const lines = renderReport(partial).split('\n');
+    const banner =
+      '*** BUDGET EXCEEDED: Partial report: the job stopped at its budget after 2 of 500 submitted properties; every figure covers those 2 only (498 not analysed). ***';
+    expect(lines[0]).toBe(banner);
+    expect(lines.at(-1)).toBe(banner);
+    expect(lines.join('\n')).toContain('no stored valuation and no appraisal on file');
+    expect(lines.join('\n')).toContain('Comparison with the previous run: none');
   });
 });

@@ -22,8 +22,12 @@ export interface ResultSpec {
   zip?: string;
   propertyType?: PropertyType;
   loan?: { balance: number; secondLienBalance?: number };
-  /** Risk tier; defaults to the LTV tier of DESIGN §4 with a loan, and no risk result without one. */
+  /** Risk tier; defaults to the tier of DESIGN §4 (on CLTV with a second lien) with a loan, none without one. */
   tier?: RiskTier;
+  /** Reasons the tier was lowered a step (the tier given is the lowered one). */
+  downgradeReasons?: Array<'WEAK_FSD' | 'STALE_VALUATION' | 'APPRAISAL_ONLY'>;
+  provider?: string;
+  benchmark?: { kind: 'sale' | 'appraisal'; value: number };
   fraud?: Partial<FraudResult>;
   cost?: Partial<Cost>;
   cachedValuation?: boolean;
@@ -51,6 +55,7 @@ export function analyzedResult(spec: ResultSpec): PropertyResult {
       ? undefined
       : {
           source: spec.source ?? 'avm',
+          provider: spec.source === 'appraisal' ? undefined : (spec.provider ?? 'avm-primary'),
           estimatedValue: value,
           withinMaxFsd: true,
           cascade: [],
@@ -60,24 +65,30 @@ export function analyzedResult(spec: ResultSpec): PropertyResult {
           changePct,
           significantChange: changePct !== undefined && Math.abs(changePct) >= 0.1,
           valueBand: valueBandOf(value),
+          benchmark: spec.benchmark && {
+            ...spec.benchmark,
+            date: '2025-03-01',
+            errorPct: (value - spec.benchmark.value) / spec.benchmark.value,
+          },
         };
   const ltv = loan && value !== undefined ? loan.balance / value : undefined;
-  const cltv =
-    loan?.secondLienBalance !== undefined && value !== undefined
-      ? (loan.balance + loan.secondLienBalance) / value
-      : ltv;
-  const tier = spec.tier ?? (ltv === undefined ? undefined : ltvTier(ltv));
+  const second = loan?.secondLienBalance ?? 0;
+  const cltv = loan && value !== undefined ? (loan.balance + second) / value : undefined;
+  const basis = ltv === undefined ? ('no-loan' as const) : second > 0 ? ('cltv' as const) : ('ltv' as const);
+  const ratio = basis === 'cltv' ? cltv : ltv;
+  const tier = spec.tier ?? (ratio === undefined ? undefined : ltvTier(ratio));
   const risk =
     tier === undefined || value === undefined
       ? undefined
       : {
           ltv,
           cltv,
+          ...(loan && { firstLienBalance: loan.balance, secondLienBalance: second }),
           baseTier: tier,
           tier,
-          downgradeReasons: [],
-          preDistressed: ltv !== undefined && ltv > 0.9,
-          basis: ltv === undefined ? ('no-loan' as const) : ('ltv' as const),
+          downgradeReasons: spec.downgradeReasons ?? [],
+          preDistressed: ratio !== undefined && ratio > 0.9,
+          basis,
         };
   const fraud = spec.fraud && { score: 0, flags: [], flagged: false, appraisals: [], ...spec.fraud };
   const cost = { valuation: 0, fraud: 0, risk: 0, ...spec.cost };
@@ -96,12 +107,17 @@ export function analyzedResult(spec: ResultSpec): PropertyResult {
   });
 }
 
-export function failedResult(id: string, cost: Partial<Cost> = {}, state: UsState = 'TX'): PropertyResult {
+export function failedResult(
+  id: string,
+  cost: Partial<Cost> = {},
+  state: UsState = 'TX',
+  code = 'AVM_UNAVAILABLE',
+): PropertyResult {
   const c = { valuation: 0, fraud: 0, risk: 0, ...cost };
   return propertyResultSchema.parse({
     propertyId: id,
     status: 'failed',
-    error: { code: 'AVM_UNAVAILABLE', message: 'every provider failed' },
+    error: { code, message: 'every provider failed' },
     state,
     zip: '78701',
     propertyType: 'SFR',

@@ -44,9 +44,16 @@ const valuationArb = fc
       lastAppraisedValue === undefined || changeAmount === undefined ? undefined : changeAmount / lastAppraisedValue;
     return {
       source,
+      ...(source !== 'appraisal' && { provider: 'avm-primary' }),
       estimatedValue,
       withinMaxFsd: true,
-      cascade: [],
+      cascade:
+        source === 'avm'
+          ? [
+              { provider: 'avm-secondary', error: 'no_value' },
+              { provider: 'avm-primary', fsd: 0.085 },
+            ]
+          : [],
       valuedAt: '2025-06-01T00:00:00.000Z',
       lastAppraisedValue,
       changeAmount,
@@ -73,15 +80,17 @@ const riskArb = (value: number) =>
     })
     .map(({ loan, tier }) => {
       const ltv = loan ? loan.balance / value : undefined;
-      const cltv = loan?.second === undefined || ltv === undefined ? ltv : (loan.balance + loan.second) / value;
+      const second = loan?.second ?? 0;
+      const cltv = loan ? (loan.balance + second) / value : undefined;
       return {
         ltv,
         cltv,
+        ...(loan && { firstLienBalance: loan.balance, secondLienBalance: second }),
         baseTier: tier,
         tier,
-        downgradeReasons: [],
-        preDistressed: ltv !== undefined && ltv > 0.9,
-        basis: ltv === undefined ? ('no-loan' as const) : ('ltv' as const),
+        downgradeReasons: tier === 'D' ? ['WEAK_FSD' as const] : [],
+        preDistressed: cltv !== undefined && cltv > 0.9,
+        basis: ltv === undefined ? ('no-loan' as const) : second > 0 ? ('cltv' as const) : ('ltv' as const),
       };
     });
 
@@ -130,11 +139,9 @@ const analyzedArb = fc
     ),
   );
 
-const failedArb = placeArb.map((place): PropertyResult => ({
-  ...place,
-  status: 'failed',
-  error: { code: 'AVM_UNAVAILABLE', message: 'every provider failed' },
-}));
+const failedArb = fc
+  .tuple(placeArb, fc.constantFrom('AVM_UNAVAILABLE', 'NO_VALUE_BASIS'))
+  .map(([place, code]): PropertyResult => ({ ...place, status: 'failed', error: { code, message: 'no value' } }));
 
 /** One valid PropertyResult (checked against propertyResultSchema, so the arbitrary cannot drift from the contract). */
 export const propertyResultArb: fc.Arbitrary<PropertyResult> = fc

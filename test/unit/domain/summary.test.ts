@@ -127,37 +127,112 @@ describe('summarizeResults', () => {
       significantDown: 0,
       tiered: 1,
       loans: 1,
-      preDistressed: 0,
+      loansWithSecondLien: 1,
+      tieredOnCltv: 1,
+      noLoan: 0,
+      preDistressed: 1, // CLTV (135,000 + 15,000.60) / 150,000.60 = 100% > 90%
       screened: 1,
       flagged: 1,
       aiReviews: 1,
     });
-    // Values rounded to whole dollars before summing; liens recovered from LTV and CLTV.
-    expect(s.money).toEqual({
-      currentValue: 300_000 + 150_001,
-      appraisedCurrentValue: 300_000,
-      lastAppraisedValue: 250_000,
-      loanPropertyValue: 150_001,
-      firstLienBalance: 135_000, // LTV 0.899996 x 150,000.6
-      secondLienBalance: 15_001, // CLTV 1 x 150,000.6 rounds to 150,001; minus the first lien
+    // Every amount in whole cents, summed exactly; balances as given on the loan, not recovered from ratios.
+    expect(s.moneyCents).toEqual({
+      currentValue: 30_000_040 + 15_000_060,
+      appraisedCurrentValue: 30_000_040,
+      lastAppraisedValue: 25_000_000,
+      loanPropertyValue: 15_000_060,
+      firstLienBalance: 13_500_000,
+      secondLienBalance: 1_500_060,
+      preDistressedFirstLien: 13_500_000,
+      preDistressedExposure: 15_000_060,
     });
-    expect(s.basisPointSums).toEqual({ valueChange: 2_000, ltv: 9_000 }); // LTV 0.899996 rounds to 9,000 bp
+    // LTV 0.899996 rounds to 9,000 bp; CLTV is exactly 1.
+    expect(s.basisPointSums).toEqual({ valueChange: 2_000, ltv: 9_000, cltv: 10_000 });
     expect(s.histograms.valueChange.bins).toEqual({ '240': 1 }); // +20% -> (2,000 + 10,000) / 50
     expect(s.histograms.ltv.bins).toEqual({ '180': 1 });
+    expect(s.histograms.cltv.bins).toEqual({ '200': 1 });
     expect(s.histograms.fraudScore.bins).toEqual({ '65': 1 });
     expect(s.tiers).toEqual({ A: 0, B: 0, C: 0, D: 1 });
-    expect(s.fraudReasons).toEqual({ APPRAISAL_ABOVE_AVM: 1 }); // one property, even with two flags of the code
+    expect(s.noLoanTiers).toEqual({ A: 0, B: 0, C: 0, D: 0 });
+    // One property, even with two flags of the code; it is flagged, so it counts among the flagged too.
+    expect(s.fraudReasons).toEqual({ fired: { APPRAISAL_ABOVE_AVM: 1 }, flagged: { APPRAISAL_ABOVE_AVM: 1 } });
+    expect(s.failures).toEqual({ AVM_UNAVAILABLE: 1 });
     expect(s.aiVerdicts).toEqual({ clear: 0, review: 0, refer: 1 });
     // An inflation of -0.4 bp rounds to 0, never to -0.
     expect(s.appraisers).toStrictEqual({ X: [2, 1, 2, 2_500] });
-    expect(s.geography.state).toEqual({ TX: [2, 450_001] });
-    expect(s.geography.county).toEqual({ [countyKey('TX', 'Travis')]: [1, 300_000] });
-    expect(s.geography.zip).toEqual({ '78701': [1, 300_000], '78702': [1, 150_001] });
+    expect(s.geography.state).toEqual({ TX: [2, 45_000_100] });
+    expect(s.geography.county).toEqual({ [countyKey('TX', 'Travis')]: [1, 30_000_040] });
+    expect(s.geography.zip).toEqual({ '78701': [1, 30_000_040], '78702': [1, 15_000_060] });
     expect(s.propertyTypes).toEqual({
-      SFR: { properties: 2, value: 450_001, loans: 1, ltvSumBp: 9_000, tiers: { A: 0, B: 0, C: 0, D: 1 } },
+      SFR: {
+        properties: 2,
+        value: 45_000_100,
+        loans: 1,
+        ltvSumBp: 9_000,
+        tiers: { A: 0, B: 0, C: 0, D: 1 },
+        noLoan: 0,
+      },
     });
     // Failed properties still cost what they spent.
     expect(s.costCents).toEqual({ valuation: 6, fraud: 0, risk: 3, total: 9 });
+  });
+
+  it('keeps properties without a loan apart from the loan tiers, and counts flag reasons among flagged', () => {
+    const s = summarizeResults([
+      analyzedResult({ id: 'N1', value: 100_000, tier: 'B' }),
+      analyzedResult({ id: 'N2', value: 100_000, tier: 'C', downgradeReasons: ['APPRAISAL_ONLY'] }),
+      analyzedResult({ id: 'L1', value: 100_000, loan: { balance: 50_000 } }),
+      analyzedResult({
+        id: 'R1',
+        value: 100_000,
+        fraud: { score: 15, flags: [{ code: 'ROUND_NUMBER', points: 15, detail: 'round' }] },
+      }),
+      failedResult('F1', {}, 'TX', 'NO_VALUE_BASIS'),
+    ]);
+    expect(s.counts).toMatchObject({ tiered: 3, loans: 1, noLoan: 2, screened: 1, flagged: 0 });
+    expect(s.tiers).toEqual({ A: 1, B: 0, C: 0, D: 0 });
+    expect(s.noLoanTiers).toEqual({ A: 0, B: 1, C: 1, D: 0 });
+    expect(s.downgrades).toEqual({ WEAK_FSD: 0, STALE_VALUATION: 0, APPRAISAL_ONLY: 1 });
+    expect(s.fraudReasons).toEqual({ fired: { ROUND_NUMBER: 1 }, flagged: {} });
+    expect(s.failures).toEqual({ NO_VALUE_BASIS: 1 });
+    expect(s.propertyTypes.SFR).toMatchObject({ loans: 1, noLoan: 2, tiers: { A: 1, B: 0, C: 0, D: 0 } });
+  });
+
+  it('tallies each provider of a cascade run in this job', () => {
+    const cascade = (source: 'avm' | 'cache') =>
+      analyzedResult({ id: `P-${source}`, value: 100_000, source, provider: 'avm-primary' });
+    const withCascade = (r: ReturnType<typeof cascade>) => ({
+      ...r,
+      valuation: {
+        ...r.valuation!,
+        cascade: [
+          { provider: 'avm-secondary', fsd: 0.21 },
+          { provider: 'avm-primary', fsd: 0.05 },
+        ],
+      },
+    });
+    const s = summarizeResults([withCascade(cascade('avm')), withCascade(cascade('cache'))]);
+    // Only the cascade that ran now (source avm) counts; the FSD of 5% falls in the first band (<= 5%).
+    expect(s.avmProviders).toEqual({
+      'avm-primary': {
+        asked: 1,
+        answered: 1,
+        noValue: 0,
+        failed: 0,
+        withinMaxFsd: 1,
+        fsdSumBp: 500,
+        fsdBands: [1, 0, 0, 0, 0, 0, 0],
+      },
+      'avm-secondary': {
+        asked: 1,
+        answered: 1,
+        noValue: 0,
+        failed: 0,
+        withinMaxFsd: 0,
+        fsdSumBp: 2_100,
+        fsdBands: [0, 0, 0, 0, 1, 0, 0],
+      },
+    });
   });
 
   it('counts a significant fall as down and an insignificant change as neither', () => {
@@ -170,6 +245,6 @@ describe('summarizeResults', () => {
 
   it('keeps a 100-property chunk to a few KB of JSON', () => {
     const results = fc.sample(propertyResultArb, { numRuns: 100, seed: 42 });
-    expect(JSON.stringify(summarizeResults(results)).length).toBeLessThan(6_000);
+    expect(JSON.stringify(summarizeResults(results)).length).toBeLessThan(8_000);
   });
 });

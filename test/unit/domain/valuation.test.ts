@@ -67,11 +67,13 @@ describe('changeVsAppraisal', () => {
 });
 
 describe('valuationResultFor', () => {
+  const asOf = new Date('2026-11-01T12:00:00Z');
+
   it('reports a bought AVM value against the last appraisal', () => {
     const basis = quoteBasis({ quote: quote('avm-primary', 0.08, 450_000), withinMaxFsd: true }, 'avm', [
       { provider: 'avm-primary', fsd: 0.08 },
     ]);
-    expect(valuationResultFor({ lastAppraisedValue: 500_000 }, basis, options)).toEqual({
+    expect(valuationResultFor({ lastAppraisedValue: 500_000 }, basis, options, asOf)).toEqual({
       source: 'avm',
       provider: 'avm-primary',
       estimatedValue: 450_000,
@@ -89,7 +91,7 @@ describe('valuationResultFor', () => {
 
   it('has no change without a last appraisal', () => {
     const basis = quoteBasis({ quote: quote('avm-primary', 0.08), withinMaxFsd: true }, 'cache');
-    const result = valuationResultFor({}, basis, options);
+    const result = valuationResultFor({}, basis, options, asOf);
     expect(result).not.toHaveProperty('changePct');
     expect(result.significantChange).toBe(false);
     expect(result.source).toBe('cache');
@@ -98,7 +100,12 @@ describe('valuationResultFor', () => {
   it('does not compare an appraisal basis with itself', () => {
     const basis = appraisalBasis({ lastAppraisedValue: 610_000, lastAppraisalDate: '2025-03-01' });
     expect(basis).toBeDefined();
-    const result = valuationResultFor({ lastAppraisedValue: 610_000 }, basis!, options);
+    const result = valuationResultFor(
+      { lastAppraisedValue: 610_000, lastAppraisalDate: '2026-03-01' },
+      basis!,
+      options,
+      asOf,
+    );
     expect(result).toMatchObject({
       source: 'appraisal',
       estimatedValue: 610_000,
@@ -109,6 +116,18 @@ describe('valuationResultFor', () => {
     });
     expect(result).not.toHaveProperty('changePct');
     expect(result).not.toHaveProperty('fsd');
+    expect(result).not.toHaveProperty('benchmark'); // an appraisal is no test of an AVM
+  });
+
+  it('checks an AVM value against its benchmark, on whole cents', () => {
+    const basis = quoteBasis({ quote: quote('avm-primary', 0.08, 462_000), withinMaxFsd: true }, 'avm');
+    const property = { sales: [{ date: '2026-05-20', price: 420_000 }], lastAppraisedValue: 500_000 };
+    expect(valuationResultFor(property, basis, options, asOf).benchmark).toEqual({
+      kind: 'sale',
+      date: '2026-05-20',
+      value: 420_000,
+      errorPct: 0.1, // (462,000 - 420,000) / 420,000
+    });
   });
 
   it('has no appraisal basis without both the value and the date', () => {

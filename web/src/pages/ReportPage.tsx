@@ -24,7 +24,9 @@ const KNOWN = new Set([
   'jobId',
   'analysisType',
   'generatedAt',
+  'asOf',
   'status',
+  'completeness',
   'totals',
   'valuation',
   'risk',
@@ -118,29 +120,47 @@ function GroupTable({ caption, groups }: { caption: string; groups: Group[] }) {
   return <DataTable label={caption} caption={caption} rows={groups} rowKey={(g) => g.key} columns={GROUP_COLUMNS} />;
 }
 
-type Comparison = NonNullable<Report['comparison']>;
+/** A like-for-like comparison with the previous run (the report's comparison when one was made). */
+type Comparison = Extract<NonNullable<Report['comparison']>, { available: true }>;
 
-/** The comparison with the previous run as [metric, change] rows. */
+/** The like-for-like comparison as [metric, previous → current (change)] rows, each on the set it says. */
 function comparisonRows(c: Comparison): Array<[string, string]> {
+  const l = c.likeForLike;
   const points = (v: number | null) => (v === null ? '–' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`);
+  const moved = (m: { previous: number; current: number; change: number; newly: number; noLonger: number }) =>
+    `${count(m.previous)} → ${count(m.current)} (${signed(m.change)}: ${count(m.newly)} newly, ${count(m.noLonger)} no longer)`;
   return [
-    ['Properties analysed', signed(c.propertiesChange)],
     [
-      'Total value',
-      `${money(c.totalValue.previous)} → ${money(c.totalValue.current)} (${signedPct(c.totalValueChangePct)})`,
+      `Total value (${count(l.valued)} valued in both)`,
+      `${money(l.totalValue.previous)} → ${money(l.totalValue.current)} (${signedPct(l.totalValue.changePct)})`,
     ],
-    ['Average value', signedPct(c.averageValueChangePct)],
-    ['Weighted LTV', points(c.weightedLtvChange)],
-    ['Pre-distressed loans', signed(c.preDistressedChange)],
-    ['Fraud flags', signed(c.flaggedChange)],
-    ...(['state', 'county', 'zip'] as const).map((d): [string, string] => [
-      `HHI by ${d === 'zip' ? 'ZIP' : d}`,
-      `${Math.round(c.hhi[d].previous)} → ${Math.round(c.hhi[d].current)} (${c.concentration[d].previous} → ${c.concentration[d].current})`,
-    ]),
+    [
+      `Weighted LTV (${count(l.loans)} loans in both)`,
+      `${pct(l.weightedLtv.previous)} → ${pct(l.weightedLtv.current)} (${points(l.weightedLtv.change)})`,
+    ],
+    [
+      'Weighted CLTV',
+      `${pct(l.weightedCltv.previous)} → ${pct(l.weightedCltv.current)} (${points(l.weightedCltv.change)})`,
+    ],
+    ['Pre-distressed loans', moved(l.preDistressed)],
+    [`Fraud flags (${count(l.screened)} screened in both)`, moved(l.flagged)],
+    ...(['state', 'county', 'zip'] as const).map((d): [string, string] => {
+      const h = l.concentration[d];
+      return [
+        `HHI by ${d === 'zip' ? 'ZIP' : d}`,
+        `${Math.round(h.previous.hhi)} → ${Math.round(h.current.hhi)} (${h.previous.band} → ${h.current.band})`,
+      ];
+    }),
   ];
 }
 
 function PartialBanner({ report, job }: { report: Report; job: JobView | undefined }) {
+  if (report.completeness && !report.completeness.complete)
+    return (
+      <div className="note note-warn banner" role="alert" data-testid="partial-banner">
+        <strong>{report.completeness.status.replaceAll('_', ' ')}:</strong> {report.completeness.note}
+      </div>
+    );
   if (report.status === undefined || report.status === 'completed') return null;
   const analysed = report.totals?.properties;
   const why: Record<string, string> = {
@@ -290,9 +310,9 @@ export function ReportPage({ jobId }: { jobId: string }) {
           <Section id="alerts" title="Alerts">
             {r.findings.length === 0 ? (
               <p className="hint">
-                {r.comparison
-                  ? 'No material change since the previous run.'
-                  : 'No previous complete run to compare with.'}
+                {r.comparison?.available
+                  ? 'No material like-for-like change since the previous run.'
+                  : `No comparison: ${r.comparison?.reason ?? 'no previous complete run'}.`}
               </p>
             ) : (
               <ul className="alerts">
@@ -306,8 +326,21 @@ export function ReportPage({ jobId }: { jobId: string }) {
           </Section>
         )}
 
-        {r.comparison && (
-          <Section id="comparison" title={`Compared with the previous run (${r.comparison.from} → ${r.comparison.to})`}>
+        {r.comparison?.available && (
+          <Section
+            id="comparison"
+            title={`Compared like for like with the run of ${r.comparison.previousRun.asOf.slice(0, 10)}: ${count(r.comparison.population.matched)} properties analysed in both`}
+          >
+            <p className="hint">
+              Not compared: {count(r.comparison.population.added)} added, {count(r.comparison.population.removed)}{' '}
+              removed,{' '}
+              {count(
+                r.comparison.population.failedPreviousOnly +
+                  r.comparison.population.failedCurrentOnly +
+                  r.comparison.population.failedBoth,
+              )}{' '}
+              failed in either run.
+            </p>
             <DataTable
               label="Comparison with the previous run"
               rows={comparisonRows(r.comparison)}
@@ -350,32 +383,61 @@ export function ReportPage({ jobId }: { jobId: string }) {
         )}
 
         {r.risk && (
-          <Section id="risk-tiers" title="Risk tiers">
-            <Chart
-              name="risk-tiers"
-              label="Properties per risk tier, this run and the previous run"
-              option={barOption(
-                TIERS.map((t) => `Tier ${t}`),
-                [
-                  ...(r.comparison
-                    ? [
-                        {
-                          name: 'Previous run',
-                          data: TIERS.map((t) => r.risk!.tiers[t].count - r.comparison!.tierCountChanges[t]),
-                          color: '#aeb6bf',
-                        },
-                      ]
-                    : []),
-                  { name: 'This run', data: TIERS.map((t) => r.risk!.tiers[t].count), color: '#1f4e79' },
-                ],
-              )}
-            />
+          <Section id="risk-tiers" title="Risk tiers of the loans">
+            {r.comparison?.available ? (
+              <Chart
+                name="risk-tiers"
+                label={`Loans per risk tier in the previous run and this run, the ${count(r.comparison.likeForLike.loans)} loans analysed in both`}
+                option={barOption(
+                  TIERS.map((t) => `Tier ${t}`),
+                  [
+                    {
+                      name: 'Previous run',
+                      data: TIERS.map((t) => (r.comparison as Comparison).likeForLike.tiers.previous[t]),
+                      color: '#aeb6bf',
+                    },
+                    {
+                      name: 'This run',
+                      data: TIERS.map((t) => (r.comparison as Comparison).likeForLike.tiers.current[t]),
+                      color: '#1f4e79',
+                    },
+                  ],
+                )}
+              />
+            ) : (
+              <Chart
+                name="risk-tiers"
+                label="Loans per risk tier"
+                option={barOption(
+                  TIERS.map((t) => `Tier ${t}`),
+                  [{ name: 'This run', data: TIERS.map((t) => r.risk!.tiers[t].count), color: '#1f4e79' }],
+                )}
+              />
+            )}
             <p className="hint">
-              {count(r.risk.tiered)} tiered properties, {count(r.risk.loans)} with a loan.
-              {r.comparison
-                ? ` Net migration since the previous run: ${TIERS.map((t) => `${t} ${signed(r.comparison!.tierCountChanges[t])}`).join(', ')}.`
-                : ' No previous complete run to compare with.'}
+              {count(r.risk.loans)} loans, tiered on{' '}
+              {r.risk.tierRatio === 'cltv' ? 'CLTV where a second lien exists' : 'LTV'}:{' '}
+              {TIERS.map((t) => `${t} ${count(r.risk!.tiers[t].count)}`).join(', ')}. {count(r.risk.noLoan.properties)}{' '}
+              properties without a loan are tiered apart, by value change (
+              {TIERS.map((t) => `${t} ${count(r.risk!.noLoan.tiers[t])}`).join(', ')}).
             </p>
+            {r.comparison?.available && (
+              <DataTable
+                label="Tier migration of the loans analysed in both runs"
+                caption="Tier migration (previous tier → this run's tier), loans in both runs"
+                rows={[...TIERS]}
+                rowKey={(t) => t}
+                columns={[
+                  { label: 'Previous tier', cell: (t) => t },
+                  ...TIERS.map((to) => ({
+                    label: `→ ${to}`,
+                    num: true,
+                    cell: (from: (typeof TIERS)[number]) =>
+                      count((r.comparison as Comparison).likeForLike.migration[from][to]),
+                  })),
+                ]}
+              />
+            )}
           </Section>
         )}
 
@@ -422,7 +484,7 @@ export function ReportPage({ jobId }: { jobId: string }) {
         {r.fraud && (
           <Section id="fraud" title="Fraud flags by reason">
             {(() => {
-              const reasons = Object.entries(r.fraud.byReason).sort((a, b) => b[1] - a[1]);
+              const reasons = Object.entries(r.fraud.reasons.amongScreened).sort((a, b) => b[1] - a[1]);
               return reasons.length === 0 ? (
                 <p className="hint">No fraud rule fired.</p>
               ) : (
@@ -439,7 +501,12 @@ export function ReportPage({ jobId }: { jobId: string }) {
             })()}
             <p className="hint">
               Counted over all {count(r.fraud.screened)} screened properties (a rule can fire on a property that is not
-              flagged overall); {count(r.fraud.flagged)} flagged. AI reviews: {count(r.fraud.aiReviews.count)}
+              flagged overall); {count(r.fraud.flagged)} flagged, for these reasons:{' '}
+              {Object.entries(r.fraud.reasons.amongFlagged)
+                .sort((a, b) => b[1] - a[1])
+                .map(([code, n]) => `${code} ${count(n)}`)
+                .join(', ') || 'none'}
+              . AI reviews: {count(r.fraud.aiReviews.count)}
               {Object.keys(r.fraud.aiReviews.byVerdict).length > 0 &&
                 ` (${Object.entries(r.fraud.aiReviews.byVerdict)
                   .map(([v, n]) => `${v} ${count(n)}`)

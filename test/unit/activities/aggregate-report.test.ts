@@ -1,0 +1,134 @@
+// aggregateReport with in-memory ports: which report it compares with, what it stores, when it alerts.
+import { describe, expect, it } from 'vitest';
+import { aggregateReport, type AggregateReportPorts } from '../../../src/activities/aggregate-report.ts';
+import type { JobStatus } from '../../../src/domain/job-status.ts';
+import type { StoredReport } from '../../../src/domain/stored-report.ts';
+import type { Finding } from '../../../src/domain/like-for-like.ts';
+import type { PropertyResult } from '../../../src/domain/results.ts';
+import { riskOptionsSchema, tierLimitsOf } from '../../../src/domain/risk.ts';
+import { DEFAULT_SCENARIOS } from '../../../src/domain/stress.ts';
+import { summarizeResults } from '../../../src/domain/summary.ts';
+import type { PreviousReport } from '../../../src/storage/reports-repository.ts';
+import type { AggregateReportInput } from '../../../src/workflow.ts';
+import { analyzedResult } from '../domain/property-results.ts';
+import { recordsOf, streamOf } from '../domain/report-fixtures.ts';
+
+interface World {
+  snapshots: Map<string, PropertyResult[]>;
+  previous?: PreviousReport;
+  saved: StoredReport[];
+  alerts: Finding[][];
+  trends: string[];
+  asked: Array<[string, string, string]>;
+}
+
+function portsOf(world: World): AggregateReportPorts {
+  return {
+    topResults: async () => [],
+    buildSnapshot: async (jobId) => ({
+      blob: `jobs/${jobId}/snapshot.ndjson`,
+      records: world.snapshots.get(jobId)!.length,
+    }),
+    readSnapshot: (jobId) => streamOf(recordsOf(world.snapshots.get(jobId) ?? [])),
+    snapshotExists: async (jobId) => world.snapshots.has(jobId),
+    previousReport: async (portfolioId, asOf, jobId) => {
+      world.asked.push([portfolioId, asOf, jobId]);
+      return world.previous;
+    },
+    saveReport: async (report) => void world.saved.push(report),
+    appendTrend: async (_, jobId) => void world.trends.push(jobId),
+    sendAlert: async (alert) => void world.alerts.push(alert.findings),
+    finishJob: async () => undefined,
+    reportOptions: {},
+    scenarios: DEFAULT_SCENARIOS,
+    tierLimits: tierLimitsOf(riskOptionsSchema.parse({})),
+    topN: 10,
+    now: () => new Date('2026-11-02T03:00:00.000Z'),
+  };
+}
+
+const loan = (id: string, balance: number) => analyzedResult({ id, value: 100_000, loan: { balance } });
+const input = (jobId: string, results: PropertyResult[], status: JobStatus = 'completed'): AggregateReportInput => ({
+  jobId,
+  portfolioId: 'book',
+  analysisType: 'risk',
+  status,
+  summary: summarizeResults(results),
+  totalProperties: 10,
+  asOf: '2026-11-02T02:00:00.000Z',
+});
+const previousJob: PreviousReport = {
+  id: 'job-1',
+  asOf: '2026-11-01T02:00:00.000Z',
+  createdAt: '2026-11-01T02:10:00.000Z',
+  snapshot: { blob: 'jobs/job-1/snapshot.ndjson', records: 2 },
+};
+
+function world(overrides: Partial<World> = {}): World {
+  return { snapshots: new Map(), saved: [], alerts: [], trends: [], asked: [], ...overrides };
+}
+
+describe('aggregateReport', () => {
+  it('asks for the previous complete report before its own analysis date, excluding itself, and alerts on like-for-like findings', async () => {
+    const w = world({ previous: previousJob });
+    w.snapshots.set('job-1', [loan('P1', 50_000), loan('P2', 50_000)]);
+    w.snapshots.set('job-2', [loan('P1', 50_000), loan('P2', 95_000), loan('P3', 99_000)]);
+    const outcome = await aggregateReport(input('job-2', w.snapshots.get('job-2')!), portsOf(w));
+    expect(w.asked).toEqual([['book', '2026-11-02T02:00:00.000Z', 'job-2']]);
+    const [stored] = w.saved;
+    expect(stored).toMatchObject({
+      id: 'job-2',
+      status: 'completed',
+      asOf: '2026-11-02T02:00:00.000Z',
+      snapshot: { blob: 'jobs/job-2/snapshot.ndjson', records: 3 },
+    });
+    // P2 became pre-distressed; P3 is new and counts apart.
+    expect(stored!.report.comparison).toMatchObject({ available: true, population: { matched: 2, added: 1 } });
+    expect(w.alerts).toEqual([stored!.report.findings]);
+    expect(stored!.report.findings.map((f) => f.code)).toContain('PRE_DISTRESSED_RISE');
+    expect(outcome).toEqual({ reportId: 'job-2', findings: stored!.report.findings.length });
+    expect(w.trends).toEqual(['job-2']);
+  });
+
+  it('neither alerts nor moves the trend for a partial run, and says what it covers', async () => {
+    const w = world({ previous: previousJob });
+    w.snapshots.set('job-1', [loan('P1', 50_000), loan('P2', 50_000)]);
+    w.snapshots.set('job-3', [loan('P1', 99_000)]);
+    await aggregateReport(input('job-3', w.snapshots.get('job-3')!, 'cancelled'), portsOf(w));
+    const report = w.saved[0]!.report;
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(w.alerts).toEqual([]);
+    expect(w.trends).toEqual([]);
+    expect(report.completeness).toMatchObject({ complete: false, processed: 1, submitted: 10 });
+  });
+
+  it('says why there is no comparison: a previous report without a snapshot, or a snapshot short of results', async () => {
+    const noSnapshot = {
+      available: false,
+      reason: 'the previous complete report (job job-1) has no per-property snapshot to compare like for like',
+    };
+    const w = world({ previous: { ...previousJob, snapshot: undefined } });
+    w.snapshots.set('job-4', [loan('P1', 50_000)]);
+    await aggregateReport(input('job-4', w.snapshots.get('job-4')!), portsOf(w));
+    expect(w.saved[0]!.report.comparison).toEqual(noSnapshot);
+
+    // The report names a snapshot, but its blob is gone.
+    const gone = world({ previous: previousJob });
+    gone.snapshots.set('job-6', [loan('P1', 50_000)]);
+    await aggregateReport(input('job-6', gone.snapshots.get('job-6')!), portsOf(gone));
+    expect(gone.saved[0]!.report.comparison).toEqual(noSnapshot);
+
+    // A part went missing: the snapshot holds P1 only, the merged summary counted P1 and P2.
+    const short = world({ previous: previousJob });
+    short.snapshots.set('job-1', []);
+    short.snapshots.set('job-5', [loan('P1', 50_000)]);
+    await aggregateReport(input('job-5', [loan('P1', 50_000), loan('P2', 50_000)]), portsOf(short));
+    const report = short.saved[0]!.report;
+    expect(report.comparison).toEqual({
+      available: false,
+      reason: "this run's per-property snapshot holds 1 of its 2 results",
+    });
+    expect(report.notes.at(-1)).toBe('Stress and AVM accuracy cover the 1 results in the snapshot, not all 2.');
+    expect(short.alerts).toEqual([]);
+  });
+});
