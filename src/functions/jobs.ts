@@ -4,7 +4,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { JobProgress } from '../domain/job-progress.ts';
-import { parseJsonText, queryObject, readText, validate } from '../api/request-parsing.ts';
+import { bodyText, parseJsonText, queryObject, readBody, validate } from '../api/request-parsing.ts';
 import { jobRouteSchema, jobsQuerySchema, propertiesQuerySchema, propertyRouteSchema } from '../api/schemas.ts';
 import { badRequest, json, notFound } from '../api/responses.ts';
 import { tierLimitsOf } from '../domain/risk.ts';
@@ -129,9 +129,11 @@ export async function getJobResults(
 
 /** The stress request body; an empty body asks for the default scenarios. */
 async function readStressRequest(request: HttpRequest) {
-  const text = await readText(request, 1024 * 1024);
+  const bytes = await readBody(request, 1024 * 1024);
+  if (!bytes.ok) return bytes;
+  const text = bodyText(bytes.value);
   if (!text.ok) return text;
-  const body = text.value.trim() === '' ? { ok: true as const, value: {} } : parseJsonText(text.value);
+  const body = text.value.text.trim() === '' ? { ok: true as const, value: {} } : parseJsonText(text.value.text);
   return body.ok ? validate(stressRequestSchema, body.value, 'body') : body;
 }
 

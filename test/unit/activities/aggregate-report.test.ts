@@ -24,6 +24,7 @@ interface World {
 
 function portsOf(world: World): AggregateReportPorts {
   return {
+    dataQuality: async () => undefined,
     topResults: async () => [],
     buildSnapshot: async (jobId) => ({
       blob: `jobs/${jobId}/snapshot.ndjson`,

@@ -3,7 +3,7 @@
 // of a kind of fault; the other tests of this folder try variants of each kind.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hhi } from '../../../src/domain/market.ts';
+import { exactHhi, hhiValue } from '../../../src/domain/hhi.ts';
 import { countyKey } from '../../../src/domain/summary.ts';
 import { propertyIdentity, sharedIdentities, valuationKey } from '../../../src/domain/identity.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
@@ -336,7 +336,7 @@ describe('values', () => {
       groups.set(key, (groups.get(key) ?? 0) + (p.lastAppraisedValue ?? 0));
     }
     expect([...groups.keys()]).toStrictEqual(['TX|Harris', 'TX|Travis']);
-    expect(hhi([...groups.values()])).toBe(6800); // four equal values of five in one county: 80² + 20²
+    expect(hhiValue(exactHhi(groups.values()))).toBe(6800); // four equal values of five in one county: 80² + 20²
     expect(counts).toMatchObject({ 'COUNTY_SPELLING county': 1, 'COUNTY_SUFFIX county': 2 });
   });
 
