@@ -84,8 +84,8 @@ try {
   }
   const unvalidated = new ResultsRepository({ container: storage.containers.results, validate: false });
   await timed(`read back: point reads, no schema validation`, COUNT, () => unvalidated.getMany(jobId, ids));
-  await timed(`chunk markers: ${chunks.length} markStarted`, chunks.length, () =>
-    Promise.all(chunks.map((_, i) => storage.chunkMarkers.markStarted(jobId, i))),
+  await timed(`chunk markers: ${chunks.length} begin`, chunks.length, () =>
+    Promise.all(chunks.map((_, i) => storage.chunkMarkers.begin(jobId, i, `bench:${i}:0`))),
   );
   await timed(`blob staging: stage ${chunks.length} chunk blobs`, chunks.length, () =>
     storage.staging.stageChunks(

@@ -56,6 +56,15 @@ export function parseJsonText(text: string, hint = ''): Parsed<unknown> {
   }
 }
 
+/** A small optional JSON body (stress, redrive): an empty body reads as `{}`; over `maxBytes` is a 413. */
+export async function readOptionalJson(request: HttpRequest, maxBytes: number): Promise<Parsed<unknown>> {
+  const bytes = await readBody(request, maxBytes);
+  if (!bytes.ok) return bytes;
+  const text = bodyText(bytes.value);
+  if (!text.ok) return text;
+  return text.value.text.trim() === '' ? { ok: true, value: {} } : parseJsonText(text.value.text);
+}
+
 /** Query parameters as a plain object (last value wins), for zod. */
 export function queryObject(request: HttpRequest): Record<string, string> {
   return Object.fromEntries(request.query.entries());

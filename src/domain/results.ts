@@ -55,8 +55,20 @@ export const valuationResultSchema = z.object({
   fsd: z.number().optional(),
   /** True when the accepted quote's FSD is at or under `maxFsd`. */
   withinMaxFsd: z.boolean(),
-  /** Providers asked, in cascade order, with what each answered. */
-  cascade: z.array(z.object({ provider: z.string(), fsd: z.number().optional(), error: z.string().optional() })),
+  /**
+   * Providers asked, in cascade order, with what each answered and who paid: `cents` is what this job paid
+   * for the answer (absent when nothing was billed), `cached` marks an answer reused from the valuation cache
+   * (bought earlier, by this job or another).
+   */
+  cascade: z.array(
+    z.object({
+      provider: z.string(),
+      fsd: z.number().optional(),
+      error: z.string().optional(),
+      cents: z.number().int().nonnegative().optional(),
+      cached: z.boolean().optional(),
+    }),
+  ),
   valuedAt: z.string(),
   lastAppraisedValue: z.number().optional(),
   /** estimatedValue - lastAppraisedValue; absent without a last appraisal. */
@@ -151,10 +163,36 @@ export const costSchema = z.object({
 });
 export type Cost = z.infer<typeof costSchema>;
 
+/**
+ * One answer a vendor billed for a property in a job: kept on the property's result so that a retry or a
+ * redrive reuses it instead of buying it again, and so the property's cost is the sum of what was billed.
+ */
+export const purchaseSchema = z.object({
+  kind: z.enum(['avm', 'review']),
+  provider: z.string(),
+  /** What the vendor billed for the answer, in cents (the price when it was bought). */
+  cents: z.number().int().nonnegative(),
+  /** ISO date-time the answer was bought. */
+  at: z.string(),
+  /** The AVM answer (kind avm). */
+  quote: avmQuoteSchema.optional(),
+  /** The AI review (kind review). */
+  review: aiReviewSchema.optional(),
+});
+export type Purchase = z.infer<typeof purchaseSchema>;
+
+export const propertyErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** True when the cause may pass (a provider or storage outage, a rate limit): the end-of-job retry pass tries again. */
+  transient: z.boolean().optional(),
+});
+export type PropertyError = z.infer<typeof propertyErrorSchema>;
+
 export const propertyResultSchema = z.object({
   propertyId: z.string(),
   status: z.enum(['analyzed', 'failed']),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: propertyErrorSchema.optional(),
   /** The street address as submitted (for search and the property view); absent on results stored before it was kept. */
   address: z.string().optional(),
   city: z.string().optional(),
@@ -168,6 +206,8 @@ export const propertyResultSchema = z.object({
   fraud: fraudResultSchema.optional(),
   /** What this property actually cost: paid calls only (cache hits and stored values are free). */
   cost: costSchema,
+  /** The answers billed for this property in this job (failed properties keep theirs for the retry). */
+  purchases: z.array(purchaseSchema).optional(),
   /** True when the value came from the cross-job valuation cache. */
   cachedValuation: z.boolean(),
 });

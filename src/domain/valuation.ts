@@ -67,12 +67,8 @@ export function changeVsAppraisal(
   return { changeAmount, changePct, significantChange };
 }
 
-/** One provider asked during the cascade, and what it answered. */
-export interface CascadeAttempt {
-  provider: string;
-  fsd?: number | undefined;
-  error?: string | undefined;
-}
+/** One provider asked during the cascade, what it answered and who paid (see valuationResultSchema.cascade). */
+export type CascadeAttempt = ValuationResult['cascade'][number];
 
 /**
  * What a property's current value rests on: a quote (bought now, replayed from the cache or a stored
@@ -159,11 +155,7 @@ export function valuationResultFor(
     estimatedValue: basis.estimatedValue,
     ...(basis.fsd !== undefined && { fsd: basis.fsd }),
     withinMaxFsd: basis.withinMaxFsd,
-    cascade: basis.cascade.map((a) => ({
-      provider: a.provider,
-      ...(a.fsd !== undefined && { fsd: a.fsd }),
-      ...(a.error !== undefined && { error: a.error }),
-    })),
+    cascade: basis.cascade.map((a) => ({ ...a })),
     valuedAt: basis.valuedAt,
     ...(lastAppraisedValue !== undefined && { lastAppraisedValue }),
     ...(change && { changeAmount: change.changeAmount, changePct: change.changePct }),

@@ -7,7 +7,7 @@ import { readPortfolioRequest } from '../api/portfolio-request.ts';
 import { idempotencyKeySchema } from '../api/schemas.ts';
 import { json } from '../api/responses.ts';
 import { submitJob } from '../jobs/submit-job.ts';
-import { durableStarter, jobStoreFor } from '../jobs/bindings.ts';
+import { chaosAfterStep, durableStarter, jobStoreFor } from '../jobs/bindings.ts';
 import type { AppServices } from '../services.ts';
 
 export async function analyzePortfolio(
@@ -43,6 +43,7 @@ export async function analyzePortfolio(
     settings,
     jobStoreFor(services),
     durableStarter(client),
+    chaosAfterStep(services),
   );
   if (outcome.kind === 'over_budget') {
     return json(422, {
@@ -54,7 +55,6 @@ export async function analyzePortfolio(
       dataQuality,
     });
   }
-  const management = client.createHttpManagementPayload(outcome.jobId);
   const statusUrl = new URL(`/api/portfolio/jobs/${outcome.jobId}`, request.url).toString();
   context.log(
     `job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties (${dataQuality.skipped} rows skipped), ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`,
@@ -74,8 +74,20 @@ export async function analyzePortfolio(
           : `Analysis of ${req.properties.length} properties started.${skipped}`,
       statusUrl,
       dataQuality,
-      ...management,
+      ...(settings.pipeline.handOutManagementUrls && managementUrls(client, outcome.jobId)),
     },
     { location: statusUrl, 'retry-after': '5' },
   );
+}
+
+/**
+ * The Durable management URLs whose use leaves the job consistent: the status query that portals poll,
+ * terminate (the job's chunks stop buying and it ends cancelled with a partial report) and purge (the
+ * job's document, results and report stay). The others are left out: restart would re-run the job, rewind
+ * and raising events mean nothing to it, and suspending the root does not pause its run (use DELETE on
+ * statusUrl to stop a job). In Azure each URL carries the task hub's system key: see the README.
+ */
+function managementUrls(client: df.DurableClient, jobId: string) {
+  const { statusQueryGetUri, terminatePostUri, purgeHistoryDeleteUri } = client.createHttpManagementPayload(jobId);
+  return { statusQueryGetUri, terminatePostUri, purgeHistoryDeleteUri };
 }

@@ -6,12 +6,13 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { estimateCost } from '../domain/cost.ts';
 import { readPortfolioRequest } from '../api/portfolio-request.ts';
 import { json } from '../api/responses.ts';
+import { priceTableOf } from '../config.ts';
 import type { AppServices } from '../services.ts';
 
 export async function estimatePortfolio({ settings }: AppServices, request: HttpRequest): Promise<HttpResponseInit> {
   const valid = await readPortfolioRequest(request, settings, new Date());
   if (!valid.ok) return valid.response;
   const { request: req, dataQuality } = valid.value;
-  const breakdown = estimateCost(req.properties.length, req.analysisType, settings.costRates);
+  const breakdown = estimateCost(req.properties.length, req.analysisType, priceTableOf(settings));
   return json(200, { success: true, estimatedCost: breakdown.total, breakdown, dataQuality });
 }

@@ -1,36 +1,69 @@
 // The job endpoints of DESIGN §5: the list of jobs; status with progress, cost and ETA; the report;
-// per-property results and one property; stress scenarios on the stored values; cancel. Each validates its
-// route, query and body and answers 404 for an unknown job.
+// per-property results and one property; stress scenarios on the stored values; cancel; redrive. Each
+// validates its route, query and body and answers 404 for an unknown job.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import type { JobProgress } from '../domain/job-progress.ts';
-import { bodyText, parseJsonText, queryObject, readBody, validate } from '../api/request-parsing.ts';
+import { queryObject, readOptionalJson, validate } from '../api/request-parsing.ts';
 import { jobRouteSchema, jobsQuerySchema, propertiesQuerySchema, propertyRouteSchema } from '../api/schemas.ts';
 import { badRequest, json, notFound } from '../api/responses.ts';
 import { tierLimitsOf } from '../domain/risk.ts';
 import { stressRequestSchema } from '../domain/stress.ts';
 import { stressJob } from '../jobs/job-stress.ts';
-import { jobView } from '../jobs/job-view.ts';
+import { instanceStatus } from '../jobs/bindings.ts';
+import type { StoredProgress } from '../jobs/job-stop.ts';
+import { isFinal, jobView, type RuntimeStatus } from '../jobs/job-view.ts';
+import { jobSpecOf, redriveJob as startRedrive, redriveRequestSchema } from '../jobs/redrive-job.ts';
+import { runOptionsOf } from '../jobs/submit-job.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import type { JobStatus } from '../domain/job-status.ts';
 import type { AppServices } from '../services.ts';
 import { InvalidContinuationTokenError } from '../storage/errors.ts';
 import type { JobDocument } from '../storage/jobs-repository.ts';
-import { JOB_PROGRESS_ENTITY } from '../workflow.ts';
+import { JOB_PROGRESS_ENTITY, ORCHESTRATIONS, runInstanceId, type PortfolioAnalysisInput } from '../workflow.ts';
 
 type JobView = ReturnType<typeof jobView>;
 
 type Loaded = { response: HttpResponseInit } | { job: JobDocument; view: JobView; client: df.DurableClient };
 
-/** The job's live view: the document folded with its jobProgress entity and orchestration status. */
-async function liveView(client: df.DurableClient, job: JobDocument): Promise<JobView> {
+const LIVE: ReadonlySet<RuntimeStatus> = new Set(['Pending', 'Running', 'Suspended', 'ContinuedAsNew']);
+
+/**
+ * A job whose root ended (terminated, failed, purged) before its run began would stay queued for ever: its
+ * end goes through the normal path instead, a run of kind 'end' that analyses nothing and writes the
+ * cancelled job's end and empty report. Idempotent: the run's instance id is fixed.
+ */
+async function endIfNeverStarted(
+  services: AppServices,
+  client: df.DurableClient,
+  job: JobDocument,
+  runtime: RuntimeStatus | undefined,
+): Promise<void> {
+  if (job.status !== 'queued' || (runtime !== undefined && LIVE.has(runtime))) return;
+  if (await instanceStatus(client, runInstanceId(job.id, { kind: 'analysis' }))) return;
+  const spec = jobSpecOf(job, job.budget);
+  if (!spec) return;
+  const input: PortfolioAnalysisInput = {
+    job: spec,
+    options: runOptionsOf(services.settings),
+    run: { kind: 'end', reason: runtime === 'Failed' ? 'failed' : 'terminated' },
+  };
+  await client.startNew(ORCHESTRATIONS.portfolioAnalysis, { instanceId: job.id, input }).catch(() => undefined);
+}
+
+/**
+ * The job's live view: the document folded with its jobProgress entity and orchestration status (ending a
+ * job whose root ended before its run began, see endIfNeverStarted).
+ */
+async function liveView(services: AppServices, client: df.DurableClient, job: JobDocument): Promise<JobView> {
   const [entity, status] = await Promise.all([
-    client.readEntityState<JobProgress | { cancelledBeforeInit: true }>(new df.EntityId(JOB_PROGRESS_ENTITY, job.id)),
-    client.getStatus(job.id).catch(() => undefined),
+    client.readEntityState<StoredProgress>(new df.EntityId(JOB_PROGRESS_ENTITY, job.id)),
+    instanceStatus(client, job.id),
   ]);
-  const progress =
-    entity.entityExists && entity.entityState && 'jobId' in entity.entityState ? entity.entityState : undefined;
-  return jobView(job, progress, status?.runtimeStatus);
+  const runtime = status?.runtimeStatus as RuntimeStatus | undefined;
+  await endIfNeverStarted(services, client, job, runtime);
+  const state = entity.entityExists ? entity.entityState : undefined;
+  const progress = state && 'jobId' in state ? state : undefined;
+  return jobView(job, progress, runtime);
 }
 
 async function loadJob(services: AppServices, request: HttpRequest, context: InvocationContext): Promise<Loaded> {
@@ -39,7 +72,7 @@ async function loadJob(services: AppServices, request: HttpRequest, context: Inv
   const job = await services.storage.jobs.get(route.value.jobId);
   if (!job) return { response: notFound(`No job with id '${route.value.jobId}'.`) };
   const client = df.getClient(context);
-  return { job, view: await liveView(client, job), client };
+  return { job, view: await liveView(services, client, job), client };
 }
 
 /** A continuation token from another query (or mangled) is the caller's mistake: 400 naming the fix. */
@@ -80,7 +113,7 @@ export async function listJobs(
     throw error;
   }
   const client = df.getClient(context);
-  const views = await mapWithConcurrency(page.items, VIEW_CONCURRENCY, (job) => liveView(client, job));
+  const views = await mapWithConcurrency(page.items, VIEW_CONCURRENCY, (job) => liveView(services, client, job));
   return json(200, {
     success: true,
     // queued and processing share a document status: the live view decides (a page may then hold fewer).
@@ -129,11 +162,7 @@ export async function getJobResults(
 
 /** The stress request body; an empty body asks for the default scenarios. */
 async function readStressRequest(request: HttpRequest) {
-  const bytes = await readBody(request, 1024 * 1024);
-  if (!bytes.ok) return bytes;
-  const text = bodyText(bytes.value);
-  if (!text.ok) return text;
-  const body = text.value.text.trim() === '' ? { ok: true as const, value: {} } : parseJsonText(text.value.text);
+  const body = await readOptionalJson(request, 1024 * 1024);
   return body.ok ? validate(stressRequestSchema, body.value, 'body') : body;
 }
 
@@ -221,13 +250,68 @@ export async function cancelJob(
   const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
   const { job, view, client } = loaded;
-  if (view.status !== 'queued' && view.status !== 'processing')
-    return notFound(`Job '${job.id}' has already finished (${view.status}).`);
-  // Graceful: the entity refuses further reservations; chunks in flight finish and a partial report is written.
-  await client.signalEntity(new df.EntityId(JOB_PROGRESS_ENTITY, job.id), 'cancel');
+  if (isFinal(view.status)) return notFound(`Job '${job.id}' has already finished (${view.status}).`);
+  // The entity refuses further reservations at once; each running chunk sees the stop before its next
+  // property (within STOP_CHECK_MS) and stops buying; the run then writes the partial report and the end.
+  await client.signalEntity(new df.EntityId(JOB_PROGRESS_ENTITY, job.id), 'stop', {
+    reason: 'cancelled',
+    at: new Date().toISOString(),
+  });
   return json(200, {
     success: true,
     jobId: job.id,
-    message: 'Cancellation initiated: chunks in flight finish, then a partial report is written.',
+    message:
+      'Cancellation initiated: running chunks stop buying at their next property; properties in flight finish, then a partial report is written.',
   });
+}
+
+export async function redriveJob(
+  services: AppServices,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const parsed = await readOptionalJson(request, 64 * 1024);
+  if (!parsed.ok) return parsed.response;
+  const body = validate(redriveRequestSchema, parsed.value);
+  if (!body.ok) return body.response;
+  const loaded = await loadJob(services, request, context);
+  if ('response' in loaded) return loaded.response;
+  const { job, view, client } = loaded;
+  const outcome = await startRedrive(job.id, body.value, view.cost.actual, services.settings, {
+    updateJob: (jobId, update) => services.storage.jobs.update(jobId, update),
+    start: async (name, instanceId, input) => {
+      await client.startNew(name, { instanceId, input });
+    },
+  });
+  const statusUrl = new URL(`/api/portfolio/jobs/${job.id}`, request.url).toString();
+  switch (outcome.kind) {
+    case 'not_finished':
+      return json(409, {
+        success: false,
+        error: `The job is ${outcome.status}; redrive it once it has finished.`,
+        status: outcome.status,
+      });
+    case 'budget_below_spent':
+      return json(400, {
+        success: false,
+        error: `The budget must cover what the job already spent ($${outcome.spent.toFixed(2)}); raise it.`,
+        errors: [{ path: 'budget', message: `must be >= ${outcome.spent.toFixed(2)}` }],
+        totalErrors: 1,
+      });
+    case 'not_redrivable':
+      return json(409, { success: false, error: `The job cannot be redriven: ${outcome.reason}.` });
+    case 'started':
+      return json(
+        202,
+        {
+          success: true,
+          jobId: job.id,
+          redrive: outcome.redrive,
+          include: outcome.include,
+          message: `Redrive ${outcome.redrive} started: ${outcome.include === 'failed' ? 'failed properties' : 'failed properties and those left without a result'} are analysed again; answers already bought are reused.`,
+          statusUrl,
+        },
+        { location: statusUrl },
+      );
+  }
 }

@@ -17,6 +17,7 @@ export interface JobDocumentView {
   endTime?: string | undefined;
   error?: string | undefined;
   dataQuality?: DataQuality | undefined;
+  statusReason?: string | undefined;
 }
 
 /** Orchestration runtime status as the durable client reports it. */
@@ -31,16 +32,26 @@ export type RuntimeStatus =
   | 'Suspended'
   | 'Unknown';
 
-/** The job's status: final once the job document says so, else from the orchestration's state. */
+const FINAL: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled', 'budget_exceeded']);
+
+/** Whether a job status is one a job ends in. */
+export const isFinal = (status: JobStatus): boolean => FINAL.has(status);
+
+/**
+ * The job's status: final once the job document says so. A run marks the document processing as it starts
+ * and writes the final status as it ends, whatever happens to the root meanwhile (terminated, purged), so
+ * while it runs only a failed root (the run failed and could not write the end) changes the answer. Before
+ * a run started, the root's state tells.
+ */
 export function jobStatusOf(job: JobDocumentView, runtime: RuntimeStatus | undefined): JobStatus {
-  if (job.status !== 'queued' && job.status !== 'processing') return job.status;
+  if (isFinal(job.status)) return job.status;
+  if (job.status === 'processing') return runtime === 'Failed' ? 'failed' : 'processing';
   switch (runtime) {
     case 'Running':
     case 'Suspended':
     case 'ContinuedAsNew':
-      return 'processing';
     case 'Completed':
-      return 'processing'; // the report is being written; the document turns final right after
+      return 'processing';
     case 'Failed':
       return 'failed';
     case 'Terminated':
@@ -74,12 +85,17 @@ export function jobView(job: JobDocumentView, progress: JobProgress | undefined,
       estimated: job.estimatedCost,
       reserved: dollars(progress?.reservedCents ?? 0),
       actual: dollars(progress?.actualCents ?? 0),
+      // A crash may have cost calls whose answers were never recorded: at most this much more was billed.
+      ...(progress !== undefined &&
+        progress.unconfirmedCents > 0 && { unconfirmed: dollars(progress.unconfirmedCents) }),
       ...(job.budget !== undefined && { budget: job.budget }),
     },
     startTime: progress?.startTime ?? job.createdAt,
-    ...(job.endTime !== undefined && { endTime: job.endTime }),
+    ...(isFinal(status) && job.endTime !== undefined && { endTime: job.endTime }),
     ...(remaining !== undefined && { estimatedTimeRemaining: remaining }),
-    ...(job.error !== undefined && { error: job.error }),
+    ...(!isFinal(status) && progress?.stop && { stopRequested: progress.stop.reason }),
+    ...(job.error !== undefined && isFinal(status) && { error: job.error }),
+    ...(job.statusReason !== undefined && isFinal(status) && { statusReason: job.statusReason }),
     ...(job.dataQuality !== undefined && { dataQuality: job.dataQuality }),
   };
 }

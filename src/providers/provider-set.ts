@@ -1,7 +1,8 @@
-// The providers a process uses, built once from settings: the AVM cascade and the AI reviewer, each
-// behind its own shared token bucket and retry policy (DESIGN §2.4: a shared rate limit per provider).
-import type { AiReview } from '../domain/results.ts';
-import { valueByCascade, type CascadeOutcome } from './cascade.ts';
+// The providers a process uses, built once from settings: the AVM cascade's providers and the AI reviewer,
+// each behind its own shared token bucket and retry policy (DESIGN §2.4: a shared rate limit per provider).
+// The cascade itself (src/providers/cascade.ts) is run by the chunk activity, which decides for each provider
+// whether an answer is already bought or cached before it asks here.
+import type { AiReview, AvmQuote } from '../domain/results.ts';
 import { createHttpAvm } from './http-avm.ts';
 import { createHttpFraudReview } from './http-fraud-review.ts';
 import type { FetchFn } from './http-request.ts';
@@ -30,9 +31,14 @@ export interface ProviderSettings {
 }
 
 export interface ProviderSet {
-  /** Values a property through the cascade; throws CascadeError when no provider answers. */
-  value(subject: AvmSubject, maxFsd: number, signal?: AbortSignal): Promise<CascadeOutcome>;
+  /** The AVM providers' names in cascade order. */
+  readonly cascade: readonly string[];
+  /** One answer of AVM `provider` (a paid call), after its rate limit and retries; rejects with a ProviderError. */
+  valueFrom(provider: string, subject: AvmSubject, signal?: AbortSignal): Promise<AvmQuote>;
+  /** One AI review (a paid call), after the reviewer's rate limit and retries; rejects with a ProviderError. */
   review(request: FraudReviewRequest, signal?: AbortSignal): Promise<AiReview>;
+  /** The reviewer's name, as it appears on reviews and on the bill. */
+  readonly reviewer: string;
 }
 
 interface Guarded<P> {
@@ -86,32 +92,25 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
   };
 
   return {
-    value: (subject, maxFsd, signal) =>
-      valueByCascade(
-        avms.map((g) => g.provider),
-        subject,
-        {
-          maxFsd,
-          ...(signal && { signal }),
-          call: async (provider, s) => {
-            const guarded = byName.get(provider.name)!;
-            const started = performance.now();
-            let ok = false;
-            try {
-              const quote = await withProviderPolicy(
-                avmPolicy,
-                guarded.bucket,
-                (attemptSignal) => provider.value(subject, { signal: attemptSignal }),
-                s,
-              );
-              ok = true;
-              return quote;
-            } finally {
-              options.onAvmCall?.(provider.name, performance.now() - started, ok);
-            }
-          },
-        },
-      ),
+    cascade: settings.avm.cascade,
+    async valueFrom(name, subject, signal) {
+      const guarded = byName.get(name);
+      if (!guarded) throw new RangeError(`no AVM provider '${name}' in the cascade`);
+      const started = performance.now();
+      let ok = false;
+      try {
+        const quote = await withProviderPolicy(
+          avmPolicy,
+          guarded.bucket,
+          (attemptSignal) => guarded.provider.value(subject, { signal: attemptSignal }),
+          signal,
+        );
+        ok = true;
+        return quote;
+      } finally {
+        options.onAvmCall?.(name, performance.now() - started, ok);
+      }
+    },
     review: (request, signal) =>
       withProviderPolicy(
         reviewPolicy,
@@ -119,5 +118,6 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
         (attemptSignal) => reviewer.provider.review(request, { signal: attemptSignal }),
         signal,
       ),
+    reviewer: reviewer.provider.name,
   };
 }

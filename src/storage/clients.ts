@@ -188,7 +188,7 @@ export async function openStorage<R extends ReportDocument = ReportDocument>(
     reports: new ReportsRepository<R>({ container: containers.reports }),
     trends: new TrendsRepository({ container: containers.trends }),
     portfolios: new PortfoliosRepository({ container: containers.portfolios }),
-    valuationCache: new ValuationCache({ container: containers.valuationCache, concurrency }),
+    valuationCache: new ValuationCache({ container: containers.valuationCache }),
     staging,
     snapshots,
     queues,

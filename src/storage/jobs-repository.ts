@@ -16,6 +16,8 @@ export const jobDocumentSchema = z.object({
   status: jobStatusSchema,
   totalProperties: z.number().int().nonnegative(),
   chunkCount: z.number().int().nonnegative(),
+  /** Properties per staged chunk (a redrive reads the chunks again with it). */
+  chunkSize: z.number().int().positive().optional(),
   /** Dollars. */
   estimatedCost: z.number().nonnegative(),
   budget: z.number().nonnegative().optional(),
@@ -27,6 +29,10 @@ export const jobDocumentSchema = z.object({
   updatedAt: z.string(),
   endTime: z.string().optional(),
   error: z.string().optional(),
+  /** Why a job ended short of its portfolio (cancelled, terminated, stopped by the budget), in words. */
+  statusReason: z.string().optional(),
+  /** Redrives started so far (POST /api/portfolio/jobs/{jobId}/redrive). */
+  redrives: z.number().int().nonnegative().optional(),
   reportId: z.string().optional(),
 });
 export type JobDocument = z.infer<typeof jobDocumentSchema>;

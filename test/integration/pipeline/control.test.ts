@@ -176,7 +176,7 @@ describe('budget', () => {
     const jobsBefore = await jobCount();
     const response = await h.post('/api/portfolio/analyze', { ...small(100, 'budget'), budget: 5 });
     expect(response.status).toBe(422);
-    expect(await response.json()).toMatchObject({ success: false, estimatedCost: 8, budget: 5 });
+    expect(await response.json()).toMatchObject({ success: false, estimatedCost: 10, budget: 5 });
     expect(await jobCount()).toBe(jobsBefore);
   });
 
@@ -246,7 +246,7 @@ describe('the portfolio-analytics CLI', () => {
 
   it('prints the estimate, and field errors with a non-zero exit', async () => {
     const estimate = await cli('estimate', `${REPO_ROOT}examples/portfolio-1000.json`);
-    expect(estimate.out).toContain('$80.00 for 1000 properties');
+    expect(estimate.out).toContain('$100.00 for 1000 properties');
     const dir = mkdtempSync(path.join(tmpdir(), 'pa-cli-'));
     const bad = path.join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify([{ ...sample.properties[0], loan: { balance: -1 } }]));

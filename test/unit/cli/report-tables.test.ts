@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzedProperty, fraudScreening } from '../../../src/domain/analysis.ts';
-import { costRatesSchema } from '../../../src/domain/cost.ts';
+import { costRatesSchema, priceTable } from '../../../src/domain/cost.ts';
 import { fraudOptionsSchema } from '../../../src/domain/fraud.ts';
 import type { PortfolioReport } from '../../../src/domain/report.ts';
 import { riskOptionsSchema } from '../../../src/domain/risk.ts';
@@ -15,7 +15,7 @@ const options = {
   valuation: valuationOptionsSchema.parse({}),
   risk: riskOptionsSchema.parse({}),
   fraud: fraudOptionsSchema.parse({}),
-  costRates: costRatesSchema.parse({}),
+  prices: priceTable(costRatesSchema.parse({}), ['avm-primary']),
 };
 const asOf = new Date('2026-11-01T00:00:00Z');
 
@@ -30,7 +30,7 @@ describe('renderReport', () => {
         property,
         analysisType: 'comprehensive',
         basis,
-        boughtValuation: true,
+        purchases: [{ kind: 'avm' as const, provider: 'avm-primary', cents: 2, at: asOf.toISOString(), quote }],
         screening: fraudScreening(property, basis, asOf, options.fraud),
         asOf,
       },
