@@ -4,7 +4,7 @@
 // Routes:
 //   POST /avm/{provider}/valuations                          body { property } -> AvmQuote
 //   POST /openai/deployments/{deployment}/chat/completions   Azure OpenAI chat completion
-//   GET  /stats        { calls, byProvider, distinctProperties, rejected429, failed503 }
+//   GET  /stats        { calls, byProvider, distinctProperties, rejected429, failed503, pending }
 //   POST /stats/reset
 // `calls` counts valuation and review requests answered 200 (the ones a vendor would bill), `byProvider`
 // the same per AVM provider and per AI deployment (name in the route): with a price per name, the bill;
@@ -43,19 +43,21 @@ export interface SandboxStats {
   distinctProperties: number;
   rejected429: number;
   failed503: number;
+  /** Valuation and review requests received and not answered yet (the calls in flight). */
+  pending: number;
 }
 
 export interface Sandbox {
   url: string;
-  stats: () => SandboxStats;
-  reset: () => void;
+  stats(): SandboxStats;
+  reset(): void;
   /**
    * Holds every valuation and review answer (requests are read, not answered) until release(): lets a test act
    * while a job is certainly mid-flight, without depending on timing.
    */
-  hold: () => void;
-  release: () => void;
-  close: () => Promise<void>;
+  hold(): void;
+  release(): void;
+  close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -108,6 +110,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let byProvider: Record<string, number> = {};
   let rejected429 = 0;
   let failed503 = 0;
+  let pending = 0;
   const properties = new Set<string>();
   let gate: { opened: Promise<void>; open: () => void } | undefined;
 
@@ -117,6 +120,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     distinctProperties: properties.size,
     rejected429,
     failed503,
+    pending,
   });
   const reset = (): void => {
     calls = 0;
@@ -144,8 +148,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const fails = failureRate > 0 && random() < failureRate;
     const delay = latencyInMs + (jitterInMs > 0 ? random() * jitterInMs : 0);
     const body = await readJson(req);
-    if (gate) await gate.opened;
-    if (delay > 0) await sleep(delay);
+    pending++;
+    try {
+      if (gate) await gate.opened;
+      if (delay > 0) await sleep(delay);
+    } finally {
+      pending--;
+    }
     if (fails) {
       failed503++;
       return send(res, 503, { error: 'simulated outage' });
