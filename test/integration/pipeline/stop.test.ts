@@ -125,11 +125,11 @@ describe('the terminate URL of the 202', () => {
 
   it('hands out only management URLs whose use keeps the job consistent', async () => {
     const { accepted } = await submitHeld('urls');
-    expect(Object.keys(accepted).filter((k) => k.endsWith('Uri')).sort()).toEqual([
-      'purgeHistoryDeleteUri',
-      'statusQueryGetUri',
-      'terminatePostUri',
-    ]);
+    expect(
+      Object.keys(accepted)
+        .filter((k) => k.endsWith('Uri'))
+        .sort(),
+    ).toEqual(['purgeHistoryDeleteUri', 'statusQueryGetUri', 'terminatePostUri']);
     await fetch(accepted.statusUrl, { method: 'DELETE' });
     h.sandbox.release();
     await h.waitForJob(accepted.jobId, 120_000);
