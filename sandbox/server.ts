@@ -49,15 +49,15 @@ export interface SandboxStats {
 
 export interface Sandbox {
   url: string;
-  stats(): SandboxStats;
-  reset(): void;
+  stats: () => SandboxStats;
+  reset: () => void;
   /**
    * Holds every valuation and review answer (requests are read, not answered) until release(): lets a test act
    * while a job is certainly mid-flight, without depending on timing.
    */
-  hold(): void;
-  release(): void;
-  close(): Promise<void>;
+  hold: () => void;
+  release: () => void;
+  close: () => Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1_000_000;
