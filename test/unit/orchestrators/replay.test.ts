@@ -17,7 +17,7 @@ import type { RecordedEpisode } from '../../../scripts/record-histories.ts';
 
 /** The SDK's own orchestrator runner (what df.app.orchestration registers), from its testing utilities. */
 const { createOrchestrator } = createRequire(import.meta.url)('durable-functions/lib/src/util/testingUtils.js') as {
-  createOrchestrator(fn: OrchestrationHandler): (trigger: unknown, context: unknown) => Promise<unknown>;
+  createOrchestrator: (fn: OrchestrationHandler) => (trigger: unknown, context: unknown) => Promise<unknown>;
 };
 
 const HANDLERS: Record<string, OrchestrationHandler> = {
