@@ -12,6 +12,8 @@ import { stressRequestSchema } from '../domain/stress.ts';
 import { stressAnswerSchema } from '../jobs/job-stress.ts';
 import { fileRequestQuerySchema, jobsQuerySchema, propertiesQuerySchema } from './schemas.ts';
 import { JOB_STATUSES } from '../domain/job-status.ts';
+import { STOP_REASONS } from '../domain/job-progress.ts';
+import { redriveRequestSchema } from '../jobs/redrive-job.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -52,17 +54,29 @@ const jobSchema: JsonSchema = {
     },
     cost: {
       type: 'object',
+      description: 'dollars',
       properties: {
-        estimated: { type: 'number' },
-        reserved: { type: 'number' },
-        actual: { type: 'number' },
+        estimated: { type: 'number', description: 'the worst case: every AVM of the cascade, a review, risk' },
+        reserved: { type: 'number', description: 'held by chunks in flight (at most their worst case)' },
+        actual: { type: 'number', description: "the vendors' bill as recorded with each answer, plus the risk charge" },
+        unconfirmed: {
+          type: 'number',
+          description:
+            'present after a crash: at most this much more may have been billed for answers the crash lost (counted against the budget)',
+        },
         budget: { type: 'number' },
       },
     },
     startTime: { type: 'string', format: 'date-time' },
-    endTime: { type: 'string', format: 'date-time' },
+    endTime: { type: 'string', format: 'date-time', description: 'once the job has ended' },
     estimatedTimeRemaining: { type: 'integer', description: 'seconds, at the observed rate' },
     dataQuality: { $ref: '#/components/schemas/DataQuality' },
+    stopRequested: {
+      enum: [...STOP_REASONS],
+      description: 'while a stopped job finishes its properties in flight: why it stops',
+    },
+    error: { type: 'string', description: 'why a failed job failed' },
+    statusReason: { type: 'string', description: 'why a job ended short of its portfolio (cancel, terminate, budget)' },
   },
 };
 
@@ -163,8 +177,21 @@ export function openApiDocument(serverUrl: string): JsonSchema {
                   success: { const: true },
                   jobId: { type: 'string' },
                   estimatedCost: { type: 'number' },
-                  statusUrl: { type: 'string' },
-                  statusQueryGetUri: { type: 'string' },
+                  breakdown: { $ref: '#/components/schemas/CostBreakdown' },
+                  statusUrl: { type: 'string', description: 'GET for the job, DELETE to cancel it' },
+                  statusQueryGetUri: {
+                    type: 'string',
+                    description:
+                      "the Durable status query of the job's root; carries the task hub's system key in Azure (HAND_OUT_MANAGEMENT_URLS=false leaves it and the two below out)",
+                  },
+                  terminatePostUri: {
+                    type: 'string',
+                    description: 'terminates the job: chunks stop buying, it ends cancelled with a partial report',
+                  },
+                  purgeHistoryDeleteUri: {
+                    type: 'string',
+                    description: "purges the root's history; the job, its results and report stay",
+                  },
                   ...dataQualityProperty,
                 },
               }),
@@ -232,9 +259,35 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           },
         },
         delete: {
-          summary: 'Cancel a job (in-flight chunks finish; a partial report is written)',
+          summary:
+            'Cancel a job: running chunks stop buying at their next property, properties in flight finish, a partial report is written; a job that never started is ended',
           parameters: [jobIdParameter],
           responses: { '200': { description: 'cancel initiated' }, ...errors(400, 404) },
+        },
+      },
+      '/portfolio/jobs/{jobId}/redrive': {
+        post: {
+          summary:
+            "Analyse a finished job's failed properties again (and, with include failed-and-left, those a cancel or the budget left); same job, counts, cost and report updated; answers already bought are reused",
+          parameters: [jobIdParameter],
+          requestBody: { required: false, ...jsonBody(input(redriveRequestSchema)) },
+          responses: {
+            '202': {
+              description: 'redrive started',
+              ...jsonBody({
+                type: 'object',
+                properties: {
+                  success: { const: true },
+                  jobId: { type: 'string' },
+                  redrive: { type: 'integer', description: 'the n-th redrive of the job' },
+                  include: { enum: ['failed', 'failed-and-left'] },
+                  statusUrl: { type: 'string' },
+                },
+              }),
+            },
+            '409': { description: 'the job has not finished', ...jsonBody(errorSchema) },
+            ...errors(400, 404),
+          },
         },
       },
       '/portfolio/jobs/{jobId}/results': {

@@ -101,6 +101,13 @@ describe('a cascade-heavy comprehensive job', () => {
     expect(failed.properties.every((p) => p.error.code === 'STORAGE_ERROR' && p.error.transient)).toBe(true);
     expect(failed.properties.every((p) => p.cost.valuation > 0)).toBe(true);
 
+    // Requests that cannot be redriven change nothing.
+    const refused = async (path: string, body: unknown, status: number) =>
+      expect((await h.post(path, body)).status).toBe(status);
+    await refused(`/api/portfolio/jobs/${jobId}/redrive`, { include: 'everything' }, 400);
+    await refused(`/api/portfolio/jobs/${jobId}/redrive`, { budget: 0.01 }, 400); // below what it spent
+    await refused('/api/portfolio/jobs/job-unknown/redrive', {}, 404);
+
     const avmCallsBefore = h.sandbox.stats().byProvider;
     const job = await redrive(jobId, {});
     const stats = h.sandbox.stats();

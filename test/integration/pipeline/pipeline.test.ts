@@ -134,6 +134,7 @@ describe('the API contract', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toContain('/portfolio/analyze');
+    expect(Object.keys(doc.paths)).toContain('/portfolio/jobs/{jobId}/redrive');
   });
 
   it('estimates without starting anything', async () => {
