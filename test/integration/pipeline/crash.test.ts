@@ -12,7 +12,7 @@ import type { JobView } from '../../../cli/api-client.ts';
 import { startSandbox, type Sandbox } from '../../../sandbox/server.ts';
 import { spawnCli, type SpawnedCli } from '../../../devhost/test/spawn-cli.ts';
 import { serviceEndpoints } from '../fixtures.ts';
-import { REPO_ROOT } from './harness.ts';
+import { appEnv, REPO_ROOT } from './harness.ts';
 
 const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
   properties: Array<Record<string, unknown>>;
@@ -29,29 +29,14 @@ beforeAll(async () => {
   const services = await serviceEndpoints();
   sandbox = await startSandbox({ port: 0, latencyInMs: 50 });
   storage = services.storageConnectionString;
-  env = {
-    AzureWebJobsStorage: storage,
-    COSMOS_ENDPOINT: services.cosmosEndpoint,
-    COSMOS_KEY: services.cosmosKey,
-    COSMOS_DATABASE: databaseId,
-    STAGING_CONTAINER: `staging-${databaseId}`,
-    TASK_HUB_NAME: `hub${databaseId.replaceAll('-', '')}`,
-    AVM_MODE: 'http',
-    AVM_BASE_URL: sandbox.url,
-    AVM_TIMEOUT_MS: '120000',
-    FRAUD_REVIEW_MODE: 'http',
-    FRAUD_REVIEW_BASE_URL: sandbox.url,
-    FRAUD_REVIEW_TIMEOUT_MS: '120000',
-    AVM_RATE_PER_SECOND: '5000',
-    FRAUD_REVIEW_RATE_PER_SECOND: '5000',
-    NIGHTLY_SCHEDULE: '0 0 2 * * *',
+  env = appEnv(services, sandbox.url, databaseId, {
     CHUNK_SIZE: '20',
     MAX_CONCURRENT_CHUNKS: '4',
     PROPERTY_CONCURRENCY: '4',
     // A heavy cascade at two prices: the bill depends on who answered.
     MAX_FSD: '0.05',
     AVM_PRICES: 'avm-secondary=0.03',
-  };
+  });
   cosmos = new CosmosClient({
     endpoint: services.cosmosEndpoint,
     key: services.cosmosKey,

@@ -6,6 +6,7 @@ import { startDevHost, type DevHost } from 'devhost';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server.ts';
 import type { JobView } from '../../../cli/api-client.ts';
 import { serviceEndpoints } from '../fixtures.ts';
+import type { ServiceEndpoints } from '../../../scripts/local-services.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -23,14 +24,17 @@ export interface PipelineHarness {
   stop(): Promise<void>;
 }
 
-/** Starts the app with its own Cosmos database and sandbox. One per test file (devhost runs one app per process). */
-export async function startPipeline(
-  options: { sandbox?: SandboxOptions; env?: Record<string, string> } = {},
-): Promise<PipelineHarness> {
-  const services = await serviceEndpoints();
-  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
-  const databaseId = `pa-${randomUUID().slice(0, 8)}`;
-  const env: Record<string, string> = {
+/**
+ * The app's settings for a test file: its own Cosmos database, blob container and task hub over the run's
+ * shared services, both providers over HTTP at `sandboxUrl`; `extra` settings win.
+ */
+export function appEnv(
+  services: ServiceEndpoints,
+  sandboxUrl: string,
+  databaseId: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
     AzureWebJobsStorage: services.storageConnectionString,
     COSMOS_ENDPOINT: services.cosmosEndpoint,
     COSMOS_KEY: services.cosmosKey,
@@ -39,7 +43,7 @@ export async function startPipeline(
     STAGING_CONTAINER: `staging-${databaseId}`,
     TASK_HUB_NAME: `hub${databaseId.replaceAll('-', '')}`,
     AVM_MODE: 'http',
-    AVM_BASE_URL: sandbox.url,
+    AVM_BASE_URL: sandboxUrl,
     AVM_MAX_RETRIES: '3',
     AVM_RATE_PER_SECOND: '5000',
     // The sandbox fails by answering 503 or 429, never by hanging. A per-attempt timeout would turn a slow
@@ -47,12 +51,22 @@ export async function startPipeline(
     AVM_TIMEOUT_MS: '120000',
     FRAUD_REVIEW_TIMEOUT_MS: '120000',
     FRAUD_REVIEW_MODE: 'http',
-    FRAUD_REVIEW_BASE_URL: sandbox.url,
+    FRAUD_REVIEW_BASE_URL: sandboxUrl,
     FRAUD_REVIEW_RATE_PER_SECOND: '5000',
     NIGHTLY_SCHEDULE: '0 0 2 * * *',
     CHUNK_SIZE: '100',
-    ...options.env,
+    ...extra,
   };
+}
+
+/** Starts the app with its own Cosmos database and sandbox. One per test file (devhost runs one app per process). */
+export async function startPipeline(
+  options: { sandbox?: SandboxOptions; env?: Record<string, string> } = {},
+): Promise<PipelineHarness> {
+  const services = await serviceEndpoints();
+  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  const databaseId = `pa-${randomUUID().slice(0, 8)}`;
+  const env = appEnv(services, sandbox.url, databaseId, options.env);
   Object.assign(process.env, env);
   const host = await startDevHost({
     appDir: REPO_ROOT,
