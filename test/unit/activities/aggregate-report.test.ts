@@ -90,7 +90,11 @@ describe('aggregateReport', () => {
     expect(stored!.report.comparison).toMatchObject({ available: true, population: { matched: 2, added: 1 } });
     expect(w.alerts).toEqual([stored!.report.findings]);
     expect(stored!.report.findings.map((f) => f.code)).toContain('PRE_DISTRESSED_RISE');
-    expect(outcome).toEqual({ reportId: 'job-2', findings: stored!.report.findings.length });
+    expect(outcome).toEqual({
+      reportId: 'job-2',
+      findings: stored!.report.findings.length,
+      costCents: summarizeResults(w.snapshots.get('job-2')!).costCents.total,
+    });
     expect(w.trends).toEqual(['job-2']);
   });
 
