@@ -482,7 +482,8 @@ describe('API for the dashboard', () => {
       });
     const ok = await estimate(csvWith(10));
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ estimatedCost: 0.2, breakdown: { properties: 10 } });
+    // The worst case: both AVMs of the default cascade answer, $0.02 each, for each of the 10 properties.
+    expect(await ok.json()).toMatchObject({ estimatedCost: 0.4, breakdown: { properties: 10 } });
     const bad = await estimate(csvWith(3, { 0: { zip: '123' } }));
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { errors: Array<{ path: string }> }).errors[0]!.path).toBe('row 2, column zip');

@@ -64,7 +64,8 @@ describe('tapes as lenders send them', () => {
       'text/csv',
       '?portfolioId=e&analysisType=comprehensive',
     );
-    expect(all).toMatchObject({ status: 200, body: { estimatedCost: 0.16, dataQuality: { accepted: 2 } } });
+    // Each comprehensive property at its worst case: both AVMs ($0.02 each), an AI review ($0.05), risk ($0.01).
+    expect(all).toMatchObject({ status: 200, body: { estimatedCost: 0.2, dataQuality: { accepted: 2 } } });
     const skip = await send(
       '/api/portfolio/estimate',
       tape('zip-leading-zero-stripped-and-zip9.csv'),
@@ -73,7 +74,7 @@ describe('tapes as lenders send them', () => {
     );
     expect(skip).toMatchObject({
       status: 200,
-      body: { estimatedCost: 0.16, dataQuality: { rows: 4, accepted: 2, skipped: 2 } },
+      body: { estimatedCost: 0.2, dataQuality: { rows: 4, accepted: 2, skipped: 2 } },
     });
   });
 
