@@ -121,7 +121,7 @@ function riskSections(report: PortfolioReport): string[] {
   if (distressed.length > 0)
     sections.push(
       table(
-        'Pre-distressed loans (highest LTV)',
+        'Pre-distressed loans (highest CLTV)',
         ['property', 'state', 'value', 'LTV', 'CLTV', 'tier'],
         distressed.map((p) => [
           p.propertyId,
@@ -264,7 +264,9 @@ function comparisonSections(report: PortfolioReport): string[] {
   const sections = [
     table(
       `Like-for-like vs job ${c.previousRun.jobId} (analysed ${c.previousRun.asOf.slice(0, 10)}): the ${int(p.matched)} properties analysed in both runs ` +
-        `(${int(p.added)} added, ${int(p.removed)} removed, ${int(p.failedPreviousOnly + p.failedCurrentOnly + p.failedBoth)} failed in either run: not compared)`,
+        `(${int(p.added)} added, ${int(p.removed)} removed, ${int(p.failedPreviousOnly + p.failedCurrentOnly + p.failedBoth)} failed in either run: not compared` +
+        `${l.valueBasisChanged > 0 ? `; ${int(l.valueBasisChanged)} valued by AVM in one run and on the appraisal in the other: values, LTV and tiers not compared` : ''})` +
+        `${c.previousRun.analysisType === undefined ? '' : `; previous run: ${c.previousRun.analysisType}`}`,
       ['metric', 'previous', 'current', 'change'],
       rows,
     ),

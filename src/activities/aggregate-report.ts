@@ -86,7 +86,12 @@ async function previousSnapshotOf(
     };
   return {
     snapshot: {
-      run: { jobId: previous.id, asOf: previous.asOf, generatedAt: previous.createdAt },
+      run: {
+        jobId: previous.id,
+        asOf: previous.asOf,
+        generatedAt: previous.createdAt,
+        ...(previous.analysisType !== undefined && { analysisType: previous.analysisType }),
+      },
       records: ports.readSnapshot(previous.id),
     },
   };

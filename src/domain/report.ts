@@ -84,7 +84,7 @@ const tierCounts = z.record(z.enum(RISK_TIERS), count);
 export const highlightsSchema = z.object({
   /** Largest falls in value since the last appraisal (most negative change first). */
   largestDrops: z.array(propertyResultSchema),
-  /** Pre-distressed loans, highest LTV first. */
+  /** Pre-distressed loans, highest CLTV first (CLTV equals LTV without a second lien). */
   preDistressed: z.array(propertyResultSchema),
   /** Highest fraud scores (properties on which some rule fired). */
   highestFraud: z.array(propertyResultSchema),

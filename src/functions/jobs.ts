@@ -133,9 +133,20 @@ export async function getJob(
 }
 
 const FINISHED_WITH_REPORT = new Set(['completed', 'cancelled', 'budget_exceeded']);
+const ENDED_WITHOUT_REPORT = new Set(['failed']);
 
-/** 400 for a job without a report yet: still running, or its report being written. */
-function notReportedYet(view: ReturnType<typeof jobView>, what: string): HttpResponseInit {
+/**
+ * The answer for a job without a report: 409 for a job that ended without one (failed: its
+ * error, and where its per-property results are), else 400 while it runs or its report is being written.
+ */
+function notReportedYet(view: JobView, what: string): HttpResponseInit {
+  if (ENDED_WITHOUT_REPORT.has(view.status))
+    return json(409, {
+      success: false,
+      error: `The job ended ${view.status} and has no report${view.error === undefined ? '' : `: ${view.error}`}. Its per-property results, failures with their reasons included, are at /api/portfolio/jobs/${view.jobId}/properties (filter=failed for the failures).`,
+      status: view.status,
+      progress: view.progress,
+    });
   return json(400, {
     success: false,
     error: FINISHED_WITH_REPORT.has(view.status)

@@ -84,8 +84,8 @@ const TOP_QUERIES: Record<TopKind, { where: string; orderBy: string }> = {
     where: 'IS_DEFINED(c.valuation.changePct) AND c.valuation.changePct < 0',
     orderBy: 'c.valuation.changePct ASC',
   },
-  // Pre-distressed loans (LTV > tier C's maximum), highest LTV first.
-  preDistressed: { where: 'c.risk.preDistressed = true', orderBy: 'c.risk.ltv DESC' },
+  // Pre-distressed loans (tier ratio above tier C's maximum), highest CLTV (the combined exposure) first.
+  preDistressed: { where: 'c.risk.preDistressed = true', orderBy: 'c.risk.cltv DESC' },
   // Highest fraud scores, excluding properties on which no rule fired.
   highestFraud: { where: 'IS_DEFINED(c.fraud.score) AND c.fraud.score > 0', orderBy: 'c.fraud.score DESC' },
 };
