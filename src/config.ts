@@ -345,7 +345,8 @@ export const SETTINGS: readonly SettingRow[] = [
   {
     env: 'AVM_RATE_PER_SECOND',
     path: 'avm.policy.ratePerSecond',
-    description: 'Requests per second this process sends to each AVM provider (shared token bucket).',
+    description:
+      'Most requests per second this process sends to each AVM provider. Unset: the adaptive limiter of the vendor endpoint finds what it allows (it backs off on 429, honouring Retry-After, and probes upward).',
   },
   {
     env: 'AVM_MAX_RETRIES',
@@ -385,7 +386,8 @@ export const SETTINGS: readonly SettingRow[] = [
   {
     env: 'FRAUD_REVIEW_RATE_PER_SECOND',
     path: 'fraudReview.policy.ratePerSecond',
-    description: 'Requests per second this process sends to the AI reviewer.',
+    description:
+      'Most requests per second this process sends to the AI reviewer. Unset: found by the adaptive limiter, as for the AVMs.',
   },
   {
     env: 'FRAUD_REVIEW_MAX_RETRIES',
