@@ -136,7 +136,8 @@ describe('like-for-like comparison', () => {
     ]);
     expect(findings[2]).toEqual({
       code: 'PRE_DISTRESSED_RISE',
-      message: 'pre-distressed loans up by 1 (0 -> 1: 1 newly, 0 no longer) on the 3 loans analysed the same way in both runs',
+      message:
+        'pre-distressed loans up by 1 (0 -> 1: 1 newly, 0 no longer) on the 3 loans analysed the same way in both runs',
       basis: 'like-for-like',
       properties: 3,
     });
