@@ -2,7 +2,8 @@
 // The ready line is printed exactly once so scripts and tests can wait for it.
 import { parseArgs } from 'node:util';
 import { startDevHost } from './host.ts';
-import type { DevHostOptions, DurableFactory } from './host.ts';
+import type { DevHostOptions } from './host.ts';
+import type { DurableFactory } from './durable-contract.ts';
 
 const USAGE = `Usage: devhost start --app DIR [--port 7071] [--host 127.0.0.1] [--store memory|azurite] [--storage CONN] [--data DIR] [--master-key KEY] [--quiet]
   --app         function app directory (with package.json "main", host.json, local.settings.json)

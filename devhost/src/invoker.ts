@@ -13,6 +13,11 @@ export type InvocationOutcome =
   | {
       ok: true;
       returnValue?: RpcTypedData;
+      /**
+       * The handler's return value as the library handed it back, before its conversion to wire data. Only an
+       * in-process host has it; the durable engine reads object identity in it (durable/pitfalls.ts).
+       */
+      result?: unknown;
       outputData: RpcParameterBinding[];
       durationMs: number;
       invocationId: string;
@@ -165,7 +170,7 @@ export function createInvoker(app: LoadedApp, options: InvokerOptions): Invoker 
       }
       const durationMs = Math.round(performance.now() - started);
       log.info(`Executed 'Functions.${fn.name}' (Succeeded, Id=${invocationId}, Duration=${durationMs}ms)`);
-      const outcome: InvocationOutcome = { ok: true, outputData, durationMs, invocationId };
+      const outcome: InvocationOutcome = { ok: true, outputData, durationMs, invocationId, result };
       if (response.returnValue != null) outcome.returnValue = response.returnValue;
       return outcome;
     } catch (err) {

@@ -102,7 +102,7 @@ export function defineOrchestrationSuite(start: (options?: DurableEngineOptions)
         const status = await h.waitFor(second.id);
         expect(status.runtimeStatus).toBe('Failed');
         expect(status.output).toMatch(
-          /Non-deterministic workflow detected: the orchestrator now calls callActivity\('boom'\) as task 0, but the history has callActivity\('hello'\) there/,
+          /Non-Deterministic workflow detected: the orchestrator now calls callActivity\('boom'\) as task 0, but the history has callActivity\('hello'\) there/,
         );
       } finally {
         await h.post('/api/toggle/a');
