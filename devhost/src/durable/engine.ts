@@ -21,6 +21,8 @@ export interface DurableEngineOptions {
   timers?: TimerSettings;
   /** Pause between durable HTTP polls without Retry-After (the extension's default 30 s; tests shorten it). */
   httpPollMs?: number;
+  /** History length that draws the history-size warning (pitfalls.ts HISTORY_EVENTS_WARNING; tests lower it). */
+  historyWarningEvents?: number;
 }
 
 interface DurableTaskSettings {
@@ -191,6 +193,7 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
           now: new Date(),
           timers,
           ...(options.httpPollMs !== undefined && { httpPollMs: options.httpPollMs }),
+          ...(options.historyWarningEvents !== undefined && { historyWarningEvents: options.historyWarningEvents }),
         },
         functions,
       );

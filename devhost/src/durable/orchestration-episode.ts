@@ -87,6 +87,8 @@ export interface EpisodeInput {
   timers: TimerSettings;
   /** Pause between polls of a durable HTTP call without Retry-After (default DEFAULT_HTTP_POLL_MS). */
   httpPollMs?: number;
+  /** History length that draws the history-size warning (default HISTORY_EVENTS_WARNING). */
+  historyWarningEvents?: number;
 }
 
 /** What an episode stores, and the Azure pitfalls it ran into (logged by the engine). */
@@ -110,6 +112,7 @@ class Episode {
   private readonly nowMs: number;
   private readonly timers: TimerSettings;
   private readonly httpPollMs: number;
+  private readonly historyWarningEvents: number;
   private readonly functions: DurableFunctionRunner;
   private readonly outbox: Outbox = emptyOutbox();
   /** Events this episode appends after OrchestratorStarted and the new events: what it scheduled. */
@@ -127,6 +130,7 @@ class Episode {
     this.nowMs = input.now.getTime();
     this.timers = input.timers;
     this.httpPollMs = input.httpPollMs ?? DEFAULT_HTTP_POLL_MS;
+    this.historyWarningEvents = input.historyWarningEvents ?? HISTORY_EVENTS_WARNING;
     this.functions = functions;
   }
 
@@ -528,10 +532,11 @@ class Episode {
       }
     }
     const length = this.history.length + newEvents.length + this.scheduled.length;
-    if (this.history.length <= HISTORY_EVENTS_WARNING && length > HISTORY_EVENTS_WARNING)
+    const limit = this.historyWarningEvents;
+    if (this.history.length <= limit && length > limit)
       this.pitfall({
         kind: 'history-size',
-        message: `${this.subject} has a history of more than ${HISTORY_EVENTS_WARNING.toLocaleString('en-US')} events. Every episode replays it (and in Azure loads it from table storage first), so each step gets slower as it grows. Split the work into sub-orchestrations or use continueAsNew.`,
+        message: `${this.subject} has a history of more than ${limit.toLocaleString('en-US')} events. Every episode replays it (and in Azure loads it from table storage first), so each step gets slower as it grows. Split the work into sub-orchestrations or use continueAsNew.`,
       });
   }
 
