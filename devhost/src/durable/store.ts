@@ -1,7 +1,7 @@
 // The task hub: everything the durable engine keeps. The engine is written against this interface so the
 // same engine runs on the in-memory hub (fast tests) and on Azure Storage (crash-safe; see azurite-store).
 // Each method that changes state is one atomic step: a crash between steps loses nothing acknowledged.
-import type { HistoryEvent } from './history.ts';
+import { EventType, type HistoryEvent } from './history.ts';
 
 export const RUNTIME_STATUSES = [
   'Pending',
@@ -89,6 +89,10 @@ export interface Outbox {
 }
 
 export const emptyOutbox = (): Outbox => ({ orchestrationMessages: [], activities: [], entityRequests: [] });
+
+/** Resume and terminate reach a suspended instance; every other message waits until it resumes. */
+export const isControlMessage = (m: OrchestrationMessage): boolean =>
+  m.event.EventType === EventType.ExecutionResumed || m.event.EventType === EventType.ExecutionTerminated;
 
 export interface OrchestrationWorkItem {
   instanceId: string;
