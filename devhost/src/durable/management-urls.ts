@@ -3,7 +3,7 @@
 // keys, `code=<the extension's system key>` — never the master key.
 
 /** The webhook base, e.g. http://127.0.0.1:7071/runtime/webhooks/durabletask (no trailing slash). */
-export function webhookBase(baseUrl: string): string {
+function webhookBase(baseUrl: string): string {
   return `${baseUrl}/runtime/webhooks/durabletask`;
 }
 
@@ -28,8 +28,6 @@ export function managementUrls(baseUrl: string, taskHubName: string, instanceId:
     resumePostUri: `${base}/resume?reason={text}&${q}`,
   };
 }
-
-export type ManagementUrls = ReturnType<typeof managementUrls>;
 
 /**
  * The durableClient binding data (durable-protocol.md §5.1). The client library calls `rpcBaseUrl` (the loopback

@@ -23,7 +23,7 @@ import {
   type Action,
   type DurableHttpRequest,
 } from './actions.ts';
-import { parseEntityId } from './entity-batch.ts';
+import { refusal } from './action-refusals.ts';
 import {
   EventType,
   historyEvent,
@@ -37,10 +37,15 @@ import { httpPollDelayMs, pollRequest, readHttpResponse } from './http-activity.
 import { describeOpenTasks, openTasks } from './open-tasks.ts';
 import { interpretOutcome, type Failure, type OrchestratorOutcome } from './orchestrator-outcome.ts';
 import {
+  completionDelayed,
+  customStatusSize,
   customStatusTooLarge,
+  episodePitfalls,
   HISTORY_EVENTS_WARNING,
-  largePayload,
+  nonErrorThrown,
   oversizedCustomStatusKb,
+  retryAbandoned,
+  reyielded,
   reyieldedTasks,
   type Pitfall,
 } from './pitfalls.ts';
@@ -70,14 +75,7 @@ export const AZURE_STORAGE_TIMERS: TimerSettings = {
 };
 
 /** The pause between polls of a durable HTTP call whose 202 has no Retry-After (the extension's default). */
-export const DEFAULT_HTTP_POLL_MS = 30_000;
-
-/** Milliseconds as a .NET TimeSpan string (d.hh:mm:ss.fff), which the SDK parses with moment. */
-export function timeSpan(ms: number): string {
-  const days = Math.floor(ms / 86_400_000);
-  const rest = new Date(ms % 86_400_000).toISOString().slice(11, 23);
-  return `${days}.${rest}`;
-}
+const DEFAULT_HTTP_POLL_MS = 30_000;
 
 export interface EpisodeInput {
   instance: InstanceRecord;
@@ -313,20 +311,19 @@ class Episode {
     const retry = retryOptionsOf(first);
     const what = `${first.EventType === EventType.TaskScheduled ? 'activity' : 'sub-orchestration'} '${first.Name}'`;
     if (failed.FailureDetails?.IsNonRetriable) {
-      this.pitfall({
-        kind: 'retry-abandoned',
-        message: `${this.subject}: attempt ${attempt} of ${what} failed with a non-retriable error; DurableTask.Core stops retrying without the timer the SDK waits for, so the orchestration stays Running and never sees the error, in Azure too.`,
-      });
+      this.pitfall(retryAbandoned(this.subject, `attempt ${attempt} of ${what} failed with a non-retriable error`));
       return;
     }
     if (attempt < retry.maxNumberOfAttempts) {
       const timeout = retry.retryTimeoutInMilliseconds;
       const expiresAt = timeout === undefined ? Number.POSITIVE_INFINITY : Date.parse(first.Timestamp) + timeout;
       if (this.nowMs >= expiresAt) {
-        this.pitfall({
-          kind: 'retry-abandoned',
-          message: `${this.subject}: attempt ${attempt} of ${what} failed after retryTimeoutInMilliseconds (${timeout} ms) had passed; DurableTask.Core stops retrying without the timer the SDK waits for, so the orchestration stays Running and its catch never runs — in Azure too (Azure/azure-functions-durable-js#629). Bound retries with maxNumberOfAttempts instead.`,
-        });
+        this.pitfall(
+          retryAbandoned(
+            this.subject,
+            `attempt ${attempt} of ${what} failed after retryTimeoutInMilliseconds (${timeout} ms) had passed`,
+          ),
+        );
         return;
       }
     }
@@ -458,10 +455,7 @@ class Episode {
       if (kb === undefined) this.instance.customStatus = json;
       else {
         failure = this.invalidAction(customStatusTooLarge(kb));
-        this.pitfall({
-          kind: 'custom-status-size',
-          message: `${this.subject} set a custom status of ${kb} KB (UTF-16); the Durable extension refuses more than 16 KB and fails the orchestration, as devhost does. Keep the status small and put data in storage.`,
-        });
+        this.pitfall(customStatusSize(this.subject, kb));
       }
     }
     const actions = flattenActions(outcome.actions);
@@ -475,26 +469,23 @@ class Episode {
         });
       if (problem) failure = this.invalidAction(problem.message);
       if (outcome.kind !== 'failed' && reyieldedTasks(outcome.raw).length > 0)
-        this.pitfall({
-          kind: 'reyielded-task',
-          message: `${this.subject} yields again, inside a new Task.any/Task.all, a task it had already scheduled (${reyieldedTasks(outcome.raw).map(describeAction).join(', ')}). The out-of-process protocol carries no task ids, so Azure schedules it again and its task numbering drifts from the SDK's (Azure/azure-functions-durable-js#574); devhost does the same. Yield a fresh task, or keep a running task in one Task.any/Task.all.`,
-        });
+        this.pitfall(reyielded(this.subject, reyieldedTasks(outcome.raw).map(describeAction).join(', ')));
     }
-    this.checkPayloads(newEvents);
+    for (const pitfall of episodePitfalls(
+      this.subject,
+      this.history.length,
+      newEvents,
+      this.scheduled,
+      this.historyWarningEvents,
+    ))
+      this.pitfall(pitfall);
     if (!failure && outcome.kind === 'failed') failure = outcome.failure;
-    if (!failure && outcome.kind === 'threw-without-message')
-      this.pitfall({
-        kind: 'non-error-thrown',
-        message: `${this.subject} threw a value that is not an Error with a message (a string, an object, Error('')). The SDK reports no error text, so the Durable extension neither fails nor completes the orchestration: it stays Running with no output, in Azure too (Azure/azure-functions-durable-js#390). Throw an Error with a message.`,
-      });
+    if (!failure && outcome.kind === 'threw-without-message') this.pitfall(nonErrorThrown(this.subject));
     if (failure === undefined && outcome.kind !== 'done') return this.commitRunning(newEvents);
 
     const open = openTasks([...this.history, ...newEvents, ...this.scheduled], this.cancelledTimers);
     if (open.length > 0) {
-      this.pitfall({
-        kind: 'completion-delayed',
-        message: `${this.subject} ${failure ? 'failed' : 'finished'}, but DurableTask.Core ends an orchestration only when no task is open, so it stays Running until these finish: ${describeOpenTasks(open)}. Cancel timers you no longer need (timer.cancel()) and wait for the tasks you start.`,
-      });
+      this.pitfall(completionDelayed(this.subject, failure !== undefined, describeOpenTasks(open)));
       return this.commitRunning(newEvents);
     }
     if (failure) return this.fail(newEvents, failure);
@@ -506,38 +497,6 @@ class Episode {
   /** An action the extension refuses (an ArgumentException in its shim): the orchestrator function fails with it. */
   private invalidAction(message: string): Failure {
     return { reason: `Orchestrator function '${this.instance.name}' failed: ${message}`, details: message };
-  }
-
-  /** Payloads entering or leaving the instance in this episode that Azure sends as large-message blobs. */
-  private checkPayloads(newEvents: HistoryEvent[]): void {
-    const payloads: Array<[string, string | null | undefined]> = [];
-    for (const e of newEvents) {
-      if (e.EventType === EventType.TaskCompleted) payloads.push(['an activity result', e.Result]);
-      if (e.EventType === EventType.SubOrchestrationInstanceCompleted)
-        payloads.push(['a sub-orchestration result', e.Result]);
-      if (e.EventType === EventType.EventRaised) payloads.push([`event '${e.Name}'`, e.Input]);
-      if (e.EventType === EventType.ExecutionStarted) payloads.push(['the orchestration input', e.Input]);
-    }
-    for (const e of this.scheduled) {
-      if (e.EventType === EventType.TaskScheduled) payloads.push([`the input of activity '${e.Name}'`, e.Input]);
-      if (e.EventType === EventType.SubOrchestrationInstanceCreated)
-        payloads.push([`the input of sub-orchestration '${e.Name}'`, e.Input]);
-      if (e.EventType === EventType.EventSent) payloads.push([`an operation sent to entity ${e.InstanceId}`, e.Input]);
-    }
-    for (const [what, text] of payloads) {
-      const found = largePayload(`${this.subject}: ${what}`, text);
-      if (found) {
-        this.pitfall(found);
-        break;
-      }
-    }
-    const length = this.history.length + newEvents.length + this.scheduled.length;
-    const limit = this.historyWarningEvents;
-    if (this.history.length <= limit && length > limit)
-      this.pitfall({
-        kind: 'history-size',
-        message: `${this.subject} has a history of more than ${limit.toLocaleString('en-US')} events. Every episode replays it (and in Azure loads it from table storage first), so each step gets slower as it grows. Split the work into sub-orchestrations or use continueAsNew.`,
-      });
   }
 
   /** Matches replayed actions with the history and schedules new ones; returns why one cannot be. */
@@ -561,60 +520,11 @@ class Episode {
         continue;
       }
       // The extension's shim stops at the first action it refuses; later actions are not scheduled.
-      problem ??= this.refusal(action);
+      problem ??= refusal(action, this.functions, this.instance);
       if (!problem) this.schedule(action, id);
     }
     this.instance.nextEventId = Math.max(this.instance.nextEventId, next);
     return problem;
-  }
-
-  /** Why the Durable extension would refuse a new action (its ArgumentExceptions), or undefined. */
-  private refusal(action: Action): ActionProblem | undefined {
-    const invalid = (message: string): ActionProblem => ({ kind: 'invalid', message });
-    const unknown = (kind: 'activity' | 'orchestrator' | 'entity', name: string) => {
-      const known = this.functions.names(kind);
-      return invalid(
-        `The function '${name}' doesn't exist, is disabled, or is not an ${kind} function. Additional info: ${
-          known.length > 0
-            ? `The following are the known ${kind} functions: '${known.join("', '")}'.`
-            : `No ${kind} functions are currently registered!`
-        }`,
-      );
-    };
-    switch (action.actionType) {
-      case ActionType.CallActivity:
-      case ActionType.CallActivityWithRetry:
-        return this.functions.hasActivity(action.functionName ?? '')
-          ? undefined
-          : unknown('activity', action.functionName ?? '');
-      case ActionType.CallSubOrchestrator:
-      case ActionType.CallSubOrchestratorWithRetry: {
-        const name = action.functionName ?? '';
-        if (!this.functions.hasOrchestrator(name)) return unknown('orchestrator', name);
-        const id = action.instanceId?.toLowerCase();
-        if (
-          id !== undefined &&
-          (id === this.instance.instanceId.toLowerCase() || id === this.instance.parent?.instanceId.toLowerCase())
-        )
-          return invalid(
-            'The instance ID of a sub-orchestration must be different than the instance ID of a parent orchestration.',
-          );
-        // (sic: the extension passes its message as the parameter name)
-        if (action.instanceId?.startsWith('@'))
-          return invalid("instanceId (Parameter 'Orchestration instance ids must not start with @')");
-        return undefined;
-      }
-      case ActionType.CallEntity:
-      case ActionType.SignalEntity: {
-        const { name } = parseEntityId(action.instanceId ?? '');
-        return this.functions.hasEntity(name) ? undefined : unknown('entity', name);
-      }
-      case ActionType.CreateTimer:
-      case ActionType.CallHttp:
-        return undefined;
-      default:
-        return invalid(`Received an unexpected action type from the out-of-proc function: '$${action.actionType}'.`);
-    }
   }
 
   private schedule(action: Action, id: number): void {
@@ -817,7 +727,7 @@ function retryOptionsOf(event: HistoryEvent): RetryPolicy {
 }
 
 /** Delay before retry attempt `attempt + 1`, as DTFx computes it: first * coefficient^(attempt-1), capped. */
-export function retryDelayMs(retry: RetryPolicy, attempt: number): number {
+function retryDelayMs(retry: RetryPolicy, attempt: number): number {
   const delay = retry.firstRetryIntervalInMilliseconds * (retry.backoffCoefficient ?? 1) ** (attempt - 1);
   return Math.min(delay, retry.maxRetryIntervalInMilliseconds ?? Number.POSITIVE_INFINITY);
 }

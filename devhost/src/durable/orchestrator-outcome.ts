@@ -44,7 +44,7 @@ export type OrchestratorOutcome =
 const OUT_OF_PROC_DATA = '$OutOfProcData$:';
 
 /** The shim's failure for an orchestrator error text, with the JavaScript stack standing in for the .NET one. */
-export function orchestratorFailure(name: string, error: string, stack: string, details?: FailureDetails): Failure {
+function orchestratorFailure(name: string, error: string, stack: string, details?: FailureDetails): Failure {
   return {
     reason: `Orchestrator function '${name}' failed: ${error}`,
     details: `Message: ${error}, StackTrace: ${stack}`,

@@ -18,7 +18,7 @@ export async function messageRow(hub: Hub, message: OrchestrationMessage, seq: s
 }
 
 /** The `R|<id>` row of an entity request in the entity's partition. */
-export async function requestRow(hub: Hub, request: EntityRequest, seq: string): Promise<Row> {
+async function requestRow(hub: Hub, request: EntityRequest, seq: string): Promise<Row> {
   return {
     partitionKey: encodeKey(request.entityId),
     rowKey: `R|${encodeKey(request.id)}`,
@@ -28,7 +28,7 @@ export async function requestRow(hub: Hub, request: EntityRequest, seq: string):
 }
 
 /** The `A|<id>` row of an activity work item in its orchestration's partition. */
-export async function activityRow(hub: Hub, item: ActivityWorkItem): Promise<Row> {
+async function activityRow(hub: Hub, item: ActivityWorkItem): Promise<Row> {
   return {
     partitionKey: encodeKey(item.instanceId),
     rowKey: `A|${encodeKey(item.id)}`,

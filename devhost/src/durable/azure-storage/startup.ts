@@ -100,11 +100,7 @@ export async function loadHub(hub: Hub): Promise<void> {
 }
 
 /** Rebuilds one partition's pending work from its rows and reconciles its index rows (start-up only). */
-export async function applyRows(
-  hub: Hub,
-  id: string,
-  rows: Array<TableEntityResult<Record<string, unknown>>>,
-): Promise<void> {
+async function applyRows(hub: Hub, id: string, rows: Array<TableEntityResult<Record<string, unknown>>>): Promise<void> {
   const p = hub.partition(id);
   let instanceRow: TableEntityResult<Record<string, unknown>> | undefined;
   for (const row of rows) {
