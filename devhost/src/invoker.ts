@@ -161,7 +161,7 @@ export function createInvoker(app: LoadedApp, options: InvokerOptions): Invoker 
       for (const hook of [...registry.hooks.postInvocation]) await hook(postCtx);
       result = postCtx.result;
       error = postCtx.error;
-      if (error !== undefined && error !== null) throw error;
+      if (error !== undefined && error !== null) throw toError(error);
 
       const response = (await invocationModel.getResponse(context, result)) as RpcInvocationResponse;
       const outputData: RpcParameterBinding[] = [];

@@ -33,8 +33,8 @@ interface DurableTaskSettings {
 }
 
 function durableTaskSettings(hostJson: unknown): DurableTaskSettings {
-  const section = ((hostJson as { extensions?: { durableTask?: Record<string, unknown> } } | undefined)?.extensions
-    ?.durableTask ?? {}) as Record<string, unknown>;
+  const section =
+    (hostJson as { extensions?: { durableTask?: Record<string, unknown> } } | undefined)?.extensions?.durableTask ?? {};
   const positive = (value: unknown, fallback: number) =>
     typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
   const rawHub = typeof section.hubName === 'string' ? section.hubName : 'TestHubName';

@@ -62,7 +62,8 @@ export function defineAzureParitySuite(hostOptions: () => Partial<DevHostOptions
     });
 
   async function history(instanceId: string, query = '&showHistoryOutput=true'): Promise<Row[]> {
-    return ((await h.status(instanceId, `?showHistory=true${query}`))?.historyEvents ?? []) as Row[];
+    const rows: unknown[] = (await h.status(instanceId, `?showHistory=true${query}`))?.historyEvents ?? [];
+    return rows as Row[];
   }
 
   /** Starts `name` and waits until the task it holds open is waiting on gate `key`. */
@@ -291,21 +292,21 @@ export function defineAzureParitySuite(hostOptions: () => Partial<DevHostOptions
       ]);
       expect(rows[0]).toEqual({
         EventType: 'ExecutionStarted',
-        Timestamp: expect.any(String),
+        Timestamp: expect.any(String) as unknown,
         FunctionName: 'seq',
         Input: '{"k":1}',
       });
       expect(rows[1]).toEqual({
         EventType: 'TaskCompleted',
-        Timestamp: expect.any(String),
-        ScheduledTime: expect.any(String),
+        Timestamp: expect.any(String) as unknown,
+        ScheduledTime: expect.any(String) as unknown,
         FunctionName: 'hello',
         Input: '"A"',
         Result: 'Hello A',
       });
       expect(rows[3]).toEqual({
         EventType: 'ExecutionCompleted',
-        Timestamp: expect.any(String),
+        Timestamp: expect.any(String) as unknown,
         OrchestrationStatus: 'Completed',
         Result: ['Hello A', 'Hello B'],
       });
@@ -332,7 +333,7 @@ export function defineAzureParitySuite(hostOptions: () => Partial<DevHostOptions
         method: 'POST',
       });
       expect(waiting.status).toBe(202);
-      expect(await waiting.json()).toMatchObject({ statusQueryGetUri: expect.any(String) });
+      expect(await waiting.json()).toMatchObject({ statusQueryGetUri: expect.any(String) as unknown });
       const refused = await fetch(webhook('/orchestrators/seq?timeout=1&pollingInterval=2'), { method: 'POST' });
       expect(refused.status).toBe(400);
     });
@@ -388,7 +389,7 @@ export function defineAzureParitySuite(hostOptions: () => Partial<DevHostOptions
       expect(direct.status).toBe(500);
       expect(await direct.json()).toMatchObject({
         Message: 'Something went wrong while processing your request',
-        ExceptionMessage: expect.stringMatching(/already exists/),
+        ExceptionMessage: expect.stringMatching(/already exists/) as unknown,
       });
     });
 
@@ -432,7 +433,7 @@ export function defineAzureParitySuite(hostOptions: () => Partial<DevHostOptions
       expect(unknown.status).toBe(400);
       expect(await unknown.json()).toMatchObject({
         Message: 'One or more of the arguments submitted is incorrect',
-        ExceptionMessage: expect.stringMatching(/^The function 'noSuch' doesn't exist.*'seq'/),
+        ExceptionMessage: expect.stringMatching(/^The function 'noSuch' doesn't exist.*'seq'/) as unknown,
       });
       expect((await fetch(webhook('/orchestrators/seq/@bad'), { method: 'POST' })).status).toBe(400);
       expect((await fetch(webhook(`/orchestrators/seq/${'x'.repeat(257)}`), { method: 'POST' })).status).toBe(400);

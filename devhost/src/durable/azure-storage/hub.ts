@@ -186,10 +186,10 @@ export class Hub {
     this.track(p.markChain);
   }
 
-  track<T>(work: Promise<T>): Promise<T> {
+  /** Keeps background work (its failures are retried or surface elsewhere) in `background` until it settles. */
+  track(work: Promise<unknown>): void {
     const tracked = work.catch(() => undefined).finally(() => this.background.delete(tracked));
     this.background.add(tracked);
-    return work;
   }
 
   /** Copies the instance's (or entity's) row to the index (write-behind, coalesced); the partition stays marked until done. */

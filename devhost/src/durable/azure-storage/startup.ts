@@ -114,12 +114,9 @@ async function applyRows(hub: Hub, id: string, rows: Array<TableEntityResult<Rec
       else hub.entities.delete(id);
       if (!indexed || !record.exists || !sameProps(indexed.props, props)) await hub.writeIndexRow(id, 'E');
     } else if (key.startsWith('M|')) {
-      hub.addMessage(
-        JSON.parse(await hub.payloads.readText(row, 'Data')) as OrchestrationMessage,
-        String(row.Seq ?? ''),
-      );
+      hub.addMessage(JSON.parse(await hub.payloads.readText(row, 'Data')) as OrchestrationMessage, seqOf(row));
     } else if (key.startsWith('R|')) {
-      hub.addRequest(JSON.parse(await hub.payloads.readText(row, 'Data')) as EntityRequest, String(row.Seq ?? ''));
+      hub.addRequest(JSON.parse(await hub.payloads.readText(row, 'Data')) as EntityRequest, seqOf(row));
     } else if (key.startsWith('A|')) {
       hub.addActivity(JSON.parse(await hub.payloads.readText(row, 'Data')) as ActivityWorkItem);
     }
@@ -137,4 +134,9 @@ async function applyRows(hub: Hub, id: string, rows: Array<TableEntityResult<Rec
     await hub.writeIndexRow(id, 'I');
   }
   hub.maybeUnmark(p);
+}
+
+/** The arrival sequence of a message or request row (a string property). */
+function seqOf(row: Record<string, unknown>): string {
+  return typeof row.Seq === 'string' ? row.Seq : '';
 }
