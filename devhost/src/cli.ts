@@ -13,7 +13,8 @@ const USAGE = `Usage: devhost start --app DIR [--port 7071] [--host 127.0.0.1] [
   --storage     storage connection string (an account or a running emulator); without it devhost starts
                 Azurite itself when it needs storage (--store azurite, queue triggers on UseDevelopmentStorage)
   --data        directory for the Azurite devhost starts (default <app>/.devhost)
-  --master-key  require this key for function/admin auth levels (also DEVHOST_MASTER_KEY)
+  --master-key  enforce keys as Azure does: this key for function/admin levels and the admin API, it or the
+                Durable extension's system key (derived from it) for the durable webhooks (also DEVHOST_MASTER_KEY)
   --quiet       print errors only`;
 
 /** Test seam: replaces the default durable engine (host.ts uses createDurableEngine otherwise). */

@@ -1,9 +1,9 @@
 // Shared by the readiness tests: a host of the slow-start fixture on a port known before it has started.
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevHost, type DevHost } from '../../src/host.ts';
+import { freePort } from '../free-port.ts';
 import { fixture, recordingLogger } from './helpers.ts';
 
 export interface StartingHost {
@@ -13,17 +13,6 @@ export interface StartingHost {
   /** Removes the gate file. */
   dispose(): void;
   started: Promise<DevHost>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts the slow-start app; the returned host stays Starting until `open()`. */
