@@ -126,7 +126,7 @@ describe('durable wiring', () => {
       body: '"Ada"',
     });
 
-    const status = await (await fetch(`${host.url}/api/status/inst-1`)).json();
+    const status: unknown = await (await fetch(`${host.url}/api/status/inst-1`)).json();
     expect(status).toEqual({ name: 'helloOrchestrator', runtimeStatus: 'Completed', output: 'Hello, Ada!' });
   });
 
