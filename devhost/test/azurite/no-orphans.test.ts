@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureAzurite, type AzuriteProcessInfo } from '../../src/azurite-process.ts';
+import { WAIT_MS } from '../durable/harness.ts';
 import { freePort } from '../free-port.ts';
 import { ROOT, spawnCli, type SpawnedCli } from '../spawn-cli.ts';
 
@@ -38,9 +39,10 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Resolves once `pid` is gone; rejects after 30 s (Azurite flushes on the way out). */
+/** Resolves once `pid` is gone; rejects after WAIT_MS (Azurite flushes on the way out). */
 async function gone(pid: number): Promise<void> {
-  for (let i = 0; i < 1200 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  for (const end = Date.now() + WAIT_MS; Date.now() < end && alive(pid);)
+    await new Promise((resolve) => setTimeout(resolve, 25));
   if (alive(pid)) throw new Error(`process ${pid} is still running`);
 }
 
@@ -57,7 +59,7 @@ function startCli(app: string, dataDir: string): SpawnedCli {
 }
 
 async function completed(url: string, id: string): Promise<unknown> {
-  for (let i = 0; i < 800; i++) {
+  for (const end = Date.now() + WAIT_MS; Date.now() < end;) {
     const response = await fetch(`${url}/runtime/webhooks/durabletask/instances/${id}`);
     if (response.status === 200) return ((await response.json()) as { output: unknown }).output;
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -88,7 +90,7 @@ describe('no Azurite outlives its owner', () => {
     expect(await second.exited).toBe(0);
     await gone(next);
     expect(existsSync(join(data, 'azurite.json'))).toBe(false);
-  }, 90_000);
+  });
 
   it('an app that crashes the host takes its Azurite down with it', async () => {
     const data = tempDir();
@@ -99,7 +101,7 @@ describe('no Azurite outlives its owner', () => {
     expect(await cli.exited).not.toBe(0);
     expect(cli.output()).toMatch(/the app crashed its host/);
     await gone(pid);
-  }, 60_000);
+  });
 
   it('a process that embeds the host and exits without stopping it leaves no Azurite', async () => {
     const data = tempDir();
@@ -116,7 +118,7 @@ describe('no Azurite outlives its owner', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect({ code, stderr }).toMatchObject({ code: 0 });
     await gone(azuriteOf(data).pid);
-  }, 60_000);
+  });
 
   it('ensureAzurite: a second caller reattaches as a guest; only the owner stops it', async () => {
     const data = tempDir();
@@ -129,7 +131,7 @@ describe('no Azurite outlives its owner', () => {
     await owner.stop();
     expect(alive(owner.pid)).toBe(false);
     expect(existsSync(join(data, 'azurite.json'))).toBe(false);
-  }, 60_000);
+  });
 
   it('ensureAzurite: in memory, with the ports asked for', async () => {
     const data = tempDir();
@@ -140,5 +142,5 @@ describe('no Azurite outlives its owner', () => {
     expect(existsSync(join(data, 'azurite'))).toBe(false);
     await azurite.stop();
     expect(alive(azurite.pid)).toBe(false);
-  }, 60_000);
+  });
 });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevHostOptions } from '../../src/host.ts';
 import { recordingLogger } from '../host/helpers.ts';
-import { DurableHarness, type Status } from './harness.ts';
+import { DurableHarness, WAIT_MS, type Status } from './harness.ts';
 
 export const PARITY_APP = fileURLToPath(new URL('../fixtures/azure-parity-app', import.meta.url));
 
@@ -38,14 +38,15 @@ export function defineAzureParitySuite(hostOptions: () => Partial<DevHostOptions
     );
 
   async function waitForWarning(kind: string, instanceId: string): Promise<string> {
-    for (let i = 0; i < 1200 && warnings(kind, instanceId).length === 0; i++) await sleep(25);
+    for (const end = Date.now() + WAIT_MS; Date.now() < end && warnings(kind, instanceId).length === 0;)
+      await sleep(25);
     const found = warnings(kind, instanceId)[0];
     if (!found) throw new Error(`no ${kind} warning for ${instanceId}`);
     return found.msg;
   }
 
   async function waitForGate(key: string, count = 1): Promise<void> {
-    for (let i = 0; i < 1200; i++) {
+    for (const end = Date.now() + WAIT_MS; Date.now() < end;) {
       const { waiting } = (await (await fetch(`${h.url}/api/gates/${key}`)).json()) as { waiting: number };
       if (waiting >= count) return;
       await sleep(25);
@@ -461,7 +462,7 @@ export function defineAzureParitySuite(hostOptions: () => Partial<DevHostOptions
     it('statusSteps: custom status while running, kept after completion; 0 is dropped', async () => {
       const started = await h.start('statusSteps', undefined, id('steps'));
       const nextStatus = async (previous: unknown): Promise<unknown> => {
-        for (let i = 0; i < 1200; i++) {
+        for (const end = Date.now() + WAIT_MS; Date.now() < end;) {
           const status = await h.status(started.id);
           const custom = status?.customStatus ?? null;
           if (custom !== null && JSON.stringify(custom) !== JSON.stringify(previous)) return custom;

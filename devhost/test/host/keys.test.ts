@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevHost, type DevHost } from '../../src/host.ts';
 import { deriveSystemKey, DURABLE_SYSTEM_KEY_NAME } from '../../src/keys.ts';
+import { WAIT_MS } from '../durable/harness.ts';
 import { fixture, recordingLogger } from './helpers.ts';
 
 const MASTER = 'keys-test-master-key';
@@ -76,7 +77,7 @@ describe('keys with a master key set', () => {
     });
     expect(approve.status).toBe(202);
     let status: { runtimeStatus?: string; output?: unknown } = {};
-    for (let i = 0; i < 400 && status.runtimeStatus !== 'Completed'; i++) {
+    for (const end = Date.now() + WAIT_MS; Date.now() < end && status.runtimeStatus !== 'Completed';) {
       status = (await (await fetch(started.statusQueryGetUri)).json()) as typeof status;
       if (status.runtimeStatus !== 'Completed') await new Promise((resolve) => setTimeout(resolve, 25));
     }

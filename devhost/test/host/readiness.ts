@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevHost, type DevHost } from '../../src/host.ts';
+import { WAIT_MS } from '../durable/harness.ts';
 import { freePort } from '../free-port.ts';
 import { fixture, recordingLogger } from './helpers.ts';
 
@@ -34,7 +35,7 @@ export async function startSlowHost(
 
 /** The host's reported state, once its port answers. */
 export async function hostState(base: string, key?: string): Promise<string> {
-  for (let i = 0; i < 1200; i++) {
+  for (const end = Date.now() + WAIT_MS; Date.now() < end;) {
     try {
       const response = await fetch(`${base}/admin/host/status`, key ? { headers: { 'x-functions-key': key } } : {});
       return ((await response.json()) as { state: string }).state;
