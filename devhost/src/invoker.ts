@@ -47,19 +47,37 @@ export function decodeTypedData(data: RpcTypedData | undefined | null): unknown 
   return undefined;
 }
 
+/**
+ * A thrown value as the Node worker turns it into the invocation's exception (worker `ensureErrorType`): an Error
+ * as it is; otherwise an Error whose message is 'Unknown error' (null, undefined), the string itself, the
+ * object's JSON ('[Circular]' for a repeated reference) or `String(value)`. The message is what Azure reports (an
+ * activity's failure reason, the log line), so devhost does not dress it up. Unlike the worker, devhost does not
+ * mask credential-looking text in it.
+ */
 function toError(err: unknown): Error {
   if (err instanceof Error) return err;
-  const e = new Error(typeof err === 'string' ? err : `Non-error value thrown: ${safeString(err)}`);
-  Object.assign(e, { thrown: err });
-  return e;
+  switch (typeof err) {
+    case 'undefined':
+      return new Error('Unknown error');
+    case 'string':
+      return new Error(err);
+    case 'object':
+      return new Error(err === null ? 'Unknown error' : stringifyThrown(err));
+    default:
+      return new Error(String(err));
+  }
 }
 
-function safeString(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+function stringifyThrown(value: object): string {
+  const seen = new WeakSet<object>();
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'bigint') return v.toString();
+    if (typeof v === 'object' && v !== null) {
+      if (seen.has(v)) return '[Circular]';
+      seen.add(v);
+    }
+    return v;
+  });
 }
 
 function runLogHooks(hooks: HookCallback[], ctx: Record<string, unknown>, log: HostLogger): void {

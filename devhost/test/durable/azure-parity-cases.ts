@@ -191,6 +191,17 @@ export function defineAzureParitySuite(hostOptions: () => Partial<DevHostOptions
       );
     });
 
+    it('an activity that throws a string or an object fails with the message the Node worker gives it; null is no error', async () => {
+      const status = await h.run('catchesActivityThrows', undefined, id('activity-throws'));
+      const out = status.output as Record<string, { name: string; message: string; hasFailureDetails: boolean }>;
+      expect(out.throwsString).toMatchObject({ name: 'Error', hasFailureDetails: false });
+      expect(out.throwsString!.message).toMatch(/^Activity function 'throwsString' failed: plain string \n /);
+      expect(out.throwsObject).toMatchObject({ name: 'Error', hasFailureDetails: false });
+      expect(out.throwsObject!.message).toMatch(/^Activity function 'throwsObject' failed: \{"code":42\} \n /);
+      // The worker's isError: a thrown null or undefined is no error, so the activity completes without a result.
+      expect(out.throwsNull).toBe('no error');
+    });
+
     it('subRetryIds: a retried sub-orchestration without an id gets a child instance per attempt', async () => {
       const status = await h.run('subRetryIds', undefined, id('subretry'));
       expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'all attempts failed' });
