@@ -20,6 +20,7 @@ import type { HistoryEvent } from './history.ts';
 import { matchesQuery, pageOf } from './instance-query.ts';
 import {
   isControlMessage,
+  supersededBy,
   TERMINAL_STATUSES,
   type ActivityWorkItem,
   type EntityRecord,
@@ -225,23 +226,32 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     try {
       await this.hub.ensureMarked(p);
       const ownRows = await Promise.all(own.map((o) => messageRow(this.hub, o.message, o.seq)));
-      // A restart drops the old execution's pending messages (as the in-memory hub does).
-      const stale = p.locked ? [] : p.inbox.map((m) => m.message.id);
-      const deletes = stale.map((mid): TransactionAction => [
-        'delete',
-        { partitionKey: pk, rowKey: `M|${encodeKey(mid)}` },
-      ]);
-      const early = Math.max(0, deletes.length - (BATCH_LIMIT - 1 - ownRows.length));
-      for (const batch of chunks(deletes.slice(0, early), BATCH_LIMIT)) await this.hub.submit(id, batch);
-      const props = await encodeInstance(this.hub.payloads, instance, histGen, 0);
-      await this.hub.submit(id, [
-        ['upsert', { partitionKey: pk, rowKey: 'I', ...props }, 'Replace'],
-        ...ownRows.map((row): TransactionAction => ['upsert', row, 'Replace']),
-        ...deletes.slice(early),
-      ]);
-      this.hub.instances.set(id, { record: { ...instance }, histGen, histRows: 0, props });
-      p.history = [];
+      // A restart drops the old execution's pending messages (as the in-memory hub does). They leave the inbox
+      // at once, so no work item takes a message whose row is being deleted (its commit would delete the row
+      // again, and a transaction deleting a missing row fails, every time). A work item under way keeps the
+      // messages it holds and the rest: its commit, or the new execution's first episode, consumes them as stale.
+      const stale = p.locked ? [] : p.inbox;
       if (!p.locked) p.inbox = [];
+      const deletes = stale.map((m): TransactionAction => [
+        'delete',
+        { partitionKey: pk, rowKey: `M|${encodeKey(m.message.id)}` },
+      ]);
+      try {
+        const early = Math.max(0, deletes.length - (BATCH_LIMIT - 1 - ownRows.length));
+        for (const batch of chunks(deletes.slice(0, early), BATCH_LIMIT)) await this.hub.submit(id, batch);
+        const props = await encodeInstance(this.hub.payloads, instance, histGen, 0);
+        await this.hub.submit(id, [
+          ['upsert', { partitionKey: pk, rowKey: 'I', ...props }, 'Replace'],
+          ...ownRows.map((row): TransactionAction => ['upsert', row, 'Replace']),
+          ...deletes.slice(early),
+        ]);
+        this.hub.instances.set(id, { record: { ...instance }, histGen, histRows: 0, props });
+      } catch (error) {
+        // Not restarted: the old execution's messages are still stored, so they are pending again.
+        for (const m of stale) this.hub.addMessage(m.message, m.seq);
+        throw error;
+      }
+      p.history = [];
       for (const o of own) this.hub.addMessage(o.message, o.seq);
       if (p.inbox.length === 0) this.hub.orchestrationInboxes.delete(id);
       this.hub.writeIndex(p, 'I');
@@ -316,6 +326,12 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     const p = this.hub.partition(id);
     const pk = encodeKey(id);
     const previous = this.hub.instances.get(id);
+    if (supersededBy(previous?.record, commit)) {
+      // The instance was started anew while this episode ran: only its messages are done with.
+      await this.discardOrchestrationMessages(id, commit.consumed);
+      this.hub.notify();
+      return;
+    }
     let histGen = previous?.histGen ?? 0;
     let histRows = previous?.histRows ?? 0;
     const actions: TransactionAction[] = [];

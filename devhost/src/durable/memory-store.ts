@@ -1,7 +1,7 @@
 // The in-memory task hub: the whole state in maps, for tests and quick local runs. Gone when the process
 // ends; `--store azurite` keeps it in Azure Storage instead.
 import type { HistoryEvent } from './history.ts';
-import { isControlMessage } from './store.ts';
+import { isControlMessage, supersededBy } from './store.ts';
 import type {
   ActivityWorkItem,
   EntityRecord,
@@ -108,6 +108,12 @@ export class MemoryTaskHubStore implements TaskHubStore {
   async completeOrchestrationWorkItem(commit: OrchestrationCommit): Promise<void> {
     const { instance } = commit;
     const id = instance.instanceId;
+    if (supersededBy(this.instances.get(id), commit)) {
+      // The instance was started anew while this episode ran: only its messages are done with.
+      await this.discardOrchestrationMessages(id, commit.consumed);
+      this.notify();
+      return;
+    }
     if (commit.replaceHistory) this.histories.set(id, structuredClone(commit.replaceHistory));
     else this.histories.set(id, [...(this.histories.get(id) ?? []), ...structuredClone(commit.newEvents)]);
     this.instances.set(id, { ...instance });

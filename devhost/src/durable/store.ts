@@ -162,3 +162,15 @@ export interface TaskHubStore {
   takeEntityWorkItem(maxBatch: number): Promise<EntityWorkItem | undefined>;
   completeEntityWorkItem(entity: EntityRecord, consumed: readonly string[], outbox: Outbox): Promise<void>;
 }
+
+/**
+ * True when `stored` (the instance as stored now) was started anew (createInstance: a new execution id) while the
+ * episode that produced `commit` ran on the execution before it. Such a commit is dropped but for the messages it
+ * consumed: writing it would put the old execution back over the new one. A continue-as-new or restart commit
+ * changes the execution id itself, and says so with `replaceHistory`.
+ */
+export function supersededBy(stored: InstanceRecord | undefined, commit: OrchestrationCommit): boolean {
+  return (
+    stored !== undefined && commit.replaceHistory === undefined && stored.executionId !== commit.instance.executionId
+  );
+}
