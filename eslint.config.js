@@ -112,8 +112,7 @@ export default tseslint.config(
     },
   },
   {
-    // devhost keeps the untyped rule set until its own branch opts in (it is another engineer's work).
-    files: ['devhost/**/*.ts', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
   {

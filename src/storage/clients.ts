@@ -29,16 +29,6 @@ export const DEVELOPMENT_STORAGE_CONNECTION_STRING =
   `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};` +
   'BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
 
-/** An Azurite connection string for the given blob, queue (and table) endpoints, e.g. `http://127.0.0.1:PORT`. */
-export function azuriteConnectionString(endpoints: { blob: string; queue: string; table?: string }): string {
-  const account = (base: string) => `${base.replace(/\/+$/, '')}/devstoreaccount1`;
-  return (
-    `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};` +
-    `BlobEndpoint=${account(endpoints.blob)};QueueEndpoint=${account(endpoints.queue)};` +
-    (endpoints.table ? `TableEndpoint=${account(endpoints.table)};` : '')
-  );
-}
-
 /** `UseDevelopmentStorage=true` expanded; any other connection string as given. */
 export function resolveStorageConnectionString(value: string): string {
   return /^\s*UseDevelopmentStorage\s*=\s*true\s*;?\s*$/i.test(value)
