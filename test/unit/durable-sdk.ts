@@ -1,13 +1,10 @@
 // The durable-functions SDK's own test drivers: DummyOrchestrationContext and DummyEntityContext (public),
-// and DurableOrchestrationInput, createOrchestrator and createEntityFunction from the same module
-// (lib/src/util/testingUtils.js), which the package ships without type declarations. They run a handler
-// exactly as the Functions runtime does: the orchestrator replays a history, the entity executes a batch.
+// and createOrchestrator and createEntityFunction from the same module (lib/src/util/testingUtils.js), which
+// the package ships without type declarations. They run a handler exactly as the Functions runtime does: the
+// orchestrator replays a history, the entity executes a batch.
 import { createRequire } from 'node:module';
 import { DummyEntityContext, DummyOrchestrationContext } from 'durable-functions';
 import type { EntityHandler, OrchestrationHandler } from 'durable-functions';
-
-/** One history event as the host hands it to the SDK (DTFx's JSON: numeric EventType, EventId, ...). */
-export type HistoryEvent = { EventType: number; EventId: number; Timestamp: string } & Record<string, unknown>;
 
 /** What an orchestrator episode answers the host (OrchestratorState). */
 export interface OrchestratorState {
@@ -35,17 +32,6 @@ export interface EntityBatchResult {
 }
 
 interface TestingUtils {
-  DurableOrchestrationInput: new (
-    instanceId: string,
-    history: HistoryEvent[],
-    input: unknown,
-    longRunningTimerIntervalDuration?: string,
-    maximumShortTimerDuration?: string,
-    defaultHttpAsyncRequestSleepTimeMillseconds?: number,
-    schemaVersion?: number,
-    isReplaying?: boolean,
-    parentInstanceId?: string,
-  ) => object;
   createOrchestrator(fn: OrchestrationHandler): (trigger: object, context: object) => Promise<OrchestratorState>;
   createEntityFunction<T>(fn: EntityHandler<T>): (trigger: object, context: object) => Promise<EntityBatchResult>;
 }
@@ -53,26 +39,12 @@ interface TestingUtils {
 const require = createRequire(import.meta.url);
 const testing = require('durable-functions/lib/src/util/testingUtils.js') as TestingUtils;
 
-/** Replay schema V3, which devhost speaks (the SDK numbers V1..V4 from 0). */
-export const REPLAY_SCHEMA_V3 = 2;
-
-/** Runs one orchestrator episode over `history` with the SDK's executor, as the runtime does. */
-export function replay(
-  handler: OrchestrationHandler,
-  episode: { instanceId: string; history: HistoryEvent[]; input: unknown; parentInstanceId?: string },
-): Promise<OrchestratorState> {
-  const trigger = new testing.DurableOrchestrationInput(
-    episode.instanceId,
-    structuredClone(episode.history),
-    episode.input,
-    undefined,
-    undefined,
-    undefined,
-    REPLAY_SCHEMA_V3,
-    false,
-    episode.parentInstanceId,
-  );
-  return testing.createOrchestrator(handler)(trigger, new DummyOrchestrationContext());
+/**
+ * Runs one orchestrator episode with the SDK's executor, as the runtime does: `payload` is the trigger input
+ * the host sends (history, input, instanceId, schema version...), as scripts/record-histories.ts records it.
+ */
+export function runOrchestrator(handler: OrchestrationHandler, payload: object): Promise<OrchestratorState> {
+  return testing.createOrchestrator(handler)(structuredClone(payload), new DummyOrchestrationContext());
 }
 
 /** Runs one batch of operations on an entity whose stored state is `state` (undefined: it does not exist). */
