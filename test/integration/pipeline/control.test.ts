@@ -10,6 +10,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { PortfolioReport } from '../../../src/domain/report.ts';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
+import { itAnswersAsDocumented } from '../../openapi-answers.ts';
 
 const execFileAsync = promisify(execFile);
 const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
@@ -308,3 +309,5 @@ describe('the portfolio-analytics CLI', () => {
     expect(accents.out).toContain('warning ENCODING_WINDOWS_1252');
   });
 });
+
+itAnswersAsDocumented(() => h);

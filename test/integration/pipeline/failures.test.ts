@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
+import { itAnswersAsDocumented } from '../../openapi-answers.ts';
 
 const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
   properties: Array<Record<string, unknown>>;
@@ -50,3 +51,5 @@ describe('sandbox failures at 10%', () => {
     expect(report.results.totals.failed).toBe(job.progress.failed);
   });
 });
+
+itAnswersAsDocumented(() => h);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueClient } from '@azure/storage-queue';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
+import { itAnswersAsDocumented } from '../../openapi-answers.ts';
 
 const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
   properties: Array<Record<string, unknown>>;
@@ -94,3 +95,5 @@ async function waitForExistence(jobId: string): Promise<void> {
   }
   throw new Error(`job ${jobId} never appeared`);
 }
+
+itAnswersAsDocumented(() => h);

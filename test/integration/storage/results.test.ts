@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidContinuationTokenError } from '../../../src/storage/errors.ts';
-import { ResultsRepository, type ResultFilter, type StoredResult } from '../../../src/storage/results-repository.ts';
+import type { StoredResult } from '../../../src/domain/results.ts';
+import { ResultsRepository, type PageFilter } from '../../../src/storage/results-repository.ts';
 import { openTestStorage, type TestStorage } from '../fixtures.ts';
 import { syntheticResults } from './results-data.ts';
 
@@ -23,7 +24,7 @@ afterAll(() => t?.cleanup());
 
 async function readAllPages(
   jobId: string,
-  filter: ResultFilter,
+  filter: PageFilter,
   pageSize: number,
 ): Promise<{ items: StoredResult[]; pages: number }> {
   const items: StoredResult[] = [];

@@ -2,7 +2,7 @@
 // status decides; the view folds the entity's counts and cost (cents to dollars) into the API's shape.
 import { describe, expect, it } from 'vitest';
 import { initialProgress } from '../../../src/domain/job-progress.ts';
-import { JOB_STATUSES } from '../../../src/domain/job-status.ts';
+import { isFinal, JOB_STATUSES } from '../../../src/domain/job-status.ts';
 import { jobStatusOf, jobView, type JobDocumentView, type RuntimeStatus } from '../../../src/jobs/job-view.ts';
 
 const job = (overrides: Partial<JobDocumentView> = {}): JobDocumentView => ({
@@ -34,7 +34,7 @@ describe('jobStatusOf', () => {
   });
 
   it('a final job document wins over any runtime status', () => {
-    for (const status of JOB_STATUSES.filter((s) => s !== 'queued' && s !== 'processing'))
+    for (const status of JOB_STATUSES.filter(isFinal))
       for (const runtime of ['Running', 'Failed', 'Terminated', undefined] as const)
         expect(jobStatusOf(job({ status }), runtime)).toBe(status);
   });
