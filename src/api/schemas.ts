@@ -89,7 +89,6 @@ export const propertiesQuerySchema = z.strictObject({
   pageSize: pageSizeText(1000, 100),
   continuationToken,
 });
-export type PropertiesQuery = z.infer<typeof propertiesQuerySchema>;
 
 export const propertyRouteSchema = z.strictObject({ jobId: identifier(128), propertyId: identifier() });
 
@@ -120,7 +119,6 @@ export const jobsQuerySchema = z
     message: 'must be later than from',
     path: ['to'],
   });
-export type JobsQuery = z.infer<typeof jobsQuerySchema>;
 
 /** PUT /api/portfolios/{portfolioId}: a portfolio registered for the nightly revaluation. */
 export function portfolioBodySchema(asOf: Date) {
