@@ -1,6 +1,6 @@
 // analyzeChunk over in-memory ports: what a first attempt buys and stores, what a retry redoes (nothing
-// already stored, no value bought twice), cache hits, the risk-only path, a provider failure on one
-// property, and storage failures that must fail the attempt.
+// already stored, no value bought twice), cache hits (never across propertyIds that share an address), the
+// risk-only path, a provider failure on one property, and storage failures that must fail the attempt.
 import { describe, expect, it } from 'vitest';
 import { analyzeChunk } from '../../../src/activities/analyze-chunk.ts';
 import type { PropertyResult } from '../../../src/domain/results.ts';
@@ -77,7 +77,7 @@ describe('analyzeChunk', () => {
     store.stage('job-earlier', [properties]);
     const warm = countingProviders();
     await analyzeChunk({ ...input(), jobId: 'job-earlier' }, store.ports(warm.providers));
-    for (const p of properties.slice(12)) store.cache.delete(p.propertyId);
+    store.uncache(JOB, properties.slice(12));
 
     const { providers, calls } = countingProviders();
     const output = await analyzeChunk(input(), store.ports(providers));
@@ -99,7 +99,7 @@ describe('analyzeChunk', () => {
     store.stage('job-earlier', [properties]);
     const warm = countingProviders();
     await analyzeChunk({ ...input('valuation'), jobId: 'job-earlier' }, store.ports(warm.providers));
-    for (const p of properties.slice(6)) store.cache.delete(p.propertyId);
+    store.uncache(JOB, properties.slice(6));
     const expired = new Date('2027-06-01T00:00:00.000Z'); // long after the cached values' TTL
 
     const { providers, calls } = countingProviders();
@@ -111,6 +111,17 @@ describe('analyzeChunk', () => {
     for (const p of properties.slice(0, 6)) expect(sources.get(p.propertyId)).toBe('cache');
     for (const p of properties.slice(6)) expect(sources.get(p.propertyId)).not.toBe('avm');
     expect(results.every((r) => r.cost.valuation === 0 && r.cost.fraud === 0)).toBe(true);
+  });
+
+  it('buys a value for each propertyId of one address: rows the job shares an identity between share no value', async () => {
+    const store = new MemoryChunkStore();
+    const twin = { ...properties[0]!, propertyId: `${properties[0]!.propertyId}-twin` };
+    store.stage(JOB, [[properties[0]!, twin]]);
+    const { providers, calls } = countingProviders();
+    await analyzeChunk(input(), store.ports(providers));
+    expect(calls.value.sort()).toEqual([properties[0]!.propertyId, twin.propertyId].sort());
+    expect(store.cache.size).toBe(2);
+    expect(store.stored(JOB).every((r) => !r.cachedValuation)).toBe(true);
   });
 
   it('records a provider failure on that property alone, and the chunk succeeds', async () => {

@@ -3,6 +3,7 @@
 // are the real in-process simulator behind a counter (the AVM and the AI reviewer are the paid services).
 import type { AnalyzeChunkPorts, CachedQuote } from '../../../src/activities/analyze-chunk.ts';
 import { loadSettings } from '../../../src/config.ts';
+import { sharedIdentities, valuationKey } from '../../../src/domain/identity.ts';
 import type { PropertyResult } from '../../../src/domain/results.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
 import { createProviderSet, type ProviderSet } from '../../../src/providers/provider-set.ts';
@@ -35,16 +36,25 @@ interface CacheEntry extends CachedQuote {
 /** Chunk blobs, chunk markers, stored results and the valuation cache of one test, in memory. */
 export class MemoryChunkStore {
   readonly chunks = new Map<string, Property[]>();
+  /** jobId -> the identities several of its propertyIds share (what submitJob stages beside the chunks). */
+  readonly shared = new Map<string, Set<string>>();
   readonly started = new Set<string>();
   readonly completed = new Set<string>();
   /** jobId -> propertyId -> result. */
   readonly results = new Map<string, Map<string, PropertyResult>>();
-  /** propertyId -> cached quote (the real cache keys by normalised address; ids are unique here). */
+  /** Valuation key (src/domain/identity.ts valuationKey) -> cached quote, as the real cache keys it. */
   readonly cache = new Map<string, CacheEntry>();
   saves = 0;
 
   stage(jobId: string, chunks: Property[][]): void {
     chunks.forEach((properties, n) => this.chunks.set(`${jobId}/${n}`, properties));
+    this.shared.set(jobId, sharedIdentities(chunks.flat()));
+  }
+
+  /** Drops the cached values of these properties of `jobId`, as if they had never been bought. */
+  uncache(jobId: string, properties: readonly Property[]): void {
+    const shared = this.shared.get(jobId) ?? new Set<string>();
+    for (const p of properties) this.cache.delete(valuationKey(p, shared));
   }
 
   stored(jobId: string): PropertyResult[] {
@@ -63,7 +73,7 @@ export class MemoryChunkStore {
       readChunk: async (jobId, n) => {
         const chunk = this.chunks.get(`${jobId}/${n}`);
         if (!chunk) throw new Error(`no chunk ${jobId}/${n}`);
-        return structuredClone(chunk);
+        return { properties: structuredClone(chunk), sharedIdentities: [...(this.shared.get(jobId) ?? [])] };
       },
       markChunkStarted: async (jobId, n) => {
         const key = `${jobId}/${n}`;
@@ -83,17 +93,17 @@ export class MemoryChunkStore {
         this.saves++;
         this.store(jobId, results);
       },
-      cachedQuotes: async (properties, at, { includeExpired }) =>
+      cachedQuotes: async (keys, at, { includeExpired }) =>
         new Map(
-          properties.flatMap((p) => {
-            const entry = this.cache.get(p.propertyId);
+          keys.flatMap((key) => {
+            const entry = this.cache.get(key);
             return entry && (includeExpired || entry.expiresAt > at)
-              ? [[p.propertyId, { quote: entry.quote, boughtByJob: entry.boughtByJob }] as const]
+              ? [[key, { quote: entry.quote, boughtByJob: entry.boughtByJob }] as const]
               : [];
           }),
         ),
-      cacheQuote: async (property, cached, at) => {
-        this.cache.set(property.propertyId, { ...cached, expiresAt: new Date(at.getTime() + ttlMs) });
+      cacheQuote: async (key, cached, at) => {
+        this.cache.set(key, { ...cached, expiresAt: new Date(at.getTime() + ttlMs) });
       },
       providers,
       options: {

@@ -1,19 +1,11 @@
 // The HTTP parsing of src/api over real @azure/functions HttpRequest objects: size limits (by the declared
-// Content-Length and by what arrives), JSON and CSV bodies, field errors with their paths, route and
-// query schemas. A refusal is a ready 400/413 answer, never a throw.
+// Content-Length and by what arrives), JSON text, field errors with their paths, route and query schemas.
+// A refusal is a ready 400/413 answer, never a throw. Bodies of every form: portfolio-request.test.ts.
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  isCsv,
-  parseCsvProperties,
-  parseJsonText,
-  queryObject,
-  readText,
-  validate,
-  type Parsed,
-} from '../../../src/api/request-parsing.ts';
-import { csvRequestQuerySchema, jobRouteSchema, propertiesQuerySchema } from '../../../src/api/schemas.ts';
+import { parseJsonText, queryObject, readBody, validate, type Parsed } from '../../../src/api/request-parsing.ts';
+import { fileRequestQuerySchema, jobRouteSchema, propertiesQuerySchema } from '../../../src/api/schemas.ts';
 
 const post = (body: string, headers: Record<string, string> = {}) =>
   new HttpRequest({ method: 'POST', url: 'http://localhost/api/portfolio/analyze', body: { string: body }, headers });
@@ -25,13 +17,13 @@ function refusal<T>(parsed: Parsed<T>): { status: number | undefined; body: Reco
   return { status: response.status, body: response.jsonBody as Record<string, unknown> };
 }
 
-describe('readText', () => {
+describe('readBody', () => {
   it('reads a body within the limit', async () => {
-    expect(await readText(post('{"a":1}'), 100)).toEqual({ ok: true, value: '{"a":1}' });
+    expect(await readBody(post('{"a":1}'), 100)).toEqual({ ok: true, value: new TextEncoder().encode('{"a":1}') });
   });
 
   it('answers 413 on the declared Content-Length alone', async () => {
-    const r = refusal(await readText(post('{}', { 'content-length': '5000' }), 1000));
+    const r = refusal(await readBody(post('{}', { 'content-length': '5000' }), 1000));
     expect(r).toEqual({
       status: 413,
       body: { success: false, error: 'Request body too large: the limit is 1000 bytes' },
@@ -39,9 +31,9 @@ describe('readText', () => {
   });
 
   it('answers 413 on what arrives when no length is declared, counting bytes, not characters', async () => {
-    expect(refusal(await readText(post('x'.repeat(1001)), 1000)).status).toBe(413);
-    expect(refusal(await readText(post('é'.repeat(501)), 1000)).status).toBe(413); // 1,002 bytes
-    expect(await readText(post('é'.repeat(500)), 1000)).toMatchObject({ ok: true });
+    expect(refusal(await readBody(post('x'.repeat(1001)), 1000)).status).toBe(413);
+    expect(refusal(await readBody(post('é'.repeat(501)), 1000)).status).toBe(413); // 1,002 bytes
+    expect(await readBody(post('é'.repeat(500)), 1000)).toMatchObject({ ok: true });
   });
 });
 
@@ -82,22 +74,6 @@ describe('validate', () => {
   });
 });
 
-describe('CSV bodies', () => {
-  it('is CSV by the Content-Type, parameters and case aside', () => {
-    expect(isCsv(post('', { 'content-type': 'Text/CSV; charset=utf-8' }))).toBe(true);
-    expect(isCsv(post('', { 'content-type': 'application/json' }))).toBe(false);
-    expect(isCsv(post(''))).toBe(false);
-  });
-
-  it('answers row and column errors as field paths', () => {
-    const r = refusal(parseCsvProperties('propertyId,address\nP1,1 Main St\n', new Date('2026-11-01'), 100));
-    expect(r.status).toBe(400);
-    const errors = r.body.errors as Array<{ path: string; message: string }>;
-    expect(errors.length).toBeGreaterThan(0);
-    expect(errors.every((e) => /^row \d+(, column .+)?$/.test(e.path))).toBe(true);
-  });
-});
-
 describe('route and query schemas', () => {
   it('takes the query as a plain object, last value winning', () => {
     const request = new HttpRequest({
@@ -117,9 +93,9 @@ describe('route and query schemas', () => {
       expect(refusal(validate(propertiesQuerySchema, bad, 'query')).status).toBe(400);
   });
 
-  it('reads a CSV request from the query: money and booleans from text', () => {
+  it('reads the request fields of a tape from the query: money and booleans from text', () => {
     expect(
-      validate(csvRequestQuerySchema, {
+      validate(fileRequestQuerySchema, {
         portfolioId: 'PF-1',
         analysisType: 'risk',
         budget: '125.50',
@@ -130,7 +106,7 @@ describe('route and query schemas', () => {
       value: { portfolioId: 'PF-1', analysisType: 'risk', budget: 125.5, allowPartial: true },
     });
     expect(
-      refusal(validate(csvRequestQuerySchema, { portfolioId: 'PF-1', analysisType: 'risk', budget: '1e3' })).status,
+      refusal(validate(fileRequestQuerySchema, { portfolioId: 'PF-1', analysisType: 'risk', budget: '1e3' })).status,
     ).toBe(400);
   });
 
