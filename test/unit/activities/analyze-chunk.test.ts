@@ -51,6 +51,13 @@ describe('analyzeChunk', () => {
     });
     expect(output.summary.counts).toMatchObject({ properties: properties.length, analyzed: properties.length });
     expect(store.completed.has(`${JOB}/0`)).toBe(true);
+    // The chunk's part of the job's snapshot: one record per result, by propertyId.
+    expect(
+      store.snapshotParts
+        .get(`${JOB}/0`)
+        ?.map((r) => r.id)
+        .sort(),
+    ).toEqual(properties.map((p) => p.propertyId).sort());
   });
 
   it('on a retry, analyses only what the failed attempt did not store, and reports the whole chunk', async () => {
@@ -61,6 +68,7 @@ describe('analyzeChunk', () => {
     const kept = store.stored(JOB).slice(0, 8);
     store.results.clear();
     store.store(JOB, kept);
+    store.snapshotParts.clear();
 
     const retry = countingProviders();
     const output = await analyzeChunk(input(), store.ports(retry.providers));
@@ -70,6 +78,8 @@ describe('analyzeChunk', () => {
     // Values this job bought on the earlier attempt are still its purchase: billed, not a cache hit.
     expect(store.stored(JOB).every((r) => !r.cachedValuation && r.cost.valuation > 0)).toBe(true);
     expect(output.actualCents).toBe(cents(store.stored(JOB)));
+    // The snapshot part is rewritten whole: the stored third and the rest.
+    expect(store.snapshotParts.get(`${JOB}/0`)).toHaveLength(properties.length);
   });
 
   it('replays a value another job bought for free, and buys the rest', async () => {

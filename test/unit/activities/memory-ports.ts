@@ -6,6 +6,7 @@ import { loadSettings } from '../../../src/config.ts';
 import { sharedIdentities, valuationKey } from '../../../src/domain/identity.ts';
 import type { PropertyResult } from '../../../src/domain/results.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
+import type { SnapshotRecord } from '../../../src/domain/snapshot.ts';
 import { createProviderSet, type ProviderSet } from '../../../src/providers/provider-set.ts';
 
 export const settings = loadSettings({});
@@ -44,6 +45,8 @@ export class MemoryChunkStore {
   readonly results = new Map<string, Map<string, PropertyResult>>();
   /** Valuation key (src/domain/identity.ts valuationKey) -> cached quote, as the real cache keys it. */
   readonly cache = new Map<string, CacheEntry>();
+  /** `${jobId}/${chunkIndex}` -> the chunk's part of the job's per-property snapshot, as last written. */
+  readonly snapshotParts = new Map<string, SnapshotRecord[]>();
   saves = 0;
 
   stage(jobId: string, chunks: Property[][]): void {
@@ -92,6 +95,9 @@ export class MemoryChunkStore {
       saveResults: async (jobId, _n, results) => {
         this.saves++;
         this.store(jobId, results);
+      },
+      saveSnapshotPart: async (jobId, n, records) => {
+        this.snapshotParts.set(`${jobId}/${n}`, [...records]);
       },
       cachedQuotes: async (keys, at, { includeExpired }) =>
         new Map(
