@@ -60,7 +60,10 @@ export const storageSettingsSchema = z.object({
         .default('portfolio-analytics'),
     })
     .prefault({}),
-  /** Azure Storage connection string (blobs, queues); `UseDevelopmentStorage=true` means Azurite on its default ports. */
+  /**
+   * Azure Storage connection string (blobs, queues); `UseDevelopmentStorage=true` means Azurite on its default
+   * ports.
+   */
   connectionString: z.string().min(1, 'must not be empty').default('UseDevelopmentStorage=true'),
   /** Blob container of the chunk blobs and registered portfolios (Azure's container-name rules). */
   stagingContainer: z
