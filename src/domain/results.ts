@@ -92,7 +92,6 @@ export type ValuationResult = z.infer<typeof valuationResultSchema>;
  * exists and the RISK_TIER_RATIO setting is cltv); 'no-loan' when tiered by value change and confidence only.
  */
 export const RISK_BASES = ['ltv', 'cltv', 'no-loan'] as const;
-export type RiskBasis = (typeof RISK_BASES)[number];
 
 /** Why a tier was lowered one step: the value it rests on is weak (risk.ts). */
 export const DOWNGRADE_REASONS = ['WEAK_FSD', 'STALE_VALUATION', 'APPRAISAL_ONLY'] as const;
