@@ -159,8 +159,8 @@ describe('aggregateReport', () => {
       ...portsOf(w),
       dataQuality: async (jobId: string) => (jobId === 'job-read' ? dataQuality : undefined),
     };
-    await aggregateReport(input('job-read', w.snapshots.get('job-read')!), ports);
-    await aggregateReport(input('job-nightly', w.snapshots.get('job-nightly')!), ports);
+    await aggregateReport(input('job-read'), ports);
+    await aggregateReport(input('job-nightly'), ports);
     expect(w.saved.map((r) => r.report.dataQuality)).toEqual([dataQuality, undefined]);
     expect(w.saved[1]!.report).not.toHaveProperty('dataQuality');
   });
