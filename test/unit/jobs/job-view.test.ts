@@ -28,9 +28,15 @@ describe('jobStatusOf', () => {
     ['Failed', 'failed'],
     ['Terminated', 'cancelled'],
     ['Canceled', 'cancelled'],
-  ])('a job not yet final, orchestration %s: %s', (runtime, status) => {
+  ])('a queued job (its run not begun), root %s: %s', (runtime, status) => {
     expect(jobStatusOf(job({ status: 'queued' }), runtime)).toBe(status);
-    expect(jobStatusOf(job({ status: 'processing' }), runtime)).toBe(status);
+  });
+
+  it('a running job stays processing whatever happens to its root, unless the run failed', () => {
+    // The run writes the end itself (a terminated or purged root included); only a failed run cannot.
+    for (const runtime of [undefined, 'Running', 'Completed', 'Terminated', 'Canceled'] as const)
+      expect(jobStatusOf(job({ status: 'processing' }), runtime)).toBe('processing');
+    expect(jobStatusOf(job({ status: 'processing' }), 'Failed')).toBe('failed');
   });
 
   it('a final job document wins over any runtime status', () => {
