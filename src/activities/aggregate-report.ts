@@ -54,7 +54,10 @@ export interface AggregateReportPorts {
   now(): Date;
 }
 
-/** The merge of `summaries`, a few hundred at a time: each merge copies its running total, so pairwise folds would not scale. */
+/**
+ * The merge of `summaries`, a few hundred at a time: each merge copies its running total, so pairwise folds would not
+ * scale.
+ */
 async function mergedSummary(summaries: AsyncIterable<ChunkSummary>): Promise<ChunkSummary> {
   let merged = emptySummary();
   let pending: ChunkSummary[] = [];

@@ -188,7 +188,9 @@ export type Purchase = z.infer<typeof purchaseSchema>;
 export const propertyErrorSchema = z.object({
   code: z.string(),
   message: z.string(),
-  /** True when the cause may pass (a provider or storage outage, a rate limit): the end-of-job retry pass tries again. */
+  /**
+   * True when the cause may pass (a provider or storage outage, a rate limit): the end-of-job retry pass tries again.
+   */
   transient: z.boolean().optional(),
 });
 export type PropertyError = z.infer<typeof propertyErrorSchema>;
@@ -197,7 +199,9 @@ export const propertyResultSchema = z.object({
   propertyId: z.string(),
   status: z.enum(['analyzed', 'failed']),
   error: propertyErrorSchema.optional(),
-  /** The street address as submitted (for search and the property view); absent on results stored before it was kept. */
+  /**
+   * The street address as submitted (for search and the property view); absent on results stored before it was kept.
+   */
   address: z.string().optional(),
   city: z.string().optional(),
   state: z.enum(US_STATES),

@@ -34,7 +34,8 @@ describe('sandbox failures at 10%', () => {
       failed503: number;
     };
     expect(job.status).toBe('completed');
-    // About 50 properties failed their first try; two retry passes leave each a 1-in-1,000 chance (6 or more of 500: p < 0.0001).
+    // About 50 properties failed their first try; two retry passes leave each a 1-in-1,000 chance (6 or more of 500: p
+    // < 0.0001).
     expect(stats.failed503).toBeGreaterThan(25);
     expect(job.progress.processed).toBe(500);
     expect(job.progress.failed).toBeLessThanOrEqual(5);
