@@ -129,7 +129,9 @@ function analyzeChunkPorts(services: AppServices): Omit<AnalyzeChunkPorts, 'stop
   };
 }
 
-/** aggregateReport's ports over the app's chunk markers, results, snapshots, reports, trends, jobs and the alerts queue. */
+/**
+ * aggregateReport's ports over the app's chunk markers, results, snapshots, reports, trends, jobs and the alerts queue.
+ */
 function aggregateReportPorts({ settings, storage }: AppServices): AggregateReportPorts {
   return {
     dataQuality: async (jobId) => (await storage.jobs.get(jobId))?.dataQuality,

@@ -24,7 +24,6 @@ export const materialityOptionsSchema = z.object({
   /** Any concentration band moving up (unconcentrated -> moderate -> high) is material. */
   concentrationWorsened: z.boolean().default(true),
 });
-export type MaterialityOptions = z.infer<typeof materialityOptionsSchema>;
 
 const count = z.number().int().nonnegative();
 const maybe = z.number().nullable();

@@ -221,7 +221,10 @@ export const portfolioReportSchema = z.object({
       listed: z.array(appraiserPerformanceSchema),
     }),
   }),
-  /** AVM performance (Interagency Appraisal and Evaluation Guidelines, 2010, Appendix B): avm-providers.ts, avm-accuracy.ts. */
+  /**
+   * AVM performance (Interagency Appraisal and Evaluation Guidelines, 2010, Appendix B): avm-providers.ts,
+   * avm-accuracy.ts.
+   */
   avmPerformance: z.object({
     /** The cascade's acceptance limit (FSD at or under it). */
     maxFsd: z.number(),

@@ -5,6 +5,7 @@ import * as df from 'durable-functions';
 import { validate } from '../api/request-parsing.ts';
 import { readPortfolioRequest } from '../api/portfolio-request.ts';
 import { idempotencyKeySchema } from '../api/schemas.ts';
+import type { AnalyzeAccepted, OverBudgetAnswer } from '../api/answers.ts';
 import { json } from '../api/responses.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 import { chaosAfterStep, durableStarter, jobStoreFor } from '../jobs/bindings.ts';
@@ -53,7 +54,7 @@ export async function analyzePortfolio(
       budget: outcome.budget,
       breakdown: outcome.breakdown,
       dataQuality,
-    });
+    } satisfies OverBudgetAnswer);
   }
   const statusUrl = new URL(`/api/portfolio/jobs/${outcome.jobId}`, request.url).toString();
   context.log(
@@ -75,7 +76,7 @@ export async function analyzePortfolio(
       statusUrl,
       dataQuality,
       ...(settings.pipeline.handOutManagementUrls && managementUrls(client, outcome.jobId)),
-    },
+    } satisfies AnalyzeAccepted,
     { location: statusUrl, 'retry-after': '5' },
   );
 }

@@ -23,7 +23,6 @@ export const providerPolicyOptionsSchema = z.object({
   /** Longest wait between attempts; a Retry-After above it is not waited for (the call fails). */
   maxDelayInMs: z.number().int().min(1).default(10_000),
 });
-export type ProviderPolicyOptions = z.infer<typeof providerPolicyOptionsSchema>;
 export type ProviderPolicyInput = z.input<typeof providerPolicyOptionsSchema>;
 
 export type ProviderPolicy = IPolicy<IDefaultPolicyContext>;

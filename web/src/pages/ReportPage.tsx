@@ -549,9 +549,9 @@ export function ReportPage({ jobId }: { jobId: string }) {
                     name: outlier ? 'Outlier' : 'Within limits',
                     itemStyle: { color: outlier ? '#b03a2e' : '#5d6d7e' },
                     symbolSize: 10,
+                    // Appraisers with no appraisal compared with an AVM value have no inflation to plot.
                     data: r
-                      .fraud!.appraisers.listed // Appraisers with no appraisal compared with an AVM value have no inflation to plot.
-                      .filter((a) => a.outlier === outlier && a.meanInflationPct !== null)
+                      .fraud!.appraisers.listed.filter((a) => a.outlier === outlier && a.meanInflationPct !== null)
                       .map((a) => [a.comparedAppraisals, a.meanInflationPct, a.appraiserId, a.appraisals]),
                   })),
                 }}
