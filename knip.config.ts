@@ -1,12 +1,10 @@
 // knip: files, exports and dependencies nothing uses, checked in npm run lint. An export used only inside
 // its own file is not counted (ignoreExportsUsedInFile): the schemas and option tables a module exports
-// beside the functions that use them document its shapes. devhost/ is left out while its own branch
-// reworks it; add it here when that lands.
+// beside the functions that use them document its shapes.
 import type { KnipConfig } from 'knip';
 
 const config: KnipConfig = {
   ignoreExportsUsedInFile: true,
-  ignoreWorkspaces: ['devhost'],
   workspaces: {
     '.': {
       // Scripts and benches started as child processes (bench/pipeline.ts spawns run-job.ts, direct-chunks.ts,
@@ -28,6 +26,13 @@ const config: KnipConfig = {
         'axe-core',
         '@zeit/cosmosdb-query',
       ],
+    },
+    devhost: {
+      // The test fixtures are Functions apps the host loads by path, as a user's app would be.
+      entry: ['bin/*.js', 'bench/*.ts', 'test/fixtures/**/*.{js,mjs,cjs}'],
+      project: ['src/**/*.ts', 'bin/*.js', 'bench/**/*.ts', 'test/**/*.{ts,js,mjs,cjs}'],
+      // The host's own module: the Functions worker (@azure/functions) imports it, and the host provides it.
+      ignoreDependencies: ['@azure/functions-core'],
     },
     web: {},
   },

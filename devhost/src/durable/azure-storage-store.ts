@@ -35,7 +35,7 @@ import {
   type TaskHubStore,
 } from './store.ts';
 
-export { MAX_INLINE_CHARS, MAX_MESSAGES } from './azure-storage/layout.ts';
+export { MAX_INLINE_CHARS } from './azure-storage/layout.ts';
 
 export interface AzureStorageTaskHubStoreOptions {
   connectionString: string;
