@@ -7,7 +7,7 @@ import { propertyResultSchema } from '../domain/results.ts';
 import { costBreakdownSchema } from '../domain/cost.ts';
 import { dataQualitySchema, intakeErrorSchema } from '../domain/data-quality.ts';
 import { HEADER_SYNONYMS, PROPERTY_TYPE_WORDS } from '../intake/vocabulary.ts';
-import { ACCEPTED_CONTENT_TYPES, XLSX_CONTENT_TYPE } from './body-format.ts';
+import { ACCEPTED_CONTENT_TYPES, JSON_BODY_TYPES, XLSX_CONTENT_TYPE } from './body-format.ts';
 import { stressRequestSchema } from '../domain/stress.ts';
 import { stressAnswerSchema } from '../jobs/job-stress.ts';
 import { fileRequestQuerySchema, jobsQuerySchema, propertiesQuerySchema } from './schemas.ts';
@@ -319,6 +319,10 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           responses: {
             '200': { description: 'the scenarios', ...jsonBody({ $ref: '#/components/schemas/StressAnswer' }) },
             ...errors(400, 404, 409, 413),
+            '415': {
+              description: `a body that is not JSON (${JSON_BODY_TYPES.join(', ')} are read; the last two by content)`,
+              ...jsonBody(errorSchema),
+            },
           },
         },
       },
