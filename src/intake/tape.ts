@@ -71,7 +71,7 @@ export async function readCsvTape(
   try {
     await readTapeRecords(
       records,
-      { ...options, separator, dialect: { decimalComma }, schema: schemaFor(options.asOf) },
+      { ...options, separator, dialect: { decimalComma, spreadsheet: true }, schema: schemaFor(options.asOf) },
       collector,
     );
   } catch (error) {
@@ -124,7 +124,7 @@ export async function readXlsxTape(
   const records = rows.map((cells, i) => ({ row: i + 1, cells: cells as (string | number | boolean | Date | null)[] }));
   await readTapeRecords(
     records,
-    { ...options, dialect: { decimalComma: false }, schema: schemaFor(options.asOf) },
+    { ...options, dialect: { decimalComma: false, spreadsheet: true }, schema: schemaFor(options.asOf) },
     collector,
   );
   return collector.finish();

@@ -90,7 +90,12 @@ export const WARNINGS = {
   },
   COUNTY_SPELLING: {
     message: (n) =>
-      `${plural(n, 'county name', 'county names')} spelled in another case than their first occurrence unified with it`,
+      `${plural(n, 'county name', 'county names')} spelled differently from the first occurrence of the county in its state (case, spaces, punctuation, accents, St./Saint) read as that first spelling`,
+  },
+  COUNTY_CITY_AMBIGUOUS: {
+    message: (n) =>
+      `${plural(n, 'county name names', 'county names name')} both a county and an independent city of the state (St. Louis, MO; Baltimore, MD; Fairfax, Franklin, Richmond, Roanoke, VA): kept as written, a group of its own`,
+    fix: "write 'NAME County' or 'NAME city', or give countyFips",
   },
   COUNTY_FIPS_IN_COUNTY: {
     message: (n) => `${plural(n, '5-digit county code', '5-digit county codes')} in county read as countyFips`,

@@ -44,7 +44,7 @@ describe('reading .xlsx', () => {
   it('refuses a ZIP that lost its leading zero as a number, and a date left as a serial number', async () => {
     const workbook = await xlsxOf({ Tape: [HEADER, ['P-1', '12 Elm St', 'MA', 2134, 'SFR', 1, 45366]] });
     expect(errorsOf(await readXlsx(workbook)).map((e) => [e.path, e.code, e.fix])).toStrictEqual([
-      ['row 2, column ZIP', 'NUMBER_FOR_TEXT', 'write it as a string like "02134"'],
+      ['row 2, column ZIP', 'NUMBER_FOR_TEXT', 'store the column as text and write 02134'],
       ['row 2, column Last Appraisal Date', 'EXCEL_DATE_SERIAL', 'format the column as YYYY-MM-DD (here 2024-03-15)'],
     ]);
   });
