@@ -425,7 +425,12 @@ function readZipNumber(n: number, dialect: Dialect, context: RowContext): CellOu
 
 function readStateText(text: string): CellOutcome {
   const code = stateCode(text);
-  if (code === undefined) return value(text); // the schema lists the codes
+  if (code === undefined)
+    return error(
+      'INVALID_STATE',
+      `${quoteCell(text)} is not a US state`,
+      "write the state's USPS code (TX) or its name (Texas); the 50 states, DC and the territories are read",
+    );
   return code === text ? value(text) : value(code, note('STATE_CODE', text, code));
 }
 

@@ -2,6 +2,7 @@
 // ignoring case, spaces, underscores, dots and hyphens (`Property ID` = `property_id` = `propertyId`), or
 // by the published synonyms (`UPB` = loan.balance), or by the caller's own column map. An unknown column
 // gets a "did you mean"; a header that is not this product's layout at all is one error, not one per column.
+import { article } from '../domain/plural.ts';
 import { closestMatch } from 'leven';
 import { z } from 'zod';
 import { formatPath } from '../domain/validation.ts';
@@ -293,7 +294,7 @@ export function planColumns(
         field,
         'MISSING_COLUMN',
         `required column ${field} is missing`,
-        `add a ${field} column (or map the column that holds it with columnMap)`,
+        `add ${article(field)} column (or map the column that holds it with columnMap)`,
       ),
     );
   return errors.length > 0 ? { ok: false, errors } : { ok: true, columns, notes };

@@ -88,7 +88,9 @@ function issueMessage(issue: z.core.$ZodIssue): CellError {
     };
   if (issue.message === 'is required')
     return { code: 'REQUIRED', message: 'is required: fill it in', fix: 'fill it in' };
-  return { code: 'INVALID_VALUE', message: issue.message };
+  // A rule's message may end with its fix (`must be >= 0: write the amount … without a minus sign`).
+  const fix = /: (write .*)$/.exec(issue.message)?.[1];
+  return { code: 'INVALID_VALUE', message: issue.message, ...(fix !== undefined && { fix }) };
 }
 
 /** US bounds: the 50 states, DC, Puerto Rico and the Virgin Islands; Guam and the Marianas; American Samoa. */

@@ -20,7 +20,7 @@ describe('a county FIPS code in the county column', () => {
       code: 'COUNTY_FIPS_IN_COUNTY',
       field: 'county',
       count: 1,
-      message: '1 5-digit county code in county read as countyFips',
+      message: '1 5-digit county FIPS code in county read as countyFips',
       examples: [{ at: 'row 2', row: 2, value: '48201', normalised: 'countyFips 48201' }],
     });
   });
@@ -160,5 +160,37 @@ describe('a ZIP that lost its leading zeros', () => {
       [3, 'LEADING_ZERO_LOST', 'write 02134, and store the column as text'],
       [4, 'INVALID_ZIP', "write the property's 5-digit ZIP in TX"],
     ]);
+  });
+});
+
+describe('messages a person can act on', () => {
+  it('name a bad state and its fix, and count one normalisation in the singular', async () => {
+    const result = await readCsv(csv(HEADER, 'P1,1 Main St,XX,75201,,SFR', 'P2,2 Main St,MA,021341234,,SFR'), {
+      invalidRows: 'skip',
+    });
+    if (!result.ok) throw new Error('expected the valid row to be kept');
+    expect(result.dataQuality.skippedRows[0]?.reasons).toStrictEqual([
+      {
+        path: 'row 2, column state',
+        row: 2,
+        column: 'state',
+        field: 'state',
+        code: 'INVALID_STATE',
+        message:
+          "'XX' is not a US state: write the state's USPS code (TX) or its name (Texas); the 50 states, DC and the territories are read",
+        fix: "write the state's USPS code (TX) or its name (Texas); the 50 states, DC and the territories are read",
+      },
+    ]);
+    expect(warningsOf(result).find((w) => w.code === 'ZIP4_DASH')?.message).toBe(
+      '1 ZIP+4 code written without a dash was normalised to 12345-6789',
+    );
+  });
+
+  it('say the fix for a negative amount', async () => {
+    const [error] = errorsOf(await readCsv(csv(`${HEADER},loan.balance`, 'P1,1 Main St,TX,75201,,SFR,-5')));
+    expect(error).toMatchObject({
+      path: 'row 2, column loan.balance',
+      fix: 'write the amount in dollars without a minus sign (0 for none)',
+    });
   });
 });
