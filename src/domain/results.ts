@@ -195,6 +195,8 @@ export const propertyResultSchema = z.object({
   error: propertyErrorSchema.optional(),
   /** The street address as submitted (for search and the property view); absent on results stored before it was kept. */
   address: z.string().optional(),
+  /** The unit (apartment, suite) as submitted, when the property has one. */
+  unit: z.string().optional(),
   city: z.string().optional(),
   state: z.enum(US_STATES),
   county: z.string().optional(),

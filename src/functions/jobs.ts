@@ -18,6 +18,7 @@ import { mapWithConcurrency } from '../concurrency.ts';
 import type { JobStatus } from '../domain/job-status.ts';
 import type { AppServices } from '../services.ts';
 import { InvalidContinuationTokenError } from '../storage/errors.ts';
+import { resultOf } from '../storage/results-repository.ts';
 import type { JobDocument } from '../storage/jobs-repository.ts';
 import { JOB_PROGRESS_ENTITY, ORCHESTRATIONS, runInstanceId, type PortfolioAnalysisInput } from '../workflow.ts';
 
@@ -220,7 +221,7 @@ export async function getJobProperties(
     success: true,
     jobId: loaded.job.id,
     filter,
-    properties: page.items,
+    properties: page.items.map(resultOf),
     ...(page.continuationToken && { continuationToken: page.continuationToken }),
   });
 }
@@ -239,7 +240,7 @@ export async function getJobProperty(
     return notFound(
       `Job '${loaded.job.id}' has no result for property '${route.value.propertyId}' (not analysed yet, or not in the job).`,
     );
-  return json(200, { success: true, jobId: loaded.job.id, property });
+  return json(200, { success: true, jobId: loaded.job.id, property: resultOf(property) });
 }
 
 export async function cancelJob(

@@ -42,6 +42,8 @@ export interface ColumnOptions {
   unknownColumns?: 'reject' | 'ignore' | undefined;
   /** The separator the file was read with, for messages. */
   separator?: string | undefined;
+  /** A workbook's sheet read and all its sheets, for messages. */
+  workbook?: { sheet: string; sheets: readonly string[] } | undefined;
 }
 
 /** How a header was matched, for the HEADER_MATCHED / COLUMN_IGNORED warnings. */
@@ -309,18 +311,31 @@ function notOurHeader(
 ): IntakeError {
   const named = cells.filter((c) => c.trim() !== '');
   const separator = options.separator === '\t' ? 'tab' : `'${options.separator ?? ','}'`;
-  const parts = [
-    named.length === 1
-      ? `row 1 has a single column ${quoteCell(named[0] ?? '')} (read as ${separator}-separated): columns must be separated by , ; | or tab`
-      : `the header in row 1 (read as ${separator}-separated) does not name this product's columns: ${unknown.length} of ${named.length} are unknown (${unknown.slice(0, 12).join(', ')}${unknown.length > 12 ? ', ...' : ''})`,
-  ];
+  const unknownList = `${unknown.length} of ${named.length} are unknown (${unknown.slice(0, 12).join(', ')}${unknown.length > 12 ? ', ...' : ''})`;
+  const { workbook } = options;
+  const parts = workbook
+    ? [
+        `sheet ${quoteCell(workbook.sheet)} was read (the workbook's sheets: ${workbook.sheets.map((s) => quoteCell(s)).join(', ')}) and its row 1 does not name this product's columns: ${unknownList}`,
+      ]
+    : [
+        named.length === 1
+          ? `row 1 has a single column ${quoteCell(named[0] ?? '')} (read as ${separator}-separated): columns must be separated by , ; | or tab`
+          : `the header in row 1 (read as ${separator}-separated) does not name this product's columns: ${unknownList}`,
+      ];
   if (missing.length > 0) parts.push(`required columns are missing (${missing.join(', ')})`);
   const hints = unknown.flatMap((h) => {
     const hint = HEADER_HINTS[squash(h)];
     return hint === undefined ? [] : [`${h} ${hint}`];
   });
-  const fix =
+  const rename =
     'rename the columns to the field names (README "Input" lists them with the synonyms read), or map them with columnMap';
+  const fix =
+    workbook && workbook.sheets.length > 1
+      ? `name the sheet that holds the tape with ?sheet=NAME (${workbook.sheets
+          .filter((s) => s !== workbook.sheet)
+          .map((s) => `?sheet=${encodeURIComponent(s)}`)
+          .join(', ')}), or ${rename}`
+      : rename;
   return {
     path: 'row 1',
     row: 1,

@@ -2,7 +2,7 @@
 // reported with a few examples: "412 ZIP+4 codes written without a dash were normalised to 12345-6789".
 // Counting is all a warning costs per row, so a 1,000,000-row tape keeps a few dozen warnings in memory.
 import { agree, counted as plural } from '../domain/plural.ts';
-import { MAX_WARNING_EXAMPLES, type IntakeWarning } from '../domain/data-quality.ts';
+import { MAX_WARNING_EXAMPLES, type IntakeWarning, type WarningCode } from '../domain/data-quality.ts';
 
 const inField = (field: string | undefined) => (field === undefined ? '' : ` in ${field}`);
 
@@ -134,8 +134,8 @@ export const WARNINGS = {
       `${plural(n, 'condo or co-op has', 'condos or co-ops have')} no unit number: an AVM can only value the building's address, and the value is not reused for another property`,
     fix: 'give each unit its unit number (a unit column, or "Apt 4B" in the address)',
   },
-} as const satisfies Record<string, WarningText>;
-export type WarningCode = keyof typeof WARNINGS;
+} as const satisfies Record<WarningCode, WarningText>;
+export type { WarningCode };
 
 export interface WarningOccurrence {
   /** `row 4` or `properties[3]`. */

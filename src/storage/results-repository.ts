@@ -35,6 +35,12 @@ export const storedResultSchema = propertyResultSchema.extend({
 });
 export type StoredResult = z.infer<typeof storedResultSchema>;
 
+/** A stored result as the API answers it: the storage keys (id, jobId, chunkIndex) left out. */
+export function resultOf(stored: StoredResult): PropertyResult {
+  const { id: _id, jobId: _jobId, chunkIndex: _chunkIndex, ...result } = stored;
+  return result;
+}
+
 /** The property filters of GET /api/portfolio/jobs/{id}/properties (a bare tier letter is accepted too). */
 export type ResultFilter = 'all' | 'failed' | 'flagged' | `tier-${RiskTier}` | RiskTier;
 

@@ -2,6 +2,7 @@
 // data-quality account, the machine-readable errors and the 415.
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../../src/api/openapi.ts';
+import { WARNING_CODES } from '../../../src/domain/data-quality.ts';
 import { HEADER_SYNONYMS } from '../../../src/intake/vocabulary.ts';
 
 const doc = openApiDocument('http://localhost/api');
@@ -12,6 +13,20 @@ function at(...path: (string | number)[]): unknown {
   return value;
 }
 const keysAt = (...path: (string | number)[]) => Object.keys(at(...path) ?? {});
+
+describe('OpenAPI: answers as the API gives them', () => {
+  it('lists the real warning codes, and declares a result with its unit and without storage keys', () => {
+    const code = at('components', 'schemas', 'DataQuality', 'properties', 'warnings', 'items', 'properties', 'code');
+    expect(code).toMatchObject({ type: 'string', enum: [...WARNING_CODES] });
+    expect(WARNING_CODES).toEqual(
+      expect.arrayContaining(['COUNTY_FIPS_IN_COUNTY', 'COUNTY_CITY_AMBIGUOUS', 'ZIP4_DASH']),
+    );
+    const result = keysAt('components', 'schemas', 'PropertyResult', 'properties');
+    expect(result).toEqual(expect.arrayContaining(['address', 'unit']));
+    expect(result).not.toEqual(expect.arrayContaining(['id']));
+    expect(at('components', 'schemas', 'PropertyResult', 'additionalProperties')).toBe(false);
+  });
+});
 
 describe('OpenAPI: input', () => {
   it.each(['/portfolio/analyze', '/portfolio/estimate'])(

@@ -59,6 +59,21 @@ describe('reading .xlsx', () => {
     expect(missing?.message).toContain('Summary');
   });
 
+  it("names the sheet read, the workbook's sheets and ?sheet= when the first sheet is not the tape", async () => {
+    const workbook = await xlsxOf({
+      Summary: [
+        ['Portfolio', 'Total'],
+        ['book', 12],
+      ],
+      Loans: [HEADER],
+    });
+    const [error] = errorsOf(await readXlsx(workbook));
+    expect(error?.code).toBe('NOT_A_PROPERTY_HEADER');
+    expect(error?.message).toContain("sheet 'Summary' was read (the workbook's sheets: 'Summary', 'Loans')");
+    expect(error?.fix).toContain('name the sheet that holds the tape with ?sheet=NAME (?sheet=Loans)');
+    expect(error?.message).not.toContain('separated');
+  });
+
   it('skips empty rows, ignores empty trailing columns, and finds a title above the header', async () => {
     const row = ['P-1', '12 Elm St', 'MA', '02134', 'SFR', 1, null, null];
     expect(
@@ -83,7 +98,7 @@ describe('reading .xlsx', () => {
       'text/csv',
     ]) {
       const read = await readRequest(workbook, type, '?portfolioId=book&analysisType=risk');
-      expect(read.ok && read.value.dataQuality.format).toStrictEqual({ kind: 'xlsx' });
+      expect(read.ok && read.value.dataQuality.format).toStrictEqual({ kind: 'xlsx', sheet: 'T' }); // the sheet read, named;
     }
     const named = await readRequest(
       workbook,
