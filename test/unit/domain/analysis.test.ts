@@ -80,12 +80,12 @@ describe('analyzedProperty', () => {
 
   it('keeps the unit with the address, so a result names the apartment valued', () => {
     const result = analyzedProperty(
-      { property: { ...property, unit: 'Apt 4B' }, analysisType: 'risk', basis: bought, boughtValuation: true, asOf },
+      { property: { ...property, unit: 'Apt 4B' }, analysisType: 'risk', basis: bought, purchases: [], asOf },
       options,
     );
     expect(result).toMatchObject({ address: property.address, unit: 'Apt 4B' });
     expect(
-      analyzedProperty({ property, analysisType: 'risk', basis: bought, boughtValuation: true, asOf }, options),
+      analyzedProperty({ property, analysisType: 'risk', basis: bought, purchases: [], asOf }, options),
     ).not.toHaveProperty('unit');
   });
 
