@@ -36,6 +36,7 @@ import { portfolioAnalysis } from './orchestrators/portfolio-analysis.ts';
 import type { AppServices } from './services.ts';
 import { apiAuthLevel } from './config.ts';
 import { REVALUATION_QUEUE } from './storage/queues.ts';
+import { resultOf } from './domain/results.ts';
 import { withStorageRetry } from './storage/retry.ts';
 import { cacheEntryFor, isFresh, reviewEntryFor, reviewEntryId } from './storage/valuation-cache.ts';
 import { METRICS, trackMetric } from './telemetry.ts';
@@ -136,7 +137,7 @@ function aggregateReportPorts({ settings, storage }: AppServices): AggregateRepo
   return {
     dataQuality: async (jobId) => (await storage.jobs.get(jobId))?.dataQuality,
     chunkSummaries: (jobId) => storage.chunkMarkers.summaries(jobId),
-    topResults: (jobId, list, n) => storage.results.top(jobId, list, n),
+    topResults: async (jobId, list, n) => (await storage.results.top(jobId, list, n)).map(resultOf),
     buildSnapshot: (jobId) => storage.snapshots.build(jobId),
     readSnapshot: (jobId) => storage.snapshots.read(jobId),
     snapshotExists: (jobId) => storage.snapshots.exists(jobId),

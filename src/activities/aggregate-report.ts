@@ -5,7 +5,7 @@
 // metrics from the merged summary, adds the top-N lists from the stored results, stores the report, appends
 // the portfolio's trend point, posts alerts for material like-for-like findings, then marks the job final.
 import { finalizeReport, reportOptionsSchema, type ReportOptions, type ReportStatus } from '../domain/report.ts';
-import { propertyResultSchema, type StoredResult } from '../domain/results.ts';
+import { propertyResultSchema, type PropertyResult } from '../domain/results.ts';
 import type { TierLimits } from '../domain/risk.ts';
 import type { SnapshotRecord } from '../domain/snapshot.ts';
 import { emptySummary, mergeAllSummaries, type ChunkSummary } from '../domain/summary.ts';
@@ -25,7 +25,7 @@ export interface AggregateReportPorts {
   chunkSummaries(jobId: string): AsyncIterable<ChunkSummary>;
   /** How the job's properties were read (kept on its job document), for the report's data-quality section. */
   dataQuality(jobId: string): Promise<DataQuality | undefined>;
-  topResults(jobId: string, list: TopKind, n: number): Promise<StoredResult[]>;
+  topResults(jobId: string, list: TopKind, n: number): Promise<PropertyResult[]>;
   /** Builds the job's snapshot from its parts; returns its blob name and record count. */
   buildSnapshot(jobId: string): Promise<{ blob: string; records: number }>;
   /** A job's snapshot, streamed in propertyId order; and whether it (still) exists. */

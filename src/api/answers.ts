@@ -7,7 +7,7 @@ import { dataQualitySchema, intakeErrorSchema } from '../domain/data-quality.ts'
 import { STOP_REASONS } from '../domain/job-progress.ts';
 import { jobStatusSchema } from '../domain/job-status.ts';
 import { REDRIVE_INCLUDES } from '../domain/passes.ts';
-import { resultFilterSchema, storedResultSchema } from '../domain/results.ts';
+import { propertyResultSchema, resultFilterSchema } from '../domain/results.ts';
 import { ANALYSIS_TYPES } from '../domain/schemas.ts';
 import { portfolioReportSchema } from '../domain/report.ts';
 import { trendPointSchema } from '../domain/trend.ts';
@@ -154,7 +154,7 @@ export const propertiesPageSchema = z.object({
   success: z.literal(true),
   jobId: z.string(),
   filter: resultFilterSchema,
-  properties: z.array(storedResultSchema),
+  properties: z.array(propertyResultSchema),
   /** Present when more may follow: pass it back unchanged for the next page. */
   continuationToken: z.string().optional(),
 });
@@ -164,7 +164,7 @@ export type PropertiesPage = z.infer<typeof propertiesPageSchema>;
 export const propertyAnswerSchema = z.object({
   success: z.literal(true),
   jobId: z.string(),
-  property: storedResultSchema,
+  property: propertyResultSchema,
 });
 export type PropertyAnswer = z.infer<typeof propertyAnswerSchema>;
 

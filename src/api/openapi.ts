@@ -8,7 +8,7 @@ import { analyzeRequestSchema } from '../domain/schemas.ts';
 import { costBreakdownSchema } from '../domain/cost.ts';
 import { dataQualitySchema } from '../domain/data-quality.ts';
 import { HEADER_SYNONYMS, PROPERTY_TYPE_WORDS } from '../intake/vocabulary.ts';
-import { storedResultSchema } from '../domain/results.ts';
+import { propertyResultSchema } from '../domain/results.ts';
 import { portfolioReportSchema } from '../domain/report.ts';
 import { trendPointSchema } from '../domain/trend.ts';
 import { stressRequestSchema } from '../domain/stress.ts';
@@ -33,7 +33,7 @@ import {
   trendAnswerSchema,
   validationErrorAnswerSchema,
 } from './answers.ts';
-import { ACCEPTED_CONTENT_TYPES, XLSX_CONTENT_TYPE } from './body-format.ts';
+import { ACCEPTED_CONTENT_TYPES, JSON_BODY_TYPES, XLSX_CONTENT_TYPE } from './body-format.ts';
 import { fileRequestQuerySchema, jobsQuerySchema, portfolioBodySchema, propertiesQuerySchema } from './schemas.ts';
 
 /** A JSON Schema or OpenAPI object. */
@@ -58,7 +58,7 @@ function components(asOf: Date): Record<string, JsonObject> {
   add(resultsAnswerSchema, 'ResultsAnswer');
   add(portfolioReportSchema, 'PortfolioReport');
   add(propertiesPageSchema, 'PropertiesPage');
-  add(storedResultSchema, 'PropertyResult');
+  add(propertyResultSchema, 'PropertyResult');
   add(propertyAnswerSchema, 'PropertyAnswer');
   add(cancelAnswerSchema, 'CancelAnswer');
   add(conflictAnswerSchema, 'Conflict');
@@ -93,6 +93,13 @@ const REFUSALS = {
   413: answer('body over MAX_REQUEST_MB', 'Error'),
   415: answer(`a Content-Type that is not read (${ACCEPTED_CONTENT_TYPES.join(', ')} are)`, 'ValidationError'),
 } as const;
+/** 415 of the endpoints that read only a JSON body (stress, redrive). */
+const NOT_JSON = {
+  '415': answer(
+    `a body that is not JSON (${JSON_BODY_TYPES.join(', ')} are read; the last two by content)`,
+    'ValidationError',
+  ),
+};
 const refusals = (...codes: Array<keyof typeof REFUSALS>) =>
   Object.fromEntries(codes.map((code) => [String(code), REFUSALS[code]]));
 
@@ -212,6 +219,7 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
             ...refusals(400, 404),
             '409': answer('the job has not finished, or cannot be redriven', 'Conflict'),
             ...refusals(413),
+            ...NOT_JSON,
           },
         },
       },
@@ -255,6 +263,7 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
               ...json({ oneOf: [ref('NotFinished'), ref('Error')] }),
             },
             ...refusals(413),
+            ...NOT_JSON,
           },
         },
       },

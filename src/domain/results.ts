@@ -203,6 +203,8 @@ export const propertyResultSchema = z.object({
    * The street address as submitted (for search and the property view); absent on results stored before it was kept.
    */
   address: z.string().optional(),
+  /** The unit (apartment, suite) as submitted, when the property has one. */
+  unit: z.string().optional(),
   city: z.string().optional(),
   state: z.enum(US_STATES),
   county: z.string().optional(),
@@ -221,7 +223,7 @@ export const propertyResultSchema = z.object({
 });
 export type PropertyResult = z.infer<typeof propertyResultSchema>;
 
-/** A result as stored (one document per job and property) and served by the properties endpoint. */
+/** A result as stored: one document per job and property, under storage keys the API leaves out (resultOf). */
 export const storedResultSchema = propertyResultSchema.extend({
   /** = propertyId. */
   id: z.string(),
@@ -229,6 +231,12 @@ export const storedResultSchema = propertyResultSchema.extend({
   chunkIndex: z.number().int().nonnegative(),
 });
 export type StoredResult = z.infer<typeof storedResultSchema>;
+
+/** A stored result as the API answers it: the storage keys (id, jobId, chunkIndex) left out. */
+export function resultOf(stored: StoredResult): PropertyResult {
+  const { id: _id, jobId: _jobId, chunkIndex: _chunkIndex, ...result } = stored;
+  return result;
+}
 
 /** The property filters of GET /api/portfolio/jobs/{id}/properties. */
 export const RESULT_FILTERS = ['all', 'failed', 'flagged', ...RISK_TIERS.map((t) => `tier-${t}` as const)] as const;

@@ -1,5 +1,6 @@
 // POST /api/portfolio/analyze: validate, estimate, refuse over budget, stage, start (DESIGN §2.1, §5).
 // JSON body, or a CSV or Excel tape with the request fields as query parameters (src/api/portfolio-request.ts).
+import { counted } from '../domain/plural.ts';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { validate } from '../api/request-parsing.ts';
@@ -61,7 +62,9 @@ export async function analyzePortfolio(
     `job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties (${dataQuality.skipped} rows skipped), ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`,
   );
   const skipped =
-    dataQuality.skipped > 0 ? ` ${dataQuality.skipped} invalid rows were left out (see dataQuality).` : '';
+    dataQuality.skipped > 0
+      ? ` ${counted(dataQuality.skipped, 'invalid row was', 'invalid rows were')} left out (see dataQuality).`
+      : '';
   return json(
     202,
     {
@@ -72,7 +75,7 @@ export async function analyzePortfolio(
       message:
         outcome.kind === 'existing'
           ? 'A job with this Idempotency-Key already exists; returning it.'
-          : `Analysis of ${req.properties.length} properties started.${skipped}`,
+          : `Analysis of ${counted(req.properties.length, 'property', 'properties')} started.${skipped}`,
       statusUrl,
       dataQuality,
       ...(settings.pipeline.handOutManagementUrls && managementUrls(client, outcome.jobId)),

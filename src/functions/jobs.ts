@@ -30,6 +30,7 @@ import { jobSpecOf, redriveJob as startRedrive, redriveRequestSchema } from '../
 import { runOptionsOf } from '../jobs/submit-job.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { isFinal, type JobStatus } from '../domain/job-status.ts';
+import { resultOf } from '../domain/results.ts';
 import type { AppServices } from '../services.ts';
 import { InvalidContinuationTokenError } from '../storage/errors.ts';
 import type { JobDocument } from '../storage/jobs-repository.ts';
@@ -243,7 +244,7 @@ export async function getJobProperties(
     success: true,
     jobId: loaded.job.id,
     filter,
-    properties: page.items,
+    properties: page.items.map(resultOf),
     ...(page.continuationToken && { continuationToken: page.continuationToken }),
   } satisfies PropertiesPage);
 }
@@ -262,7 +263,7 @@ export async function getJobProperty(
     return notFound(
       `Job '${loaded.job.id}' has no result for property '${route.value.propertyId}' (not analysed yet, or not in the job).`,
     );
-  return json(200, { success: true, jobId: loaded.job.id, property } satisfies PropertyAnswer);
+  return json(200, { success: true, jobId: loaded.job.id, property: resultOf(property) } satisfies PropertyAnswer);
 }
 
 export async function cancelJob(

@@ -137,7 +137,10 @@ describe('bad input', () => {
     });
     const { errors } = (await response.json()) as { errors: Array<{ path: string; message: string }> };
     expect(errors).toContainEqual(
-      expect.objectContaining({ path: 'properties[1].loan.balance', message: 'must be >= 0' }),
+      expect.objectContaining({
+        path: 'properties[1].loan.balance',
+        message: 'must be >= 0: write the amount in dollars without a minus sign (0 for none)',
+      }),
     );
   });
 
@@ -292,7 +295,9 @@ describe('the portfolio-analytics CLI', () => {
     writeFileSync(bad, JSON.stringify([{ ...sample.properties[0], loan: { balance: -1 } }]));
     const refused = await cli('analyze', bad);
     expect(refused.code).toBe(1);
-    expect(refused.out).toContain('properties[0].loan.balance: must be >= 0');
+    expect(refused.out).toContain(
+      'properties[0].loan.balance: must be >= 0: write the amount in dollars without a minus sign (0 for none)',
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -6,6 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../../src/api/openapi.ts';
 import { badRequest, notFound, payloadTooLarge, validationFailed } from '../../../src/api/responses.ts';
+import { WARNING_CODES } from '../../../src/domain/data-quality.ts';
 import { initialProgress } from '../../../src/domain/job-progress.ts';
 import { jobView } from '../../../src/jobs/job-view.ts';
 import { HEADER_SYNONYMS } from '../../../src/intake/vocabulary.ts';
@@ -32,6 +33,20 @@ const answer = (operationId: string, status: number, body: unknown): RecordedAns
   status,
   contentType: 'application/json',
   body,
+});
+
+describe('OpenAPI: answers as the API gives them', () => {
+  it('lists the real warning codes, and declares a result with its unit and without storage keys', () => {
+    const code = at('components', 'schemas', 'DataQuality', 'properties', 'warnings', 'items', 'properties', 'code');
+    expect(code).toMatchObject({ type: 'string', enum: [...WARNING_CODES] });
+    expect(WARNING_CODES).toEqual(
+      expect.arrayContaining(['COUNTY_FIPS_IN_COUNTY', 'COUNTY_CITY_AMBIGUOUS', 'ZIP4_DASH']),
+    );
+    const result = keysAt('components', 'schemas', 'PropertyResult', 'properties');
+    expect(result).toEqual(expect.arrayContaining(['address', 'unit']));
+    expect(result).not.toEqual(expect.arrayContaining(['id']));
+    expect(at('components', 'schemas', 'PropertyResult', 'additionalProperties')).toBe(false);
+  });
 });
 
 describe('the OpenAPI document', () => {
