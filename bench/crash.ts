@@ -12,6 +12,7 @@ import { ensureAzurite } from 'devhost';
 import { createApiClient } from '../cli/api-client.ts';
 import { followJob } from '../cli/follow-job.ts';
 import { generatePortfolio } from '../examples/portfolio.ts';
+import { benchJobEnv } from './job-settings.ts';
 import { spawnUntil } from './spawn-until.ts';
 
 const { values } = parseArgs({
@@ -41,8 +42,7 @@ const appEnv: NodeJS.ProcessEnv = {
   AVM_CASCADE: 'avm-primary',
   FRAUD_REVIEW_MODE: 'http',
   FRAUD_REVIEW_BASE_URL: sandboxUrl,
-  AVM_RATE_PER_SECOND: '100000',
-  FRAUD_REVIEW_RATE_PER_SECOND: '100000',
+  ...benchJobEnv('unlimited'),
   NIGHTLY_SCHEDULE: '0 0 2 * * *',
   TASK_HUB_NAME: 'crashbench',
 };

@@ -1,60 +1,90 @@
-// The chunk work of a job run directly in one process, without the Functions host or orchestrations:
-// analyzeChunk over staged chunks with the same storage writes and concurrency. The baseline of the
-// engine-overhead scenario (bench/pipeline.ts runs this in its own process and reads the last line).
-//   node bench/direct-chunks.ts --size 10000
+// The chunk work of a job run directly in one process, without the Functions host or orchestrations: the
+// baseline of the engine-overhead scenario. analyzeChunk over the same staged chunk blobs (with the job's
+// shared identities, as a submission stages them), with the same
+// storage writes and the same settings as the end-to-end run (bench/job-settings.ts), and the same
+// concurrency shape: MAX_CONCURRENT_CHUNKS lanes, each taking the next chunk as soon as its last one is done.
+// bench/pipeline.ts runs this in its own process and reads the last line.
+//   node bench/direct-chunks.ts --size 10000 [--env KEY=VALUE ...]
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureAzurite } from 'devhost';
 import { createActivities } from '../src/app.ts';
 import { createAppServices } from '../src/services.ts';
+import { COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
 import { chunk } from '../src/domain/chunking.ts';
+import { sharedIdentities } from '../src/domain/identity.ts';
+import { mapWithConcurrency } from '../src/concurrency.ts';
 import { generatePortfolio } from '../examples/portfolio.ts';
-import { startLocalServices } from '../scripts/local-services.ts';
-import { startSandbox } from '../sandbox/server.ts';
+import { parseEnvArguments } from './job-settings.ts';
+import { spawnUntil } from './spawn-until.ts';
+import { startVendorSandbox } from './vendor-sandbox.ts';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '10000' },
+    latency: { type: 'string', default: '0' },
+    rate: { type: 'string' },
+    env: { type: 'string', multiple: true, default: [] },
+  },
+});
 const properties = [...generatePortfolio({ size: Number(values.size) })].map((g) => g.property);
-const services = await startLocalServices();
-await services.ready;
-const sandbox = await startSandbox({ port: 0 });
-const env = {
+// Azurite, the Cosmos DB server and the sandbox each in a process of its own, as bench/run-job.ts has them.
+const dataDir = mkdtempSync(path.join(tmpdir(), 'pa-direct-'));
+const azurite = await ensureAzurite({ dataDir });
+const cosmos = await spawnUntil(['scripts/cosmos-server.ts'], /cosmos listening on (\S+)/);
+const sandbox = await startVendorSandbox({
+  latencyInMs: Number(values.latency),
+  ...(values.rate !== undefined && { ratePerSecond: Number(values.rate) }),
+});
+const app = await createAppServices({
   ...process.env,
-  AzureWebJobsStorage: services.endpoints.storageConnectionString,
-  COSMOS_ENDPOINT: services.endpoints.cosmosEndpoint,
-  COSMOS_KEY: services.endpoints.cosmosKey,
+  AzureWebJobsStorage: azurite.connectionString,
+  COSMOS_ENDPOINT: cosmos.match[1]!,
+  COSMOS_KEY: COSMOS_EMULATOR_KEY,
   COSMOS_DATABASE: `direct-${randomUUID().slice(0, 8)}`,
   AVM_MODE: 'http',
   AVM_BASE_URL: sandbox.url,
   FRAUD_REVIEW_MODE: 'http',
   FRAUD_REVIEW_BASE_URL: sandbox.url,
-};
-const app = await createAppServices(env);
+  ...parseEnvArguments(values.env),
+});
 const activities = createActivities(app);
 const jobId = `direct-${randomUUID().slice(0, 8)}`;
 const chunks = chunk(properties, app.settings.chunking.chunkSize);
-const concurrency = app.settings.pipeline.maxConcurrentChunks;
 const asOf = new Date().toISOString();
 const started = performance.now();
-await app.storage.staging.stageChunks(jobId, chunks);
-for (let i = 0; i < chunks.length; i += concurrency) {
-  await Promise.all(
-    chunks.slice(i, i + concurrency).map((_, k) =>
-      activities.analyzeChunk(
-        {
-          jobId,
-          plan: { mode: 'all' },
-          entry: i + k,
-          reservationKey: `direct:${i + k}:0`,
-          capCents: Number.MAX_SAFE_INTEGER,
-          analysisType: 'comprehensive',
-          asOf,
-        },
-        async () => undefined,
-      ),
-    ),
-  );
-}
+await app.storage.staging.stageChunks(jobId, chunks, sharedIdentities(properties));
+const runs = await mapWithConcurrency(chunks, app.settings.pipeline.maxConcurrentChunks, (_, n) =>
+  activities.analyzeChunk(
+    {
+      jobId,
+      plan: { mode: 'all' },
+      entry: n,
+      reservationKey: `direct:${n}:0`,
+      capCents: Number.MAX_SAFE_INTEGER,
+      analysisType: 'comprehensive',
+      asOf,
+    },
+    async () => undefined,
+  ),
+);
 const seconds = (performance.now() - started) / 1000;
-await sandbox.close();
-await services.stop();
-console.log(JSON.stringify({ seconds, properties: properties.length }));
+const stats = await sandbox.stats();
+sandbox.child.kill('SIGTERM');
+cosmos.child.kill('SIGTERM');
+await azurite.stop();
+rmSync(dataDir, { recursive: true, force: true });
+console.log(
+  JSON.stringify({
+    seconds,
+    processed: runs.reduce((sum, run) => sum + run.delta.processed, 0),
+    failed: runs.reduce((sum, run) => sum + run.delta.failed, 0),
+    calls: stats.calls,
+    rejected429: stats.rejected429,
+    byProvider: stats.byProvider,
+  }),
+);
 process.exit(0);

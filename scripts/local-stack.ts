@@ -63,9 +63,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AVM_BASE_URL: sandbox.url,
     FRAUD_REVIEW_MODE: 'http',
     FRAUD_REVIEW_BASE_URL: sandbox.url,
-    // The sandbox has no limit unless asked; these are the client-side limits a vendor contract would set.
-    AVM_RATE_PER_SECOND: process.env.AVM_RATE_PER_SECOND ?? '500',
-    FRAUD_REVIEW_RATE_PER_SECOND: process.env.FRAUD_REVIEW_RATE_PER_SECOND ?? '100',
     NIGHTLY_SCHEDULE: process.env.NIGHTLY_SCHEDULE ?? '0 0 2 * * *',
     TASK_HUB_NAME: process.env.TASK_HUB_NAME ?? 'PortfolioAnalytics',
     ...options.env,
