@@ -4,7 +4,7 @@
 // Routes:
 //   POST /avm/{provider}/valuations                          body { property } -> AvmQuote
 //   POST /openai/deployments/{deployment}/chat/completions   Azure OpenAI chat completion
-//   GET  /stats        { calls, byProvider, distinctProperties, rejected429, failed503, pending }
+//   GET  /stats        { calls, byProvider, distinctProperties, rejected429, failed503, abandoned, pending }
 //   POST /stats/reset
 // `calls` counts valuation and review requests answered 200 (the ones a vendor would bill), `byProvider`
 // the same per AVM provider and per AI deployment (name in the route): with a price per name, the bill;
@@ -43,6 +43,8 @@ export interface SandboxStats {
   distinctProperties: number;
   rejected429: number;
   failed503: number;
+  /** Requests whose client gave up waiting (a timeout) before the answer: nothing delivered, nothing billed. */
+  abandoned: number;
   /** Valuation and review requests received and not answered yet (the calls in flight). */
   pending: number;
 }
@@ -110,6 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let byProvider: Record<string, number> = {};
   let rejected429 = 0;
   let failed503 = 0;
+  let abandoned = 0;
   let pending = 0;
   const properties = new Set<string>();
   let gate: { opened: Promise<void>; open: () => void } | undefined;
@@ -120,6 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     distinctProperties: properties.size,
     rejected429,
     failed503,
+    abandoned,
     pending,
   });
   const reset = (): void => {
@@ -127,6 +131,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     byProvider = {};
     rejected429 = 0;
     failed503 = 0;
+    abandoned = 0;
     properties.clear();
     limiter?.reset();
   };
@@ -161,7 +166,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const result = answer(body);
     if (!result.ok) return send(res, 400, { error: result.message });
-    if (res.destroyed || req.socket.destroyed) return; // the client gave up waiting: nothing delivered, nothing billed
+    // The client gave up waiting: nothing delivered, nothing billed.
+    if (res.destroyed || req.socket.destroyed) {
+      abandoned++;
+      return;
+    }
     calls++;
     byProvider[name] = (byProvider[name] ?? 0) + 1;
     properties.add(result.propertyId);

@@ -12,7 +12,8 @@
 // - It never commits more than the reservation's cap: a property starts only when its worst case still fits
 //   beside what the chunk has spent and holds; the rest is deferred to the lane's next reservation.
 // - An attempt that died with calls in flight (a crash) may have been billed for answers it never recorded:
-//   the next attempt counts at most one call per property then in flight as `unconfirmedCents`.
+//   the next attempt counts at most one call per property then in flight as `unconfirmedCents`. So is each
+//   call that timed out: the vendor may have answered, and billed, after we stopped waiting.
 // One property's failure is recorded on that property and never fails the chunk.
 import {
   analyzedProperty,
@@ -158,11 +159,15 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
       : Math.min(ports.concurrency, todo.length) * largestCallCents(analysisType, prices);
 
   let committed = unconfirmedCents;
+  let timedOutCents = 0;
   let deferred = 0;
   let stopped: StopReason | undefined;
   let aborted: Error | undefined;
   const fresh = new Map<string, PropertyResult>();
-  const analyze = propertyAnalyzer(input, ports);
+  const analyze = propertyAnalyzer(input, ports, (cents) => {
+    timedOutCents += cents;
+    committed += cents;
+  });
   await mapWithConcurrency(todo, ports.concurrency, async (property) => {
     if (aborted !== undefined || stopped !== undefined) return;
     const stop = await ports.stopRequested(jobId);
@@ -199,7 +204,7 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
     const costCents = summary.costCents.total;
     const delta = deltaBetween(last?.counts ?? NO_COUNTS, counts, {
       cents: costCents - (last?.costCents ?? 0),
-      unconfirmedCents,
+      unconfirmedCents: unconfirmedCents + timedOutCents,
     });
     const run: ChunkRun = {
       key,
@@ -220,8 +225,11 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
   }
 }
 
-/** One property's analysis for this run: reuses what the property already bought, records what it buys. */
-function propertyAnalyzer(input: AnalyzeChunkInput, ports: AnalyzeChunkPorts) {
+/**
+ * One property's analysis for this run: reuses what the property already bought, records what it buys, and
+ * tells `timedOut` the price (cents) of each paid call that timed out.
+ */
+function propertyAnalyzer(input: AnalyzeChunkInput, ports: AnalyzeChunkPorts, timedOut: (cents: number) => void) {
   const { jobId, analysisType } = input;
   const asOf = new Date(input.asOf);
   const { options, providers } = ports;
@@ -254,7 +262,9 @@ function propertyAnalyzer(input: AnalyzeChunkInput, ports: AnalyzeChunkPorts) {
         return { quote: cached.answer, cents: cached.purchase!.cents };
       }
       if (cached?.fresh) return { quote: cached.answer, cached: true };
-      const quote = await providers.valueFrom(provider, property);
+      const quote = await providers.valueFrom(provider, property, {
+        onTimedOut: () => timedOut(avmPriceCents(prices, provider)),
+      });
       const purchase = newPurchase(avmPriceCents(prices, provider));
       try {
         await ports.paid.saveQuote(cacheKey, quote, purchase);
@@ -288,7 +298,7 @@ function propertyAnalyzer(input: AnalyzeChunkInput, ports: AnalyzeChunkPorts) {
         return cached.answer;
       }
       if (cached?.fresh) return cached.answer;
-      const review = await providers.review(request);
+      const review = await providers.review(request, { onTimedOut: () => timedOut(prices.review) });
       const purchase = newPurchase(prices.review);
       try {
         await ports.paid.saveReview(cacheKey, reviewer, request, review, purchase);

@@ -70,8 +70,8 @@ export const jobViewSchema = z.object({
     /** The vendors' bill as recorded with each answer, plus the risk charge. */
     actual: dollars,
     /**
-     * Present after a crash: at most this much more may have been billed for answers the crash lost (counted
-     * against the budget).
+     * Present when some answers were never received: at most this much more may have been billed for answers a
+     * crash lost and for calls that timed out (counted against the budget).
      */
     unconfirmed: dollars.optional(),
     budget: dollars.optional(),

@@ -34,8 +34,9 @@ export const jobProgressSchema = z.object({
   /** What the vendors billed, as recorded with each answer. */
   actualCents: cents,
   /**
-   * Calls a crash (or a storage outage) may have cost without their answer being recorded: at most the calls
-   * in flight when a chunk attempt died, at the dearest price. Counted against the budget, reported apart.
+   * Calls that may have cost without their answer being recorded: at most the calls in flight when a chunk
+   * attempt died (a crash, a storage outage), at the dearest price, and each call that timed out, at its
+   * price. Counted against the budget, reported apart.
    */
   unconfirmedCents: cents,
   budgetCents: cents.optional(),

@@ -40,7 +40,7 @@ export const chunkDeltaSchema = z.object({
   cached: z.number().int(),
   /** What the vendors billed for the answers of this run (answers bought by earlier, crashed attempts included). */
   cents: count,
-  /** Calls a crashed attempt may have been billed for without recording the answer: a bound, in cents. */
+  /** Calls that may have been billed without their answer recorded (a crashed attempt, timeouts): a bound, in cents. */
   unconfirmedCents: count,
 });
 export type ChunkDelta = z.infer<typeof chunkDeltaSchema>;

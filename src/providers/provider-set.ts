@@ -9,7 +9,7 @@ import { createHttpFraudReview } from './http-fraud-review.ts';
 import type { FetchFn } from './http-request.ts';
 import { AdaptiveRateLimiter, cappedGate, type RateGate } from './adaptive-rate.ts';
 import { MAX_RATE_PER_SECOND } from './aimd.ts';
-import { createProviderPolicy, withProviderPolicy, type ProviderPolicyInput } from './resilience.ts';
+import { createProviderPolicy, withProviderPolicy, type ProviderCall, type ProviderPolicyInput } from './resilience.ts';
 import { createSimulatedAvm, createSimulatedFraudReview } from './simulator.ts';
 import type { AvmProvider, AvmSubject, FraudReviewProvider, FraudReviewRequest } from './types.ts';
 
@@ -36,9 +36,9 @@ export interface ProviderSet {
   /** The AVM providers' names in cascade order. */
   readonly cascade: readonly string[];
   /** One answer of AVM `provider` (a paid call), after its rate limit and retries; rejects with a ProviderError. */
-  valueFrom(provider: string, subject: AvmSubject, signal?: AbortSignal): Promise<AvmQuote>;
+  valueFrom(provider: string, subject: AvmSubject, call?: ProviderCall): Promise<AvmQuote>;
   /** One AI review (a paid call), after the reviewer's rate limit and retries; rejects with a ProviderError. */
-  review(request: FraudReviewRequest, signal?: AbortSignal): Promise<AiReview>;
+  review(request: FraudReviewRequest, call?: ProviderCall): Promise<AiReview>;
   /** The reviewer's name, as it appears on reviews and on the bill. */
   readonly reviewer: string;
 }
@@ -132,7 +132,7 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
 
   return {
     cascade: settings.avm.cascade,
-    async valueFrom(name, subject, signal) {
+    async valueFrom(name, subject, call) {
       const guarded = byName.get(name);
       if (!guarded) throw new RangeError(`no AVM provider '${name}' in the cascade`);
       const started = performance.now();
@@ -142,7 +142,7 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
           avmPolicy,
           guarded.gate,
           (attemptSignal) => guarded.provider.value(subject, { signal: attemptSignal }),
-          signal,
+          call,
         );
         ok = true;
         return quote;
@@ -150,12 +150,12 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
         options.onAvmCall?.(name, performance.now() - started, ok);
       }
     },
-    review: (request, signal) =>
+    review: (request, call) =>
       withProviderPolicy(
         reviewPolicy,
         reviewer.gate,
         (attemptSignal) => reviewer.provider.review(request, { signal: attemptSignal }),
-        signal,
+        call,
       ),
     reviewer: reviewer.provider.name,
   };

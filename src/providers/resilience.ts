@@ -40,6 +40,16 @@ export function createProviderPolicy(input: ProviderPolicyInput = {}): ProviderP
   });
 }
 
+/** What a caller of a paid provider call may pass: its signal, and a hook for attempts that timed out. */
+export interface ProviderCall {
+  signal?: AbortSignal | undefined;
+  /**
+   * Called once for each attempt that timed out. The request reached the vendor, who may have answered and
+   * billed after we stopped waiting: the caller counts it as a call that may have been billed.
+   */
+  onTimedOut?: (() => void) | undefined;
+}
+
 /**
  * Runs `fn` under `policy`, taking a token from `gate` before each attempt (retries count against the
  * rate too) and telling it whether the attempt was refused with a 429. `fn` gets the caller's signal, to
@@ -49,7 +59,7 @@ export function withProviderPolicy<T>(
   policy: ProviderPolicy,
   gate: RateGate,
   fn: (signal: AbortSignal) => Promise<T>,
-  signal?: AbortSignal,
+  call: ProviderCall = {},
 ): Promise<T> {
   return policy.execute(async (context) => {
     await gate.take(context.signal);
@@ -62,8 +72,9 @@ export function withProviderPolicy<T>(
         // A 404 or a refused request is an answer like any other; a 503 or a timeout says nothing either way.
         if (error.kind === 'rate_limited') gate.throttled(error.retryAfterMs);
         else if (ANSWERED.has(error.kind)) gate.succeeded();
+        else if (error.kind === 'timeout') call.onTimedOut?.();
       }
       throw error;
     }
-  }, signal);
+  }, call.signal);
 }
