@@ -5,6 +5,7 @@ import * as df from 'durable-functions';
 import { validate } from '../api/request-parsing.ts';
 import { readPortfolioRequest } from '../api/portfolio-request.ts';
 import { idempotencyKeySchema } from '../api/schemas.ts';
+import { publicUrl } from '../api/public-url.ts';
 import { json } from '../api/responses.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 import { durableStarter, jobStoreFor } from '../jobs/bindings.ts';
@@ -55,7 +56,7 @@ export async function analyzePortfolio(
     });
   }
   const management = client.createHttpManagementPayload(outcome.jobId);
-  const statusUrl = new URL(`/api/portfolio/jobs/${outcome.jobId}`, request.url).toString();
+  const statusUrl = publicUrl(settings.host.publicBaseUrl, `/api/portfolio/jobs/${outcome.jobId}`);
   context.log(
     `job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties (${dataQuality.skipped} rows skipped), ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`,
   );

@@ -1,13 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../src/settings-table.ts';
-import {
-  COSMOS_EMULATOR_KEY,
-  DEVELOPMENT_STORAGE_CONNECTION_STRING,
-  loadStorageSettings,
-  resolveStorageConnectionString,
-  STORAGE_SETTINGS,
-  storageSettingsSchema,
-} from '../../../src/storage/clients.ts';
 import { CONTAINER_DEFINITIONS, ensureDatabase } from '../../../src/storage/cosmos.ts';
 import { openTestStorage, type TestStorage } from '../fixtures.ts';
 
@@ -31,8 +22,8 @@ describe('ensureDatabase', () => {
     ]);
     for (const [name, container] of Object.entries(again)) {
       const { resource } = await container.read();
-      expect(resource?.partitionKey?.paths).toEqual(
-        CONTAINER_DEFINITIONS[name as keyof typeof CONTAINER_DEFINITIONS].partitionKey.paths,
+      expect(resource?.partitionKey).toMatchObject(
+        CONTAINER_DEFINITIONS[name as keyof typeof CONTAINER_DEFINITIONS].partitionKey,
       );
     }
     // Existing data survives a second ensureDatabase (containers are never replaced).
@@ -46,48 +37,5 @@ describe('ensureDatabase', () => {
     });
     await ensureDatabase(t.clients.cosmos, { databaseId: t.names.databaseId });
     expect(await t.storage.portfolios.get('pf-keep')).toBeDefined();
-  });
-});
-
-describe('storage settings', () => {
-  it('defaults to the local stack', () => {
-    expect(loadStorageSettings({})).toEqual({
-      cosmos: { endpoint: 'http://127.0.0.1:8081', key: COSMOS_EMULATOR_KEY, databaseId: 'portfolio-analytics' },
-      connectionString: 'UseDevelopmentStorage=true',
-    });
-  });
-
-  it('reads COSMOS_ENDPOINT, COSMOS_KEY, COSMOS_DATABASE and AzureWebJobsStorage', () => {
-    const settings = loadStorageSettings({
-      COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
-      COSMOS_KEY: 'k',
-      COSMOS_DATABASE: 'db1',
-      AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b',
-    });
-    expect(settings).toEqual({
-      cosmos: { endpoint: 'https://acct.documents.azure.com:443/', key: 'k', databaseId: 'db1' },
-      connectionString: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b',
-    });
-  });
-
-  it('names the variable of a bad value and never prints secrets', () => {
-    try {
-      loadStorageSettings({ COSMOS_ENDPOINT: 'not a url', COSMOS_DATABASE: 'a/b' });
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigurationError);
-      const problems = (error as ConfigurationError).problems.join('\n');
-      expect(problems).toContain('COSMOS_ENDPOINT');
-      expect(problems).toContain('COSMOS_DATABASE');
-    }
-    expect(STORAGE_SETTINGS.filter((r) => r.secret).map((r) => r.env)).toEqual(['COSMOS_KEY', 'AzureWebJobsStorage']);
-    expect(storageSettingsSchema.parse({}).cosmos.databaseId).toBe('portfolio-analytics');
-  });
-
-  it('expands UseDevelopmentStorage=true to the Azurite connection string', () => {
-    expect(resolveStorageConnectionString('UseDevelopmentStorage=true')).toBe(DEVELOPMENT_STORAGE_CONNECTION_STRING);
-    expect(resolveStorageConnectionString(' usedevelopmentstorage=TRUE; ')).toBe(DEVELOPMENT_STORAGE_CONNECTION_STRING);
-    expect(DEVELOPMENT_STORAGE_CONNECTION_STRING).toContain('BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1');
-    expect(resolveStorageConnectionString('AccountName=x')).toBe('AccountName=x');
   });
 });
