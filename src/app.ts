@@ -24,6 +24,7 @@ import { getOpenApi } from './functions/openapi.ts';
 import { getPortfolio, getTrends, putPortfolio } from './functions/portfolios.ts';
 import { tierLimitsOf } from './domain/risk.ts';
 import { DEFAULT_SCENARIOS } from './domain/stress.ts';
+import { purgeHistory, PURGE_SCHEDULE } from './functions/purge-history.ts';
 import { chunkBatch } from './orchestrators/chunk-batch.ts';
 import { portfolioAnalysis } from './orchestrators/portfolio-analysis.ts';
 import type { AppServices } from './services.ts';
@@ -200,6 +201,7 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
     extraInputs: durableClient,
     handler: bind(startNightlyRun),
   });
+  app.timer('purgeHistory', { schedule: PURGE_SCHEDULE, extraInputs: durableClient, handler: bind(purgeHistory) });
 
   df.app.orchestration(ORCHESTRATIONS.portfolioAnalysis, portfolioAnalysis);
   df.app.orchestration(ORCHESTRATIONS.chunkBatch, chunkBatch);

@@ -17,6 +17,8 @@ export interface JobDocumentView {
   endTime?: string | undefined;
   error?: string | undefined;
   dataQuality?: DataQuality | undefined;
+  /** Set once the task hub purge removed the job's jobProgress entity. */
+  finalProgress?: Pick<JobProgress, 'processed' | 'failed' | 'cached' | 'reservedCents' | 'actualCents' | 'startTime'>;
 }
 
 /** Orchestration runtime status as the durable client reports it. */
@@ -53,11 +55,16 @@ export function jobStatusOf(job: JobDocumentView, runtime: RuntimeStatus | undef
 
 const dollars = (cents: number) => Math.round(cents) / 100;
 
-export function jobView(job: JobDocumentView, progress: JobProgress | undefined, runtime: RuntimeStatus | undefined) {
+/**
+ * The job as the API shows it. Counts and cost come from the live jobProgress entity, or, once the task hub
+ * purge removed it, from the copy on the job document.
+ */
+export function jobView(job: JobDocumentView, live: JobProgress | undefined, runtime: RuntimeStatus | undefined) {
   const status = jobStatusOf(job, runtime);
+  const progress = live ?? job.finalProgress;
   const processed = progress?.processed ?? 0;
   const total = job.totalProperties;
-  const remaining = progress && status === 'processing' ? estimatedSecondsRemaining(progress) : undefined;
+  const remaining = live && status === 'processing' ? estimatedSecondsRemaining(live) : undefined;
   return {
     jobId: job.id,
     portfolioId: job.portfolioId,

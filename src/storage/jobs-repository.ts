@@ -2,12 +2,24 @@
 // point write. Updates are read-modify-replace guarded by the document's etag and retried on 412.
 import type { Container, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import { z } from 'zod';
+import { jobProgressSchema } from '../domain/job-progress.ts';
 import { jobStatusSchema, type JobStatus } from '../domain/job-status.ts';
 import { dataQualitySchema } from '../domain/data-quality.ts';
 import { ANALYSIS_TYPES } from '../domain/schemas.ts';
 import { parseStored } from './cosmos.ts';
 import { fetchPage, unwrapContinuation, wrapContinuation } from './continuation.ts';
 import { ConcurrencyConflictError, DocumentNotFoundError, JobAlreadyExistsError, statusOf } from './errors.ts';
+
+/** What the job view reads of a finished job's progress (src/jobs/job-view.ts). */
+export const finalProgressSchema = jobProgressSchema.pick({
+  processed: true,
+  failed: true,
+  cached: true,
+  reservedCents: true,
+  actualCents: true,
+  startTime: true,
+});
+export type FinalProgress = z.infer<typeof finalProgressSchema>;
 
 export const jobDocumentSchema = z.object({
   id: z.string().min(1),
@@ -28,6 +40,11 @@ export const jobDocumentSchema = z.object({
   endTime: z.string().optional(),
   error: z.string().optional(),
   reportId: z.string().optional(),
+  /**
+   * The jobProgress entity's final counts and cost, copied here before the task hub purge removes the entity
+   * (src/functions/purge-history.ts), so the job view of a purged job still shows them.
+   */
+  finalProgress: finalProgressSchema.optional(),
 });
 export type JobDocument = z.infer<typeof jobDocumentSchema>;
 

@@ -1078,6 +1078,37 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
 
   // ---------------------------------------------------------------------------------------------- entities
 
+  async purgeEntity(entityId: string): Promise<boolean> {
+    await this.ensureStarted();
+    const p = this.partition(entityId);
+    if (!this.entities.has(entityId) || p.locked) return false;
+    const pk = encodeKey(entityId);
+    // Locked so that no batch is taken while the rows go; marked first, as purgeInstance does.
+    p.locked = true;
+    p.busy++;
+    try {
+      await this.ensureMarked(p);
+      const keys = ['E', ...p.requests.map((r) => `R|${encodeKey(r.request.id)}`)];
+      for (const batch of chunks(keys, BATCH_LIMIT))
+        await this.submit(
+          entityId,
+          batch.map((rowKey): TransactionAction => ['delete', { partitionKey: pk, rowKey }]),
+        );
+      this.entities.delete(entityId);
+      p.requests = [];
+      this.entityInboxes.delete(entityId);
+      this.writeIndex(p, 'E'); // deletes the index row
+      const prefix = `${Buffer.from(entityId, 'utf8').toString('base64url')}/`;
+      for await (const blob of this.container.listBlobsFlat({ prefix }))
+        await this.container.deleteBlob(blob.name).catch(ignore404);
+      return true;
+    } finally {
+      p.locked = false;
+      p.busy--;
+      this.maybeUnmark(p);
+    }
+  }
+
   async takeEntityWorkItem(maxBatch: number): Promise<EntityWorkItem | undefined> {
     await this.ensureStarted();
     const now = Date.now();

@@ -25,6 +25,8 @@ export interface ClientApiOptions {
 }
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** `@name@key`: the instance id of an entity (schedulerIdOf). */
+const ENTITY_INSTANCE_ID = /^@[^@]+@/;
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -269,7 +271,11 @@ export function createClientApi(options: ClientApiOptions) {
         );
       }
       if (first && !second && method === 'DELETE') {
-        const deleted = await store.purgeInstance(first);
+        // An entity's instance id (`@name@key`) purges the entity, as in the Azure Storage backend where
+        // entities are instances (Azure/azure-functions-durable-extension#931).
+        const deleted = ENTITY_INSTANCE_ID.test(first)
+          ? await store.purgeEntity(first)
+          : await store.purgeInstance(first);
         return send(res, deleted ? 200 : 404, { instancesDeleted: deleted ? 1 : 0 });
       }
       if (first && second === 'raiseEvent' && third && method === 'POST') {
