@@ -2,7 +2,7 @@
 // process's storage and providers, and registers every function of the app (triggers, orchestrations, the
 // entity, activities) with the Functions runtime. Each function module exports its handler and imports
 // nothing from here; this module is the only one that knows them all.
-import { app, type HttpHandler, type HttpMethod } from '@azure/functions';
+import { app, type HttpHandler, type HttpMethod, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { aggregateReport, type AggregateReportPorts } from './activities/aggregate-report.ts';
 import { analyzeChunk, type AnalyzeChunkPorts, type CachedQuote } from './activities/analyze-chunk.ts';
@@ -35,6 +35,7 @@ import { METRICS, trackMetric } from './telemetry.ts';
 import {
   ACTIVITIES,
   JOB_PROGRESS_ENTITY,
+  logLine,
   ORCHESTRATIONS,
   type AggregateReportInput,
   type AnalyzeChunkInput,
@@ -106,10 +107,16 @@ function aggregateReportPorts({ settings, storage }: AppServices): AggregateRepo
   };
 }
 
-/** The activities of the app, bound to `services`, each reporting its telemetry. */
+/**
+ * The activities of the app, bound to `services`, each reporting its telemetry and writing one structured log
+ * line through `log` (src/workflow.ts logLine): per chunk, and for the job's report.
+ */
 export interface Activities {
-  analyzeChunk(input: AnalyzeChunkInput): Promise<AnalyzeChunkOutput>;
-  aggregateReport(input: AggregateReportInput): Promise<{ reportId: string; findings: number }>;
+  analyzeChunk(input: AnalyzeChunkInput, log?: (line: string) => void): Promise<AnalyzeChunkOutput>;
+  aggregateReport(
+    input: AggregateReportInput,
+    log?: (line: string) => void,
+  ): Promise<{ reportId: string; findings: number }>;
 }
 
 /** Binds every activity to its ports over `services` (once per process: the ports close over its clients). */
@@ -117,16 +124,42 @@ export function createActivities(services: AppServices): Activities {
   const chunkPorts = analyzeChunkPorts(services);
   const reportPorts = aggregateReportPorts(services);
   return {
-    async analyzeChunk(input) {
+    async analyzeChunk(input, log) {
+      const started = performance.now();
       const output = await analyzeChunk(input, chunkPorts);
+      log?.(
+        logLine('chunkAnalyzed', {
+          jobId: input.jobId,
+          chunk: input.chunkIndex,
+          processed: output.processed,
+          failed: output.failed,
+          cached: output.cached,
+          alreadyStored: output.alreadyStored,
+          costCents: output.actualCents,
+          durationMs: Math.round(performance.now() - started),
+        }),
+      );
       const dimensions = { analysisType: input.analysisType };
       void trackMetric(METRICS.propertiesAnalyzed, output.processed - output.failed, dimensions);
       void trackMetric(METRICS.propertiesFailed, output.failed, dimensions);
       void trackMetric(METRICS.chunkCostDollars, output.actualCents / 100, dimensions);
       return output;
     },
-    async aggregateReport(input) {
+    async aggregateReport(input, log) {
+      const started = performance.now();
       const outcome = await aggregateReport(input, reportPorts);
+      log?.(
+        logLine('jobPhase', {
+          jobId: input.jobId,
+          phase: 'reported',
+          status: input.status,
+          processed: input.summary.counts.properties,
+          failed: input.summary.counts.failed,
+          costCents: input.summary.costCents.total,
+          findings: outcome.findings,
+          durationMs: Math.round(performance.now() - started),
+        }),
+      );
       void trackMetric(METRICS.jobCostDollars, input.summary.costCents.total / 100, {
         analysisType: input.analysisType,
         status: input.status,
@@ -190,7 +223,7 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
   http('putPortfolio', 'portfolios/{portfolioId}', 'PUT', bind(putPortfolio));
   http('getPortfolio', 'portfolios/{portfolioId}', 'GET', bind(getPortfolio));
   http('getTrends', 'portfolios/{portfolioId}/trends', 'GET', bind(getTrends));
-  http('openApi', 'openapi.json', 'GET', getOpenApi, { anonymous: true });
+  http('openApi', 'openapi.json', 'GET', bind(getOpenApi), { anonymous: true });
   // The page's files hold no data; its API calls carry the caller's credentials.
   http('dashboard', 'dashboard/{*path}', 'GET', serveDashboard, { anonymous: true });
 
@@ -207,9 +240,11 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
   df.app.orchestration(ORCHESTRATIONS.chunkBatch, chunkBatch);
   df.app.entity(JOB_PROGRESS_ENTITY, jobProgress);
   df.app.activity(ACTIVITIES.analyzeChunk, {
-    handler: async (input: AnalyzeChunkInput) => (await bound()).analyzeChunk(input),
+    handler: async (input: AnalyzeChunkInput, context: InvocationContext) =>
+      (await bound()).analyzeChunk(input, (line) => context.log(line)),
   });
   df.app.activity(ACTIVITIES.aggregateReport, {
-    handler: async (input: AggregateReportInput) => (await bound()).aggregateReport(input),
+    handler: async (input: AggregateReportInput, context: InvocationContext) =>
+      (await bound()).aggregateReport(input, (line) => context.log(line)),
   });
 }

@@ -15,7 +15,7 @@ import { hostingOf, type Hosting } from './hosting.ts';
 import { providerPolicyOptionsSchema } from './providers/resilience.ts';
 import { azureRuleProblems, ConfigurationError, parseSettings, type SettingRow } from './settings-table.ts';
 import { STORAGE_SETTINGS, storageSettingsProblems, storageSettingsSchema } from './storage/clients.ts';
-import { TELEMETRY_SETTINGS, telemetrySettingsSchema } from './telemetry.ts';
+import { telemetrySettingsSchema } from './telemetry.ts';
 
 const providerMode = z.enum(['simulated', 'http'], { error: 'must be simulated or http' });
 const url = z.url({ error: 'must be an absolute URL' });
@@ -157,7 +157,19 @@ export const SETTINGS: readonly SettingRow[] = [
   // Storage
   ...STORAGE_SETTINGS,
   // Telemetry
-  ...TELEMETRY_SETTINGS,
+  {
+    env: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    path: 'telemetry.connectionString',
+    description:
+      'Application Insights connection string (also read by the Functions host); unset: no telemetry leaves the process.',
+  },
+  {
+    env: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+    path: 'telemetry.authenticationString',
+    description:
+      'ClientId=<identity client id>;Authorization=AAD: telemetry is sent with the managed identity (Monitoring Metrics Publisher), as the component accepts no key.',
+    azureOnly: true,
+  },
   // Valuation
   {
     env: 'MAX_FSD',

@@ -4,14 +4,14 @@
 // Azure resources: DefaultAzureCredential (az login, environment, ...). Against the local emulators no token
 // is ever asked for: they take keys (src/storage/clients.ts).
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
-import type { Hosting } from './hosting.ts';
 
 /**
  * A credential that loads @azure/identity (about 1 s and 40 MB) on the first token request, not at import:
  * a local run on the emulators never pays for it.
+ * @param hosting where the app runs (src/hosting.ts): 'azure' uses the managed identity only.
  * @param clientId client id of the user-assigned managed identity; required in Azure.
  */
-export function identityCredential(hosting: Hosting, clientId: string | undefined): TokenCredential {
+export function identityCredential(hosting: 'azure' | 'local', clientId: string | undefined): TokenCredential {
   let credential: Promise<TokenCredential> | undefined;
   const load = async (): Promise<TokenCredential> => {
     const identity = await import('@azure/identity');

@@ -9,6 +9,21 @@ export const ORCHESTRATIONS = { portfolioAnalysis: 'portfolioAnalysis', chunkBat
 export const ACTIVITIES = { analyzeChunk: 'analyzeChunk', aggregateReport: 'aggregateReport' } as const;
 export const JOB_PROGRESS_ENTITY = 'jobProgress';
 
+/** The phases of a job, each logged once (logLine 'jobPhase'): submitted, started, batches, reported, finished. */
+export type JobPhase = 'submitted' | 'started' | 'batches' | 'reported' | 'finished';
+
+/**
+ * One structured log line: `{"event": ..., ...fields}` as JSON, so that the traces of a job can be found and
+ * summed in Application Insights (`traces | extend e = parse_json(message) | where e.jobId == ...`).
+ * Fields in money are cents, durations milliseconds.
+ */
+export function logLine(
+  event: 'jobPhase' | 'chunkAnalyzed',
+  fields: Record<string, string | number | boolean>,
+): string {
+  return JSON.stringify({ event, ...fields });
+}
+
 export interface PortfolioAnalysisInput {
   jobId: string;
   portfolioId: string;

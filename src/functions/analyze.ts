@@ -10,6 +10,7 @@ import { json } from '../api/responses.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 import { durableStarter, jobStoreFor } from '../jobs/bindings.ts';
 import type { AppServices } from '../services.ts';
+import { logLine } from '../workflow.ts';
 
 export async function analyzePortfolio(
   services: AppServices,
@@ -58,7 +59,15 @@ export async function analyzePortfolio(
   const management = client.createHttpManagementPayload(outcome.jobId);
   const statusUrl = publicUrl(settings.host.publicBaseUrl, `/api/portfolio/jobs/${outcome.jobId}`);
   context.log(
-    `job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties (${dataQuality.skipped} rows skipped), ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`,
+    logLine('jobPhase', {
+      jobId: outcome.jobId,
+      phase: 'submitted',
+      outcome: outcome.kind,
+      properties: req.properties.length,
+      skippedRows: dataQuality.skipped,
+      analysisType: req.analysisType,
+      estimatedCents: Math.round(outcome.estimatedCost * 100),
+    }),
   );
   const skipped =
     dataQuality.skipped > 0 ? ` ${dataQuality.skipped} invalid rows were left out (see dataQuality).` : '';

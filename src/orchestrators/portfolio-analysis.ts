@@ -10,7 +10,9 @@ import { mergeAllSummaries, type ChunkSummary } from '../domain/summary.ts';
 import {
   ACTIVITIES,
   JOB_PROGRESS_ENTITY,
+  logLine,
   ORCHESTRATIONS,
+  type JobPhase,
   type AggregateReportInput,
   type ChunkBatchInput,
   type ChunkBatchOutput,
@@ -19,6 +21,19 @@ import {
 
 export const portfolioAnalysis: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput<PortfolioAnalysisInput>();
+  const startedAt = context.df.currentUtcDateTime.getTime();
+  // One log line per phase, written once: a replay re-runs this code and must not log again.
+  const logPhase = (phase: JobPhase, fields: Record<string, string | number | boolean>) => {
+    if (!context.df.isReplaying)
+      context.log(
+        logLine('jobPhase', {
+          jobId: input.jobId,
+          phase,
+          elapsedMs: context.df.currentUtcDateTime.getTime() - startedAt,
+          ...fields,
+        }),
+      );
+  };
   const progress = new df.EntityId(JOB_PROGRESS_ENTITY, input.jobId);
   yield context.df.callEntity(progress, 'init', {
     jobId: input.jobId,
@@ -30,6 +45,12 @@ export const portfolioAnalysis: OrchestrationHandler = function* (context: Orche
   });
 
   const batches = batchRanges(input.chunkCount, input.chunksPerBatch);
+  logPhase('started', {
+    properties: input.totalProperties,
+    chunks: input.chunkCount,
+    batches: batches.length,
+    estimatedCents: input.estimatedCents,
+  });
   const summaries: ChunkSummary[] = [];
   // Running counts for the custom status; the merged summary gives the final ones.
   let processed = 0;
@@ -77,6 +98,7 @@ export const portfolioAnalysis: OrchestrationHandler = function* (context: Orche
       failed: failedSoFar,
       total: input.totalProperties,
     });
+    logPhase('batches', { batchesDone, batches: batches.length, processed, failed: failedSoFar });
   }
   const summary = mergeAllSummaries(summaries);
 
@@ -99,5 +121,6 @@ export const portfolioAnalysis: OrchestrationHandler = function* (context: Orche
   };
   yield context.df.callActivity(ACTIVITIES.aggregateReport, report);
   context.df.setCustomStatus({ phase: 'done', status, processed: properties, failed, total: input.totalProperties });
+  logPhase('finished', { status, processed: properties, failed, costCents: summary.costCents.total });
   return { status, processed: properties, failed };
 };

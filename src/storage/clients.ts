@@ -9,7 +9,7 @@ import { identityCredential } from '../identity.ts';
 import { ConfigurationError, parseSettings, type SettingRow } from '../settings-table.ts';
 import { BlobStaging } from './blob-staging.ts';
 import { ChunkMarkersRepository } from './chunk-markers-repository.ts';
-import { containersOf, createCosmosClient, ensureDatabase, type CosmosContainers } from './cosmos.ts';
+import { createCosmosClient, ensureDatabase, verifyDatabase, type CosmosContainers } from './cosmos.ts';
 import { JobsRepository } from './jobs-repository.ts';
 import { PortfoliosRepository } from './portfolios-repository.ts';
 import { PortfolioQueues } from './queues.ts';
@@ -270,8 +270,13 @@ export interface Storage<R extends ReportDocument = ReportDocument> {
 }
 
 export interface OpenStorageOptions {
-  /** Create the database, containers, blob container and queues when missing (default true). */
-  ensure?: boolean;
+  /**
+   * What to do about missing stores. 'create' (default, the emulators): create the database, containers, blob
+   * container and queues. 'verify' (Azure, where the app's data-plane role cannot create Cosmos DB resources
+   * and infra/app/cosmos.bicep declares them): fail naming any missing container; the blob container and the
+   * queues are still created when missing (the app's storage roles allow it).
+   */
+  ensure?: 'create' | 'verify';
   /** Requests in flight for parallel point reads/writes. Default 16. */
   concurrency?: number;
   now?: () => Date;
@@ -287,10 +292,10 @@ export async function openStorage<R extends ReportDocument = ReportDocument>(
   clients: StorageClients,
   options: OpenStorageOptions = {},
 ): Promise<Storage<R>> {
-  const ensure = options.ensure ?? true;
-  const containers = ensure
-    ? await ensureDatabase(clients.cosmos, { databaseId: clients.databaseId })
-    : containersOf(clients.cosmos, clients.databaseId);
+  const containers =
+    options.ensure === 'verify'
+      ? await verifyDatabase(clients.cosmos, clients.databaseId)
+      : await ensureDatabase(clients.cosmos, { databaseId: clients.databaseId });
   const concurrency = options.concurrency ?? 16;
   const now = options.now ?? (() => new Date());
   const staging = new BlobStaging({
@@ -306,7 +311,7 @@ export async function openStorage<R extends ReportDocument = ReportDocument>(
     ...(options.alertsQueue !== undefined && { alertsQueue: options.alertsQueue }),
     ...(options.revaluationQueue !== undefined && { revaluationQueue: options.revaluationQueue }),
   });
-  if (ensure) await Promise.all([staging.ensureContainer(), snapshots.ensureContainer(), queues.ensureQueues()]);
+  await Promise.all([staging.ensureContainer(), snapshots.ensureContainer(), queues.ensureQueues()]);
   return {
     containers,
     jobs: new JobsRepository({ container: containers.jobs, now }),

@@ -14,7 +14,7 @@ import {
 } from '@azure/cosmos';
 import type { TokenCredential } from '@azure/identity';
 import type { z } from 'zod';
-import { InvalidStoredDocumentError } from './errors.ts';
+import { InvalidStoredDocumentError, statusOf } from './errors.ts';
 
 export interface CosmosClientSettings {
   endpoint: string;
@@ -102,8 +102,32 @@ export async function ensureDatabase(client: CosmosClient, options: EnsureDataba
   return Object.fromEntries(entries) as CosmosContainers;
 }
 
+/**
+ * Handles of the containers of an existing database, after reading each one: throws an Error naming every
+ * missing container (and the database) with the fix, instead of failing later on the first document.
+ */
+export async function verifyDatabase(client: CosmosClient, databaseId: string): Promise<CosmosContainers> {
+  const containers = containersOf(client, databaseId);
+  const missing: string[] = [];
+  await Promise.all(
+    Object.values(containers).map(async (container) => {
+      try {
+        await container.read();
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+        missing.push(container.id);
+      }
+    }),
+  );
+  if (missing.length > 0)
+    throw new Error(
+      `Cosmos DB database '${databaseId}' lacks the container(s) ${missing.sort().join(', ')}: declare them in infra/app/cosmos.bicep (CONTAINER_DEFINITIONS in src/storage/cosmos.ts) and provision again.`,
+    );
+  return containers;
+}
+
 /** Handles of the containers of an existing database, without any request (use after ensureDatabase ran once). */
-export function containersOf(client: CosmosClient, databaseId: string): CosmosContainers {
+function containersOf(client: CosmosClient, databaseId: string): CosmosContainers {
   const database = client.database(databaseId);
   const names = Object.keys(CONTAINER_DEFINITIONS) as ContainerName[];
   return Object.fromEntries(

@@ -109,7 +109,7 @@ describe('the deployment zip', () => {
       appDir,
       port: 0,
       quiet: true,
-      log: { info() {}, warn() {}, error: (m) => console.error(m) },
+      log: { info: (m) => logged.push(m), warn() {}, error: (m) => console.error(m) },
     });
     const sample = JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples/portfolio-1000.json'), 'utf8')) as {
       properties: unknown[];
@@ -129,6 +129,21 @@ describe('the deployment zip', () => {
     expect(finished.cost.actual).toBeGreaterThan(0);
     expect((await fetch(`${host.url}/api/portfolio/jobs/${jobId}/results`)).status).toBe(200);
   }, 120_000);
+
+  it('writes one structured log line per chunk and per job phase', () => {
+    const lines = logged
+      .filter((m) => m.startsWith('{'))
+      .map((m) => JSON.parse(m) as Record<string, unknown>)
+      .filter((l) => l.jobId === jobId);
+    const chunks = lines.filter((l) => l.event === 'chunkAnalyzed');
+    expect(chunks.map((l) => l.chunk).sort()).toEqual([0, 1, 2]); // 25 properties, 10 a chunk
+    expect(chunks.reduce((sum, l) => sum + Number(l.processed), 0)).toBe(25);
+    expect(chunks.reduce((sum, l) => sum + Number(l.costCents), 0)).toBe(Math.round(finished.cost.actual * 100));
+    for (const l of chunks) expect(l).toMatchObject({ failed: 0, durationMs: expect.any(Number) });
+    // Each phase once (the trigger logs 'submitted' after the start, so the order of the first two may vary).
+    const phases = lines.filter((l) => l.event === 'jobPhase').map((l) => String(l.phase));
+    expect(phases.sort()).toEqual(['batches', 'finished', 'reported', 'started', 'submitted']);
+  });
 
   it('purges finished instances and their jobProgress entity, and the job still reads the same', async () => {
     const instance = `${host!.url}/runtime/webhooks/durabletask/instances/${jobId}`;
@@ -156,6 +171,8 @@ interface JobView {
 
 let jobId: string;
 let finished: JobView;
+/** What the app logged (devhost's info lines). */
+const logged: string[] = [];
 
 async function waitForJob(id: string): Promise<JobView> {
   for (;;) {
