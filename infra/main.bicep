@@ -60,12 +60,12 @@ param maximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
-@description('App Service Authentication with Entra ID in front of the app (the analysts\' dashboard). Off by default.')
-param authEnabled bool = false
-@description('Application (client) id of the Entra app registration used for sign-in (authEnabled).')
-param authClientId string = ''
-@description('Paths left to the function keys instead of sign-in, e.g. [\'/api/portfolio/*\'] for API clients.')
-param authExcludedPaths array = []
+@description('Client id of an Entra ID app registration: turns on App Service Authentication (sign-in required for the dashboard and the API, HTTP_AUTH_LEVEL=anonymous). Empty: off, every API call needs a function key. README: Dashboard, access.')
+param entraClientId string = ''
+@description('Tenant whose users may sign in.')
+param entraTenantId string = subscription().tenantId
+@description('The registration\'s client secret is in Key Vault as entra-client-secret; false: the registration issues ID tokens.')
+param entraClientSecretInKeyVault bool = true
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -174,9 +174,9 @@ module api 'app/api.bicep' = {
     fraudReviewBaseUrl: fraudReviewBaseUrl
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    authEnabled: authEnabled
-    authClientId: authClientId
-    authExcludedPaths: authExcludedPaths
+    entraClientId: entraClientId
+    entraTenantId: entraTenantId
+    entraClientSecretInKeyVault: entraClientSecretInKeyVault
   }
 }
 
@@ -186,6 +186,7 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output API_BASE_URL string = api.outputs.baseUrl
+output DASHBOARD_URL string = api.outputs.dashboardUrl
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output COSMOS_ENDPOINT string = cosmos.outputs.endpoint

@@ -23,12 +23,19 @@ param fraudReviewBaseUrl string
 param maximumInstanceCount int
 param instanceMemoryMB int
 
-// App Service Authentication (Entra ID) for the analysts' dashboard: when on, a browser signs in before it
-// reaches any path not in authExcludedPaths; API clients keep using function keys on the excluded paths.
-// Needs an Entra app registration (authClientId) whose client secret is in Key Vault as entra-client-secret.
-param authEnabled bool = false
-param authClientId string = ''
-param authExcludedPaths array = []
+// App Service Authentication (Easy Auth) with Entra ID, on when entraClientId is given (README: Dashboard,
+// access): every request signs in first, the dashboard's and the API's; browsers are sent to the login page,
+// the dashboard's own calls (X-Requested-With) get 401 instead, API clients send a bearer token for
+// api://{entraClientId}. Behind required sign-in no unauthenticated call reaches the app, so its routes run
+// with HTTP_AUTH_LEVEL=anonymous; without sign-in they keep asking for function keys.
+@description('Client id of the Entra ID app registration; empty: no sign-in, function keys.')
+param entraClientId string = ''
+@description('Tenant whose users may sign in.')
+param entraTenantId string = subscription().tenantId
+@description('The registration\'s client secret is in Key Vault as entra-client-secret (authorization-code sign-in); false: the registration issues ID tokens instead.')
+param entraClientSecretInKeyVault bool = true
+
+var signInRequired = !empty(entraClientId)
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -126,9 +133,11 @@ var appSettings = {
   // Telemetry with Entra ID ingestion (the component's local auth is off).
   APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // Anonymous only behind required sign-in (the signIn resource below); never otherwise: the API would be open.
+  HTTP_AUTH_LEVEL: signInRequired ? 'anonymous' : 'function'
 }
 
-var authSettings = authEnabled
+var authSettings = signInRequired && entraClientSecretInKeyVault
   ? {
       MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=entra-client-secret)'
     }
@@ -140,7 +149,7 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   properties: union(appSettings, authSettings)
 }
 
-resource auth 'Microsoft.Web/sites/config@2024-04-01' = if (authEnabled) {
+resource signIn 'Microsoft.Web/sites/config@2024-04-01' = if (signInRequired) {
   parent: app
   name: 'authsettingsV2'
   properties: {
@@ -149,18 +158,17 @@ resource auth 'Microsoft.Web/sites/config@2024-04-01' = if (authEnabled) {
       requireAuthentication: true
       unauthenticatedClientAction: 'RedirectToLoginPage'
       redirectToProvider: 'azureactivedirectory'
-      excludedPaths: authExcludedPaths
     }
     httpSettings: { requireHttps: true }
     identityProviders: {
       azureActiveDirectory: {
         enabled: true
         registration: {
-          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
-          clientId: authClientId
-          clientSecretSettingName: 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
+          clientId: entraClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${entraTenantId}/v2.0'
+          clientSecretSettingName: entraClientSecretInKeyVault ? 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET' : null
         }
-        validation: { allowedAudiences: ['api://${authClientId}'] }
+        validation: { allowedAudiences: ['api://${entraClientId}', entraClientId] }
       }
     }
   }
@@ -168,3 +176,4 @@ resource auth 'Microsoft.Web/sites/config@2024-04-01' = if (authEnabled) {
 
 output name string = app.name
 output baseUrl string = 'https://${app.properties.defaultHostName}'
+output dashboardUrl string = 'https://${app.properties.defaultHostName}/api/dashboard/'

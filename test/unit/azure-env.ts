@@ -3,7 +3,7 @@
 
 export const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 
-/** The app settings of infra/app/api.bicep (auth off), plus a variable the platform sets on every instance. */
+/** The app settings of infra/app/api.bicep (sign-in off), plus a variable the platform sets on every instance. */
 export const AZURE_ENV: Record<string, string> = {
   WEBSITE_INSTANCE_ID: 'a1b2c3',
   AzureWebJobsStorage__credential: 'managedidentity',
@@ -25,4 +25,5 @@ export const AZURE_ENV: Record<string, string> = {
   FRAUD_REVIEW_API_KEY: '@Microsoft.KeyVault(VaultName=kv-acct;SecretName=fraud-review-api-key)',
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${CLIENT_ID};Authorization=AAD`,
+  HTTP_AUTH_LEVEL: 'function',
 };

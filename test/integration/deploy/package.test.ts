@@ -61,6 +61,7 @@ describe('the deployment zip', () => {
     expect(manifest).not.toHaveProperty('devDependencies');
     expect(manifest).not.toHaveProperty('scripts');
     expect(existsSync(path.join(appDir, 'dist/index.js'))).toBe(true);
+    expect(existsSync(path.join(appDir, 'dist/web/index.html')), 'the dashboard build').toBe(true);
     expect(
       readdirSync(path.join(appDir, 'dist'), { recursive: true }).filter((f) => String(f).endsWith('.ts')),
     ).toEqual([]);
@@ -75,6 +76,9 @@ describe('the deployment zip', () => {
     for (const name of [
       'devhost',
       'portfolio-analytics-cli',
+      'portfolio-analytics-web',
+      'react',
+      'vite',
       'azurite',
       '@vercel/cosmosdb-server',
       'commander',

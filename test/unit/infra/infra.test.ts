@@ -37,13 +37,13 @@ const allBicep = readdirSync(new URL('../../../infra/', import.meta.url), { recu
   .join('\n');
 
 const appSettings = objectEntries(variable(api, 'appSettings'));
-const authSettings = objectEntries(blockAfter(api, 'var authSettings = authEnabled'));
+const authSettings = objectEntries(blockAfter(api, 'var authSettings = signInRequired'));
 const rowByEnv = new Map(SETTINGS.map((row) => [row.env, row]));
 
 /** Settings the host reads that the app does not (so they are not rows of the settings table). */
 const HOST_ONLY = new Map([
   ['AzureWebJobsStorage__tableServiceUri', 'the durable task hub tables (Azure Storage provider)'],
-  ['MICROSOFT_PROVIDER_AUTHENTICATION_SECRET', 'App Service Authentication (Entra ID), when authEnabled'],
+  ['MICROSOFT_PROVIDER_AUTHENTICATION_SECRET', 'App Service Authentication (Entra ID), with sign-in on'],
 ]);
 /** Rows the Bicep leaves out although they have no default, and why. */
 const LEFT_OUT = new Map([['AzureWebJobsStorage__accountName', 'the blob and queue service URIs are set instead']]);
@@ -111,6 +111,15 @@ describe('app settings (infra/app/api.bicep)', () => {
     expect(appSettings.get('APPLICATIONINSIGHTS_AUTHENTICATION_STRING')).toBe(
       "'ClientId=${identityClientId};Authorization=AAD'",
     );
+  });
+
+  it('open the API routes (HTTP_AUTH_LEVEL=anonymous) only behind required Entra ID sign-in', () => {
+    expect(appSettings.get('HTTP_AUTH_LEVEL')).toBe("signInRequired ? 'anonymous' : 'function'");
+    expect(api).toMatch(/^var signInRequired = !empty\(entraClientId\)$/m);
+    const signIn = resource(api, 'signIn');
+    expect(api).toMatch(/^resource signIn '[^']+' = if \(signInRequired\) \{$/m);
+    expect(signIn).toContain('requireAuthentication: true');
+    expect(signIn).not.toContain('excludedPaths');
   });
 
   it('leave the worker runtime to Flex Consumption: Node 22, as package.json says', () => {
