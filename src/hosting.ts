@@ -7,7 +7,7 @@
  * Dedicated) and Core Tools and devhost do not. Generic container variables (CONTAINER_NAME) are no sign of
  * Azure: CI runners and dev containers set them too.
  */
-export const AZURE_PLATFORM_VARIABLES = ['WEBSITE_INSTANCE_ID', 'WEBSITE_SITE_NAME'] as const;
+const AZURE_PLATFORM_VARIABLES = ['WEBSITE_INSTANCE_ID', 'WEBSITE_SITE_NAME'] as const;
 
 export type Hosting = 'azure' | 'local';
 

@@ -26,7 +26,6 @@ export const telemetrySettingsSchema = z.object({
     .regex(/(^|;)\s*Authorization\s*=\s*AAD\s*(;|$)/i, 'must say Authorization=AAD (and the identity as ClientId=...)')
     .optional(),
 });
-export type TelemetrySettings = z.infer<typeof telemetrySettingsSchema>;
 
 /** The managed identity's client id in an authentication string (`ClientId=...`), if any. */
 export function authenticationClientId(authenticationString: string): string | undefined {

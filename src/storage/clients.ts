@@ -86,7 +86,7 @@ export const storageSettingsSchema = z.object({
 export type StorageSettings = z.infer<typeof storageSettingsSchema>;
 
 /** Where Cosmos DB is when COSMOS_ENDPOINT is unset on a developer's machine (the local server's default port). */
-export const LOCAL_COSMOS_ENDPOINT = 'http://127.0.0.1:8081';
+const LOCAL_COSMOS_ENDPOINT = 'http://127.0.0.1:8081';
 
 /**
  * The storage rows for the settings table; paths are under `storage.` so they merge into src/config.ts

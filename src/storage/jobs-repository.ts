@@ -19,7 +19,6 @@ export const finalProgressSchema = jobProgressSchema.pick({
   actualCents: true,
   startTime: true,
 });
-export type FinalProgress = z.infer<typeof finalProgressSchema>;
 
 export const jobDocumentSchema = z.object({
   id: z.string().min(1),
