@@ -7,15 +7,17 @@ param location string
 param tags object
 param databaseName string
 
-// defaultTtl -1: no expiry by default, items expire by their own `ttl` (the valuation cache); absent: TTL off.
+// ttl is merged into each container's resource: defaultTtl -1 means no expiry by default, items expire by their
+// own `ttl` (the valuation cache); {} leaves TTL off. Every entry has the same shape, so the loop below reads no
+// property that some entries lack.
 var containers = [
-  { name: 'jobs', partitionKey: '/id' }
-  { name: 'results', partitionKey: '/jobId' }
-  { name: 'reports', partitionKey: '/portfolioId' }
-  { name: 'trends', partitionKey: '/portfolioId' }
-  { name: 'portfolios', partitionKey: '/id' }
-  { name: 'valuationCache', partitionKey: '/cacheKey', defaultTtl: -1 }
-  { name: 'chunkMarkers', partitionKey: '/jobId' }
+  { name: 'jobs', partitionKey: '/id', ttl: {} }
+  { name: 'results', partitionKey: '/jobId', ttl: {} }
+  { name: 'reports', partitionKey: '/portfolioId', ttl: {} }
+  { name: 'trends', partitionKey: '/portfolioId', ttl: {} }
+  { name: 'portfolios', partitionKey: '/id', ttl: {} }
+  { name: 'valuationCache', partitionKey: '/cacheKey', ttl: { defaultTtl: -1 } }
+  { name: 'chunkMarkers', partitionKey: '/jobId', ttl: {} }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
@@ -53,7 +55,7 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
           id: container.name
           partitionKey: { paths: [container.partitionKey], kind: 'Hash', version: 2 }
         },
-        contains(container, 'defaultTtl') ? { defaultTtl: container.defaultTtl } : {}
+        container.ttl
       )
     }
   }

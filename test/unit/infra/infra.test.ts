@@ -134,7 +134,7 @@ describe('Cosmos DB (infra/app/cosmos.bicep)', () => {
   const declared = (variable(cosmos, 'containers').match(/\{ name: /g) ?? []).length;
   const containers = variable(cosmos, 'containers')
     .split('\n')
-    .map((line) => /\{ name: '(\w+)', partitionKey: '([^']+)'(?:, defaultTtl: (-?\d+))? \}/.exec(line))
+    .map((line) => /\{ name: '(\w+)', partitionKey: '([^']+)', ttl: \{(?: defaultTtl: (-?\d+) )?\} \}/.exec(line))
     .filter((m) => m !== null)
     .map((m) => ({ id: m[1]!, path: m[2]!, defaultTtl: m[3] === undefined ? undefined : Number(m[3]) }));
 
@@ -150,9 +150,9 @@ describe('Cosmos DB (infra/app/cosmos.bicep)', () => {
     );
     for (const d of Object.values(CONTAINER_DEFINITIONS))
       expect(d.partitionKey).toMatchObject({ kind: 'Hash', version: 2 });
-    expect(resource(cosmos, 'sqlContainers')).toContain(
-      "partitionKey: { paths: [container.partitionKey], kind: 'Hash', version: 2 }",
-    );
+    const sqlContainers = resource(cosmos, 'sqlContainers');
+    expect(sqlContainers).toContain("partitionKey: { paths: [container.partitionKey], kind: 'Hash', version: 2 }");
+    expect(sqlContainers).toMatch(/\},\s*container\.ttl\s*\)/);
   });
 
   it('names the database the code defaults to', () => {
@@ -286,6 +286,12 @@ describe('azd (azure.yaml, infra/main.parameters.json)', () => {
     expect(service('host')).toBe('function');
     expect(service('dist')).toBe('out/package');
     expect(service('remoteBuild')).toBe('false');
+    // azd runs only `npm install` and `npm run build` for a TypeScript service: the hook stages the package.
+    const prepackage = /^ {6}prepackage:\n((?: {8}.*\n)+)/m.exec(azureYaml)?.[1] ?? '';
+    expect(prepackage.match(/^ {10}run: (.+)$/gm)).toEqual([
+      '          run: npm run package',
+      '          run: npm run package',
+    ]);
     expect(repoFile('scripts/package.ts')).toContain("path.join(out, 'package')");
     expect((JSON.parse(repoFile('package.json')) as { scripts: Record<string, string> }).scripts.package).toContain(
       'scripts/package.ts',
