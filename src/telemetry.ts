@@ -1,9 +1,10 @@
 // Application Insights (applicationinsights v3), started once at app start (src/index.ts) when
 // APPLICATIONINSIGHTS_CONNECTION_STRING is set. Without it nothing is loaded (the SDK costs ~0.4 s and ~100 MB
 // to require) and nothing leaves the machine. With it: dependency and exception telemetry from the SDK and the
-// pipeline's own metrics. Requests are not auto-collected: the Functions host already records one request per
-// invocation, and a second collector in the worker would count every call twice. In Azure the component
-// accepts no key: the caller passes the managed identity's credential (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
+// pipeline's own metrics. Requests are not auto-collected, and Live Metrics are not sent: the Functions host
+// already records one request per invocation and streams Live Metrics, and a second collector in the worker
+// would count every call twice. In Azure the component accepts no key: the caller passes the managed identity's
+// credential (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
 import type { TokenCredential } from '@azure/identity';
 import type { TelemetryClient } from 'applicationinsights';
 import { z } from 'zod';
@@ -48,12 +49,17 @@ export function startTelemetry(options: {
   if (started || !connectionString) return client;
   started = true;
   client = (async () => {
-    const appInsights = await import('applicationinsights');
+    // The module object itself (`default` of a CommonJS module): the SDK assigns defaultClient in setup(), after
+    // import, and an ESM namespace keeps the exports as they were at import (its defaultClient stays undefined).
+    const { default: appInsights } = await import('applicationinsights');
     appInsights
       .setup(connectionString)
       .setAutoCollectRequests(false)
       .setAutoCollectDependencies(true)
-      .setAutoCollectExceptions(true);
+      .setAutoCollectExceptions(true)
+      // The host's Live Metrics stream already shows every invocation; a second stream from the worker would
+      // show each one twice.
+      .setSendLiveMetrics(false);
     if (options.credential) appInsights.defaultClient.config.aadTokenCredential = options.credential;
     appInsights.start();
     return appInsights.defaultClient;
