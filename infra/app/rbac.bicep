@@ -1,7 +1,8 @@
 // The managed identity's roles: data roles only (no Owner, no Contributor, nothing that manages resources),
 // each scoped to the one resource it is for. What the app does with each:
-//   Storage Blob Data Owner        host storage (leases, timers), task hub blobs, chunk staging, the deployment
-//                                  package (the role the Functions docs require for AzureWebJobsStorage)
+//   Storage Blob Data Owner        host storage (leases, timers), task hub blobs, chunk staging, report
+//                                  snapshots, the deployment package (the role the Functions docs require for
+//                                  AzureWebJobsStorage)
 //   Storage Queue Data Contributor task hub control and work-item queues, portfolio-alerts, portfolio-revaluation
 //   Storage Table Data Contributor task hub history and instance tables
 //   Cosmos DB Built-in Data Contributor   the app's documents, scoped to its database (data plane only)

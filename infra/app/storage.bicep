@@ -1,5 +1,6 @@
 // The storage account of the Functions host (AzureWebJobsStorage): host leases and timers, the durable task hub
-// (queues, tables, blobs), the app's chunk staging blobs and its two queues, and the deployment package.
+// (queues, tables, blobs), the app's chunk staging and report snapshot blobs and its two queues, and the deployment
+// package.
 // Shared keys are off: every caller, the app included, signs in with Entra ID (rbac.bicep grants the roles).
 param name string
 param location string
@@ -7,9 +8,10 @@ param tags object
 @description('Blob container Flex Consumption deploys the app package from.')
 param deploymentContainerName string
 
-// The app's own containers and queues (src/storage/blob-staging.ts STAGING_CONTAINER, src/storage/queues.ts).
-// The app also creates them when missing; declaring them keeps the deployment complete before the first start.
-var blobContainerNames = ['portfolio-staging']
+// The app's own containers and queues (src/storage/blob-staging.ts STAGING_CONTAINER, src/storage/snapshot-store.ts
+// SNAPSHOT_CONTAINER, src/storage/queues.ts). The app also creates them when missing; declaring them keeps the
+// deployment complete before the first start.
+var blobContainerNames = ['portfolio-staging', 'portfolio-snapshots']
 var queueNames = ['portfolio-alerts', 'portfolio-revaluation']
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
