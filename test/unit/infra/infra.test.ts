@@ -264,7 +264,10 @@ describe('monitoring and secrets', () => {
 });
 
 describe('host.json', () => {
-  const host = JSON.parse(repoFile('host.json')) as { extensions: { durableTask: Record<string, unknown> } };
+  const host = JSON.parse(repoFile('host.json')) as {
+    extensions: { durableTask: Record<string, unknown> };
+    logging: { applicationInsights: { samplingSettings: { excludedTypes: string } } };
+  };
 
   it('leaves extended sessions off', () => {
     // The Durable Functions performance guide documents extended sessions for .NET only; elsewhere they can
@@ -272,6 +275,13 @@ describe('host.json', () => {
     // Functions host ignores a host.json with comments, azure-functions-host#9583.)
     expect(host.extensions.durableTask).not.toHaveProperty('extendedSessionsEnabled');
     expect(host.extensions.durableTask).not.toHaveProperty('extendedSessionIdleTimeoutInSeconds');
+  });
+
+  it('never samples away the structured log lines (traces), the exceptions or the requests', () => {
+    // One chunkAnalyzed line per chunk and one jobPhase line per phase are the job's account in Log Analytics:
+    // a sampled trace would leave a hole in it.
+    const { excludedTypes } = host.logging.applicationInsights.samplingSettings;
+    expect(excludedTypes.split(';').sort()).toEqual(['Exception', 'Request', 'Trace']);
   });
 
   it('names the task hub by the setting the infrastructure sets', () => {
