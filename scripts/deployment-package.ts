@@ -52,7 +52,12 @@ interface NpmTree {
  * Throws when a production dependency is missing: `npm ci` first.
  */
 export async function productionDependencyDirs(root: string): Promise<string[]> {
-  const { stdout } = await promisify(execFile)('npm', ['ls', '--omit=dev', '--all', '--json', '--long'], {
+  const args = ['ls', '--omit=dev', '--all', '--json', '--long'];
+  // npm's own CLI script under this Node when npm started us (it sets npm_execpath): on Windows `npm` is a .cmd
+  // shim that execFile cannot start.
+  const npmCli = process.env.npm_execpath;
+  const [command, commandArgs] = npmCli ? [process.execPath, [npmCli, ...args]] : ['npm', args];
+  const { stdout } = await promisify(execFile)(command, commandArgs, {
     cwd: root,
     maxBuffer: 256 * 1024 * 1024,
   }).catch((error: { stdout?: string }) => {
