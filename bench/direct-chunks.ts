@@ -37,9 +37,20 @@ const started = performance.now();
 await app.storage.staging.stageChunks(jobId, chunks);
 for (let i = 0; i < chunks.length; i += concurrency) {
   await Promise.all(
-    chunks
-      .slice(i, i + concurrency)
-      .map((_, k) => activities.analyzeChunk({ jobId, chunkIndex: i + k, analysisType: 'comprehensive', asOf })),
+    chunks.slice(i, i + concurrency).map((_, k) =>
+      activities.analyzeChunk(
+        {
+          jobId,
+          plan: { mode: 'all' },
+          entry: i + k,
+          reservationKey: `direct:${i + k}:0`,
+          capCents: Number.MAX_SAFE_INTEGER,
+          analysisType: 'comprehensive',
+          asOf,
+        },
+        async () => undefined,
+      ),
+    ),
   );
 }
 const seconds = (performance.now() - started) / 1000;

@@ -69,15 +69,16 @@ const job = await followJob(api, accepted.jobId, { pollIntervalMs: 200 });
 const seconds = (performance.now() - started) / 1000;
 const stats = (await (await fetch(`${stack.sandboxUrl}/stats`)).json()) as { calls: number; rejected429: number };
 
-// The largest orchestration history: the root and each chunkBatch (`{jobId}:batch-{n}`).
+// The largest orchestration history: the root, its run (`{jobId}:run`) and each lane (`{jobId}:run:lane-{n}`),
+// as each stands at the end (a lane's earlier generations are gone: bench/history.ts counts every one).
 const list = (await (
   await fetch(
     `${stack.url}/runtime/webhooks/durabletask/instances/?instanceIdPrefix=${encodeURIComponent(job.jobId)}&top=1000`,
   )
 ).json()) as Array<{ instanceId: string }>;
 let largestHistory = 0;
-/** Each chunkBatch's duration, first event to last, in batch order: where the time of a big job goes. */
-const batchSeconds: number[] = [];
+/** Each lane's last generation's duration, first event to last: where the time of a big job goes. */
+const laneSeconds: number[] = [];
 for (const { instanceId } of list) {
   const status = (await (
     await fetch(
@@ -86,8 +87,8 @@ for (const { instanceId } of list) {
   ).json()) as { historyEvents?: Array<{ Timestamp: string }> };
   const events = status.historyEvents ?? [];
   largestHistory = Math.max(largestHistory, events.length);
-  if (instanceId.includes(':batch-') && events.length > 1)
-    batchSeconds.push((Date.parse(events.at(-1)!.Timestamp) - Date.parse(events[0]!.Timestamp)) / 1000);
+  if (instanceId.includes(':lane-') && events.length > 1)
+    laneSeconds.push((Date.parse(events.at(-1)!.Timestamp) - Date.parse(events[0]!.Timestamp)) / 1000);
 }
 await stack.stop();
 cosmos.child.kill('SIGTERM');
@@ -103,7 +104,7 @@ console.log(
     peakRssMb: Math.round(peakRss / 2 ** 20),
     largestHistory,
     instances: list.length,
-    batchSeconds: batchSeconds.map((b) => Math.round(b * 10) / 10),
+    laneSeconds: laneSeconds.map((b) => Math.round(b * 10) / 10),
     submitSeconds: Math.round(submitSeconds * 10) / 10,
   }),
 );

@@ -4,7 +4,8 @@
 //   npm run bench:storage [-- --count 10000]
 import { randomUUID } from 'node:crypto';
 import { createStorageClients, openStorage } from '../src/storage/clients.ts';
-import { ResultsRepository, type StoredResult } from '../src/storage/results-repository.ts';
+import type { StoredResult } from '../src/domain/results.ts';
+import { ResultsRepository } from '../src/storage/results-repository.ts';
 import { startLocalServices } from '../scripts/local-services.ts';
 import { syntheticResults } from '../test/integration/storage/results-data.ts';
 
@@ -84,8 +85,8 @@ try {
   }
   const unvalidated = new ResultsRepository({ container: storage.containers.results, validate: false });
   await timed(`read back: point reads, no schema validation`, COUNT, () => unvalidated.getMany(jobId, ids));
-  await timed(`chunk markers: ${chunks.length} markStarted`, chunks.length, () =>
-    Promise.all(chunks.map((_, i) => storage.chunkMarkers.markStarted(jobId, i))),
+  await timed(`chunk markers: ${chunks.length} begin`, chunks.length, () =>
+    Promise.all(chunks.map((_, i) => storage.chunkMarkers.begin(jobId, i, `bench:${i}:0`))),
   );
   await timed(`blob staging: stage ${chunks.length} chunk blobs`, chunks.length, () =>
     storage.staging.stageChunks(

@@ -1,6 +1,8 @@
 // Follows a job to its end with a live progress bar: processed, failed, rate, ETA and cost so far.
 import { SingleBar, Presets } from 'cli-progress';
-import { FINISHED, type ApiClient, type JobView } from './api-client.ts';
+import type { JobView } from '../src/api/answers.ts';
+import { isFinal } from '../src/domain/job-status.ts';
+import type { ApiClient } from './api-client.ts';
 
 export interface FollowOptions {
   pollIntervalMs?: number;
@@ -25,7 +27,7 @@ export async function followJob(client: ApiClient, jobId: string, options: Follo
   const started = Date.now();
   let job = await client.job(jobId);
   bar?.start(job.progress.total, 0, { failed: 0, rate: '0', etaText: '-', cost: '0.00' });
-  while (!FINISHED.has(job.status)) {
+  while (!isFinal(job.status)) {
     options.signal?.throwIfAborted();
     await new Promise((resolve) => setTimeout(resolve, interval));
     job = await client.job(jobId);

@@ -4,7 +4,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import { ApiError, createApiClient, type DataQuality } from './api-client.ts';
+import type { DataQuality } from '../src/domain/data-quality.ts';
+import { ANALYSIS_TYPES, INVALID_ROWS_MODES } from '../src/domain/schemas.ts';
+import { ApiError, createApiClient } from './api-client.ts';
 import { followJob } from './follow-job.ts';
 import { renderReport, renderStress } from './report-tables.ts';
 import { prepareRequest } from './request-file.ts';
@@ -28,19 +30,17 @@ export function buildProgram(): Command {
       .addOption(new Option('--key <key>', 'function key (Azure)').env('PORTFOLIO_ANALYTICS_KEY'));
   const client = (options: { url: string; key?: string }) =>
     createApiClient({ baseUrl: options.url, key: options.key });
-  const types = ['valuation', 'fraud', 'risk', 'comprehensive'] as const;
 
   connection(
     program
       .command('analyze')
       .argument('<file>', 'portfolio: .json (request or property array), or a tape: .csv, .tsv, .txt or .xlsx'),
   )
-    .addOption(new Option('--type <type>', 'analysis type').choices(types))
+    .addOption(new Option('--type <type>', 'analysis type').choices(ANALYSIS_TYPES))
     .addOption(
-      new Option('--invalid-rows <mode>', 'reject the file for an invalid row, or skip them').choices([
-        'reject',
-        'skip',
-      ]),
+      new Option('--invalid-rows <mode>', 'reject the file for an invalid row, or skip them').choices(
+        INVALID_ROWS_MODES,
+      ),
     )
     .option('--sheet <name>', 'Excel: the sheet to read (default the first)')
     .option('--portfolio-id <id>', 'portfolio id (default: from the file)')
@@ -72,12 +72,11 @@ export function buildProgram(): Command {
     });
 
   connection(program.command('estimate').argument('<file>', 'portfolio: .json, .csv, .tsv, .txt or .xlsx'))
-    .addOption(new Option('--type <type>', 'analysis type').choices(types))
+    .addOption(new Option('--type <type>', 'analysis type').choices(ANALYSIS_TYPES))
     .addOption(
-      new Option('--invalid-rows <mode>', 'reject the file for an invalid row, or skip them').choices([
-        'reject',
-        'skip',
-      ]),
+      new Option('--invalid-rows <mode>', 'reject the file for an invalid row, or skip them').choices(
+        INVALID_ROWS_MODES,
+      ),
     )
     .action(async (file, options) => {
       const request = prepareRequest(file, { analysisType: options.type, invalidRows: options.invalidRows });

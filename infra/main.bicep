@@ -44,6 +44,9 @@ param nightlySchedule string = '0 0 2 * * *'
 @description('Public base URL of the API as callers reach it (PUBLIC_BASE_URL), e.g. a custom domain; default the app\'s own https://<name>.azurewebsites.net.')
 param publicBaseUrl string = ''
 
+@description('Whether the analyze 202 hands out the Durable management URLs (HAND_OUT_MANAGEMENT_URLS). They carry the task hub\'s system key, which opens the Durable HTTP API on every instance: true only when every caller is trusted. README: Management URLs and keys.')
+param handOutManagementUrls bool = false
+
 @allowed(['simulated', 'http'])
 @description('AVM provider: simulated (in-process) or http (the vendor at avmBaseUrl; its key in Key Vault as avm-api-key).')
 param avmMode string = 'simulated'
@@ -168,6 +171,7 @@ module api 'app/api.bicep' = {
     taskHubName: taskHubName
     nightlySchedule: nightlySchedule
     publicBaseUrl: publicBaseUrl
+    handOutManagementUrls: handOutManagementUrls
     avmMode: avmMode
     avmBaseUrl: avmBaseUrl
     fraudReviewMode: fraudReviewMode

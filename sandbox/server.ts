@@ -4,9 +4,10 @@
 // Routes:
 //   POST /avm/{provider}/valuations                          body { property } -> AvmQuote
 //   POST /openai/deployments/{deployment}/chat/completions   Azure OpenAI chat completion
-//   GET  /stats        { calls, distinctProperties, rejected429, failed503 }
+//   GET  /stats        { calls, byProvider, distinctProperties, rejected429, failed503, pending }
 //   POST /stats/reset
-// `calls` counts valuation and review requests answered 200 (the ones a vendor would bill);
+// `calls` counts valuation and review requests answered 200 (the ones a vendor would bill), `byProvider`
+// the same per AVM provider and per AI deployment (name in the route): with a price per name, the bill;
 // `distinctProperties` counts the propertyIds among them (both routes together); 401, 429, 503
 // and 400 answers are not calls. Stats routes need no key and are not rate limited.
 import { createServer } from 'node:http';
@@ -37,9 +38,13 @@ export interface SandboxOptions {
 
 export interface SandboxStats {
   calls: number;
+  /** Calls answered 200 per provider (AVM) or deployment (AI review) name. */
+  byProvider: Record<string, number>;
   distinctProperties: number;
   rejected429: number;
   failed503: number;
+  /** Valuation and review requests received and not answered yet (the calls in flight). */
+  pending: number;
 }
 
 export interface Sandbox {
@@ -102,14 +107,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const random = mulberry32(seed);
   const limiter = ratePerSecond === undefined ? undefined : new SlidingWindowLimiter(ratePerSecond);
   let calls = 0;
+  let byProvider: Record<string, number> = {};
   let rejected429 = 0;
   let failed503 = 0;
+  let pending = 0;
   const properties = new Set<string>();
   let gate: { opened: Promise<void>; open: () => void } | undefined;
 
-  const stats = (): SandboxStats => ({ calls, distinctProperties: properties.size, rejected429, failed503 });
+  const stats = (): SandboxStats => ({
+    calls,
+    byProvider: { ...byProvider },
+    distinctProperties: properties.size,
+    rejected429,
+    failed503,
+    pending,
+  });
   const reset = (): void => {
     calls = 0;
+    byProvider = {};
     rejected429 = 0;
     failed503 = 0;
     properties.clear();
@@ -119,6 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   async function handleProviderRoute(
     req: IncomingMessage,
     res: ServerResponse,
+    name: string,
     answer: (body: unknown) => RouteResult,
   ): Promise<void> {
     const key = req.headers['x-api-key'] ?? req.headers['api-key'];
@@ -132,8 +148,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const fails = failureRate > 0 && random() < failureRate;
     const delay = latencyInMs + (jitterInMs > 0 ? random() * jitterInMs : 0);
     const body = await readJson(req);
-    if (gate) await gate.opened;
-    if (delay > 0) await sleep(delay);
+    pending++;
+    try {
+      if (gate) await gate.opened;
+      if (delay > 0) await sleep(delay);
+    } finally {
+      pending--;
+    }
     if (fails) {
       failed503++;
       return send(res, 503, { error: 'simulated outage' });
@@ -142,6 +163,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!result.ok) return send(res, 400, { error: result.message });
     if (res.destroyed || req.socket.destroyed) return; // the client gave up waiting: nothing delivered, nothing billed
     calls++;
+    byProvider[name] = (byProvider[name] ?? 0) + 1;
     properties.add(result.propertyId);
     send(res, 200, result.body);
   }
@@ -161,6 +183,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return handleProviderRoute(
       req,
       res,
+      name,
       avm
         ? (body) => answerValuation(name, body, new Date().toISOString())
         : (body) => answerChat(name, body, Date.now()),

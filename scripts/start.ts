@@ -1,4 +1,5 @@
 // `npm start`: the local stack until Ctrl-C. Configured by environment variables (README: Local stack).
+import { launchedByNpm, whenParentGone } from 'devhost';
 import { startLocalStack } from './local-stack.ts';
 
 function numberFrom(name: string, fallback?: number): number | undefined {
@@ -29,17 +30,18 @@ console.log(`\nPortfolio Analytics is running: ${stack.url}/api  (Ctrl-C to stop
 console.log(`Dashboard: ${stack.url}/api/dashboard/`);
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping...');
-    stack.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  });
+function stop(reason: string): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${reason}, stopping...`);
+  stack.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop(`${signal} received`));
+// `npm start` runs this in `sh -c`, and npm passes a SIGTERM only to that shell (devhost/src/parent-watch.ts).
+if (launchedByNpm()) whenParentGone(() => stop('the process that started the stack ended'));

@@ -2,10 +2,14 @@
 // process's storage and providers, and registers every function of the app (triggers, orchestrations, the
 // entity, activities) with the Functions runtime. Each function module exports its handler and imports
 // nothing from here; this module is the only one that knows them all.
+import { createHash } from 'node:crypto';
 import { app, type HttpHandler, type HttpMethod, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { aggregateReport, type AggregateReportPorts } from './activities/aggregate-report.ts';
-import { analyzeChunk, type AnalyzeChunkPorts, type CachedQuote } from './activities/analyze-chunk.ts';
+import { analyzeChunk, type AnalyzeChunkPorts } from './activities/analyze-chunk.ts';
+import { openJob, type OpenJobPorts } from './activities/open-job.ts';
+import { planPass, type PlanPassPorts } from './activities/plan-pass.ts';
+import { priceTableOf } from './config.ts';
 import { jobProgress } from './entities/job-progress.ts';
 import { analyzePortfolio } from './functions/analyze.ts';
 import { estimatePortfolio } from './functions/estimate.ts';
@@ -18,6 +22,7 @@ import {
   getJobResults,
   listJobs,
   postJobStress,
+  redriveJob,
 } from './functions/jobs.ts';
 import { enqueueNightlyRuns, startNightlyRun } from './functions/nightly.ts';
 import { getOpenApi } from './functions/openapi.ts';
@@ -25,12 +30,16 @@ import { getPortfolio, getTrends, putPortfolio } from './functions/portfolios.ts
 import { tierLimitsOf } from './domain/risk.ts';
 import { DEFAULT_SCENARIOS } from './domain/stress.ts';
 import { purgeHistory, PURGE_SCHEDULE } from './functions/purge-history.ts';
-import { chunkBatch } from './orchestrators/chunk-batch.ts';
+import { stopChecker } from './jobs/job-stop.ts';
+import { chunkLane } from './orchestrators/chunk-lane.ts';
+import { jobRun } from './orchestrators/job-run.ts';
 import { portfolioAnalysis } from './orchestrators/portfolio-analysis.ts';
 import type { AppServices } from './services.ts';
 import { apiAuthLevel } from './config.ts';
 import { REVALUATION_QUEUE } from './storage/queues.ts';
-import { cacheEntryFor } from './storage/valuation-cache.ts';
+import { resultOf } from './domain/results.ts';
+import { withStorageRetry } from './storage/retry.ts';
+import { cacheEntryFor, isFresh, reviewEntryFor, reviewEntryId } from './storage/valuation-cache.ts';
 import { METRICS, trackMetric } from './telemetry.ts';
 import {
   ACTIVITIES,
@@ -40,46 +49,97 @@ import {
   type AggregateReportInput,
   type AnalyzeChunkInput,
   type AnalyzeChunkOutput,
+  type OpenJobInput,
+  type PlanPassInput,
+  type PlanPassOutput,
 } from './workflow.ts';
 
-/** analyzeChunk's ports over the app's storage (chunk blobs, markers, results, valuation cache) and providers. */
-function analyzeChunkPorts({ settings, storage, providers }: AppServices): AnalyzeChunkPorts {
-  const cascade = settings.avm.cascade;
+/** Whether the chaos switch picks `propertyId` at `rate` (0..1): a fixed choice per property, from its hash. */
+function chosenByChaos(propertyId: string, rate: number): boolean {
+  if (rate <= 0) return false;
+  return createHash('sha256').update(propertyId).digest().readUInt32BE(0) / 2 ** 32 < rate;
+}
+
+/** A pass's plan, read once per process (a 10,000-chunk plan is 50 KB; a few passes run at a time). */
+function planReader({ storage }: AppServices): (jobId: string, planId: string) => Promise<number[]> {
+  const plans = new Map<string, Promise<number[]>>();
+  return (jobId, planId) => {
+    const key = `${jobId}/${planId}`;
+    let plan = plans.get(key);
+    if (!plan) {
+      plan = withStorageRetry(() => storage.staging.readPlan(jobId, planId));
+      plan.catch(() => plans.delete(key));
+      if (plans.size >= 32) plans.delete(plans.keys().next().value!);
+      plans.set(key, plan);
+    }
+    return plan;
+  };
+}
+
+/**
+ * analyzeChunk's ports over the app's storage (chunk blobs, plans, markers, results, the cache of paid
+ * answers), the providers, and the job's stop as `stopRequested` reads it. Storage writes retry transient
+ * errors with backoff.
+ */
+function analyzeChunkPorts(services: AppServices): Omit<AnalyzeChunkPorts, 'stopRequested'> {
+  const { settings, storage, providers } = services;
   const ttlHours = settings.pipeline.valuationCacheTtlHours;
+  const { chunkMarkers, results, valuationCache, staging, snapshots } = storage;
+  const plan = planReader(services);
   return {
-    readChunk: (jobId, n) => storage.staging.readChunk(jobId, n),
-    markChunkStarted: (jobId, n) => storage.chunkMarkers.markStarted(jobId, n),
-    markChunkCompleted: (jobId, n) => storage.chunkMarkers.markCompleted(jobId, n),
-    storedResults: (jobId, ids) => storage.results.getMany(jobId, ids),
-    saveResults: (jobId, n, results) => storage.results.upsertMany(jobId, n, results),
-    saveSnapshotPart: (jobId, n, records) => storage.snapshots.writePart(jobId, n, records),
-    async cachedQuotes(keys, at, { includeExpired }) {
-      // risk and fraud alone reuse the freshest stored value even when stale: the risk tier says so.
-      const found = await storage.valuationCache.getMany(keys, includeExpired ? new Date(0) : at, cascade);
-      const byKey = new Map<string, CachedQuote>();
-      for (const [key, entry] of found) byKey.set(key, { quote: entry.quote, boughtByJob: entry.boughtByJob ?? '' });
-      return byKey;
+    readChunk: (jobId, n) => withStorageRetry(() => staging.readChunk(jobId, n)),
+    planEntry: async (jobId, planId, entry) => {
+      const chunkIndex = (await plan(jobId, planId))[entry];
+      if (chunkIndex === undefined) throw new RangeError(`plan ${planId} of ${jobId} has no entry ${entry}`);
+      return chunkIndex;
     },
-    cacheQuote: (key, cached, at) =>
-      storage.valuationCache.putMany([cacheEntryFor(key, cached.quote, at, ttlHours, cached.boughtByJob)]),
+    beginAttempt: (jobId, n, key) => withStorageRetry(() => chunkMarkers.begin(jobId, n, key)),
+    finishAttempt: (jobId, n, run) => withStorageRetry(() => chunkMarkers.finish(jobId, n, run)),
+    releaseAttempt: (jobId, n) => chunkMarkers.release(jobId, n),
+    storedResults: (jobId, ids) => withStorageRetry(() => results.getMany(jobId, ids)),
+    saveResults: (jobId, n, fresh) => withStorageRetry(() => results.upsertMany(jobId, n, fresh)),
+    saveSnapshotPart: (jobId, n, records) => withStorageRetry(() => snapshots.writePart(jobId, n, records)),
+    paid: {
+      async quote(cacheKey, provider) {
+        const entry = await withStorageRetry(() => valuationCache.quote(cacheKey, provider));
+        return entry && { answer: entry.quote, purchase: entry.purchase, fresh: isFresh(entry, new Date()) };
+      },
+      saveQuote: (cacheKey, quote, purchase) =>
+        withStorageRetry(() => valuationCache.putQuote(cacheEntryFor(cacheKey, quote, new Date(), ttlHours, purchase))),
+      async review(cacheKey, reviewer, request) {
+        const id = reviewEntryId(reviewer, request);
+        const entry = await withStorageRetry(() => valuationCache.review(cacheKey, id));
+        return entry && { answer: entry.review, purchase: entry.purchase, fresh: isFresh(entry, new Date()) };
+      },
+      saveReview: (cacheKey, reviewer, request, review, purchase) =>
+        withStorageRetry(() =>
+          valuationCache.putReview(reviewEntryFor(cacheKey, reviewer, request, review, new Date(), ttlHours, purchase)),
+        ),
+    },
     providers,
     options: {
       valuation: settings.valuation,
       risk: settings.risk,
       fraud: settings.fraud,
-      costRates: settings.costRates,
+      prices: priceTableOf(settings),
     },
     concurrency: settings.pipeline.propertyConcurrency,
-    chaosFailFirstAttempt: settings.pipeline.chaosFailFirstChunkAttempt,
+    chaos: {
+      failFirstAttempt: settings.pipeline.chaosFailFirstChunkAttempt,
+      faultAfterValuation: (propertyId) => chosenByChaos(propertyId, settings.pipeline.chaosFaultAfterValuationRate),
+    },
     now: () => new Date(),
   };
 }
 
-/** aggregateReport's ports over the app's results, snapshots, reports, trends, jobs and the alerts queue. */
+/**
+ * aggregateReport's ports over the app's chunk markers, results, snapshots, reports, trends, jobs and the alerts queue.
+ */
 function aggregateReportPorts({ settings, storage }: AppServices): AggregateReportPorts {
   return {
     dataQuality: async (jobId) => (await storage.jobs.get(jobId))?.dataQuality,
-    topResults: (jobId, list, n) => storage.results.top(jobId, list, n),
+    chunkSummaries: (jobId) => storage.chunkMarkers.summaries(jobId),
+    topResults: async (jobId, list, n) => (await storage.results.top(jobId, list, n)).map(resultOf),
     buildSnapshot: (jobId) => storage.snapshots.build(jobId),
     readSnapshot: (jobId) => storage.snapshots.read(jobId),
     snapshotExists: (jobId) => storage.snapshots.exists(jobId),
@@ -107,42 +167,77 @@ function aggregateReportPorts({ settings, storage }: AppServices): AggregateRepo
   };
 }
 
+function openJobPorts({ storage }: AppServices): OpenJobPorts {
+  return {
+    createJob: (job) => withStorageRetry(() => storage.jobs.tryCreate(job)),
+    updateJob: async (jobId, patch) => {
+      await storage.jobs.update(jobId, patch);
+    },
+    now: () => new Date(),
+  };
+}
+
+function planPassPorts({ storage }: AppServices): PlanPassPorts {
+  return {
+    chunkCounts: (jobId) => withStorageRetry(() => storage.chunkMarkers.counts(jobId)),
+    savePlan: (jobId, planId, chunkIndexes) =>
+      withStorageRetry(() => storage.staging.savePlan(jobId, planId, chunkIndexes)),
+  };
+}
+
+/** Where an activity writes its structured log line (src/workflow.ts logLine): the invocation's log. */
+type LogSink = (line: string) => void;
+
 /**
- * The activities of the app, bound to `services`, each reporting its telemetry and writing one structured log
- * line through `log` (src/workflow.ts logLine): per chunk, and for the job's report.
+ * The activities of the app, bound to `services`, each reporting its telemetry; analyzeChunk and aggregateReport
+ * also write one structured log line through `log` (per chunk run, and for the job's report).
  */
 export interface Activities {
-  analyzeChunk(input: AnalyzeChunkInput, log?: (line: string) => void): Promise<AnalyzeChunkOutput>;
+  /** `stopRequested` answers the job's stop (the registration reads it through the durable client). */
+  analyzeChunk(
+    input: AnalyzeChunkInput,
+    stopRequested: AnalyzeChunkPorts['stopRequested'],
+    log?: LogSink,
+  ): Promise<AnalyzeChunkOutput>;
   aggregateReport(
     input: AggregateReportInput,
-    log?: (line: string) => void,
-  ): Promise<{ reportId: string; findings: number }>;
+    log?: LogSink,
+  ): Promise<{ reportId: string; findings: number; costCents: number }>;
+  openJob(input: OpenJobInput): Promise<void>;
+  planPass(input: PlanPassInput): Promise<PlanPassOutput>;
 }
 
 /** Binds every activity to its ports over `services` (once per process: the ports close over its clients). */
 export function createActivities(services: AppServices): Activities {
   const chunkPorts = analyzeChunkPorts(services);
   const reportPorts = aggregateReportPorts(services);
+  const openPorts = openJobPorts(services);
+  const planPorts = planPassPorts(services);
   return {
-    async analyzeChunk(input, log) {
+    async analyzeChunk(input, stopRequested, log) {
       const started = performance.now();
-      const output = await analyzeChunk(input, chunkPorts);
+      const output = await analyzeChunk(input, { ...chunkPorts, stopRequested });
+      const { delta } = output;
+      // Counts are what this run changed (a retry pass's run lowers failed), so a job's lines sum to its counts.
       log?.(
         logLine('chunkAnalyzed', {
           jobId: input.jobId,
-          chunk: input.chunkIndex,
-          processed: output.processed,
-          failed: output.failed,
-          cached: output.cached,
-          alreadyStored: output.alreadyStored,
-          costCents: output.actualCents,
+          chunk: output.chunkIndex,
+          pass: input.plan.mode,
+          processed: delta.processed,
+          failed: delta.failed,
+          cached: delta.cached,
+          deferred: output.deferred,
+          costCents: delta.cents,
+          unconfirmedCents: delta.unconfirmedCents,
+          ...(output.stopped && { stopped: output.stopped }),
           durationMs: Math.round(performance.now() - started),
         }),
       );
       const dimensions = { analysisType: input.analysisType };
-      void trackMetric(METRICS.propertiesAnalyzed, output.processed - output.failed, dimensions);
-      void trackMetric(METRICS.propertiesFailed, output.failed, dimensions);
-      void trackMetric(METRICS.chunkCostDollars, output.actualCents / 100, dimensions);
+      void trackMetric(METRICS.propertiesAnalyzed, delta.processed - delta.failed, dimensions);
+      void trackMetric(METRICS.propertiesFailed, delta.failed, dimensions);
+      void trackMetric(METRICS.chunkCostDollars, delta.cents / 100, dimensions);
       return output;
     },
     async aggregateReport(input, log) {
@@ -153,19 +248,19 @@ export function createActivities(services: AppServices): Activities {
           jobId: input.jobId,
           phase: 'reported',
           status: input.status,
-          processed: input.summary.counts.properties,
-          failed: input.summary.counts.failed,
-          costCents: input.summary.costCents.total,
+          costCents: outcome.costCents,
           findings: outcome.findings,
           durationMs: Math.round(performance.now() - started),
         }),
       );
-      void trackMetric(METRICS.jobCostDollars, input.summary.costCents.total / 100, {
+      void trackMetric(METRICS.jobCostDollars, outcome.costCents / 100, {
         analysisType: input.analysisType,
         status: input.status,
       });
       return outcome;
     },
+    openJob: (input) => openJob(input, openPorts),
+    planPass: (input) => planPass(input, planPorts),
   };
 }
 
@@ -182,6 +277,7 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
     async (...args: A): Promise<R> =>
       handler(await services(), ...args);
   let activities: Promise<Activities> | undefined;
+  let stopCheck: ReturnType<typeof stopChecker> | undefined;
   const bound = (): Promise<Activities> => {
     activities ??= services()
       .then(createActivities)
@@ -220,6 +316,7 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
   http('getJobProperty', 'portfolio/jobs/{jobId}/properties/{propertyId}', 'GET', bind(getJobProperty), client);
   http('postJobStress', 'portfolio/jobs/{jobId}/stress', 'POST', bind(postJobStress), client);
   http('cancelJob', 'portfolio/jobs/{jobId}', 'DELETE', bind(cancelJob), client);
+  http('redriveJob', 'portfolio/jobs/{jobId}/redrive', 'POST', bind(redriveJob), client);
   http('putPortfolio', 'portfolios/{portfolioId}', 'PUT', bind(putPortfolio));
   http('getPortfolio', 'portfolios/{portfolioId}', 'GET', bind(getPortfolio));
   http('getTrends', 'portfolios/{portfolioId}/trends', 'GET', bind(getTrends));
@@ -237,14 +334,31 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
   app.timer('purgeHistory', { schedule: PURGE_SCHEDULE, extraInputs: durableClient, handler: bind(purgeHistory) });
 
   df.app.orchestration(ORCHESTRATIONS.portfolioAnalysis, portfolioAnalysis);
-  df.app.orchestration(ORCHESTRATIONS.chunkBatch, chunkBatch);
+  df.app.orchestration(ORCHESTRATIONS.jobRun, jobRun);
+  df.app.orchestration(ORCHESTRATIONS.chunkLane, chunkLane);
   df.app.entity(JOB_PROGRESS_ENTITY, jobProgress);
   df.app.activity(ACTIVITIES.analyzeChunk, {
-    handler: async (input: AnalyzeChunkInput, context: InvocationContext) =>
-      (await bound()).analyzeChunk(input, (line) => context.log(line)),
+    // The durable client reads the job's stop (its entity, its root's status) between properties.
+    extraInputs: durableClient,
+    handler: async (input: AnalyzeChunkInput, context: InvocationContext) => {
+      const client = df.getClient(context);
+      stopCheck ??= stopChecker((await services()).settings.pipeline.stopCheckIntervalMs);
+      const check = stopCheck;
+      return (await bound()).analyzeChunk(
+        input,
+        (jobId) => check(client, jobId),
+        (line) => context.log(line),
+      );
+    },
   });
   df.app.activity(ACTIVITIES.aggregateReport, {
     handler: async (input: AggregateReportInput, context: InvocationContext) =>
       (await bound()).aggregateReport(input, (line) => context.log(line)),
+  });
+  df.app.activity(ACTIVITIES.openJob, {
+    handler: async (input: OpenJobInput) => (await bound()).openJob(input),
+  });
+  df.app.activity(ACTIVITIES.planPass, {
+    handler: async (input: PlanPassInput) => (await bound()).planPass(input),
   });
 }

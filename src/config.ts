@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { appraiserOptionsSchema } from './domain/appraisers.ts';
 import { chunkingOptionsSchema } from './domain/chunking.ts';
-import { costRatesSchema } from './domain/cost.ts';
+import { costRatesSchema, priceTable, type PriceTable } from './domain/cost.ts';
 import { tapeSettingsSchema } from './intake/tape.ts';
 import { fraudOptionsSchema } from './domain/fraud.ts';
 import { materialityOptionsSchema } from './domain/like-for-like.ts';
@@ -16,6 +16,9 @@ import { providerPolicyOptionsSchema } from './providers/resilience.ts';
 import { azureRuleProblems, ConfigurationError, parseSettings, type SettingRow } from './settings-table.ts';
 import { STORAGE_SETTINGS, storageSettingsProblems, storageSettingsSchema } from './storage/clients.ts';
 import { telemetrySettingsSchema } from './telemetry.ts';
+
+/** Why Azure refuses the chaos switches: a production app must never break jobs on purpose. */
+const CHAOS_ONLY = 'chaos testing only, it breaks jobs on purpose; remove the setting';
 
 const providerMode = z.enum(['simulated', 'http'], { error: 'must be simulated or http' });
 const url = z.url({ error: 'must be an absolute URL' });
@@ -69,14 +72,21 @@ const fraudReviewSettingsSchema = z
   });
 
 const pipelineSettingsSchema = z.object({
-  /** Chunks analysed at once within one chunkBatch. */
-  maxConcurrentChunks: z.number().int().min(1).max(100).default(8),
-  /** chunkBatch sub-orchestrations running at once per job. */
-  maxConcurrentBatches: z.number().int().min(1).max(50).default(4),
+  /**
+   * Chunks in flight per job: one chunkLane sub-orchestration each (a run's history holds ~4 events per lane and pass).
+   */
+  maxConcurrentChunks: z.number().int().min(1).max(50).default(16),
   /** Properties valued at once within one chunk. */
   propertyConcurrency: z.number().int().min(1).max(500).default(16),
   /** Share of failed properties above which a job fails (0.2 = 20%). */
   maxFailureRate: z.number().min(0).max(1).default(0.2),
+  /** End-of-job passes over properties that failed for a transient cause (0: none). */
+  retryPasses: z.number().int().min(0).max(5).default(2),
+  /**
+   * How old the cancel state a chunk checks before each property may be, in milliseconds (one read per process per
+   * interval).
+   */
+  stopCheckIntervalMs: z.number().int().min(0).max(10_000).default(250),
   /** Hours a cached AVM value may be reused by another job. */
   valuationCacheTtlHours: z
     .number()
@@ -85,10 +95,22 @@ const pipelineSettingsSchema = z.object({
     .default(24),
   /** Largest request body accepted, in megabytes (100,000 properties with appraisals are about 60 MB). */
   maxRequestMegabytes: z.number().min(1).max(1_000).default(128),
+  /**
+   * Whether analyze's 202 carries the Durable management URLs (statusQueryGetUri, terminate, purge), which hold the
+   * task hub's key.
+   */
+  handOutManagementUrls: z.boolean().default(true),
   /** When the nightly revaluation runs (6-field NCRONTAB, UTC). */
   nightlySchedule: z.string().min(1).default('0 0 2 * * *'),
   /** Chaos testing: every chunk's first attempt fails after buying its values (proves retries buy nothing twice). */
   chaosFailFirstChunkAttempt: z.boolean().default(false),
+  /**
+   * Chaos testing: share of properties whose first analysis meets a storage fault right after their valuation is
+   * bought.
+   */
+  chaosFaultAfterValuationRate: z.number().min(0).max(1).default(0),
+  /** Chaos testing: the process kills itself (SIGKILL) right after this step of a submission. */
+  chaosExitAfterSubmitStep: z.enum(['staging', 'start', 'document']).optional(),
 });
 
 export const httpSettingsSchema = z.object({
@@ -353,20 +375,26 @@ export const SETTINGS: readonly SettingRow[] = [
     path: 'chunking.chunkSize',
     description: 'Properties per chunk (one analyzeChunk activity, one blob, one bulk write).',
   },
-  {
-    env: 'CHUNKS_PER_BATCH',
-    path: 'chunking.chunksPerBatch',
-    description: 'Chunks per chunkBatch sub-orchestration (keeps every history near 1,000 events).',
-  },
   // Cost
   {
     env: 'COST_VALUATION',
     path: 'costRates.valuation',
     description:
-      'Dollars (whole cents) per property valued by a paid AVM answer; a cascade is billed per hit, as AVM vendors bill cascades.',
+      'Dollars (whole cents) per AVM answer, for each provider of the cascade without its own price in AVM_PRICES; a cascade that asks two providers pays both.',
   },
-  { env: 'COST_FRAUD', path: 'costRates.fraud', description: 'Dollars (whole cents) per AI fraud review.' },
-  { env: 'COST_RISK', path: 'costRates.risk', description: 'Dollars (whole cents) per property risk-scored.' },
+  {
+    env: 'AVM_PRICES',
+    path: 'costRates.avmPrices',
+    description:
+      'Comma-separated provider=dollars prices per AVM answer that override COST_VALUATION for those providers.',
+    example: '',
+  },
+  { env: 'COST_FRAUD', path: 'costRates.fraud', description: 'Dollars (whole cents) per AI fraud review answered.' },
+  {
+    env: 'COST_RISK',
+    path: 'costRates.risk',
+    description: "Dollars (whole cents) per property risk-scored (the seed's charge; no vendor call).",
+  },
   // Providers
   {
     env: 'AVM_MODE',
@@ -397,7 +425,8 @@ export const SETTINGS: readonly SettingRow[] = [
   {
     env: 'AVM_RATE_PER_SECOND',
     path: 'avm.policy.ratePerSecond',
-    description: 'Requests per second this process sends to each AVM provider (shared token bucket).',
+    description:
+      'Most requests per second this process sends to each AVM provider. Unset: the adaptive limiter of the vendor endpoint finds what it allows (it backs off on 429, honouring Retry-After, and probes upward).',
   },
   {
     env: 'AVM_MAX_RETRIES',
@@ -437,7 +466,8 @@ export const SETTINGS: readonly SettingRow[] = [
   {
     env: 'FRAUD_REVIEW_RATE_PER_SECOND',
     path: 'fraudReview.policy.ratePerSecond',
-    description: 'Requests per second this process sends to the AI reviewer.',
+    description:
+      'Most requests per second this process sends to the AI reviewer. Unset: found by the adaptive limiter, as for the AVMs.',
   },
   {
     env: 'FRAUD_REVIEW_MAX_RETRIES',
@@ -448,12 +478,8 @@ export const SETTINGS: readonly SettingRow[] = [
   {
     env: 'MAX_CONCURRENT_CHUNKS',
     path: 'pipeline.maxConcurrentChunks',
-    description: 'Chunks (analyzeChunk activities) analysed at once within one chunkBatch sub-orchestration.',
-  },
-  {
-    env: 'MAX_CONCURRENT_BATCHES',
-    path: 'pipeline.maxConcurrentBatches',
-    description: 'chunkBatch sub-orchestrations running at once per job.',
+    description:
+      'Chunks analysed at once per job: one lane (chunkLane sub-orchestration) each, taking its chunks in turn.',
   },
   {
     env: 'PROPERTY_CONCURRENCY',
@@ -466,6 +492,18 @@ export const SETTINGS: readonly SettingRow[] = [
     description: 'Share of failed properties above which a job ends failed (0.2 = 20%).',
   },
   {
+    env: 'RETRY_PASSES',
+    path: 'pipeline.retryPasses',
+    description:
+      'Passes at the end of a job over the properties that failed for a transient cause (provider or storage outage, rate limit); 0 for none.',
+  },
+  {
+    env: 'STOP_CHECK_MS',
+    path: 'pipeline.stopCheckIntervalMs',
+    description:
+      'How stale the cancel state a chunk checks before each property may be, in milliseconds (one read per process and job per interval).',
+  },
+  {
     env: 'VALUATION_CACHE_TTL_HOURS',
     path: 'pipeline.valuationCacheTtlHours',
     description: 'Hours a bought AVM value is reused by later jobs (checked in code; also set as the Cosmos TTL).',
@@ -476,10 +514,36 @@ export const SETTINGS: readonly SettingRow[] = [
     description: 'Largest request body accepted, in megabytes; larger requests answer 413.',
   },
   {
+    env: 'HAND_OUT_MANAGEMENT_URLS',
+    path: 'pipeline.handOutManagementUrls',
+    description:
+      "Whether analyze's 202 carries the Durable management URLs (statusQueryGetUri, terminatePostUri, purgeHistoryDeleteUri). In Azure they hold the task hub's system key, so the deployment must say (infra/app/api.bicep: false unless handOutManagementUrls).",
+    inAzure: 'required',
+  },
+  {
     env: 'CHAOS_FAIL_FIRST_CHUNK_ATTEMPT',
     path: 'pipeline.chaosFailFirstChunkAttempt',
     description:
       "Chaos testing only: make every chunk's first attempt fail after its values are bought, to prove a retried chunk buys nothing twice.",
+    inAzure: 'forbidden',
+    refusedBecause: CHAOS_ONLY,
+  },
+  {
+    env: 'CHAOS_FAULT_AFTER_VALUATION_RATE',
+    path: 'pipeline.chaosFaultAfterValuationRate',
+    description:
+      'Chaos testing only: share of properties whose first analysis meets a storage fault right after their valuation is bought (the value is kept and reused).',
+    inAzure: 'forbidden',
+    refusedBecause: CHAOS_ONLY,
+  },
+  {
+    env: 'CHAOS_EXIT_AFTER_SUBMIT_STEP',
+    path: 'pipeline.chaosExitAfterSubmitStep',
+    description:
+      'Chaos testing only: staging, start or document: the host kills itself (SIGKILL) right after that step of a submission.',
+    example: '',
+    inAzure: 'forbidden',
+    refusedBecause: CHAOS_ONLY,
   },
   {
     env: 'NIGHTLY_SCHEDULE',
@@ -494,7 +558,6 @@ export const SETTINGS: readonly SettingRow[] = [
     description:
       'Days finished orchestration instances (completed, failed, terminated) and their jobProgress entities are kept in the task hub; older ones are purged daily at 03:30 UTC (0: every finished one). Jobs, results and reports in Cosmos DB are kept.',
   },
-
   // Import
   {
     env: 'CSV_MAX_ROWS',
@@ -544,7 +607,15 @@ export function apiAuthLevel(env: Record<string, string | undefined> = process.e
   return parseSettings(z.object({ http: httpSettingsSchema.prefault({}) }), rows, env).http.authLevel;
 }
 
-/** Settings the Functions runtime itself reads; listed first in local.settings.example.json (not set in Azure: Flex Consumption takes the runtime from the app's configuration). */
+/** The price table (cents) of the configured cascade: what the estimate, reservations and costs use. */
+export function priceTableOf(settings: Settings): PriceTable {
+  return priceTable(settings.costRates, settings.avm.cascade);
+}
+
+/**
+ * Settings the Functions runtime itself reads; listed first in local.settings.example.json (not set in Azure:
+ * Flex Consumption takes the runtime from the app's configuration).
+ */
 export const RUNTIME_SETTINGS: Record<string, string> = {
   FUNCTIONS_WORKER_RUNTIME: 'node',
 };

@@ -16,10 +16,13 @@ export interface SettingRow {
   secret?: boolean;
   /**
    * In Azure (src/hosting.ts): `required` stops the start when unset (no local default applies there);
-   * `forbidden` stops it when set: keys and connection strings are for the local emulators, Azure uses the
-   * managed identity. infra/app/api.bicep sets every `required` row and no `forbidden` one (test/unit/infra).
+   * `forbidden` stops it when set: keys and connection strings are for the local emulators (Azure uses the
+   * managed identity), chaos switches for tests. infra/app/api.bicep sets every `required` row and no
+   * `forbidden` one (test/unit/infra).
    */
   inAzure?: 'required' | 'forbidden';
+  /** Why Azure refuses a `forbidden` row, for the start-up message; default: it is a key for the local emulators. */
+  refusedBecause?: string;
   /** Means something in Azure only (identity endpoints and client ids): left out of local.settings.example.json. */
   azureOnly?: boolean;
 }
@@ -73,7 +76,9 @@ export function schemaAt(root: AnySchema, path: string): AnySchema | undefined {
   return current;
 }
 
-/** A raw environment string turned into what the field expects; left as-is when it does not convert, so zod reports it. */
+/**
+ * A raw environment string turned into what the field expects; left as-is when it does not convert, so zod reports it.
+ */
 function convert(raw: string, kind: ReturnType<typeof leafKind>): unknown {
   const text = raw.trim();
   switch (kind) {
@@ -211,7 +216,7 @@ export function azureRuleProblems(rows: readonly SettingRow[], env: Record<strin
       problems.push(`${row.env}: required in Azure (infra/app/api.bicep sets it): ${row.description}`);
     if (row.inAzure === 'forbidden' && present(env[row.env]))
       problems.push(
-        `${row.env}: refused in Azure: keys and connection strings are for the local emulators; the app signs in with its managed identity (README: Deploy)`,
+        `${row.env}: refused in Azure: ${row.refusedBecause ?? 'keys and connection strings are for the local emulators; the app signs in with its managed identity (README: Deploy)'}`,
       );
   }
   return problems;

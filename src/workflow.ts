@@ -1,16 +1,33 @@
 // The shapes that travel between the orchestrations, the entity and the activities, in one place.
-// Everything here goes through orchestration history, so it is small: ids, counts and summaries, never
-// property lists (those are staged as chunk blobs).
-import type { ChunkSummary } from './domain/summary.ts';
-import type { AnalysisType, StressScenario } from './domain/schemas.ts';
+// Everything here goes through orchestration history, so it is small and does not grow with the portfolio:
+// ids, counts and prices, never property lists (staged as chunk blobs) or per-chunk arrays (a pass's plan is
+// a blob; a chunk's worst case is derived from its size and the price table).
+import type { PriceTable } from './domain/cost.ts';
+import type { DataQuality } from './domain/data-quality.ts';
+import type { StopReason } from './domain/job-progress.ts';
 import type { JobStatus } from './domain/job-status.ts';
+import type { ChunkDelta, PassMode, RedriveInclude } from './domain/passes.ts';
+import type { AnalysisType, StressScenario } from './domain/schemas.ts';
 
-export const ORCHESTRATIONS = { portfolioAnalysis: 'portfolioAnalysis', chunkBatch: 'chunkBatch' } as const;
-export const ACTIVITIES = { analyzeChunk: 'analyzeChunk', aggregateReport: 'aggregateReport' } as const;
+export const ORCHESTRATIONS = {
+  portfolioAnalysis: 'portfolioAnalysis',
+  jobRun: 'jobRun',
+  chunkLane: 'chunkLane',
+} as const;
+export const ACTIVITIES = {
+  openJob: 'openJob',
+  planPass: 'planPass',
+  analyzeChunk: 'analyzeChunk',
+  aggregateReport: 'aggregateReport',
+} as const;
 export const JOB_PROGRESS_ENTITY = 'jobProgress';
 
-/** The phases of a job, each logged once (logLine 'jobPhase'): submitted, started, batches, reported, finished. */
-export type JobPhase = 'submitted' | 'started' | 'batches' | 'reported' | 'finished';
+/**
+ * The phases of a job run, each logged once per run (logLine 'jobPhase'): submitted (the trigger), started (the
+ * run opened the job), pass (one line per pass: the first, each retry pass, a redrive), reported (the report
+ * written), finished (the run's outcome).
+ */
+export type JobPhase = 'submitted' | 'started' | 'pass' | 'reported' | 'finished';
 
 /**
  * One structured log line: `{"event": ..., ...fields}` as JSON, so that the traces of a job can be found and
@@ -24,62 +41,149 @@ export function logLine(
   return JSON.stringify({ event, ...fields });
 }
 
-export interface PortfolioAnalysisInput {
+/** A job as submitted: enough to (re)create its document and to run it again without the request. */
+export interface JobSpec {
   jobId: string;
   portfolioId: string;
   analysisType: AnalysisType;
   totalProperties: number;
   chunkCount: number;
   chunkSize: number;
-  chunksPerBatch: number;
-  /** Chunks analysed at once within a batch, and batches at once within the job. */
-  maxConcurrentChunks: number;
-  maxConcurrentBatches: number;
-  /** Most a chunk can cost (its properties x the per-property estimate), in cents: what it reserves. */
-  chunkCostCents: number[];
+  /** The estimate (the worst case), cents. */
   estimatedCents: number;
   budgetCents?: number | undefined;
-  /** Share of failed properties above which the job fails. */
-  maxFailureRate: number;
-  /** "Today" of the analysis, fixed when the job is submitted. */
+  allowPartial: boolean;
+  idempotencyKey?: string | undefined;
+  /** "Today" of the analysis and the job's creation time, fixed when the job is submitted. */
   asOf: string;
   /** The report's stress scenarios, when the request gave them (a few hundred bytes at most). */
   stressScenarios?: StressScenario[] | undefined;
+  /** How the properties were read (bounded: at most 100 skipped rows and 5 examples per warning). */
+  dataQuality?: DataQuality | undefined;
 }
 
-export interface ChunkBatchInput {
+/** How a run of the job works, from the settings when it starts. */
+export interface RunOptions {
+  /** Chunks in flight at once: one chunkLane sub-orchestration each. */
+  lanes: number;
+  /** Prices in cents: what a chunk reserves (its worst case) is derived from them. */
+  prices: PriceTable;
+  /** Share of failed properties above which the job fails. */
+  maxFailureRate: number;
+  /** End-of-job passes over transiently failed properties (0: none). */
+  retryPasses: number;
+}
+
+/**
+ * The first run of a job, its n-th redrive, or the end of a job whose root ended before its run began
+ * (terminated or purged at once): that run analyses nothing and writes the job's end and empty report.
+ */
+export type RunKind =
+  | { kind: 'analysis' }
+  | { kind: 'redrive'; redrive: number; include: RedriveInclude }
+  | { kind: 'end'; reason: StopReason };
+
+/** Input of portfolioAnalysis (the root, instance id = jobId) and of jobRun (its one child). */
+export interface PortfolioAnalysisInput {
+  job: JobSpec;
+  options: RunOptions;
+  run: RunKind;
+}
+
+/** The instance id of a run: `{jobId}:run`, `{jobId}:redrive-{n}` for the n-th redrive, `{jobId}:end`. */
+export function runInstanceId(jobId: string, run: RunKind): string {
+  switch (run.kind) {
+    case 'analysis':
+      return `${jobId}:run`;
+    case 'redrive':
+      return `${jobId}:redrive-${run.redrive}`;
+    case 'end':
+      return `${jobId}:end`;
+  }
+}
+
+/** A pass over the job's chunks: all of them in order, or the chunk indexes its plan blob lists. */
+export interface PassPlan {
+  mode: PassMode;
+  /** The plan blob's id (`jobs/{jobId}/plan-{id}.json`); absent for mode 'all'. */
+  id?: string | undefined;
+  /** How many entries the pass takes: chunkCount for 'all', else the plan's length. */
+  entries: number;
+}
+
+/** What a lane is stopped by: the job's stop, or a budget that cannot cover one more property. */
+export type LaneStop = StopReason | 'budget_exceeded';
+
+/** Input of a chunkLane generation (it continues as new with the same shape, `position` moved on). */
+export interface ChunkLaneInput {
   jobId: string;
+  /** Prefix of this pass's reservation keys and plan (the run's instance id and the pass). */
+  passId: string;
+  plan: PassPlan;
   analysisType: AnalysisType;
-  firstChunk: number;
-  chunkCount: number;
-  maxConcurrentChunks: number;
-  chunkCostCents: number[];
   asOf: string;
+  totalProperties: number;
+  chunkSize: number;
+  /** Most one property can cost, cents: a chunk reserves its properties times this. */
+  worstCentsPerProperty: number;
+  lane: number;
+  lanes: number;
+  /** The next plan entry this lane takes (lane, lane + lanes, ...). */
+  position: number;
+  /**
+   * Set when a generation ended inside an entry whose reservations are partial: the next part and properties still to
+   * do.
+   */
+  resume?: { part: number; remaining: number } | undefined;
+  /** What the lane's earlier generations changed. */
+  totals: ChunkDelta;
 }
 
-export interface ChunkBatchOutput {
-  summary: ChunkSummary;
-  chunksRun: number;
-  /** Set when the entity refused a reservation: the batch stopped scheduling. */
-  stoppedBy?: 'cancelled' | 'budget_exceeded' | undefined;
+export interface ChunkLaneOutput {
+  totals: ChunkDelta;
+  stoppedBy?: LaneStop | undefined;
+  /** Why a chunk failed every attempt (stoppedBy 'failed'). */
+  error?: string | undefined;
 }
 
 export interface AnalyzeChunkInput {
   jobId: string;
-  chunkIndex: number;
+  plan: Pick<PassPlan, 'mode' | 'id'>;
+  /** Position in the plan (the chunk index itself for mode 'all'). */
+  entry: number;
+  /** The reservation this run spends under. */
+  reservationKey: string;
+  /** What it may spend, cents: properties that would not fit at their worst case are left for the next reservation. */
+  capCents: number;
   analysisType: AnalysisType;
   asOf: string;
 }
 
 export interface AnalyzeChunkOutput {
   chunkIndex: number;
-  summary: ChunkSummary;
-  processed: number;
-  failed: number;
-  cached: number;
-  actualCents: number;
-  /** Properties found already stored for the job (a retried chunk), not analysed again. */
-  alreadyStored: number;
+  delta: ChunkDelta;
+  /** Properties the cap left undone: the lane reserves again for them. */
+  deferred: number;
+  /** Set when the job was stopped while the chunk ran: properties not started were left. */
+  stopped?: StopReason | undefined;
+}
+
+export interface OpenJobInput {
+  job: JobSpec;
+  redrive?: number | undefined;
+}
+
+export interface PlanPassInput {
+  jobId: string;
+  planId: string;
+  mode: Exclude<PassMode, 'all'>;
+  chunkCount: number;
+}
+
+export interface PlanPassOutput {
+  entries: number;
+  /** The job's counts before the pass: sums over its chunks' last finished runs. */
+  counts: { processed: number; failed: number; transient: number; cached: number; costCents: number };
 }
 
 export interface AggregateReportInput {
@@ -87,9 +191,19 @@ export interface AggregateReportInput {
   portfolioId: string;
   analysisType: AnalysisType;
   status: JobStatus;
-  summary: ChunkSummary;
   totalProperties: number;
   asOf: string;
   error?: string | undefined;
   stressScenarios?: StressScenario[] | undefined;
+  /** Why the job ended short of its portfolio, in words (cancelled, terminated, budget). */
+  statusReason?: string | undefined;
+}
+
+export interface JobRunOutput {
+  status: JobStatus;
+  processed: number;
+  failed: number;
+  /** Properties without a result (not reached). */
+  left: number;
+  costCents: number;
 }

@@ -16,6 +16,7 @@ param applicationInsightsName string
 param taskHubName string
 param nightlySchedule string
 param publicBaseUrl string
+param handOutManagementUrls bool
 param avmMode string
 param avmBaseUrl string
 param fraudReviewMode string
@@ -123,6 +124,8 @@ var appSettings = {
   TASK_HUB_NAME: taskHubName
   NIGHTLY_SCHEDULE: nightlySchedule
   PUBLIC_BASE_URL: !empty(publicBaseUrl) ? publicBaseUrl : 'https://${app.properties.defaultHostName}'
+  // Said explicitly (the app requires it in Azure): the management URLs carry the task hub's system key.
+  HAND_OUT_MANAGEMENT_URLS: handOutManagementUrls ? 'true' : 'false'
   // Providers; their keys from Key Vault.
   AVM_MODE: avmMode
   AVM_BASE_URL: avmBaseUrl

@@ -1,5 +1,6 @@
-// aggregateReport (DESIGN §2.5): the portfolio report of a finished (or partially finished) job. Builds the
-// job's per-property snapshot from its chunks' parts, streams it once (joined with the previous complete
+// aggregateReport (DESIGN §2.5): the portfolio report of a finished (or partially finished) job. Merges the
+// summaries its chunks stored (every pass included, so a retry pass or a redrive updates the report), builds
+// the job's per-property snapshot from its chunks' parts, streams it once (joined with the previous complete
 // report's snapshot) for the like-for-like comparison, AVM accuracy and stress scenarios, computes the
 // metrics from the merged summary, adds the top-N lists from the stored results, stores the report, appends
 // the portfolio's trend point, posts alerts for material like-for-like findings, then marks the job final.
@@ -7,6 +8,7 @@ import { finalizeReport, reportOptionsSchema, type ReportOptions, type ReportSta
 import { propertyResultSchema, type PropertyResult } from '../domain/results.ts';
 import type { TierLimits } from '../domain/risk.ts';
 import type { SnapshotRecord } from '../domain/snapshot.ts';
+import { emptySummary, mergeAllSummaries, type ChunkSummary } from '../domain/summary.ts';
 import { analyzeSnapshots, type PreviousSnapshot } from '../domain/snapshot-analysis.ts';
 import type { StressScenario } from '../domain/schemas.ts';
 import { trendPointFor, type TrendPoint } from '../domain/trend.ts';
@@ -19,6 +21,8 @@ import type { DataQuality } from '../domain/data-quality.ts';
 
 /** What aggregateReport reads and writes; src/app.ts binds it to Cosmos, the snapshot blobs and the alerts queue. */
 export interface AggregateReportPorts {
+  /** The summaries of the job's chunks, as each chunk's last run stored it. */
+  chunkSummaries(jobId: string): AsyncIterable<ChunkSummary>;
   /** How the job's properties were read (kept on its job document), for the report's data-quality section. */
   dataQuality(jobId: string): Promise<DataQuality | undefined>;
   topResults(jobId: string, list: TopKind, n: number): Promise<PropertyResult[]>;
@@ -34,7 +38,13 @@ export interface AggregateReportPorts {
   sendAlert(alert: { portfolioId: string; jobId: string; findings: Finding[]; at: string }): Promise<void>;
   finishJob(
     jobId: string,
-    patch: { status: JobStatus; endTime: string; error?: string | undefined; reportId: string },
+    patch: {
+      status: JobStatus;
+      endTime: string;
+      error?: string | undefined;
+      statusReason?: string | undefined;
+      reportId: string;
+    },
   ): Promise<void>;
   reportOptions: Partial<ReportOptions>;
   /** The report's stress scenarios when the request gave none, and the tier limits to re-tier with. */
@@ -42,6 +52,23 @@ export interface AggregateReportPorts {
   tierLimits: TierLimits;
   topN: number;
   now(): Date;
+}
+
+/**
+ * The merge of `summaries`, a few hundred at a time: each merge copies its running total, so pairwise folds would not
+ * scale.
+ */
+async function mergedSummary(summaries: AsyncIterable<ChunkSummary>): Promise<ChunkSummary> {
+  let merged = emptySummary();
+  let pending: ChunkSummary[] = [];
+  for await (const summary of summaries) {
+    pending.push(summary);
+    if (pending.length === 256) {
+      merged = mergeAllSummaries([merged, ...pending]);
+      pending = [];
+    }
+  }
+  return mergeAllSummaries([merged, ...pending]);
 }
 
 /** The statuses a report can have: the job's final status (the root never reports one still running). */
@@ -62,7 +89,12 @@ async function previousSnapshotOf(
     };
   return {
     snapshot: {
-      run: { jobId: previous.id, asOf: previous.asOf, generatedAt: previous.createdAt },
+      run: {
+        jobId: previous.id,
+        asOf: previous.asOf,
+        generatedAt: previous.createdAt,
+        ...(previous.analysisType !== undefined && { analysisType: previous.analysisType }),
+      },
       records: ports.readSnapshot(previous.id),
     },
   };
@@ -78,16 +110,17 @@ async function previousSnapshotOf(
 export async function aggregateReport(
   input: AggregateReportInput,
   ports: AggregateReportPorts,
-): Promise<{ reportId: string; findings: number }> {
+): Promise<{ reportId: string; findings: number; costCents: number }> {
   const at = ports.now().toISOString();
   const status = reportStatusOf(input.status);
   const options = reportOptionsSchema.parse(ports.reportOptions);
-  const [lists, built, previous] = await Promise.all([
+  const [summary, lists, built, previous] = await Promise.all([
+    mergedSummary(ports.chunkSummaries(input.jobId)),
     Promise.all(TOP_KINDS.map((list) => ports.topResults(input.jobId, list, ports.topN))),
     ports.buildSnapshot(input.jobId),
     ports.previousReport(input.portfolioId, input.asOf, input.jobId),
   ]);
-  const expected = input.summary.counts.properties;
+  const expected = summary.counts.properties;
   const whole = built.records === expected;
   const compareWith = whole
     ? await previousSnapshotOf(previous, ports)
@@ -101,7 +134,7 @@ export async function aggregateReport(
   const [largestDrops, preDistressed, highestFraud] = lists.map((results) =>
     results.map((r) => propertyResultSchema.parse(r)),
   );
-  const report = finalizeReport(input.summary, {
+  const report = finalizeReport(summary, {
     portfolioId: input.portfolioId,
     jobId: input.jobId,
     analysisType: input.analysisType,
@@ -138,7 +171,8 @@ export async function aggregateReport(
     status: input.status,
     endTime: at,
     ...(input.error !== undefined && { error: input.error }),
+    ...(input.statusReason !== undefined && { statusReason: input.statusReason }),
     reportId: input.jobId,
   });
-  return { reportId: input.jobId, findings: report.findings.length };
+  return { reportId: input.jobId, findings: report.findings.length, costCents: summary.costCents.total };
 }

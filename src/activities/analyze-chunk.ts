@@ -1,8 +1,19 @@
-// analyzeChunk: the unit of I/O work (DESIGN §2.4). Reads its chunk blob, skips properties already stored
-// for the job (a retried chunk redoes nothing), values the rest through the provider cascade (or the
-// valuation cache), scores risk and fraud, asks the AI reviewer where the rules say so, writes the results
-// in bulk and returns a compact ChunkSummary. One property's failure is recorded on that property and never
-// fails the chunk.
+// analyzeChunk: the unit of I/O work (DESIGN §2.4). Runs one chunk for one pass under one reservation:
+// reads the chunk blob, redoes the properties the pass is for (all of them on the first pass; failures on a
+// retry pass or a redrive) and stores their results, the chunk's part of the job's per-property snapshot,
+// the chunk's counts and summary.
+//
+// Money rules (issue 11.2, 12.2):
+// - Each answer a vendor bills (an AVM answer of the cascade, an AI review) is recorded durably the moment it
+//   arrives — in the cache of paid answers, with who paid and what was billed — before anything else can fail.
+//   A property's result keeps its purchases, so a retry or redrive reuses them and its cost is their sum.
+// - Before each property it checks the job's stop (DELETE, a terminated root) and stops buying; properties
+//   not started are left without a result (a redrive can pick them up).
+// - It never commits more than the reservation's cap: a property starts only when its worst case still fits
+//   beside what the chunk has spent and holds; the rest is deferred to the lane's next reservation.
+// - An attempt that died with calls in flight (a crash) may have been billed for answers it never recorded:
+//   the next attempt counts at most one call per property then in flight as `unconfirmedCents`.
+// One property's failure is recorded on that property and never fails the chunk.
 import {
   analyzedProperty,
   buysValuations,
@@ -11,115 +22,309 @@ import {
   includesFraud,
   type AnalysisOptions,
 } from '../domain/analysis.ts';
+import { avmPriceCents, largestCallCents, worstCaseCentsPerProperty } from '../domain/cost.ts';
 import { needsAiReview } from '../domain/fraud.ts';
 import { valuationKey } from '../domain/identity.ts';
-import type { AvmQuote, PropertyResult } from '../domain/results.ts';
+import type { StopReason } from '../domain/job-progress.ts';
+import { chunkCounts, deltaBetween, needsWork, NO_COUNTS } from '../domain/passes.ts';
+import type { AiReview, AvmQuote, PropertyError, PropertyResult, Purchase } from '../domain/results.ts';
 import type { Property } from '../domain/schemas.ts';
 import { snapshotRecordOf, type SnapshotRecord } from '../domain/snapshot.ts';
 import { summarizeResults } from '../domain/summary.ts';
 import { appraisalBasis, quoteBasis, type ValueBasis } from '../domain/valuation.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
-import { CascadeError } from '../providers/cascade.ts';
+import { CascadeError, valueByCascade, type CascadeAnswer } from '../providers/cascade.ts';
 import { ProviderError } from '../providers/errors.ts';
 import type { ProviderSet } from '../providers/provider-set.ts';
+import type { FraudReviewRequest } from '../providers/types.ts';
+import type { ChunkMarker, ChunkRun } from '../storage/chunk-markers-repository.ts';
+import { isTransientStorageError, TransientStorageError } from '../storage/errors.ts';
+import type { CachedPurchase } from '../storage/valuation-cache.ts';
 import type { AnalyzeChunkInput, AnalyzeChunkOutput } from '../workflow.ts';
 
-/** A cached quote and who paid for it: a job that bought the value itself still pays for it on a retry. */
-export interface CachedQuote {
-  quote: AvmQuote;
-  boughtByJob: string;
-}
-
-/** What analyzeChunk reads and writes; src/app.ts binds it to Cosmos, blobs and the providers. */
-export interface AnalyzeChunkPorts {
-  /** The chunk's properties and the identities they share with other propertyIds of the job. */
-  readChunk(jobId: string, chunkIndex: number): Promise<{ properties: Property[]; sharedIdentities: string[] }>;
-  /** True on the chunk's first attempt; false when it ran before (then stored results are looked up). */
-  markChunkStarted(jobId: string, chunkIndex: number): Promise<boolean>;
-  markChunkCompleted(jobId: string, chunkIndex: number): Promise<void>;
-  storedResults(jobId: string, propertyIds: readonly string[]): Promise<PropertyResult[]>;
-  saveResults(jobId: string, chunkIndex: number, results: readonly PropertyResult[]): Promise<void>;
-  /** Writes the chunk's part of the job's per-property snapshot (every result of the chunk). */
-  saveSnapshotPart(jobId: string, chunkIndex: number, records: readonly SnapshotRecord[]): Promise<void>;
-  /**
-   * Cached quotes by valuation key (valuationKey): unexpired ones, or the freshest of any age with
-   * `includeExpired`. Keys without one are absent.
-   */
-  cachedQuotes(
-    cacheKeys: readonly string[],
-    now: Date,
-    options: { includeExpired: boolean },
-  ): Promise<Map<string, CachedQuote>>;
-  cacheQuote(cacheKey: string, cached: CachedQuote, now: Date): Promise<void>;
-  providers: ProviderSet;
-  options: AnalysisOptions;
-  /** Properties valued at once within the chunk. */
-  concurrency: number;
-  /** Chaos testing: fail each chunk's first attempt after its values are bought and cached. */
-  chaosFailFirstAttempt: boolean;
-  now(): Date;
-}
-
-function errorOf(error: unknown): { code: string; message: string } {
-  if (error instanceof CascadeError)
-    return { code: error.kind === 'no_value' ? 'NO_AVM_VALUE' : 'AVM_UNAVAILABLE', message: error.message };
-  if (error instanceof ProviderError) return { code: `PROVIDER_${error.kind.toUpperCase()}`, message: error.message };
-  return { code: 'ANALYSIS_ERROR', message: error instanceof Error ? error.message : String(error) };
+/** A paid answer as the cache holds it: the answer, who paid for it, and whether anyone may still reuse it. */
+export interface CachedAnswer<T> {
+  answer: T;
+  purchase?: CachedPurchase | undefined;
+  fresh: boolean;
 }
 
 /**
- * Analyses chunk `input.chunkIndex` of job `input.jobId`, writes its results and its part of the job's
- * per-property snapshot, and returns its summary with counts and cost in cents. A property's provider failure
- * is recorded on that property; storage errors (and the chaos switch) throw, failing the attempt, and the
- * retried attempt skips the properties the failed one stored (its snapshot part is appended again: the last
- * record of a property wins).
+ * The cache of paid answers (src/storage/valuation-cache.ts), keyed by the property's valuation key
+ * (valuationKey: its identity, or its identity and propertyId where the identity may stand for several).
+ */
+export interface PaidAnswers {
+  quote(cacheKey: string, provider: string): Promise<CachedAnswer<AvmQuote> | undefined>;
+  /** Records an AVM answer just bought; rejects when it could not be stored (after retries). */
+  saveQuote(cacheKey: string, quote: AvmQuote, purchase: CachedPurchase): Promise<void>;
+  review(cacheKey: string, reviewer: string, request: FraudReviewRequest): Promise<CachedAnswer<AiReview> | undefined>;
+  /** Records an AI review just bought; rejects when it could not be stored (after retries). */
+  saveReview(
+    cacheKey: string,
+    reviewer: string,
+    request: FraudReviewRequest,
+    review: AiReview,
+    purchase: CachedPurchase,
+  ): Promise<void>;
+}
+
+/** What analyzeChunk reads and writes; src/app.ts binds it to Cosmos, blobs, the providers and the durable client. */
+export interface AnalyzeChunkPorts {
+  /** The chunk's properties and the identities they share with other propertyIds of the job. */
+  readChunk(jobId: string, chunkIndex: number): Promise<{ properties: Property[]; sharedIdentities: string[] }>;
+  /** The chunk index at position `entry` of a pass's plan. */
+  planEntry(jobId: string, planId: string, entry: number): Promise<number>;
+  /** Records an attempt under `key`; returns the chunk's marker as it was (undefined: the chunk never ran). */
+  beginAttempt(jobId: string, chunkIndex: number, key: string): Promise<ChunkMarker | undefined>;
+  finishAttempt(jobId: string, chunkIndex: number, run: ChunkRun): Promise<void>;
+  /** Marks the attempt as ended cleanly (everything it bought is recorded). */
+  releaseAttempt(jobId: string, chunkIndex: number): Promise<void>;
+  storedResults(jobId: string, propertyIds: readonly string[]): Promise<PropertyResult[]>;
+  saveResults(jobId: string, chunkIndex: number, results: readonly PropertyResult[]): Promise<void>;
+  /** Appends the chunk's part of the job's per-property snapshot (every result the chunk has now). */
+  saveSnapshotPart(jobId: string, chunkIndex: number, records: readonly SnapshotRecord[]): Promise<void>;
+  paid: PaidAnswers;
+  providers: ProviderSet;
+  /** The job's stop, if any: checked before each property (the port may answer from a short-lived cache). */
+  stopRequested(jobId: string): Promise<StopReason | undefined>;
+  options: AnalysisOptions;
+  /** Properties analysed at once within the chunk. */
+  concurrency: number;
+  chaos: {
+    /** Fail each chunk's first attempt after its values are bought and recorded. */
+    failFirstAttempt: boolean;
+    /** Whether a storage fault is injected right after this property's valuation is bought (first analysis only). */
+    faultAfterValuation(propertyId: string): boolean;
+  };
+  now(): Date;
+}
+
+/** A vendor's answer arrived but could not be recorded: the chunk stops buying and the attempt fails. */
+export class PurchaseNotRecordedError extends Error {
+  constructor(what: string, options: { cause: unknown }) {
+    super(
+      `a paid ${what} could not be recorded: ${String((options.cause as Error)?.message ?? options.cause)}`,
+      options,
+    );
+    this.name = 'PurchaseNotRecordedError';
+  }
+}
+
+function errorOf(error: unknown): PropertyError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof CascadeError)
+    return error.kind === 'no_value'
+      ? { code: 'NO_AVM_VALUE', message, transient: false }
+      : { code: 'AVM_UNAVAILABLE', message, transient: true };
+  if (error instanceof ProviderError)
+    return { code: `PROVIDER_${error.kind.toUpperCase()}`, message, transient: error.retryable };
+  if (isTransientStorageError(error)) return { code: 'STORAGE_ERROR', message, transient: true };
+  return { code: 'ANALYSIS_ERROR', message, transient: false };
+}
+
+const centsOf = (result: PropertyResult | undefined) => (result ? Math.round(result.cost.total * 100) : 0);
+
+/**
+ * Runs chunk entry `input.entry` of a pass under reservation `input.reservationKey`, spending at most
+ * `input.capCents`, and returns what it changed. A run of a reservation that already finished answers what
+ * that run answered. Throws (failing the attempt, which the lane retries) on storage errors, on a paid answer
+ * that could not be recorded, and on the chaos switch; the retry redoes nothing that was stored.
  */
 export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunkPorts): Promise<AnalyzeChunkOutput> {
-  const { jobId, chunkIndex, analysisType } = input;
-  const asOf = new Date(input.asOf);
+  const { jobId, analysisType, reservationKey: key } = input;
+  const chunkIndex =
+    input.plan.id === undefined ? input.entry : await ports.planEntry(jobId, input.plan.id, input.entry);
+  const before = await ports.beginAttempt(jobId, chunkIndex, key);
+  const last = before?.completed;
+  if (last?.key === key)
+    return { chunkIndex, delta: last.delta, deferred: last.deferred, ...(last.stopped && { stopped: last.stopped }) };
+
   const { properties, sharedIdentities } = await ports.readChunk(jobId, chunkIndex);
-  const firstAttempt = await ports.markChunkStarted(jobId, chunkIndex);
-  const stored = firstAttempt
-    ? []
-    : await ports.storedResults(
+  const shared = new Set(sharedIdentities);
+  const stored = before
+    ? await ports.storedResults(
         jobId,
         properties.map((p) => p.propertyId),
-      );
-  const done = new Set(stored.map((r) => r.propertyId));
-  const todo = properties.filter((p) => !done.has(p.propertyId));
-  const shared = new Set(sharedIdentities);
-  const keys = new Map(todo.map((p) => [p.propertyId, valuationKey(p, shared)]));
-  const cache = await ports.cachedQuotes([...keys.values()], ports.now(), {
-    includeExpired: !buysValuations(analysisType),
-  });
+      )
+    : [];
+  const storedById = new Map(stored.map((r) => [r.propertyId, r]));
+  const todo = properties.filter((p) => needsWork(storedById.get(p.propertyId), input.plan.mode));
+  const { prices } = ports.options;
+  const worst = worstCaseCentsPerProperty(analysisType, prices);
+  // An attempt died with calls in flight: at most one call per property then in flight, at the dearest price.
+  const unconfirmedCents =
+    before?.inFlight === undefined
+      ? 0
+      : Math.min(ports.concurrency, todo.length) * largestCallCents(analysisType, prices);
 
-  const analyzeOne = async (property: Property): Promise<PropertyResult> => {
-    let bought = false;
+  let committed = unconfirmedCents;
+  let deferred = 0;
+  let stopped: StopReason | undefined;
+  let aborted: Error | undefined;
+  const fresh = new Map<string, PropertyResult>();
+  const analyze = propertyAnalyzer(input, ports);
+  await mapWithConcurrency(todo, ports.concurrency, async (property) => {
+    if (aborted !== undefined || stopped !== undefined) return;
+    const stop = await ports.stopRequested(jobId);
+    if (stop !== undefined) {
+      stopped ??= stop;
+      return;
+    }
+    if (committed + worst > input.capCents) {
+      deferred++;
+      return;
+    }
+    committed += worst;
+    const prior = storedById.get(property.propertyId);
     try {
-      const cacheKey = keys.get(property.propertyId) as string;
-      const cached = cache.get(cacheKey);
+      const result = await analyze(property, valuationKey(property, shared), prior);
+      fresh.set(property.propertyId, result);
+      committed += centsOf(result) - centsOf(prior) - worst;
+    } catch (error) {
+      aborted ??= error instanceof Error ? error : new Error(String(error));
+    }
+  });
+  // Answers may have been bought without a record: keep the attempt marked in flight for the next one.
+  if (aborted !== undefined) throw aborted;
+
+  try {
+    if (ports.chaos.failFirstAttempt && before === undefined)
+      throw new Error(`chaos: chunk ${chunkIndex} of ${jobId} fails its first attempt after buying its values`);
+    await ports.saveResults(jobId, chunkIndex, [...fresh.values()]);
+    const final = properties.flatMap((p) => fresh.get(p.propertyId) ?? storedById.get(p.propertyId) ?? []);
+    // The whole chunk again on a later run: the snapshot keeps the last record of each property.
+    await ports.saveSnapshotPart(jobId, chunkIndex, final.map(snapshotRecordOf));
+    const counts = chunkCounts(final, properties.length);
+    const summary = summarizeResults(final);
+    const costCents = summary.costCents.total;
+    const delta = deltaBetween(last?.counts ?? NO_COUNTS, counts, {
+      cents: costCents - (last?.costCents ?? 0),
+      unconfirmedCents,
+    });
+    const run: ChunkRun = {
+      key,
+      at: ports.now().toISOString(),
+      counts,
+      costCents,
+      delta,
+      deferred,
+      ...(stopped && { stopped }),
+      summary,
+    };
+    await ports.finishAttempt(jobId, chunkIndex, run);
+    return { chunkIndex, delta, deferred, ...(stopped && { stopped }) };
+  } catch (error) {
+    // Everything bought was recorded before this point: the next attempt owes no unconfirmed calls.
+    await ports.releaseAttempt(jobId, chunkIndex).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** One property's analysis for this run: reuses what the property already bought, records what it buys. */
+function propertyAnalyzer(input: AnalyzeChunkInput, ports: AnalyzeChunkPorts) {
+  const { jobId, analysisType } = input;
+  const asOf = new Date(input.asOf);
+  const { options, providers } = ports;
+  const { prices } = options;
+
+  return async (property: Property, cacheKey: string, prior: PropertyResult | undefined): Promise<PropertyResult> => {
+    const purchases: Purchase[] = [...(prior?.purchases ?? [])];
+    const ownPurchase = (purchase: CachedPurchase | undefined) =>
+      purchase?.jobId === jobId && purchase.propertyId === property.propertyId;
+    const newPurchase = (cents: number): CachedPurchase => ({
+      jobId,
+      propertyId: property.propertyId,
+      cents,
+      at: ports.now().toISOString(),
+    });
+
+    /** A provider's answer: bought earlier for this property, reused from the cache, or bought now. */
+    const obtainQuote = async (provider: string): Promise<CascadeAnswer> => {
+      const own = purchases.find((p) => p.kind === 'avm' && p.provider === provider && p.quote);
+      if (own) return { quote: own.quote!, cents: own.cents };
+      const cached = await ports.paid.quote(cacheKey, provider);
+      if (cached && ownPurchase(cached.purchase)) {
+        purchases.push({
+          kind: 'avm',
+          provider,
+          cents: cached.purchase!.cents,
+          at: cached.purchase!.at,
+          quote: cached.answer,
+        });
+        return { quote: cached.answer, cents: cached.purchase!.cents };
+      }
+      if (cached?.fresh) return { quote: cached.answer, cached: true };
+      const quote = await providers.valueFrom(provider, property);
+      const purchase = newPurchase(avmPriceCents(prices, provider));
+      try {
+        await ports.paid.saveQuote(cacheKey, quote, purchase);
+      } catch (error) {
+        throw new PurchaseNotRecordedError(`${provider} valuation of ${property.propertyId}`, { cause: error });
+      }
+      purchases.push({ kind: 'avm', provider, cents: purchase.cents, at: purchase.at, quote });
+      return { quote, cents: purchase.cents };
+    };
+
+    /** risk and fraud alone buy nothing: the freshest stored value of any age, else the last appraisal. */
+    const storedQuote = async (provider: string): Promise<CascadeAnswer> => {
+      const cached = await ports.paid.quote(cacheKey, provider);
+      if (!cached) throw new ProviderError({ provider, kind: 'no_value', message: 'no stored value' });
+      return { quote: cached.answer, cached: true };
+    };
+
+    const obtainReview = async (request: FraudReviewRequest): Promise<AiReview> => {
+      const reviewer = providers.reviewer;
+      const own = purchases.find((p) => p.kind === 'review' && p.review);
+      if (own) return own.review!;
+      const cached = await ports.paid.review(cacheKey, reviewer, request);
+      if (cached && ownPurchase(cached.purchase)) {
+        purchases.push({
+          kind: 'review',
+          provider: reviewer,
+          cents: cached.purchase!.cents,
+          at: cached.purchase!.at,
+          review: cached.answer,
+        });
+        return cached.answer;
+      }
+      if (cached?.fresh) return cached.answer;
+      const review = await providers.review(request);
+      const purchase = newPurchase(prices.review);
+      try {
+        await ports.paid.saveReview(cacheKey, reviewer, request, review, purchase);
+      } catch (error) {
+        throw new PurchaseNotRecordedError(`AI review of ${property.propertyId}`, { cause: error });
+      }
+      purchases.push({ kind: 'review', provider: reviewer, cents: purchase.cents, at: purchase.at, review });
+      return review;
+    };
+
+    try {
       let basis: ValueBasis | undefined;
-      if (cached) {
-        // Replayed from the cache: free, unless this job bought it on an earlier attempt of this chunk.
-        bought = cached.boughtByJob === jobId && buysValuations(analysisType);
-        basis = quoteBasis(
-          { quote: cached.quote, withinMaxFsd: cached.quote.fsd <= ports.options.valuation.maxFsd },
-          bought ? 'avm' : 'cache',
-        );
-      } else if (buysValuations(analysisType)) {
-        const outcome = await ports.providers.value(property, ports.options.valuation.maxFsd);
+      if (buysValuations(analysisType)) {
+        const outcome = await valueByCascade(providers.cascade, {
+          maxFsd: options.valuation.maxFsd,
+          obtain: obtainQuote,
+        });
         const choice = outcome.choice!;
-        bought = true;
-        basis = quoteBasis(choice, 'avm', outcome.attempts);
-        await ports.cacheQuote(cacheKey, { quote: choice.quote, boughtByJob: jobId }, ports.now());
+        const paid = purchases.some((p) => p.kind === 'avm' && p.provider === choice.quote.provider);
+        basis = quoteBasis(choice, paid ? 'avm' : 'cache', outcome.attempts);
+        if (prior === undefined && ports.chaos.faultAfterValuation(property.propertyId))
+          throw new TransientStorageError(`chaos: storage fault after the valuation of ${property.propertyId}`);
       } else {
-        basis = appraisalBasis(property);
+        basis = await valueByCascade(providers.cascade, { maxFsd: options.valuation.maxFsd, obtain: storedQuote }).then(
+          (outcome) => quoteBasis(outcome.choice!, 'cache', outcome.attempts),
+          (error: unknown) => {
+            if (error instanceof CascadeError) return appraisalBasis(property);
+            throw error;
+          },
+        );
       }
       if (!includesFraud(analysisType))
-        return analyzedProperty({ property, analysisType, basis, boughtValuation: bought, asOf }, ports.options);
-      const screening = fraudScreening(property, basis, asOf, ports.options.fraud);
-      const aiReview = needsAiReview(screening, ports.options.fraud)
-        ? await ports.providers.review({
+        return analyzedProperty({ property, analysisType, basis, purchases, asOf }, options);
+      const screening = fraudScreening(property, basis, asOf, options.fraud);
+      const aiReview = needsAiReview(screening, options.fraud)
+        ? await obtainReview({
             propertyId: property.propertyId,
             state: property.state,
             zip: property.zip,
@@ -129,33 +334,10 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
             flags: screening.flags,
           })
         : undefined;
-      return analyzedProperty(
-        { property, analysisType, basis, boughtValuation: bought, screening, aiReview, asOf },
-        ports.options,
-      );
+      return analyzedProperty({ property, analysisType, basis, purchases, screening, aiReview, asOf }, options);
     } catch (error) {
-      return failedProperty(property, errorOf(error), ports.options.costRates, bought);
+      if (error instanceof PurchaseNotRecordedError) throw error;
+      return failedProperty(property, errorOf(error), purchases, prices);
     }
-  };
-
-  const fresh = await mapWithConcurrency(todo, ports.concurrency, analyzeOne);
-  if (ports.chaosFailFirstAttempt && firstAttempt)
-    throw new Error(`chaos: chunk ${chunkIndex} of ${jobId} fails its first attempt after buying its values`);
-  await ports.saveResults(jobId, chunkIndex, fresh);
-  const all = [...stored, ...fresh];
-  await ports.saveSnapshotPart(jobId, chunkIndex, all.map(snapshotRecordOf));
-  await ports.markChunkCompleted(jobId, chunkIndex);
-
-  const summary = summarizeResults(all);
-  // Counts and cost of this run only for properties analysed now; stored ones were counted by the attempt
-  // that stored them, but that attempt never reported (it crashed), so report the whole chunk.
-  return {
-    chunkIndex,
-    summary,
-    processed: all.length,
-    failed: summary.counts.failed,
-    cached: summary.counts.cachedValuations,
-    actualCents: summary.costCents.total,
-    alreadyStored: stored.length,
   };
 }

@@ -1,9 +1,9 @@
 // One property's analysis, composed from valuation, risk and fraud (DESIGN §4). Pure: the caller (the
 // analyzeChunk activity) does the I/O — buying or replaying the value, asking the AI reviewer — and hands
 // the answers in; this decides what the result says and what it cost.
-import { propertyCost, type CostRates } from './cost.ts';
+import { propertyCost, type PriceTable } from './cost.ts';
 import { fraudOptionsSchema, screenProperty, withAiReview, type FraudOptions } from './fraud.ts';
-import type { AiReview, FraudResult, PropertyResult } from './results.ts';
+import type { AiReview, FraudResult, PropertyError, PropertyResult, Purchase } from './results.ts';
 import { riskFor, type RiskOptions } from './risk.ts';
 import type { AnalysisType, Property } from './schemas.ts';
 import { valuationResultFor, type ValuationOptions, type ValueBasis } from './valuation.ts';
@@ -12,7 +12,8 @@ export interface AnalysisOptions {
   valuation: ValuationOptions;
   risk: RiskOptions;
   fraud: FraudOptions;
-  costRates: CostRates;
+  /** Prices in cents: the risk charge, and what each kind of answer costs. */
+  prices: PriceTable;
 }
 
 /** Whether the analysis type buys AVM values (`risk` and `fraud` alone reuse stored ones). */
@@ -41,8 +42,8 @@ export interface PropertyAnalysisInput {
   analysisType: AnalysisType;
   /** The value the analysis rests on; undefined when none exists (no AVM value and no appraisal). */
   basis: ValueBasis | undefined;
-  /** True when the basis was bought now (a paid AVM answer), not replayed from the cache. */
-  boughtValuation: boolean;
+  /** The answers billed for this property in this job (AVM answers, AI review): its cost. */
+  purchases: readonly Purchase[];
   /** The rules' screening (fraud types); computed by `fraudScreening` so the caller can decide on review. */
   screening?: FraudResult | undefined;
   aiReview?: AiReview | undefined;
@@ -50,6 +51,7 @@ export interface PropertyAnalysisInput {
 }
 
 function base(property: Property): Pick<PropertyResult, 'propertyId' | 'state' | 'zip' | 'propertyType' | 'address'> & {
+  unit?: string;
   county?: string;
   countyFips?: string;
   city?: string;
@@ -57,6 +59,7 @@ function base(property: Property): Pick<PropertyResult, 'propertyId' | 'state' |
   return {
     propertyId: property.propertyId,
     address: property.address,
+    ...(property.unit !== undefined && { unit: property.unit }),
     ...(property.city !== undefined && { city: property.city }),
     state: property.state,
     zip: property.zip,
@@ -67,9 +70,9 @@ function base(property: Property): Pick<PropertyResult, 'propertyId' | 'state' |
 }
 
 export function analyzedProperty(input: PropertyAnalysisInput, options: AnalysisOptions): PropertyResult {
-  const { property, analysisType, basis, asOf } = input;
+  const { property, analysisType, basis, asOf, purchases } = input;
   if (!basis && analysisType !== 'fraud') {
-    return failedProperty(property, noValueBasis(analysisType), options.costRates, input.boughtValuation);
+    return failedProperty(property, noValueBasis(analysisType), purchases, options.prices);
   }
   const valuation = basis && valuationResultFor(property, basis, options.valuation, asOf);
   const risk = valuation && includesRisk(analysisType) ? riskFor(property, valuation, asOf, options.risk) : undefined;
@@ -83,14 +86,8 @@ export function analyzedProperty(input: PropertyAnalysisInput, options: Analysis
     ...(valuation && { valuation }),
     ...(risk && { risk }),
     ...(fraud && { fraud }),
-    cost: propertyCost(
-      {
-        boughtValuation: input.boughtValuation,
-        aiReviewed: input.aiReview !== undefined,
-        riskScored: risk !== undefined,
-      },
-      options.costRates,
-    ),
+    cost: propertyCost(purchases, risk !== undefined, options.prices),
+    ...(purchases.length > 0 && { purchases: [...purchases] }),
     cachedValuation: basis?.source === 'cache',
   };
 }
@@ -99,7 +96,7 @@ export function analyzedProperty(input: PropertyAnalysisInput, options: Analysis
  * Why a property has no value to analyse on. A valuation run asked the AVMs (their failure has its own
  * code); `risk` buys no AVM value, so there it means nothing was stored and nothing was appraised.
  */
-function noValueBasis(analysisType: AnalysisType): { code: string; message: string } {
+function noValueBasis(analysisType: AnalysisType): PropertyError {
   return {
     code: 'NO_VALUE_BASIS',
     message: buysValuations(analysisType)
@@ -108,18 +105,22 @@ function noValueBasis(analysisType: AnalysisType): { code: string; message: stri
   };
 }
 
-/** A property that could not be analysed: recorded with its reason, never failing the chunk. */
+/**
+ * A property that could not be analysed: recorded with its reason, never failing the chunk. It keeps the
+ * answers already bought for it (and their cost), so a retry or a redrive reuses them instead of buying again.
+ */
 export function failedProperty(
   property: Property,
-  error: { code: string; message: string },
-  rates: CostRates,
-  boughtValuation = false,
+  error: PropertyError,
+  purchases: readonly Purchase[],
+  prices: PriceTable,
 ): PropertyResult {
   return {
     ...base(property),
     status: 'failed',
     error,
-    cost: propertyCost({ boughtValuation, aiReviewed: false, riskScored: false }, rates),
+    cost: propertyCost(purchases, false, prices),
+    ...(purchases.length > 0 && { purchases: [...purchases] }),
     cachedValuation: false,
   };
 }

@@ -1,15 +1,11 @@
-// How a portfolio is cut into work: chunks of properties (one analyzeChunk activity each) grouped into
-// batches of chunks (one chunkBatch sub-orchestration each), so no orchestration history grows with the
-// portfolio (DESIGN §2).
+// How a portfolio is cut into work: chunks of properties (one analyzeChunk activity and one staged blob
+// each), which the job's lanes take in turn (DESIGN §2).
 import { z } from 'zod';
 
 export const chunkingOptionsSchema = z.object({
   /** Properties per chunk: one activity, one blob, one bulk write. */
   chunkSize: z.number().int().min(1).max(1_000).default(100),
-  /** Chunks per chunkBatch sub-orchestration; about 10 history events each, so 100 keeps it near 1,000. */
-  chunksPerBatch: z.number().int().min(1).max(500).default(100),
 });
-export type ChunkingOptions = z.infer<typeof chunkingOptionsSchema>;
 
 /** `items` cut into consecutive slices of `size` (the last may be shorter). */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -23,17 +19,7 @@ export function chunkCountFor(properties: number, chunkSize: number): number {
   return Math.ceil(properties / chunkSize);
 }
 
-/** A batch: chunks [firstChunk, firstChunk + chunkCount). */
-export interface BatchRange {
-  batchIndex: number;
-  firstChunk: number;
-  chunkCount: number;
-}
-
-export function batchRanges(chunkCount: number, chunksPerBatch: number): BatchRange[] {
-  const ranges: BatchRange[] = [];
-  for (let first = 0, index = 0; first < chunkCount; first += chunksPerBatch, index++) {
-    ranges.push({ batchIndex: index, firstChunk: first, chunkCount: Math.min(chunksPerBatch, chunkCount - first) });
-  }
-  return ranges;
+/** Properties in chunk `index` of a portfolio of `total` properties cut into chunks of `chunkSize`. */
+export function chunkLength(index: number, total: number, chunkSize: number): number {
+  return Math.max(0, Math.min(chunkSize, total - index * chunkSize));
 }

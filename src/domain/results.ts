@@ -47,6 +47,19 @@ export const benchmarkSchema = z.object({
 });
 export type Benchmark = z.infer<typeof benchmarkSchema>;
 
+/** One provider asked during the AVM cascade: what it answered (an FSD, or why it did not) and who paid. */
+export const cascadeAttemptSchema = z.object({
+  provider: z.string(),
+  fsd: z.number().optional(),
+  /** The ProviderError kind (`no_value`, `unavailable`, ...), or the message of any other error. */
+  error: z.string().optional(),
+  /** What this job paid for the answer, in cents; absent when nothing was billed. */
+  cents: z.number().int().nonnegative().optional(),
+  /** True when the answer was reused from the valuation cache (bought earlier, by this job or another). */
+  cached: z.boolean().optional(),
+});
+export type CascadeAttempt = z.infer<typeof cascadeAttemptSchema>;
+
 export const valuationResultSchema = z.object({
   source: z.enum(VALUE_SOURCES),
   provider: z.string().optional(),
@@ -55,8 +68,12 @@ export const valuationResultSchema = z.object({
   fsd: z.number().optional(),
   /** True when the accepted quote's FSD is at or under `maxFsd`. */
   withinMaxFsd: z.boolean(),
-  /** Providers asked, in cascade order, with what each answered. */
-  cascade: z.array(z.object({ provider: z.string(), fsd: z.number().optional(), error: z.string().optional() })),
+  /**
+   * Providers asked, in cascade order, with what each answered and who paid: `cents` is what this job paid
+   * for the answer (absent when nothing was billed), `cached` marks an answer reused from the valuation cache
+   * (bought earlier, by this job or another).
+   */
+  cascade: z.array(cascadeAttemptSchema),
   valuedAt: z.string(),
   lastAppraisedValue: z.number().optional(),
   /** estimatedValue - lastAppraisedValue; absent without a last appraisal. */
@@ -75,7 +92,6 @@ export type ValuationResult = z.infer<typeof valuationResultSchema>;
  * exists and the RISK_TIER_RATIO setting is cltv); 'no-loan' when tiered by value change and confidence only.
  */
 export const RISK_BASES = ['ltv', 'cltv', 'no-loan'] as const;
-export type RiskBasis = (typeof RISK_BASES)[number];
 
 /** Why a tier was lowered one step: the value it rests on is weak (risk.ts). */
 export const DOWNGRADE_REASONS = ['WEAK_FSD', 'STALE_VALUATION', 'APPRAISAL_ONLY'] as const;
@@ -151,12 +167,44 @@ export const costSchema = z.object({
 });
 export type Cost = z.infer<typeof costSchema>;
 
+/**
+ * One answer a vendor billed for a property in a job: kept on the property's result so that a retry or a
+ * redrive reuses it instead of buying it again, and so the property's cost is the sum of what was billed.
+ */
+export const purchaseSchema = z.object({
+  kind: z.enum(['avm', 'review']),
+  provider: z.string(),
+  /** What the vendor billed for the answer, in cents (the price when it was bought). */
+  cents: z.number().int().nonnegative(),
+  /** ISO date-time the answer was bought. */
+  at: z.string(),
+  /** The AVM answer (kind avm). */
+  quote: avmQuoteSchema.optional(),
+  /** The AI review (kind review). */
+  review: aiReviewSchema.optional(),
+});
+export type Purchase = z.infer<typeof purchaseSchema>;
+
+export const propertyErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /**
+   * True when the cause may pass (a provider or storage outage, a rate limit): the end-of-job retry pass tries again.
+   */
+  transient: z.boolean().optional(),
+});
+export type PropertyError = z.infer<typeof propertyErrorSchema>;
+
 export const propertyResultSchema = z.object({
   propertyId: z.string(),
   status: z.enum(['analyzed', 'failed']),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
-  /** The street address as submitted (for search and the property view); absent on results stored before it was kept. */
+  error: propertyErrorSchema.optional(),
+  /**
+   * The street address as submitted (for search and the property view); absent on results stored before it was kept.
+   */
   address: z.string().optional(),
+  /** The unit (apartment, suite) as submitted, when the property has one. */
+  unit: z.string().optional(),
   city: z.string().optional(),
   state: z.enum(US_STATES),
   county: z.string().optional(),
@@ -168,7 +216,29 @@ export const propertyResultSchema = z.object({
   fraud: fraudResultSchema.optional(),
   /** What this property actually cost: paid calls only (cache hits and stored values are free). */
   cost: costSchema,
+  /** The answers billed for this property in this job (failed properties keep theirs for the retry). */
+  purchases: z.array(purchaseSchema).optional(),
   /** True when the value came from the cross-job valuation cache. */
   cachedValuation: z.boolean(),
 });
 export type PropertyResult = z.infer<typeof propertyResultSchema>;
+
+/** A result as stored: one document per job and property, under storage keys the API leaves out (resultOf). */
+export const storedResultSchema = propertyResultSchema.extend({
+  /** = propertyId. */
+  id: z.string(),
+  jobId: z.string(),
+  chunkIndex: z.number().int().nonnegative(),
+});
+export type StoredResult = z.infer<typeof storedResultSchema>;
+
+/** A stored result as the API answers it: the storage keys (id, jobId, chunkIndex) left out. */
+export function resultOf(stored: StoredResult): PropertyResult {
+  const { id: _id, jobId: _jobId, chunkIndex: _chunkIndex, ...result } = stored;
+  return result;
+}
+
+/** The property filters of GET /api/portfolio/jobs/{id}/properties. */
+export const RESULT_FILTERS = ['all', 'failed', 'flagged', ...RISK_TIERS.map((t) => `tier-${t}` as const)] as const;
+export const resultFilterSchema = z.enum(RESULT_FILTERS);
+export type ResultFilter = z.infer<typeof resultFilterSchema>;

@@ -6,6 +6,7 @@ import {
   VALUE_BANDS,
   type AvmQuote,
   type Benchmark,
+  type CascadeAttempt,
   type ValuationResult,
   type ValueBand,
   type ValueSource,
@@ -65,13 +66,6 @@ export function changeVsAppraisal(
   // Compare in millionths so that a 10% change computed as 0.1 + 1e-17 still counts as exactly 10%.
   const significantChange = Math.round(Math.abs(changePct) * 1e6) >= Math.round(significantChangePct * 1e6);
   return { changeAmount, changePct, significantChange };
-}
-
-/** One provider asked during the cascade, and what it answered. */
-export interface CascadeAttempt {
-  provider: string;
-  fsd?: number | undefined;
-  error?: string | undefined;
 }
 
 /**
@@ -159,11 +153,7 @@ export function valuationResultFor(
     estimatedValue: basis.estimatedValue,
     ...(basis.fsd !== undefined && { fsd: basis.fsd }),
     withinMaxFsd: basis.withinMaxFsd,
-    cascade: basis.cascade.map((a) => ({
-      provider: a.provider,
-      ...(a.fsd !== undefined && { fsd: a.fsd }),
-      ...(a.error !== undefined && { error: a.error }),
-    })),
+    cascade: basis.cascade.map((a) => ({ ...a })),
     valuedAt: basis.valuedAt,
     ...(lastAppraisedValue !== undefined && { lastAppraisedValue }),
     ...(change && { changeAmount: change.changeAmount, changePct: change.changePct }),

@@ -1,14 +1,16 @@
 // POST /api/portfolio/analyze: validate, estimate, refuse over budget, stage, start (DESIGN §2.1, §5).
 // JSON body, or a CSV or Excel tape with the request fields as query parameters (src/api/portfolio-request.ts).
+import { counted } from '../domain/plural.ts';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { validate } from '../api/request-parsing.ts';
 import { readPortfolioRequest } from '../api/portfolio-request.ts';
 import { idempotencyKeySchema } from '../api/schemas.ts';
+import type { AnalyzeAccepted, OverBudgetAnswer } from '../api/answers.ts';
 import { publicUrl } from '../api/public-url.ts';
 import { json } from '../api/responses.ts';
 import { submitJob } from '../jobs/submit-job.ts';
-import { durableStarter, jobStoreFor } from '../jobs/bindings.ts';
+import { chaosAfterStep, durableStarter, jobStoreFor } from '../jobs/bindings.ts';
 import type { AppServices } from '../services.ts';
 import { logLine } from '../workflow.ts';
 
@@ -45,6 +47,7 @@ export async function analyzePortfolio(
     settings,
     jobStoreFor(services),
     durableStarter(client),
+    chaosAfterStep(services),
   );
   if (outcome.kind === 'over_budget') {
     return json(422, {
@@ -54,9 +57,8 @@ export async function analyzePortfolio(
       budget: outcome.budget,
       breakdown: outcome.breakdown,
       dataQuality,
-    });
+    } satisfies OverBudgetAnswer);
   }
-  const management = client.createHttpManagementPayload(outcome.jobId);
   const statusUrl = publicUrl(settings.host.publicBaseUrl, `/api/portfolio/jobs/${outcome.jobId}`);
   context.log(
     logLine('jobPhase', {
@@ -70,7 +72,9 @@ export async function analyzePortfolio(
     }),
   );
   const skipped =
-    dataQuality.skipped > 0 ? ` ${dataQuality.skipped} invalid rows were left out (see dataQuality).` : '';
+    dataQuality.skipped > 0
+      ? ` ${counted(dataQuality.skipped, 'invalid row was', 'invalid rows were')} left out (see dataQuality).`
+      : '';
   return json(
     202,
     {
@@ -81,11 +85,23 @@ export async function analyzePortfolio(
       message:
         outcome.kind === 'existing'
           ? 'A job with this Idempotency-Key already exists; returning it.'
-          : `Analysis of ${req.properties.length} properties started.${skipped}`,
+          : `Analysis of ${counted(req.properties.length, 'property', 'properties')} started.${skipped}`,
       statusUrl,
       dataQuality,
-      ...management,
-    },
+      ...(settings.pipeline.handOutManagementUrls && managementUrls(client, outcome.jobId)),
+    } satisfies AnalyzeAccepted,
     { location: statusUrl, 'retry-after': '5' },
   );
+}
+
+/**
+ * The Durable management URLs whose use leaves the job consistent: the status query that portals poll,
+ * terminate (the job's chunks stop buying and it ends cancelled with a partial report) and purge (the
+ * job's document, results and report stay). The others are left out: restart would re-run the job, rewind
+ * and raising events mean nothing to it, and suspending the root does not pause its run (use DELETE on
+ * statusUrl to stop a job). In Azure each URL carries the task hub's system key: see the README.
+ */
+function managementUrls(client: df.DurableClient, jobId: string) {
+  const { statusQueryGetUri, terminatePostUri, purgeHistoryDeleteUri } = client.createHttpManagementPayload(jobId);
+  return { statusQueryGetUri, terminatePostUri, purgeHistoryDeleteUri };
 }

@@ -1,36 +1,83 @@
 // The job endpoints of DESIGN §5: the list of jobs; status with progress, cost and ETA; the report;
-// per-property results and one property; stress scenarios on the stored values; cancel. Each validates its
-// route, query and body and answers 404 for an unknown job.
+// per-property results and one property; stress scenarios on the stored values; cancel; redrive. Each
+// validates its route, query and body and answers 404 for an unknown job.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import type { JobProgress } from '../domain/job-progress.ts';
-import { bodyText, parseJsonText, queryObject, readBody, validate } from '../api/request-parsing.ts';
+import { queryObject, readOptionalJson, validate } from '../api/request-parsing.ts';
 import { jobRouteSchema, jobsQuerySchema, propertiesQuerySchema, propertyRouteSchema } from '../api/schemas.ts';
+import type {
+  CancelAnswer,
+  ConflictAnswer,
+  ErrorAnswer,
+  JobAnswer,
+  JobsPage,
+  JobView,
+  NotFinishedAnswer,
+  PropertiesPage,
+  PropertyAnswer,
+  RedriveAccepted,
+  ResultsAnswer,
+  ValidationErrorAnswer,
+} from '../api/answers.ts';
 import { badRequest, json, notFound } from '../api/responses.ts';
+import { publicUrl } from '../api/public-url.ts';
 import { tierLimitsOf } from '../domain/risk.ts';
 import { stressRequestSchema } from '../domain/stress.ts';
-import { stressJob } from '../jobs/job-stress.ts';
-import { jobView } from '../jobs/job-view.ts';
+import { stressJob, type StressAnswer } from '../jobs/job-stress.ts';
+import { instanceStatus } from '../jobs/bindings.ts';
+import type { StoredProgress } from '../jobs/job-stop.ts';
+import { jobView, type RuntimeStatus } from '../jobs/job-view.ts';
+import { jobSpecOf, redriveJob as startRedrive, redriveRequestSchema } from '../jobs/redrive-job.ts';
+import { runOptionsOf } from '../jobs/submit-job.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
-import type { JobStatus } from '../domain/job-status.ts';
+import { isFinal, type JobStatus } from '../domain/job-status.ts';
+import { resultOf } from '../domain/results.ts';
 import type { AppServices } from '../services.ts';
 import { InvalidContinuationTokenError } from '../storage/errors.ts';
 import type { JobDocument } from '../storage/jobs-repository.ts';
-import { JOB_PROGRESS_ENTITY } from '../workflow.ts';
-
-type JobView = ReturnType<typeof jobView>;
+import { JOB_PROGRESS_ENTITY, ORCHESTRATIONS, runInstanceId, type PortfolioAnalysisInput } from '../workflow.ts';
 
 type Loaded = { response: HttpResponseInit } | { job: JobDocument; view: JobView; client: df.DurableClient };
 
-/** The job's live view: the document folded with its jobProgress entity and orchestration status. */
-async function liveView(client: df.DurableClient, job: JobDocument): Promise<JobView> {
+const LIVE: ReadonlySet<RuntimeStatus> = new Set(['Pending', 'Running', 'Suspended', 'ContinuedAsNew']);
+
+/**
+ * A job whose root ended (terminated, failed, purged) before its run began would stay queued for ever: its
+ * end goes through the normal path instead, a run of kind 'end' that analyses nothing and writes the
+ * cancelled job's end and empty report. Idempotent: the run's instance id is fixed.
+ */
+async function endIfNeverStarted(
+  services: AppServices,
+  client: df.DurableClient,
+  job: JobDocument,
+  runtime: RuntimeStatus | undefined,
+): Promise<void> {
+  if (job.status !== 'queued' || (runtime !== undefined && LIVE.has(runtime))) return;
+  if (await instanceStatus(client, runInstanceId(job.id, { kind: 'analysis' }))) return;
+  const spec = jobSpecOf(job, job.budget);
+  if (!spec) return;
+  const input: PortfolioAnalysisInput = {
+    job: spec,
+    options: runOptionsOf(services.settings),
+    run: { kind: 'end', reason: runtime === 'Failed' ? 'failed' : 'terminated' },
+  };
+  await client.startNew(ORCHESTRATIONS.portfolioAnalysis, { instanceId: job.id, input }).catch(() => undefined);
+}
+
+/**
+ * The job's live view: the document folded with its jobProgress entity and orchestration status (ending a
+ * job whose root ended before its run began, see endIfNeverStarted).
+ */
+async function liveView(services: AppServices, client: df.DurableClient, job: JobDocument): Promise<JobView> {
   const [entity, status] = await Promise.all([
-    client.readEntityState<JobProgress | { cancelledBeforeInit: true }>(new df.EntityId(JOB_PROGRESS_ENTITY, job.id)),
-    client.getStatus(job.id).catch(() => undefined),
+    client.readEntityState<StoredProgress>(new df.EntityId(JOB_PROGRESS_ENTITY, job.id)),
+    instanceStatus(client, job.id),
   ]);
-  const progress =
-    entity.entityExists && entity.entityState && 'jobId' in entity.entityState ? entity.entityState : undefined;
-  return jobView(job, progress, status?.runtimeStatus);
+  const runtime = status?.runtimeStatus as RuntimeStatus | undefined;
+  await endIfNeverStarted(services, client, job, runtime);
+  const state = entity.entityExists ? entity.entityState : undefined;
+  const progress = state && 'jobId' in state ? state : undefined;
+  return jobView(job, progress, runtime);
 }
 
 async function loadJob(services: AppServices, request: HttpRequest, context: InvocationContext): Promise<Loaded> {
@@ -39,7 +86,7 @@ async function loadJob(services: AppServices, request: HttpRequest, context: Inv
   const job = await services.storage.jobs.get(route.value.jobId);
   if (!job) return { response: notFound(`No job with id '${route.value.jobId}'.`) };
   const client = df.getClient(context);
-  return { job, view: await liveView(client, job), client };
+  return { job, view: await liveView(services, client, job), client };
 }
 
 /** A continuation token from another query (or mangled) is the caller's mistake: 400 naming the fix. */
@@ -80,13 +127,13 @@ export async function listJobs(
     throw error;
   }
   const client = df.getClient(context);
-  const views = await mapWithConcurrency(page.items, VIEW_CONCURRENCY, (job) => liveView(client, job));
+  const views = await mapWithConcurrency(page.items, VIEW_CONCURRENCY, (job) => liveView(services, client, job));
   return json(200, {
     success: true,
     // queued and processing share a document status: the live view decides (a page may then hold fewer).
     jobs: status === undefined ? views : views.filter((v) => v.status === status),
     ...(page.continuationToken && { continuationToken: page.continuationToken }),
-  });
+  } satisfies JobsPage);
 }
 
 export async function getJob(
@@ -96,13 +143,24 @@ export async function getJob(
 ): Promise<HttpResponseInit> {
   const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
-  return json(200, { success: true, job: loaded.view });
+  return json(200, { success: true, job: loaded.view } satisfies JobAnswer);
 }
 
 const FINISHED_WITH_REPORT = new Set(['completed', 'cancelled', 'budget_exceeded']);
+const ENDED_WITHOUT_REPORT = new Set(['failed']);
 
-/** 400 for a job without a report yet: still running, or its report being written. */
-function notReportedYet(view: ReturnType<typeof jobView>, what: string): HttpResponseInit {
+/**
+ * The answer for a job without a report: 409 for a job that ended without one (failed: its
+ * error, and where its per-property results are), else 400 while it runs or its report is being written.
+ */
+function notReportedYet(view: JobView, what: string): HttpResponseInit {
+  if (ENDED_WITHOUT_REPORT.has(view.status))
+    return json(409, {
+      success: false,
+      error: `The job ended ${view.status} and has no report${view.error === undefined ? '' : `: ${view.error}`}. Its per-property results, failures with their reasons included, are at /api/portfolio/jobs/${view.jobId}/properties (filter=failed for the failures).`,
+      status: view.status,
+      progress: view.progress,
+    });
   return json(400, {
     success: false,
     error: FINISHED_WITH_REPORT.has(view.status)
@@ -110,7 +168,7 @@ function notReportedYet(view: ReturnType<typeof jobView>, what: string): HttpRes
       : `The job is ${view.status}; ${what} once it has finished.`,
     status: view.status,
     progress: view.progress,
-  });
+  } satisfies NotFinishedAnswer);
 }
 
 export async function getJobResults(
@@ -124,16 +182,12 @@ export async function getJobResults(
   if (!FINISHED_WITH_REPORT.has(view.status)) return notReportedYet(view, 'results are available');
   const report = await services.storage.reports.get(job.portfolioId, job.id);
   if (!report) return notReportedYet(view, 'results are available');
-  return json(200, { success: true, status: view.status, results: report.report });
+  return json(200, { success: true, status: view.status, results: report.report } satisfies ResultsAnswer);
 }
 
 /** The stress request body; an empty body asks for the default scenarios. */
 async function readStressRequest(request: HttpRequest) {
-  const bytes = await readBody(request, 1024 * 1024);
-  if (!bytes.ok) return bytes;
-  const text = bodyText(bytes.value);
-  if (!text.ok) return text;
-  const body = text.value.text.trim() === '' ? { ok: true as const, value: {} } : parseJsonText(text.value.text);
+  const body = await readOptionalJson(request, 1024 * 1024);
   return body.ok ? validate(stressRequestSchema, body.value, 'body') : body;
 }
 
@@ -158,8 +212,8 @@ export async function postJobStress(
     return json(409, {
       success: false,
       error: `Job '${job.id}' kept no per-property snapshot (its report predates stress scenarios); run the portfolio again to stress it.`,
-    });
-  return json(200, outcome.answer);
+    } satisfies ErrorAnswer);
+  return json(200, outcome.answer satisfies StressAnswer);
 }
 
 export async function getJobProperties(
@@ -191,9 +245,9 @@ export async function getJobProperties(
     success: true,
     jobId: loaded.job.id,
     filter,
-    properties: page.items,
+    properties: page.items.map(resultOf),
     ...(page.continuationToken && { continuationToken: page.continuationToken }),
-  });
+  } satisfies PropertiesPage);
 }
 
 export async function getJobProperty(
@@ -210,7 +264,7 @@ export async function getJobProperty(
     return notFound(
       `Job '${loaded.job.id}' has no result for property '${route.value.propertyId}' (not analysed yet, or not in the job).`,
     );
-  return json(200, { success: true, jobId: loaded.job.id, property });
+  return json(200, { success: true, jobId: loaded.job.id, property: resultOf(property) } satisfies PropertyAnswer);
 }
 
 export async function cancelJob(
@@ -221,13 +275,71 @@ export async function cancelJob(
   const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
   const { job, view, client } = loaded;
-  if (view.status !== 'queued' && view.status !== 'processing')
-    return notFound(`Job '${job.id}' has already finished (${view.status}).`);
-  // Graceful: the entity refuses further reservations; chunks in flight finish and a partial report is written.
-  await client.signalEntity(new df.EntityId(JOB_PROGRESS_ENTITY, job.id), 'cancel');
+  if (isFinal(view.status)) return notFound(`Job '${job.id}' has already finished (${view.status}).`);
+  // The entity refuses further reservations at once; each running chunk sees the stop before its next
+  // property (within STOP_CHECK_MS) and stops buying; the run then writes the partial report and the end.
+  await client.signalEntity(new df.EntityId(JOB_PROGRESS_ENTITY, job.id), 'stop', {
+    reason: 'cancelled',
+    at: new Date().toISOString(),
+  });
   return json(200, {
     success: true,
     jobId: job.id,
-    message: 'Cancellation initiated: chunks in flight finish, then a partial report is written.',
+    message:
+      'Cancellation initiated: running chunks stop buying at their next property; properties in flight finish, then a partial report is written.',
+  } satisfies CancelAnswer);
+}
+
+export async function redriveJob(
+  services: AppServices,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const parsed = await readOptionalJson(request, 64 * 1024);
+  if (!parsed.ok) return parsed.response;
+  const body = validate(redriveRequestSchema, parsed.value);
+  if (!body.ok) return body.response;
+  const loaded = await loadJob(services, request, context);
+  if ('response' in loaded) return loaded.response;
+  const { job, view, client } = loaded;
+  const outcome = await startRedrive(job.id, body.value, view.cost.actual, services.settings, {
+    updateJob: (jobId, update) => services.storage.jobs.update(jobId, update),
+    start: async (name, instanceId, input) => {
+      await client.startNew(name, { instanceId, input });
+    },
   });
+  const statusUrl = publicUrl(services.settings.host.publicBaseUrl, `/api/portfolio/jobs/${job.id}`);
+  switch (outcome.kind) {
+    case 'not_finished':
+      return json(409, {
+        success: false,
+        error: `The job is ${outcome.status}; redrive it once it has finished.`,
+        status: outcome.status,
+      } satisfies ConflictAnswer);
+    case 'budget_below_spent':
+      return json(400, {
+        success: false,
+        error: `The budget must cover what the job already spent ($${outcome.spent.toFixed(2)}); raise it.`,
+        errors: [{ path: 'budget', message: `must be >= ${outcome.spent.toFixed(2)}` }],
+        totalErrors: 1,
+      } satisfies ValidationErrorAnswer);
+    case 'not_redrivable':
+      return json(409, {
+        success: false,
+        error: `The job cannot be redriven: ${outcome.reason}.`,
+      } satisfies ConflictAnswer);
+    case 'started':
+      return json(
+        202,
+        {
+          success: true,
+          jobId: job.id,
+          redrive: outcome.redrive,
+          include: outcome.include,
+          message: `Redrive ${outcome.redrive} started: ${outcome.include === 'failed' ? 'failed properties' : 'failed properties and those left without a result'} are analysed again; answers already bought are reused.`,
+          statusUrl,
+        } satisfies RedriveAccepted,
+        { location: statusUrl },
+      );
+  }
 }

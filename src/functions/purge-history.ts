@@ -6,9 +6,9 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { jobProgressSchema, type JobProgress } from '../domain/job-progress.ts';
+import { finalProgressSchema, jobProgressSchema, type JobProgress } from '../domain/job-progress.ts';
+import { isFinal } from '../domain/job-status.ts';
 import { DocumentNotFoundError } from '../storage/errors.ts';
-import { finalProgressSchema } from '../storage/jobs-repository.ts';
 import type { AppServices } from '../services.ts';
 import { JOB_PROGRESS_ENTITY, ORCHESTRATIONS } from '../workflow.ts';
 
@@ -24,7 +24,7 @@ export interface PurgeOutcome {
   cutoff: string;
   /** Root portfolioAnalysis instances among them (one per job). */
   jobs: number;
-  /** Orchestration instances purged (roots and chunkBatch sub-orchestrations). */
+  /** Orchestration instances purged (roots, their jobRun runs and chunkLane sub-orchestrations). */
   instancesDeleted: number;
   /** jobProgress entities purged. */
   entitiesDeleted: number;
@@ -32,8 +32,11 @@ export interface PurgeOutcome {
 
 export interface PurgePorts {
   client: Pick<DurableClient, 'getStatusBy' | 'readEntityState' | 'purgeInstanceHistory' | 'purgeInstanceHistoryBy'>;
-  /** Copies a job's final progress onto its job document; a job without a document is skipped. */
-  keepFinalProgress(jobId: string, progress: JobProgress): Promise<void>;
+  /**
+   * Copies a job's final progress onto its job document. False when the job runs again (a redrive began since
+   * its root was read): its entity is then left alone. A job without a document is skipped (true).
+   */
+  keepFinalProgress(jobId: string, progress: JobProgress): Promise<boolean>;
 }
 
 /**
@@ -51,7 +54,7 @@ export async function purgeFinishedBefore(ports: PurgePorts, cutoff: Date): Prom
     const entity = new df.EntityId(JOB_PROGRESS_ENTITY, jobId);
     const state = await client.readEntityState<unknown>(entity);
     const progress = jobProgressSchema.safeParse(state.entityState);
-    if (state.entityExists && progress.success) await ports.keepFinalProgress(jobId, progress.data);
+    if (state.entityExists && progress.success && !(await ports.keepFinalProgress(jobId, progress.data))) continue;
     entitiesDeleted += (await client.purgeInstanceHistory(entity.toString())).instancesDeleted;
   }
   const { instancesDeleted } = await client.purgeInstanceHistoryBy(filter);
@@ -68,11 +71,18 @@ export async function purgeHistory(
     {
       client: df.getClient(context),
       async keepFinalProgress(jobId, progress) {
-        // The schema keeps the fields the job view reads and drops the rest (chunk lists, reservations).
+        // The schema keeps the fields the job view reads and drops the rest (reservations, the stop).
         const finalProgress = finalProgressSchema.parse(progress);
-        await storage.jobs.update(jobId, { finalProgress }).catch((error: unknown) => {
-          if (!(error instanceof DocumentNotFoundError)) throw error;
-        });
+        let final = true;
+        await storage.jobs
+          .update(jobId, (current) => {
+            final = isFinal(current.status);
+            return final ? { finalProgress } : {};
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof DocumentNotFoundError)) throw error;
+          });
+        return final;
       },
     },
     cutoff,

@@ -1,14 +1,16 @@
 // What GET /api/portfolio/jobs/{jobId} answers: the job document, the live jobProgress entity and the
 // orchestration status, folded into the seed's shape (DESIGN §5).
 import type { DataQuality } from '../domain/data-quality.ts';
-import type { JobProgress } from '../domain/job-progress.ts';
+import type { FinalProgress, JobProgress } from '../domain/job-progress.ts';
 import { estimatedSecondsRemaining } from '../domain/job-progress.ts';
-import type { JobStatus } from '../domain/job-status.ts';
+import { isFinal, type JobStatus } from '../domain/job-status.ts';
+import type { AnalysisType } from '../domain/schemas.ts';
+import type { JobView } from '../api/answers.ts';
 
 export interface JobDocumentView {
   id: string;
   portfolioId: string;
-  analysisType: string;
+  analysisType: AnalysisType;
   status: JobStatus;
   totalProperties: number;
   estimatedCost: number;
@@ -17,8 +19,9 @@ export interface JobDocumentView {
   endTime?: string | undefined;
   error?: string | undefined;
   dataQuality?: DataQuality | undefined;
+  statusReason?: string | undefined;
   /** Set once the task hub purge removed the job's jobProgress entity. */
-  finalProgress?: Pick<JobProgress, 'processed' | 'failed' | 'cached' | 'reservedCents' | 'actualCents' | 'startTime'>;
+  finalProgress?: FinalProgress | undefined;
 }
 
 /** Orchestration runtime status as the durable client reports it. */
@@ -33,16 +36,21 @@ export type RuntimeStatus =
   | 'Suspended'
   | 'Unknown';
 
-/** The job's status: final once the job document says so, else from the orchestration's state. */
+/**
+ * The job's status: final once the job document says so. A run marks the document processing as it starts
+ * and writes the final status as it ends, whatever happens to the root meanwhile (terminated, purged), so
+ * while it runs only a failed root (the run failed and could not write the end) changes the answer. Before
+ * a run started, the root's state tells.
+ */
 export function jobStatusOf(job: JobDocumentView, runtime: RuntimeStatus | undefined): JobStatus {
-  if (job.status !== 'queued' && job.status !== 'processing') return job.status;
+  if (isFinal(job.status)) return job.status;
+  if (job.status === 'processing') return runtime === 'Failed' ? 'failed' : 'processing';
   switch (runtime) {
     case 'Running':
     case 'Suspended':
     case 'ContinuedAsNew':
-      return 'processing';
     case 'Completed':
-      return 'processing'; // the report is being written; the document turns final right after
+      return 'processing';
     case 'Failed':
       return 'failed';
     case 'Terminated':
@@ -56,10 +64,15 @@ export function jobStatusOf(job: JobDocumentView, runtime: RuntimeStatus | undef
 const dollars = (cents: number) => Math.round(cents) / 100;
 
 /**
- * The job as the API shows it. Counts and cost come from the live jobProgress entity, or, once the task hub
- * purge removed it, from the copy on the job document.
+ * The job as the API shows it: cost in dollars (the entity counts cents), ETA in seconds while processing.
+ * Counts and cost come from the live jobProgress entity, or, once the task hub purge removed it, from the copy
+ * on the job document.
  */
-export function jobView(job: JobDocumentView, live: JobProgress | undefined, runtime: RuntimeStatus | undefined) {
+export function jobView(
+  job: JobDocumentView,
+  live: JobProgress | undefined,
+  runtime: RuntimeStatus | undefined,
+): JobView {
   const status = jobStatusOf(job, runtime);
   const progress = live ?? job.finalProgress;
   const processed = progress?.processed ?? 0;
@@ -81,12 +94,17 @@ export function jobView(job: JobDocumentView, live: JobProgress | undefined, run
       estimated: job.estimatedCost,
       reserved: dollars(progress?.reservedCents ?? 0),
       actual: dollars(progress?.actualCents ?? 0),
+      // A crash may have cost calls whose answers were never recorded: at most this much more was billed.
+      ...(progress !== undefined &&
+        progress.unconfirmedCents > 0 && { unconfirmed: dollars(progress.unconfirmedCents) }),
       ...(job.budget !== undefined && { budget: job.budget }),
     },
     startTime: progress?.startTime ?? job.createdAt,
-    ...(job.endTime !== undefined && { endTime: job.endTime }),
+    ...(isFinal(status) && job.endTime !== undefined && { endTime: job.endTime }),
     ...(remaining !== undefined && { estimatedTimeRemaining: remaining }),
-    ...(job.error !== undefined && { error: job.error }),
+    ...(!isFinal(status) && live?.stop && { stopRequested: live.stop.reason }),
+    ...(job.error !== undefined && isFinal(status) && { error: job.error }),
+    ...(job.statusReason !== undefined && isFinal(status) && { statusReason: job.statusReason }),
     ...(job.dataQuality !== undefined && { dataQuality: job.dataQuality }),
   };
 }

@@ -1,14 +1,22 @@
-// Submitting a job (DESIGN §2.1): estimate, check the budget, stage the properties as chunk blobs, write
-// the job document and start portfolioAnalysis with a small input. Used by the HTTP API and the nightly
-// queue starter. Everything that can refuse a request happens before anything is written.
+// Submitting a job (DESIGN §2.1, §3): estimate, check the budget, stage the properties as chunk blobs, start
+// portfolioAnalysis with a small input, write the job document. Used by the HTTP API and the nightly queue
+// starter. Everything that can refuse a request happens before anything is written.
+//
+// Starting the orchestration is the commit point (issue 12.1): it is one durable write, and its input holds
+// everything the job needs, so whatever instant the host dies the job either never started (nothing but
+// unreferenced blobs: a retry with the same Idempotency-Key stages again and starts it) or it started and
+// runs after a restart (its first activity writes the document if submission died before doing so; a retry
+// re-attaches to it).
 import { createHash, randomUUID } from 'node:crypto';
 import { chunk, chunkCountFor } from '../domain/chunking.ts';
 import { estimateCents, estimateCost, type CostBreakdown } from '../domain/cost.ts';
 import type { DataQuality } from '../domain/data-quality.ts';
 import { sharedIdentities } from '../domain/identity.ts';
 import type { AnalysisType, Property, StressScenario } from '../domain/schemas.ts';
-import type { Settings } from '../config.ts';
-import { ORCHESTRATIONS, type PortfolioAnalysisInput } from '../workflow.ts';
+import { jobDocumentFor } from '../activities/open-job.ts';
+import { priceTableOf, type Settings } from '../config.ts';
+import type { JobDocument } from '../storage/jobs-repository.ts';
+import { ORCHESTRATIONS, type JobSpec, type PortfolioAnalysisInput, type RunOptions } from '../workflow.ts';
 
 export interface JobRequest {
   portfolioId: string;
@@ -30,32 +38,19 @@ export interface JobStore {
   /** The job document, if one exists. */
   getJob(jobId: string): Promise<{ id: string; estimatedCost: number; status: string } | undefined>;
   /** Creates the job document; false when a job with this id already exists. */
-  createJob(job: NewJob): Promise<boolean>;
+  createJob(job: JobDocument): Promise<boolean>;
   /** Stages the chunks with the identities shared across the job (see valuationKey). */
   stageChunks(jobId: string, chunks: Property[][], sharedIdentities: ReadonlySet<string>): Promise<void>;
-  markJobFailed(jobId: string, error: string): Promise<void>;
-}
-
-export interface NewJob {
-  id: string;
-  portfolioId: string;
-  analysisType: AnalysisType;
-  status: 'queued';
-  totalProperties: number;
-  chunkCount: number;
-  estimatedCost: number;
-  budget?: number | undefined;
-  allowPartial: boolean;
-  idempotencyKey?: string | undefined;
-  dataQuality?: DataQuality | undefined;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export interface Starter {
-  /** Starts the orchestration; false when an instance with this id is already running. */
-  start(name: string, instanceId: string, input: unknown): Promise<boolean>;
+  /** Whether an orchestration instance with this id exists (in any state). */
+  exists(instanceId: string): Promise<boolean>;
+  start(name: string, instanceId: string, input: PortfolioAnalysisInput): Promise<void>;
 }
+
+/** The steps of a submission, in order; a chaos hook may end the process after any of them (tests only). */
+export type SubmitStep = 'staging' | 'start' | 'document';
 
 export type SubmitOutcome =
   | { kind: 'started' | 'existing'; jobId: string; estimatedCost: number; breakdown: CostBreakdown }
@@ -67,67 +62,67 @@ export function jobIdFor(portfolioId: string, idempotencyKey: string | undefined
   return `job-${createHash('sha256').update(`${portfolioId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
 }
 
+/** How runs work under `settings`: lanes, prices, the failure limit and the retry passes. */
+export function runOptionsOf(settings: Settings): RunOptions {
+  return {
+    lanes: settings.pipeline.maxConcurrentChunks,
+    prices: priceTableOf(settings),
+    maxFailureRate: settings.pipeline.maxFailureRate,
+    retryPasses: settings.pipeline.retryPasses,
+  };
+}
+
+/**
+ * Submits `request` (see the module comment for the order and why). Answers `existing` for a job id that
+ * has a document or an orchestration already (creating the document when only the orchestration exists),
+ * `over_budget` when the estimate passes a budget without allowPartial. Throws what staging or the durable
+ * client throw; nothing was started then.
+ */
 export async function submitJob(
   request: JobRequest,
   settings: Settings,
   store: JobStore,
   starter: Starter,
+  afterStep: (step: SubmitStep) => void = () => {},
 ): Promise<SubmitOutcome> {
-  const breakdown = estimateCost(request.properties.length, request.analysisType, settings.costRates);
+  const options = runOptionsOf(settings);
+  const count = request.properties.length;
+  const breakdown = estimateCost(count, request.analysisType, options.prices);
   const jobId = request.jobId ?? jobIdFor(request.portfolioId, request.idempotencyKey);
+  const { chunkSize } = settings.chunking;
+  const job: JobSpec = {
+    jobId,
+    portfolioId: request.portfolioId,
+    analysisType: request.analysisType,
+    totalProperties: count,
+    chunkCount: chunkCountFor(count, chunkSize),
+    chunkSize,
+    estimatedCents: estimateCents(count, request.analysisType, options.prices),
+    ...(request.budget !== undefined && { budgetCents: Math.round(request.budget * 100) }),
+    allowPartial: request.allowPartial,
+    ...(request.idempotencyKey !== undefined && { idempotencyKey: request.idempotencyKey }),
+    ...(request.dataQuality !== undefined && { dataQuality: request.dataQuality }),
+    asOf: request.asOf.toISOString(),
+    ...(request.stressScenarios !== undefined && { stressScenarios: request.stressScenarios }),
+  };
+
   const existing = await store.getJob(jobId);
   if (existing) return { kind: 'existing', jobId, estimatedCost: existing.estimatedCost, breakdown };
+  if (await starter.exists(jobId)) {
+    // Started, but the document was never written (the host died in between): write it and re-attach.
+    await store.createJob(jobDocumentFor(job, 'queued', request.asOf));
+    return { kind: 'existing', jobId, estimatedCost: breakdown.total, breakdown };
+  }
   if (request.budget !== undefined && request.budget < breakdown.total && !request.allowPartial) {
     return { kind: 'over_budget', estimatedCost: breakdown.total, budget: request.budget, breakdown };
   }
 
-  const { chunkSize, chunksPerBatch } = settings.chunking;
-  const chunkCount = chunkCountFor(request.properties.length, chunkSize);
-  const now = request.asOf.toISOString();
-  const created = await store.createJob({
-    id: jobId,
-    portfolioId: request.portfolioId,
-    analysisType: request.analysisType,
-    status: 'queued',
-    totalProperties: request.properties.length,
-    chunkCount,
-    estimatedCost: breakdown.total,
-    ...(request.budget !== undefined && { budget: request.budget }),
-    allowPartial: request.allowPartial,
-    ...(request.idempotencyKey !== undefined && { idempotencyKey: request.idempotencyKey }),
-    ...(request.dataQuality !== undefined && { dataQuality: request.dataQuality }),
-    createdAt: now,
-    updatedAt: now,
-  });
-  if (!created) return { kind: 'existing', jobId, estimatedCost: breakdown.total, breakdown };
-
-  try {
-    const chunks = chunk(request.properties, chunkSize);
-    await store.stageChunks(jobId, chunks, sharedIdentities(request.properties));
-    const input: PortfolioAnalysisInput = {
-      jobId,
-      portfolioId: request.portfolioId,
-      analysisType: request.analysisType,
-      totalProperties: request.properties.length,
-      chunkCount,
-      chunkSize,
-      chunksPerBatch,
-      maxConcurrentChunks: settings.pipeline.maxConcurrentChunks,
-      maxConcurrentBatches: settings.pipeline.maxConcurrentBatches,
-      chunkCostCents: chunks.map((c) => estimateCents(c.length, request.analysisType, settings.costRates)),
-      estimatedCents: estimateCents(request.properties.length, request.analysisType, settings.costRates),
-      ...(request.budget !== undefined && { budgetCents: Math.round(request.budget * 100) }),
-      maxFailureRate: settings.pipeline.maxFailureRate,
-      asOf: now,
-      ...(request.stressScenarios !== undefined && { stressScenarios: request.stressScenarios }),
-    };
-    await starter.start(ORCHESTRATIONS.portfolioAnalysis, jobId, input);
-  } catch (error) {
-    await store.markJobFailed(
-      jobId,
-      `could not start the job: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    throw error;
-  }
+  await store.stageChunks(jobId, chunk(request.properties, chunkSize), sharedIdentities(request.properties));
+  afterStep('staging');
+  await starter.start(ORCHESTRATIONS.portfolioAnalysis, jobId, { job, options, run: { kind: 'analysis' } });
+  afterStep('start');
+  // The run's first activity may have written it already (in status processing): then this changes nothing.
+  await store.createJob(jobDocumentFor(job, 'queued', request.asOf));
+  afterStep('document');
   return { kind: 'started', jobId, estimatedCost: breakdown.total, breakdown };
 }

@@ -13,6 +13,7 @@ export const STAGING_CONTAINER = 'portfolio-staging';
 
 export const chunkBlobName = (jobId: string, chunkIndex: number): string => `jobs/${jobId}/chunk-${chunkIndex}.json`;
 export const portfolioBlobName = (portfolioId: string): string => `portfolios/${portfolioId}/properties.json`;
+export const planBlobName = (jobId: string, planId: string): string => `jobs/${jobId}/plan-${planId}.json`;
 
 /**
  * One chunk as analyzeChunk reads it: its properties, and which of their identities (propertyIdentity) are
@@ -80,6 +81,21 @@ export class BlobStaging {
         'expected {properties, sharedIdentities}',
       ]);
     return { properties: chunk.properties, sharedIdentities: chunk.sharedIdentities };
+  }
+
+  /** Stores the chunk indexes a pass of the job works on (its plan), in the order the pass takes them. */
+  async savePlan(jobId: string, planId: string, chunkIndexes: readonly number[]): Promise<void> {
+    await this.ensureContainer();
+    await this.#upload(planBlobName(jobId, planId), chunkIndexes);
+  }
+
+  /** A pass's plan, as savePlan stored it. */
+  async readPlan(jobId: string, planId: string): Promise<number[]> {
+    const name = planBlobName(jobId, planId);
+    const parsed = await this.#readJson(name);
+    if (!Array.isArray(parsed) || !parsed.every((n) => Number.isInteger(n)))
+      throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, ['expected chunk indexes']);
+    return parsed as number[];
   }
 
   /** Stores a registered portfolio's property list (replacing the previous one); returns its blob name. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Hosting } from '../hosting.ts';
 import { identityCredential } from '../identity.ts';
 import { ConfigurationError, parseSettings, type SettingRow } from '../settings-table.ts';
-import { BlobStaging } from './blob-staging.ts';
+import { BlobStaging, STAGING_CONTAINER } from './blob-staging.ts';
 import { ChunkMarkersRepository } from './chunk-markers-repository.ts';
 import { createCosmosClient, ensureDatabase, verifyDatabase, type CosmosContainers } from './cosmos.ts';
 import { JobsRepository } from './jobs-repository.ts';
@@ -30,16 +30,6 @@ const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I
 export const DEVELOPMENT_STORAGE_CONNECTION_STRING =
   `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};` +
   'BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
-
-/** An Azurite connection string for the given blob, queue (and table) endpoints, e.g. `http://127.0.0.1:PORT`. */
-export function azuriteConnectionString(endpoints: { blob: string; queue: string; table?: string }): string {
-  const account = (base: string) => `${base.replace(/\/+$/, '')}/devstoreaccount1`;
-  return (
-    `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};` +
-    `BlobEndpoint=${account(endpoints.blob)};QueueEndpoint=${account(endpoints.queue)};` +
-    (endpoints.table ? `TableEndpoint=${account(endpoints.table)};` : '')
-  );
-}
 
 /** `UseDevelopmentStorage=true` expanded; any other connection string as given. */
 export function resolveStorageConnectionString(value: string): string {
@@ -82,6 +72,14 @@ export const storageSettingsSchema = z.object({
   queueServiceUri: url.optional(),
   credential: z.literal('managedidentity', { error: "must be 'managedidentity'" }).optional(),
   clientId: clientId.optional(),
+  /** Blob container of the chunk blobs and registered portfolios (Azure's container-name rules). */
+  stagingContainer: z
+    .string()
+    .regex(
+      /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/,
+      'must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
+    )
+    .default(STAGING_CONTAINER),
 });
 export type StorageSettings = z.infer<typeof storageSettingsSchema>;
 
@@ -167,11 +165,19 @@ export const STORAGE_SETTINGS: readonly SettingRow[] = [
     azureOnly: true,
     inAzure: 'required',
   },
+  {
+    env: 'STAGING_CONTAINER',
+    path: 'storage.stagingContainer',
+    description: 'Blob container for chunk blobs and registered portfolios; created on first start if missing.',
+  },
 ];
 
 const storageOnlySchema = z.object({ storage: storageSettingsSchema.prefault({}) });
 
-/** Validates the storage settings alone (tests, benches; the app validates them within src/config.ts). Throws ConfigurationError. */
+/**
+ * Validates the storage settings alone (tests, benches; the app validates them within src/config.ts). Throws
+ * ConfigurationError.
+ */
 export function loadStorageSettings(env: Record<string, string | undefined> = process.env): StorageSettings {
   return parseSettings(storageOnlySchema, STORAGE_SETTINGS, env).storage;
 }
@@ -216,6 +222,8 @@ export interface StorageClients {
   blobs: BlobServiceClient;
   queues: QueueServiceClient;
   databaseId: string;
+  /** The staging blob container (settings' STAGING_CONTAINER). */
+  stagingContainer: string;
   /** Stops the Cosmos client's background timers (tests, benches; the Functions host never needs it). */
   dispose(): void;
 }
@@ -223,9 +231,13 @@ export interface StorageClients {
 /**
  * Builds the SDK clients. Call once per process and keep the result: each client pools its connections.
  * Keys and connection strings when the settings give them (the local emulators), else the managed identity
- * (src/identity.ts). Throws ConfigurationError when the settings do not locate both stores where the app runs.
+ * (src/identity.ts). Omitted settings take their defaults; invalid ones throw a ZodError. Throws
+ * ConfigurationError when the settings do not locate both stores where the app runs.
  */
-export function createStorageClients(settings: StorageSettings, hosting: Hosting = 'local'): StorageClients {
+export function createStorageClients(
+  settings: z.input<typeof storageSettingsSchema>,
+  hosting: Hosting = 'local',
+): StorageClients {
   const parsed = storageSettingsSchema.parse(settings);
   const problems = storageSettingsProblems(parsed, hosting);
   const endpoints = storageEndpointsOf(parsed, hosting);
@@ -251,7 +263,14 @@ export function createStorageClients(settings: StorageSettings, hosting: Hosting
     blobs = new BlobServiceClient(endpoints.blobServiceUri, credential);
     queues = new QueueServiceClient(endpoints.queueServiceUri, credential);
   }
-  return { cosmos, blobs, queues, databaseId: parsed.cosmos.databaseId, dispose: () => cosmos.dispose() };
+  return {
+    cosmos,
+    blobs,
+    queues,
+    databaseId: parsed.cosmos.databaseId,
+    stagingContainer: parsed.stagingContainer,
+    dispose: () => cosmos.dispose(),
+  };
 }
 
 /** Every repository and store of the app, over one set of clients. */
@@ -280,7 +299,10 @@ export interface OpenStorageOptions {
   /** Requests in flight for parallel point reads/writes. Default 16. */
   concurrency?: number;
   now?: () => Date;
-  /** Blob container and queue names (defaults: portfolio-staging, portfolio-snapshots, portfolio-alerts, portfolio-revaluation). */
+  /**
+   * Blob container and queue names (defaults: the clients' stagingContainer, portfolio-snapshots,
+   * portfolio-alerts, portfolio-revaluation).
+   */
   stagingContainer?: string;
   snapshotContainer?: string;
   alertsQueue?: string;
@@ -300,7 +322,7 @@ export async function openStorage<R extends ReportDocument = ReportDocument>(
   const now = options.now ?? (() => new Date());
   const staging = new BlobStaging({
     serviceClient: clients.blobs,
-    ...(options.stagingContainer !== undefined && { containerName: options.stagingContainer }),
+    containerName: options.stagingContainer ?? clients.stagingContainer,
   });
   const snapshots = new SnapshotStore({
     serviceClient: clients.blobs,
@@ -320,7 +342,7 @@ export async function openStorage<R extends ReportDocument = ReportDocument>(
     reports: new ReportsRepository<R>({ container: containers.reports }),
     trends: new TrendsRepository({ container: containers.trends }),
     portfolios: new PortfoliosRepository({ container: containers.portfolios }),
-    valuationCache: new ValuationCache({ container: containers.valuationCache, concurrency }),
+    valuationCache: new ValuationCache({ container: containers.valuationCache }),
     staging,
     snapshots,
     queues,

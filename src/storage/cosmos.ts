@@ -51,7 +51,10 @@ export function createCosmosClient(settings: CosmosClientSettings): CosmosClient
   return new CosmosClient(options);
 }
 
-/** A hash partition key on one path, version 2 (full-length hashing: cache keys are addresses, often over 100 bytes). */
+/**
+ * A hash partition key on one path, version 2 (full-length hashing: cache keys are addresses, often over 100
+ * bytes).
+ */
 const partitionKey = (path: string): PartitionKeyDefinition => ({
   paths: [path],
   kind: PartitionKeyKind.Hash,

@@ -106,3 +106,41 @@ export function statusOf(error: unknown): number | undefined {
   if (typeof e.code === 'number') return e.code;
   return undefined;
 }
+
+/** A storage operation failed for a cause that may pass (a dropped connection, throttling, a server error). */
+export class TransientStorageError extends StorageError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransientStorageError';
+  }
+}
+
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'REQUEST_SEND_ERROR',
+]);
+
+/**
+ * Whether a storage error may pass on its own, looking through `cause`: HTTP 408, 429, 449 (Cosmos retry
+ * with), 5xx; dropped or refused connections ("socket hang up"); a TransientStorageError.
+ */
+export function isTransientStorageError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    if (e instanceof TransientStorageError) return true;
+    const status = statusOf(e);
+    if (status !== undefined) return status === 408 || status === 429 || status === 449 || status >= 500;
+    if (typeof e !== 'object') return false;
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+    if (typeof message === 'string' && /socket hang up|network socket disconnected|fetch failed/i.test(message))
+      return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

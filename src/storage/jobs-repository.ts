@@ -2,23 +2,13 @@
 // point write. Updates are read-modify-replace guarded by the document's etag and retried on 412.
 import type { Container, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import { z } from 'zod';
-import { jobProgressSchema } from '../domain/job-progress.ts';
+import { finalProgressSchema } from '../domain/job-progress.ts';
 import { jobStatusSchema, type JobStatus } from '../domain/job-status.ts';
 import { dataQualitySchema } from '../domain/data-quality.ts';
 import { ANALYSIS_TYPES } from '../domain/schemas.ts';
 import { parseStored } from './cosmos.ts';
 import { fetchPage, unwrapContinuation, wrapContinuation } from './continuation.ts';
 import { ConcurrencyConflictError, DocumentNotFoundError, JobAlreadyExistsError, statusOf } from './errors.ts';
-
-/** What the job view reads of a finished job's progress (src/jobs/job-view.ts). */
-export const finalProgressSchema = jobProgressSchema.pick({
-  processed: true,
-  failed: true,
-  cached: true,
-  reservedCents: true,
-  actualCents: true,
-  startTime: true,
-});
 
 export const jobDocumentSchema = z.object({
   id: z.string().min(1),
@@ -27,6 +17,8 @@ export const jobDocumentSchema = z.object({
   status: jobStatusSchema,
   totalProperties: z.number().int().nonnegative(),
   chunkCount: z.number().int().nonnegative(),
+  /** Properties per staged chunk (a redrive reads the chunks again with it). */
+  chunkSize: z.number().int().positive().optional(),
   /** Dollars. */
   estimatedCost: z.number().nonnegative(),
   budget: z.number().nonnegative().optional(),
@@ -38,6 +30,10 @@ export const jobDocumentSchema = z.object({
   updatedAt: z.string(),
   endTime: z.string().optional(),
   error: z.string().optional(),
+  /** Why a job ended short of its portfolio (cancelled, terminated, stopped by the budget), in words. */
+  statusReason: z.string().optional(),
+  /** Redrives started so far (POST /api/portfolio/jobs/{jobId}/redrive). */
+  redrives: z.number().int().nonnegative().optional(),
   reportId: z.string().optional(),
   /**
    * The jobProgress entity's final counts and cost, copied here before the task hub purge removes the entity

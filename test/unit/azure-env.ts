@@ -17,6 +17,7 @@ export const AZURE_ENV: Record<string, string> = {
   TASK_HUB_NAME: 'PortfolioAnalytics',
   NIGHTLY_SCHEDULE: '0 0 2 * * *',
   PUBLIC_BASE_URL: 'https://func-acct.azurewebsites.net',
+  HAND_OUT_MANAGEMENT_URLS: 'false',
   AVM_MODE: 'simulated',
   AVM_BASE_URL: '',
   AVM_API_KEY: '@Microsoft.KeyVault(VaultName=kv-acct;SecretName=avm-api-key)',

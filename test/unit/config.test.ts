@@ -12,7 +12,7 @@ describe('loadSettings', () => {
     expect(settings.risk.tierCMaxLtv).toBe(0.9);
     expect(settings.concentration).toMatchObject({ moderateAbove: 1000, highAbove: 1800 });
     expect(settings.avm.mode).toBe('simulated');
-    expect(settings.costRates).toEqual({ valuation: 0.02, fraud: 0.05, risk: 0.01 });
+    expect(settings.costRates).toEqual({ valuation: 0.02, avmPrices: [], fraud: 0.05, risk: 0.01 });
   });
 
   it('maps each variable onto its option', () => {

@@ -45,6 +45,7 @@ describe('locally', () => {
       expect(clients.blobs.url).toBe('http://127.0.0.1:10000/devstoreaccount1');
       expect(clients.queues.url).toBe('http://127.0.0.1:10001/devstoreaccount1');
       expect(clients.databaseId).toBe('portfolio-analytics');
+      expect(clients.stagingContainer).toBe('portfolio-staging');
     } finally {
       clients.dispose();
     }
@@ -56,6 +57,11 @@ describe('locally', () => {
       'COSMOS_KEY: is set but empty; give the value, or remove the setting',
     ]);
     expect(problemsOf({ AzureWebJobsStorage: ' ' })[0]).toMatch(/^AzureWebJobsStorage: is set but empty/);
+  });
+
+  it('reads STAGING_CONTAINER and names a bad one', () => {
+    expect(loadStorageSettings({ STAGING_CONTAINER: 'staging-db1' }).stagingContainer).toBe('staging-db1');
+    expect(problemsOf({ STAGING_CONTAINER: 'Staging_1' })[0]).toMatch(/^STAGING_CONTAINER: must be 3-63 lowercase/);
   });
 
   it('uses a configured public base URL over the host name', () => {
@@ -105,6 +111,7 @@ describe('in Azure', () => {
       'TASK_HUB_NAME',
       'NIGHTLY_SCHEDULE',
       'PUBLIC_BASE_URL',
+      'HAND_OUT_MANAGEMENT_URLS',
     ])
       expect(
         problems.some((p) => p.startsWith(`${name}: required in Azure`)),
@@ -134,6 +141,22 @@ describe('in Azure', () => {
     expect(problems.some((p) => p.startsWith('AzureWebJobsStorage: refused in Azure'))).toBe(true);
     expect(problems.some((p) => p.startsWith('COSMOS_ENDPOINT: must be the account'))).toBe(true);
     expect(problems.join('\n')).not.toContain(COSMOS_EMULATOR_KEY);
+  });
+
+  it('refuses the chaos switches, whatever their value', () => {
+    const problems = problemsOf({
+      ...AZURE_ENV,
+      CHAOS_FAIL_FIRST_CHUNK_ATTEMPT: 'false',
+      CHAOS_FAULT_AFTER_VALUATION_RATE: '0.1',
+      CHAOS_EXIT_AFTER_SUBMIT_STEP: 'start',
+    });
+    expect(problems).toEqual(
+      ['CHAOS_FAIL_FIRST_CHUNK_ATTEMPT', 'CHAOS_FAULT_AFTER_VALUATION_RATE', 'CHAOS_EXIT_AFTER_SUBMIT_STEP'].map(
+        (name) => `${name}: refused in Azure: chaos testing only, it breaks jobs on purpose; remove the setting`,
+      ),
+    );
+    // Locally they are what the chaos tests use.
+    expect(loadSettings({ CHAOS_FAULT_AFTER_VALUATION_RATE: '0.1' }).pipeline.chaosFaultAfterValuationRate).toBe(0.1);
   });
 
   it('refuses an unresolved Key Vault reference when the key is needed', () => {

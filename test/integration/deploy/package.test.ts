@@ -147,9 +147,13 @@ describe('the deployment zip', () => {
       expect(l.failed).toBe(0);
       expect(typeof l.durationMs).toBe('number');
     }
-    // Each phase once (the trigger logs 'submitted' after the start, so the order of the first two may vary).
+    // Each phase once, one pass (nothing failed to retry); the trigger logs 'submitted' after the start, so the
+    // order of the first two may vary.
     const phases = lines.filter((l) => l.event === 'jobPhase').map((l) => String(l.phase));
-    expect(phases.sort()).toEqual(['batches', 'finished', 'reported', 'started', 'submitted']);
+    expect(phases.sort()).toEqual(['finished', 'pass', 'reported', 'started', 'submitted']);
+    const finishedLine = lines.find((l) => l.phase === 'finished');
+    expect(finishedLine).toMatchObject({ status: 'completed', processed: 25, failed: 0, left: 0 });
+    expect(finishedLine?.costCents).toBe(Math.round(finished.cost.actual * 100));
   });
 
   it('purges finished instances and their jobProgress entity, and the job still reads the same', async () => {

@@ -4,8 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startDevHost, type DevHost } from 'devhost';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server.ts';
-import type { JobView } from '../../../cli/api-client.ts';
+import type { JobView } from '../../../src/api/answers.ts';
+import { isFinal } from '../../../src/domain/job-status.ts';
 import { serviceEndpoints } from '../fixtures.ts';
+import type { ServiceEndpoints } from '../../../scripts/local-services.ts';
+import { recordAnswers, type RecordedAnswer } from '../../openapi-answers.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -18,9 +21,46 @@ export interface PipelineHarness {
   env: Record<string, string>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   get(path: string): Promise<Response>;
+  /** Every answer the app's HTTP triggers gave since start (see openapi-answers.ts). */
+  answers: RecordedAnswer[];
   /** Polls the job until it leaves queued/processing. */
   waitForJob(jobId: string, timeoutMs?: number): Promise<JobView>;
   stop(): Promise<void>;
+}
+
+/**
+ * The app's settings for a test file: its own Cosmos database, blob container and task hub over the run's
+ * shared services, both providers over HTTP at `sandboxUrl`; `extra` settings win.
+ */
+export function appEnv(
+  services: ServiceEndpoints,
+  sandboxUrl: string,
+  databaseId: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    AzureWebJobsStorage: services.storageConnectionString,
+    COSMOS_ENDPOINT: services.cosmosEndpoint,
+    COSMOS_KEY: services.cosmosKey,
+    COSMOS_DATABASE: databaseId,
+    // Own blob container per test file: the files share one Azurite.
+    STAGING_CONTAINER: `staging-${databaseId}`,
+    TASK_HUB_NAME: `hub${databaseId.replaceAll('-', '')}`,
+    AVM_MODE: 'http',
+    AVM_BASE_URL: sandboxUrl,
+    AVM_MAX_RETRIES: '3',
+    AVM_RATE_PER_SECOND: '5000',
+    // The sandbox fails by answering 503 or 429, never by hanging. A per-attempt timeout would turn a slow
+    // answer on a loaded machine into a failed property or a second purchase that no test expects.
+    AVM_TIMEOUT_MS: '120000',
+    FRAUD_REVIEW_TIMEOUT_MS: '120000',
+    FRAUD_REVIEW_MODE: 'http',
+    FRAUD_REVIEW_BASE_URL: sandboxUrl,
+    FRAUD_REVIEW_RATE_PER_SECOND: '5000',
+    NIGHTLY_SCHEDULE: '0 0 2 * * *',
+    CHUNK_SIZE: '100',
+    ...extra,
+  };
 }
 
 /** Starts the app with its own Cosmos database and sandbox. One per test file (devhost runs one app per process). */
@@ -30,29 +70,7 @@ export async function startPipeline(
   const services = await serviceEndpoints();
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const databaseId = `pa-${randomUUID().slice(0, 8)}`;
-  const env: Record<string, string> = {
-    AzureWebJobsStorage: services.storageConnectionString,
-    COSMOS_ENDPOINT: services.cosmosEndpoint,
-    COSMOS_KEY: services.cosmosKey,
-    COSMOS_DATABASE: databaseId,
-    // Own blob container per test file: the files share one Azurite.
-    STAGING_CONTAINER: `staging-${databaseId}`,
-    TASK_HUB_NAME: `hub${databaseId.replaceAll('-', '')}`,
-    AVM_MODE: 'http',
-    AVM_BASE_URL: sandbox.url,
-    AVM_MAX_RETRIES: '3',
-    AVM_RATE_PER_SECOND: '5000',
-    // The sandbox fails by answering 503 or 429, never by hanging. A per-attempt timeout would turn a slow
-    // answer on a loaded machine into a failed property or a second purchase that no test expects.
-    AVM_TIMEOUT_MS: '120000',
-    FRAUD_REVIEW_TIMEOUT_MS: '120000',
-    FRAUD_REVIEW_MODE: 'http',
-    FRAUD_REVIEW_BASE_URL: sandbox.url,
-    FRAUD_REVIEW_RATE_PER_SECOND: '5000',
-    NIGHTLY_SCHEDULE: '0 0 2 * * *',
-    CHUNK_SIZE: '100',
-    ...options.env,
-  };
+  const env = appEnv(services, sandbox.url, databaseId, options.env);
   Object.assign(process.env, env);
   const host = await startDevHost({
     appDir: REPO_ROOT,
@@ -61,12 +79,14 @@ export async function startPipeline(
     log: { info() {}, warn() {}, error: (m) => console.error(m) },
   });
   const url = host.url;
+  const recording = await recordAnswers();
   const harness: PipelineHarness = {
     url,
     host,
     sandbox,
     databaseId,
     env,
+    answers: recording.answers,
     post: (path, body, headers = {}) =>
       fetch(`${url}${path}`, {
         method: 'POST',
@@ -79,7 +99,7 @@ export async function startPipeline(
       for (;;) {
         const response = await fetch(`${url}/api/portfolio/jobs/${jobId}`);
         const body = (await response.json()) as { job: JobView };
-        if (!['queued', 'processing'].includes(body.job.status)) return body.job;
+        if (isFinal(body.job.status)) return body.job;
         if (Date.now() > deadline)
           throw new Error(
             `job ${jobId} still ${body.job.status} after ${timeoutMs} ms: ${JSON.stringify(body.job.progress)}`,
@@ -88,6 +108,7 @@ export async function startPipeline(
       }
     },
     async stop() {
+      recording.dispose();
       await host.stop();
       await sandbox.close();
     },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarizeResults } from '../../../src/domain/summary.ts';
 import { trendPointFor } from '../../../src/domain/trend.ts';
 import type { PortfolioReport } from '../../../src/domain/report.ts';
 import { samplePortfolio } from '../../unit/domain/property-results.ts';
@@ -15,24 +16,52 @@ const reportAt = (portfolioId: string, jobId: string, generatedAt: string): Prom
   reportOf(samplePortfolio(), { portfolioId, jobId, generatedAt, asOf: generatedAt });
 
 describe('ChunkMarkersRepository', () => {
-  it('tells a first attempt from a retry and records completion', async () => {
+  const run = (key: string, processed: number, failed: number) => ({
+    key,
+    at: '2025-06-01T02:00:00.000Z',
+    counts: { processed, failed, transient: failed, cached: 0, left: 100 - processed },
+    costCents: processed * 8,
+    delta: { processed, failed, transient: failed, cached: 0, cents: processed * 8, unconfirmedCents: 0 },
+    deferred: 0,
+    summary: summarizeResults(samplePortfolio().slice(0, 3)),
+  });
+
+  it('records attempts, what a finished run left, and whether an attempt is still in flight', async () => {
     const markers = t.storage.chunkMarkers;
-    expect(await markers.markStarted('job-m', 0)).toBe(true);
-    expect(await markers.markStarted('job-m', 1)).toBe(true);
-    expect(await markers.markStarted('job-m', 0)).toBe(false);
-    expect(await markers.markStarted('job-other', 0)).toBe(true); // same chunk index, another job
-    expect(await markers.get('job-m', 0)).toMatchObject({ id: 'chunk-0', jobId: 'job-m', chunkIndex: 0, attempt: 2 });
-    expect((await markers.get('job-m', 0))?.completedAt).toBeUndefined();
-    await markers.markCompleted('job-m', 0);
-    expect((await markers.get('job-m', 0))?.completedAt).toEqual(expect.any(String));
+    expect(await markers.begin('job-m', 0, 'k0')).toBeUndefined();
+    expect(await markers.get('job-m', 0)).toMatchObject({ chunkIndex: 0, attempts: 1, inFlight: 'k0' });
+    // A second attempt of the same reservation sees that the first died in flight.
+    expect(await markers.begin('job-m', 0, 'k0')).toMatchObject({ attempts: 1, inFlight: 'k0' });
+    await markers.finish('job-m', 0, run('k0', 90, 4));
+    const finished = await markers.get('job-m', 0);
+    expect(finished).toMatchObject({ attempts: 2, completed: { key: 'k0', counts: { processed: 90 } } });
+    expect(finished?.inFlight).toBeUndefined();
+    // The finished reservation asked again: nothing recorded, the run is answered as it was.
+    expect(await markers.begin('job-m', 0, 'k0')).toMatchObject({ attempts: 2, completed: { key: 'k0' } });
+    expect((await markers.get('job-m', 0))?.attempts).toBe(2);
+    // A clean failure releases the in-flight mark.
+    await markers.begin('job-m', 1, 'k1');
+    await markers.release('job-m', 1);
+    expect((await markers.get('job-m', 1))?.inFlight).toBeUndefined();
     expect(await markers.get('job-m', 7)).toBeUndefined();
   });
 
-  it('lets exactly one of concurrent first attempts win', async () => {
-    const outcomes = await Promise.all(
-      Array.from({ length: 6 }, () => t.storage.chunkMarkers.markStarted('job-race', 3)),
-    );
-    expect(outcomes.filter(Boolean)).toHaveLength(1);
+  it("lists a job's chunk counts and streams its summaries, no other job's", async () => {
+    const markers = t.storage.chunkMarkers;
+    await markers.finish('job-list', 0, run('a', 100, 0));
+    await markers.finish('job-list', 2, run('b', 60, 3));
+    await markers.begin('job-list', 3, 'c'); // started, never finished
+    await markers.finish('job-elsewhere', 0, run('x', 100, 0));
+    const counts = (await markers.counts('job-list')).sort((a, b) => a.chunkIndex - b.chunkIndex);
+    expect(counts).toEqual([
+      { chunkIndex: 0, counts: run('a', 100, 0).counts, costCents: 800 },
+      { chunkIndex: 2, counts: run('b', 60, 3).counts, costCents: 480 },
+      { chunkIndex: 3 },
+    ]);
+    const summaries = [];
+    for await (const summary of markers.summaries('job-list')) summaries.push(summary);
+    expect(summaries).toHaveLength(2);
+    expect(summaries[0]?.counts.properties).toBe(3);
   });
 });
 
@@ -82,6 +111,7 @@ describe('ReportsRepository', () => {
       id: 'job-c',
       asOf: '2025-06-04T02:00:00.000Z',
       createdAt: '2025-07-01T00:00:00.000Z',
+      analysisType: 'comprehensive', // the comparison names the previous run's type
     });
   });
 });

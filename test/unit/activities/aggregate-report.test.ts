@@ -1,6 +1,7 @@
 // aggregateReport with in-memory ports: which report it compares with, what it stores, when it alerts.
 import { describe, expect, it } from 'vitest';
 import { aggregateReport, type AggregateReportPorts } from '../../../src/activities/aggregate-report.ts';
+import type { DataQuality } from '../../../src/domain/data-quality.ts';
 import type { JobStatus } from '../../../src/domain/job-status.ts';
 import type { StoredReport } from '../../../src/domain/stored-report.ts';
 import type { Finding } from '../../../src/domain/like-for-like.ts';
@@ -15,6 +16,8 @@ import { recordsOf, streamOf } from '../domain/report-fixtures.ts';
 
 interface World {
   snapshots: Map<string, PropertyResult[]>;
+  /** The results the job's chunk summaries count, when they differ from its snapshot. */
+  counted: Map<string, PropertyResult[]>;
   previous?: PreviousReport;
   saved: StoredReport[];
   alerts: Finding[][];
@@ -24,6 +27,8 @@ interface World {
 
 function portsOf(world: World): AggregateReportPorts {
   return {
+    chunkSummaries: (jobId) =>
+      streamOf([summarizeResults(world.counted.get(jobId) ?? world.snapshots.get(jobId) ?? [])]),
     dataQuality: async () => undefined,
     topResults: async () => [],
     buildSnapshot: async (jobId) => ({
@@ -49,12 +54,11 @@ function portsOf(world: World): AggregateReportPorts {
 }
 
 const loan = (id: string, balance: number) => analyzedResult({ id, value: 100_000, loan: { balance } });
-const input = (jobId: string, results: PropertyResult[], status: JobStatus = 'completed'): AggregateReportInput => ({
+const input = (jobId: string, status: JobStatus = 'completed'): AggregateReportInput => ({
   jobId,
   portfolioId: 'book',
   analysisType: 'risk',
   status,
-  summary: summarizeResults(results),
   totalProperties: 10,
   asOf: '2026-11-02T02:00:00.000Z',
 });
@@ -66,7 +70,7 @@ const previousJob: PreviousReport = {
 };
 
 function world(overrides: Partial<World> = {}): World {
-  return { snapshots: new Map(), saved: [], alerts: [], trends: [], asked: [], ...overrides };
+  return { snapshots: new Map(), counted: new Map(), saved: [], alerts: [], trends: [], asked: [], ...overrides };
 }
 
 describe('aggregateReport', () => {
@@ -74,7 +78,7 @@ describe('aggregateReport', () => {
     const w = world({ previous: previousJob });
     w.snapshots.set('job-1', [loan('P1', 50_000), loan('P2', 50_000)]);
     w.snapshots.set('job-2', [loan('P1', 50_000), loan('P2', 95_000), loan('P3', 99_000)]);
-    const outcome = await aggregateReport(input('job-2', w.snapshots.get('job-2')!), portsOf(w));
+    const outcome = await aggregateReport(input('job-2'), portsOf(w));
     expect(w.asked).toEqual([['book', '2026-11-02T02:00:00.000Z', 'job-2']]);
     const [stored] = w.saved;
     expect(stored).toMatchObject({
@@ -87,7 +91,11 @@ describe('aggregateReport', () => {
     expect(stored!.report.comparison).toMatchObject({ available: true, population: { matched: 2, added: 1 } });
     expect(w.alerts).toEqual([stored!.report.findings]);
     expect(stored!.report.findings.map((f) => f.code)).toContain('PRE_DISTRESSED_RISE');
-    expect(outcome).toEqual({ reportId: 'job-2', findings: stored!.report.findings.length });
+    expect(outcome).toEqual({
+      reportId: 'job-2',
+      findings: stored!.report.findings.length,
+      costCents: summarizeResults(w.snapshots.get('job-2')!).costCents.total,
+    });
     expect(w.trends).toEqual(['job-2']);
   });
 
@@ -95,7 +103,7 @@ describe('aggregateReport', () => {
     const w = world({ previous: previousJob });
     w.snapshots.set('job-1', [loan('P1', 50_000), loan('P2', 50_000)]);
     w.snapshots.set('job-3', [loan('P1', 99_000)]);
-    await aggregateReport(input('job-3', w.snapshots.get('job-3')!, 'cancelled'), portsOf(w));
+    await aggregateReport(input('job-3', 'cancelled'), portsOf(w));
     const report = w.saved[0]!.report;
     expect(report.findings.length).toBeGreaterThan(0);
     expect(w.alerts).toEqual([]);
@@ -110,20 +118,21 @@ describe('aggregateReport', () => {
     };
     const w = world({ previous: { ...previousJob, snapshot: undefined } });
     w.snapshots.set('job-4', [loan('P1', 50_000)]);
-    await aggregateReport(input('job-4', w.snapshots.get('job-4')!), portsOf(w));
+    await aggregateReport(input('job-4'), portsOf(w));
     expect(w.saved[0]!.report.comparison).toEqual(noSnapshot);
 
     // The report names a snapshot, but its blob is gone.
     const gone = world({ previous: previousJob });
     gone.snapshots.set('job-6', [loan('P1', 50_000)]);
-    await aggregateReport(input('job-6', gone.snapshots.get('job-6')!), portsOf(gone));
+    await aggregateReport(input('job-6'), portsOf(gone));
     expect(gone.saved[0]!.report.comparison).toEqual(noSnapshot);
 
     // A part went missing: the snapshot holds P1 only, the merged summary counted P1 and P2.
     const short = world({ previous: previousJob });
     short.snapshots.set('job-1', []);
     short.snapshots.set('job-5', [loan('P1', 50_000)]);
-    await aggregateReport(input('job-5', [loan('P1', 50_000), loan('P2', 50_000)]), portsOf(short));
+    short.counted.set('job-5', [loan('P1', 50_000), loan('P2', 50_000)]);
+    await aggregateReport(input('job-5'), portsOf(short));
     const report = short.saved[0]!.report;
     expect(report.comparison).toEqual({
       available: false,
@@ -131,5 +140,28 @@ describe('aggregateReport', () => {
     });
     expect(report.notes.at(-1)).toBe('Stress and AVM accuracy cover the 1 results in the snapshot, not all 2.');
     expect(short.alerts).toEqual([]);
+  });
+
+  it("carries how the job's properties were read into its report; a registered portfolio's run has none", async () => {
+    const dataQuality: DataQuality = {
+      format: { kind: 'csv', encoding: 'utf-8', separator: ',' },
+      invalidRows: 'skip',
+      rows: 3,
+      accepted: 2,
+      skipped: 1,
+      skippedRows: [{ at: 'row 3', row: 3, reasons: [{ path: 'row 3, column zip', message: 'bad', code: 'VALUE' }] }],
+      warnings: [],
+    };
+    const w = world();
+    w.snapshots.set('job-read', [loan('P1', 50_000)]);
+    w.snapshots.set('job-nightly', [loan('P1', 50_000)]);
+    const ports = {
+      ...portsOf(w),
+      dataQuality: async (jobId: string) => (jobId === 'job-read' ? dataQuality : undefined),
+    };
+    await aggregateReport(input('job-read'), ports);
+    await aggregateReport(input('job-nightly'), ports);
+    expect(w.saved.map((r) => r.report.dataQuality)).toEqual([dataQuality, undefined]);
+    expect(w.saved[1]!.report).not.toHaveProperty('dataQuality');
   });
 });

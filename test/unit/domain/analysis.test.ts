@@ -5,7 +5,7 @@ import {
   fraudScreening,
   type AnalysisOptions,
 } from '../../../src/domain/analysis.ts';
-import { costRatesSchema } from '../../../src/domain/cost.ts';
+import { costRatesSchema, priceTable } from '../../../src/domain/cost.ts';
 import { fraudOptionsSchema } from '../../../src/domain/fraud.ts';
 import { riskOptionsSchema } from '../../../src/domain/risk.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
@@ -15,7 +15,7 @@ const options: AnalysisOptions = {
   valuation: valuationOptionsSchema.parse({}),
   risk: riskOptionsSchema.parse({}),
   fraud: fraudOptionsSchema.parse({}),
-  costRates: costRatesSchema.parse({}),
+  prices: priceTable(costRatesSchema.parse({}), ['avm-primary', 'avm-secondary']),
 };
 const asOf = new Date('2026-11-01T00:00:00Z');
 const property: Property = {
@@ -30,6 +30,7 @@ const property: Property = {
   loan: { balance: 300_000 },
   appraisals: [{ appraisalId: 'A-1', appraiserId: 'APR-1', appraisedValue: 425_000, effectiveDate: '2026-06-01' }],
 };
+const primaryPurchase = { kind: 'avm' as const, provider: 'avm-primary', cents: 2, at: '2026-11-01T00:00:00.000Z' };
 const bought = quoteBasis(
   {
     quote: { provider: 'avm-primary', estimatedValue: 350_000, fsd: 0.08, valuedAt: '2026-11-01T00:00:00.000Z' },
@@ -41,8 +42,16 @@ const bought = quoteBasis(
 describe('analyzedProperty', () => {
   it('composes valuation, risk and fraud for a comprehensive analysis, charging what was paid for', () => {
     const review = { provider: 'ai', riskScore: 60, verdict: 'review' as const, summary: 's' };
+    const reviewPurchase = { kind: 'review' as const, provider: 'ai', cents: 5, at: primaryPurchase.at, review };
     const result = analyzedProperty(
-      { property, analysisType: 'comprehensive', basis: bought, boughtValuation: true, aiReview: review, asOf },
+      {
+        property,
+        analysisType: 'comprehensive',
+        basis: bought,
+        purchases: [primaryPurchase, reviewPurchase],
+        aiReview: review,
+        asOf,
+      },
       options,
     );
     expect(result).toMatchObject({
@@ -69,12 +78,20 @@ describe('analyzedProperty', () => {
     });
   });
 
-  it('charges nothing for a cached value and only risk for risk alone', () => {
-    const cached = { ...bought, source: 'cache' as const };
+  it('keeps the unit with the address, so a result names the apartment valued', () => {
     const result = analyzedProperty(
-      { property, analysisType: 'risk', basis: cached, boughtValuation: false, asOf },
+      { property: { ...property, unit: 'Apt 4B' }, analysisType: 'risk', basis: bought, purchases: [], asOf },
       options,
     );
+    expect(result).toMatchObject({ address: property.address, unit: 'Apt 4B' });
+    expect(
+      analyzedProperty({ property, analysisType: 'risk', basis: bought, purchases: [], asOf }, options),
+    ).not.toHaveProperty('unit');
+  });
+
+  it('charges nothing for a cached value and only risk for risk alone', () => {
+    const cached = { ...bought, source: 'cache' as const };
+    const result = analyzedProperty({ property, analysisType: 'risk', basis: cached, purchases: [], asOf }, options);
     expect(result.cost).toEqual({ valuation: 0, fraud: 0, risk: 0.01, total: 0.01 });
     expect(result.cachedValuation).toBe(true);
     expect(result.fraud).toBeUndefined();
@@ -82,7 +99,7 @@ describe('analyzedProperty', () => {
 
   it('falls back to the appraisal for risk alone, lowering the tier for the weak basis', () => {
     const result = analyzedProperty(
-      { property, analysisType: 'risk', basis: appraisalBasis(property), boughtValuation: false, asOf },
+      { property, analysisType: 'risk', basis: appraisalBasis(property), purchases: [], asOf },
       options,
     );
     expect(result.risk).toMatchObject({ ltv: 0.75, baseTier: 'B', tier: 'C', downgradeReasons: ['APPRAISAL_ONLY'] });
@@ -91,13 +108,10 @@ describe('analyzedProperty', () => {
   it('fails a property with no value basis at all, and screens fraud without one', () => {
     const bare = { ...property, lastAppraisedValue: undefined, lastAppraisalDate: undefined };
     expect(
-      analyzedProperty(
-        { property: bare, analysisType: 'risk', basis: undefined, boughtValuation: false, asOf },
-        options,
-      ),
+      analyzedProperty({ property: bare, analysisType: 'risk', basis: undefined, purchases: [], asOf }, options),
     ).toMatchObject({ status: 'failed', error: { code: 'NO_VALUE_BASIS' } });
     const fraudOnly = analyzedProperty(
-      { property: bare, analysisType: 'fraud', basis: undefined, boughtValuation: false, asOf },
+      { property: bare, analysisType: 'fraud', basis: undefined, purchases: [], asOf },
       options,
     );
     expect(fraudOnly.status).toBe('analyzed');
@@ -111,9 +125,10 @@ describe('analyzedProperty', () => {
   });
 
   it('records a failure with the cost of a valuation already bought', () => {
-    expect(failedProperty(property, { code: 'X', message: 'm' }, options.costRates, true)).toMatchObject({
+    expect(failedProperty(property, { code: 'X', message: 'm' }, [primaryPurchase], options.prices)).toMatchObject({
       status: 'failed',
       cost: { total: 0.02 },
+      purchases: [primaryPurchase],
     });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { batchRanges, chunk, chunkCountFor } from '../../../src/domain/chunking.ts';
+import { chunk, chunkCountFor, chunkLength } from '../../../src/domain/chunking.ts';
 
 describe('chunk', () => {
   it('cuts into consecutive slices, the last shorter', () => {
@@ -25,20 +25,19 @@ describe('chunk', () => {
   });
 });
 
-describe('batchRanges', () => {
-  it('covers 1,000 chunks (100,000 properties) with 10 batches of 100', () => {
-    const ranges = batchRanges(1_000, 100);
-    expect(ranges).toHaveLength(10);
-    expect(ranges[9]).toEqual({ batchIndex: 9, firstChunk: 900, chunkCount: 100 });
+describe('chunkLength', () => {
+  it('gives each chunk its size, the last one shorter, past the end none', () => {
+    expect([0, 1, 2, 3].map((i) => chunkLength(i, 250, 100))).toEqual([100, 100, 50, 0]);
   });
 
-  it('covers every chunk exactly once', () => {
+  it('agrees with chunk() for every chunk', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 1, max: 200 }), (chunks, perBatch) => {
-        const covered = batchRanges(chunks, perBatch).flatMap((r) =>
-          Array.from({ length: r.chunkCount }, (_, i) => r.firstChunk + i),
-        );
-        expect(covered).toEqual(Array.from({ length: chunks }, (_, i) => i));
+      fc.property(fc.integer({ min: 0, max: 3_000 }), fc.integer({ min: 1, max: 200 }), (total, size) => {
+        const lengths = chunk(
+          Array.from({ length: total }, (_, i) => i),
+          size,
+        ).map((c) => c.length);
+        expect(lengths).toEqual(lengths.map((_, i) => chunkLength(i, total, size)));
       }),
     );
   });

@@ -47,7 +47,11 @@ const HOST_ONLY = new Map([
   ['MICROSOFT_PROVIDER_AUTHENTICATION_SECRET', 'App Service Authentication (Entra ID), with sign-in on'],
 ]);
 /** Rows the Bicep leaves out although they have no default, and why. */
-const LEFT_OUT = new Map([['AzureWebJobsStorage__accountName', 'the blob and queue service URIs are set instead']]);
+const LEFT_OUT = new Map([
+  ['AzureWebJobsStorage__accountName', 'the blob and queue service URIs are set instead'],
+  ['AVM_RATE_PER_SECOND', "unset: the vendor endpoint's adaptive limiter finds the rate it allows"],
+  ['FRAUD_REVIEW_RATE_PER_SECOND', "unset: the reviewer's adaptive limiter finds the rate it allows"],
+]);
 
 function hasDefault(path: string): boolean {
   const defaults = settingsSchema.parse({});
@@ -93,6 +97,11 @@ describe('app settings (infra/app/api.bicep)', () => {
     );
     expect([...referenced].sort()).toEqual(['NIGHTLY_SCHEDULE', 'TASK_HUB_NAME']);
     for (const name of referenced) expect(appSettings.has(name), name).toBe(true);
+  });
+
+  it('hand out the Durable management URLs (the task hub’s system key) only when the deployment asks', () => {
+    expect(appSettings.get('HAND_OUT_MANAGEMENT_URLS')).toBe("handOutManagementUrls ? 'true' : 'false'");
+    expect(params(main).find((p) => p.name === 'handOutManagementUrls')?.defaultValue).toBe('false');
   });
 
   it('take the vendors’ keys from Key Vault, never from a value in the deployment', () => {

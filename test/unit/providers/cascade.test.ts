@@ -27,20 +27,31 @@ function fake(name: string, answer: number | ProviderError): AvmProvider & { ask
 }
 const failure = (provider: string, kind: ProviderError['kind']) => new ProviderError({ provider, kind, message: kind });
 
+/** The cascade over `providers`, buying every answer (what the chunk activity does on a cache miss). */
+function cascadeOf(providers: readonly AvmProvider[], id: string, options: { maxFsd: number; signal?: AbortSignal }) {
+  return valueByCascade(
+    providers.map((p) => p.name),
+    {
+      ...options,
+      obtain: async (name, signal) => ({
+        quote: await providers.find((p) => p.name === name)!.value(subject(id), signal === undefined ? {} : { signal }),
+      }),
+    },
+  );
+}
+
 describe('valueByCascade with in-process providers', () => {
   it('stops at the first acceptable quote', async () => {
     const primary = fake('primary', 0.08);
     const secondary = fake('secondary', 0.05);
-    const outcome = await valueByCascade([primary, secondary], subject('P-1'), { maxFsd: MAX_FSD });
+    const outcome = await cascadeOf([primary, secondary], 'P-1', { maxFsd: MAX_FSD });
     expect(outcome.choice).toMatchObject({ quote: { provider: 'primary' }, withinMaxFsd: true });
     expect(outcome.attempts).toEqual([{ provider: 'primary', fsd: 0.08 }]);
     expect(secondary.asked).toBe(0);
   });
 
   it('keeps the most confident quote when none is within maxFsd', async () => {
-    const outcome = await valueByCascade([fake('primary', 0.2), fake('secondary', 0.15)], subject('P-1'), {
-      maxFsd: MAX_FSD,
-    });
+    const outcome = await cascadeOf([fake('primary', 0.2), fake('secondary', 0.15)], 'P-1', { maxFsd: MAX_FSD });
     expect(outcome.choice).toMatchObject({ quote: { provider: 'secondary' }, withinMaxFsd: false });
     expect(outcome.attempts).toEqual([
       { provider: 'primary', fsd: 0.2 },
@@ -49,11 +60,9 @@ describe('valueByCascade with in-process providers', () => {
   });
 
   it('throws a CascadeError only when nobody quoted, no_value when everyone said so', async () => {
-    const noValue = valueByCascade(
-      [fake('a', failure('a', 'no_value')), fake('b', failure('b', 'no_value'))],
-      subject('P-1'),
-      { maxFsd: MAX_FSD },
-    );
+    const noValue = cascadeOf([fake('a', failure('a', 'no_value')), fake('b', failure('b', 'no_value'))], 'P-1', {
+      maxFsd: MAX_FSD,
+    });
     await expect(noValue).rejects.toMatchObject({
       kind: 'no_value',
       attempts: [
@@ -61,30 +70,32 @@ describe('valueByCascade with in-process providers', () => {
         { provider: 'b', error: 'no_value' },
       ],
     });
-    const mixed = valueByCascade(
-      [fake('a', failure('a', 'no_value')), fake('b', failure('b', 'timeout'))],
-      subject('P-1'),
-      { maxFsd: MAX_FSD },
-    );
+    const mixed = cascadeOf([fake('a', failure('a', 'no_value')), fake('b', failure('b', 'timeout'))], 'P-1', {
+      maxFsd: MAX_FSD,
+    });
     await expect(mixed).rejects.toBeInstanceOf(CascadeError);
     await expect(mixed).rejects.toMatchObject({ kind: 'unavailable' });
   });
 
-  it('records other errors by message and uses the call wrapper', async () => {
-    const broken: AvmProvider = { name: 'broken', value: () => Promise.reject(new Error('boom')) };
-    const calls: string[] = [];
-    const outcome = await valueByCascade([broken, fake('ok', 0.1)], subject('P-1'), {
+  it("records who paid for each answer, and lets an error that is not the provider's through", async () => {
+    const outcome = await valueByCascade(['cached', 'bought'], {
       maxFsd: MAX_FSD,
-      call: (provider, signal) => {
-        calls.push(provider.name);
-        return provider.value(subject('P-1'), { signal });
-      },
+      obtain: async (name) =>
+        name === 'cached'
+          ? { quote: { provider: name, estimatedValue: 1, fsd: 0.3, valuedAt: at }, cached: true }
+          : { quote: { provider: name, estimatedValue: 2, fsd: 0.1, valuedAt: at }, cents: 3 },
     });
-    expect(calls).toEqual(['broken', 'ok']);
     expect(outcome.attempts).toEqual([
-      { provider: 'broken', error: 'boom' },
-      { provider: 'ok', fsd: 0.1 },
+      { provider: 'cached', fsd: 0.3, cached: true },
+      { provider: 'bought', fsd: 0.1, cents: 3 },
     ]);
+    const unrecorded = new Error('the purchase could not be stored');
+    await expect(
+      valueByCascade(['a', 'b'], {
+        maxFsd: MAX_FSD,
+        obtain: () => Promise.reject(unrecorded),
+      }),
+    ).rejects.toBe(unrecorded);
   });
 
   it('stops on cancellation instead of moving on', async () => {
@@ -99,7 +110,7 @@ describe('valueByCascade with in-process providers', () => {
     };
     const secondary = fake('secondary', 0.05);
     await expect(
-      valueByCascade([cancelling, secondary], subject('P-1'), { maxFsd: MAX_FSD, signal: controller.signal }),
+      cascadeOf([cancelling, secondary], 'P-1', { maxFsd: MAX_FSD, signal: controller.signal }),
     ).rejects.toBe(reason);
     expect(secondary.asked).toBe(0);
   });
@@ -130,7 +141,7 @@ describe('valueByCascade over HTTP', () => {
       createHttpAvm({ name, baseUrl: sandbox.url, timeoutInMs: 2_000 }),
     );
     const id = propertyPrimaryDoubts();
-    const outcome = await valueByCascade(providers, subject(id), { maxFsd: MAX_FSD });
+    const outcome = await cascadeOf(providers, id, { maxFsd: MAX_FSD });
     expect(outcome.choice).toMatchObject({ quote: { provider: 'avm-secondary' }, withinMaxFsd: true });
     expect(outcome.attempts.map((a) => a.provider)).toEqual(['avm-primary', 'avm-secondary']);
     expect(outcome.attempts[0]?.fsd).toBeGreaterThan(MAX_FSD);
@@ -145,7 +156,7 @@ describe('valueByCascade over HTTP', () => {
       createHttpAvm({ name: 'avm-primary', baseUrl: down.url, timeoutInMs: 2_000 }),
       createHttpAvm({ name: 'avm-secondary', baseUrl: up.url, timeoutInMs: 2_000 }),
     ];
-    const outcome = await valueByCascade(providers, subject('P-1'), { maxFsd: 1 });
+    const outcome = await cascadeOf(providers, 'P-1', { maxFsd: 1 });
     expect(outcome.choice?.quote.provider).toBe('avm-secondary');
     expect(outcome.attempts[0]).toEqual({ provider: 'avm-primary', error: 'unavailable' });
   });

@@ -1,0 +1,48 @@
+// openJob: the first step of every run. Marks the job document processing, creating it from the run's
+// input when submission died between starting the orchestration and writing the document (issue 12.1:
+// whatever instant the host dies, a started job has its document). Idempotent.
+import type { JobStatus } from '../domain/job-status.ts';
+import type { JobDocument, JobPatch } from '../storage/jobs-repository.ts';
+import type { JobSpec, OpenJobInput } from '../workflow.ts';
+
+/** What openJob reads and writes; src/app.ts binds it to the jobs container. */
+export interface OpenJobPorts {
+  /** Creates the document; false when it exists. */
+  createJob(job: JobDocument): Promise<boolean>;
+  updateJob(jobId: string, patch: JobPatch): Promise<void>;
+  now(): Date;
+}
+
+/** The job document of a job as submitted, in `status`. */
+export function jobDocumentFor(
+  job: JobSpec,
+  status: Extract<JobStatus, 'queued' | 'processing'>,
+  now: Date,
+): JobDocument {
+  const at = now.toISOString();
+  return {
+    id: job.jobId,
+    portfolioId: job.portfolioId,
+    analysisType: job.analysisType,
+    status,
+    totalProperties: job.totalProperties,
+    chunkCount: job.chunkCount,
+    chunkSize: job.chunkSize,
+    estimatedCost: job.estimatedCents / 100,
+    ...(job.budgetCents !== undefined && { budget: job.budgetCents / 100 }),
+    allowPartial: job.allowPartial,
+    ...(job.idempotencyKey !== undefined && { idempotencyKey: job.idempotencyKey }),
+    ...(job.dataQuality !== undefined && { dataQuality: job.dataQuality }),
+    createdAt: job.asOf,
+    updatedAt: at,
+  };
+}
+
+/** Creates the job document in status processing, or moves the existing one to processing (a redrive counts itself). */
+export async function openJob(input: OpenJobInput, ports: OpenJobPorts): Promise<void> {
+  if (await ports.createJob(jobDocumentFor(input.job, 'processing', ports.now()))) return;
+  await ports.updateJob(input.job.jobId, {
+    status: 'processing',
+    ...(input.redrive !== undefined && { redrives: input.redrive }),
+  });
+}
