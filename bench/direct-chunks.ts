@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureAzurite } from 'devhost';
 import { createActivities } from '../src/app.ts';
-import { createAppServices } from '../src/services.ts';
+import { createAppServices, startApp } from '../src/services.ts';
 import { COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
 import { chunk } from '../src/domain/chunking.ts';
 import { sharedIdentities } from '../src/domain/identity.ts';
@@ -39,18 +39,20 @@ const sandbox = await startVendorSandbox({
   latencyInMs: Number(values.latency),
   ...(values.rate !== undefined && { ratePerSecond: Number(values.rate) }),
 });
-const app = await createAppServices({
-  ...process.env,
-  AzureWebJobsStorage: azurite.connectionString,
-  COSMOS_ENDPOINT: cosmos.match[1]!,
-  COSMOS_KEY: COSMOS_EMULATOR_KEY,
-  COSMOS_DATABASE: `direct-${randomUUID().slice(0, 8)}`,
-  AVM_MODE: 'http',
-  AVM_BASE_URL: sandbox.url,
-  FRAUD_REVIEW_MODE: 'http',
-  FRAUD_REVIEW_BASE_URL: sandbox.url,
-  ...parseEnvArguments(values.env),
-});
+const app = await createAppServices(
+  startApp({
+    ...process.env,
+    AzureWebJobsStorage: azurite.connectionString,
+    COSMOS_ENDPOINT: cosmos.match[1]!,
+    COSMOS_KEY: COSMOS_EMULATOR_KEY,
+    COSMOS_DATABASE: `direct-${randomUUID().slice(0, 8)}`,
+    AVM_MODE: 'http',
+    AVM_BASE_URL: sandbox.url,
+    FRAUD_REVIEW_MODE: 'http',
+    FRAUD_REVIEW_BASE_URL: sandbox.url,
+    ...parseEnvArguments(values.env),
+  }),
+);
 const activities = createActivities(app);
 const jobId = `direct-${randomUUID().slice(0, 8)}`;
 const chunks = chunk(properties, app.settings.chunking.chunkSize);

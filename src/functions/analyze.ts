@@ -7,10 +7,12 @@ import { validate } from '../api/request-parsing.ts';
 import { readPortfolioRequest } from '../api/portfolio-request.ts';
 import { idempotencyKeySchema } from '../api/schemas.ts';
 import type { AnalyzeAccepted, OverBudgetAnswer } from '../api/answers.ts';
+import { publicUrl } from '../api/public-url.ts';
 import { json } from '../api/responses.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 import { chaosAfterStep, durableStarter, jobStoreFor } from '../jobs/bindings.ts';
 import type { AppServices } from '../services.ts';
+import { logLine } from '../workflow.ts';
 
 export async function analyzePortfolio(
   services: AppServices,
@@ -57,9 +59,17 @@ export async function analyzePortfolio(
       dataQuality,
     } satisfies OverBudgetAnswer);
   }
-  const statusUrl = new URL(`/api/portfolio/jobs/${outcome.jobId}`, request.url).toString();
+  const statusUrl = publicUrl(settings.host.publicBaseUrl, `/api/portfolio/jobs/${outcome.jobId}`);
   context.log(
-    `job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties (${dataQuality.skipped} rows skipped), ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`,
+    logLine('jobPhase', {
+      jobId: outcome.jobId,
+      phase: 'submitted',
+      outcome: outcome.kind,
+      properties: req.properties.length,
+      skippedRows: dataQuality.skipped,
+      analysisType: req.analysisType,
+      estimatedCents: Math.round(outcome.estimatedCost * 100),
+    }),
   );
   const skipped =
     dataQuality.skipped > 0

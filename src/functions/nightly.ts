@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { durableStarter, jobStoreFor } from '../jobs/bindings.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 import type { AppServices } from '../services.ts';
+import { logLine } from '../workflow.ts';
 
 export const revaluationMessageSchema = z.strictObject({
   portfolioId: z.string().min(1),
@@ -63,5 +64,13 @@ export async function startNightlyRun(
     jobStoreFor(services),
     durableStarter(df.getClient(context)),
   );
-  context.log(`nightly run ${nightlyJobId(portfolioId, runDate)}: ${outcome.kind}`);
+  context.log(
+    logLine('jobPhase', {
+      jobId: nightlyJobId(portfolioId, runDate),
+      phase: 'submitted',
+      outcome: outcome.kind,
+      properties: properties.length,
+      analysisType: portfolio.analysisType,
+    }),
+  );
 }
