@@ -26,7 +26,7 @@ import {
 } from './functions/jobs.ts';
 import { enqueueNightlyRuns, startNightlyRun } from './functions/nightly.ts';
 import { getOpenApi } from './functions/openapi.ts';
-import { getPortfolio, getTrends, putPortfolio } from './functions/portfolios.ts';
+import { getPortfolio, getTrends, putPortfolio, revaluePortfolio } from './functions/portfolios.ts';
 import { tierLimitsOf } from './domain/risk.ts';
 import { DEFAULT_SCENARIOS } from './domain/stress.ts';
 import { stopChecker } from './jobs/job-stop.ts';
@@ -35,6 +35,7 @@ import { jobRun } from './orchestrators/job-run.ts';
 import { portfolioAnalysis } from './orchestrators/portfolio-analysis.ts';
 import type { AppServices } from './services.ts';
 import { apiAuthLevel } from './config.ts';
+import { withErrorBoundary } from './api/error-boundary.ts';
 import { REVALUATION_QUEUE } from './storage/queues.ts';
 import { withStorageRetry } from './storage/retry.ts';
 import { cacheEntryFor, isFresh, reviewEntryFor, reviewEntryId } from './storage/valuation-cache.ts';
@@ -260,7 +261,8 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
       methods: [method],
       authLevel: options.anonymous ? 'anonymous' : authLevel,
       ...(options.durableClient && { extraInputs: durableClient }),
-      handler,
+      // Every HTTP function behind the one boundary: what a handler throws is never a bare 500.
+      handler: withErrorBoundary(handler),
     });
   const client = { durableClient: true };
 
@@ -277,6 +279,7 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
   http('putPortfolio', 'portfolios/{portfolioId}', 'PUT', bind(putPortfolio));
   http('getPortfolio', 'portfolios/{portfolioId}', 'GET', bind(getPortfolio));
   http('getTrends', 'portfolios/{portfolioId}/trends', 'GET', bind(getTrends));
+  http('revaluePortfolio', 'portfolios/{portfolioId}/revalue', 'POST', bind(revaluePortfolio), client);
   http('openApi', 'openapi.json', 'GET', getOpenApi, { anonymous: true });
   // The page's files hold no data; its API calls carry the caller's credentials.
   http('dashboard', 'dashboard/{*path}', 'GET', serveDashboard, { anonymous: true });

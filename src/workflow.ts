@@ -35,6 +35,8 @@ export interface JobSpec {
   budgetCents?: number | undefined;
   allowPartial: boolean;
   idempotencyKey?: string | undefined;
+  /** The digest of the request that created the job (src/jobs/request-fingerprint.ts). */
+  requestFingerprint?: string | undefined;
   /** "Today" of the analysis and the job's creation time, fixed when the job is submitted. */
   asOf: string;
   /** The report's stress scenarios, when the request gave them (a few hundred bytes at most). */

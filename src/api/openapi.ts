@@ -34,6 +34,8 @@ const errorSchema: JsonSchema = {
     },
     totalErrors: { type: 'integer' },
     dataQuality: { $ref: '#/components/schemas/DataQuality' },
+    correlationId: { type: 'string', description: '500 and 503: the id of the log line that says what happened' },
+    jobId: { type: 'string', description: '422 for a reused Idempotency-Key: the job the key names' },
   },
 };
 
@@ -81,24 +83,33 @@ const jobSchema: JsonSchema = {
 };
 
 const jsonBody = (schema: JsonSchema) => ({ content: { 'application/json': { schema } } });
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'invalid request: field errors, each with its path (query parameters as query.NAME)',
+  404: 'unknown',
+  409: 'conflict: a concurrent change won (retry after Retry-After seconds), or the job lacks what the operation needs (the error says which)',
+  413: 'body too large',
+  415: `a Content-Type that is not read (${ACCEPTED_CONTENT_TYPES.join(', ')} are)`,
+  422: 'over budget',
+  500: 'internal error: a correlation id and nothing else; the log line with that id says what happened',
+  503: 'a service the app depends on is unavailable; retry after Retry-After seconds',
+};
 const errors = (...codes: number[]) =>
   Object.fromEntries(
     codes.map((c) => [
       String(c),
       {
-        description:
-          {
-            400: 'invalid request (field errors)',
-            404: 'unknown',
-            409: 'conflict',
-            413: 'body too large',
-            415: `a Content-Type that is not read (${ACCEPTED_CONTENT_TYPES.join(', ')} are)`,
-            422: 'over budget',
-          }[c] ?? 'error',
+        description: ERROR_DESCRIPTIONS[c] ?? 'error',
         ...jsonBody(errorSchema),
       },
     ]),
   );
+
+/** Every operation of `paths` also answers 500 and 503: what the one error boundary answers for any route. */
+function withServerErrors<P extends Record<string, Record<string, { responses: JsonSchema }>>>(paths: P): P {
+  for (const operations of Object.values(paths))
+    for (const operation of Object.values(operations)) Object.assign(operation.responses, errors(500, 503));
+  return paths;
+}
 const queryParameters = (schema: z.ZodObject) =>
   Object.entries((input(schema).properties ?? {}) as Record<string, JsonSchema>).map(([name, s]) => ({
     name,
@@ -125,7 +136,7 @@ const fileParameters = () =>
   queryParameters(fileRequestQuerySchema).map((p) => ({
     ...p,
     required: false,
-    description: `tape bodies (CSV, Excel) only${p.name === 'portfolioId' || p.name === 'analysisType' ? '; required with them' : ''}`,
+    description: `tape bodies (CSV, Excel) only${p.name === 'portfolioId' || p.name === 'analysisType' ? '; required with them' : ''} (beside a JSON body any query parameter is a 400: the body holds the fields)`,
   }));
 const dataQualityProperty = { dataQuality: { $ref: '#/components/schemas/DataQuality' } };
 
@@ -143,7 +154,15 @@ export function openApiDocument(serverUrl: string): JsonSchema {
     },
     servers: [{ url: serverUrl }],
     components: {
-      securitySchemes: { functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' } },
+      securitySchemes: {
+        functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
+        functionKeyQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'code',
+          description: 'the same key as ?code=; accepted on every route beside its own parameters',
+        },
+      },
       schemas: {
         AnalyzeRequest: request,
         PortfolioReport: output(portfolioReportSchema),
@@ -156,13 +175,20 @@ export function openApiDocument(serverUrl: string): JsonSchema {
         DataQuality: output(dataQualitySchema),
       },
     },
-    security: [{ functionKey: [] }],
-    paths: {
+    security: [{ functionKey: [] }, { functionKeyQuery: [] }],
+    paths: withServerErrors({
       '/portfolio/analyze': {
         post: {
           summary: 'Start an analysis of a portfolio',
           parameters: [
-            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                'the same key always names the same job: the same request again answers that job (202); another request with it answers 422 naming the job (IETF draft "The Idempotency-Key HTTP Header Field")',
+              schema: { type: 'string', maxLength: 200 },
+            },
             ...fileParameters(),
           ],
           requestBody: portfolioBody,
@@ -196,7 +222,12 @@ export function openApiDocument(serverUrl: string): JsonSchema {
                 },
               }),
             },
-            ...errors(400, 413, 415, 422),
+            '422': {
+              description:
+                'over budget (estimatedCost, budget, breakdown), or an Idempotency-Key already used with another request (jobId)',
+              ...jsonBody(errorSchema),
+            },
+            ...errors(400, 413, 415),
           },
         },
       },
@@ -370,6 +401,31 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           responses: { '200': { description: 'the portfolio' }, ...errors(404) },
         },
       },
+      '/portfolios/{portfolioId}/revalue': {
+        post: {
+          summary:
+            "Run the portfolio's nightly revaluation now: at most once a UTC day, under the nightly run's id nightly-{portfolioId}-{yyyyMMdd}",
+          parameters: [portfolioIdParameter],
+          responses: {
+            '202': {
+              description: "started, or today's run already exists (the same job; message says which)",
+              ...jsonBody({
+                type: 'object',
+                properties: {
+                  success: { const: true },
+                  jobId: { type: 'string' },
+                  portfolioId: { type: 'string' },
+                  runDate: { type: 'string', pattern: '^\\d{8}$' },
+                  estimatedCost: { type: 'number' },
+                  message: { type: 'string' },
+                  statusUrl: { type: 'string' },
+                },
+              }),
+            },
+            ...errors(400, 404),
+          },
+        },
+      },
       '/portfolios/{portfolioId}/trends': {
         get: {
           summary: 'Portfolio metrics over time, one point per complete run',
@@ -377,6 +433,6 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           responses: { '200': { description: 'trend points' }, ...errors(400) },
         },
       },
-    },
+    }),
   };
 }

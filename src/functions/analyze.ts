@@ -6,6 +6,7 @@ import { validate } from '../api/request-parsing.ts';
 import { readPortfolioRequest } from '../api/portfolio-request.ts';
 import { idempotencyKeySchema } from '../api/schemas.ts';
 import { json } from '../api/responses.ts';
+import { requestFingerprint } from '../jobs/request-fingerprint.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 import { chaosAfterStep, durableStarter, jobStoreFor } from '../jobs/bindings.ts';
 import type { AppServices } from '../services.ts';
@@ -37,6 +38,7 @@ export async function analyzePortfolio(
       allowPartial: req.allowPartial,
       idempotencyKey: key.value,
       dataQuality,
+      ...(key.value !== undefined && { requestFingerprint: requestFingerprint(req) }),
       asOf,
       stressScenarios: req.stressScenarios,
     },
@@ -56,6 +58,16 @@ export async function analyzePortfolio(
     });
   }
   const statusUrl = new URL(`/api/portfolio/jobs/${outcome.jobId}`, request.url).toString();
+  if (outcome.kind === 'key_reused') {
+    // IETF draft "The Idempotency-Key HTTP Header Field" §2.7: a key reused for a different request is a 422.
+    return json(422, {
+      success: false,
+      error: `The Idempotency-Key '${key.value}' was already used for job ${outcome.jobId} (portfolio '${outcome.portfolioId}') with a different request. Send that request unchanged to get its job, or use a new key for this one.`,
+      jobId: outcome.jobId,
+      statusUrl,
+    });
+  }
+  const management = client.createHttpManagementPayload(outcome.jobId);
   context.log(
     `job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties (${dataQuality.skipped} rows skipped), ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`,
   );

@@ -3,7 +3,7 @@
 // validates its route, query and body and answers 404 for an unknown job.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { queryObject, readOptionalJson, validate } from '../api/request-parsing.ts';
+import { readOptionalJson, validate, validateQuery } from '../api/request-parsing.ts';
 import { jobRouteSchema, jobsQuerySchema, propertiesQuerySchema, propertyRouteSchema } from '../api/schemas.ts';
 import { badRequest, json, notFound } from '../api/responses.ts';
 import { tierLimitsOf } from '../domain/risk.ts';
@@ -17,7 +17,6 @@ import { runOptionsOf } from '../jobs/submit-job.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import type { JobStatus } from '../domain/job-status.ts';
 import type { AppServices } from '../services.ts';
-import { InvalidContinuationTokenError } from '../storage/errors.ts';
 import type { JobDocument } from '../storage/jobs-repository.ts';
 import { JOB_PROGRESS_ENTITY, ORCHESTRATIONS, runInstanceId, type PortfolioAnalysisInput } from '../workflow.ts';
 
@@ -75,13 +74,6 @@ async function loadJob(services: AppServices, request: HttpRequest, context: Inv
   return { job, view: await liveView(services, client, job), client };
 }
 
-/** A continuation token from another query (or mangled) is the caller's mistake: 400 naming the fix. */
-function invalidToken(error: unknown): HttpResponseInit | undefined {
-  return error instanceof InvalidContinuationTokenError
-    ? badRequest(`query.continuationToken: ${error.message}`)
-    : undefined;
-}
-
 /**
  * Which job documents can have a status: a document stays `queued` until the job finishes, so `queued` and
  * `processing` are both read from documents still in flight and told apart by the live view.
@@ -98,20 +90,14 @@ export async function listJobs(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const query = validate(jobsQuerySchema, queryObject(request), 'query');
+  const query = validateQuery(jobsQuerySchema, request);
   if (!query.ok) return query.response;
   const { portfolioId, status, from, to, pageSize, continuationToken } = query.value;
-  let page;
-  try {
-    page = await services.storage.jobs.list(
-      { portfolioId, from, to, ...(status !== undefined && { statuses: documentStatusesFor(status) }) },
-      { pageSize, continuationToken },
-    );
-  } catch (error) {
-    const response = invalidToken(error);
-    if (response) return response;
-    throw error;
-  }
+  // A token that is not this query's throws InvalidContinuationTokenError: a 400 at the error boundary.
+  const page = await services.storage.jobs.list(
+    { portfolioId, from, to, ...(status !== undefined && { statuses: documentStatusesFor(status) }) },
+    { pageSize, continuationToken },
+  );
   const client = df.getClient(context);
   const views = await mapWithConcurrency(page.items, VIEW_CONCURRENCY, (job) => liveView(services, client, job));
   return json(200, {
@@ -196,26 +182,19 @@ export async function getJobProperties(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const query = validate(propertiesQuerySchema, queryObject(request), 'query');
+  const query = validateQuery(propertiesQuerySchema, request);
   if (!query.ok) return query.response;
   const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
   const { filter, state, propertyType, search, pageSize, continuationToken } = query.value;
-  let page;
-  try {
-    page = await services.storage.results.page(loaded.job.id, {
-      filter,
-      state,
-      propertyType,
-      search,
-      pageSize,
-      continuationToken,
-    });
-  } catch (error) {
-    const response = invalidToken(error);
-    if (response) return response;
-    throw error;
-  }
+  const page = await services.storage.results.page(loaded.job.id, {
+    filter,
+    state,
+    propertyType,
+    search,
+    pageSize,
+    continuationToken,
+  });
   return json(200, {
     success: true,
     jobId: loaded.job.id,
