@@ -150,7 +150,7 @@ describe('commands', () => {
     expect(jobs.out).toMatch(/completed\s*│\s*25\/25/);
     const exported = path.join(dir, 'tx.csv');
     const csv = await run(['properties', jobId, '--state', 'TX', '--csv', exported]);
-    const rows = parse(readFileSync(exported, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    const rows = parse<Record<string, string>>(readFileSync(exported, 'utf8'), { columns: true });
     expect(csv.out).toContain(`${rows.length} properties written to ${exported}`);
     const texans = sampleCsv.slice(1, 26).filter((line) => line.split(',')[3] === 'TX').length;
     expect(rows).toHaveLength(texans);
