@@ -4,13 +4,14 @@
 // integration tests); test files reach them through test/integration/fixtures.ts. The local stack and the
 // benches call the starters directly.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { azuriteConnectionString, COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
+import { journalServer, type JournaledServer } from './cosmos-journal.ts';
 
 const HOST = '127.0.0.1';
 
@@ -158,19 +159,44 @@ export function patchLocalCosmosQueryEngine(): boolean {
   return true;
 }
 
-/** Starts @vercel/cosmosdb-server in this process over plain HTTP with keep-alive (memory only). */
-export async function startCosmosServer(): Promise<CosmosServerInstance> {
-  const port = await freePort();
+export interface CosmosServerOptions {
+  /** Port to listen on (default: a free one). */
+  port?: number;
+  /**
+   * Keep the documents in this directory (`cosmos-journal.jsonl`, see cosmos-journal.ts): a server started
+   * again on it has every write the previous one acknowledged. Default: memory only.
+   */
+  dataDir?: string;
+  /** With dataDir: compact the journal at start from this size (default 32 MiB; tests set it low). */
+  compactAtBytes?: number;
+}
+
+/** The journal file of a Cosmos server's data directory. */
+export const cosmosJournalFile = (dataDir: string) => path.join(dataDir, 'cosmos-journal.jsonl');
+
+/** Starts @vercel/cosmosdb-server in this process over plain HTTP with keep-alive (in memory, or journaled to disk). */
+export async function startCosmosServer(options: CosmosServerOptions = {}): Promise<CosmosServerInstance> {
+  const port = options.port || (await freePort());
   let server: Server | undefined;
+  let journal: JournaledServer | undefined;
   const ready = (async () => {
     const { createHttpServer } = await import('@vercel/cosmosdb-server');
     patchLocalCosmosQueryEngine();
     // keepAlive is an http.ServerOptions field in recent Node; without it the server sends Connection: close.
     server = createHttpServer({ keepAlive: true });
+    if (options.dataDir !== undefined) {
+      mkdirSync(options.dataDir, { recursive: true });
+      journal = journalServer(server, {
+        file: cosmosJournalFile(options.dataDir),
+        port,
+        ...(options.compactAtBytes !== undefined && { compactAtBytes: options.compactAtBytes }),
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(port, HOST, () => resolve());
     });
+    await journal?.ready;
   })();
   ready.catch(() => undefined);
   return {
@@ -183,6 +209,7 @@ export async function startCosmosServer(): Promise<CosmosServerInstance> {
       if (!server) return;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server!.close(() => resolve()));
+      journal?.close();
     },
   };
 }
