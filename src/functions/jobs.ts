@@ -5,7 +5,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import * as df from 'durable-functions';
 import { readOptionalJson, validate, validateQuery } from '../api/request-parsing.ts';
 import { jobRouteSchema, jobsQuerySchema, propertiesQuerySchema, propertyRouteSchema } from '../api/schemas.ts';
-import { badRequest, json, notFound } from '../api/responses.ts';
+import { json, notFound } from '../api/responses.ts';
 import { tierLimitsOf } from '../domain/risk.ts';
 import { stressRequestSchema } from '../domain/stress.ts';
 import { stressJob } from '../jobs/job-stress.ts';
