@@ -18,7 +18,7 @@ describe('the portfolio-analytics program', () => {
   it('describes every command, argument and option', () => {
     const program = buildProgram();
     expect(program.commands.map((c) => c.name()).sort()).toEqual(
-      ['analyze', 'cancel', 'estimate', 'jobs', 'properties', 'redrive', 'results', 'status'].sort(),
+      ['analyze', 'cancel', 'estimate', 'jobs', 'properties', 'redrive', 'results', 'status', 'stress'].sort(),
     );
     const undescribed: string[] = [];
     for (const command of [program, ...program.commands]) {
