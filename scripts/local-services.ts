@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { azuriteConnectionString, COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
 import { journalServer, type JournaledServer } from './cosmos-journal.ts';
 
@@ -159,6 +159,29 @@ export function patchLocalCosmosQueryEngine(): boolean {
   return true;
 }
 
+/**
+ * A document created in a database or container that does not exist: Cosmos DB answers 404 (substatus
+ * 1003, "owner resource does not exist"), the local server throws and answers 500 "Cannot read properties
+ * of undefined (reading '_rid')". That answer is rewritten to Cosmos DB's, so the app sees what it would
+ * see in Azure (and creates the database again: src/storage/ensure-again.ts). Call before `listen`.
+ */
+export function answerMissingOwnerAs404(server: Server): void {
+  const handlers = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (res.statusCode === 500 && typeof chunk === 'string' && chunk.includes("reading '_rid'")) {
+        res.statusCode = 404;
+        res.setHeader('x-ms-substatus', '1003');
+        return end(JSON.stringify({ code: 'NotFound', message: 'Owner resource does not exist' }), ...rest);
+      }
+      return end(chunk, ...rest);
+    }) as ServerResponse['end'];
+    handlers.forEach((handler) => handler(req, res));
+  });
+}
+
 export interface CosmosServerOptions {
   /** Port to listen on (default: a free one). */
   port?: number;
@@ -184,6 +207,7 @@ export async function startCosmosServer(options: CosmosServerOptions = {}): Prom
     patchLocalCosmosQueryEngine();
     // keepAlive is an http.ServerOptions field in recent Node; without it the server sends Connection: close.
     server = createHttpServer({ keepAlive: true });
+    answerMissingOwnerAs404(server);
     if (options.dataDir !== undefined) {
       mkdirSync(options.dataDir, { recursive: true });
       journal = journalServer(server, {

@@ -8,6 +8,7 @@ import { parseSettings, type SettingRow } from '../settings-table.ts';
 import { BlobStaging } from './blob-staging.ts';
 import { ChunkMarkersRepository } from './chunk-markers-repository.ts';
 import { containersOf, createCosmosClient, ensureDatabase, type CosmosContainers } from './cosmos.ts';
+import { ensureAgainOnMissing } from './ensure-again.ts';
 import { JobsRepository } from './jobs-repository.ts';
 import { PortfoliosRepository } from './portfolios-repository.ts';
 import { PortfolioQueues } from './queues.ts';
@@ -117,12 +118,18 @@ export interface StorageClients {
 export function createStorageClients(settings: StorageSettings): StorageClients {
   const parsed = storageSettingsSchema.parse(settings);
   const connectionString = resolveStorageConnectionString(parsed.connectionString);
-  const cosmos = createCosmosClient({ endpoint: parsed.cosmos.endpoint, key: parsed.cosmos.key });
+  const databaseId = parsed.cosmos.databaseId;
+  // The database and containers are created again when a write finds them gone (a restarted server).
+  const cosmos: CosmosClient = createCosmosClient({
+    endpoint: parsed.cosmos.endpoint,
+    key: parsed.cosmos.key,
+    plugins: [ensureAgainOnMissing(() => ensureDatabase(cosmos, { databaseId }))],
+  });
   return {
     cosmos,
     blobs: BlobServiceClient.fromConnectionString(connectionString),
     queues: QueueServiceClient.fromConnectionString(connectionString),
-    databaseId: parsed.cosmos.databaseId,
+    databaseId,
     dispose: () => cosmos.dispose(),
   };
 }

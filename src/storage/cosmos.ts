@@ -3,7 +3,13 @@
 //
 // Works against Azure Cosmos DB and against the local server (@vercel/cosmosdb-server) over plain HTTP.
 // The local server advertises an https endpoint, so endpoint discovery must be off for http endpoints.
-import { CosmosClient, type Container, type ContainerRequest, type CosmosClientOptions } from '@azure/cosmos';
+import {
+  CosmosClient,
+  type Container,
+  type ContainerRequest,
+  type CosmosClientOptions,
+  type PluginConfig,
+} from '@azure/cosmos';
 import type { z } from 'zod';
 import { InvalidStoredDocumentError } from './errors.ts';
 
@@ -18,11 +24,13 @@ export interface CosmosClientSettings {
   userAgentSuffix?: string;
   /** Retries of throttled (429) requests before the SDK gives up. Default 9 (the SDK's). */
   maxRetriesOnThrottle?: number;
+  /** Operation plugins (the SDK's `plugins` option, hidden in its typings), e.g. ensureAgainOnMissing. */
+  plugins?: PluginConfig[];
 }
 
 export function createCosmosClient(settings: CosmosClientSettings): CosmosClient {
   const isHttp = settings.endpoint.toLowerCase().startsWith('http://');
-  const options: CosmosClientOptions = {
+  const options: CosmosClientOptions & { plugins?: PluginConfig[] } = {
     endpoint: settings.endpoint,
     key: settings.key,
     connectionPolicy: {
@@ -37,6 +45,7 @@ export function createCosmosClient(settings: CosmosClientSettings): CosmosClient
       }),
     },
     ...(settings.userAgentSuffix && { userAgentSuffix: settings.userAgentSuffix }),
+    ...(settings.plugins && { plugins: settings.plugins }),
   };
   return new CosmosClient(options);
 }
