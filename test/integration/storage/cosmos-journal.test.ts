@@ -68,9 +68,9 @@ async function writeEverything(containers: CosmosContainers): Promise<void> {
   await jobs.update('job-1', { status: 'processing' }); // read, then replace under If-Match
   await jobs.update('job-1', (current) => ({ totalProperties: current.totalProperties + 1 }));
   const markers = new ChunkMarkersRepository({ container: containers.chunkMarkers });
-  await markers.markStarted('job-1', 0);
-  await markers.markStarted('job-1', 0); // a retry: upsert with attempt 2
-  await markers.markCompleted('job-1', 0);
+  await markers.begin('job-1', 0, 'reservation-1');
+  await markers.begin('job-1', 0, 'reservation-2'); // a retry: upsert with attempt 2
+  await markers.release('job-1', 0);
   await new ResultsRepository({ container: containers.results }).upsertMany('job-1', 0, syntheticResults(150)); // 2 batches
   await containers.jobs.item('job-2', 'job-2').patch({
     condition: "FROM c WHERE c.status = 'queued'",
