@@ -67,7 +67,6 @@ export async function analyzePortfolio(
       statusUrl,
     });
   }
-  const management = client.createHttpManagementPayload(outcome.jobId);
   context.log(
     `job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties (${dataQuality.skipped} rows skipped), ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`,
   );
