@@ -3,7 +3,11 @@
 // builds both snapshots by the external merge, then runs the one streaming pass of the report (like-for-like
 // join, exact AVM accuracy, three stress scenarios) and prints times and this process's peak RSS.
 //   node bench/snapshot.ts [--count 100000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { ensureAzurite } from 'devhost';
 import { SnapshotStore } from '../src/storage/snapshot-store.ts';
 import { concentrationOptionsSchema } from '../src/domain/market.ts';
 import { fnv1a } from '../src/domain/price-levels.ts';
@@ -12,7 +16,6 @@ import type { SnapshotRecord } from '../src/domain/snapshot.ts';
 import { analyzeSnapshots } from '../src/domain/snapshot-analysis.ts';
 import { DEFAULT_SCENARIOS } from '../src/domain/stress.ts';
 import { mapWithConcurrency } from '../src/concurrency.ts';
-import { startAzurite } from '../scripts/local-services.ts';
 
 const countArg = process.argv.indexOf('--count');
 const COUNT = countArg > 0 ? Number(process.argv[countArg + 1]) : 100_000;
@@ -66,8 +69,8 @@ async function writeParts(store: SnapshotStore, jobId: string, count: number): P
   );
 }
 
-const azurite = await startAzurite();
-await azurite.ready;
+const azuriteDir = mkdtempSync(join(tmpdir(), 'bench-snapshot-'));
+const azurite = await ensureAzurite({ dataDir: azuriteDir, location: 'memory' });
 try {
   const store = new SnapshotStore({ serviceClient: BlobServiceClient.fromConnectionString(azurite.connectionString) });
   const current = Math.round(COUNT * 1.1);
@@ -101,4 +104,5 @@ try {
 } finally {
   clearInterval(sampler);
   await azurite.stop();
+  rmSync(azuriteDir, { recursive: true, force: true });
 }

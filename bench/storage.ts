@@ -4,7 +4,8 @@
 //   npm run bench:storage [-- --count 10000]
 import { randomUUID } from 'node:crypto';
 import { createStorageClients, openStorage } from '../src/storage/clients.ts';
-import { ResultsRepository, type StoredResult } from '../src/storage/results-repository.ts';
+import type { StoredResult } from '../src/domain/results.ts';
+import { ResultsRepository } from '../src/storage/results-repository.ts';
 import { startLocalServices } from '../scripts/local-services.ts';
 import { syntheticResults } from '../test/integration/storage/results-data.ts';
 

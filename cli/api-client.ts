@@ -1,46 +1,43 @@
-// A small typed client of the Portfolio Analytics HTTP API, used by the CLI and the demo. Works against the
-// local stack or an Azure deployment (function key sent as x-functions-key). A server that cannot be
-// reached, or that answers something other than the API, is an error naming the URL tried.
-import type { PortfolioReport } from '../src/domain/report.ts';
+// A small typed client of the Portfolio Analytics HTTP API, used by the CLI, the demo and the benches.
+// Works against the local stack or an Azure deployment (function key sent as x-functions-key). Every
+// answer is read through its schema in src/api/answers.ts, the definition the server builds its answers
+// to: a server speaking another version of the contract fails here with the field that differs. A server
+// that cannot be reached, or that answers something other than the API, is an error naming the URL tried.
+import { z } from 'zod';
+import {
+  analyzeAcceptedSchema,
+  cancelAnswerSchema,
+  errorAnswerSchema,
+  estimateAnswerSchema,
+  fieldErrorSchema,
+  jobAnswerSchema,
+  jobsPageSchema,
+  propertiesPageSchema,
+  redriveAcceptedSchema,
+  resultsAnswerSchema,
+  type JobView,
+} from '../src/api/answers.ts';
+import type { jobsQuerySchema, propertiesQuerySchema } from '../src/api/schemas.ts';
+import type { RedriveRequest } from '../src/jobs/redrive-job.ts';
 import type { StressRequest } from '../src/domain/stress.ts';
-import type { StressAnswer } from '../src/jobs/job-stress.ts';
+import { stressAnswerSchema } from '../src/jobs/job-stress.ts';
+
 export interface ClientOptions {
   baseUrl: string;
   /** Function key for an Azure deployment. */
   key?: string | undefined;
 }
 
-export interface JobView {
-  jobId: string;
-  portfolioId: string;
-  analysisType: string;
-  status: string;
-  progress: { total: number; processed: number; failed: number; cached: number; percentComplete: number };
-  cost: { estimated: number; reserved: number; actual: number; budget?: number };
-  startTime: string;
-  endTime?: string;
-  estimatedTimeRemaining?: number;
-  error?: string;
-}
-
-/** How the server read the portfolio: rows read, accepted and skipped, and its warnings (the API's dataQuality). */
-export interface DataQuality {
-  rows: number;
-  accepted: number;
-  skipped: number;
-  skippedRows: Array<{ at: string; propertyId?: string; reasons: Array<{ path: string; message: string }> }>;
-  warnings: Array<{ code: string; count: number; message: string }>;
-}
-
-/** A per-property result as the API answers it (src/domain/results.ts); the CLI reads a few fields by name. */
-export type PropertyView = Record<string, unknown> & { propertyId: string };
+/** A refusal's body: any error answer, with field errors when it has them. */
+const refusalSchema = errorAnswerSchema.extend({ errors: z.array(fieldErrorSchema).optional() });
 
 /** The server answered with an error status: its message and field errors, one per line. */
 export class ApiError extends Error {
   readonly status: number;
   readonly body: unknown;
   constructor(status: number, body: unknown) {
-    const b = body as { error?: string; errors?: Array<{ path: string; message: string }> } | undefined;
+    const refusal = refusalSchema.safeParse(body);
+    const b = refusal.success ? refusal.data : undefined;
     const details = b?.errors?.slice(0, 10).map((e) => (e.path ? `  ${e.path}: ${e.message}` : `  ${e.message}`)) ?? [];
     super([`HTTP ${status}: ${b?.error ?? 'request failed'}`, ...details].join('\n'));
     this.name = 'ApiError';
@@ -78,23 +75,12 @@ function networkReason(error: unknown): string {
   return typeof cause?.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
 }
 
-export interface JobsQuery {
-  portfolioId?: string | undefined;
-  status?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  pageSize?: number | undefined;
-  continuationToken?: string | undefined;
-}
-
-export interface PropertiesQuery {
-  filter?: string | undefined;
-  state?: string | undefined;
-  propertyType?: string | undefined;
-  search?: string | undefined;
-  pageSize?: number | undefined;
-  continuationToken?: string | undefined;
-}
+/** A query string's parameters by the names its schema reads; the server validates the values. */
+type QueryOf<S extends z.ZodObject> = { [K in keyof z.input<S>]?: string | number | undefined };
+/** GET /api/portfolio/jobs: filters and paging (src/api/schemas.ts jobsQuerySchema). */
+export type JobsQuery = QueryOf<typeof jobsQuerySchema>;
+/** GET .../properties: filters and paging (src/api/schemas.ts propertiesQuerySchema). */
+export type PropertiesQuery = QueryOf<typeof propertiesQuerySchema>;
 
 /** `?a=1&b=2` of the defined entries, or '' when there are none. */
 function queryString(query: Record<string, string | number | undefined>): string {
@@ -113,12 +99,18 @@ export function createApiClient(options: ClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
   const api = base.endsWith('/api') ? base : `${base}/api`;
 
-  async function call<T>(
+  /**
+   * Sends the request; answers the body read through `schema`. Throws ApiError for a non-2xx answer,
+   * UnreachableError when nothing answers or the answer is not JSON, and an Error naming the field when a 2xx
+   * answer is not the contract's.
+   */
+  async function call<S extends z.ZodType>(
+    schema: S,
     method: string,
     path: string,
     body?: string | Uint8Array,
     extra: Record<string, string> = {},
-  ): Promise<T> {
+  ): Promise<z.output<S>> {
     const url = `${api}${path}`;
     let response: Response;
     try {
@@ -142,7 +134,12 @@ export function createApiClient(options: ClientOptions) {
       });
     }
     if (!response.ok) throw new ApiError(response.status, parsed);
-    return parsed as T;
+    const answer = schema.safeParse(parsed);
+    if (!answer.success)
+      throw new Error(
+        `${method} ${path}: the answer does not match the API contract: ${z.prettifyError(answer.error)}`,
+      );
+    return answer.data;
   }
 
   const job = (jobId: string) => `/portfolio/jobs/${encodeURIComponent(jobId)}`;
@@ -150,6 +147,7 @@ export function createApiClient(options: ClientOptions) {
     path: queryString(request.query ?? {}),
     headers: { 'content-type': request.contentType },
   });
+  const jsonBody = { 'content-type': 'application/json' };
 
   return {
     /** The API base tried, for messages. */
@@ -157,13 +155,7 @@ export function createApiClient(options: ClientOptions) {
     /** Submits a portfolio: a JSON request body, or a file with the request fields in `query`. */
     analyze(request: RequestBody, options: { idempotencyKey?: string | undefined } = {}) {
       const { path, headers } = send(request);
-      return call<{
-        jobId: string;
-        estimatedCost: number;
-        statusUrl: string;
-        message: string;
-        dataQuality: DataQuality;
-      }>('POST', `/portfolio/analyze${path}`, request.body, {
+      return call(analyzeAcceptedSchema, 'POST', `/portfolio/analyze${path}`, request.body, {
         ...headers,
         ...(options.idempotencyKey && { 'idempotency-key': options.idempotencyKey }),
       });
@@ -171,40 +163,22 @@ export function createApiClient(options: ClientOptions) {
     /** The cost estimate of the same request /analyze takes; nothing is started. */
     estimate(request: RequestBody) {
       const { path, headers } = send(request);
-      return call<{
-        estimatedCost: number;
-        breakdown: { components: Record<string, number>; perProperty: Record<string, number>; properties: number };
-        dataQuality: DataQuality;
-      }>('POST', `/portfolio/estimate${path}`, request.body, headers);
+      return call(estimateAnswerSchema, 'POST', `/portfolio/estimate${path}`, request.body, headers);
     },
-    job: async (jobId: string) => (await call<{ job: JobView }>('GET', job(jobId))).job,
-    results: async (jobId: string) =>
-      (await call<{ results: PortfolioReport }>('GET', `${job(jobId)}/results`)).results,
+    job: async (jobId: string): Promise<JobView> => (await call(jobAnswerSchema, 'GET', job(jobId))).job,
+    results: async (jobId: string) => (await call(resultsAnswerSchema, 'GET', `${job(jobId)}/results`)).results,
     /** Stress scenarios on a finished job's stored values (no paid call). */
     stress: (jobId: string, request: StressRequest) =>
-      call<StressAnswer>('POST', `${job(jobId)}/stress`, JSON.stringify(request), {
-        'content-type': 'application/json',
-      }),
-    cancel: (jobId: string) => call<{ message: string }>('DELETE', job(jobId)),
+      call(stressAnswerSchema, 'POST', `${job(jobId)}/stress`, JSON.stringify(request), jsonBody),
+    cancel: (jobId: string) => call(cancelAnswerSchema, 'DELETE', job(jobId)),
     /** One page of jobs, newest first. */
-    jobs: (query: JobsQuery = {}) =>
-      call<{ jobs: JobView[]; continuationToken?: string }>('GET', `/portfolio/jobs${queryString({ ...query })}`),
+    jobs: (query: JobsQuery = {}) => call(jobsPageSchema, 'GET', `/portfolio/jobs${queryString(query)}`),
     /** One page of a job's per-property results. */
     properties: (jobId: string, query: PropertiesQuery = {}) =>
-      call<{ properties: PropertyView[]; continuationToken?: string }>(
-        'GET',
-        `${job(jobId)}/properties${queryString({ ...query })}`,
-      ),
+      call(propertiesPageSchema, 'GET', `${job(jobId)}/properties${queryString(query)}`),
     /** Re-analyses a finished job's failed properties (and those left by cancel or budget, on request). */
-    redrive: (jobId: string, request: { include?: string | undefined; budget?: number | undefined }) =>
-      call<{ jobId: string; message: string; statusUrl: string }>(
-        'POST',
-        `${job(jobId)}/redrive`,
-        JSON.stringify(request),
-        { 'content-type': 'application/json' },
-      ),
+    redrive: (jobId: string, request: Partial<RedriveRequest>) =>
+      call(redriveAcceptedSchema, 'POST', `${job(jobId)}/redrive`, JSON.stringify(request), jsonBody),
   };
 }
 export type ApiClient = ReturnType<typeof createApiClient>;
-
-export const FINISHED = new Set(['completed', 'failed', 'cancelled', 'budget_exceeded']);

@@ -2,7 +2,9 @@
 // (Ctrl-C, see interrupt.ts) ends the wait at once; the job itself is untouched.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar, Presets } from 'cli-progress';
-import { FINISHED, type ApiClient, type JobView } from './api-client.ts';
+import type { JobView } from '../src/api/answers.ts';
+import { isFinal } from '../src/domain/job-status.ts';
+import type { ApiClient } from './api-client.ts';
 
 export interface FollowOptions {
   pollIntervalMs?: number;
@@ -30,7 +32,7 @@ export async function followJob(client: ApiClient, jobId: string, options: Follo
   try {
     let job = await client.job(jobId);
     bar?.start(job.progress.total, 0, { failed: 0, rate: '0', etaText: '-', cost: '0.00' });
-    while (!FINISHED.has(job.status)) {
+    while (!isFinal(job.status)) {
       await sleep(interval, undefined, signal && { signal });
       job = await client.job(jobId);
       signal?.throwIfAborted();

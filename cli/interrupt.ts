@@ -3,7 +3,8 @@
 // asks whether to cancel the job; the answer (or a second Ctrl-C, or no terminal to answer from) is
 // followed by how to look at or cancel the job later. The process then exits 130, as after SIGINT.
 import { createInterface } from 'node:readline/promises';
-import type { ApiClient, JobView } from './api-client.ts';
+import type { JobView } from '../src/api/answers.ts';
+import type { ApiClient } from './api-client.ts';
 
 /** Exit code after an interrupt: 128 + SIGINT, what shells report for Ctrl-C. */
 export const INTERRUPTED_EXIT_CODE = 130;

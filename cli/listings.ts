@@ -2,7 +2,8 @@
 // with every field the API answers (nested fields as dotted columns, lists as JSON text).
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
-import type { JobView, PropertyView } from './api-client.ts';
+import type { JobView } from '../src/api/answers.ts';
+import type { PropertyResult } from '../src/domain/results.ts';
 import { pct, usd } from './report-tables.ts';
 
 function render(head: string[], rows: string[][]): string {
@@ -29,32 +30,21 @@ export function renderJobs(jobs: readonly JobView[]): string {
   );
 }
 
-const at = (value: unknown, path: string): unknown =>
-  path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], value);
-const textAt = (value: unknown, path: string): string => {
-  const v = at(value, path);
-  return typeof v === 'string' || typeof v === 'number' ? String(v) : '-';
-};
-const numberAt = (value: unknown, path: string): number | undefined => {
-  const v = at(value, path);
-  return typeof v === 'number' ? v : undefined;
-};
-
 /** Properties as a table: the figures an analyst scans first (the CSV has every field). */
-export function renderProperties(properties: readonly PropertyView[]): string {
+export function renderProperties(properties: readonly PropertyResult[]): string {
   return render(
     ['property', 'status', 'state', 'type', 'value', 'change', 'LTV', 'tier', 'fraud', 'error'],
     properties.map((p) => [
       p.propertyId,
-      textAt(p, 'status'),
-      textAt(p, 'state'),
-      textAt(p, 'propertyType'),
-      usd(numberAt(p, 'valuation.estimatedValue')),
-      pct(numberAt(p, 'valuation.changePct')),
-      pct(numberAt(p, 'risk.ltv')),
-      textAt(p, 'risk.tier'),
-      textAt(p, 'fraud.score'),
-      textAt(p, 'error.code'),
+      p.status,
+      p.state,
+      p.propertyType,
+      usd(p.valuation?.estimatedValue),
+      pct(p.valuation?.changePct),
+      pct(p.risk?.ltv),
+      p.risk?.tier ?? '-',
+      p.fraud === undefined ? '-' : String(p.fraud.score),
+      p.error?.code ?? '-',
     ]),
   );
 }
@@ -74,7 +64,7 @@ function leaves(value: Record<string, unknown>, prefix: string, into: Map<string
  * in order of first appearance; objects inside lists (cascade attempts, fraud flags) as JSON text.
  * Ratios stay fractions (0.8 = 80%) and money dollars, as the API answers them.
  */
-export function propertiesCsv(properties: readonly PropertyView[]): string {
+export function propertiesCsv(properties: readonly PropertyResult[]): string {
   const rows = properties.map((p) => {
     const row = new Map<string, unknown>();
     leaves(p, '', row);

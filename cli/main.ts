@@ -5,25 +5,18 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import {
-  ApiError,
-  createApiClient,
-  UnreachableError,
-  type ApiClient,
-  type DataQuality,
-  type PropertyView,
-} from './api-client.ts';
+import type { DataQuality } from '../src/domain/data-quality.ts';
+import { JOB_STATUSES } from '../src/domain/job-status.ts';
+import { REDRIVE_INCLUDES } from '../src/domain/passes.ts';
+import { RESULT_FILTERS, type PropertyResult } from '../src/domain/results.ts';
+import { ANALYSIS_TYPES, INVALID_ROWS_MODES } from '../src/domain/schemas.ts';
+import { ApiError, createApiClient, UnreachableError, type ApiClient } from './api-client.ts';
 import { followJob } from './follow-job.ts';
 import { offerToCancel, untilInterrupted } from './interrupt.ts';
 import { propertiesCsv, renderJobs, renderProperties } from './listings.ts';
 import { renderReport, renderStress } from './report-tables.ts';
 import { prepareRequest, REQUEST_FILE_TYPES } from './request-file.ts';
 import type { StressScenario } from '../src/domain/schemas.ts';
-
-const ANALYSIS_TYPES = ['valuation', 'fraud', 'risk', 'comprehensive'] as const;
-const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled', 'budget_exceeded'] as const;
-const PROPERTY_FILTERS = ['all', 'failed', 'flagged', 'tier-A', 'tier-B', 'tier-C', 'tier-D'] as const;
-const REDRIVE_INCLUDES = ['failed', 'failed-and-left'] as const;
 
 const money = (value: string) => {
   const n = Number(value);
@@ -83,7 +76,7 @@ export function buildProgram(): Command {
     new Option(
       '--invalid-rows <mode>',
       'tapes: refuse the file for an invalid row (reject), or leave such rows out and list them (skip)',
-    ).choices(['reject', 'skip'] as const);
+    ).choices(INVALID_ROWS_MODES);
   program
     .command('analyze')
     .description('submit a portfolio, follow the job with a progress bar, print the report (Ctrl-C offers to cancel)')
@@ -239,7 +232,7 @@ export function buildProgram(): Command {
     .command('properties')
     .description("list a job's per-property results, filtered on the server; --csv exports them")
     .argument('<jobId>', 'the job id analyze printed')
-    .addOption(new Option('--filter <filter>', 'which properties').choices(PROPERTY_FILTERS).default('all'))
+    .addOption(new Option('--filter <filter>', 'which properties').choices(RESULT_FILTERS).default('all'))
     .option('--state <code>', 'only this state (USPS code, e.g. TX)')
     .option('--type <propertyType>', 'only this property type (SFR, CONDO, ...)')
     .option('--search <text>', 'part of the property id or street address')
@@ -248,7 +241,7 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON instead of a table')
     .action(async (jobId, options) => {
       const client = api();
-      const properties = await collect<PropertyView>(async (continuationToken) => {
+      const properties = await collect<PropertyResult>(async (continuationToken) => {
         const page = await client.properties(jobId, {
           filter: options.filter,
           state: options.state,

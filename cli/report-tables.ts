@@ -3,6 +3,7 @@
 // fraud flags and the worst appraisers, AVM performance, concentration, property types, stress scenarios,
 // the like-for-like comparison with its findings, notes, and cost. Every label says what it counts.
 import Table from 'cli-table3';
+import type { DataQuality } from '../src/domain/data-quality.ts';
 import type { PortfolioReport } from '../src/domain/report.ts';
 import type { StressResult } from '../src/domain/stress.ts';
 
@@ -31,6 +32,55 @@ function table(title: string, head: string[], rows: string[][]): string {
   const t = new Table({ head, style: { head: [], border: [] } });
   for (const row of rows) t.push(row);
   return `${title}\n${t.toString()}`;
+}
+
+/** How many examples of skipped rows the terminal shows (the report keeps the first 100). */
+const SHOWN_SKIPPED_ROWS = 10;
+
+/**
+ * How the input was read: rows read, analysed and skipped (with the first skipped rows and why), and every
+ * warning with its count.
+ */
+export function renderDataQuality(dataQuality: DataQuality): string {
+  const { format, rows, accepted, skipped } = dataQuality;
+  const read = [
+    format.kind.toUpperCase(),
+    format.encoding,
+    format.separator && `'${format.separator === '\t' ? 'tab' : format.separator}'-separated`,
+    format.sheet && `sheet ${format.sheet}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const parts = [
+    table(
+      `Data quality: how the input was read (${read}; invalidRows=${dataQuality.invalidRows})`,
+      ['rows read', 'analysed', 'skipped', 'warnings'],
+      [[int(rows), int(accepted), int(skipped), int(dataQuality.warnings.length)]],
+    ),
+  ];
+  if (dataQuality.warnings.length > 0)
+    parts.push(
+      table(
+        'Input warnings (each a kind of normalisation or doubtful data, counted)',
+        ['code', 'count', 'what'],
+        dataQuality.warnings.map((w) => [
+          w.code,
+          int(w.count),
+          w.fix === undefined ? w.message : `${w.message} (${w.fix})`,
+        ]),
+      ),
+    );
+  if (skipped > 0)
+    parts.push(
+      table(
+        `Skipped rows: ${int(skipped)}${skipped > SHOWN_SKIPPED_ROWS ? ` (the first ${SHOWN_SKIPPED_ROWS})` : ''}`,
+        ['row', 'propertyId', 'why'],
+        dataQuality.skippedRows
+          .slice(0, SHOWN_SKIPPED_ROWS)
+          .map((r) => [r.at, r.propertyId ?? '-', r.reasons.map((e) => `${e.path}: ${e.message}`).join('; ')]),
+      ),
+    );
+  return parts.join('\n\n');
 }
 
 /** The stress scenarios: one row per scenario after today's figures, then the worst scenario's migration. */
@@ -121,7 +171,7 @@ function riskSections(report: PortfolioReport): string[] {
   if (distressed.length > 0)
     sections.push(
       table(
-        'Pre-distressed loans (highest LTV)',
+        'Pre-distressed loans (highest CLTV)',
         ['property', 'state', 'value', 'LTV', 'CLTV', 'tier'],
         distressed.map((p) => [
           p.propertyId,
@@ -264,7 +314,9 @@ function comparisonSections(report: PortfolioReport): string[] {
   const sections = [
     table(
       `Like-for-like vs job ${c.previousRun.jobId} (analysed ${c.previousRun.asOf.slice(0, 10)}): the ${int(p.matched)} properties analysed in both runs ` +
-        `(${int(p.added)} added, ${int(p.removed)} removed, ${int(p.failedPreviousOnly + p.failedCurrentOnly + p.failedBoth)} failed in either run: not compared)`,
+        `(${int(p.added)} added, ${int(p.removed)} removed, ${int(p.failedPreviousOnly + p.failedCurrentOnly + p.failedBoth)} failed in either run: not compared` +
+        `${l.valueBasisChanged > 0 ? `; ${int(l.valueBasisChanged)} valued by AVM in one run and on the appraisal in the other: values, LTV and tiers not compared` : ''})` +
+        `${c.previousRun.analysisType === undefined ? '' : `; previous run: ${c.previousRun.analysisType}`}`,
       ['metric', 'previous', 'current', 'change'],
       rows,
     ),
@@ -301,6 +353,7 @@ export function renderReport(
       ],
     ),
   );
+  if (report.dataQuality !== undefined) sections.push(renderDataQuality(report.dataQuality));
   if (report.totals.failures.length > 0)
     sections.push(
       table(

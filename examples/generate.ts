@@ -1,8 +1,10 @@
 // Writes a sample portfolio (examples/portfolio.ts) as CSV or as a JSON analyze request:
-//   node_modules/.bin/node examples/generate.ts --size 10000 --format csv --out portfolio-10000.csv [--seed N] [--as-of YYYY-MM-DD]
+//   npm run examples -- --size 10000 --format csv --out examples/generated/portfolio-10000.csv
+//     [--seed N] [--as-of YYYY-MM-DD] [--portfolio-id ID]   (the output's folder is created when missing)
 // Properties stream to the file in batches, so 100,000 of them take seconds and little memory; CSV takes
 // two passes over the (deterministic) generator, the first only to size the list columns.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -57,8 +59,9 @@ export function parseCliArgs(args: readonly string[]): z.output<typeof cliOption
   return parsed.data;
 }
 
-/** Appends lines to a file in ~1 MB writes. */
+/** Appends lines to `path` in ~1 MB writes, creating its folder (e.g. examples/generated/ on a fresh clone). */
 function lineWriter(path: string) {
+  mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'w');
   let buffer = '';
   const flush = () => {

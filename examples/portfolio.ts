@@ -63,7 +63,10 @@ export const FLIP_GAIN = [1.36, 1.7] as const;
 /** Other sales of a property are at least this many days apart. */
 export const NORMAL_MIN_DAYS_BETWEEN_SALES = 730;
 
-/** Normal comparables lie within this distance by locale, and sold at most NORMAL_COMPARABLE_AGE_DAYS before the appraisal. */
+/**
+ * Normal comparables lie within this distance by locale, and sold at most NORMAL_COMPARABLE_AGE_DAYS before the
+ * appraisal.
+ */
 export const NORMAL_COMPARABLE_MILES: Record<Locale, number> = { urban: 0.9, suburban: 1.9, rural: 4.9 };
 export const NORMAL_COMPARABLE_AGE_DAYS = 300;
 export const DISTANT_COMPARABLE_MILES = [12, 40] as const;

@@ -187,7 +187,7 @@ export function journalServer(server: Server, options: JournalOptions): Journale
   return { ready, close: () => closeSync(fd) };
 }
 
-/** Sends one journaled write to the server, as its client once did; a refusal means the journal is not this server's. */
+/** Sends one journaled write to the server, as its client once did; a refusal: the journal is not this server's. */
 function replayOne(agent: Agent, port: number, token: string, entry: JournalEntry): Promise<void> {
   return new Promise((resolve, reject) => {
     const sent = request({ agent, host: '127.0.0.1', port, method: entry.method, path: entry.path }, (response) => {

@@ -1,16 +1,16 @@
-// The local storage stack for integration tests and benches: Azurite (npm package, child process,
-// in-memory) and the Cosmos DB server (@vercel/cosmosdb-server, in-process, plain HTTP, keep-alive), both
-// on free loopback ports. Started once per test run by global-setup.ts (only when the run includes
-// integration tests); test files reach them through test/integration/fixtures.ts. The local stack and the
-// benches call the starters directly.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+// The local storage stack for integration tests and benches: Azurite (in memory, through devhost's launcher,
+// the one Azurite launcher of the repository) and the Cosmos DB server (@vercel/cosmosdb-server, in-process,
+// plain HTTP, keep-alive), both on free loopback ports. Started once per test run by global-setup.ts (only when
+// the run includes integration tests); test files reach them through test/integration/fixtures.ts. The local
+// stack and the benches call the starters directly.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { azuriteConnectionString, COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
+import { ensureAzurite } from 'devhost';
+import { COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
 import { journalServer, type JournaledServer } from './cosmos-journal.ts';
 
 const HOST = '127.0.0.1';
@@ -45,83 +45,6 @@ export async function waitForPort(port: number, timeoutInMs = 15_000, describe =
       throw new Error(`${describe} (${HOST}:${port}) did not accept connections within ${timeoutInMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-export interface AzuriteInstance {
-  blobPort: number;
-  queuePort: number;
-  tablePort: number;
-  connectionString: string;
-  logFile: string;
-  /** Resolves when blob, queue and table ports accept connections; rejects if the process exits first. */
-  ready: Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** Starts Azurite (in-memory, no telemetry, API-version check off: the SDKs send newer versions) as a child process. */
-export async function startAzurite(): Promise<AzuriteInstance> {
-  const [blobPort, queuePort, tablePort] = [await freePort(), await freePort(), await freePort()];
-  const require = createRequire(import.meta.url);
-  const script = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
-  const logFile = path.join(tmpdir(), `azurite-${process.pid}-${blobPort}.log`);
-  const log = openSync(logFile, 'w');
-  // prettier-ignore
-  const args = [
-    script, '--silent', '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry',
-    '--blobHost', HOST, '--blobPort', String(blobPort),
-    '--queueHost', HOST, '--queuePort', String(queuePort),
-    '--tableHost', HOST, '--tablePort', String(tablePort),
-  ];
-  const child: ChildProcess = spawn(process.execPath, args, {
-    stdio: ['ignore', log, log],
-    env: { ...process.env, AZURITE_ACCOUNTS: undefined },
-  });
-  closeSync(log);
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exit = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve();
-    });
-  });
-  const logTail = () => {
-    try {
-      return readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
-    } catch {
-      return '(no log)';
-    }
-  };
-  const ready = Promise.race([
-    Promise.all([
-      waitForPort(blobPort, 30_000, 'Azurite blob'),
-      waitForPort(queuePort, 30_000, 'Azurite queue'),
-      waitForPort(tablePort, 30_000, 'Azurite table'),
-    ]).then(() => undefined),
-    exit.then(() => {
-      throw new Error(`Azurite exited (${JSON.stringify(exited)}) before it was ready; log ${logFile}:\n${logTail()}`);
-    }),
-  ]);
-  ready.catch(() => undefined); // reported to whoever awaits it
-  return {
-    blobPort,
-    queuePort,
-    tablePort,
-    connectionString: azuriteConnectionString({
-      blob: `http://${HOST}:${blobPort}`,
-      queue: `http://${HOST}:${queuePort}`,
-      table: `http://${HOST}:${tablePort}`,
-    }),
-    logFile,
-    ready,
-    async stop() {
-      if (exited) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-      await exit;
-      clearTimeout(timer);
-      rmSync(logFile, { force: true });
-    },
-  };
 }
 
 export interface CosmosServerInstance {
@@ -254,21 +177,26 @@ export interface LocalServices {
   stop(): Promise<void>;
 }
 
-/** Starts both services; `ready` resolves when both accept connections. */
+/** Starts both services (Azurite in memory, its log in a temporary directory); `ready` resolves when both listen. */
 export async function startLocalServices(): Promise<LocalServices> {
-  const [azurite, cosmos] = await Promise.all([startAzurite(), startCosmosServer()]);
+  const azuriteDir = mkdtempSync(path.join(tmpdir(), 'local-services-'));
+  const [azurite, cosmos] = await Promise.all([
+    ensureAzurite({ dataDir: azuriteDir, location: 'memory' }),
+    startCosmosServer(),
+  ]);
   return {
     endpoints: {
       cosmosEndpoint: cosmos.endpoint,
       cosmosKey: cosmos.key,
       cosmosPort: cosmos.port,
       storageConnectionString: azurite.connectionString,
-      azuritePorts: [azurite.blobPort, azurite.queuePort, azurite.tablePort],
+      azuritePorts: [azurite.ports.blob, azurite.ports.queue, azurite.ports.table],
       azuriteLog: azurite.logFile,
     },
-    ready: Promise.all([azurite.ready, cosmos.ready]).then(() => undefined),
+    ready: cosmos.ready,
     async stop() {
       await Promise.all([azurite.stop(), cosmos.stop()]);
+      rmSync(azuriteDir, { recursive: true, force: true });
     },
   };
 }

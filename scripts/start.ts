@@ -2,6 +2,7 @@
 // a data folder (default .local/) so a restart, even after kill -9, loses nothing. Configured by
 // environment variables beside these options (README: Quickstart).
 import { parseArgs } from 'node:util';
+import { launchedByNpm, whenParentGone } from 'devhost';
 import { startLocalStack, type LocalStack } from './local-stack.ts';
 
 const { values: args } = parseArgs({
@@ -61,4 +62,6 @@ running.stack = stack;
 console.log(`\nPortfolio Analytics is running: ${stack.url}/api  (Ctrl-C to stop)`);
 console.log(`Dashboard: ${stack.url}/api/dashboard/`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop(signal, 0));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop(`${signal} received`, 0));
+// `npm start` runs this in `sh -c`, and npm passes a SIGTERM only to that shell (devhost/src/parent-watch.ts).
+if (launchedByNpm()) whenParentGone(() => stop('the process that started the stack ended', 0));

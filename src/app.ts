@@ -37,6 +37,7 @@ import type { AppServices } from './services.ts';
 import { apiAuthLevel } from './config.ts';
 import { withErrorBoundary } from './api/error-boundary.ts';
 import { REVALUATION_QUEUE } from './storage/queues.ts';
+import { resultOf } from './domain/results.ts';
 import { withStorageRetry } from './storage/retry.ts';
 import { cacheEntryFor, isFresh, reviewEntryFor, reviewEntryId } from './storage/valuation-cache.ts';
 import { METRICS, trackMetric } from './telemetry.ts';
@@ -130,12 +131,14 @@ function analyzeChunkPorts(services: AppServices): Omit<AnalyzeChunkPorts, 'stop
   };
 }
 
-/** aggregateReport's ports over the app's chunk markers, results, snapshots, reports, trends, jobs and the alerts queue. */
+/**
+ * aggregateReport's ports over the app's chunk markers, results, snapshots, reports, trends, jobs and the alerts queue.
+ */
 function aggregateReportPorts({ settings, storage }: AppServices): AggregateReportPorts {
   return {
     dataQuality: async (jobId) => (await storage.jobs.get(jobId))?.dataQuality,
     chunkSummaries: (jobId) => storage.chunkMarkers.summaries(jobId),
-    topResults: (jobId, list, n) => storage.results.top(jobId, list, n),
+    topResults: async (jobId, list, n) => (await storage.results.top(jobId, list, n)).map(resultOf),
     buildSnapshot: (jobId) => storage.snapshots.build(jobId),
     readSnapshot: (jobId) => storage.snapshots.read(jobId),
     snapshotExists: (jobId) => storage.snapshots.exists(jobId),

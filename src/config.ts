@@ -51,7 +51,9 @@ const fraudReviewSettingsSchema = z
   });
 
 const pipelineSettingsSchema = z.object({
-  /** Chunks in flight per job: one chunkLane sub-orchestration each (a run's history holds ~4 events per lane and pass). */
+  /**
+   * Chunks in flight per job: one chunkLane sub-orchestration each (a run's history holds ~4 events per lane and pass).
+   */
   maxConcurrentChunks: z.number().int().min(1).max(50).default(16),
   /** Properties valued at once within one chunk. */
   propertyConcurrency: z.number().int().min(1).max(500).default(16),
@@ -59,7 +61,10 @@ const pipelineSettingsSchema = z.object({
   maxFailureRate: z.number().min(0).max(1).default(0.2),
   /** End-of-job passes over properties that failed for a transient cause (0: none). */
   retryPasses: z.number().int().min(0).max(5).default(2),
-  /** How old the cancel state a chunk checks before each property may be, in milliseconds (one read per process per interval). */
+  /**
+   * How old the cancel state a chunk checks before each property may be, in milliseconds (one read per process per
+   * interval).
+   */
   stopCheckIntervalMs: z.number().int().min(0).max(10_000).default(250),
   /** Hours a cached AVM value may be reused by another job. */
   valuationCacheTtlHours: z
@@ -69,13 +74,19 @@ const pipelineSettingsSchema = z.object({
     .default(24),
   /** Largest request body accepted, in megabytes (100,000 properties with appraisals are about 60 MB). */
   maxRequestMegabytes: z.number().min(1).max(1_000).default(128),
-  /** Whether analyze's 202 carries the Durable management URLs (statusQueryGetUri, terminate, purge), which hold the task hub's key. */
+  /**
+   * Whether analyze's 202 carries the Durable management URLs (statusQueryGetUri, terminate, purge), which hold the
+   * task hub's key.
+   */
   handOutManagementUrls: z.boolean().default(true),
   /** When the nightly revaluation runs (6-field NCRONTAB, UTC). */
   nightlySchedule: z.string().min(1).default('0 0 2 * * *'),
   /** Chaos testing: every chunk's first attempt fails after buying its values (proves retries buy nothing twice). */
   chaosFailFirstChunkAttempt: z.boolean().default(false),
-  /** Chaos testing: share of properties whose first analysis meets a storage fault right after their valuation is bought. */
+  /**
+   * Chaos testing: share of properties whose first analysis meets a storage fault right after their valuation is
+   * bought.
+   */
   chaosFaultAfterValuationRate: z.number().min(0).max(1).default(0),
   /** Chaos testing: the process kills itself (SIGKILL) right after this step of a submission. */
   chaosExitAfterSubmitStep: z.enum(['staging', 'start', 'document']).optional(),
@@ -345,7 +356,8 @@ export const SETTINGS: readonly SettingRow[] = [
   {
     env: 'AVM_RATE_PER_SECOND',
     path: 'avm.policy.ratePerSecond',
-    description: 'Requests per second this process sends to each AVM provider (shared token bucket).',
+    description:
+      'Most requests per second this process sends to each AVM provider. Unset: the adaptive limiter of the vendor endpoint finds what it allows (it backs off on 429, honouring Retry-After, and probes upward).',
   },
   {
     env: 'AVM_MAX_RETRIES',
@@ -385,7 +397,8 @@ export const SETTINGS: readonly SettingRow[] = [
   {
     env: 'FRAUD_REVIEW_RATE_PER_SECOND',
     path: 'fraudReview.policy.ratePerSecond',
-    description: 'Requests per second this process sends to the AI reviewer.',
+    description:
+      'Most requests per second this process sends to the AI reviewer. Unset: found by the adaptive limiter, as for the AVMs.',
   },
   {
     env: 'FRAUD_REVIEW_MAX_RETRIES',

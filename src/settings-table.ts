@@ -65,7 +65,9 @@ export function schemaAt(root: AnySchema, path: string): AnySchema | undefined {
   return current;
 }
 
-/** A raw environment string turned into what the field expects; left as-is when it does not convert, so zod reports it. */
+/**
+ * A raw environment string turned into what the field expects; left as-is when it does not convert, so zod reports it.
+ */
 function convert(raw: string, kind: ReturnType<typeof leafKind>): unknown {
   const text = raw.trim();
   switch (kind) {

@@ -113,7 +113,10 @@ export interface ChunkLaneInput {
   lanes: number;
   /** The next plan entry this lane takes (lane, lane + lanes, ...). */
   position: number;
-  /** Set when a generation ended inside an entry whose reservations are partial: the next part and properties still to do. */
+  /**
+   * Set when a generation ended inside an entry whose reservations are partial: the next part and properties still to
+   * do.
+   */
   resume?: { part: number; remaining: number } | undefined;
   /** What the lane's earlier generations changed. */
   totals: ChunkDelta;

@@ -2,7 +2,9 @@
 // The ready line is printed exactly once so scripts and tests can wait for it.
 import { parseArgs } from 'node:util';
 import { startDevHost } from './host.ts';
-import type { DevHostOptions, DurableFactory } from './host.ts';
+import { launchedByNpm, whenParentGone } from './parent-watch.ts';
+import type { DevHostOptions } from './host.ts';
+import type { DurableFactory } from './durable-contract.ts';
 
 const USAGE = `Usage: devhost start --app DIR [--port 7071] [--host 127.0.0.1] [--store memory|azurite] [--storage CONN] [--data DIR] [--master-key KEY] [--quiet]
   --app         function app directory (with package.json "main", host.json, local.settings.json)
@@ -12,7 +14,8 @@ const USAGE = `Usage: devhost start --app DIR [--port 7071] [--host 127.0.0.1] [
   --storage     storage connection string (an account or a running emulator); without it devhost starts
                 Azurite itself when it needs storage (--store azurite, queue triggers on UseDevelopmentStorage)
   --data        directory for the Azurite devhost starts (default <app>/.devhost)
-  --master-key  require this key for function/admin auth levels (also DEVHOST_MASTER_KEY)
+  --master-key  enforce keys as Azure does: this key for function/admin levels and the admin API, it or the
+                Durable extension's system key (derived from it) for the durable webhooks (also DEVHOST_MASTER_KEY)
   --quiet       print errors only`;
 
 /** Test seam: replaces the default durable engine (host.ts uses createDurableEngine otherwise). */
@@ -74,20 +77,26 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   if (deps.durable) options.durable = deps.durable;
 
   // Signal handlers go in before anything is printed, so a signal right after the ready line is never fatal.
-  let signalled: ((signal: string) => void) | undefined;
-  let pendingSignal: string | undefined;
-  const onSignal = (signal: string): void => {
-    if (signalled) signalled(signal);
-    else pendingSignal ??= signal;
+  let stopFor: ((reason: string) => void) | undefined;
+  let pendingReason: string | undefined;
+  const requestStop = (reason: string): void => {
+    if (stopFor) stopFor(reason);
+    else pendingReason ??= reason;
   };
-  process.on('SIGINT', () => onSignal('SIGINT'));
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => requestStop('SIGINT received'));
+  process.on('SIGTERM', () => requestStop('SIGTERM received'));
+  // Under npm a SIGTERM may end only the shell npm started devhost in (parent-watch.ts).
+  if (launchedByNpm()) whenParentGone(() => requestStop('the process that started devhost ended'));
 
   let host;
   try {
     host = await startDevHost(options);
   } catch (err) {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      console.error(
+        `devhost: port ${port} on ${options.host ?? '127.0.0.1'} is in use (another devhost still running?): stop that process or choose another --port.`,
+      );
+    else console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     return 1;
   }
   console.log(`devhost listening on ${host.url}`);
@@ -95,10 +104,10 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   const running = host;
   return new Promise<number>((resolve) => {
     let stopping = false;
-    signalled = (signal: string): void => {
+    stopFor = (reason: string): void => {
       if (stopping) return;
       stopping = true;
-      if (!options.quiet) console.log(`devhost: ${signal} received, stopping`);
+      if (!options.quiet) console.log(`devhost: ${reason}, stopping`);
       running.stop().then(
         () => resolve(0),
         (err: unknown) => {
@@ -107,6 +116,6 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
         },
       );
     };
-    if (pendingSignal) signalled(pendingSignal);
+    if (pendingReason) stopFor(pendingReason);
   });
 }

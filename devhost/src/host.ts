@@ -1,15 +1,17 @@
 // Wires the pieces together in the order the real host uses, with one twist: the port is bound *before* the app
 // is loaded, because durable-functions' getClient() rewrites client URLs to localhost:7071 unless WEBSITE_HOSTNAME
-// is set, and the app may create clients as soon as it loads.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// is set, and the app may create clients as soon as it loads. Meanwhile the host reports Starting and holds
+// requests (http-server.ts); it is Initialized once the app is loaded and Running once the task hub and the
+// triggers run.
 import { join, resolve } from 'node:path';
 import { ensureAzurite } from './azurite-process.ts';
 import type { RunningAzurite } from './azurite-process.ts';
+import type { DurableEngine, DurableEngineContext, DurableFactory, DurableStoreKind } from './durable-contract.ts';
 import { createDurableEngine } from './durable/engine.ts';
 import { createInvoker } from './invoker.ts';
-import type { Invoker } from './invoker.ts';
 import { startHttpServer } from './http-server.ts';
 import type { RunningHttpServer } from './http-server.ts';
+import { DURABLE_SYSTEM_KEY_NAME, hostKeys } from './keys.ts';
 import { loadApp } from './loader.ts';
 import type { LoadedApp } from './loader.ts';
 import { createConsoleLogger } from './log.ts';
@@ -19,39 +21,15 @@ import type { RunningQueueTriggers } from './queue-triggers.ts';
 import { startTimerTriggers } from './timer-triggers.ts';
 import type { RunningTimers } from './timer-triggers.ts';
 
-export type DurableStoreKind = 'memory' | 'azurite';
-
-export interface DurableEngineContext {
-  app: LoadedApp;
-  invoker: Invoker;
-  /** e.g. http://127.0.0.1:7071 (no trailing slash). */
-  baseUrl: string;
-  log: HostLogger;
-  hostJson: unknown;
-  store: DurableStoreKind;
-  /** Storage for the 'azurite' store: the `--storage` connection string or the Azurite devhost started. */
-  storageConnectionString?: string;
-  /** The host's master key, when one is set (management URLs then need `code=`). */
-  masterKey?: string;
-}
-
-export interface DurableEngine {
-  /** The durableClient binding data (durable-protocol.md §5.1) handed to functions with a durable client input. */
-  clientBindingData(): unknown;
-  /** Serves `/runtime/webhooks/durabletask/<path>` ('webhook') and `/durabletask/<path>` ('rpc'). */
-  handle(req: IncomingMessage, res: ServerResponse, path: string, prefix: 'webhook' | 'rpc'): Promise<void>;
-  start(): void;
-  stop(): Promise<void>;
-}
-
-export type DurableFactory = (ctx: DurableEngineContext) => DurableEngine;
-
 export interface DevHostOptions {
   appDir: string;
   /** Default 7071 like `func start`; 0 = pick a free port. */
   port?: number;
   host?: string;
-  /** When set, function/admin-level HTTP triggers and the admin API require it (`?code=` or `x-functions-key`). */
+  /**
+   * When set, keys are enforced as in Azure (keys.ts): function-level HTTP triggers need it, the durable webhooks
+   * need it or the Durable extension's system key, the admin API needs it. Without it the host runs open.
+   */
   masterKey?: string;
   store?: DurableStoreKind;
   /**
@@ -69,6 +47,8 @@ export interface DevHostOptions {
   durable?: DurableFactory | false;
   /** Overrides the console logger (tests use this to capture output). */
   log?: HostLogger;
+  /** How long requests that arrive while the host starts are held before a 503 (default 30,000 ms). */
+  startupHoldMs?: number;
 }
 
 export interface DevHost {
@@ -83,6 +63,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   const host = options.host ?? '127.0.0.1';
   const durableFactory: DurableFactory | undefined =
     options.durable === false ? undefined : (options.durable ?? createDurableEngine);
+  const keys = hostKeys(options.masterKey);
   let engine: DurableEngine | undefined;
   let timers: RunningTimers | undefined;
   let queues: RunningQueueTriggers | undefined;
@@ -91,8 +72,9 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   const server: RunningHttpServer = await startHttpServer({
     port: options.port ?? 7071,
     host,
-    ...(options.masterKey ? { masterKey: options.masterKey } : {}),
+    keys,
     log,
+    ...(options.startupHoldMs !== undefined && { startupHoldMs: options.startupHoldMs }),
   });
   try {
     process.env.WEBSITE_HOSTNAME = new URL(server.url).host;
@@ -116,20 +98,24 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
         app,
         invoker,
         baseUrl: server.url,
+        rpcBaseUrl: server.rpcBaseUrl,
         log,
         hostJson: app.hostJson,
         store: storeKind,
       };
-      if (options.masterKey) ctx.masterKey = options.masterKey;
+      const systemKey = keys?.system.get(DURABLE_SYSTEM_KEY_NAME);
+      if (systemKey) ctx.systemKey = systemKey;
       if (storage) ctx.storageConnectionString = storage;
       engine = durableFactory(ctx);
       server.setDurable(engine);
-      engine.start();
     }
-    // Requests are served only once everything a function may need (durable client data) exists.
+    // Requests go on once everything a function may need (durable client data) exists; the task hub may still be
+    // loading (durable calls wait for it).
     server.attach(app, invoker);
+    await engine?.start();
     timers = startTimerTriggers({ app, invoker, log });
     queues = startQueueTriggers({ app, invoker, log, devStorageConnectionString: storage });
+    server.setState('Running');
     logFunctions(app, server.url, log);
 
     let stopping: Promise<void> | undefined;
@@ -139,6 +125,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
       app,
       stop(): Promise<void> {
         stopping ??= (async () => {
+          server.setState('Stopping');
           await timers?.stop();
           await queues?.stop();
           await engine?.stop();
@@ -150,6 +137,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
       },
     };
   } catch (err) {
+    server.setState('Error');
     await timers?.stop();
     await queues?.stop();
     await engine?.stop().catch(() => undefined);

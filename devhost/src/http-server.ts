@@ -1,13 +1,21 @@
 // The host's HTTP front door: HTTP-trigger functions under the route prefix, the admin API the real host exposes
-// locally (`/admin/host/status`, `/admin/functions/{name}`), and the Durable endpoints, all on one port — the same
-// layout `func start` gives, so durable-functions' client URLs and scripts written against Core Tools work.
+// (`/admin/host/status`, `/admin/host/systemkeys`, `/admin/functions/{name}`), and the Durable endpoints, all on one
+// port — the same layout `func start` gives, so durable-functions' client URLs and scripts written against Core
+// Tools work. A second listener on loopback serves the durable client's RPC endpoint, as the Durable extension's
+// LocalHttpListener does.
+//
+// Start-up. The port is bound before the app loads (host.ts says why); the host reports its state as the
+// Functions host does (ScriptHostState: Starting, Initialized, Running, Error, Stopping, Stopped), and requests
+// that arrive before it is Initialized are held, up to `startupHoldMs` (the host's HostTimeoutSeconds, 30 s), then
+// answered 503 "Function host is not running." (HostAvailabilityCheckMiddleware).
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
 import type { RegisteredFunction } from './core-api.ts';
+import type { DurableRequestPrefix } from './durable-contract.ts';
 import type { Invoker } from './invoker.ts';
 import type { LoadedApp } from './loader.ts';
+import { grants, presentedKey, type AuthLevel, type HostKeys } from './keys.ts';
 import type { HostLogger } from './log.ts';
 import { buildRouteTable, getRoutePrefix, matchCompiled } from './routes.ts';
 import type { RpcHttpCookie, RpcHttpData, RpcTypedData } from './rpc-types.ts';
@@ -16,29 +24,38 @@ import { nextOccurrence, timerPayload } from './timer-triggers.ts';
 export const MAX_BODY_BYTES = 100 * 1024 * 1024;
 
 export interface DurableHttpHandler {
-  handle(req: IncomingMessage, res: ServerResponse, path: string, prefix: 'webhook' | 'rpc'): Promise<void>;
+  handle(req: IncomingMessage, res: ServerResponse, path: string, prefix: DurableRequestPrefix): Promise<void>;
 }
 
+/** The Functions host's ScriptHostState values devhost goes through. */
+export type HostState = 'Starting' | 'Initialized' | 'Running' | 'Error' | 'Stopping' | 'Stopped';
+
+/** How long a request that arrives while the host starts is held (the Functions host's HostTimeoutSeconds). */
+export const STARTUP_HOLD_MS = 30_000;
+
 export interface HttpServerOptions {
-  /** May be attached later (host.ts binds the port before loading the app); requests get 503 until then. */
-  app?: LoadedApp;
-  invoker?: Invoker;
   /** 0 = pick a free port. */
   port: number;
   host?: string;
-  masterKey?: string;
-  durable?: DurableHttpHandler;
+  /** Keys to enforce; none = an open host, as `func start` runs. */
+  keys?: HostKeys | undefined;
+  /** How long requests are held while the host starts (default STARTUP_HOLD_MS). */
+  startupHoldMs?: number;
   log: HostLogger;
 }
 
 export interface RunningHttpServer {
   url: string;
   port: number;
+  /** The durable client's RPC endpoint on loopback, with a trailing slash: `http://127.0.0.1:<port>/durabletask/`. */
+  rpcBaseUrl: string;
   server: Server;
-  /** Late-binds the app and invoker (the app is loaded after the port is known). */
+  /** Late-binds the app and invoker (the app is loaded after the port is known); the host is then Initialized. */
   attach(app: LoadedApp, invoker: Invoker): void;
   /** Late-binds the durable handler (the engine needs the server's URL before it can be built). */
   setDurable(durable: DurableHttpHandler | undefined): void;
+  /** Moves the reported host state on; held requests go on at Initialized/Running and get 503 at Error/Stopping. */
+  setState(state: HostState): void;
   close(): Promise<void>;
 }
 
@@ -102,18 +119,6 @@ function headerMap(req: IncomingMessage): Record<string, string> {
     headers[key] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
-}
-
-function keysEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
-
-function presentedKey(req: IncomingMessage, url: URL): string | undefined {
-  const header = req.headers['x-functions-key'];
-  if (typeof header === 'string' && header) return header;
-  return url.searchParams.get('code') ?? undefined;
 }
 
 /** Serializes an RpcHttpCookie (as produced by the library's toRpcHttpCookie) to a Set-Cookie value. */
@@ -192,18 +197,16 @@ function adminTriggerData(fn: RegisteredFunction, input: unknown): RpcTypedData 
 }
 
 export function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const { log } = options;
-  let app = options.app;
-  let invoker = options.invoker;
+  const { log, keys } = options;
+  let app: LoadedApp | undefined;
+  let invoker: Invoker | undefined;
   const host = options.host ?? '127.0.0.1';
-  const masterKey = options.masterKey && options.masterKey.length > 0 ? options.masterKey : undefined;
-  let durable = options.durable;
+  let durable: DurableHttpHandler | undefined;
   let routes: ReturnType<typeof buildRouteTable> | undefined;
+  const readiness = createReadiness(options.startupHoldMs ?? STARTUP_HOLD_MS);
 
-  function authorized(req: IncomingMessage, url: URL, level: string): boolean {
-    if (!masterKey || level === 'anonymous') return true;
-    const key = presentedKey(req, url);
-    return key !== undefined && keysEqual(key, masterKey);
+  function authorized(req: IncomingMessage, url: URL, level: AuthLevel): boolean {
+    return grants(keys, presentedKey(req, url), level);
   }
 
   async function handleFunctionRoute(
@@ -224,7 +227,7 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
         methodMismatch = true;
         continue;
       }
-      if (!authorized(req, url, route.authLevel)) {
+      if (!authorized(req, url, functionAuthLevel(route.authLevel))) {
         sendText(res, 401);
         return;
       }
@@ -312,32 +315,40 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
     const lower = path.toLowerCase();
 
     if (lower === '/admin/host/status' || lower === '/admin/host/status/') {
+      if (!authorized(req, url, 'admin')) return sendText(res, 401);
       sendJson(res, 200, {
-        state: 'Running',
+        state: readiness.state,
         version: '4.x-devhost',
         processUptime: Math.round(process.uptime() * 1000),
       });
       return;
     }
+    const systemKeys = /^\/admin\/host\/systemkeys(?:\/([^/]+))?\/?$/i.exec(path);
+    if (systemKeys) {
+      if (!authorized(req, url, 'admin')) return sendText(res, 401);
+      return sendSystemKeys(res, systemKeys[1] === undefined ? undefined : decodeURIComponent(systemKeys[1]));
+    }
+    if (!(await readiness.wait()) || !app || !invoker) return sendText(res, 503, 'Function host is not running.');
+
     const adminFn = /^\/admin\/functions\/([^/]+)\/?$/i.exec(path);
     if (adminFn?.[1] !== undefined) {
-      if (!app || !invoker) return sendText(res, 503, 'devhost: the app is still loading.');
       await handleAdminInvoke(app, invoker, req, res, url, adminFn[1]);
       return;
     }
     const webhookPrefix = '/runtime/webhooks/durabletask/';
     if (lower.startsWith(webhookPrefix) || lower === webhookPrefix.slice(0, -1)) {
       if (!durable) return sendText(res, 404, 'Durable Functions are not enabled in this host.');
+      if (!authorized(req, url, 'system')) return sendText(res, 401);
       await durable.handle(req, res, path.slice(webhookPrefix.length), 'webhook');
       return;
     }
     const rpcPrefix = '/durabletask/';
     if (lower.startsWith(rpcPrefix)) {
       if (!durable) return sendText(res, 404, 'Durable Functions are not enabled in this host.');
+      if (!authorized(req, url, 'system')) return sendText(res, 401);
       await durable.handle(req, res, path.slice(rpcPrefix.length), 'rpc');
       return;
     }
-    if (!app || !invoker) return sendText(res, 503, 'devhost: the app is still loading.');
     const prefix = getRoutePrefix(app.hostJson);
     const routeStart = prefix === '' ? '' : `/${prefix.toLowerCase()}`;
     if (prefix === '' || lower === routeStart || lower.startsWith(`${routeStart}/`)) {
@@ -353,54 +364,133 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningHttp
     sendText(res, 404);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      const status = err instanceof HttpError ? err.status : 500;
-      if (status === 500)
-        log.error(
-          `devhost: request ${req.method} ${req.url} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-        );
-      if (!res.headersSent) {
-        res.setHeader('connection', 'close');
-        sendText(res, status);
-      } else res.end();
-    });
-  });
-  // Long durable waits (waitForCompletionOrCreateCheckStatusResponse) must not be cut by Node's default timeouts.
-  server.requestTimeout = 0;
-  server.headersTimeout = 0;
+  /** The loopback RPC listener: only the durable client's endpoint, no keys (as the extension's LocalHttpListener). */
+  async function handleRpc(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const rpcPrefix = '/durabletask/';
+    if (!path.toLowerCase().startsWith(rpcPrefix)) return sendText(res, 404);
+    if (!(await readiness.wait()) || !durable) return sendText(res, 503, 'Function host is not running.');
+    await durable.handle(req, res, path.slice(rpcPrefix.length), 'rpc');
+  }
+
+  /** `GET /admin/host/systemkeys[/{name}]`: how the host hands out system keys (`{name, value}`). */
+  function sendSystemKeys(res: ServerResponse, name: string | undefined): void {
+    const all = [...(keys?.system ?? new Map<string, string>())].map(([key, value]) => ({ name: key, value }));
+    if (name === undefined) return sendJson(res, 200, { keys: all });
+    const found = all.find((k) => k.name === name);
+    if (!found) return sendText(res, 404);
+    sendJson(res, 200, found);
+  }
+
+  const onError = (req: IncomingMessage, res: ServerResponse) => (err: unknown) => {
+    const status = err instanceof HttpError ? err.status : 500;
+    if (status === 500)
+      log.error(
+        `devhost: request ${req.method} ${req.url} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
+    if (!res.headersSent) {
+      res.setHeader('connection', 'close');
+      sendText(res, status);
+    } else res.end();
+  };
+  const server = createServer((req, res) => void handle(req, res).catch(onError(req, res)));
+  const rpcServer = createServer((req, res) => void handleRpc(req, res).catch(onError(req, res)));
+  // Long durable waits (start-and-wait, waitForCompletionOrCreateCheckStatusResponse) must not be cut by Node's
+  // default timeouts.
+  for (const s of [server, rpcServer]) {
+    s.requestTimeout = 0;
+    s.headersTimeout = 0;
+  }
 
   function address(): AddressInfo {
     return server.address() as AddressInfo;
   }
 
+  const close = (s: Server) =>
+    new Promise<void>((res, rej) => {
+      s.close((err) => (err ? rej(err) : res()));
+      s.closeAllConnections();
+    });
+
+  return listen(server, options.port, host).then(async (port) => {
+    let rpcPort: number;
+    try {
+      rpcPort = await listen(rpcServer, 0, '127.0.0.1');
+    } catch (error) {
+      await close(server);
+      throw error;
+    }
+    // A wildcard bind is reachable on loopback; URLs handed to clients must name a concrete address
+    // (durable-functions' getClient also treats 0.0.0.0 as "unset" and rewrites it to localhost:7071).
+    const concrete = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+    const urlHost = concrete.includes(':') ? `[${concrete}]` : concrete;
+    return {
+      url: `http://${urlHost}:${port}`,
+      port,
+      rpcBaseUrl: `http://127.0.0.1:${rpcPort}/durabletask/`,
+      server,
+      attach(a, i) {
+        app = a;
+        invoker = i;
+        routes = undefined;
+        readiness.set('Initialized');
+      },
+      setDurable(d) {
+        durable = d;
+      },
+      setState: (state) => readiness.set(state),
+      async close() {
+        readiness.set('Stopped');
+        await Promise.all([close(server), close(rpcServer)]);
+      },
+    };
+  });
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
-      const port = address().port;
-      // A wildcard bind is reachable on loopback; URLs handed to clients must name a concrete address
-      // (durable-functions' getClient also treats 0.0.0.0 as "unset" and rewrites it to localhost:7071).
-      const concrete = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-      const urlHost = concrete.includes(':') ? `[${concrete}]` : concrete;
-      resolve({
-        url: `http://${urlHost}:${port}`,
-        port,
-        server,
-        attach(a, i) {
-          app = a;
-          invoker = i;
-          routes = undefined;
-        },
-        setDurable(d) {
-          durable = d;
-        },
-        close: () =>
-          new Promise<void>((res, rej) => {
-            server.close((err) => (err ? rej(err) : res()));
-            server.closeAllConnections();
-          }),
-      });
+      resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/** The host state, and a wait for it to allow requests (Initialized or Running) with a bound. */
+function createReadiness(holdMs: number) {
+  let state: HostState = 'Starting';
+  const waiters = new Set<() => void>();
+  const ready = () => state === 'Initialized' || state === 'Running';
+  const settled = () => ready() || state === 'Error' || state === 'Stopping' || state === 'Stopped';
+  return {
+    get state(): HostState {
+      return state;
+    },
+    set(next: HostState): void {
+      state = next;
+      if (settled()) for (const wake of [...waiters]) wake();
+    },
+    /** True once requests may go on; false when the host failed, stops, or is not ready within the bound. */
+    async wait(): Promise<boolean> {
+      if (!settled()) {
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            clearTimeout(timer);
+            waiters.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, holdMs);
+          waiters.add(wake);
+        });
+      }
+      return ready();
+    },
+  };
+}
+
+/** The auth level of an HTTP trigger (`authLevel` on the trigger, lowercased by the route table). */
+function functionAuthLevel(level: string): AuthLevel {
+  if (level === 'anonymous' || level === 'admin' || level === 'system') return level;
+  return 'function';
 }

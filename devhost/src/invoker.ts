@@ -13,6 +13,11 @@ export type InvocationOutcome =
   | {
       ok: true;
       returnValue?: RpcTypedData;
+      /**
+       * The handler's return value as the library handed it back, before its conversion to wire data. Only an
+       * in-process host has it; the durable engine reads object identity in it (durable/pitfalls.ts).
+       */
+      result?: unknown;
       outputData: RpcParameterBinding[];
       durationMs: number;
       invocationId: string;
@@ -42,19 +47,37 @@ export function decodeTypedData(data: RpcTypedData | undefined | null): unknown 
   return undefined;
 }
 
+/**
+ * A thrown value as the Node worker turns it into the invocation's exception (worker `ensureErrorType`): an Error
+ * as it is; otherwise an Error whose message is 'Unknown error' (null, undefined), the string itself, the
+ * object's JSON ('[Circular]' for a repeated reference) or `String(value)`. The message is what Azure reports (an
+ * activity's failure reason, the log line), so devhost does not dress it up. Unlike the worker, devhost does not
+ * mask credential-looking text in it.
+ */
 function toError(err: unknown): Error {
   if (err instanceof Error) return err;
-  const e = new Error(typeof err === 'string' ? err : `Non-error value thrown: ${safeString(err)}`);
-  Object.assign(e, { thrown: err });
-  return e;
+  switch (typeof err) {
+    case 'undefined':
+      return new Error('Unknown error');
+    case 'string':
+      return new Error(err);
+    case 'object':
+      return new Error(err === null ? 'Unknown error' : stringifyThrown(err));
+    default:
+      return new Error(String(err));
+  }
 }
 
-function safeString(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+function stringifyThrown(value: object): string {
+  const seen = new WeakSet<object>();
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'bigint') return v.toString();
+    if (typeof v === 'object' && v !== null) {
+      if (seen.has(v)) return '[Circular]';
+      seen.add(v);
+    }
+    return v;
+  });
 }
 
 function runLogHooks(hooks: HookCallback[], ctx: Record<string, unknown>, log: HostLogger): void {
@@ -156,7 +179,7 @@ export function createInvoker(app: LoadedApp, options: InvokerOptions): Invoker 
       for (const hook of [...registry.hooks.postInvocation]) await hook(postCtx);
       result = postCtx.result;
       error = postCtx.error;
-      if (error !== undefined && error !== null) throw error;
+      if (error !== undefined && error !== null) throw toError(error);
 
       const response = (await invocationModel.getResponse(context, result)) as RpcInvocationResponse;
       const outputData: RpcParameterBinding[] = [];
@@ -165,7 +188,7 @@ export function createInvoker(app: LoadedApp, options: InvokerOptions): Invoker 
       }
       const durationMs = Math.round(performance.now() - started);
       log.info(`Executed 'Functions.${fn.name}' (Succeeded, Id=${invocationId}, Duration=${durationMs}ms)`);
-      const outcome: InvocationOutcome = { ok: true, outputData, durationMs, invocationId };
+      const outcome: InvocationOutcome = { ok: true, outputData, durationMs, invocationId, result };
       if (response.returnValue != null) outcome.returnValue = response.returnValue;
       return outcome;
     } catch (err) {

@@ -34,6 +34,7 @@ const LOADED_KEY = Symbol.for('devhost.loadedApp');
 
 // A native dynamic import that a bundler or test runner cannot rewrite: the app must be loaded by Node's own loader
 // so that its `require('@azure/functions')` goes through Module.prototype.require (and thus our core module).
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point: an import() the test runner cannot rewrite
 const functionImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 let vmImport: ((specifier: string) => Promise<unknown>) | undefined;
 
@@ -76,8 +77,15 @@ export function applyLocalSettings(appDir: string, env: NodeJS.ProcessEnv = proc
   for (const [key, value] of Object.entries(values)) {
     if (value === null || value === undefined) continue;
     if (env[key] !== undefined) continue;
-    env[key] = String(value);
-    applied[key] = String(value);
+    // Values are strings, numbers or booleans in local.settings.json; anything else is kept as its JSON.
+    const text =
+      typeof value === 'string'
+        ? value
+        : typeof value === 'number' || typeof value === 'boolean'
+          ? String(value)
+          : JSON.stringify(value);
+    env[key] = text;
+    applied[key] = text;
   }
   return applied;
 }

@@ -47,8 +47,8 @@ export function parseDurationMs(value: unknown): number | undefined {
 }
 
 export function queueSettings(hostJson: unknown): QueueSettings {
-  const section = ((hostJson as { extensions?: { queues?: Record<string, unknown> } } | undefined)?.extensions
-    ?.queues ?? {}) as Record<string, unknown>;
+  const section =
+    (hostJson as { extensions?: { queues?: Record<string, unknown> } } | undefined)?.extensions?.queues ?? {};
   const int = (value: unknown, fallback: number, max: number) =>
     typeof value === 'number' && Number.isInteger(value) && value > 0 ? Math.min(value, max) : fallback;
   const d = DEFAULT_QUEUE_SETTINGS;
@@ -254,7 +254,10 @@ export function startQueueTriggers(options: QueueTriggerOptions): RunningQueueTr
       log.error(error instanceof Error ? error.message : String(error));
       continue;
     }
-    const queueName = resolveSettings(String(fn.trigger.queueName ?? ''), env).toLowerCase();
+    const queueName = resolveSettings(
+      typeof fn.trigger.queueName === 'string' ? fn.trigger.queueName : '',
+      env,
+    ).toLowerCase();
     if (!queueName) {
       log.error(`Function '${fn.name}': the queue trigger has no queueName.`);
       continue;

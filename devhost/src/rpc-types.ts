@@ -54,6 +54,3 @@ export interface RpcInvocationResponse {
   outputData?: Array<{ name?: string | null; data?: RpcTypedData | null }> | null;
   returnValue?: RpcTypedData | null;
 }
-
-export type RpcLogLevel = 'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical' | 'none';
-export type RpcLogCategory = 'user' | 'system' | 'customMetric';

@@ -226,7 +226,7 @@ export function startTimerTriggers(options: TimerTriggerOptions): RunningTimers 
   // Parse everything up front so a bad schedule fails host start with a clear message.
   const schedules = timerFunctions.map((fn) => {
     try {
-      return { fn, schedule: parseSchedule(String(fn.trigger.schedule ?? '')) };
+      return { fn, schedule: parseSchedule(typeof fn.trigger.schedule === 'string' ? fn.trigger.schedule : '') };
     } catch (err) {
       throw new Error(`Function '${fn.name}': ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }

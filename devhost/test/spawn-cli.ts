@@ -3,8 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const node = `${ROOT}node_modules/.bin/node`;
-const bin = `${ROOT}devhost/bin/devhost.js`;
+/** Node 22 of the repository and the devhost CLI script. */
+export const NODE = `${ROOT}node_modules/.bin/node`;
+export const BIN = `${ROOT}devhost/bin/devhost.js`;
 
 export interface SpawnedCli {
   child: ChildProcess;
@@ -15,7 +16,7 @@ export interface SpawnedCli {
 }
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): SpawnedCli {
-  const child = spawn(node, [bin, ...args], {
+  const child = spawn(NODE, [BIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, DEVHOST_MASTER_KEY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

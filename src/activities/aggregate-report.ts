@@ -54,7 +54,10 @@ export interface AggregateReportPorts {
   now(): Date;
 }
 
-/** The merge of `summaries`, a few hundred at a time: each merge copies its running total, so pairwise folds would not scale. */
+/**
+ * The merge of `summaries`, a few hundred at a time: each merge copies its running total, so pairwise folds would not
+ * scale.
+ */
 async function mergedSummary(summaries: AsyncIterable<ChunkSummary>): Promise<ChunkSummary> {
   let merged = emptySummary();
   let pending: ChunkSummary[] = [];
@@ -86,7 +89,12 @@ async function previousSnapshotOf(
     };
   return {
     snapshot: {
-      run: { jobId: previous.id, asOf: previous.asOf, generatedAt: previous.createdAt },
+      run: {
+        jobId: previous.id,
+        asOf: previous.asOf,
+        generatedAt: previous.createdAt,
+        ...(previous.analysisType !== undefined && { analysisType: previous.analysisType }),
+      },
       records: ports.readSnapshot(previous.id),
     },
   };

@@ -55,6 +55,8 @@ function parseContentType(header: string | null): { mediaType: string; charset?:
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
+/** A byte of a byte-order mark, a UTF-16 NUL or white space: what comes before the first character. */
+const isBlankByte = (byte: number) => [0xef, 0xbb, 0xbf, 0xff, 0xfe, 0x00, 0x20, 0x09, 0x0a, 0x0d].includes(byte);
 const startsWith = (bytes: Uint8Array, magic: readonly number[]) => magic.every((b, i) => bytes[i] === b);
 
 /** What the bytes are: a zip container (XLSX), an old binary workbook, JSON, or text (CSV). */
@@ -63,7 +65,7 @@ export function sniff(bytes: Uint8Array): BodyKind | 'xls' {
   if (startsWith(bytes, OLE_MAGIC)) return 'xls';
   // The first character that is not a byte-order mark or white space (UTF-16 has NULs between).
   for (const byte of bytes.subarray(0, 1024)) {
-    if ([0xef, 0xbb, 0xbf, 0xff, 0xfe, 0x00, 0x20, 0x09, 0x0a, 0x0d].includes(byte)) continue;
+    if (isBlankByte(byte)) continue;
     return byte === 0x7b || byte === 0x5b ? 'json' : 'csv';
   }
   return 'csv';
@@ -92,4 +94,25 @@ export function bodyFormat(
       message: `The body is a legacy Excel 97-2003 workbook (.xls), which is not read: save it as .xlsx or CSV; ${accepted}.`,
     };
   return { ok: true, value: { kind, ...(charset !== undefined && { charset }) } };
+}
+
+/** The types a JSON-only request body (a stress request) is read from: JSON, or a generic type holding JSON. */
+export const JSON_BODY_TYPES = ['application/json', 'text/plain', 'application/octet-stream'] as const;
+
+/**
+ * Whether a body for a JSON-only endpoint is read: a declared JSON type, or a generic type (text/plain,
+ * application/octet-stream, form-urlencoded as `curl -d` sends, none) whose bytes are JSON or empty. Any
+ * other type (a CSV, a workbook) is a 415 naming what is read.
+ */
+export function jsonBodyFormat(
+  contentType: string | null,
+  bytes: Uint8Array,
+): { ok: true } | { ok: false; status: 415; message: string } {
+  const { mediaType } = parseContentType(contentType);
+  const accepted = `send JSON as ${JSON_BODY_TYPES.join(', ')} (the last two are read by content)`;
+  if (DECLARED[mediaType] === 'json') return { ok: true };
+  if (!SNIFFED.has(mediaType))
+    return { ok: false, status: 415, message: `Content-Type '${mediaType}' is not read here: ${accepted}.` };
+  if (bytes.every(isBlankByte) || sniff(bytes) === 'json') return { ok: true };
+  return { ok: false, status: 415, message: `The body is not JSON: ${accepted}.` };
 }

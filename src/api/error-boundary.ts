@@ -13,7 +13,8 @@ import {
   JobAlreadyExistsError,
   MessageTooLargeError,
 } from '../storage/errors.ts';
-import { badRequest, json } from './responses.ts';
+import type { ConflictAnswer, ErrorAnswer, ServerErrorAnswer } from './answers.ts';
+import { badRequest, json, notFound } from './responses.ts';
 
 /** Seconds a caller is asked to wait after a 409 conflict or a 503. */
 const RETRY_AFTER_SECONDS = '5';
@@ -22,19 +23,20 @@ const RETRY_AFTER_SECONDS = '5';
 export function knownErrorResponse(error: unknown): HttpResponseInit | undefined {
   if (error instanceof InvalidContinuationTokenError) return badRequest(`query.continuationToken: ${error.message}`);
   if (error instanceof DocumentNotFoundError)
-    return json(404, {
-      success: false,
-      error: `No ${singular(error.container)} '${error.id}' (it may have been removed).`,
-    });
+    return notFound(`No ${singular(error.container)} '${error.id}' (it may have been removed).`);
   if (error instanceof BlobNotFoundError)
-    return json(404, {
-      success: false,
-      error: `The stored input '${error.blobName}' is missing (never staged, or removed); submit the portfolio again.`,
-    });
+    return notFound(
+      `The stored input '${error.blobName}' is missing (never staged, or removed); submit the portfolio again.`,
+    );
   if (error instanceof JobAlreadyExistsError || error instanceof ConcurrencyConflictError)
-    return json(409, { success: false, error: error.message }, { 'retry-after': RETRY_AFTER_SECONDS });
+    return json(409, { success: false, error: error.message } satisfies ConflictAnswer, {
+      'retry-after': RETRY_AFTER_SECONDS,
+    });
   if (error instanceof MessageTooLargeError)
-    return json(413, { success: false, error: 'The request is too large to queue; send fewer properties.' });
+    return json(413, {
+      success: false,
+      error: 'The request is too large to queue; send fewer properties.',
+    } satisfies ErrorAnswer);
   return undefined;
 }
 
@@ -79,7 +81,7 @@ export function withErrorBoundary(handler: HttpHandler): HttpHandler {
             success: false,
             error: `A service the app depends on is unavailable; try again in a moment (correlation id ${correlationId}).`,
             correlationId,
-          },
+          } satisfies ServerErrorAnswer,
           { ...headers, 'retry-after': RETRY_AFTER_SECONDS },
         );
       }
@@ -92,7 +94,7 @@ export function withErrorBoundary(handler: HttpHandler): HttpHandler {
           success: false,
           error: `Internal error. Quote correlation id ${correlationId} when reporting it.`,
           correlationId,
-        },
+        } satisfies ServerErrorAnswer,
         headers,
       );
     }

@@ -1,129 +1,164 @@
-// The OpenAPI 3.1 description of the HTTP API, generated from the same zod schemas that validate requests
-// (zod 4's JSON Schema output is JSON Schema 2020-12, which OpenAPI 3.1 uses), so it cannot drift.
+// The OpenAPI 3.1 description of the HTTP API, generated from the zod schemas that validate the requests
+// (src/domain/schemas.ts, ./schemas.ts) and type the answers (./answers.ts). zod 4 writes JSON Schema
+// 2020-12, the dialect of OpenAPI 3.1; registered schemas become components referenced by $ref. Each
+// operation's operationId is the function's name in src/app.ts, and every status a handler answers is
+// listed with its schema: the integration suite validates every answer it receives against this document.
 import { z } from 'zod';
 import { analyzeRequestSchema } from '../domain/schemas.ts';
-import { portfolioReportSchema } from '../domain/report.ts';
-import { propertyResultSchema } from '../domain/results.ts';
 import { costBreakdownSchema } from '../domain/cost.ts';
-import { dataQualitySchema, intakeErrorSchema } from '../domain/data-quality.ts';
+import { dataQualitySchema } from '../domain/data-quality.ts';
 import { HEADER_SYNONYMS, PROPERTY_TYPE_WORDS } from '../intake/vocabulary.ts';
-import { ACCEPTED_CONTENT_TYPES, XLSX_CONTENT_TYPE } from './body-format.ts';
+import { propertyResultSchema } from '../domain/results.ts';
+import { portfolioReportSchema } from '../domain/report.ts';
+import { trendPointSchema } from '../domain/trend.ts';
 import { stressRequestSchema } from '../domain/stress.ts';
 import { stressAnswerSchema } from '../jobs/job-stress.ts';
-import { fileRequestQuerySchema, jobsQuerySchema, propertiesQuerySchema } from './schemas.ts';
-import { JOB_STATUSES } from '../domain/job-status.ts';
-import { STOP_REASONS } from '../domain/job-progress.ts';
 import { redriveRequestSchema } from '../jobs/redrive-job.ts';
+import {
+  analyzeAcceptedSchema,
+  cancelAnswerSchema,
+  conflictAnswerSchema,
+  errorAnswerSchema,
+  estimateAnswerSchema,
+  idempotencyKeyReusedAnswerSchema,
+  jobAnswerSchema,
+  jobsPageSchema,
+  jobViewSchema,
+  notFinishedAnswerSchema,
+  overBudgetAnswerSchema,
+  portfolioAnswerSchema,
+  propertiesPageSchema,
+  propertyAnswerSchema,
+  redriveAcceptedSchema,
+  resultsAnswerSchema,
+  revalueAcceptedSchema,
+  serverErrorAnswerSchema,
+  trendAnswerSchema,
+  validationErrorAnswerSchema,
+} from './answers.ts';
+import { ACCEPTED_CONTENT_TYPES, JSON_BODY_TYPES, XLSX_CONTENT_TYPE } from './body-format.ts';
+import { fileRequestQuerySchema, jobsQuerySchema, portfolioBodySchema, propertiesQuerySchema } from './schemas.ts';
 
-type JsonSchema = Record<string, unknown>;
+/** A JSON Schema or OpenAPI object. */
+export type JsonObject = { [key: string]: unknown };
 
-const input = (schema: z.ZodType): JsonSchema => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-const output = (schema: z.ZodType): JsonSchema => z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' });
+const COMPONENTS = '#/components/schemas/';
+const ref = (name: string) => ({ $ref: `${COMPONENTS}${name}` });
 
-const errorSchema: JsonSchema = {
-  type: 'object',
-  required: ['success', 'error'],
-  properties: {
-    success: { const: false },
-    error: { type: 'string' },
-    errors: {
-      type: 'array',
-      description:
-        'Field errors: path and message always; input errors also name code, fix, and row and column (files) or field.',
-      items: output(intakeErrorSchema),
-    },
-    totalErrors: { type: 'integer' },
-    dataQuality: { $ref: '#/components/schemas/DataQuality' },
-    correlationId: { type: 'string', description: '500 and 503: the id of the log line that says what happened' },
-    jobId: { type: 'string', description: '422 for a reused Idempotency-Key: the job the key names' },
-  },
-};
-
-const jobSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    jobId: { type: 'string' },
-    status: { enum: [...JOB_STATUSES] },
-    progress: {
-      type: 'object',
-      properties: {
-        total: { type: 'integer' },
-        processed: { type: 'integer' },
-        failed: { type: 'integer' },
-        cached: { type: 'integer' },
-        percentComplete: { type: 'number' },
-      },
-    },
-    cost: {
-      type: 'object',
-      description: 'dollars',
-      properties: {
-        estimated: { type: 'number', description: 'the worst case: every AVM of the cascade, a review, risk' },
-        reserved: { type: 'number', description: 'held by chunks in flight (at most their worst case)' },
-        actual: { type: 'number', description: "the vendors' bill as recorded with each answer, plus the risk charge" },
-        unconfirmed: {
-          type: 'number',
-          description:
-            'present after a crash: at most this much more may have been billed for answers the crash lost (counted against the budget)',
-        },
-        budget: { type: 'number' },
-      },
-    },
-    startTime: { type: 'string', format: 'date-time' },
-    endTime: { type: 'string', format: 'date-time', description: 'once the job has ended' },
-    estimatedTimeRemaining: { type: 'integer', description: 'seconds, at the observed rate' },
-    dataQuality: { $ref: '#/components/schemas/DataQuality' },
-    stopRequested: {
-      enum: [...STOP_REASONS],
-      description: 'while a stopped job finishes its properties in flight: why it stops',
-    },
-    error: { type: 'string', description: 'why a failed job failed' },
-    statusReason: { type: 'string', description: 'why a job ended short of its portfolio (cancel, terminate, budget)' },
-  },
-};
-
-const jsonBody = (schema: JsonSchema) => ({ content: { 'application/json': { schema } } });
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'invalid request: field errors, each with its path (query parameters as query.NAME)',
-  404: 'unknown',
-  409: 'conflict: a concurrent change won (retry after Retry-After seconds), or the job lacks what the operation needs (the error says which)',
-  413: 'body too large',
-  415: `a Content-Type that is not read (${ACCEPTED_CONTENT_TYPES.join(', ')} are)`,
-  422: 'over budget',
-  500: 'internal error: a correlation id and nothing else; the log line with that id says what happened',
-  503: 'a service the app depends on is unavailable; retry after Retry-After seconds',
-};
-const errors = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [
-      String(c),
-      {
-        description: ERROR_DESCRIPTIONS[c] ?? 'error',
-        ...jsonBody(errorSchema),
-      },
-    ]),
+/** Registered schemas, by component name: generated once with cross-references between them. */
+function components(asOf: Date): Record<string, JsonObject> {
+  const answers = z.registry<{ id: string }>();
+  const add = (schema: z.ZodType, id: string) => answers.add(schema, { id });
+  add(errorAnswerSchema, 'Error');
+  add(validationErrorAnswerSchema, 'ValidationError');
+  add(overBudgetAnswerSchema, 'OverBudget');
+  add(idempotencyKeyReusedAnswerSchema, 'IdempotencyKeyReused');
+  add(serverErrorAnswerSchema, 'ServerError');
+  add(notFinishedAnswerSchema, 'NotFinished');
+  add(analyzeAcceptedSchema, 'AnalyzeAccepted');
+  add(estimateAnswerSchema, 'Estimate');
+  add(jobViewSchema, 'Job');
+  add(jobAnswerSchema, 'JobAnswer');
+  add(jobsPageSchema, 'JobsPage');
+  add(resultsAnswerSchema, 'ResultsAnswer');
+  add(portfolioReportSchema, 'PortfolioReport');
+  add(propertiesPageSchema, 'PropertiesPage');
+  add(propertyResultSchema, 'PropertyResult');
+  add(propertyAnswerSchema, 'PropertyAnswer');
+  add(cancelAnswerSchema, 'CancelAnswer');
+  add(conflictAnswerSchema, 'Conflict');
+  add(redriveAcceptedSchema, 'RedriveAccepted');
+  add(revalueAcceptedSchema, 'RevalueAccepted');
+  add(portfolioAnswerSchema, 'PortfolioAnswer');
+  add(trendAnswerSchema, 'TrendAnswer');
+  add(trendPointSchema, 'TrendPoint');
+  add(costBreakdownSchema, 'CostBreakdown');
+  add(stressAnswerSchema, 'StressAnswer');
+  add(dataQualitySchema, 'DataQuality');
+  const requests = z.registry<{ id: string }>();
+  requests.add(analyzeRequestSchema({ asOf }), { id: 'AnalyzeRequest' });
+  requests.add(portfolioBodySchema(asOf), { id: 'PortfolioRequest' });
+  requests.add(stressRequestSchema, { id: 'StressRequest' });
+  requests.add(redriveRequestSchema, { id: 'RedriveRequest' });
+  const generate = (registry: typeof answers, io: 'input' | 'output') =>
+    z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `${COMPONENTS}${id}` }).schemas;
+  const all = { ...generate(answers, 'output'), ...generate(requests, 'input') };
+  // Inside an OpenAPI document the dialect is the document's: no per-schema $schema or $id.
+  return Object.fromEntries(
+    Object.entries(all).map(([name, { $schema: _dialect, $id: _id, ...schema }]) => [name, schema as JsonObject]),
   );
+}
 
-/** Every operation of `paths` also answers 500 and 503: what the one error boundary answers for any route. */
-function withServerErrors<P extends Record<string, Record<string, { responses: JsonSchema }>>>(paths: P): P {
+const json = (schema: JsonObject) => ({ content: { 'application/json': { schema } } });
+const answer = (description: string, name: string) => ({ description, ...json(ref(name)) });
+
+/** Refusals shared by the operations, by status. */
+const REFUSALS = {
+  400: answer('invalid request: field errors, each with its path (query parameters as query.NAME)', 'ValidationError'),
+  404: answer('no such job or portfolio (or, for DELETE, already finished)', 'Error'),
+  413: answer('body over MAX_REQUEST_MB', 'Error'),
+  415: answer(`a Content-Type that is not read (${ACCEPTED_CONTENT_TYPES.join(', ')} are)`, 'ValidationError'),
+} as const;
+/** 415 of the endpoints that read only a JSON body (stress, redrive). */
+const NOT_JSON = {
+  '415': answer(
+    `a body that is not JSON (${JSON_BODY_TYPES.join(', ')} are read; the last two by content)`,
+    'ValidationError',
+  ),
+};
+const refusals = (...codes: Array<keyof typeof REFUSALS>) =>
+  Object.fromEntries(codes.map((code) => [String(code), REFUSALS[code]]));
+
+const header = (description: string) => ({ description, schema: { type: 'string' } });
+const CORRELATION_ID = header('the correlation id of the log line that says what happened');
+/** What the one error boundary (./error-boundary.ts) answers for an error no handler answered, on any route. */
+const SERVER_ERRORS = {
+  '500': {
+    description: 'internal error: a correlation id and nothing else; the log line with that id says what happened',
+    headers: { 'x-correlation-id': CORRELATION_ID },
+    ...json(ref('ServerError')),
+  },
+  '503': {
+    description: 'a service the app depends on is unavailable; retry after Retry-After seconds',
+    headers: { 'x-correlation-id': CORRELATION_ID, 'retry-after': header('seconds') },
+    ...json(ref('ServerError')),
+  },
+};
+
+type Operation = { responses: Record<string, JsonObject> };
+/**
+ * Every operation of `paths` also answers 500 and 503 (the error boundary wraps every HTTP function); where an
+ * operation already answers one of them in another media type (the dashboard's 503), the JSON answer joins it.
+ */
+function withServerErrors<P extends Record<string, Record<string, Operation>>>(paths: P): P {
   for (const operations of Object.values(paths))
-    for (const operation of Object.values(operations)) Object.assign(operation.responses, errors(500, 503));
+    for (const { responses } of Object.values(operations))
+      for (const [status, serverError] of Object.entries(SERVER_ERRORS)) {
+        const listed = responses[status];
+        responses[status] = listed
+          ? { ...listed, content: { ...(listed.content as JsonObject), ...serverError.content } }
+          : serverError;
+      }
   return paths;
 }
-const queryParameters = (schema: z.ZodObject) =>
-  Object.entries((input(schema).properties ?? {}) as Record<string, JsonSchema>).map(([name, s]) => ({
+
+function queryParameters(schema: z.ZodObject): JsonObject[] {
+  const generated = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  const required = generated.required ?? [];
+  return Object.entries((generated.properties ?? {}) as Record<string, JsonObject>).map(([name, s]) => ({
     name,
     in: 'query',
-    required: ((input(schema).required as string[] | undefined) ?? []).includes(name),
+    required: required.includes(name),
     schema: s,
   }));
+}
 /** Request bodies read by analyze and estimate: JSON, or a tape (CSV or Excel) with the fields as query parameters. */
 const portfolioBody = {
   required: true,
   description:
     'JSON (AnalyzeRequest; a byte-order mark is ignored, null means absent), or a tape: CSV separated by , ; | or tab (detected from the header; with ; a decimal comma is read), UTF-8 with or without BOM, UTF-16 with BOM or Windows-1252, or an Excel workbook (.xlsx). text/plain, application/vnd.ms-excel and application/octet-stream bodies are recognised by content. Headers match ignoring case, spaces, underscores and dots, or by x-column-synonyms.',
   content: {
-    'application/json': { schema: { $ref: '#/components/schemas/AnalyzeRequest' } },
+    'application/json': { schema: ref('AnalyzeRequest') },
     'text/csv': { schema: { type: 'string' } },
     'text/tab-separated-values': { schema: { type: 'string' } },
     [XLSX_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } },
@@ -132,19 +167,19 @@ const portfolioBody = {
     'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
   },
 };
+/** The request fields of a tape body, and how to read it, in the query string. */
 const fileParameters = () =>
   queryParameters(fileRequestQuerySchema).map((p) => ({
     ...p,
     required: false,
     description: `tape bodies (CSV, Excel) only${p.name === 'portfolioId' || p.name === 'analysisType' ? '; required with them' : ''} (beside a JSON body any query parameter is a 400: the body holds the fields)`,
   }));
-const dataQualityProperty = { dataQuality: { $ref: '#/components/schemas/DataQuality' } };
+const pathParameter = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const jobId = pathParameter('jobId');
+const portfolioId = pathParameter('portfolioId');
 
-const jobIdParameter = { name: 'jobId', in: 'path', required: true, schema: { type: 'string' } };
-const portfolioIdParameter = { name: 'portfolioId', in: 'path', required: true, schema: { type: 'string' } };
-
-export function openApiDocument(serverUrl: string): JsonSchema {
-  const request = input(analyzeRequestSchema({ asOf: new Date() }));
+/** The document, with `serverUrl` (e.g. https://host/api) as its server. Request bounds use today's date. */
+export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObject {
   return {
     openapi: '3.1.0',
     info: {
@@ -163,22 +198,13 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           description: 'the same key as ?code=; accepted on every route beside its own parameters',
         },
       },
-      schemas: {
-        AnalyzeRequest: request,
-        PortfolioReport: output(portfolioReportSchema),
-        PropertyResult: output(propertyResultSchema),
-        CostBreakdown: output(costBreakdownSchema),
-        StressRequest: input(stressRequestSchema),
-        StressAnswer: output(stressAnswerSchema),
-        Job: jobSchema,
-        Error: errorSchema,
-        DataQuality: output(dataQualitySchema),
-      },
+      schemas: components(asOf),
     },
     security: [{ functionKey: [] }, { functionKeyQuery: [] }],
     paths: withServerErrors({
       '/portfolio/analyze': {
         post: {
+          operationId: 'analyzePortfolio',
           summary: 'Start an analysis of a portfolio',
           parameters: [
             {
@@ -195,242 +221,190 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           'x-column-synonyms': HEADER_SYNONYMS,
           'x-property-type-words': PROPERTY_TYPE_WORDS,
           responses: {
-            '202': {
-              description: 'started (or the existing job of this Idempotency-Key)',
-              ...jsonBody({
-                type: 'object',
-                properties: {
-                  success: { const: true },
-                  jobId: { type: 'string' },
-                  estimatedCost: { type: 'number' },
-                  breakdown: { $ref: '#/components/schemas/CostBreakdown' },
-                  statusUrl: { type: 'string', description: 'GET for the job, DELETE to cancel it' },
-                  statusQueryGetUri: {
-                    type: 'string',
-                    description:
-                      "the Durable status query of the job's root; carries the task hub's system key in Azure (HAND_OUT_MANAGEMENT_URLS=false leaves it and the two below out)",
-                  },
-                  terminatePostUri: {
-                    type: 'string',
-                    description: 'terminates the job: chunks stop buying, it ends cancelled with a partial report',
-                  },
-                  purgeHistoryDeleteUri: {
-                    type: 'string',
-                    description: "purges the root's history; the job, its results and report stay",
-                  },
-                  ...dataQualityProperty,
-                },
-              }),
-            },
+            '202': answer('started, or the existing job of this Idempotency-Key', 'AnalyzeAccepted'),
+            ...refusals(400, 413, 415),
             '422': {
               description:
-                'over budget (estimatedCost, budget, breakdown), or an Idempotency-Key already used with another request (jobId)',
-              ...jsonBody(errorSchema),
+                'the estimate is over the budget (and allowPartial is not set), or the Idempotency-Key was used with another request (the job it names)',
+              ...json({ oneOf: [ref('OverBudget'), ref('IdempotencyKeyReused')] }),
             },
-            ...errors(400, 413, 415),
           },
         },
       },
       '/portfolio/estimate': {
         post: {
+          operationId: 'estimatePortfolio',
           summary:
             'Estimate the cost of an analysis (the same bodies as /portfolio/analyze; nothing is started or written)',
           parameters: fileParameters(),
           requestBody: portfolioBody,
-          responses: {
-            '200': {
-              description: 'estimate',
-              ...jsonBody({
-                type: 'object',
-                properties: {
-                  estimatedCost: { type: 'number' },
-                  breakdown: { $ref: '#/components/schemas/CostBreakdown' },
-                  ...dataQualityProperty,
-                },
-              }),
-            },
-            ...errors(400, 413, 415),
-          },
+          responses: { '200': answer('the estimate', 'Estimate'), ...refusals(400, 413, 415) },
         },
       },
       '/portfolio/jobs': {
         get: {
+          operationId: 'listJobs',
           summary:
             'Jobs, newest first, paged; filters: portfolio, status, creation time (from inclusive, to exclusive)',
           parameters: queryParameters(jobsQuerySchema),
-          responses: {
-            '200': {
-              description: 'a page of jobs (queued and processing are told apart live: such a page may be short)',
-              ...jsonBody({
-                type: 'object',
-                properties: {
-                  success: { const: true },
-                  jobs: { type: 'array', items: { $ref: '#/components/schemas/Job' } },
-                  continuationToken: { type: 'string' },
-                },
-              }),
-            },
-            ...errors(400),
-          },
+          responses: { '200': answer('a page of jobs', 'JobsPage'), ...refusals(400) },
         },
       },
       '/portfolio/jobs/{jobId}': {
         get: {
+          operationId: 'getJob',
           summary: 'Job status, progress, cost and ETA',
-          parameters: [jobIdParameter],
-          responses: {
-            '200': {
-              description: 'the job',
-              ...jsonBody({
-                type: 'object',
-                properties: { success: { const: true }, job: { $ref: '#/components/schemas/Job' } },
-              }),
-            },
-            ...errors(400, 404),
-          },
+          parameters: [jobId],
+          responses: { '200': answer('the job', 'JobAnswer'), ...refusals(400, 404) },
         },
         delete: {
+          operationId: 'cancelJob',
           summary:
             'Cancel a job: running chunks stop buying at their next property, properties in flight finish, a partial report is written; a job that never started is ended',
-          parameters: [jobIdParameter],
-          responses: { '200': { description: 'cancel initiated' }, ...errors(400, 404) },
+          parameters: [jobId],
+          responses: { '200': answer('cancel initiated', 'CancelAnswer'), ...refusals(400, 404) },
         },
       },
       '/portfolio/jobs/{jobId}/redrive': {
         post: {
+          operationId: 'redriveJob',
           summary:
             "Analyse a finished job's failed properties again (and, with include failed-and-left, those a cancel or the budget left); same job, counts, cost and report updated; answers already bought are reused",
-          parameters: [jobIdParameter],
-          requestBody: { required: false, ...jsonBody(input(redriveRequestSchema)) },
+          parameters: [jobId],
+          requestBody: { required: false, ...json(ref('RedriveRequest')) },
           responses: {
-            '202': {
-              description: 'redrive started',
-              ...jsonBody({
-                type: 'object',
-                properties: {
-                  success: { const: true },
-                  jobId: { type: 'string' },
-                  redrive: { type: 'integer', description: 'the n-th redrive of the job' },
-                  include: { enum: ['failed', 'failed-and-left'] },
-                  statusUrl: { type: 'string' },
-                },
-              }),
-            },
-            '409': { description: 'the job has not finished', ...jsonBody(errorSchema) },
-            ...errors(400, 404),
+            '202': answer('redrive started', 'RedriveAccepted'),
+            ...refusals(400, 404),
+            '409': answer(
+              'the job has not finished, or cannot be redriven, or a concurrent change won (retry after Retry-After seconds)',
+              'Conflict',
+            ),
+            ...refusals(413),
+            ...NOT_JSON,
           },
         },
       },
       '/portfolio/jobs/{jobId}/results': {
         get: {
-          summary: 'The portfolio report',
-          parameters: [jobIdParameter],
+          operationId: 'getJobResults',
+          summary: 'The portfolio report of a finished job',
+          parameters: [jobId],
           responses: {
-            '200': {
-              description: 'report',
-              ...jsonBody({
-                type: 'object',
-                properties: { success: { const: true }, results: { $ref: '#/components/schemas/PortfolioReport' } },
-              }),
+            '200': answer('the report', 'ResultsAnswer'),
+            '400': {
+              description: 'invalid job id, or the job has not finished (its status and progress)',
+              ...json({ oneOf: [ref('ValidationError'), ref('NotFinished')] }),
             },
-            ...errors(400, 404),
+            ...refusals(404),
+            '409': answer('the job failed and has no report (its error, status and progress)', 'NotFinished'),
           },
         },
       },
       '/portfolio/jobs/{jobId}/stress': {
         post: {
+          operationId: 'postJobStress',
           summary:
             "Stress scenarios on a finished job's stored values (no paid call): house-price shocks, national and per state",
-          parameters: [jobIdParameter],
+          parameters: [jobId],
           requestBody: {
             required: false,
             description: 'An empty body runs the default scenarios (values -10%, -20%, -30%).',
-            ...jsonBody({ $ref: '#/components/schemas/StressRequest' }),
+            ...json(ref('StressRequest')),
           },
           responses: {
-            '200': { description: 'the scenarios', ...jsonBody({ $ref: '#/components/schemas/StressAnswer' }) },
-            ...errors(400, 404, 409, 413),
+            '200': answer('the scenarios', 'StressAnswer'),
+            '400': {
+              description: 'invalid request, or the job has no report yet (its status and progress)',
+              ...json({ oneOf: [ref('ValidationError'), ref('NotFinished')] }),
+            },
+            ...refusals(404),
+            '409': {
+              description:
+                'the job failed and has no report, or kept no per-property snapshot (its report predates stress scenarios)',
+              ...json({ oneOf: [ref('NotFinished'), ref('Error')] }),
+            },
+            ...refusals(413),
+            ...NOT_JSON,
           },
         },
       },
       '/portfolio/jobs/{jobId}/properties': {
         get: {
-          summary: 'Per-property results, paged',
-          parameters: [jobIdParameter, ...queryParameters(propertiesQuerySchema)],
-          responses: {
-            '200': {
-              description: 'a page',
-              ...jsonBody({
-                type: 'object',
-                properties: {
-                  properties: { type: 'array', items: { $ref: '#/components/schemas/PropertyResult' } },
-                  continuationToken: { type: 'string' },
-                },
-              }),
-            },
-            ...errors(400, 404),
-          },
+          operationId: 'getJobProperties',
+          summary: 'Per-property results, paged, filtered',
+          parameters: [jobId, ...queryParameters(propertiesQuerySchema)],
+          responses: { '200': answer('a page', 'PropertiesPage'), ...refusals(400, 404) },
         },
       },
       '/portfolio/jobs/{jobId}/properties/{propertyId}': {
         get: {
+          operationId: 'getJobProperty',
           summary: "One property's result: cascade attempts, value basis, LTV/CLTV, fraud reasons, AI verdict",
-          parameters: [jobIdParameter, { name: 'propertyId', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: {
-            '200': {
-              description: 'the property',
-              ...jsonBody({
-                type: 'object',
-                properties: { success: { const: true }, property: { $ref: '#/components/schemas/PropertyResult' } },
-              }),
-            },
-            ...errors(400, 404),
-          },
+          parameters: [jobId, pathParameter('propertyId')],
+          responses: { '200': answer('the property', 'PropertyAnswer'), ...refusals(400, 404) },
         },
       },
       '/portfolios/{portfolioId}': {
         put: {
+          operationId: 'putPortfolio',
           summary: 'Register a portfolio for the nightly revaluation',
-          parameters: [portfolioIdParameter],
-          requestBody: { required: true, ...jsonBody({ type: 'object' }) },
-          responses: { '200': { description: 'registered' }, ...errors(400, 413) },
+          parameters: [portfolioId],
+          requestBody: { required: true, ...json(ref('PortfolioRequest')) },
+          responses: { '200': answer('registered', 'PortfolioAnswer'), ...refusals(400, 413) },
         },
         get: {
+          operationId: 'getPortfolio',
           summary: 'A registered portfolio',
-          parameters: [portfolioIdParameter],
-          responses: { '200': { description: 'the portfolio' }, ...errors(404) },
+          parameters: [portfolioId],
+          responses: { '200': answer('the portfolio', 'PortfolioAnswer'), ...refusals(400, 404) },
         },
       },
       '/portfolios/{portfolioId}/revalue': {
         post: {
+          operationId: 'revaluePortfolio',
           summary:
             "Run the portfolio's nightly revaluation now: at most once a UTC day, under the nightly run's id nightly-{portfolioId}-{yyyyMMdd}",
-          parameters: [portfolioIdParameter],
+          parameters: [portfolioId],
           responses: {
-            '202': {
-              description: "started, or today's run already exists (the same job; message says which)",
-              ...jsonBody({
-                type: 'object',
-                properties: {
-                  success: { const: true },
-                  jobId: { type: 'string' },
-                  portfolioId: { type: 'string' },
-                  runDate: { type: 'string', pattern: '^\\d{8}$' },
-                  estimatedCost: { type: 'number' },
-                  message: { type: 'string' },
-                  statusUrl: { type: 'string' },
-                },
-              }),
-            },
-            ...errors(400, 404),
+            '202': answer(
+              "started, or today's run already exists (the same job; message says which)",
+              'RevalueAccepted',
+            ),
+            ...refusals(400),
+            '404': answer('no such portfolio, or its registered properties are gone (register it again)', 'Error'),
           },
         },
       },
       '/portfolios/{portfolioId}/trends': {
         get: {
+          operationId: 'getTrends',
           summary: 'Portfolio metrics over time, one point per complete run',
-          parameters: [portfolioIdParameter],
-          responses: { '200': { description: 'trend points' }, ...errors(400) },
+          parameters: [portfolioId],
+          responses: { '200': answer('the trend, oldest first', 'TrendAnswer'), ...refusals(400) },
+        },
+      },
+      '/dashboard/{path}': {
+        get: {
+          operationId: 'dashboard',
+          summary: "The analysts' dashboard: its page and assets (web/, built into dist/web)",
+          security: [],
+          parameters: [{ ...pathParameter('path'), description: 'a file of the built dashboard; empty: index.html' }],
+          responses: {
+            '200': { description: 'the file', content: { '*/*': { schema: { type: 'string' } } } },
+            '404': { description: 'no such file', content: { 'text/plain': { schema: { type: 'string' } } } },
+            '503': {
+              description: 'the dashboard has not been built',
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
+          },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          operationId: 'openApi',
+          summary: 'This document',
+          security: [],
+          responses: { '200': { description: 'the OpenAPI document', ...json({ type: 'object' }) } },
         },
       },
     }),

@@ -43,11 +43,7 @@ function fromTape(result: TapeResult, fields: Omit<AnalyzeRequest, 'properties'>
   if (!result.ok)
     return {
       ok: false,
-      response: validationFailed(
-        result.errors,
-        result.totalErrors,
-        result.dataQuality && { dataQuality: result.dataQuality },
-      ),
+      response: validationFailed(result.errors, result.totalErrors, result.dataQuality),
     };
   return {
     ok: true,

@@ -4,7 +4,8 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
 import { formatIssues } from '../domain/validation.ts';
 import { decodeText, detectEncoding } from '../intake/decode.ts';
-import { payloadTooLarge, validationFailed, badRequest } from './responses.ts';
+import { jsonBodyFormat } from './body-format.ts';
+import { payloadTooLarge, validationFailed, badRequest, unsupportedMediaType } from './responses.ts';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; response: HttpResponseInit };
 
@@ -56,10 +57,15 @@ export function parseJsonText(text: string, hint = ''): Parsed<unknown> {
   }
 }
 
-/** A small optional JSON body (stress, redrive): an empty body reads as `{}`; over `maxBytes` is a 413. */
+/**
+ * A small optional JSON body (stress, redrive): an empty body reads as `{}`; over `maxBytes` is a 413; a body
+ * that is not JSON (a CSV, a workbook) is a 415 naming the types read.
+ */
 export async function readOptionalJson(request: HttpRequest, maxBytes: number): Promise<Parsed<unknown>> {
   const bytes = await readBody(request, maxBytes);
   if (!bytes.ok) return bytes;
+  const format = jsonBodyFormat(request.headers.get('content-type'), bytes.value);
+  if (!format.ok) return { ok: false, response: unsupportedMediaType(format.message) };
   const text = bodyText(bytes.value);
   if (!text.ok) return text;
   return text.value.text.trim() === '' ? { ok: true, value: {} } : parseJsonText(text.value.text);

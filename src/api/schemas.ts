@@ -1,10 +1,17 @@
 // Schemas of the HTTP surface beyond the request bodies of src/domain/schemas.ts: headers, routes and
 // queries. The OpenAPI description is generated from these and the domain schemas.
 import { z } from 'zod';
-import { ANALYSIS_TYPES, INVALID_ROWS_MODES, PRIORITIES, PROPERTY_TYPES, US_STATES } from '../domain/schemas.ts';
+import {
+  ANALYSIS_TYPES,
+  INVALID_ROWS_MODES,
+  PRIORITIES,
+  PROPERTY_TYPES,
+  US_STATES,
+  propertyListSchema,
+} from '../domain/schemas.ts';
 import { columnMapSchema } from '../intake/columns.ts';
-import { RISK_TIERS } from '../domain/results.ts';
-import { identifier, oneOf } from '../domain/fields.ts';
+import { RESULT_FILTERS } from '../domain/results.ts';
+import { identifier, oneOf, text } from '../domain/fields.ts';
 import { JOB_STATUSES } from '../domain/job-status.ts';
 
 export const idempotencyKeySchema = z
@@ -51,8 +58,6 @@ export const fileRequestQuerySchema = z.strictObject({
 export const jobRouteSchema = z.strictObject({ jobId: identifier(128) });
 export const portfolioRouteSchema = z.strictObject({ portfolioId: identifier() });
 
-export const PROPERTY_FILTERS = ['all', 'failed', 'flagged', ...RISK_TIERS.map((t) => `tier-${t}` as const)] as const;
-
 /** A page size in a query string: a whole number from 1 to `max`. */
 const pageSizeText = (max: number, fallback: number) =>
   z
@@ -69,7 +74,7 @@ const continuationToken = z
   .optional();
 
 export const propertiesQuerySchema = z.strictObject({
-  filter: oneOf(PROPERTY_FILTERS).default('all'),
+  filter: oneOf(RESULT_FILTERS).default('all'),
   /** USPS state code. */
   state: oneOf(US_STATES).optional(),
   propertyType: oneOf(PROPERTY_TYPES).optional(),
@@ -84,7 +89,6 @@ export const propertiesQuerySchema = z.strictObject({
   pageSize: pageSizeText(1000, 100),
   continuationToken,
 });
-export type PropertiesQuery = z.infer<typeof propertiesQuerySchema>;
 
 export const propertyRouteSchema = z.strictObject({ jobId: identifier(128), propertyId: identifier() });
 
@@ -115,4 +119,14 @@ export const jobsQuerySchema = z
     message: 'must be later than from',
     path: ['to'],
   });
-export type JobsQuery = z.infer<typeof jobsQuerySchema>;
+
+/** PUT /api/portfolios/{portfolioId}: a portfolio registered for the nightly revaluation. */
+export function portfolioBodySchema(asOf: Date) {
+  return z.strictObject({
+    name: text(200).optional(),
+    analysisType: oneOf(ANALYSIS_TYPES).default('comprehensive'),
+    /** Revalue every night (NIGHTLY_SCHEDULE). */
+    nightly: z.boolean({ error: 'must be true or false' }).default(true),
+    properties: propertyListSchema({ asOf }),
+  });
+}

@@ -51,6 +51,7 @@ export interface PropertyAnalysisInput {
 }
 
 function base(property: Property): Pick<PropertyResult, 'propertyId' | 'state' | 'zip' | 'propertyType' | 'address'> & {
+  unit?: string;
   county?: string;
   countyFips?: string;
   city?: string;
@@ -58,6 +59,7 @@ function base(property: Property): Pick<PropertyResult, 'propertyId' | 'state' |
   return {
     propertyId: property.propertyId,
     address: property.address,
+    ...(property.unit !== undefined && { unit: property.unit }),
     ...(property.city !== undefined && { city: property.city }),
     state: property.state,
     zip: property.zip,

@@ -64,7 +64,6 @@ export const appraiserOptionsSchema = z.object({
    */
   peerMinExcessPct: z.number().min(0).default(0.05),
 });
-export type AppraiserOptions = z.infer<typeof appraiserOptionsSchema>;
 
 export const APPRAISER_OUTLIER_REASONS = ['HIGH_MEAN_INFLATION', 'HIGH_FLAG_RATE', 'INFLATION_ABOVE_PEERS'] as const;
 

@@ -6,7 +6,6 @@ export const chunkingOptionsSchema = z.object({
   /** Properties per chunk: one activity, one blob, one bulk write. */
   chunkSize: z.number().int().min(1).max(1_000).default(100),
 });
-export type ChunkingOptions = z.infer<typeof chunkingOptionsSchema>;
 
 /** `items` cut into consecutive slices of `size` (the last may be shorter). */
 export function chunk<T>(items: readonly T[], size: number): T[][] {

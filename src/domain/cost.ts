@@ -99,7 +99,10 @@ export function largestCallCents(analysisType: AnalysisType, table: PriceTable):
 export const costBreakdownSchema = z.object({
   properties: z.number().int(),
   analysisType: z.string(),
-  /** Most one property can cost, dollars, per component the analysis type includes (valuation: every AVM of the cascade). */
+  /**
+   * Most one property can cost, dollars, per component the analysis type includes (valuation: every AVM of the
+   * cascade).
+   */
   perProperty: z.partialRecord(z.enum(COST_COMPONENTS), z.number()),
   /** Dollars per component for the whole portfolio. */
   components: z.partialRecord(z.enum(COST_COMPONENTS), z.number()),

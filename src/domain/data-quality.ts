@@ -31,9 +31,44 @@ export const warningExampleSchema = z.object({
   normalised: z.string().optional(),
 });
 
+/** The codes of intake warnings (what each says: src/intake/warnings.ts). Stable: programs match on them. */
+export const WARNING_CODES = [
+  'ENCODING_WINDOWS_1252',
+  'HEADER_MATCHED',
+  'COLUMN_IGNORED',
+  'EMPTY_COLUMNS_IGNORED',
+  'TRAILING_CELLS_IGNORED',
+  'TOTALS_ROW_SKIPPED',
+  'NULL_TOKEN',
+  'MONEY_FORMAT',
+  'THOUSANDS_SEPARATOR',
+  'DECIMAL_COMMA',
+  'NUMBER_AS_TEXT',
+  'VALUE_AS_TEXT',
+  'DATE_MDY',
+  'DATE_MIDNIGHT',
+  'ZIP4_DASH',
+  'ZIP_FROM_NUMBER',
+  'STATE_CODE',
+  'PROPERTY_TYPE_MAPPED',
+  'PROPERTY_TYPE_FROM_UNITS',
+  'ENUM_CASE',
+  'COUNTY_SUFFIX',
+  'COUNTY_SPELLING',
+  'COUNTY_CITY_AMBIGUOUS',
+  'COUNTY_FIPS_IN_COUNTY',
+  'LINE_BREAK_IN_TEXT',
+  'UNITS_INCONSISTENT',
+  'COORDINATES_OUTSIDE_US',
+  'DUPLICATE_PROPERTY',
+  'SHARED_ADDRESS_NO_UNIT',
+  'UNIT_MISSING',
+] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+
 /** One kind of normalisation or data-quality finding, counted over the whole input. */
 export const intakeWarningSchema = z.object({
-  code: z.string(),
+  code: z.enum(WARNING_CODES),
   /** The field concerned, when the warning is about one field. */
   field: z.string().optional(),
   /** How many cells (or rows, for row-level findings) it concerns. */

@@ -15,12 +15,12 @@ export const MAX_MONEY = 10_000_000_000;
 export const money = () =>
   z
     .number({ error: required('must be a finite number') })
-    .min(0, 'must be >= 0')
+    .min(0, 'must be >= 0: write the amount in dollars without a minus sign (0 for none)')
     .max(MAX_MONEY, `must be <= ${MAX_MONEY}`)
     .meta({ 'x-unit': 'USD' });
 
 /** A strictly positive dollar amount (an appraisal or a sale of $0 is a data error). */
-export const positiveMoney = () => money().gt(0, 'must be > 0');
+export const positiveMoney = () => money().gt(0, 'must be > 0: write the amount in dollars');
 
 /**
  * Control characters: C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F, e.g. U+0085 NEL, which some tools

@@ -13,7 +13,9 @@ import { z } from 'zod';
 
 const cents = z.number().int().nonnegative();
 
-/** Why a job stopped scheduling work other than its budget: DELETE, the root's termination, a chunk that kept failing. */
+/**
+ * Why a job stopped scheduling work other than its budget: DELETE, the root's termination, a chunk that kept failing.
+ */
 export const STOP_REASONS = ['cancelled', 'terminated', 'failed'] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
 
@@ -108,19 +110,26 @@ export function reserve(
   return grant(left);
 }
 
-/** What a chunk's run changed, as differences from the job's state before it (negative when a retry fixed a failure). */
+/**
+ * What a chunk's run changed, as differences from the job's state before it (negative when a retry fixed a failure).
+ */
 export interface Settlement {
   key: string;
   processed: number;
   failed: number;
   cached: number;
-  /** What the vendors billed for the chunk's answers in this run (answers bought by its earlier, crashed attempts included). */
+  /**
+   * What the vendors billed for the chunk's answers in this run (answers bought by its earlier, crashed attempts
+   * included).
+   */
   cents: number;
   unconfirmedCents: number;
   at: string;
 }
 
-/** Releases reservation `key`, counting what its chunk was billed. A key not (or no longer) reserved changes nothing. */
+/**
+ * Releases reservation `key`, counting what its chunk was billed. A key not (or no longer) reserved changes nothing.
+ */
 export function settle(state: JobProgress, done: Settlement): JobProgress {
   const reserved = state.reservations[done.key];
   if (reserved === undefined) return state;

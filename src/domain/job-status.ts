@@ -5,3 +5,8 @@ import { z } from 'zod';
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled', 'budget_exceeded'] as const;
 export const jobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+/** Whether the job has its final status (it no longer changes). */
+export function isFinal(status: JobStatus): boolean {
+  return status !== 'queued' && status !== 'processing';
+}

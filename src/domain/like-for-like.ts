@@ -9,6 +9,7 @@ import { exactHhi, hhiAbove, hhiDifference, hhiValue } from './hhi.ts';
 import { CONCENTRATION_BANDS, concentrationBand, type ConcentrationOptions } from './market.ts';
 import { centsToDollars } from './money.ts';
 import { RISK_TIERS, type RiskTier } from './results.ts';
+import { ANALYSIS_TYPES } from './schemas.ts';
 import type { SnapshotRecord } from './snapshot.ts';
 
 export const materialityOptionsSchema = z.object({
@@ -23,7 +24,6 @@ export const materialityOptionsSchema = z.object({
   /** Any concentration band moving up (unconcentrated -> moderate -> high) is material. */
   concentrationWorsened: z.boolean().default(true),
 });
-export type MaterialityOptions = z.infer<typeof materialityOptionsSchema>;
 
 const count = z.number().int().nonnegative();
 const maybe = z.number().nullable();
@@ -47,7 +47,13 @@ const dimensionSchema = z.object({
 
 export const comparisonSchema = z.object({
   /** The report compared with: the portfolio's latest complete run with an earlier analysis date. */
-  previousRun: z.object({ jobId: z.string(), asOf: z.string(), generatedAt: z.string() }),
+  previousRun: z.object({
+    jobId: z.string(),
+    asOf: z.string(),
+    generatedAt: z.string(),
+    /** Its analysis type (absent for reports written before it was recorded). */
+    analysisType: z.enum(ANALYSIS_TYPES).optional(),
+  }),
   /** How the two runs' properties pair up by propertyId. */
   population: z.object({
     /** Properties with a result in each run. */
@@ -64,7 +70,13 @@ export const comparisonSchema = z.object({
     failedBoth: count,
   }),
   likeForLike: z.object({
-    /** Matched properties with a value in both runs. */
+    /**
+     * Matched properties valued in both runs but on different bases: by an AVM in one run and on the appraisal
+     * on file in the other (a risk-only run after a valuation run, say). Their values, loans, tiers and
+     * concentration are left out of every comparison below, which would otherwise measure the change of method.
+     */
+    valueBasisChanged: count,
+    /** Matched properties with a value in both runs, on the same basis (AVM in both, or appraisal in both). */
     valued: count,
     /** Their total value, dollars; changePct = change / previous. */
     totalValue: moved(z.number()).extend({ changePct: maybe }),
@@ -123,6 +135,10 @@ class Side {
 const hasLoan = (r: SnapshotRecord): boolean =>
   r.firstLien !== undefined && r.tier !== undefined && r.basis !== 'no-loan' && (r.value ?? 0) > 0;
 
+/** Both values came from an AVM (the record names its provider), or both from the appraisal on file. */
+const sameValueBasis = (a: SnapshotRecord, b: SnapshotRecord): boolean =>
+  (a.provider !== undefined) === (b.provider !== undefined);
+
 /**
  * The like-for-like comparison, one pair at a time: add(previous, current) with the record of a propertyId
  * in each run (undefined where the run has none), in any order; then result(). Memory is a few counters and
@@ -150,6 +166,7 @@ export class LikeForLikeTally {
     county: new Map(),
     zip: new Map(),
   };
+  #valueBasisChanged = 0;
   #valued = 0;
   #loans = 0;
   #screened = 0;
@@ -174,8 +191,12 @@ export class LikeForLikeTally {
       return;
     }
     p.matched += 1;
-    if (previous.value !== undefined && current.value !== undefined) this.#addValues(previous, current);
-    if (hasLoan(previous) && hasLoan(current)) this.#addLoans(previous, current);
+    if (previous.value !== undefined && current.value !== undefined && !sameValueBasis(previous, current))
+      this.#valueBasisChanged += 1;
+    else {
+      if (previous.value !== undefined && current.value !== undefined) this.#addValues(previous, current);
+      if (hasLoan(previous) && hasLoan(current)) this.#addLoans(previous, current);
+    }
     if (previous.screened && current.screened) {
       this.#screened += 1;
       this.#previous.flagged += previous.flagged ? 1 : 0;
@@ -242,6 +263,7 @@ export class LikeForLikeTally {
       previousRun,
       population: { ...this.#population },
       likeForLike: {
+        valueBasisChanged: this.#valueBasisChanged,
         valued: this.#valued,
         totalValue: {
           previous: centsToDollars(before.value),
@@ -297,8 +319,9 @@ export function likeForLikeFindings(
 ): Finding[] {
   const o = materialityOptionsSchema.parse(options ?? {});
   const l = comparison.likeForLike;
-  const onValued = `on the ${n(l.valued)} properties valued in both runs`;
-  const onLoans = `on the ${n(l.loans)} loans analysed in both runs`;
+  // A property valued by an AVM in one run and on its appraisal in the other is in neither set (valueBasisChanged).
+  const onValued = `on the ${n(l.valued)} properties valued the same way in both runs`;
+  const onLoans = `on the ${n(l.loans)} loans analysed the same way in both runs`;
   const findings: Finding[] = [];
   const add = (code: Finding['code'], message: string, properties: number) =>
     findings.push({ code, message, basis: 'like-for-like', properties });

@@ -6,7 +6,10 @@ import { z } from 'zod';
 import type { PropertyResult } from './results.ts';
 
 export const PASS_MODES = ['all', 'transient', 'failed', 'failed-and-left'] as const;
-/** Which properties of a chunk a pass analyses: all of them (those without a result), transient failures, failures, or failures and the properties left without a result. */
+/**
+ * Which properties of a chunk a pass analyses: all of them (those without a result), transient failures, failures, or
+ * failures and the properties left without a result.
+ */
 export type PassMode = (typeof PASS_MODES)[number];
 
 /** What a redrive re-analyses: failed properties, or failed ones and those a cancel or the budget left. */

@@ -6,6 +6,7 @@
 //
 // "Not available" is null, not absent: an average over no properties, a quantile of an empty histogram.
 // Money is in dollars, exact to the cent (sums are taken in whole cents); ratios are fractions (0.8 = 80%).
+import { agree, counted } from './plural.ts';
 import { z } from 'zod';
 import { ANALYSIS_TYPES, US_STATES, type AnalysisType } from './schemas.ts';
 import {
@@ -84,7 +85,7 @@ const tierCounts = z.record(z.enum(RISK_TIERS), count);
 export const highlightsSchema = z.object({
   /** Largest falls in value since the last appraisal (most negative change first). */
   largestDrops: z.array(propertyResultSchema),
-  /** Pre-distressed loans, highest LTV first. */
+  /** Pre-distressed loans, highest CLTV first (CLTV equals LTV without a second lien). */
   preDistressed: z.array(propertyResultSchema),
   /** Highest fraud scores (properties on which some rule fired). */
   highestFraud: z.array(propertyResultSchema),
@@ -221,7 +222,10 @@ export const portfolioReportSchema = z.object({
       listed: z.array(appraiserPerformanceSchema),
     }),
   }),
-  /** AVM performance (Interagency Appraisal and Evaluation Guidelines, 2010, Appendix B): avm-providers.ts, avm-accuracy.ts. */
+  /**
+   * AVM performance (Interagency Appraisal and Evaluation Guidelines, 2010, Appendix B): avm-providers.ts,
+   * avm-accuracy.ts.
+   */
   avmPerformance: z.object({
     /** The cascade's acceptance limit (FSD at or under it). */
     maxFsd: z.number(),
@@ -353,22 +357,22 @@ function notesOf(summary: ChunkSummary, input: FinalizeReportInput, o: ReportOpt
   const { counts, valueSources, downgrades } = summary;
   if (input.analysisType === 'risk' || input.analysisType === 'fraud') {
     notes.push(
-      `A ${input.analysisType} run buys no AVM value: ${n(valueSources.stored + valueSources.cache)} properties rest on a stored valuation ` +
+      `A ${input.analysisType} run buys no AVM value: ${counted(valueSources.stored + valueSources.cache, 'property rests', 'properties rest', n)} on a stored valuation ` +
         `(${n(downgrades.STALE_VALUATION)} of them older than ${o.staleValuationDays} days, a weak basis) and ${n(valueSources.appraisal)} on their last appraisal ` +
         '(APPRAISAL_ONLY, a weak basis); a weak basis lowers the tier one step.',
     );
   }
   if (counts.noLoan > 0)
     notes.push(
-      `${n(counts.noLoan)} properties have no loan: they are tiered by value change since the last appraisal and valuation confidence, apart from the loan tiers.`,
+      `${counted(counts.noLoan, 'property has', 'properties have', n)} no loan: ${agree(counts.noLoan, 'it is', 'they are')} tiered by value change since the last appraisal and valuation confidence, apart from the loan tiers.`,
     );
   if (counts.tieredOnCltv > 0)
     notes.push(
-      `${n(counts.tieredOnCltv)} loans with a second lien are tiered on CLTV, the combined exposure (RISK_TIER_RATIO=${o.tierRatio}).`,
+      `${counted(counts.tieredOnCltv, 'loan with a second lien is', 'loans with a second lien are', n)} tiered on CLTV, the combined exposure (RISK_TIER_RATIO=${o.tierRatio}).`,
     );
   if (counts.failed > 0)
     notes.push(
-      `${n(counts.failed)} properties failed and are in no figure but the failure counts (totals.failures says why).`,
+      `${counted(counts.failed, 'property failed and is', 'properties failed and are', n)} in no figure but the failure counts (totals.failures says why).`,
     );
   return notes;
 }

@@ -47,6 +47,19 @@ export const benchmarkSchema = z.object({
 });
 export type Benchmark = z.infer<typeof benchmarkSchema>;
 
+/** One provider asked during the AVM cascade: what it answered (an FSD, or why it did not) and who paid. */
+export const cascadeAttemptSchema = z.object({
+  provider: z.string(),
+  fsd: z.number().optional(),
+  /** The ProviderError kind (`no_value`, `unavailable`, ...), or the message of any other error. */
+  error: z.string().optional(),
+  /** What this job paid for the answer, in cents; absent when nothing was billed. */
+  cents: z.number().int().nonnegative().optional(),
+  /** True when the answer was reused from the valuation cache (bought earlier, by this job or another). */
+  cached: z.boolean().optional(),
+});
+export type CascadeAttempt = z.infer<typeof cascadeAttemptSchema>;
+
 export const valuationResultSchema = z.object({
   source: z.enum(VALUE_SOURCES),
   provider: z.string().optional(),
@@ -60,15 +73,7 @@ export const valuationResultSchema = z.object({
    * for the answer (absent when nothing was billed), `cached` marks an answer reused from the valuation cache
    * (bought earlier, by this job or another).
    */
-  cascade: z.array(
-    z.object({
-      provider: z.string(),
-      fsd: z.number().optional(),
-      error: z.string().optional(),
-      cents: z.number().int().nonnegative().optional(),
-      cached: z.boolean().optional(),
-    }),
-  ),
+  cascade: z.array(cascadeAttemptSchema),
   valuedAt: z.string(),
   lastAppraisedValue: z.number().optional(),
   /** estimatedValue - lastAppraisedValue; absent without a last appraisal. */
@@ -87,7 +92,6 @@ export type ValuationResult = z.infer<typeof valuationResultSchema>;
  * exists and the RISK_TIER_RATIO setting is cltv); 'no-loan' when tiered by value change and confidence only.
  */
 export const RISK_BASES = ['ltv', 'cltv', 'no-loan'] as const;
-export type RiskBasis = (typeof RISK_BASES)[number];
 
 /** Why a tier was lowered one step: the value it rests on is weak (risk.ts). */
 export const DOWNGRADE_REASONS = ['WEAK_FSD', 'STALE_VALUATION', 'APPRAISAL_ONLY'] as const;
@@ -184,7 +188,9 @@ export type Purchase = z.infer<typeof purchaseSchema>;
 export const propertyErrorSchema = z.object({
   code: z.string(),
   message: z.string(),
-  /** True when the cause may pass (a provider or storage outage, a rate limit): the end-of-job retry pass tries again. */
+  /**
+   * True when the cause may pass (a provider or storage outage, a rate limit): the end-of-job retry pass tries again.
+   */
   transient: z.boolean().optional(),
 });
 export type PropertyError = z.infer<typeof propertyErrorSchema>;
@@ -193,8 +199,12 @@ export const propertyResultSchema = z.object({
   propertyId: z.string(),
   status: z.enum(['analyzed', 'failed']),
   error: propertyErrorSchema.optional(),
-  /** The street address as submitted (for search and the property view); absent on results stored before it was kept. */
+  /**
+   * The street address as submitted (for search and the property view); absent on results stored before it was kept.
+   */
   address: z.string().optional(),
+  /** The unit (apartment, suite) as submitted, when the property has one. */
+  unit: z.string().optional(),
   city: z.string().optional(),
   state: z.enum(US_STATES),
   county: z.string().optional(),
@@ -212,3 +222,23 @@ export const propertyResultSchema = z.object({
   cachedValuation: z.boolean(),
 });
 export type PropertyResult = z.infer<typeof propertyResultSchema>;
+
+/** A result as stored: one document per job and property, under storage keys the API leaves out (resultOf). */
+export const storedResultSchema = propertyResultSchema.extend({
+  /** = propertyId. */
+  id: z.string(),
+  jobId: z.string(),
+  chunkIndex: z.number().int().nonnegative(),
+});
+export type StoredResult = z.infer<typeof storedResultSchema>;
+
+/** A stored result as the API answers it: the storage keys (id, jobId, chunkIndex) left out. */
+export function resultOf(stored: StoredResult): PropertyResult {
+  const { id: _id, jobId: _jobId, chunkIndex: _chunkIndex, ...result } = stored;
+  return result;
+}
+
+/** The property filters of GET /api/portfolio/jobs/{id}/properties. */
+export const RESULT_FILTERS = ['all', 'failed', 'flagged', ...RISK_TIERS.map((t) => `tier-${t}` as const)] as const;
+export const resultFilterSchema = z.enum(RESULT_FILTERS);
+export type ResultFilter = z.infer<typeof resultFilterSchema>;

@@ -313,5 +313,3 @@ export type Comparable = z.infer<ReturnType<typeof comparableSchema>>;
 export type Loan = z.infer<ReturnType<typeof loanSchema>>;
 export type Sale = z.infer<ReturnType<typeof saleSchema>>;
 export type AnalyzeRequest = z.infer<ReturnType<typeof analyzeRequestSchema>>;
-/** The request as a caller may send it (defaults not yet applied). */
-export type AnalyzeRequestInput = z.input<ReturnType<typeof analyzeRequestSchema>>;

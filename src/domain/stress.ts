@@ -53,7 +53,6 @@ export const stressScenarioResultSchema = stressFiguresSchema.extend({
   /** Loans whose tier worsened under the shock. */
   worsened: count,
 });
-export type StressScenarioResult = z.infer<typeof stressScenarioResultSchema>;
 
 export const stressResultSchema = z.object({
   /** Loans the scenarios apply to: analysed properties with a loan and a value. */

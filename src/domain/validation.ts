@@ -41,10 +41,3 @@ export function formatIssues(error: z.ZodError, limit = MAX_REPORTED_ERRORS): Fo
     .map((issue) => ({ path: formatPath(issue.path), message: issueMessage(issue) }));
   return { errors, totalErrors: error.issues.length };
 }
-
-/** One line per error, `path: message`, for logs and CLI output. */
-export function describeErrors({ errors, totalErrors }: FormattedErrors): string {
-  const lines = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
-  if (totalErrors > errors.length) lines.push(`... and ${totalErrors - errors.length} more`);
-  return lines.join('\n');
-}

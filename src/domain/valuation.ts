@@ -6,6 +6,7 @@ import {
   VALUE_BANDS,
   type AvmQuote,
   type Benchmark,
+  type CascadeAttempt,
   type ValuationResult,
   type ValueBand,
   type ValueSource,
@@ -66,9 +67,6 @@ export function changeVsAppraisal(
   const significantChange = Math.round(Math.abs(changePct) * 1e6) >= Math.round(significantChangePct * 1e6);
   return { changeAmount, changePct, significantChange };
 }
-
-/** One provider asked during the cascade, what it answered and who paid (see valuationResultSchema.cascade). */
-export type CascadeAttempt = ValuationResult['cascade'][number];
 
 /**
  * What a property's current value rests on: a quote (bought now, replayed from the cache or a stored

@@ -1,10 +1,12 @@
 // POST /api/portfolio/analyze: validate, estimate, refuse over budget, stage, start (DESIGN §2.1, §5).
 // JSON body, or a CSV or Excel tape with the request fields as query parameters (src/api/portfolio-request.ts).
+import { counted } from '../domain/plural.ts';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { validate } from '../api/request-parsing.ts';
 import { readPortfolioRequest } from '../api/portfolio-request.ts';
 import { idempotencyKeySchema } from '../api/schemas.ts';
+import type { AnalyzeAccepted, IdempotencyKeyReusedAnswer, OverBudgetAnswer } from '../api/answers.ts';
 import { json } from '../api/responses.ts';
 import { requestFingerprint } from '../jobs/request-fingerprint.ts';
 import { submitJob } from '../jobs/submit-job.ts';
@@ -55,7 +57,7 @@ export async function analyzePortfolio(
       budget: outcome.budget,
       breakdown: outcome.breakdown,
       dataQuality,
-    });
+    } satisfies OverBudgetAnswer);
   }
   const statusUrl = new URL(`/api/portfolio/jobs/${outcome.jobId}`, request.url).toString();
   if (outcome.kind === 'key_reused') {
@@ -65,13 +67,15 @@ export async function analyzePortfolio(
       error: `The Idempotency-Key '${key.value}' was already used for job ${outcome.jobId} (portfolio '${outcome.portfolioId}') with a different request. Send that request unchanged to get its job, or use a new key for this one.`,
       jobId: outcome.jobId,
       statusUrl,
-    });
+    } satisfies IdempotencyKeyReusedAnswer);
   }
   context.log(
     `job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties (${dataQuality.skipped} rows skipped), ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`,
   );
   const skipped =
-    dataQuality.skipped > 0 ? ` ${dataQuality.skipped} invalid rows were left out (see dataQuality).` : '';
+    dataQuality.skipped > 0
+      ? ` ${counted(dataQuality.skipped, 'invalid row was', 'invalid rows were')} left out (see dataQuality).`
+      : '';
   return json(
     202,
     {
@@ -82,11 +86,11 @@ export async function analyzePortfolio(
       message:
         outcome.kind === 'existing'
           ? 'A job with this Idempotency-Key already exists; returning it.'
-          : `Analysis of ${req.properties.length} properties started.${skipped}`,
+          : `Analysis of ${counted(req.properties.length, 'property', 'properties')} started.${skipped}`,
       statusUrl,
       dataQuality,
       ...(settings.pipeline.handOutManagementUrls && managementUrls(client, outcome.jobId)),
-    },
+    } satisfies AnalyzeAccepted,
     { location: statusUrl, 'retry-after': '5' },
   );
 }

@@ -5,6 +5,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { estimateCost } from '../domain/cost.ts';
 import { readPortfolioRequest } from '../api/portfolio-request.ts';
+import type { EstimateAnswer } from '../api/answers.ts';
 import { json } from '../api/responses.ts';
 import { priceTableOf } from '../config.ts';
 import type { AppServices } from '../services.ts';
@@ -14,5 +15,5 @@ export async function estimatePortfolio({ settings }: AppServices, request: Http
   if (!valid.ok) return valid.response;
   const { request: req, dataQuality } = valid.value;
   const breakdown = estimateCost(req.properties.length, req.analysisType, priceTableOf(settings));
-  return json(200, { success: true, estimatedCost: breakdown.total, breakdown, dataQuality });
+  return json(200, { success: true, estimatedCost: breakdown.total, breakdown, dataQuality } satisfies EstimateAnswer);
 }

@@ -5,22 +5,35 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import * as df from 'durable-functions';
 import { readOptionalJson, validate, validateQuery } from '../api/request-parsing.ts';
 import { jobRouteSchema, jobsQuerySchema, propertiesQuerySchema, propertyRouteSchema } from '../api/schemas.ts';
+import type {
+  CancelAnswer,
+  ConflictAnswer,
+  ErrorAnswer,
+  JobAnswer,
+  JobsPage,
+  JobView,
+  NotFinishedAnswer,
+  PropertiesPage,
+  PropertyAnswer,
+  RedriveAccepted,
+  ResultsAnswer,
+  ValidationErrorAnswer,
+} from '../api/answers.ts';
 import { json, notFound } from '../api/responses.ts';
 import { tierLimitsOf } from '../domain/risk.ts';
 import { stressRequestSchema } from '../domain/stress.ts';
-import { stressJob } from '../jobs/job-stress.ts';
+import { stressJob, type StressAnswer } from '../jobs/job-stress.ts';
 import { instanceStatus } from '../jobs/bindings.ts';
 import type { StoredProgress } from '../jobs/job-stop.ts';
-import { isFinal, jobView, type RuntimeStatus } from '../jobs/job-view.ts';
+import { jobView, type RuntimeStatus } from '../jobs/job-view.ts';
 import { jobSpecOf, redriveJob as startRedrive, redriveRequestSchema } from '../jobs/redrive-job.ts';
 import { runOptionsOf } from '../jobs/submit-job.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
-import type { JobStatus } from '../domain/job-status.ts';
+import { isFinal, type JobStatus } from '../domain/job-status.ts';
+import { resultOf } from '../domain/results.ts';
 import type { AppServices } from '../services.ts';
 import type { JobDocument } from '../storage/jobs-repository.ts';
 import { JOB_PROGRESS_ENTITY, ORCHESTRATIONS, runInstanceId, type PortfolioAnalysisInput } from '../workflow.ts';
-
-type JobView = ReturnType<typeof jobView>;
 
 type Loaded = { response: HttpResponseInit } | { job: JobDocument; view: JobView; client: df.DurableClient };
 
@@ -105,7 +118,7 @@ export async function listJobs(
     // queued and processing share a document status: the live view decides (a page may then hold fewer).
     jobs: status === undefined ? views : views.filter((v) => v.status === status),
     ...(page.continuationToken && { continuationToken: page.continuationToken }),
-  });
+  } satisfies JobsPage);
 }
 
 export async function getJob(
@@ -115,13 +128,24 @@ export async function getJob(
 ): Promise<HttpResponseInit> {
   const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
-  return json(200, { success: true, job: loaded.view });
+  return json(200, { success: true, job: loaded.view } satisfies JobAnswer);
 }
 
 const FINISHED_WITH_REPORT = new Set(['completed', 'cancelled', 'budget_exceeded']);
+const ENDED_WITHOUT_REPORT = new Set(['failed']);
 
-/** 400 for a job without a report yet: still running, or its report being written. */
-function notReportedYet(view: ReturnType<typeof jobView>, what: string): HttpResponseInit {
+/**
+ * The answer for a job without a report: 409 for a job that ended without one (failed: its
+ * error, and where its per-property results are), else 400 while it runs or its report is being written.
+ */
+function notReportedYet(view: JobView, what: string): HttpResponseInit {
+  if (ENDED_WITHOUT_REPORT.has(view.status))
+    return json(409, {
+      success: false,
+      error: `The job ended ${view.status} and has no report${view.error === undefined ? '' : `: ${view.error}`}. Its per-property results, failures with their reasons included, are at /api/portfolio/jobs/${view.jobId}/properties (filter=failed for the failures).`,
+      status: view.status,
+      progress: view.progress,
+    });
   return json(400, {
     success: false,
     error: FINISHED_WITH_REPORT.has(view.status)
@@ -129,7 +153,7 @@ function notReportedYet(view: ReturnType<typeof jobView>, what: string): HttpRes
       : `The job is ${view.status}; ${what} once it has finished.`,
     status: view.status,
     progress: view.progress,
-  });
+  } satisfies NotFinishedAnswer);
 }
 
 export async function getJobResults(
@@ -143,7 +167,7 @@ export async function getJobResults(
   if (!FINISHED_WITH_REPORT.has(view.status)) return notReportedYet(view, 'results are available');
   const report = await services.storage.reports.get(job.portfolioId, job.id);
   if (!report) return notReportedYet(view, 'results are available');
-  return json(200, { success: true, status: view.status, results: report.report });
+  return json(200, { success: true, status: view.status, results: report.report } satisfies ResultsAnswer);
 }
 
 /** The stress request body; an empty body asks for the default scenarios. */
@@ -173,8 +197,8 @@ export async function postJobStress(
     return json(409, {
       success: false,
       error: `Job '${job.id}' kept no per-property snapshot (its report predates stress scenarios); run the portfolio again to stress it.`,
-    });
-  return json(200, outcome.answer);
+    } satisfies ErrorAnswer);
+  return json(200, outcome.answer satisfies StressAnswer);
 }
 
 export async function getJobProperties(
@@ -199,9 +223,9 @@ export async function getJobProperties(
     success: true,
     jobId: loaded.job.id,
     filter,
-    properties: page.items,
+    properties: page.items.map(resultOf),
     ...(page.continuationToken && { continuationToken: page.continuationToken }),
-  });
+  } satisfies PropertiesPage);
 }
 
 export async function getJobProperty(
@@ -218,7 +242,7 @@ export async function getJobProperty(
     return notFound(
       `Job '${loaded.job.id}' has no result for property '${route.value.propertyId}' (not analysed yet, or not in the job).`,
     );
-  return json(200, { success: true, jobId: loaded.job.id, property });
+  return json(200, { success: true, jobId: loaded.job.id, property: resultOf(property) } satisfies PropertyAnswer);
 }
 
 export async function cancelJob(
@@ -241,7 +265,7 @@ export async function cancelJob(
     jobId: job.id,
     message:
       'Cancellation initiated: running chunks stop buying at their next property; properties in flight finish, then a partial report is written.',
-  });
+  } satisfies CancelAnswer);
 }
 
 export async function redriveJob(
@@ -269,16 +293,19 @@ export async function redriveJob(
         success: false,
         error: `The job is ${outcome.status}; redrive it once it has finished.`,
         status: outcome.status,
-      });
+      } satisfies ConflictAnswer);
     case 'budget_below_spent':
       return json(400, {
         success: false,
         error: `The budget must cover what the job already spent ($${outcome.spent.toFixed(2)}); raise it.`,
         errors: [{ path: 'budget', message: `must be >= ${outcome.spent.toFixed(2)}` }],
         totalErrors: 1,
-      });
+      } satisfies ValidationErrorAnswer);
     case 'not_redrivable':
-      return json(409, { success: false, error: `The job cannot be redriven: ${outcome.reason}.` });
+      return json(409, {
+        success: false,
+        error: `The job cannot be redriven: ${outcome.reason}.`,
+      } satisfies ConflictAnswer);
     case 'started':
       return json(
         202,
@@ -289,7 +316,7 @@ export async function redriveJob(
           include: outcome.include,
           message: `Redrive ${outcome.redrive} started: ${outcome.include === 'failed' ? 'failed properties' : 'failed properties and those left without a result'} are analysed again; answers already bought are reused.`,
           statusUrl,
-        },
+        } satisfies RedriveAccepted,
         { location: statusUrl },
       );
   }

@@ -2,24 +2,12 @@
 // its trend (one point per analysis run), and run its revaluation on demand.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { z } from 'zod';
-import { ANALYSIS_TYPES, propertyListSchema } from '../domain/schemas.ts';
-import { oneOf, text } from '../domain/fields.ts';
 import { bodyText, parseJsonText, readBody, validate } from '../api/request-parsing.ts';
-import { portfolioRouteSchema } from '../api/schemas.ts';
+import { portfolioBodySchema, portfolioRouteSchema } from '../api/schemas.ts';
+import type { PortfolioAnswer, RevalueAccepted, TrendAnswer } from '../api/answers.ts';
 import { json, notFound } from '../api/responses.ts';
 import { runDateOf, startRevaluation } from '../jobs/revaluation.ts';
 import type { AppServices } from '../services.ts';
-
-export function portfolioBodySchema(asOf: Date) {
-  return z.strictObject({
-    name: text(200).optional(),
-    analysisType: oneOf(ANALYSIS_TYPES).default('comprehensive'),
-    /** Revalue every night (NIGHTLY_SCHEDULE). */
-    nightly: z.boolean({ error: 'must be true or false' }).default(true),
-    properties: propertyListSchema({ asOf }),
-  });
-}
 
 export async function putPortfolio(services: AppServices, request: HttpRequest): Promise<HttpResponseInit> {
   const route = validate(portfolioRouteSchema, request.params, 'route');
@@ -43,7 +31,7 @@ export async function putPortfolio(services: AppServices, request: HttpRequest):
     propertyCount: valid.value.properties.length,
     updatedAt: new Date().toISOString(),
   });
-  return json(200, { success: true, portfolio: registered });
+  return json(200, { success: true, portfolio: registered } satisfies PortfolioAnswer);
 }
 
 export async function getPortfolio(services: AppServices, request: HttpRequest): Promise<HttpResponseInit> {
@@ -51,14 +39,14 @@ export async function getPortfolio(services: AppServices, request: HttpRequest):
   if (!route.ok) return route.response;
   const portfolio = await services.storage.portfolios.get(route.value.portfolioId);
   if (!portfolio) return notFound(`No portfolio registered with id '${route.value.portfolioId}'.`);
-  return json(200, { success: true, portfolio });
+  return json(200, { success: true, portfolio } satisfies PortfolioAnswer);
 }
 
 export async function getTrends(services: AppServices, request: HttpRequest): Promise<HttpResponseInit> {
   const route = validate(portfolioRouteSchema, request.params, 'route');
   if (!route.ok) return route.response;
   const points = await services.storage.trends.list(route.value.portfolioId);
-  return json(200, { success: true, portfolioId: route.value.portfolioId, trend: points });
+  return json(200, { success: true, portfolioId: route.value.portfolioId, trend: points } satisfies TrendAnswer);
 }
 
 /**
@@ -93,7 +81,7 @@ export async function revaluePortfolio(
           ? `Portfolio '${portfolio.id}' already has its revaluation of ${runDate} (UTC); returning it. The next can start tomorrow.`
           : `Revaluation of ${portfolio.propertyCount} properties started.`,
       statusUrl,
-    },
+    } satisfies RevalueAccepted,
     { location: statusUrl },
   );
 }

@@ -7,6 +7,7 @@ import type { FieldLeaf } from '../domain/property-fields.ts';
 import { PROPERTY_TYPES, type PropertyType } from '../domain/schemas.ts';
 import { quoteCell } from '../domain/data-quality.ts';
 import { stateCode } from './us-states.ts';
+import { stateOfZeroZip } from './zip-prefixes.ts';
 import { ONE_TO_FOUR_FAMILY_WORDS, PROPERTY_TYPE_WORDS, propertyTypeKey } from './vocabulary.ts';
 import type { WarningCode } from './warnings.ts';
 
@@ -17,6 +18,18 @@ export type Cell = string | number | boolean | Date | null | undefined;
 export interface Dialect {
   /** `450000,00` is 450000.00; `1.234.567,00` is 1234567.00. */
   decimalComma: boolean;
+  /** A file a spreadsheet writes (CSV, XLSX), whose columns have a cell format: hints may name it. */
+  spreadsheet: boolean;
+}
+
+/** Formats read after the rest of their row, with its `RowContext`. */
+export const ROW_CONTEXT_FORMATS: ReadonlySet<FieldFormat['kind']> = new Set(['propertyType', 'zip']);
+
+/** What the rest of the row tells about a cell: the number of units (for `1-4 family`), the state (for a ZIP). */
+export interface RowContext {
+  units?: number | undefined;
+  /** The row's state as read (a USPS code when it is one). */
+  state?: string | undefined;
 }
 
 export interface CellNote {
@@ -86,12 +99,7 @@ const note = (code: WarningCode, from: string, to: string | number): CellNote =>
  * Reads one cell for a field of `format`. Empty cells and null tokens are `empty` (the caller decides
  * whether the field may be absent); `context.units` lets a `1-4 family` property type be resolved.
  */
-export function readCell(
-  cell: Cell,
-  format: FieldFormat,
-  dialect: Dialect,
-  context: { units?: number } = {},
-): CellOutcome {
+export function readCell(cell: Cell, format: FieldFormat, dialect: Dialect, context: RowContext = {}): CellOutcome {
   if (cell === null || cell === undefined) return { kind: 'empty' };
   if (typeof cell === 'string') {
     const text = cell.trim();
@@ -99,7 +107,7 @@ export function readCell(
     if (NULL_TOKENS.has(text.toUpperCase())) return { kind: 'empty', note: note('NULL_TOKEN', text, '') };
     return readText(text, format, dialect, context);
   }
-  if (typeof cell === 'number') return readNumber(cell, format);
+  if (typeof cell === 'number') return readNumber(cell, format, dialect, context);
   if (cell instanceof Date) return readDate(cell, format);
   return error('WRONG_TYPE', `is ${String(cell)}, not ${describeFormat(format)}`);
 }
@@ -117,14 +125,14 @@ function describeFormat(format: FieldFormat): string {
   }
 }
 
-function readText(text: string, format: FieldFormat, dialect: Dialect, context: { units?: number }): CellOutcome {
+function readText(text: string, format: FieldFormat, dialect: Dialect, context: RowContext): CellOutcome {
   switch (format.kind) {
     case 'number':
       return readNumberText(text, format, dialect);
     case 'date':
       return readDateText(text, dialect);
     case 'zip':
-      return readZipText(text);
+      return readZipText(text, dialect, context);
     case 'state':
       return readStateText(text);
     case 'county':
@@ -156,13 +164,13 @@ function readText(text: string, format: FieldFormat, dialect: Dialect, context: 
   }
 }
 
-function readNumber(n: number, format: FieldFormat): CellOutcome {
+function readNumber(n: number, format: FieldFormat, dialect: Dialect, context: RowContext): CellOutcome {
   if (!Number.isFinite(n)) return error('NOT_A_NUMBER', `is ${n}`, 'write a finite number');
   switch (format.kind) {
     case 'number':
       return value(n);
     case 'zip':
-      return readZipNumber(n);
+      return readZipNumber(n, dialect, context);
     case 'date':
       return EXCEL_SERIAL.test(String(n))
         ? excelSerialError(String(n))
@@ -178,7 +186,7 @@ function readNumber(n: number, format: FieldFormat): CellOutcome {
     default: {
       // A whole number for a text field is its digits (`unit: 101`), as long as no digit was lost on the way.
       if (!Number.isSafeInteger(n)) return error('NUMBER_FOR_TEXT', `is the number ${n}, not text`, 'write it as text');
-      const outcome = readText(String(n), format, { decimalComma: false }, {});
+      const outcome = readText(String(n), format, { ...dialect, decimalComma: false }, {});
       return outcome.kind === 'value' ? value(outcome.value, note('VALUE_AS_TEXT', String(n), outcome.value)) : outcome;
     }
   }
@@ -346,27 +354,53 @@ function paddedZip(digits: string): string {
   return `${nine.slice(0, 5)}-${nine.slice(5)}`;
 }
 
-function lostZeros(digits: string): CellOutcome {
+/**
+ * 3-4 (or 7-8) digits: a ZIP whose leading zeros were lost, if the padded ZIP is one of the row's state
+ * (`2134` in MA is 02134). A padded ZIP of another state (`7870` in TX would be 07870, in NJ), or of no
+ * state (`123`: 00123), is not suggested. `shown` is how the value is quoted (`'2134'` or `the number 2134`).
+ */
+function lostZeros(digits: string, shown: string, dialect: Dialect, context: RowContext): CellOutcome {
   const padded = paddedZip(digits);
-  return error(
-    'LEADING_ZERO_LOST',
-    `${quoteCell(digits)} looks like the ZIP ${padded} with its leading zero${digits.length === 4 || digits.length === 8 ? '' : 's'} lost (spreadsheets drop them)`,
-    `write ${padded}, and store the column as text`,
-  );
+  const state = context.state === undefined ? undefined : stateCode(context.state);
+  const zipState = stateOfZeroZip(padded);
+  const one = digits.length === 4 || digits.length === 8;
+  if (zipState === undefined)
+    return error(
+      'INVALID_ZIP',
+      `${shown} is not a ZIP: padded with ${one ? 'a zero' : 'zeros'} it would be ${padded}, which no state has`,
+      `write the property's 5-digit ZIP${state === undefined ? '' : ` in ${state}`}`,
+    );
+  if (state !== undefined && zipState !== state)
+    return error(
+      'ZIP_NOT_IN_STATE',
+      `${shown} is not a ZIP of ${state}: padded with ${one ? 'a zero' : 'zeros'} it would be ${padded}, a ${zipState} ZIP`,
+      `write the property's 5-digit ZIP in ${state}`,
+    );
+  return dialect.spreadsheet
+    ? error(
+        'LEADING_ZERO_LOST',
+        `${shown} looks like the ZIP ${padded} with its leading ${one ? 'zero' : 'zeros'} lost (spreadsheets drop them)`,
+        `write ${padded}, and store the column as text`,
+      )
+    : error(
+        'LEADING_ZERO_LOST',
+        `${shown} looks like the ZIP ${padded} with its leading ${one ? 'zero' : 'zeros'} lost`,
+        `write ${padded}`,
+      );
 }
 
-function readZipText(text: string): CellOutcome {
+function readZipText(text: string, dialect: Dialect, context: RowContext): CellOutcome {
   if (/^\d{5}(-\d{4})?$/.test(text)) return value(text);
   const plus4 = /^(\d{5})(?:\s+|)(\d{4})$/.exec(text);
   if (plus4) {
     const zip = `${plus4[1] as string}-${plus4[2] as string}`;
     return value(zip, note('ZIP4_DASH', text, zip));
   }
-  if (/^\d{3,4}$/.test(text) || /^\d{7,8}$/.test(text)) return lostZeros(text);
+  if (/^\d{3,4}$/.test(text) || /^\d{7,8}$/.test(text)) return lostZeros(text, quoteCell(text), dialect, context);
   return error('INVALID_ZIP', `${quoteCell(text)} is not a ZIP`, ZIP_FORMAT_FIX);
 }
 
-function readZipNumber(n: number): CellOutcome {
+function readZipNumber(n: number, dialect: Dialect, context: RowContext): CellOutcome {
   if (!Number.isInteger(n) || n < 0) return error('INVALID_ZIP', `is the number ${n}, not a ZIP`, ZIP_FORMAT_FIX);
   const digits = String(n);
   if (digits.length === 5) return value(digits, note('ZIP_FROM_NUMBER', digits, digits));
@@ -374,30 +408,55 @@ function readZipNumber(n: number): CellOutcome {
     const zip = `${digits.slice(0, 5)}-${digits.slice(5)}`;
     return value(zip, note('ZIP_FROM_NUMBER', digits, zip));
   }
-  if (digits.length < 5 || digits.length === 7 || digits.length === 8)
+  if (digits.length >= 3 && digits.length !== 6) {
+    const outcome = lostZeros(digits, `the number ${n}`, dialect, context);
+    if (outcome.kind !== 'error' || outcome.error.code !== 'LEADING_ZERO_LOST') return outcome;
+    // A ZIP sent as a number: the fix is to send text.
     return error(
       'NUMBER_FOR_TEXT',
       `is the number ${n}: a ZIP given as a number loses its leading zeros`,
-      `write it as a string like "${paddedZip(digits)}"`,
+      dialect.spreadsheet
+        ? `store the column as text and write ${paddedZip(digits)}`
+        : `write it as a string like "${paddedZip(digits)}"`,
     );
+  }
   return error('INVALID_ZIP', `is the number ${n}, not a ZIP`, ZIP_FORMAT_FIX);
 }
 
 function readStateText(text: string): CellOutcome {
   const code = stateCode(text);
-  if (code === undefined) return value(text); // the schema lists the codes
+  if (code === undefined)
+    return error(
+      'INVALID_STATE',
+      `${quoteCell(text)} is not a US state`,
+      "write the state's USPS code (TX) or its name (Texas); the 50 states, DC and the territories are read",
+    );
   return code === text ? value(text) : value(code, note('STATE_CODE', text, code));
 }
 
-/** `Harris County`, `Harris Co.`, `Iberia Parish` -> `Harris`, `Harris`, `Iberia`; spaces collapsed. */
+/**
+ * A county name, spaces collapsed (its suffix and spelling are settled with the row's state, in the
+ * collector). Five digits are a county FIPS code, moved to countyFips with the row's state checked
+ * (`rowFindings`); other digits are no county.
+ */
 function readCountyText(text: string): CellOutcome {
   const collapsed = text.replace(/\s+/g, ' ');
-  const bare = collapsed.replace(/\s+(?:county|co\.?|parish)$/i, '');
-  if (bare === '' || bare === collapsed) return value(collapsed);
-  return value(bare, note('COUNTY_SUFFIX', text, bare));
+  if (/^\d{4}$/.test(collapsed))
+    return error(
+      'LEADING_ZERO_LOST',
+      `${quoteCell(text)} looks like a county FIPS code that lost its leading zero`,
+      `write ${collapsed.padStart(5, '0')}, or the county's name`,
+    );
+  if (/^\d+$/.test(collapsed) && collapsed.length !== 5)
+    return error(
+      'INVALID_COUNTY',
+      `${quoteCell(text)} is neither a county name nor a 5-digit county FIPS code`,
+      "write the county's name (Harris) or its FIPS code (48201)",
+    );
+  return value(collapsed);
 }
 
-function readPropertyTypeText(text: string, context: { units?: number }): CellOutcome {
+function readPropertyTypeText(text: string, context: RowContext): CellOutcome {
   if ((PROPERTY_TYPES as readonly string[]).includes(text)) return value(text);
   const key = propertyTypeKey(text);
   const type: PropertyType | undefined =

@@ -13,6 +13,7 @@ import {
   type IntakeError,
   type SkippedRow,
 } from '../domain/data-quality.ts';
+import { countyName } from './counties.ts';
 import { fieldError, type RowLocation } from './rows.ts';
 import { WarningTally } from './warnings.ts';
 
@@ -149,23 +150,26 @@ export class TapeCollector {
     if (this.#totalErrors === 0) this.#properties.push(unified);
   }
 
-  /** County names that differ only in case from their first occurrence in the state take its spelling. */
+  /**
+   * A county name read in its state (`countyName`): the suffix dropped, and spellings of one county that
+   * differ in case, spaces, punctuation or St./Saint given the first spelling met in the state.
+   */
   #unifyCounty(property: Property, location: RowLocation): Property {
     if (property.county === undefined) return property;
-    const key = `${property.state}|${property.county.toUpperCase()}`;
+    const read = countyName(property.state, property.county);
+    const occurrence = { at: location.at, row: location.row, value: property.county };
+    if (read.suffixDropped) this.warnings.add('COUNTY_SUFFIX', 'county', { ...occurrence, normalised: read.name });
+    if (read.ambiguous !== undefined && property.countyFips === undefined)
+      this.warnings.add('COUNTY_CITY_AMBIGUOUS', 'county', {
+        ...occurrence,
+        normalised: `${read.name} County (${read.ambiguous.county}) or ${read.name} city (${read.ambiguous.city})?`,
+      });
+    const key = `${property.state}|${read.key}`;
     const first = this.#counties.get(key);
-    if (first === undefined) {
-      this.#counties.set(key, property.county);
-      return property;
-    }
-    if (first === property.county) return property;
-    this.warnings.add('COUNTY_SPELLING', 'county', {
-      at: location.at,
-      row: location.row,
-      value: property.county,
-      normalised: first,
-    });
-    return { ...property, county: first };
+    if (first === undefined) this.#counties.set(key, read.name);
+    else if (first !== read.name) this.warnings.add('COUNTY_SPELLING', 'county', { ...occurrence, normalised: first });
+    const county = first ?? read.name;
+    return county === property.county ? property : { ...property, county };
   }
 
   finish(): TapeResult {

@@ -2,6 +2,7 @@
 // ignoring case, spaces, underscores, dots and hyphens (`Property ID` = `property_id` = `propertyId`), or
 // by the published synonyms (`UPB` = loan.balance), or by the caller's own column map. An unknown column
 // gets a "did you mean"; a header that is not this product's layout at all is one error, not one per column.
+import { article } from '../domain/plural.ts';
 import { closestMatch } from 'leven';
 import { z } from 'zod';
 import { formatPath } from '../domain/validation.ts';
@@ -41,6 +42,8 @@ export interface ColumnOptions {
   unknownColumns?: 'reject' | 'ignore' | undefined;
   /** The separator the file was read with, for messages. */
   separator?: string | undefined;
+  /** A workbook's sheet read and all its sheets, for messages. */
+  workbook?: { sheet: string; sheets: readonly string[] } | undefined;
 }
 
 /** How a header was matched, for the HEADER_MATCHED / COLUMN_IGNORED warnings. */
@@ -293,7 +296,7 @@ export function planColumns(
         field,
         'MISSING_COLUMN',
         `required column ${field} is missing`,
-        `add a ${field} column (or map the column that holds it with columnMap)`,
+        `add ${article(field)} column (or map the column that holds it with columnMap)`,
       ),
     );
   return errors.length > 0 ? { ok: false, errors } : { ok: true, columns, notes };
@@ -308,18 +311,31 @@ function notOurHeader(
 ): IntakeError {
   const named = cells.filter((c) => c.trim() !== '');
   const separator = options.separator === '\t' ? 'tab' : `'${options.separator ?? ','}'`;
-  const parts = [
-    named.length === 1
-      ? `row 1 has a single column ${quoteCell(named[0] ?? '')} (read as ${separator}-separated): columns must be separated by , ; | or tab`
-      : `the header in row 1 (read as ${separator}-separated) does not name this product's columns: ${unknown.length} of ${named.length} are unknown (${unknown.slice(0, 12).join(', ')}${unknown.length > 12 ? ', ...' : ''})`,
-  ];
+  const unknownList = `${unknown.length} of ${named.length} are unknown (${unknown.slice(0, 12).join(', ')}${unknown.length > 12 ? ', ...' : ''})`;
+  const { workbook } = options;
+  const parts = workbook
+    ? [
+        `sheet ${quoteCell(workbook.sheet)} was read (the workbook's sheets: ${workbook.sheets.map((s) => quoteCell(s)).join(', ')}) and its row 1 does not name this product's columns: ${unknownList}`,
+      ]
+    : [
+        named.length === 1
+          ? `row 1 has a single column ${quoteCell(named[0] ?? '')} (read as ${separator}-separated): columns must be separated by , ; | or tab`
+          : `the header in row 1 (read as ${separator}-separated) does not name this product's columns: ${unknownList}`,
+      ];
   if (missing.length > 0) parts.push(`required columns are missing (${missing.join(', ')})`);
   const hints = unknown.flatMap((h) => {
     const hint = HEADER_HINTS[squash(h)];
     return hint === undefined ? [] : [`${h} ${hint}`];
   });
-  const fix =
+  const rename =
     'rename the columns to the field names (README "Input" lists them with the synonyms read), or map them with columnMap';
+  const fix =
+    workbook && workbook.sheets.length > 1
+      ? `name the sheet that holds the tape with ?sheet=NAME (${workbook.sheets
+          .filter((s) => s !== workbook.sheet)
+          .map((s) => `?sheet=${encodeURIComponent(s)}`)
+          .join(', ')}), or ${rename}`
+      : rename;
   return {
     path: 'row 1',
     row: 1,

@@ -4,7 +4,7 @@
 // is an error, with the likely cause when an unquoted `$450,000` split one amount into two cells.
 import type { propertySchema } from '../domain/schemas.ts';
 import { formatPath } from '../domain/validation.ts';
-import { readCell, type Cell, type CellOutcome, type Dialect } from './cells.ts';
+import { ROW_CONTEXT_FORMATS, readCell, type Cell, type CellOutcome, type Dialect } from './cells.ts';
 import type { TapeCollector } from './collector.ts';
 import { headerScore, planColumns, type ColumnOptions, type ColumnPlan, type FieldColumn } from './columns.ts';
 import { quoteCell, type IntakeError } from '../domain/data-quality.ts';
@@ -66,21 +66,17 @@ function readRow(
       });
     }
   };
-  let propertyType: FieldColumn | undefined;
-  for (const column of fields) {
-    if (column.format.kind === 'propertyType') propertyType = column;
-    else apply(column, readCell(record.cells[column.index], column.format, dialect));
-  }
-  // Read last: `1-4 family` is SFR or MULTI_2_4 by the row's number of units.
-  if (propertyType) {
-    const units = typeof candidate.units === 'number' ? candidate.units : undefined;
-    apply(
-      propertyType,
-      readCell(record.cells[propertyType.index], propertyType.format, dialect, {
-        ...(units !== undefined && { units }),
-      }),
-    );
-  }
+  // Read last, with what the row says: `1-4 family` is SFR or MULTI_2_4 by the row's number of units; a
+  // ZIP that lost its leading zeros is judged against the row's state.
+  const last = fields.filter((c) => ROW_CONTEXT_FORMATS.has(c.format.kind));
+  for (const column of fields)
+    if (!ROW_CONTEXT_FORMATS.has(column.format.kind))
+      apply(column, readCell(record.cells[column.index], column.format, dialect));
+  const context = {
+    units: typeof candidate.units === 'number' ? candidate.units : undefined,
+    state: typeof candidate.state === 'string' ? candidate.state : undefined,
+  };
+  for (const column of last) apply(column, readCell(record.cells[column.index], column.format, dialect, context));
   // `appraisals[1].*` filled with `appraisals[0].*` empty: list items are not renumbered, so say so.
   for (const [list, indices] of itemsPresent) {
     const last = Math.max(...indices);
@@ -259,8 +255,8 @@ export async function readTapeRecords(
       continue;
     }
     const findings = rowFindings(validated.property, location, collector.warnings);
-    if (findings.length > 0) collector.reject(location, findings, propertyId);
-    else collector.accept(location, validated.property);
+    if (findings.errors.length > 0) collector.reject(location, findings.errors, propertyId);
+    else collector.accept(location, findings.property);
   }
   if (columns === undefined && header !== undefined) failHeader(collector, header);
   if (columns === undefined && header === undefined)

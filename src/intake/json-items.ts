@@ -5,12 +5,15 @@
 import { PROPERTY_FIELDS, type FieldNode, type PathSegment } from '../domain/property-fields.ts';
 import type { propertySchema } from '../domain/schemas.ts';
 import { formatPath } from '../domain/validation.ts';
-import { formatOf, readCell, type Dialect } from './cells.ts';
+import { formatOf, readCell, type Dialect, type RowContext } from './cells.ts';
 import type { TapeCollector } from './collector.ts';
 import type { IntakeError } from '../domain/data-quality.ts';
 import { fieldError, noteCell, rowFindings, validateCandidate, type RowLocation } from './rows.ts';
 
-const JSON_DIALECT: Dialect = { decimalComma: false };
+/** The property's keys read after the others (top level only), with the row's units and state. */
+const ROW_LATE_KEYS: ReadonlySet<string> = new Set(['propertyType', 'zip']);
+
+const JSON_DIALECT: Dialect = { decimalComma: false, spreadsheet: false };
 
 function locate(index: number): RowLocation {
   return { at: `properties[${index}]`, columnOf: () => undefined, positionOf: () => 0 };
@@ -30,19 +33,23 @@ interface WalkContext {
  * The value at `path` read against the schema node: leaves through the cell rules, `null` dropped.
  * Shapes the schema does not expect (unknown keys, a string for an object) pass through for zod to name.
  */
-function walk(node: FieldNode, raw: unknown, path: PathSegment[], ctx: WalkContext, units?: unknown): unknown {
+function walk(node: FieldNode, raw: unknown, path: PathSegment[], ctx: WalkContext, row?: RowContext): unknown {
   if (raw === null) return undefined;
   if (node.kind === 'object') {
     if (!isPlainObject(raw)) return raw;
     const out: Record<string, unknown> = {};
-    // The property type last: `1-4 family` is SFR or MULTI_2_4 by the number of units.
-    const keys = Object.keys(raw).sort((a, b) => Number(a === 'propertyType') - Number(b === 'propertyType'));
+    // The property type and the ZIP last, read with the row's units and state (as in a tape).
+    const late = (key: string) => Number(ROW_LATE_KEYS.has(key));
+    const keys = Object.keys(raw).sort((a, b) => late(a) - late(b));
     for (const key of keys) {
       const field = node.fields.get(key);
-      const value =
-        field === undefined
-          ? raw[key]
-          : walk(field, raw[key], [...path, key], ctx, key === 'propertyType' ? out.units : undefined);
+      const context = ROW_LATE_KEYS.has(key)
+        ? {
+            units: typeof out.units === 'number' ? out.units : undefined,
+            state: typeof out.state === 'string' ? out.state : undefined,
+          }
+        : undefined;
+      const value = field === undefined ? raw[key] : walk(field, raw[key], [...path, key], ctx, context);
       if (value !== undefined) out[key] = value;
     }
     return out;
@@ -53,7 +60,7 @@ function walk(node: FieldNode, raw: unknown, path: PathSegment[], ctx: WalkConte
   const name = path.filter((s): s is string => typeof s === 'string').at(-1) ?? '';
   const format = formatOf(name, node);
   const field = formatPath(path);
-  const outcome = readCell(raw, format, JSON_DIALECT, typeof units === 'number' ? { units } : {});
+  const outcome = readCell(raw, format, JSON_DIALECT, row);
   if (outcome.kind === 'error') {
     ctx.errors.push(fieldError(ctx.location, field, outcome.error));
     ctx.reported.add(field);
@@ -92,7 +99,7 @@ export function readJsonItems(
       continue;
     }
     const findings = rowFindings(validated.property, location, collector.warnings);
-    if (findings.length > 0) collector.reject(location, findings, propertyId);
-    else collector.accept(location, validated.property);
+    if (findings.errors.length > 0) collector.reject(location, findings.errors, propertyId);
+    else collector.accept(location, findings.property);
   }
 }

@@ -88,7 +88,9 @@ function issueMessage(issue: z.core.$ZodIssue): CellError {
     };
   if (issue.message === 'is required')
     return { code: 'REQUIRED', message: 'is required: fill it in', fix: 'fill it in' };
-  return { code: 'INVALID_VALUE', message: issue.message };
+  // A rule's message may end with its fix (`must be >= 0: write the amount … without a minus sign`).
+  const fix = /: (write .*)$/.exec(issue.message)?.[1];
+  return { code: 'INVALID_VALUE', message: issue.message, ...(fix !== undefined && { fix }) };
 }
 
 /** US bounds: the 50 states, DC, Puerto Rico and the Virgin Islands; Guam and the Marianas; American Samoa. */
@@ -102,12 +104,55 @@ const inUs = (lat: number, lon: number) =>
   US_BOXES.some(([south, north, west, east]) => lat >= south && lat <= north && lon >= west && lon <= east);
 
 /**
- * The checks of one property beyond the schema: a county FIPS code must be in the property's state (an
- * error); units that do not fit the type and coordinates outside the United States are warnings.
+ * A county FIPS code written in `county` (`48201`): moved to countyFips when it is in the property's state
+ * and does not contradict a countyFips given too; else an error naming both.
  */
-export function rowFindings(property: Property, location: RowLocation, warnings: WarningTally): IntakeError[] {
+function countyFipsInCounty(
+  property: Property,
+  location: RowLocation,
+  warnings: WarningTally,
+): { property: Property; error?: IntakeError } {
+  const { county, ...rest } = property;
+  if (county === undefined || !/^\d{5}$/.test(county)) return { property };
+  const fail = (message: string, fix: string) => ({
+    property,
+    error: fieldError(location, 'county', { code: 'COUNTY_FIPS_STATE', message: `${message}: ${fix}`, fix }),
+  });
+  const state = stateOfCountyFips(county);
+  if (state !== property.state)
+    return fail(
+      `'${county}' in county is a county FIPS code ${state === undefined ? 'of no state' : `in ${state}`}, but the state is ${property.state}`,
+      'check county and state',
+    );
+  if (property.countyFips !== undefined && property.countyFips !== county)
+    return fail(
+      `'${county}' in county is a county FIPS code, but countyFips is ${property.countyFips}`,
+      "keep one: write the county's name in county, or the same code in both",
+    );
+  warnings.add('COUNTY_FIPS_IN_COUNTY', 'county', {
+    at: location.at,
+    row: location.row,
+    value: county,
+    normalised: `countyFips ${county}`,
+  });
+  return { property: { ...rest, countyFips: county } };
+}
+
+/**
+ * The checks of one property beyond the schema: a county FIPS code must be in the property's state (an
+ * error), one written in `county` is moved to countyFips; units that do not fit the type and coordinates
+ * outside the United States are warnings. Returns the property as kept and the errors.
+ */
+export function rowFindings(
+  given: Property,
+  location: RowLocation,
+  warnings: WarningTally,
+): { property: Property; errors: IntakeError[] } {
   const errors: IntakeError[] = [];
-  if (property.countyFips !== undefined) {
+  const moved = countyFipsInCounty(given, location, warnings);
+  if (moved.error) errors.push(moved.error);
+  const { property } = moved;
+  if (property.countyFips !== undefined && moved.error === undefined) {
     const state = stateOfCountyFips(property.countyFips);
     if (state !== property.state)
       errors.push(
@@ -131,9 +176,27 @@ export function rowFindings(property: Property, location: RowLocation, warnings:
       at: location.at,
       row: location.row,
       value: `${latitude}, ${longitude}`,
-      ...(inUs(longitude, latitude) && { normalised: `swapped? ${longitude}, ${latitude}` }),
     });
-  return errors;
+  return { property, errors };
+}
+
+/** A coordinate as a person writes it: at least two decimals (`-96.80`), all the decimals given. */
+const coordinate = (n: number) => (Number.isInteger(n * 100) ? n.toFixed(2) : String(n));
+
+/**
+ * A latitude/longitude pair that is outside the United States as written and inside it swapped
+ * (TX `-96.80, 32.78`): an error with the pair to write. Never swapped silently.
+ */
+function swappedCoordinates(candidate: Record<string, unknown>, location: RowLocation): IntakeError | undefined {
+  const { latitude, longitude } = candidate;
+  if (typeof latitude !== 'number' || typeof longitude !== 'number') return undefined;
+  if (inUs(latitude, longitude) || !inUs(longitude, latitude)) return undefined;
+  const fix = `write latitude ${coordinate(longitude)}, longitude ${coordinate(latitude)}`;
+  return fieldError(location, 'latitude', {
+    code: 'COORDINATES_SWAPPED',
+    message: `latitude ${coordinate(latitude)}, longitude ${coordinate(longitude)} looks swapped (outside the United States as written, inside it swapped): ${fix}`,
+    fix,
+  });
 }
 
 /**
@@ -146,12 +209,14 @@ export function validateCandidate(
   location: RowLocation,
   reported: ReadonlySet<string>,
 ): { ok: true; property: Property } | { ok: false; errors: IntakeError[] } {
+  const swapped = swappedCoordinates(candidate, location);
+  const skip = swapped === undefined ? reported : new Set([...reported, 'latitude', 'longitude']);
   const parsed = schema.safeParse(candidate);
-  if (parsed.success) return { ok: true, property: parsed.data };
-  const errors: IntakeError[] = [];
-  for (const issue of parsed.error.issues) {
+  if (parsed.success && swapped === undefined) return { ok: true, property: parsed.data };
+  const errors: IntakeError[] = swapped === undefined ? [] : [swapped];
+  for (const issue of parsed.error?.issues ?? []) {
     const field = formatPath(issue.path);
-    if ([...reported].some((r) => field === r || field.startsWith(`${r}.`) || field.startsWith(`${r}[`))) continue;
+    if ([...skip].some((r) => field === r || field.startsWith(`${r}.`) || field.startsWith(`${r}[`))) continue;
     errors.push(fieldError(location, field, issueMessage(issue)));
   }
   return { ok: false, errors };

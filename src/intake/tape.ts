@@ -5,7 +5,7 @@
 //
 // Rows are decoded, mapped and validated one at a time (the CSV text is decoded and parsed in chunks);
 // only the accepted properties are kept, for staging.
-import { readSheet, type SheetData } from 'read-excel-file/node';
+import readXlsxFile, { type Sheet } from 'read-excel-file/node';
 import { z } from 'zod';
 import { MAX_PROPERTIES, propertySchema, type InvalidRowsMode } from '../domain/schemas.ts';
 import { TapeCollector, type TapeResult } from './collector.ts';
@@ -14,7 +14,7 @@ import { CsvSyntaxError, openCsv } from './csv-records.ts';
 import { decodeChunks, detectEncoding } from './decode.ts';
 import { readTapeRecords } from './file-rows.ts';
 import { readJsonItems } from './json-items.ts';
-import type { InputFormat } from '../domain/data-quality.ts';
+import { quoteCell, type InputFormat } from '../domain/data-quality.ts';
 
 export type { TapeResult } from './collector.ts';
 
@@ -71,7 +71,7 @@ export async function readCsvTape(
   try {
     await readTapeRecords(
       records,
-      { ...options, separator, dialect: { decimalComma }, schema: schemaFor(options.asOf) },
+      { ...options, separator, dialect: { decimalComma, spreadsheet: true }, schema: schemaFor(options.asOf) },
       collector,
     );
   } catch (error) {
@@ -94,37 +94,48 @@ export async function readXlsxTape(
   bytes: Uint8Array,
   options: TapeOptions & { sheet?: string | undefined },
 ): Promise<TapeResult> {
-  let rows: SheetData;
+  // Every sheet is read (a workbook's other sheets are small: notes, summaries), so that a message can
+  // name the sheet read and the others.
+  let sheets: Sheet[];
+  const refuse = (code: string, message: string, fix: string): TapeResult => ({
+    ok: false,
+    errors: [{ path: '', code, message: `${message}: ${fix}`, fix }],
+    totalErrors: 1,
+  });
   try {
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    rows = options.sheet === undefined ? await readSheet(buffer) : await readSheet(buffer, options.sheet, {});
+    sheets = await readXlsxFile(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const noSheet = error instanceof Error && error.name === 'SheetNotFoundError';
-    return {
-      ok: false,
-      errors: [
-        {
-          path: '',
-          code: noSheet ? 'SHEET_NOT_FOUND' : 'INVALID_XLSX',
-          message: noSheet
-            ? `${reason}: name one of them with ?sheet=`
-            : `the body is not a readable Excel workbook (${reason}): save it again as .xlsx, or send CSV`,
-          fix: noSheet ? 'name an existing sheet' : 'save it again as .xlsx, or send CSV',
-        },
-      ],
-      totalErrors: 1,
-    };
+    return refuse(
+      'INVALID_XLSX',
+      `the body is not a readable Excel workbook (${reason})`,
+      'save it again as .xlsx, or send CSV',
+    );
   }
-  const collector = collectorFor(options, {
-    kind: 'xlsx',
-    ...(options.sheet !== undefined && { sheet: options.sheet }),
-  });
+  const names = sheets.map((s) => s.sheet);
+  const chosen = options.sheet === undefined ? sheets[0] : sheets.find((s) => s.sheet === options.sheet);
+  if (chosen === undefined)
+    return refuse(
+      'SHEET_NOT_FOUND',
+      options.sheet === undefined
+        ? 'the workbook has no sheet'
+        : `the workbook has no sheet ${quoteCell(options.sheet)} (its sheets: ${names.map((n) => quoteCell(n)).join(', ')})`,
+      'name one of its sheets with ?sheet=NAME',
+    );
+  const collector = collectorFor(options, { kind: 'xlsx', sheet: chosen.sheet });
   // Typed cells: text, numbers, booleans, and Dates for cells formatted as dates.
-  const records = rows.map((cells, i) => ({ row: i + 1, cells: cells as (string | number | boolean | Date | null)[] }));
+  const records = chosen.data.map((cells, i) => ({
+    row: i + 1,
+    cells: cells as (string | number | boolean | Date | null)[],
+  }));
   await readTapeRecords(
     records,
-    { ...options, dialect: { decimalComma: false }, schema: schemaFor(options.asOf) },
+    {
+      ...options,
+      workbook: { sheet: chosen.sheet, sheets: names },
+      dialect: { decimalComma: false, spreadsheet: true },
+      schema: schemaFor(options.asOf),
+    },
     collector,
   );
   return collector.finish();

@@ -1,9 +1,9 @@
 // Every normalisation the intake makes, and every doubtful thing it lets through, is counted by kind and
 // reported with a few examples: "412 ZIP+4 codes written without a dash were normalised to 12345-6789".
 // Counting is all a warning costs per row, so a 1,000,000-row tape keeps a few dozen warnings in memory.
-import { MAX_WARNING_EXAMPLES, type IntakeWarning } from '../domain/data-quality.ts';
+import { agree, counted as plural } from '../domain/plural.ts';
+import { MAX_WARNING_EXAMPLES, type IntakeWarning, type WarningCode } from '../domain/data-quality.ts';
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const inField = (field: string | undefined) => (field === undefined ? '' : ` in ${field}`);
 
 interface WarningText {
@@ -43,18 +43,19 @@ export const WARNINGS = {
   },
   MONEY_FORMAT: {
     message: (n, field) =>
-      `${plural(n, 'amount', 'amounts')} written with $ or thousands separators${inField(field)} read as plain numbers`,
+      `${plural(n, 'amount', 'amounts')} written with $ or thousands separators${inField(field)} read as ${agree(n, 'a plain number', 'plain numbers')}`,
   },
   THOUSANDS_SEPARATOR: {
     message: (n, field) =>
-      `${plural(n, 'number', 'numbers')} written with thousands separators${inField(field)} read as plain numbers`,
+      `${plural(n, 'number', 'numbers')} written with thousands separators${inField(field)} read as ${agree(n, 'a plain number', 'plain numbers')}`,
   },
   DECIMAL_COMMA: {
     message: (n, field) =>
       `${plural(n, 'number', 'numbers')} written with a decimal comma${inField(field)} read with a decimal point`,
   },
   NUMBER_AS_TEXT: {
-    message: (n, field) => `${plural(n, 'number', 'numbers')} written as text${inField(field)} read as numbers`,
+    message: (n, field) =>
+      `${plural(n, 'number', 'numbers')} written as text${inField(field)} read as ${agree(n, 'a number', 'numbers')}`,
   },
   VALUE_AS_TEXT: {
     message: (n, field) => `${plural(n, 'number', 'numbers')} given for text${inField(field)} read as text`,
@@ -64,17 +65,20 @@ export const WARNINGS = {
   },
   DATE_MIDNIGHT: {
     message: (n, field) =>
-      `${plural(n, 'date-time', 'date-times')} at midnight${inField(field)} read as their date (YYYY-MM-DD)`,
+      `${plural(n, 'date-time', 'date-times')} at midnight${inField(field)} read as ${agree(n, 'its', 'their')} date (YYYY-MM-DD)`,
   },
   ZIP4_DASH: {
-    message: (n) => `${plural(n, 'ZIP+4 code', 'ZIP+4 codes')} written without a dash were normalised to 12345-6789`,
+    message: (n) =>
+      `${plural(n, 'ZIP+4 code', 'ZIP+4 codes')} written without a dash ${agree(n, 'was', 'were')} normalised to 12345-6789`,
   },
   ZIP_FROM_NUMBER: {
-    message: (n) => `${plural(n, '5-digit ZIP', '5-digit ZIPs')} given as numbers read as text`,
+    message: (n) =>
+      `${plural(n, '5-digit ZIP', '5-digit ZIPs')} given as ${agree(n, 'a number', 'numbers')} read as text`,
     fix: 'store ZIPs as text: a ZIP stored as a number loses its leading zeros',
   },
   STATE_CODE: {
-    message: (n) => `${plural(n, 'state', 'states')} written as names or in lower case normalised to USPS codes`,
+    message: (n) =>
+      `${plural(n, 'state', 'states')} written as ${agree(n, 'a name', 'names')} or in lower case normalised to ${agree(n, 'its USPS code', 'USPS codes')}`,
   },
   PROPERTY_TYPE_MAPPED: {
     message: (n) =>
@@ -86,17 +90,25 @@ export const WARNINGS = {
   },
   ENUM_CASE: { message: (n, field) => `${plural(n, 'value', 'values')}${inField(field)} read ignoring case` },
   COUNTY_SUFFIX: {
-    message: (n) => `${plural(n, 'county name', 'county names')} written with County, Co. or Parish read without it`,
+    message: (n) =>
+      `${plural(n, 'county name', 'county names')} written with County, Co. or Parish read without the suffix`,
   },
   COUNTY_SPELLING: {
     message: (n) =>
-      `${plural(n, 'county name', 'county names')} spelled in another case than their first occurrence unified with it`,
+      `${plural(n, 'county name', 'county names')} spelled differently from the first occurrence of the county in its state (case, spaces, punctuation, accents, St./Saint) read as that first spelling`,
+  },
+  COUNTY_CITY_AMBIGUOUS: {
+    message: (n) =>
+      `${plural(n, 'county name names', 'county names name')} both a county and an independent city of the state (St. Louis, MO; Baltimore, MD; Fairfax, Franklin, Richmond, Roanoke, VA): kept as written, a group of its own`,
+    fix: "write 'NAME County' or 'NAME city', or give countyFips",
   },
   COUNTY_FIPS_IN_COUNTY: {
-    message: (n) => `${plural(n, '5-digit county code', '5-digit county codes')} in county read as countyFips`,
+    message: (n) =>
+      `${plural(n, '5-digit county FIPS code', '5-digit county FIPS codes')} in county read as countyFips`,
   },
   LINE_BREAK_IN_TEXT: {
-    message: (n, field) => `${plural(n, 'line break', 'line breaks')} inside text${inField(field)} read as spaces`,
+    message: (n, field) =>
+      `${plural(n, 'line break', 'line breaks')} inside text${inField(field)} read as ${agree(n, 'a space', 'spaces')}`,
   },
   UNITS_INCONSISTENT: {
     message: (n) =>
@@ -122,8 +134,8 @@ export const WARNINGS = {
       `${plural(n, 'condo or co-op has', 'condos or co-ops have')} no unit number: an AVM can only value the building's address, and the value is not reused for another property`,
     fix: 'give each unit its unit number (a unit column, or "Apt 4B" in the address)',
   },
-} as const satisfies Record<string, WarningText>;
-export type WarningCode = keyof typeof WARNINGS;
+} as const satisfies Record<WarningCode, WarningText>;
+export type { WarningCode };
 
 export interface WarningOccurrence {
   /** `row 4` or `properties[3]`. */

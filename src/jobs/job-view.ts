@@ -3,12 +3,14 @@
 import type { DataQuality } from '../domain/data-quality.ts';
 import type { JobProgress } from '../domain/job-progress.ts';
 import { estimatedSecondsRemaining } from '../domain/job-progress.ts';
-import type { JobStatus } from '../domain/job-status.ts';
+import { isFinal, type JobStatus } from '../domain/job-status.ts';
+import type { AnalysisType } from '../domain/schemas.ts';
+import type { JobView } from '../api/answers.ts';
 
 export interface JobDocumentView {
   id: string;
   portfolioId: string;
-  analysisType: string;
+  analysisType: AnalysisType;
   status: JobStatus;
   totalProperties: number;
   estimatedCost: number;
@@ -31,11 +33,6 @@ export type RuntimeStatus =
   | 'Terminated'
   | 'Suspended'
   | 'Unknown';
-
-const FINAL: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled', 'budget_exceeded']);
-
-/** Whether a job status is one a job ends in. */
-export const isFinal = (status: JobStatus): boolean => FINAL.has(status);
 
 /**
  * The job's status: final once the job document says so. A run marks the document processing as it starts
@@ -64,7 +61,12 @@ export function jobStatusOf(job: JobDocumentView, runtime: RuntimeStatus | undef
 
 const dollars = (cents: number) => Math.round(cents) / 100;
 
-export function jobView(job: JobDocumentView, progress: JobProgress | undefined, runtime: RuntimeStatus | undefined) {
+/** The job as the API shows it: cost in dollars (the entity counts cents), ETA in seconds while processing. */
+export function jobView(
+  job: JobDocumentView,
+  progress: JobProgress | undefined,
+  runtime: RuntimeStatus | undefined,
+): JobView {
   const status = jobStatusOf(job, runtime);
   const processed = progress?.processed ?? 0;
   const total = job.totalProperties;

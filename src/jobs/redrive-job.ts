@@ -5,6 +5,7 @@
 // the job's root orchestration (same instance id, so the statusQueryGetUri handed out at submission follows
 // it), with a `{jobId}:redrive-{n}` child.
 import { z } from 'zod';
+import { isFinal, type JobStatus } from '../domain/job-status.ts';
 import { REDRIVE_INCLUDES } from '../domain/passes.ts';
 import type { Settings } from '../config.ts';
 import type { JobDocument, JobPatch } from '../storage/jobs-repository.ts';
@@ -19,8 +20,6 @@ export const redriveRequestSchema = z.strictObject({
 });
 export type RedriveRequest = z.infer<typeof redriveRequestSchema>;
 
-const FINAL = new Set(['completed', 'failed', 'cancelled', 'budget_exceeded']);
-
 export interface RedrivePorts {
   /** Applies `update` to the job document under its etag; returns the stored document. */
   updateJob(jobId: string, update: (current: JobDocument) => JobPatch): Promise<JobDocument>;
@@ -29,7 +28,7 @@ export interface RedrivePorts {
 
 export type RedriveOutcome =
   | { kind: 'started'; redrive: number; include: RedriveRequest['include'] }
-  | { kind: 'not_finished'; status: string }
+  | { kind: 'not_finished'; status: JobStatus }
   | { kind: 'budget_below_spent'; spent: number }
   | { kind: 'not_redrivable'; reason: string };
 
@@ -77,7 +76,7 @@ export async function redriveJob(
   let previous: JobDocument['status'] = 'completed';
   try {
     await ports.updateJob(jobId, (current) => {
-      if (!FINAL.has(current.status)) throw new Refused({ kind: 'not_finished', status: current.status });
+      if (!isFinal(current.status)) throw new Refused({ kind: 'not_finished', status: current.status });
       if (request.budget !== undefined && request.budget < spentDollars)
         throw new Refused({ kind: 'budget_below_spent', spent: spentDollars });
       spec = jobSpecOf(current, request.budget ?? current.budget);

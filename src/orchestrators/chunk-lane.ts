@@ -30,7 +30,10 @@ import {
  * TaskCompleted/Failed), 2 retry timers x 2, 5 episodes x 2 = 20. A signal: EventSent = 1.
  */
 const EVENTS = { call: 4, timer: 4, activity: 20, signal: 1, start: 3 } as const;
-/** A generation continues as new before its next step could take it past this: at worst ~830 events, typically ~9 a chunk. */
+/**
+ * A generation continues as new before its next step could take it past this: at worst ~830 events, typically ~9 a
+ * chunk.
+ */
 export const HISTORY_EVENT_BUDGET = 800;
 const STEP = EVENTS.call + EVENTS.activity + 2 * EVENTS.signal;
 /** How long a lane told to wait sleeps before asking again: long against an entity call, short against a chunk. */

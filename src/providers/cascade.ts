@@ -1,9 +1,9 @@
 // The AVM cascade of DESIGN §4: ask providers in order until one answers with an FSD at or under
 // maxFsd. Each paid call is avoided once an acceptable quote is in hand; a failing provider is
 // skipped, not fatal, as long as someone answers.
-import type { AvmQuote } from '../domain/results.ts';
+import type { AvmQuote, CascadeAttempt } from '../domain/results.ts';
 import { chooseQuote } from '../domain/valuation.ts';
-import type { CascadeAttempt, QuoteChoice } from '../domain/valuation.ts';
+import type { QuoteChoice } from '../domain/valuation.ts';
 import { ProviderError } from './errors.ts';
 
 /** One provider's answer as the cascade received it: bought now (cents), or reused from the cache. */

@@ -1,12 +1,14 @@
 // The providers a process uses, built once from settings: the AVM cascade's providers and the AI reviewer,
-// each behind its own shared token bucket and retry policy (DESIGN §2.4: a shared rate limit per provider).
+// each behind its retry policy and the adaptive rate limiter of its vendor endpoint, shared by every provider
+// behind the same origin (DESIGN §2.4), with the provider's configured rate, if any, as a ceiling.
 // The cascade itself (src/providers/cascade.ts) is run by the chunk activity, which decides for each provider
 // whether an answer is already bought or cached before it asks here.
 import type { AiReview, AvmQuote } from '../domain/results.ts';
 import { createHttpAvm } from './http-avm.ts';
 import { createHttpFraudReview } from './http-fraud-review.ts';
 import type { FetchFn } from './http-request.ts';
-import { TokenBucket } from './rate-limit.ts';
+import { AdaptiveRateLimiter, cappedGate, type RateGate } from './adaptive-rate.ts';
+import { MAX_RATE_PER_SECOND } from './aimd.ts';
 import { createProviderPolicy, withProviderPolicy, type ProviderPolicyInput } from './resilience.ts';
 import { createSimulatedAvm, createSimulatedFraudReview } from './simulator.ts';
 import type { AvmProvider, AvmSubject, FraudReviewProvider, FraudReviewRequest } from './types.ts';
@@ -18,7 +20,7 @@ export interface ProviderSettings {
     baseUrl?: string | undefined;
     apiKey?: string | undefined;
     timeoutInMs: number;
-    policy: ProviderPolicyInput & { ratePerSecond: number };
+    policy: ProviderPolicyInput;
   };
   fraudReview: {
     mode: 'simulated' | 'http';
@@ -26,7 +28,7 @@ export interface ProviderSettings {
     apiKey?: string | undefined;
     deployment: string;
     timeoutInMs: number;
-    policy: ProviderPolicyInput & { ratePerSecond: number };
+    policy: ProviderPolicyInput;
   };
 }
 
@@ -43,7 +45,41 @@ export interface ProviderSet {
 
 interface Guarded<P> {
   provider: P;
-  bucket: TokenBucket;
+  gate: RateGate;
+}
+
+/** Where a provider's calls go: the origin of its base URL, or the provider itself when simulated. */
+function endpointOf(mode: 'simulated' | 'http', baseUrl: string | undefined, name: string): string {
+  return mode === 'http' ? new URL(baseUrl ?? '').origin : `simulated:${name}`;
+}
+
+/**
+ * One adaptive limiter per endpoint. Where every provider behind an endpoint has a configured rate, the
+ * limiter starts at the largest and never passes their sum; otherwise it starts low and finds the limit.
+ */
+export function limitersByEndpoint(
+  uses: ReadonlyArray<{ endpoint: string; ceiling: number | undefined }>,
+): Map<string, AdaptiveRateLimiter> {
+  const limiters = new Map<string, AdaptiveRateLimiter>();
+  for (const endpoint of new Set(uses.map((u) => u.endpoint))) {
+    const ceilings = uses.filter((u) => u.endpoint === endpoint).map((u) => u.ceiling);
+    const configured = ceilings.filter((c) => c !== undefined);
+    limiters.set(
+      endpoint,
+      new AdaptiveRateLimiter(
+        configured.length === ceilings.length
+          ? {
+              initialRate: Math.max(...configured),
+              ceiling: Math.min(
+                MAX_RATE_PER_SECOND,
+                configured.reduce((a, b) => a + b, 0),
+              ),
+            }
+          : {},
+      ),
+    );
+  }
+  return limiters;
 }
 
 export interface ProviderSetOptions {
@@ -55,6 +91,17 @@ export interface ProviderSetOptions {
 export function createProviderSet(settings: ProviderSettings, options: ProviderSetOptions = {}): ProviderSet {
   const avmPolicy = createProviderPolicy(settings.avm.policy);
   const reviewPolicy = createProviderPolicy(settings.fraudReview.policy);
+  const r = settings.fraudReview;
+  const avmEndpoint = (name: string) => endpointOf(settings.avm.mode, settings.avm.baseUrl, name);
+  const reviewEndpoint = endpointOf(r.mode, r.baseUrl, 'ai-review');
+  const limiters = limitersByEndpoint([
+    ...settings.avm.cascade.map((name) => ({
+      endpoint: avmEndpoint(name),
+      ceiling: settings.avm.policy.ratePerSecond,
+    })),
+    { endpoint: reviewEndpoint, ceiling: r.policy.ratePerSecond },
+  ]);
+  const gateFor = (endpoint: string, ceiling: number | undefined) => cappedGate(limiters.get(endpoint)!, ceiling);
   const avms: Array<Guarded<AvmProvider>> = settings.avm.cascade.map((name) => ({
     provider:
       settings.avm.mode === 'http'
@@ -66,14 +113,9 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
             ...(options.fetch && { fetch: options.fetch }),
           })
         : createSimulatedAvm(name),
-    // Bursts of a few requests keep a provider busy while the next tokens accrue.
-    bucket: new TokenBucket({
-      ratePerSecond: settings.avm.policy.ratePerSecond,
-      burst: Math.max(1, Math.ceil(settings.avm.policy.ratePerSecond / 10)),
-    }),
+    gate: gateFor(avmEndpoint(name), settings.avm.policy.ratePerSecond),
   }));
   const byName = new Map(avms.map((g) => [g.provider.name, g]));
-  const r = settings.fraudReview;
   const reviewer: Guarded<FraudReviewProvider> = {
     provider:
       r.mode === 'http'
@@ -85,10 +127,7 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
             ...(options.fetch && { fetch: options.fetch }),
           })
         : createSimulatedFraudReview(),
-    bucket: new TokenBucket({
-      ratePerSecond: r.policy.ratePerSecond,
-      burst: Math.max(1, Math.ceil(r.policy.ratePerSecond / 10)),
-    }),
+    gate: gateFor(reviewEndpoint, r.policy.ratePerSecond),
   };
 
   return {
@@ -101,7 +140,7 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
       try {
         const quote = await withProviderPolicy(
           avmPolicy,
-          guarded.bucket,
+          guarded.gate,
           (attemptSignal) => guarded.provider.value(subject, { signal: attemptSignal }),
           signal,
         );
@@ -114,7 +153,7 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
     review: (request, signal) =>
       withProviderPolicy(
         reviewPolicy,
-        reviewer.bucket,
+        reviewer.gate,
         (attemptSignal) => reviewer.provider.review(request, { signal: attemptSignal }),
         signal,
       ),

@@ -1,6 +1,6 @@
-// Client-side rate limiting: a token bucket per provider, so a job with thousands of properties stays
-// under the provider's contracted requests per second instead of collecting 429s. Callers share one
-// instance per provider (every call to that provider takes from the same bucket).
+// Client-side rate limiting: a token bucket, so a job with thousands of properties stays under what a
+// vendor allows instead of collecting 429s. Callers share one instance per vendor endpoint (every call to
+// it takes from the same bucket); AdaptiveRateLimiter (adaptive-rate.ts) moves its rate.
 import { performance } from 'node:perf_hooks';
 
 export interface TokenBucketOptions {
@@ -21,22 +21,60 @@ interface Waiter {
 }
 
 export class TokenBucket {
-  readonly ratePerSecond: number;
-  readonly burst: number;
+  private rate: number;
+  private capacity: number;
   private tokens: number;
+  /** Whether a caller has had to wait for a token since the last look (see takeContended). */
+  private contended = false;
   private refilledAt: number;
   /** Callers waiting for a token, served strictly in arrival order. */
   private readonly waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor({ ratePerSecond, burst = 1 }: TokenBucketOptions) {
-    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
-      throw new RangeError('ratePerSecond must be a positive number');
-    if (!(burst >= 1) || !Number.isFinite(burst)) throw new RangeError('burst must be at least 1');
-    this.ratePerSecond = ratePerSecond;
-    this.burst = burst;
+    checkRate(ratePerSecond, burst);
+    this.rate = ratePerSecond;
+    this.capacity = burst;
     this.tokens = burst;
     this.refilledAt = performance.now();
+  }
+
+  /** Tokens added per second now. */
+  get ratePerSecond(): number {
+    return this.rate;
+  }
+
+  /** Most tokens the bucket holds now. */
+  get burst(): number {
+    return this.capacity;
+  }
+
+  /**
+   * Changes the rate (and the burst) from now on: tokens accrued so far were earned at the old rate.
+   * @throws RangeError for a rate that is not positive and finite, or a burst below 1.
+   */
+  setRate({ ratePerSecond, burst = 1 }: TokenBucketOptions): void {
+    checkRate(ratePerSecond, burst);
+    this.refill();
+    this.rate = ratePerSecond;
+    this.capacity = burst;
+    this.tokens = Math.min(this.tokens, burst);
+    // The head waiter's token comes sooner or later at the new rate.
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.schedule();
+  }
+
+  /**
+   * Whether a caller waited for a token since the previous call of this method: the rate, not the
+   * callers, was what held calls back. Reading it resets it.
+   */
+  takeContended(): boolean {
+    const contended = this.contended;
+    this.contended = false;
+    return contended;
   }
 
   /** Resolves once a token is taken; rejects with the signal's reason if aborted while waiting. */
@@ -48,6 +86,7 @@ export class TokenBucket {
       this.tokens -= 1;
       return Promise.resolve();
     }
+    this.contended = true;
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
       if (signal) {
@@ -61,14 +100,14 @@ export class TokenBucket {
 
   private refill(): void {
     const now = performance.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.ratePerSecond);
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) / 1000) * this.rate);
     this.refilledAt = now;
   }
 
   /** One timer at a time, set for when the head waiter's token will be there: no polling. */
   private schedule(): void {
     if (this.timer !== undefined || this.waiters.length === 0) return;
-    const delayInMs = Math.max(1, Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000));
+    const delayInMs = Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.serve();
@@ -98,4 +137,10 @@ export class TokenBucket {
       this.timer = undefined;
     }
   }
+}
+
+function checkRate(ratePerSecond: number, burst: number): void {
+  if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
+    throw new RangeError('ratePerSecond must be a positive number');
+  if (!(burst >= 1) || !Number.isFinite(burst)) throw new RangeError('burst must be at least 1');
 }

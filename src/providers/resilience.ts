@@ -1,23 +1,28 @@
-// How every provider call is made: take a rate-limit token, call, and on a retryable failure
-// (429, 5xx, network, timeout) try again after an exponential, jittered delay that also respects
-// the provider's Retry-After.
+// How every provider call is made: take a token from the vendor's rate gate, call, tell the gate how it
+// went, and on a retryable failure (429, 5xx, network, timeout) try again after an exponential, jittered
+// delay that also respects the provider's Retry-After.
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { IDefaultPolicyContext, IPolicy } from 'cockatiel';
 import { z } from 'zod';
-import { ProviderError } from './errors.ts';
-import type { TokenBucket } from './rate-limit.ts';
+import { MAX_RATE_PER_SECOND } from './aimd.ts';
+import { ProviderError, type ProviderErrorKind } from './errors.ts';
+import type { RateGate } from './adaptive-rate.ts';
 import { RetryAfterBackoff } from './retry-after-backoff.ts';
 
+const ANSWERED: ReadonlySet<ProviderErrorKind> = new Set(['no_value', 'rejected', 'bad_response']);
+
 export const providerPolicyOptionsSchema = z.object({
-  /** Client-side limit on calls per second to this provider (the token bucket's rate). */
-  ratePerSecond: z.number().positive().max(100_000).default(50),
+  /**
+   * Most calls per second to this provider (a ceiling over what its vendor's adaptive limiter allows).
+   * Absent: the adaptive limiter alone finds what the vendor allows.
+   */
+  ratePerSecond: z.number().positive().max(MAX_RATE_PER_SECOND).optional(),
   /** Retries after the first attempt; 4 means at most 5 calls. */
   maxRetries: z.number().int().min(0).max(10).default(4),
   initialDelayInMs: z.number().int().min(1).default(200),
   /** Longest wait between attempts; a Retry-After above it is not waited for (the call fails). */
   maxDelayInMs: z.number().int().min(1).default(10_000),
 });
-export type ProviderPolicyOptions = z.infer<typeof providerPolicyOptionsSchema>;
 export type ProviderPolicyInput = z.input<typeof providerPolicyOptionsSchema>;
 
 export type ProviderPolicy = IPolicy<IDefaultPolicyContext>;
@@ -36,17 +41,29 @@ export function createProviderPolicy(input: ProviderPolicyInput = {}): ProviderP
 }
 
 /**
- * Runs `fn` under `policy`, taking a token from `bucket` before each attempt (retries count against
- * the rate too). `fn` gets the caller's signal, to pass on to the request.
+ * Runs `fn` under `policy`, taking a token from `gate` before each attempt (retries count against the
+ * rate too) and telling it whether the attempt was refused with a 429. `fn` gets the caller's signal, to
+ * pass on to the request.
  */
 export function withProviderPolicy<T>(
   policy: ProviderPolicy,
-  bucket: TokenBucket,
+  gate: RateGate,
   fn: (signal: AbortSignal) => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T> {
   return policy.execute(async (context) => {
-    await bucket.take(context.signal);
-    return fn(context.signal);
+    await gate.take(context.signal);
+    try {
+      const answer = await fn(context.signal);
+      gate.succeeded();
+      return answer;
+    } catch (error) {
+      if (error instanceof ProviderError) {
+        // A 404 or a refused request is an answer like any other; a 503 or a timeout says nothing either way.
+        if (error.kind === 'rate_limited') gate.throttled(error.retryAfterMs);
+        else if (ANSWERED.has(error.kind)) gate.succeeded();
+      }
+      throw error;
+    }
   }, signal);
 }

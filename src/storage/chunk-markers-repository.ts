@@ -108,7 +108,9 @@ export class ChunkMarkersRepository {
       : parseStored(chunkMarkerSchema, resource, `chunkMarkers/${jobId}/${id}`);
   }
 
-  /** Every chunk of the job that has a marker, with its counts after its last finished run (undefined: none finished). */
+  /**
+   * Every chunk of the job that has a marker, with its counts after its last finished run (undefined: none finished).
+   */
   async counts(jobId: string): Promise<Array<{ chunkIndex: number; counts?: ChunkCounts; costCents?: number }>> {
     const { resources } = await this.#container.items
       .query<{ chunkIndex: number; counts?: ChunkCounts; costCents?: number }>(

@@ -5,7 +5,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { z } from 'zod';
 import { parseSettings, type SettingRow } from '../settings-table.ts';
-import { BlobStaging } from './blob-staging.ts';
+import { BlobStaging, STAGING_CONTAINER } from './blob-staging.ts';
 import { ChunkMarkersRepository } from './chunk-markers-repository.ts';
 import { containersOf, createCosmosClient, ensureDatabase, type CosmosContainers } from './cosmos.ts';
 import { ensureAgainOnMissing } from './ensure-again.ts';
@@ -30,16 +30,6 @@ export const DEVELOPMENT_STORAGE_CONNECTION_STRING =
   `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};` +
   'BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
 
-/** An Azurite connection string for the given blob, queue (and table) endpoints, e.g. `http://127.0.0.1:PORT`. */
-export function azuriteConnectionString(endpoints: { blob: string; queue: string; table?: string }): string {
-  const account = (base: string) => `${base.replace(/\/+$/, '')}/devstoreaccount1`;
-  return (
-    `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};` +
-    `BlobEndpoint=${account(endpoints.blob)};QueueEndpoint=${account(endpoints.queue)};` +
-    (endpoints.table ? `TableEndpoint=${account(endpoints.table)};` : '')
-  );
-}
-
 /** `UseDevelopmentStorage=true` expanded; any other connection string as given. */
 export function resolveStorageConnectionString(value: string): string {
   return /^\s*UseDevelopmentStorage\s*=\s*true\s*;?\s*$/i.test(value)
@@ -61,8 +51,19 @@ export const storageSettingsSchema = z.object({
         .default('portfolio-analytics'),
     })
     .prefault({}),
-  /** Azure Storage connection string (blobs, queues); `UseDevelopmentStorage=true` means Azurite on its default ports. */
+  /**
+   * Azure Storage connection string (blobs, queues); `UseDevelopmentStorage=true` means Azurite on its default
+   * ports.
+   */
   connectionString: z.string().min(1, 'must not be empty').default('UseDevelopmentStorage=true'),
+  /** Blob container of the chunk blobs and registered portfolios (Azure's container-name rules). */
+  stagingContainer: z
+    .string()
+    .regex(
+      /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/,
+      'must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
+    )
+    .default(STAGING_CONTAINER),
 });
 export type StorageSettings = z.infer<typeof storageSettingsSchema>;
 
@@ -96,6 +97,11 @@ export const STORAGE_SETTINGS: readonly SettingRow[] = [
     secret: true,
     example: 'UseDevelopmentStorage=true',
   },
+  {
+    env: 'STAGING_CONTAINER',
+    path: 'storage.stagingContainer',
+    description: 'Blob container for chunk blobs and registered portfolios; created on first start if missing.',
+  },
 ];
 
 const storageOnlySchema = z.object({ storage: storageSettingsSchema.prefault({}) });
@@ -110,12 +116,17 @@ export interface StorageClients {
   blobs: BlobServiceClient;
   queues: QueueServiceClient;
   databaseId: string;
+  /** The staging blob container (settings' STAGING_CONTAINER). */
+  stagingContainer: string;
   /** Stops the Cosmos client's background timers (tests, benches; the Functions host never needs it). */
   dispose(): void;
 }
 
-/** Builds the SDK clients. Call once per process and keep the result: each client pools its connections. */
-export function createStorageClients(settings: StorageSettings): StorageClients {
+/**
+ * Builds the SDK clients. Call once per process and keep the result: each client pools its connections.
+ * Omitted settings take their defaults; invalid ones throw a ZodError.
+ */
+export function createStorageClients(settings: z.input<typeof storageSettingsSchema>): StorageClients {
   const parsed = storageSettingsSchema.parse(settings);
   const connectionString = resolveStorageConnectionString(parsed.connectionString);
   const databaseId = parsed.cosmos.databaseId;
@@ -130,6 +141,7 @@ export function createStorageClients(settings: StorageSettings): StorageClients 
     blobs: BlobServiceClient.fromConnectionString(connectionString),
     queues: QueueServiceClient.fromConnectionString(connectionString),
     databaseId,
+    stagingContainer: parsed.stagingContainer,
     dispose: () => cosmos.dispose(),
   };
 }
@@ -155,7 +167,10 @@ export interface OpenStorageOptions {
   /** Requests in flight for parallel point reads/writes. Default 16. */
   concurrency?: number;
   now?: () => Date;
-  /** Blob container and queue names (defaults: portfolio-staging, portfolio-snapshots, portfolio-alerts, portfolio-revaluation). */
+  /**
+   * Blob container and queue names (defaults: the clients' stagingContainer, portfolio-snapshots,
+   * portfolio-alerts, portfolio-revaluation).
+   */
   stagingContainer?: string;
   snapshotContainer?: string;
   alertsQueue?: string;
@@ -175,7 +190,7 @@ export async function openStorage<R extends ReportDocument = ReportDocument>(
   const now = options.now ?? (() => new Date());
   const staging = new BlobStaging({
     serviceClient: clients.blobs,
-    ...(options.stagingContainer !== undefined && { containerName: options.stagingContainer }),
+    containerName: options.stagingContainer ?? clients.stagingContainer,
   });
   const snapshots = new SnapshotStore({
     serviceClient: clients.blobs,

@@ -50,7 +50,10 @@ export function createCosmosClient(settings: CosmosClientSettings): CosmosClient
   return new CosmosClient(options);
 }
 
-/** Container name -> definition. Partition keys are fixed for the life of a container; change them only with a migration. */
+/**
+ * Container name -> definition. Partition keys are fixed for the life of a container; change them only with a
+ * migration.
+ */
 export const CONTAINER_DEFINITIONS = {
   jobs: { id: 'jobs', partitionKey: { paths: ['/id'] } },
   results: { id: 'results', partitionKey: { paths: ['/jobId'] } },

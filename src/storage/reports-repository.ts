@@ -3,6 +3,7 @@
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 import type { PortfolioReport } from '../domain/report.ts';
+import { ANALYSIS_TYPES } from '../domain/schemas.ts';
 import { parseStored } from './cosmos.ts';
 
 /**
@@ -30,6 +31,7 @@ export const previousReportSchema = z.object({
   asOf: z.string(),
   createdAt: z.string(),
   snapshot: z.object({ blob: z.string(), records: z.number().int().nonnegative() }).optional(),
+  analysisType: z.enum(ANALYSIS_TYPES).optional(),
 });
 export type PreviousReport = z.infer<typeof previousReportSchema>;
 
@@ -76,7 +78,7 @@ export class ReportsRepository<D extends ReportDocument = ReportDocument> {
       .query<Record<string, unknown>>(
         {
           query:
-            "SELECT TOP 1 c.id, c.asOf, c.createdAt, c.snapshot FROM c WHERE c.portfolioId = @portfolioId AND c.status = 'completed' AND c.asOf < @asOf AND c.id != @jobId ORDER BY c.asOf DESC",
+            "SELECT TOP 1 c.id, c.asOf, c.createdAt, c.snapshot, c.report.analysisType FROM c WHERE c.portfolioId = @portfolioId AND c.status = 'completed' AND c.asOf < @asOf AND c.id != @jobId ORDER BY c.asOf DESC",
           parameters: [
             { name: '@portfolioId', value: portfolioId },
             { name: '@asOf', value: asOf },

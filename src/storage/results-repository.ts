@@ -19,24 +19,22 @@ import {
   type SqlParameter,
   type SqlQuerySpec,
 } from '@azure/cosmos';
-import { z } from 'zod';
-import { RISK_TIERS, propertyResultSchema, type PropertyResult, type RiskTier } from '../domain/results.ts';
+import {
+  RISK_TIERS,
+  storedResultSchema,
+  type PropertyResult,
+  type ResultFilter,
+  type RiskTier,
+  type StoredResult,
+} from '../domain/results.ts';
 import type { TopKind } from '../domain/stored-report.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { parseStored } from './cosmos.ts';
 import { StorageError, statusOf } from './errors.ts';
 import { fetchPage, unwrapContinuation, wrapContinuation } from './continuation.ts';
 
-export const storedResultSchema = propertyResultSchema.extend({
-  /** = propertyId. */
-  id: z.string(),
-  jobId: z.string(),
-  chunkIndex: z.number().int().nonnegative(),
-});
-export type StoredResult = z.infer<typeof storedResultSchema>;
-
-/** The property filters of GET /api/portfolio/jobs/{id}/properties (a bare tier letter is accepted too). */
-export type ResultFilter = 'all' | 'failed' | 'flagged' | `tier-${RiskTier}` | RiskTier;
+/** The filters a page accepts: the API's, and a bare tier letter for the tier's filter. */
+export type PageFilter = ResultFilter | RiskTier;
 
 export type ResultWriteMode = 'batch' | 'parallel' | 'bulk';
 
@@ -50,7 +48,7 @@ export interface ResultPage {
 }
 
 export interface PageOptions {
-  filter?: ResultFilter;
+  filter?: PageFilter;
   /** USPS state code. */
   state?: string | undefined;
   propertyType?: string | undefined;
@@ -84,8 +82,8 @@ const TOP_QUERIES: Record<TopKind, { where: string; orderBy: string }> = {
     where: 'IS_DEFINED(c.valuation.changePct) AND c.valuation.changePct < 0',
     orderBy: 'c.valuation.changePct ASC',
   },
-  // Pre-distressed loans (LTV > tier C's maximum), highest LTV first.
-  preDistressed: { where: 'c.risk.preDistressed = true', orderBy: 'c.risk.ltv DESC' },
+  // Pre-distressed loans (tier ratio above tier C's maximum), highest CLTV (the combined exposure) first.
+  preDistressed: { where: 'c.risk.preDistressed = true', orderBy: 'c.risk.cltv DESC' },
   // Highest fraud scores, excluding properties on which no rule fired.
   highestFraud: { where: 'IS_DEFINED(c.fraud.score) AND c.fraud.score > 0', orderBy: 'c.fraud.score DESC' },
 };

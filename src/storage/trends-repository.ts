@@ -32,7 +32,9 @@ export class TrendsRepository {
     return document;
   }
 
-  /** The portfolio's points, oldest first (ordered in code: a portfolio has one point per run, a few hundred at most). */
+  /**
+   * The portfolio's points, oldest first (ordered in code: a portfolio has one point per run, a few hundred at most).
+   */
   async list(portfolioId: string): Promise<TrendPoint[]> {
     const { resources } = await this.#container.items
       .query<Record<string, unknown>>(

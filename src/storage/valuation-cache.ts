@@ -68,7 +68,9 @@ export class ValuationCache {
     this.#container = options.container;
   }
 
-  /** `provider`'s entry for a valuation key, expired or not (its purchase record never expires); undefined when none. */
+  /**
+   * `provider`'s entry for a valuation key, expired or not (its purchase record never expires); undefined when none.
+   */
   async quote(cacheKey: string, provider: string): Promise<ValuationCacheEntry | undefined> {
     const resource = await this.#read(provider, cacheKey);
     return resource && parseStored(valuationCacheEntrySchema, resource, `valuationCache/${cacheKey}/${provider}`);
@@ -107,7 +109,9 @@ export function isFresh(entry: { expiresAt: string }, now: Date): boolean {
   return Date.parse(entry.expiresAt) > now.getTime();
 }
 
-/** The key, times and purchase fields of a cache entry for an answer bought (or seen) now, expiring after `ttlHours`. */
+/**
+ * The key, times and purchase fields of a cache entry for an answer bought (or seen) now, expiring after `ttlHours`.
+ */
 export function cacheEntryFields(
   cacheKey: string,
   provider: string,

@@ -2,14 +2,14 @@
 // when devhost runs with a master key; in Azure, when App Service Authentication is not in front) and
 // X-Requested-With so that App Service Authentication answers 401 instead of redirecting a fetch to a login
 // page. Shapes come from the app's own types (src/), so the page and the API cannot drift apart.
-import type { jobView } from '../../src/jobs/job-view.ts';
+import type { AnalyzeAccepted, EstimateAnswer, JobView, ValidationErrorAnswer } from '../../src/api/answers.ts';
+import type { IntakeWarning } from '../../src/domain/data-quality.ts';
 import type { PropertyResult } from '../../src/domain/results.ts';
 import type { StoredReport } from '../../src/domain/stored-report.ts';
 import type { TrendPoint } from '../../src/domain/trend.ts';
-import type { CostBreakdown } from '../../src/domain/cost.ts';
-import type { FieldError } from '../../src/domain/validation.ts';
 
-export type JobView = ReturnType<typeof jobView>;
+export type { EstimateAnswer, JobView };
+type FieldError = ValidationErrorAnswer['errors'][number];
 export type Property = PropertyResult & { address?: string; city?: string };
 
 /**
@@ -22,30 +22,8 @@ export type Report = Partial<StoredReport['report']> &
     [section: string]: unknown;
   };
 
-/** A warning the API attaches to an accepted request (row and column for CSV and Excel input). */
-export interface InputWarning {
-  row?: number;
-  column?: string;
-  path?: string;
-  code?: string;
-  message: string;
-  count?: number;
-}
-
-export interface EstimateAnswer {
-  success: true;
-  estimatedCost: number;
-  breakdown: CostBreakdown;
-  warnings?: InputWarning[];
-}
-
-export interface SubmitAnswer {
-  success: true;
-  jobId: string;
-  estimatedCost: number;
-  message: string;
-  warnings?: InputWarning[];
-}
+/** One kind of normalisation or data-quality finding in the API's dataQuality account, counted over the input. */
+export type InputWarning = IntakeWarning;
 
 const KEY_STORAGE = 'portfolio-analytics.function-key';
 
@@ -59,11 +37,10 @@ export function setFunctionKey(key: string): void {
   else sessionStorage.setItem(KEY_STORAGE, key.trim());
 }
 
-/** The API's input warnings: in its `dataQuality` account (`warnings` at the top level is read too). */
+/** The input warnings of a refusal: its dataQuality account, when the refusal came from reading a file. */
 function warningsOf(body: Record<string, unknown> | undefined): InputWarning[] {
-  const quality = body?.dataQuality as { warnings?: unknown } | undefined;
-  const warnings = body?.warnings ?? quality?.warnings;
-  return Array.isArray(warnings) ? (warnings as InputWarning[]) : [];
+  const quality = body?.dataQuality as ValidationErrorAnswer['dataQuality'];
+  return quality?.warnings ?? [];
 }
 
 /** An answer other than 2xx, with the API's message and field errors (`{path, message}`). */
@@ -172,12 +149,9 @@ export const api = {
   cancel: (jobId: string) => call<{ message: string }>('DELETE', `/portfolio/jobs/${enc(jobId)}`),
   trends: async (portfolioId: string) =>
     (await call<{ trend: TrendPoint[] }>('GET', `/portfolios/${enc(portfolioId)}/trends`)).trend,
-  estimate: async (body: RequestBody): Promise<EstimateAnswer> => {
-    const answer = await call<EstimateAnswer>('POST', '/portfolio/estimate', send(body));
-    return { ...answer, warnings: warningsOf(answer as unknown as Record<string, unknown>) };
-  },
+  estimate: (body: RequestBody) => call<EstimateAnswer>('POST', '/portfolio/estimate', send(body)),
   analyze: (body: RequestBody, idempotencyKey: string) =>
-    call<SubmitAnswer>('POST', '/portfolio/analyze', {
+    call<AnalyzeAccepted>('POST', '/portfolio/analyze', {
       ...send(body),
       headers: { 'idempotency-key': idempotencyKey },
     }),

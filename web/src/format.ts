@@ -13,6 +13,16 @@ const compact = new Intl.NumberFormat('en-US', {
 
 const DASH = '–';
 
+/**
+ * The street address with its unit: `100 Harbor Dr, Unit 4B` (a bare unit number gets `Unit`; `Apt 4B` or
+ * `#4B` is shown as written), or a dash without an address.
+ */
+export const addressLine = (p: { address?: string | undefined; unit?: string | undefined }): string => {
+  if (p.address === undefined) return DASH;
+  if (p.unit === undefined) return p.address;
+  return `${p.address}, ${/^[\p{L}#]/u.test(p.unit) && /[\s#.]/.test(p.unit) ? p.unit : `Unit ${p.unit}`}`;
+};
+
 /** Whole dollars: $1,234,567. */
 export const money = (dollars: number | null | undefined): string =>
   dollars === null || dollars === undefined ? DASH : usd.format(dollars);

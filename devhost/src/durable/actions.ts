@@ -1,6 +1,6 @@
 // The actions an orchestrator episode returns (durable-protocol.md §2.5), flattened in the order the SDK
 // assigned them sequence numbers, and how each matches the history event it scheduled.
-import { EventType, type HistoryEvent } from './history.ts';
+import { EventType, type HistoryEvent, type RetryPolicy } from './history.ts';
 
 export const ActionType = {
   CallActivity: 0,
@@ -20,12 +20,17 @@ export const ActionType = {
   ReleaseEntities: 14,
 } as const;
 
-export interface RetryOptions {
-  firstRetryIntervalInMilliseconds: number;
-  maxNumberOfAttempts: number;
-  backoffCoefficient?: number;
-  maxRetryIntervalInMilliseconds?: number;
-  retryTimeoutInMilliseconds?: number;
+/** The name of the activity the Durable extension runs a durable HTTP call as (HttpOptions.HttpTaskActivityReservedName). */
+export const HTTP_ACTIVITY = 'BuiltIn::HttpActivity';
+
+/** A durable HTTP request as the SDK sends it in a CallHttp action (durable-functions DurableHttpRequest). */
+export interface DurableHttpRequest {
+  method: string;
+  uri: string;
+  content?: string | null;
+  headers?: Record<string, string> | null;
+  tokenSource?: unknown;
+  asynchronousPatternEnabled?: boolean;
 }
 
 export interface Action {
@@ -37,7 +42,8 @@ export interface Action {
   fireAt?: string;
   isCanceled?: boolean;
   externalEventName?: string;
-  retryOptions?: RetryOptions;
+  retryOptions?: RetryPolicy;
+  httpRequest?: DurableHttpRequest;
   compoundActions?: Action[];
 }
 
@@ -93,7 +99,7 @@ export function describeAction(action: Action): string {
 export function describeEvent(event: HistoryEvent): string {
   switch (event.EventType) {
     case EventType.TaskScheduled:
-      return `callActivity('${event.Name}')`;
+      return event.Name === HTTP_ACTIVITY ? 'callHttp' : `callActivity('${event.Name}')`;
     case EventType.SubOrchestrationInstanceCreated:
       return `callSubOrchestrator('${event.Name}')`;
     case EventType.TimerCreated:

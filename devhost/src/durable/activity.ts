@@ -1,7 +1,10 @@
-// Runs one activity work item and turns its outcome into the completion message for its orchestration.
+// Runs one activity work item and turns its outcome into the completion message for its orchestration. The
+// extension's built-in HTTP activity (durable HTTP calls) runs here too, without an app function.
 import { randomUUID } from 'node:crypto';
+import { HTTP_ACTIVITY } from './actions.ts';
 import { EventType, historyEvent, type FailureDetails } from './history.ts';
 import type { DurableFunctionRunner } from './functions.ts';
+import { runHttpActivity } from './http-activity.ts';
 import type { ActivityWorkItem, OrchestrationMessage } from './store.ts';
 
 /**
@@ -38,7 +41,10 @@ export async function runActivity(
   functions: DurableFunctionRunner,
 ): Promise<OrchestrationMessage> {
   const input: unknown = item.input === null ? null : JSON.parse(item.input);
-  const result = await functions.runActivity(item.name, input, item.instanceId);
+  const builtIn = item.name === HTTP_ACTIVITY;
+  const result = builtIn
+    ? await runHttpActivity(input)
+    : await functions.runActivity(item.name, input, item.instanceId);
   const now = new Date().toISOString();
   let event;
   if (result.ok) {
@@ -47,10 +53,12 @@ export async function runActivity(
       Result: JSON.stringify(result.value ?? null),
     });
   } else {
-    const details = failureDetailsFromMessage(result.error);
+    const details = builtIn ? undefined : failureDetailsFromMessage(result.error);
+    const message = details?.ErrorMessage ?? result.error.message;
     event = historyEvent(EventType.TaskFailed, now, {
       TaskScheduledId: item.taskScheduledId,
-      Reason: `Activity function '${item.name}' failed: ${details?.ErrorMessage ?? result.error.message}`,
+      // The extension's HTTP activity fails with the exception's message alone (TaskFailureException).
+      Reason: builtIn ? message : `Activity function '${item.name}' failed: ${message}`,
       Details: result.error.stack ?? result.error.message,
       ...(details && { FailureDetails: details }),
     });

@@ -1,15 +1,17 @@
 // The durable task engine: pulls work from the task hub and runs it with the concurrency limits of
 // host.json (extensions.durableTask), as the Durable extension's dispatchers do. Orchestration episodes run
 // one at a time per instance, entity batches one at a time per entity, activities in parallel.
-import type { DurableEngine, DurableEngineContext } from '../host.ts';
+import type { DurableEngine, DurableEngineContext } from '../durable-contract.ts';
 import { runActivity } from './activity.ts';
-import { createClientApi, managementUrls } from './client-api.ts';
+import { AzureStorageTaskHubStore } from './azure-storage-store.ts';
 import { runEntityBatch } from './entity-batch.ts';
 import { createFunctionRunner } from './function-runner.ts';
 import { EventType } from './history.ts';
-import { AzureStorageTaskHubStore } from './azure-storage-store.ts';
+import { createHttpApi } from './http-api.ts';
+import { clientBindingData } from './management-urls.ts';
 import { MemoryTaskHubStore } from './memory-store.ts';
 import { AZURE_STORAGE_TIMERS, runEpisode, type TimerSettings } from './orchestration-episode.ts';
+import type { Pitfall, PitfallKind } from './pitfalls.ts';
 import type { InstanceRecord, OrchestrationWorkItem, TaskHubStore } from './store.ts';
 
 export interface DurableEngineOptions {
@@ -17,6 +19,10 @@ export interface DurableEngineOptions {
   store?: TaskHubStore;
   /** Timer splitting (tests shorten it to exercise long timers); Azure Storage's values by default. */
   timers?: TimerSettings;
+  /** Pause between durable HTTP polls without Retry-After (the extension's default 30 s; tests shorten it). */
+  httpPollMs?: number;
+  /** History length that draws the history-size warning (pitfalls.ts HISTORY_EVENTS_WARNING; tests lower it). */
+  historyWarningEvents?: number;
 }
 
 interface DurableTaskSettings {
@@ -27,8 +33,8 @@ interface DurableTaskSettings {
 }
 
 function durableTaskSettings(hostJson: unknown): DurableTaskSettings {
-  const section = ((hostJson as { extensions?: { durableTask?: Record<string, unknown> } } | undefined)?.extensions
-    ?.durableTask ?? {}) as Record<string, unknown>;
+  const section =
+    (hostJson as { extensions?: { durableTask?: Record<string, unknown> } } | undefined)?.extensions?.durableTask ?? {};
   const positive = (value: unknown, fallback: number) =>
     typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
   const rawHub = typeof section.hubName === 'string' ? section.hubName : 'TestHubName';
@@ -47,15 +53,31 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
   const store = options.store ?? defaultStore(ctx, settings.hubName);
   const timers = options.timers ?? AZURE_STORAGE_TIMERS;
   const functions = createFunctionRunner(ctx.app.registry, ctx.invoker);
-  const masterKey = ctx.masterKey;
-  const required = masterKey ? `code=${encodeURIComponent(masterKey)}` : '';
-  const api = createClientApi({
+  const api = createHttpApi({
     store,
     functions,
     baseUrl: ctx.baseUrl,
     taskHubName: settings.hubName,
-    requiredQueryStringParameters: required,
+    systemKey: ctx.systemKey,
   });
+  const bindingData = clientBindingData({
+    baseUrl: ctx.baseUrl,
+    rpcBaseUrl: ctx.rpcBaseUrl,
+    taskHubName: settings.hubName,
+    systemKey: ctx.systemKey,
+  });
+  /** Pitfalls already reported, per instance: one log line per instance and kind. */
+  const reported = new Map<string, Set<PitfallKind>>();
+
+  function report(instanceId: string, pitfalls: readonly Pitfall[]): void {
+    for (const pitfall of pitfalls) {
+      let kinds = reported.get(instanceId);
+      if (!kinds) reported.set(instanceId, (kinds = new Set()));
+      if (kinds.has(pitfall.kind)) continue;
+      kinds.add(pitfall.kind);
+      ctx.log.warn(`devhost [Azure pitfall: ${pitfall.kind}] ${pitfall.message}`);
+    }
+  }
 
   let running = false;
   let pumping = false;
@@ -163,12 +185,21 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
       );
       const current = restart ? instanceFromStart({ instanceId: item.instanceId, messages: [restart] })! : instance;
       const history = restart ? [] : await store.getHistory(item.instanceId);
-      const commit = await runEpisode(
-        { instance: current, history, messages: item.messages, now: new Date(), timers },
+      const { commit, pitfalls } = await runEpisode(
+        {
+          instance: current,
+          history,
+          messages: item.messages,
+          now: new Date(),
+          timers,
+          ...(options.httpPollMs !== undefined && { httpPollMs: options.httpPollMs }),
+          ...(options.historyWarningEvents !== undefined && { historyWarningEvents: options.historyWarningEvents }),
+        },
         functions,
       );
       if (restart) commit.replaceHistory = commit.newEvents;
       await store.completeOrchestrationWorkItem(commit);
+      report(item.instanceId, pitfalls);
     } catch (error) {
       await store.abandonOrchestrationWorkItem(item.instanceId);
       throw error;
@@ -176,27 +207,18 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
   }
 
   return {
-    clientBindingData: () => ({
-      taskHubName: settings.hubName,
-      connectionName: 'Storage',
-      creationUrls: {
-        createNewInstancePostUri: `${ctx.baseUrl}/runtime/webhooks/durabletask/orchestrators/{functionName}[/{instanceId}]${required ? `?${required}` : ''}`,
-        createAndWaitOnNewInstancePostUri: `${ctx.baseUrl}/runtime/webhooks/durabletask/orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}${required ? `&${required}` : ''}`,
-      },
-      // The client library substitutes INSTANCEID with each instance's id.
-      managementUrls: managementUrls(ctx.baseUrl, settings.hubName, 'INSTANCEID', required),
-      baseUrl: `${ctx.baseUrl}/runtime/webhooks/durabletask`,
-      requiredQueryStringParameters: required,
-      rpcBaseUrl: `${ctx.baseUrl}/durabletask/`,
-      httpBaseUrl: null,
-    }),
+    clientBindingData: () => bindingData,
     handle: (req, res, path) => api.handle(req, res, path),
-    start() {
+    async start() {
       running = true;
       store.onWork(schedulePump);
-      void store
-        .start()
-        .then(schedulePump, (error: unknown) => ctx.log.error(`devhost: task hub failed to start: ${String(error)}`));
+      try {
+        await store.start();
+      } catch (error) {
+        ctx.log.error(`devhost: task hub failed to start: ${String(error)}`);
+        throw error;
+      }
+      schedulePump();
     },
     async stop() {
       running = false;

@@ -32,7 +32,9 @@ export function createFunctionRunner(registry: FunctionRegistry, invoker: Invoke
       inputData: [{ name: fn.triggerBindingName, data }],
       ...(triggerMetadata && { triggerMetadata }),
     });
-    return outcome.ok ? { ok: true, value: decodeTypedData(outcome.returnValue) } : { ok: false, error: outcome.error };
+    return outcome.ok
+      ? { ok: true, value: decodeTypedData(outcome.returnValue), raw: outcome.result }
+      : { ok: false, error: outcome.error };
   }
 
   return {
@@ -49,7 +51,12 @@ export function createFunctionRunner(registry: FunctionRegistry, invoker: Invoke
     runEntity: (name, payload) =>
       run(entities.get(name.toLowerCase()), 'entity', name, { string: JSON.stringify(payload) }),
     hasOrchestrator: (name) => orchestrators.has(name.toLowerCase()),
+    hasActivity: (name) => activities.has(name.toLowerCase()),
     hasEntity: (name) => entities.has(name.toLowerCase()),
+    names: (kind) =>
+      [...(kind === 'orchestrator' ? orchestrators : kind === 'activity' ? activities : entities).values()].map(
+        (fn) => fn.name,
+      ),
     orchestratorName: (name) => orchestrators.get(name.toLowerCase())?.name,
   };
 }

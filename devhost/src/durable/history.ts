@@ -52,30 +52,42 @@ export interface HistoryEvent {
     TaskScheduledId: number;
   } | null;
   Version?: string;
+  /** ExecutionCompleted: how the execution ended (DTFx OrchestrationStatus, by name). */
+  OrchestrationStatus?: 'Completed' | 'Failed' | 'Terminated';
   /** The retry policy of a first retryable attempt (devhost bookkeeping; DTFx keeps it in memory). */
-  RetryOptions?: {
-    firstRetryIntervalInMilliseconds: number;
-    maxNumberOfAttempts: number;
-    backoffCoefficient?: number;
-    maxRetryIntervalInMilliseconds?: number;
-  };
+  RetryOptions?: RetryPolicy;
   /** devhost bookkeeping (ignored by the SDK): what a scheduling event was for. */
   Devhost?: SchedulingNote;
 }
 
+/** A retry policy as the SDK sends it (RetryOptions of durable-functions; milliseconds). */
+export interface RetryPolicy {
+  firstRetryIntervalInMilliseconds: number;
+  maxNumberOfAttempts: number;
+  backoffCoefficient?: number;
+  maxRetryIntervalInMilliseconds?: number;
+  retryTimeoutInMilliseconds?: number;
+}
+
 /**
- * Why devhost wrote a scheduling event, so later episodes can continue retries and long timers.
- * `hostTaken`: its sequence number was taken by the host (a retry's timer or later attempt, a long timer's
- * later sub-timer), not by an action in the SDK's action list.
+ * Why devhost wrote a scheduling event, so later episodes can continue the tasks the host runs on its own, as
+ * the Durable extension does: retries (an attempt, a timer, the next attempt), long timers (one sub-timer after
+ * another) and durable HTTP calls (a request; while it answers 202, a timer and a poll of its Location).
+ * `hostTaken`: its sequence number was taken by the host, not by an action in the SDK's action list.
  */
 export interface SchedulingNote {
-  role: 'retry-attempt' | 'retry-timer' | 'long-timer';
+  role: 'retry-attempt' | 'retry-timer' | 'long-timer' | 'http-call' | 'http-timer';
   hostTaken: boolean;
-  /** Retries: the sequence number of the first attempt, and this attempt's number (from 1). */
+  /** The sequence number of the action the task belongs to (its first event). */
   actionId?: number;
+  /** Retries: this attempt's number (from 1). */
   attempt?: number;
+  /** Retried sub-orchestrations: the action gave no instance id, so every attempt gets one of its own. */
+  childIdGenerated?: boolean;
   /** Long timers: when the whole timer fires. */
   finalFireAt?: string;
+  /** Durable HTTP polling timers: the Location the poll after this timer GETs. */
+  pollLocation?: string;
 }
 
 export interface FailureDetails {
@@ -89,25 +101,4 @@ export interface FailureDetails {
 
 export function historyEvent(type: EventTypeCode, timestamp: string, fields: Partial<HistoryEvent> = {}): HistoryEvent {
   return { EventType: type, EventId: -1, IsPlayed: false, Timestamp: timestamp, ...fields };
-}
-
-/** A thrown value as FailureDetails: the error's name, message and stack. */
-export function failureDetailsOf(error: unknown): FailureDetails {
-  if (error instanceof Error)
-    return {
-      ErrorType: error.name || 'Error',
-      ErrorMessage: error.message,
-      StackTrace: error.stack ?? null,
-      IsNonRetriable: false,
-      Properties: null,
-      InnerFailure: null,
-    };
-  return {
-    ErrorType: 'Error',
-    ErrorMessage: String(error),
-    StackTrace: null,
-    IsNonRetriable: false,
-    Properties: null,
-    InnerFailure: null,
-  };
 }

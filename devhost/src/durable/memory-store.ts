@@ -1,7 +1,7 @@
 // The in-memory task hub: the whole state in maps, for tests and quick local runs. Gone when the process
 // ends; `--store azurite` keeps it in Azure Storage instead.
 import type { HistoryEvent } from './history.ts';
-import { EventType } from './history.ts';
+import { isControlMessage, supersededBy } from './store.ts';
 import type {
   ActivityWorkItem,
   EntityRecord,
@@ -16,9 +16,6 @@ import type {
   TaskHubStore,
 } from './store.ts';
 import { matchesQuery, pageOf } from './instance-query.ts';
-
-const isControl = (m: OrchestrationMessage) =>
-  m.event.EventType === EventType.ExecutionResumed || m.event.EventType === EventType.ExecutionTerminated;
 
 export class MemoryTaskHubStore implements TaskHubStore {
   private readonly instances = new Map<string, InstanceRecord>();
@@ -100,7 +97,7 @@ export class MemoryTaskHubStore implements TaskHubStore {
     for (const [instanceId, inbox] of this.inboxes) {
       if (this.lockedInstances.has(instanceId)) continue;
       let visible = inbox.filter((m) => (m.visibleAt ?? 0) <= now);
-      if (this.instances.get(instanceId)?.runtimeStatus === 'Suspended') visible = visible.filter(isControl);
+      if (this.instances.get(instanceId)?.runtimeStatus === 'Suspended') visible = visible.filter(isControlMessage);
       if (visible.length === 0) continue;
       this.lockedInstances.add(instanceId);
       return { instanceId, messages: structuredClone(visible) };
@@ -111,6 +108,12 @@ export class MemoryTaskHubStore implements TaskHubStore {
   async completeOrchestrationWorkItem(commit: OrchestrationCommit): Promise<void> {
     const { instance } = commit;
     const id = instance.instanceId;
+    if (supersededBy(this.instances.get(id), commit)) {
+      // The instance was started anew while this episode ran: only its messages are done with.
+      await this.discardOrchestrationMessages(id, commit.consumed);
+      this.notify();
+      return;
+    }
     if (commit.replaceHistory) this.histories.set(id, structuredClone(commit.replaceHistory));
     else this.histories.set(id, [...(this.histories.get(id) ?? []), ...structuredClone(commit.newEvents)]);
     this.instances.set(id, { ...instance });

@@ -1,12 +1,15 @@
-// One orchestration episode, as the Durable extension runs it: add the new events to the history, replay
-// the whole history through the SDK, then turn the actions it returns into history events and messages.
+// One orchestration episode, as the Durable extension runs it: add the new events to the history, replay the
+// whole history through the SDK, then turn the actions it returns into history events and messages, and decide
+// as DurableTask.Core's TaskOrchestrationExecutor does whether the instance completes, fails or continues as new
+// (only when no task is open, see open-tasks.ts).
 //
 // Sequence numbers. The SDK numbers tasks in the order it tracks them and matches completions by number
-// (durable-protocol.md §2.3), so devhost must number scheduling events the same way. Actions number
-// themselves in list order; two host-side features take numbers the action list does not show: a retry
-// (a timer after each failed attempt, then the next attempt) and a long timer (one sub-timer after another).
-// The SDK takes those numbers while it processes the failure or the timer, so devhost processes such
-// events first in an episode and takes the same numbers then; actions later skip them.
+// (durable-protocol.md §2.3), so devhost must number scheduling events the same way. Actions number themselves in
+// list order; the tasks the host continues on its own take numbers the action list does not show: a retry (a
+// timer after each failed attempt, then the next attempt), a long timer (one sub-timer after another) and a
+// durable HTTP call (while it answers 202: a timer, then a poll). The SDK takes those numbers while it processes
+// the failure, the timer or the 202, so devhost processes such events first in an episode and takes the same
+// numbers then; actions later skip them.
 import { randomUUID } from 'node:crypto';
 import {
   ActionType,
@@ -14,21 +17,38 @@ import {
   describeAction,
   describeEvent,
   flattenActions,
+  HTTP_ACTIVITY,
   inputText,
   takesEventId,
   type Action,
-  type RetryOptions,
+  type DurableHttpRequest,
 } from './actions.ts';
+import { refusal } from './action-refusals.ts';
 import {
   EventType,
-  failureDetailsOf,
   historyEvent,
   type EventTypeCode,
-  type FailureDetails,
   type HistoryEvent,
+  type RetryPolicy,
   type SchedulingNote,
 } from './history.ts';
 import type { DurableFunctionRunner } from './functions.ts';
+import { httpPollDelayMs, pollRequest, readHttpResponse } from './http-activity.ts';
+import { describeOpenTasks, openTasks } from './open-tasks.ts';
+import { interpretOutcome, type Failure, type OrchestratorOutcome } from './orchestrator-outcome.ts';
+import {
+  completionDelayed,
+  customStatusSize,
+  customStatusTooLarge,
+  episodePitfalls,
+  HISTORY_EVENTS_WARNING,
+  nonErrorThrown,
+  oversizedCustomStatusKb,
+  retryAbandoned,
+  reyielded,
+  reyieldedTasks,
+  type Pitfall,
+} from './pitfalls.ts';
 import {
   emptyOutbox,
   TERMINAL_STATUSES,
@@ -54,12 +74,8 @@ export const AZURE_STORAGE_TIMERS: TimerSettings = {
   longRunningTimerIntervalMs: 3 * 86_400_000,
 };
 
-/** Milliseconds as a .NET TimeSpan string (d.hh:mm:ss.fff), which the SDK parses with moment. */
-export function timeSpan(ms: number): string {
-  const days = Math.floor(ms / 86_400_000);
-  const rest = new Date(ms % 86_400_000).toISOString().slice(11, 23);
-  return `${days}.${rest}`;
-}
+/** The pause between polls of a durable HTTP call whose 202 has no Retry-After (the extension's default). */
+const DEFAULT_HTTP_POLL_MS = 30_000;
 
 export interface EpisodeInput {
   instance: InstanceRecord;
@@ -67,26 +83,23 @@ export interface EpisodeInput {
   messages: OrchestrationMessage[];
   now: Date;
   timers: TimerSettings;
+  /** Pause between polls of a durable HTTP call without Retry-After (default DEFAULT_HTTP_POLL_MS). */
+  httpPollMs?: number;
+  /** History length that draws the history-size warning (default HISTORY_EVENTS_WARNING). */
+  historyWarningEvents?: number;
 }
 
-interface OrchestratorState {
-  isDone: boolean;
-  actions: Action[][];
-  output?: unknown;
-  customStatus?: unknown;
-  error?: string;
-  failureDetails?: FailureDetails;
+/** What an episode stores, and the Azure pitfalls it ran into (logged by the engine). */
+export interface EpisodeResult {
+  commit: OrchestrationCommit;
+  pitfalls: Pitfall[];
 }
 
-const OUT_OF_PROC_DATA = '$OutOfProcData$:';
+/** Why an action cannot be scheduled: the history disagrees (nondeterminism), or the action is invalid. */
+type ActionProblem = { kind: 'nondeterminism'; message: string } | { kind: 'invalid'; message: string };
 
-function isRetryable(event: HistoryEvent): boolean {
-  return event.Devhost?.role === 'retry-attempt';
-}
-
-export async function runEpisode(input: EpisodeInput, functions: DurableFunctionRunner): Promise<OrchestrationCommit> {
-  const episode = new Episode(input);
-  return episode.run(functions);
+export async function runEpisode(input: EpisodeInput, functions: DurableFunctionRunner): Promise<EpisodeResult> {
+  return new Episode(input, functions).run();
 }
 
 class Episode {
@@ -96,21 +109,30 @@ class Episode {
   private readonly timestamp: string;
   private readonly nowMs: number;
   private readonly timers: TimerSettings;
+  private readonly httpPollMs: number;
+  private readonly historyWarningEvents: number;
+  private readonly functions: DurableFunctionRunner;
   private readonly outbox: Outbox = emptyOutbox();
   /** Events this episode appends after OrchestratorStarted and the new events: what it scheduled. */
   private readonly scheduled: HistoryEvent[] = [];
   private readonly consumed: string[] = [];
+  private readonly pitfalls: Pitfall[] = [];
+  /** Timers whose action is cancelled (by sequence number): not open tasks. */
+  private readonly cancelledTimers = new Set<number>();
 
-  constructor(input: EpisodeInput) {
+  constructor(input: EpisodeInput, functions: DurableFunctionRunner) {
     this.instance = { ...input.instance };
     this.history = input.history;
     this.messages = input.messages;
     this.timestamp = input.now.toISOString();
     this.nowMs = input.now.getTime();
     this.timers = input.timers;
+    this.httpPollMs = input.httpPollMs ?? DEFAULT_HTTP_POLL_MS;
+    this.historyWarningEvents = input.historyWarningEvents ?? HISTORY_EVENTS_WARNING;
+    this.functions = functions;
   }
 
-  async run(functions: DurableFunctionRunner): Promise<OrchestrationCommit> {
+  async run(): Promise<EpisodeResult> {
     const live: OrchestrationMessage[] = [];
     for (const m of this.messages) {
       const stale = m.executionId !== undefined && m.executionId !== this.instance.executionId;
@@ -118,7 +140,7 @@ class Episode {
       else live.push(m);
     }
     const terminate = live.find((m) => m.event.EventType === EventType.ExecutionTerminated);
-    if (terminate) return this.terminate(live, terminate);
+    if (terminate) return this.result(this.terminate(live, terminate));
 
     const newEvents: HistoryEvent[] = [];
     for (const m of live) {
@@ -132,9 +154,10 @@ class Episode {
     const replayable = newEvents.filter(
       (e) => e.EventType !== EventType.ExecutionSuspended && e.EventType !== EventType.ExecutionResumed,
     );
-    if (this.instance.runtimeStatus === 'Suspended' || replayable.length === 0) return this.commit(newEvents);
+    if (this.instance.runtimeStatus === 'Suspended' || replayable.length === 0)
+      return this.result(this.commit(newEvents));
 
-    // Retry and long-timer progress first, so their sequence numbers are the ones the SDK takes (see top).
+    // Host-side task progress first, so their sequence numbers are the ones the SDK takes (see top).
     const progress = replayable.filter((e) => this.isProgressEvent(e));
     const ordered = [
       ...progress,
@@ -146,9 +169,12 @@ class Episode {
     const started = historyEvent(EventType.OrchestratorStarted, this.timestamp);
     const past = this.history.map((e) => ({ ...e, IsPlayed: true }));
     const replayHistory = [...past, started, ...ordered, ...this.scheduled];
-    const outcome = await functions.runOrchestrator(this.instance.name, this.payload(replayHistory));
-    const state = this.stateOf(outcome);
-    return this.apply(state, [started, ...ordered], functions);
+    const result = await this.functions.runOrchestrator(this.instance.name, this.payload(replayHistory));
+    return this.result(this.apply(interpretOutcome(this.instance.name, result), [started, ...ordered]));
+  }
+
+  private result(commit: OrchestrationCommit): EpisodeResult {
+    return { commit, pitfalls: this.pitfalls };
   }
 
   private payload(history: HistoryEvent[]): unknown {
@@ -162,23 +188,16 @@ class Episode {
       upperSchemaVersionNew: 2,
       longRunningTimerIntervalDuration: this.timers.longRunningTimerIntervalDuration,
       maximumShortTimerDuration: this.timers.maximumShortTimerDuration,
-      defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
+      defaultHttpAsyncRequestSleepTimeMillseconds: this.httpPollMs,
     };
   }
 
-  private stateOf(
-    outcome: Awaited<ReturnType<DurableFunctionRunner['runOrchestrator']>>,
-  ): OrchestratorState | { failure: string; failureDetails?: FailureDetails | undefined; actions?: Action[][] } {
-    if (outcome.ok) return outcome.value as OrchestratorState;
-    const message = outcome.error.message;
-    const at = message.indexOf(OUT_OF_PROC_DATA);
-    if (at < 0) return { failure: message, failureDetails: failureDetailsOf(outcome.error) };
-    const state = JSON.parse(message.slice(at + OUT_OF_PROC_DATA.length)) as OrchestratorState;
-    return {
-      failure: state.error ?? 'orchestrator failed',
-      failureDetails: state.failureDetails,
-      actions: state.actions,
-    };
+  private pitfall(pitfall: Pitfall | undefined): void {
+    if (pitfall) this.pitfalls.push(pitfall);
+  }
+
+  private get subject(): string {
+    return `Orchestration '${this.instance.name}' (instance ${this.instance.instanceId})`;
   }
 
   /** Scheduling events by sequence number: the history's, then this episode's (kept up to date by `push`). */
@@ -206,54 +225,118 @@ class Episode {
     this.index(e);
   }
 
-  /** A failed retryable attempt, or a fired retry timer or long sub-timer: the host takes the next step. */
+  private takeEventId(): number {
+    return this.instance.nextEventId++;
+  }
+
+  // ------------------------------------------------------------------------------------------ host-side tasks
+
+  /** A failed retryable attempt, a fired host timer, or a durable HTTP call answering 202: the host goes on. */
   private isProgressEvent(event: HistoryEvent): boolean {
     const byId = this.scheduledEvents();
-    if (event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed) {
-      const scheduledBy = byId.get(event.TaskScheduledId ?? -1);
-      return scheduledBy !== undefined && isRetryable(scheduledBy);
-    }
+    if (event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed)
+      return byId.get(event.TaskScheduledId ?? -1)?.Devhost?.role === 'retry-attempt';
     if (event.EventType === EventType.TimerFired) {
       const role = byId.get(event.TimerId ?? -1)?.Devhost?.role;
-      return role === 'retry-timer' || role === 'long-timer';
+      return role === 'retry-timer' || role === 'long-timer' || role === 'http-timer';
+    }
+    if (event.EventType === EventType.TaskCompleted) {
+      const call = byId.get(event.TaskScheduledId ?? -1);
+      return call?.Devhost?.role === 'http-call' && this.httpPoll(call, event) !== undefined;
     }
     return false;
   }
 
-  private takeEventId(): number {
-    return this.instance.nextEventId++;
+  /** The Location to poll when a durable HTTP call answered 202 with polling enabled; undefined otherwise. */
+  private httpPoll(call: HistoryEvent, completed: HistoryEvent): string | undefined {
+    const first = this.scheduledEvents().get(call.Devhost?.actionId ?? -1);
+    const request = first && requestOf(first);
+    if (!request || request.asynchronousPatternEnabled === false) return undefined;
+    const response = readHttpResponse(completed.Result ?? null);
+    return response?.statusCode === 202 ? response.header('Location') : undefined;
   }
 
   private advanceHostSideTask(event: HistoryEvent): void {
     const byId = this.scheduledEvents();
     if (event.EventType === EventType.TimerFired) {
       const note = byId.get(event.TimerId ?? -1)!.Devhost!;
+      const first = byId.get(note.actionId ?? -1)!;
       if (note.role === 'long-timer') {
         const finalFireAt = note.finalFireAt ?? this.timestamp;
-        if (finalFireAt > this.timestamp) this.scheduleTimer(this.takeEventId(), finalFireAt, true);
+        if (finalFireAt > this.timestamp) this.scheduleTimer(this.takeEventId(), finalFireAt, note.actionId);
         return;
       }
-      const first = byId.get(note.actionId ?? -1)!;
+      if (note.role === 'http-timer') {
+        const poll = pollRequest(requestOf(first)!, note.pollLocation ?? '');
+        this.scheduleHttpCall(this.takeEventId(), poll, {
+          role: 'http-call',
+          hostTaken: true,
+          actionId: first.EventId,
+        });
+        return;
+      }
       const attempt = note.attempt ?? 1;
       if (attempt + 1 > retryOptionsOf(first).maxNumberOfAttempts) return; // the SDK fails the task now
       this.scheduleAttempt(this.takeEventId(), first, attempt + 1);
       return;
     }
-    const note = byId.get(event.TaskScheduledId ?? -1)!.Devhost!;
+    if (event.EventType === EventType.TaskCompleted) {
+      const call = byId.get(event.TaskScheduledId ?? -1)!;
+      const location = this.httpPoll(call, event)!;
+      const delay = httpPollDelayMs(readHttpResponse(event.Result ?? null)!, this.httpPollMs);
+      this.hostTimer(delay, {
+        role: 'http-timer',
+        hostTaken: true,
+        actionId: call.Devhost?.actionId,
+        pollLocation: location,
+      });
+      return;
+    }
+    this.retryAfterFailure(event);
+  }
+
+  /**
+   * A failed attempt of a retried task, as DurableTask.Core's RetryInterceptor goes on: a non-retriable failure
+   * ends the retries at once; after the last attempt comes a timer firing at once ("dummy timer for
+   * back-compat"); otherwise the next attempt waits for a back-off timer — unless the retry timeout has passed,
+   * where the interceptor stops without a timer. The SDK waits for a timer after every failure, so in those two
+   * cases the orchestration never hears of the failure and stays Running in Azure; devhost does the same and says why.
+   */
+  private retryAfterFailure(failed: HistoryEvent): void {
+    const byId = this.scheduledEvents();
+    const note = byId.get(failed.TaskScheduledId ?? -1)!.Devhost!;
     const actionId = note.actionId ?? -1;
     const attempt = note.attempt ?? 1;
-    const retry = retryOptionsOf(byId.get(actionId)!);
+    const first = byId.get(actionId)!;
+    const retry = retryOptionsOf(first);
+    const what = `${first.EventType === EventType.TaskScheduled ? 'activity' : 'sub-orchestration'} '${first.Name}'`;
+    if (failed.FailureDetails?.IsNonRetriable) {
+      this.pitfall(retryAbandoned(this.subject, `attempt ${attempt} of ${what} failed with a non-retriable error`));
+      return;
+    }
+    if (attempt < retry.maxNumberOfAttempts) {
+      const timeout = retry.retryTimeoutInMilliseconds;
+      const expiresAt = timeout === undefined ? Number.POSITIVE_INFINITY : Date.parse(first.Timestamp) + timeout;
+      if (this.nowMs >= expiresAt) {
+        this.pitfall(
+          retryAbandoned(
+            this.subject,
+            `attempt ${attempt} of ${what} failed after retryTimeoutInMilliseconds (${timeout} ms) had passed`,
+          ),
+        );
+        return;
+      }
+    }
     // DTFx writes the timer after the last attempt too (firing at once); the SDK waits for it before failing.
     const delay = attempt < retry.maxNumberOfAttempts ? retryDelayMs(retry, attempt) : 0;
+    this.hostTimer(delay, { role: 'retry-timer', hostTaken: true, actionId, attempt });
+  }
+
+  /** A timer the host takes a sequence number for, firing `delayMs` from now. */
+  private hostTimer(delayMs: number, note: SchedulingNote): void {
     const id = this.takeEventId();
-    const fireAt = new Date(this.nowMs + delay).toISOString();
-    this.push(
-      historyEvent(EventType.TimerCreated, this.timestamp, {
-        EventId: id,
-        FireAt: fireAt,
-        Devhost: { role: 'retry-timer', hostTaken: true, actionId, attempt },
-      }),
-    );
+    const fireAt = new Date(this.nowMs + delayMs).toISOString();
+    this.push(historyEvent(EventType.TimerCreated, this.timestamp, { EventId: id, FireAt: fireAt, Devhost: note }));
     this.outbox.orchestrationMessages.push(this.timerFired(id, fireAt));
   }
 
@@ -267,12 +350,16 @@ class Episode {
     };
   }
 
-  /** A timer (or the next sub-timer of a long one) toward `finalFireAt`, split as the SDK splits it. */
-  private scheduleTimer(id: number, finalFireAt: string, hostTaken: boolean): void {
+  /**
+   * A timer (or the next sub-timer of a long one) toward `finalFireAt`, split as the SDK splits it.
+   * `longTimerAction`: the sequence number of the long timer this sub-timer continues (host-taken).
+   */
+  private scheduleTimer(id: number, finalFireAt: string, longTimerAction?: number): void {
     const long = Date.parse(finalFireAt) - this.nowMs > this.timers.maximumShortTimerMs;
     const fireAt = long ? new Date(this.nowMs + this.timers.longRunningTimerIntervalMs).toISOString() : finalFireAt;
+    const hostTaken = longTimerAction !== undefined;
     const note: SchedulingNote | undefined =
-      long || hostTaken ? { role: 'long-timer', hostTaken, finalFireAt } : undefined;
+      long || hostTaken ? { role: 'long-timer', hostTaken, actionId: longTimerAction ?? id, finalFireAt } : undefined;
     this.push(
       historyEvent(EventType.TimerCreated, this.timestamp, {
         EventId: id,
@@ -283,174 +370,195 @@ class Episode {
     this.outbox.orchestrationMessages.push(this.timerFired(id, fireAt));
   }
 
-  private scheduleAttempt(id: number, first: HistoryEvent, attempt: number): void {
-    const note: SchedulingNote = { role: 'retry-attempt', hostTaken: true, actionId: first.EventId, attempt };
-    if (first.EventType === EventType.TaskScheduled) {
-      this.push(
-        historyEvent(EventType.TaskScheduled, this.timestamp, {
-          EventId: id,
-          Name: first.Name,
-          Input: first.Input ?? null,
-          Devhost: note,
-        }),
-      );
-      this.outbox.activities.push({
-        id: randomUUID(),
-        instanceId: this.instance.instanceId,
-        executionId: this.instance.executionId,
-        taskScheduledId: id,
-        name: first.Name ?? '',
-        input: first.Input ?? null,
-      });
-    } else {
-      const childId = first.InstanceId ?? `${this.instance.executionId}:${id}`;
-      this.push(
-        historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, {
-          EventId: id,
-          Name: first.Name,
-          InstanceId: childId,
-          Input: first.Input ?? null,
-          Devhost: note,
-        }),
-      );
-      this.startChild(childId, first.Name ?? '', first.Input ?? null, id);
-    }
+  private scheduleActivity(id: number, name: string, input: string | null, note?: SchedulingNote): void {
+    this.push(
+      historyEvent(EventType.TaskScheduled, this.timestamp, {
+        EventId: id,
+        Name: name,
+        Input: input,
+        ...(note && { Devhost: note }),
+      }),
+    );
+    this.outbox.activities.push({
+      id: randomUUID(),
+      instanceId: this.instance.instanceId,
+      executionId: this.instance.executionId,
+      taskScheduledId: id,
+      name,
+      input,
+    });
   }
 
-  private startChild(childId: string, name: string, input: string | null, taskScheduledId: number): void {
+  /** A durable HTTP call runs as the extension's built-in activity, with `[request]` as its input. */
+  private scheduleHttpCall(id: number, request: DurableHttpRequest, note: SchedulingNote): void {
+    this.scheduleActivity(id, HTTP_ACTIVITY, JSON.stringify([request]), note);
+  }
+
+  private scheduleAttempt(id: number, first: HistoryEvent, attempt: number): void {
+    const firstNote = first.Devhost;
+    const note: SchedulingNote = { role: 'retry-attempt', hostTaken: true, actionId: first.EventId, attempt };
+    if (first.EventType === EventType.TaskScheduled) {
+      this.scheduleActivity(id, first.Name ?? '', first.Input ?? null, note);
+      return;
+    }
+    // DTFx creates each attempt with the action's instance id: none given means a new `<executionId>:<id>`.
+    const childId = firstNote?.childIdGenerated ? `${this.instance.executionId}:${id}` : (first.InstanceId ?? '');
+    this.scheduleSubOrchestration(id, first.Name ?? '', childId, first.Input ?? null, {
+      ...note,
+      ...(firstNote?.childIdGenerated && { childIdGenerated: true }),
+    });
+  }
+
+  private scheduleSubOrchestration(
+    id: number,
+    name: string,
+    childId: string,
+    input: string | null,
+    note?: SchedulingNote,
+    retry?: RetryPolicy,
+  ): void {
+    this.push(
+      historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, {
+        EventId: id,
+        Name: name,
+        InstanceId: childId,
+        Input: input,
+        ...(note && { Devhost: note }),
+        ...(retry && { RetryOptions: retry }),
+      }),
+    );
     const executionId = randomUUID();
     this.outbox.orchestrationMessages.push({
       id: randomUUID(),
       instanceId: childId,
       event: historyEvent(EventType.ExecutionStarted, this.timestamp, {
-        Name: name,
+        Name: this.functions.orchestratorName(name) ?? name,
         Input: input,
         OrchestrationInstance: { InstanceId: childId, ExecutionId: executionId },
         ParentInstance: {
           OrchestrationInstance: { InstanceId: this.instance.instanceId, ExecutionId: this.instance.executionId },
           Name: this.instance.name,
-          TaskScheduledId: taskScheduledId,
+          TaskScheduledId: id,
         },
       }),
     });
   }
 
-  private apply(
-    state: OrchestratorState | { failure: string; failureDetails?: FailureDetails | undefined; actions?: Action[][] },
-    newEvents: HistoryEvent[],
-    functions: DurableFunctionRunner,
-  ): OrchestrationCommit {
-    const actions = flattenActions(('failure' in state ? state.actions : state.actions)?.flat() ?? []);
-    const problem = this.scheduleActions(actions, functions);
-    if (problem)
-      return this.fail(newEvents, problem, {
-        ErrorType: 'NonDeterministicOrchestrationException',
-        ErrorMessage: problem,
-      });
-    if ('failure' in state) return this.fail(newEvents, state.failure, state.failureDetails);
-    if (
-      state.customStatus !== undefined &&
-      state.customStatus !== null &&
-      state.customStatus !== false &&
-      state.customStatus !== 0 &&
-      state.customStatus !== ''
-    )
-      this.instance.customStatus = JSON.stringify(state.customStatus);
-    if (!state.isDone)
-      return this.commit([
-        ...newEvents,
-        ...this.scheduled,
-        historyEvent(EventType.OrchestratorCompleted, this.timestamp),
-      ]);
+  // ------------------------------------------------------------------------------------------ the outcome
+
+  private apply(outcome: OrchestratorOutcome, newEvents: HistoryEvent[]): OrchestrationCommit {
+    let failure: Failure | undefined;
+    // The shim sets the custom status before it replays the actions; the extension refuses one over 16 KB.
+    if (isSetCustomStatus(outcome.customStatus)) {
+      const json = JSON.stringify(outcome.customStatus);
+      const kb = oversizedCustomStatusKb(json);
+      if (kb === undefined) this.instance.customStatus = json;
+      else {
+        failure = this.invalidAction(customStatusTooLarge(kb));
+        this.pitfall(customStatusSize(this.subject, kb));
+      }
+    }
+    const actions = flattenActions(outcome.actions);
+    if (!failure) {
+      const problem = this.scheduleActions(actions);
+      // DurableTask.Core fails a nondeterministic orchestration at once, open tasks or not.
+      if (problem?.kind === 'nondeterminism')
+        return this.fail(newEvents, {
+          reason: problem.message,
+          details: `Unhandled exception while executing orchestration: NonDeterministicOrchestrationException: ${problem.message}`,
+        });
+      if (problem) failure = this.invalidAction(problem.message);
+      if (outcome.kind !== 'failed' && reyieldedTasks(outcome.raw).length > 0)
+        this.pitfall(reyielded(this.subject, reyieldedTasks(outcome.raw).map(describeAction).join(', ')));
+    }
+    for (const pitfall of episodePitfalls(
+      this.subject,
+      this.history.length,
+      newEvents,
+      this.scheduled,
+      this.historyWarningEvents,
+    ))
+      this.pitfall(pitfall);
+    if (!failure && outcome.kind === 'failed') failure = outcome.failure;
+    if (!failure && outcome.kind === 'threw-without-message') this.pitfall(nonErrorThrown(this.subject));
+    if (failure === undefined && outcome.kind !== 'done') return this.commitRunning(newEvents);
+
+    const open = openTasks([...this.history, ...newEvents, ...this.scheduled], this.cancelledTimers);
+    if (open.length > 0) {
+      this.pitfall(completionDelayed(this.subject, failure !== undefined, describeOpenTasks(open)));
+      return this.commitRunning(newEvents);
+    }
+    if (failure) return this.fail(newEvents, failure);
     const continueAsNew = actions.find((a) => a.actionType === ActionType.ContinueAsNew);
     if (continueAsNew) return this.continueAsNew(inputText(continueAsNew));
-    return this.complete(newEvents, state.output);
+    return this.complete(newEvents, outcome.kind === 'done' ? outcome.output : undefined);
   }
 
-  /** Matches replayed actions with the history and schedules new ones; returns a nondeterminism message. */
-  private scheduleActions(actions: Action[], functions: DurableFunctionRunner): string | undefined {
+  /** An action the extension refuses (an ArgumentException in its shim): the orchestrator function fails with it. */
+  private invalidAction(message: string): Failure {
+    return { reason: `Orchestrator function '${this.instance.name}' failed: ${message}`, details: message };
+  }
+
+  /** Matches replayed actions with the history and schedules new ones; returns why one cannot be. */
+  private scheduleActions(actions: Action[]): ActionProblem | undefined {
     const byId = this.scheduledEvents();
     const hostTaken = new Set([...byId.values()].filter((e) => e.Devhost?.hostTaken).map((e) => e.EventId));
     let next = 0;
+    let problem: ActionProblem | undefined;
     for (const action of actions) {
       if (!takesEventId(action)) continue;
       while (hostTaken.has(next)) next++;
       const id = next++;
+      if (action.actionType === ActionType.CreateTimer && action.isCanceled) this.cancelledTimers.add(id);
       const existing = byId.get(id);
       if (existing) {
-        if (!actionMatchesEvent(action, existing)) {
-          return `Non-deterministic workflow detected: the orchestrator now calls ${describeAction(action)} as task ${id}, but the history has ${describeEvent(existing)} there. Orchestrator code must replay the same actions in the same order; deploy changes to running orchestrations as new orchestration names or versions.`;
-        }
+        if (!actionMatchesEvent(action, existing))
+          return {
+            kind: 'nondeterminism',
+            message: `Non-Deterministic workflow detected: the orchestrator now calls ${describeAction(action)} as task ${id}, but the history has ${describeEvent(existing)} there. Orchestrator code must replay the same actions in the same order; deploy changes to running orchestrations as new orchestration names or versions.`,
+          };
         continue;
       }
-      const unsupported = this.schedule(action, id, functions);
-      if (unsupported) return unsupported;
+      // The extension's shim stops at the first action it refuses; later actions are not scheduled.
+      problem ??= refusal(action, this.functions, this.instance);
+      if (!problem) this.schedule(action, id);
     }
     this.instance.nextEventId = Math.max(this.instance.nextEventId, next);
-    return undefined;
+    return problem;
   }
 
-  private schedule(action: Action, id: number, functions: DurableFunctionRunner): string | undefined {
+  private schedule(action: Action, id: number): void {
     const input = inputText(action);
+    const retry: SchedulingNote | undefined = action.retryOptions
+      ? { role: 'retry-attempt', hostTaken: false, actionId: id, attempt: 1 }
+      : undefined;
     switch (action.actionType) {
       case ActionType.CallActivity:
-      case ActionType.CallActivityWithRetry: {
-        const note: SchedulingNote | undefined = action.retryOptions
-          ? { role: 'retry-attempt', hostTaken: false, actionId: id, attempt: 1 }
-          : undefined;
-        this.push(
-          historyEvent(EventType.TaskScheduled, this.timestamp, {
-            EventId: id,
-            Name: action.functionName,
-            Input: input,
-            ...(note && { Devhost: note }),
-            ...(action.retryOptions && { RetryOptions: action.retryOptions }),
-          }),
-        );
-        this.outbox.activities.push({
-          id: randomUUID(),
-          instanceId: this.instance.instanceId,
-          executionId: this.instance.executionId,
-          taskScheduledId: id,
-          name: action.functionName ?? '',
-          input,
-        });
-        return undefined;
-      }
+      case ActionType.CallActivityWithRetry:
+        this.scheduleActivity(id, action.functionName ?? '', input, retry);
+        if (action.retryOptions) this.scheduled.at(-1)!.RetryOptions = action.retryOptions;
+        return;
       case ActionType.CallSubOrchestrator:
       case ActionType.CallSubOrchestratorWithRetry: {
-        const name = action.functionName ?? '';
-        if (!functions.hasOrchestrator(name))
-          return `The orchestrator calls sub-orchestration '${name}', but no orchestration of that name is registered.`;
-        const childId = action.instanceId ?? `${this.instance.executionId}:${id}`;
-        const note: SchedulingNote | undefined = action.retryOptions
-          ? { role: 'retry-attempt', hostTaken: false, actionId: id, attempt: 1 }
-          : undefined;
-        this.push(
-          historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, {
-            EventId: id,
-            Name: name,
-            InstanceId: childId,
-            Input: input,
-            ...(note && { Devhost: note }),
-            ...(action.retryOptions && { RetryOptions: action.retryOptions }),
-          }),
-        );
-        this.startChild(childId, functions.orchestratorName(name) ?? name, input, id);
-        return undefined;
+        const generated = action.instanceId === undefined || action.instanceId === '';
+        const childId = generated ? `${this.instance.executionId}:${id}` : action.instanceId!;
+        const note = retry && { ...retry, ...(generated && { childIdGenerated: true }) };
+        this.scheduleSubOrchestration(id, action.functionName ?? '', childId, input, note, action.retryOptions);
+        return;
       }
       case ActionType.CreateTimer:
-        if (action.isCanceled) {
+        if (action.isCanceled)
           this.push(
             historyEvent(EventType.TimerCreated, this.timestamp, {
               EventId: id,
               FireAt: action.fireAt ?? this.timestamp,
             }),
           );
-          return undefined;
-        }
-        this.scheduleTimer(id, action.fireAt ?? this.timestamp, false);
-        return undefined;
+        else this.scheduleTimer(id, action.fireAt ?? this.timestamp);
+        return;
+      case ActionType.CallHttp:
+        this.scheduleHttpCall(id, action.httpRequest!, { role: 'http-call', hostTaken: false, actionId: id });
+        return;
       case ActionType.CallEntity:
       case ActionType.SignalEntity: {
         const signal = action.actionType === ActionType.SignalEntity;
@@ -481,16 +589,25 @@ class Episode {
           isSignal: signal,
           ...(!signal && { parentInstanceId: this.instance.instanceId, parentExecutionId: this.instance.executionId }),
         });
-        return undefined;
+        return;
       }
-      default:
-        return `${describeAction(action)} is not supported by devhost (durable HTTP calls and entity locks need the Durable extension's schema V4).`;
     }
   }
+
+  // ------------------------------------------------------------------------------------------ commits
 
   private commit(events: HistoryEvent[]): OrchestrationCommit {
     this.instance.lastUpdatedTime = this.timestamp;
     return { instance: this.instance, newEvents: events, consumed: this.consumed, outbox: this.outbox };
+  }
+
+  /** The instance goes on: what it scheduled, then OrchestratorCompleted. */
+  private commitRunning(newEvents: HistoryEvent[]): OrchestrationCommit {
+    return this.commit([
+      ...newEvents,
+      ...this.scheduled,
+      historyEvent(EventType.OrchestratorCompleted, this.timestamp),
+    ]);
   }
 
   /** Tells the parent orchestration (if any) how this sub-orchestration ended. */
@@ -513,30 +630,31 @@ class Episode {
     return this.commit([
       ...newEvents,
       ...this.scheduled,
-      historyEvent(EventType.ExecutionCompleted, this.timestamp, { Result: result }),
+      historyEvent(EventType.ExecutionCompleted, this.timestamp, { Result: result, OrchestrationStatus: 'Completed' }),
       historyEvent(EventType.OrchestratorCompleted, this.timestamp),
     ]);
   }
 
-  private fail(newEvents: HistoryEvent[], message: string, details: FailureDetails | undefined): OrchestrationCommit {
-    const reason = `Orchestrator function '${this.instance.name}' failed: ${message}`;
+  /**
+   * DTFx FailOrchestration: the output is the reason; a parent hears Reason and Details (and FailureDetails only
+   * when the SDK sent them: the extension runs DTFx with ErrorPropagationMode.SerializeExceptions).
+   */
+  private fail(newEvents: HistoryEvent[], failure: Failure): OrchestrationCommit {
     this.instance.runtimeStatus = 'Failed';
-    this.instance.output = JSON.stringify(reason);
-    const failureDetails: FailureDetails = details ?? {
-      ErrorType: 'OrchestrationFailureException',
-      ErrorMessage: message,
-    };
+    this.instance.output = JSON.stringify(failure.reason);
+    const details = failure.failureDetails && { FailureDetails: failure.failureDetails };
     this.notifyParent(EventType.SubOrchestrationInstanceFailed, {
-      Reason: reason,
-      Details: failureDetails.StackTrace ?? message,
-      FailureDetails: failureDetails,
+      Reason: failure.reason,
+      Details: failure.details,
+      ...details,
     });
     return this.commit([
       ...newEvents,
       ...this.scheduled,
       historyEvent(EventType.ExecutionCompleted, this.timestamp, {
         Result: this.instance.output,
-        FailureDetails: failureDetails,
+        OrchestrationStatus: 'Failed',
+        ...details,
       }),
       historyEvent(EventType.OrchestratorCompleted, this.timestamp),
     ]);
@@ -581,18 +699,35 @@ class Episode {
     return this.commit([
       historyEvent(EventType.OrchestratorStarted, this.timestamp),
       message.event,
-      historyEvent(EventType.ExecutionCompleted, this.timestamp, { Result: this.instance.output }),
+      historyEvent(EventType.ExecutionCompleted, this.timestamp, {
+        Result: this.instance.output,
+        OrchestrationStatus: 'Terminated',
+      }),
       historyEvent(EventType.OrchestratorCompleted, this.timestamp),
     ]);
   }
 }
 
-function retryOptionsOf(event: HistoryEvent): RetryOptions {
+/** The SDK drops falsy custom statuses; the extension ignores null (so a status can never be cleared). */
+function isSetCustomStatus(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== false && value !== 0 && value !== '';
+}
+
+/** The request of a durable HTTP call's first TaskScheduled (`[request]` as the input). */
+function requestOf(event: HistoryEvent): DurableHttpRequest | undefined {
+  try {
+    return (JSON.parse(event.Input ?? '[]') as DurableHttpRequest[])[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function retryOptionsOf(event: HistoryEvent): RetryPolicy {
   return event.RetryOptions ?? { firstRetryIntervalInMilliseconds: 0, maxNumberOfAttempts: 1 };
 }
 
 /** Delay before retry attempt `attempt + 1`, as DTFx computes it: first * coefficient^(attempt-1), capped. */
-export function retryDelayMs(retry: RetryOptions, attempt: number): number {
+function retryDelayMs(retry: RetryPolicy, attempt: number): number {
   const delay = retry.firstRetryIntervalInMilliseconds * (retry.backoffCoefficient ?? 1) ** (attempt - 1);
   return Math.min(delay, retry.maxRetryIntervalInMilliseconds ?? Number.POSITIVE_INFINITY);
 }

@@ -1,7 +1,7 @@
 // The task hub: everything the durable engine keeps. The engine is written against this interface so the
 // same engine runs on the in-memory hub (fast tests) and on Azure Storage (crash-safe; see azurite-store).
 // Each method that changes state is one atomic step: a crash between steps loses nothing acknowledged.
-import type { HistoryEvent } from './history.ts';
+import { EventType, type HistoryEvent } from './history.ts';
 
 export const RUNTIME_STATUSES = [
   'Pending',
@@ -90,6 +90,10 @@ export interface Outbox {
 
 export const emptyOutbox = (): Outbox => ({ orchestrationMessages: [], activities: [], entityRequests: [] });
 
+/** Resume and terminate reach a suspended instance; every other message waits until it resumes. */
+export const isControlMessage = (m: OrchestrationMessage): boolean =>
+  m.event.EventType === EventType.ExecutionResumed || m.event.EventType === EventType.ExecutionTerminated;
+
 export interface OrchestrationWorkItem {
   instanceId: string;
   messages: OrchestrationMessage[];
@@ -157,4 +161,16 @@ export interface TaskHubStore {
   listEntities(): Promise<EntityRecord[]>;
   takeEntityWorkItem(maxBatch: number): Promise<EntityWorkItem | undefined>;
   completeEntityWorkItem(entity: EntityRecord, consumed: readonly string[], outbox: Outbox): Promise<void>;
+}
+
+/**
+ * True when `stored` (the instance as stored now) was started anew (createInstance: a new execution id) while the
+ * episode that produced `commit` ran on the execution before it. Such a commit is dropped but for the messages it
+ * consumed: writing it would put the old execution back over the new one. A continue-as-new or restart commit
+ * changes the execution id itself, and says so with `replaceHistory`.
+ */
+export function supersededBy(stored: InstanceRecord | undefined, commit: OrchestrationCommit): boolean {
+  return (
+    stored !== undefined && commit.replaceHistory === undefined && stored.executionId !== commit.instance.executionId
+  );
 }

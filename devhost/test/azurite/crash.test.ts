@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { WAIT_MS } from '../durable/harness.ts';
 import { spawnCli, type SpawnedCli } from '../spawn-cli.ts';
 import { useAzurite } from './helpers.ts';
 
@@ -39,7 +40,7 @@ describe('crash safety of the Azure Storage task hub', () => {
     expect(start.status).toBe(202);
 
     // Kill it once a good part of the activities ran, but not all.
-    for (let i = 0; i < 600 && lines(effects).length < COUNT * 0.3; i++) await sleep(25);
+    for (const end = Date.now() + WAIT_MS; Date.now() < end && lines(effects).length < COUNT * 0.3;) await sleep(25);
     first.child.kill('SIGKILL');
     await first.exited;
     const beforeCrash = lines(effects).length;
@@ -49,7 +50,10 @@ describe('crash safety of the Azure Storage task hub', () => {
     const second = startHost(effects);
     const url2 = await second.ready;
     let status: { runtimeStatus?: string; output?: unknown } = {};
-    for (let i = 0; i < 1200 && status.runtimeStatus !== 'Completed' && status.runtimeStatus !== 'Failed'; i++) {
+    for (
+      const end = Date.now() + WAIT_MS;
+      Date.now() < end && status.runtimeStatus !== 'Completed' && status.runtimeStatus !== 'Failed';
+    ) {
       const response = await fetch(`${url2}/runtime/webhooks/durabletask/instances/crash-1`);
       if (response.status === 200) status = (await response.json()) as typeof status;
       if (status.runtimeStatus !== 'Completed') await sleep(25);
@@ -69,5 +73,5 @@ describe('crash safety of the Azure Storage task hub', () => {
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-  }, 60_000);
+  });
 });

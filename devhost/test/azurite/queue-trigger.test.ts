@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevHost, type DevHost } from '../../src/host.ts';
+import { WAIT_MS } from '../durable/harness.ts';
 import { useAzurite } from './helpers.ts';
 
 const app = fileURLToPath(new URL('../fixtures/queue-app/', import.meta.url));
@@ -34,7 +35,7 @@ const invocations = (): Invocation[] =>
         .map((l) => JSON.parse(l) as Invocation)
     : [];
 
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -3,8 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AzureStorageTaskHubStore, MAX_INLINE_CHARS } from '../../src/durable/azure-storage-store.ts';
+import { MemoryTaskHubStore } from '../../src/durable/memory-store.ts';
 import { EventType, historyEvent } from '../../src/durable/history.ts';
-import type { InstanceRecord, OrchestrationMessage } from '../../src/durable/store.ts';
+import {
+  emptyOutbox,
+  type InstanceRecord,
+  type OrchestrationMessage,
+  type TaskHubStore,
+} from '../../src/durable/store.ts';
 import { useAzurite } from './helpers.ts';
 
 const azurite = useAzurite();
@@ -131,6 +137,41 @@ describe('AzureStorageTaskHubStore', () => {
     store = await open('Large');
     expect(await store.getInstance('big')).toBeUndefined();
     expect(await store.getHistory('big')).toEqual([]);
+    await store.stop();
+  });
+});
+
+describe.each([
+  ['memory', async (): Promise<TaskHubStore> => new MemoryTaskHubStore()],
+  ['Azure Storage', () => open(`Anew${randomUUID().slice(0, 8)}`)],
+])('an instance started anew (%s store)', (_, create) => {
+  it('an episode of the old execution still under way writes nothing over the new one', async () => {
+    const store = await create();
+    const first = instance('again');
+    await store.createInstance(first.record, [first.start]);
+    const old = (await store.takeOrchestrationWorkItem())!;
+    const second = instance('again');
+    await store.createInstance(second.record, [second.start]);
+    // The old execution's episode ends after the new start: its commit must not bring it back.
+    await store.completeOrchestrationWorkItem({
+      instance: { ...first.record, runtimeStatus: 'Running' },
+      newEvents: [first.start.event],
+      consumed: old.messages.map((m) => m.id),
+      outbox: emptyOutbox(),
+    });
+    expect(await store.getInstance('again')).toMatchObject({
+      executionId: second.record.executionId,
+      runtimeStatus: 'Pending',
+    });
+    const next = (await store.takeOrchestrationWorkItem())!;
+    expect(next.messages.map((m) => m.id)).toEqual([second.start.id]);
+    await store.completeOrchestrationWorkItem({
+      instance: { ...second.record, runtimeStatus: 'Running' },
+      newEvents: [second.start.event],
+      consumed: [second.start.id],
+      outbox: emptyOutbox(),
+    });
+    expect(await store.getInstance('again')).toMatchObject({ runtimeStatus: 'Running' });
     await store.stop();
   });
 });

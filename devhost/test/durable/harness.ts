@@ -5,6 +5,14 @@ import { startDevHost, type DevHost, type DevHostOptions } from '../../src/host.
 
 export const DURABLE_APP = fileURLToPath(new URL('../fixtures/orchestration-app', import.meta.url));
 
+/**
+ * How long a test polls for an instance, a warning or a process before it calls it stuck (ms): a deadline
+ * on the clock, not a count of polls, and generous, because other test runs may load the machine (a
+ * 1,000-activity fan-out on Azurite takes seconds on a quiet machine and more than 20 s on a busy one).
+ * A failure bound, never a speed check; vitest's testTimeout (vitest.config.ts) stays above it.
+ */
+export const WAIT_MS = 120_000;
+
 export interface Status {
   name: string;
   instanceId: string;
@@ -73,7 +81,7 @@ export class DurableHarness {
   async waitFor(
     instanceId: string,
     statuses: readonly string[] = ['Completed', 'Failed', 'Terminated'],
-    timeoutMs = 20_000,
+    timeoutMs = WAIT_MS,
   ): Promise<Status> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

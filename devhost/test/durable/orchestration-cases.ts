@@ -2,7 +2,7 @@
 // ../azurite/orchestrations.test.ts). The fixture app is an ordinary durable-functions v3 app.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DurableEngineOptions } from '../../src/durable/engine.ts';
-import type { DurableHarness } from './harness.ts';
+import { WAIT_MS, type DurableHarness } from './harness.ts';
 
 export function defineOrchestrationSuite(start: (options?: DurableEngineOptions) => Promise<DurableHarness>): void {
   let h: DurableHarness;
@@ -90,7 +90,10 @@ export function defineOrchestrationSuite(start: (options?: DurableEngineOptions)
 
     it('detects nondeterminism and names the first mismatching action', async () => {
       const second = await h.start('changing');
-      for (let i = 0; i < 500 && (await h.status(second.id))?.customStatus !== 'first done'; i++)
+      for (
+        const end = Date.now() + WAIT_MS;
+        Date.now() < end && (await h.status(second.id))?.customStatus !== 'first done';
+      )
         await new Promise((resolve) => setTimeout(resolve, 10));
       await h.post('/api/toggle/b');
       await fetch(second.sendEventPostUri.replace('{eventName}', 'next'), {
@@ -102,7 +105,7 @@ export function defineOrchestrationSuite(start: (options?: DurableEngineOptions)
         const status = await h.waitFor(second.id);
         expect(status.runtimeStatus).toBe('Failed');
         expect(status.output).toMatch(
-          /Non-deterministic workflow detected: the orchestrator now calls callActivity\('boom'\) as task 0, but the history has callActivity\('hello'\) there/,
+          /Non-Deterministic workflow detected: the orchestrator now calls callActivity\('boom'\) as task 0, but the history has callActivity\('hello'\) there/,
         );
       } finally {
         await h.post('/api/toggle/a');

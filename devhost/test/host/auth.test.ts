@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevHost } from '../../src/host.ts';
 import type { DevHost } from '../../src/host.ts';
+import { deriveSystemKey, DURABLE_SYSTEM_KEY_NAME } from '../../src/keys.ts';
 import { fixture, recordingLogger } from './helpers.ts';
 
 const KEY = 'test-master-key';
@@ -35,6 +36,11 @@ describe('auth levels with a master key', () => {
     expect(byQuery.status).toBe(200);
     expect(await byQuery.text()).toBe('function-level ok');
     expect((await fetch(`${host.url}/api/adminOnly`, { headers: { 'x-functions-key': KEY } })).status).toBe(200);
+  });
+
+  it('does not open function-level routes to the Durable extension system key', async () => {
+    const systemKey = deriveSystemKey(KEY, DURABLE_SYSTEM_KEY_NAME);
+    expect((await fetch(`${host.url}/api/secure?code=${systemKey}`)).status).toBe(401);
   });
 
   it('protects the admin invoke endpoint', async () => {

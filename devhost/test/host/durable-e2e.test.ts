@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevHost } from '../../src/host.ts';
 import type { DevHost } from '../../src/host.ts';
+import { WAIT_MS } from '../durable/harness.ts';
 import { fixture, recordingLogger } from './helpers.ts';
 
 let host: DevHost;
@@ -22,7 +23,7 @@ describe('durable end to end (default engine)', () => {
     const { statusQueryGetUri } = (await res.json()) as { statusQueryGetUri: string };
     expect(statusQueryGetUri.startsWith(`${host.url}/runtime/webhooks/durabletask/instances/`)).toBe(true);
     let status: { runtimeStatus?: string; output?: unknown } = {};
-    for (let i = 0; i < 100 && status.runtimeStatus !== 'Completed'; i++) {
+    for (const end = Date.now() + WAIT_MS; Date.now() < end && status.runtimeStatus !== 'Completed';) {
       status = (await (await fetch(statusQueryGetUri)).json()) as typeof status;
       if (status.runtimeStatus !== 'Completed') await new Promise((r) => setTimeout(r, 50));
     }

@@ -4,7 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevHost } from '../../src/host.ts';
-import type { DevHost, DurableEngineContext } from '../../src/host.ts';
+import type { DevHost } from '../../src/host.ts';
+import type { DurableEngineContext } from '../../src/durable-contract.ts';
 import { createInvoker, decodeTypedData } from '../../src/invoker.ts';
 import { fixture, recordingLogger } from './helpers.ts';
 
@@ -81,7 +82,7 @@ beforeAll(async () => {
       return {
         clientBindingData: () => clientData(ctx.baseUrl),
         handle: stubHandle,
-        start: () => void started++,
+        start: async () => void started++,
         stop: async () => void stopped++,
       };
     },
@@ -125,7 +126,7 @@ describe('durable wiring', () => {
       body: '"Ada"',
     });
 
-    const status = await (await fetch(`${host.url}/api/status/inst-1`)).json();
+    const status: unknown = await (await fetch(`${host.url}/api/status/inst-1`)).json();
     expect(status).toEqual({ name: 'helloOrchestrator', runtimeStatus: 'Completed', output: 'Hello, Ada!' });
   });
 

@@ -10,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import readExcelFile from 'read-excel-file/node';
 import writeXlsxFile from 'write-excel-file/node';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from '../pipeline/harness.ts';
+import { itAnswersAsDocumented } from '../../openapi-answers.ts';
 import { openBrowser, screenshot, seriousViolations, type Browser } from './browser.ts';
 import type { PortfolioReport } from '../../../src/domain/report.ts';
 
@@ -495,3 +496,5 @@ describe('API for the dashboard', () => {
     expect((await list('portfolioId=est')).body.jobs).toEqual([]);
   });
 });
+
+itAnswersAsDocumented(() => h);

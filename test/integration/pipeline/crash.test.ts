@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobView } from '../../../cli/api-client.ts';
+import type { JobView } from '../../../src/api/answers.ts';
 import { startSandbox, type Sandbox } from '../../../sandbox/server.ts';
 import { spawnCli, type SpawnedCli } from '../../../devhost/test/spawn-cli.ts';
 import { serviceEndpoints } from '../fixtures.ts';

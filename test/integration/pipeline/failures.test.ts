@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
+import { itAnswersAsDocumented } from '../../openapi-answers.ts';
 
 const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
   properties: Array<Record<string, unknown>>;
@@ -33,7 +34,8 @@ describe('sandbox failures at 10%', () => {
       failed503: number;
     };
     expect(job.status).toBe('completed');
-    // About 50 properties failed their first try; two retry passes leave each a 1-in-1,000 chance (6 or more of 500: p < 0.0001).
+    // About 50 properties failed their first try; two retry passes leave each a 1-in-1,000 chance (6 or more of 500: p
+    // < 0.0001).
     expect(stats.failed503).toBeGreaterThan(25);
     expect(job.progress.processed).toBe(500);
     expect(job.progress.failed).toBeLessThanOrEqual(5);
@@ -50,3 +52,5 @@ describe('sandbox failures at 10%', () => {
     expect(report.results.totals.failed).toBe(job.progress.failed);
   });
 });
+
+itAnswersAsDocumented(() => h);

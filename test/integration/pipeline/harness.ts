@@ -4,9 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startDevHost, type DevHost } from 'devhost';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server.ts';
-import type { JobView } from '../../../cli/api-client.ts';
+import type { JobView } from '../../../src/api/answers.ts';
+import { isFinal } from '../../../src/domain/job-status.ts';
 import { serviceEndpoints } from '../fixtures.ts';
 import type { ServiceEndpoints } from '../../../scripts/local-services.ts';
+import { recordAnswers, type RecordedAnswer } from '../../openapi-answers.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -19,6 +21,8 @@ export interface PipelineHarness {
   env: Record<string, string>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   get(path: string): Promise<Response>;
+  /** Every answer the app's HTTP triggers gave since start (see openapi-answers.ts). */
+  answers: RecordedAnswer[];
   /** Polls the job until it leaves queued/processing. */
   waitForJob(jobId: string, timeoutMs?: number): Promise<JobView>;
   stop(): Promise<void>;
@@ -83,12 +87,14 @@ export async function startPipeline(
   const keyHeader: Record<string, string> =
     options.masterKey === undefined ? {} : { 'x-functions-key': options.masterKey };
   const url = host.url;
+  const recording = await recordAnswers();
   const harness: PipelineHarness = {
     url,
     host,
     sandbox,
     databaseId,
     env,
+    answers: recording.answers,
     post: (path, body, headers = {}) =>
       fetch(`${url}${path}`, {
         method: 'POST',
@@ -101,7 +107,7 @@ export async function startPipeline(
       for (;;) {
         const response = await fetch(`${url}/api/portfolio/jobs/${jobId}`, { headers: keyHeader });
         const body = (await response.json()) as { job: JobView };
-        if (!['queued', 'processing'].includes(body.job.status)) return body.job;
+        if (isFinal(body.job.status)) return body.job;
         if (Date.now() > deadline)
           throw new Error(
             `job ${jobId} still ${body.job.status} after ${timeoutMs} ms: ${JSON.stringify(body.job.progress)}`,
@@ -110,6 +116,7 @@ export async function startPipeline(
       }
     },
     async stop() {
+      recording.dispose();
       await host.stop();
       await sandbox.close();
     },

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataQuality } from '../../../src/domain/data-quality.ts';
 import type { StoredReport } from '../../../src/domain/stored-report.ts';
-import type { PropertyResult } from '../../../src/domain/results.ts';
+import { propertyResultSchema, type PropertyResult } from '../../../src/domain/results.ts';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
 
 const tape = (name: string) => readFileSync(`${REPO_ROOT}test/fixtures/input-cases/${name}`);
@@ -55,6 +55,10 @@ describe('tapes as lenders send them', () => {
       job: { dataQuality: DataQuality };
     };
     expect(status.job.dataQuality).toStrictEqual(dataQuality);
+    // The results are what the OpenAPI document declares: no storage keys (id, jobId, chunkIndex).
+    const properties = await results(jobId);
+    expect(properties).toHaveLength(2);
+    for (const p of properties) expect(propertyResultSchema.strict().safeParse(p).error).toBeUndefined();
   });
 
   it('estimates a tape, counting only the rows that would be analysed, and starts nothing', async () => {

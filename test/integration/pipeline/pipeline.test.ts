@@ -8,6 +8,7 @@ import { decodeQueueMessage } from '../../../src/storage/queues.ts';
 import { portfolioReportSchema, type PortfolioReport } from '../../../src/domain/report.ts';
 import { stressAnswerSchema, type StressAnswer } from '../../../src/jobs/job-stress.ts';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
+import { itAnswersAsDocumented } from '../../openapi-answers.ts';
 
 const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
   portfolioId: string;
@@ -283,3 +284,5 @@ describe('trends and alerts', () => {
     expect(alerted.every((f) => f.basis === 'like-for-like')).toBe(true);
   });
 });
+
+itAnswersAsDocumented(() => h);

@@ -54,31 +54,35 @@ describe('storage settings', () => {
     expect(loadStorageSettings({})).toEqual({
       cosmos: { endpoint: 'http://127.0.0.1:8081', key: COSMOS_EMULATOR_KEY, databaseId: 'portfolio-analytics' },
       connectionString: 'UseDevelopmentStorage=true',
+      stagingContainer: 'portfolio-staging',
     });
   });
 
-  it('reads COSMOS_ENDPOINT, COSMOS_KEY, COSMOS_DATABASE and AzureWebJobsStorage', () => {
+  it('reads COSMOS_ENDPOINT, COSMOS_KEY, COSMOS_DATABASE, AzureWebJobsStorage and STAGING_CONTAINER', () => {
     const settings = loadStorageSettings({
       COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
       COSMOS_KEY: 'k',
       COSMOS_DATABASE: 'db1',
       AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b',
+      STAGING_CONTAINER: 'staging-db1',
     });
     expect(settings).toEqual({
       cosmos: { endpoint: 'https://acct.documents.azure.com:443/', key: 'k', databaseId: 'db1' },
       connectionString: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b',
+      stagingContainer: 'staging-db1',
     });
   });
 
   it('names the variable of a bad value and never prints secrets', () => {
     try {
-      loadStorageSettings({ COSMOS_ENDPOINT: 'not a url', COSMOS_DATABASE: 'a/b' });
+      loadStorageSettings({ COSMOS_ENDPOINT: 'not a url', COSMOS_DATABASE: 'a/b', STAGING_CONTAINER: 'Staging_1' });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigurationError);
       const problems = (error as ConfigurationError).problems.join('\n');
       expect(problems).toContain('COSMOS_ENDPOINT');
       expect(problems).toContain('COSMOS_DATABASE');
+      expect(problems).toContain('STAGING_CONTAINER');
     }
     expect(STORAGE_SETTINGS.filter((r) => r.secret).map((r) => r.env)).toEqual(['COSMOS_KEY', 'AzureWebJobsStorage']);
     expect(storageSettingsSchema.parse({}).cosmos.databaseId).toBe('portfolio-analytics');

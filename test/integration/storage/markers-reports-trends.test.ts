@@ -111,6 +111,7 @@ describe('ReportsRepository', () => {
       id: 'job-c',
       asOf: '2025-06-04T02:00:00.000Z',
       createdAt: '2025-07-01T00:00:00.000Z',
+      analysisType: 'comprehensive', // the comparison names the previous run's type
     });
   });
 });

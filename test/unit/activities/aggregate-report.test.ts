@@ -1,6 +1,7 @@
 // aggregateReport with in-memory ports: which report it compares with, what it stores, when it alerts.
 import { describe, expect, it } from 'vitest';
 import { aggregateReport, type AggregateReportPorts } from '../../../src/activities/aggregate-report.ts';
+import type { DataQuality } from '../../../src/domain/data-quality.ts';
 import type { JobStatus } from '../../../src/domain/job-status.ts';
 import type { StoredReport } from '../../../src/domain/stored-report.ts';
 import type { Finding } from '../../../src/domain/like-for-like.ts';
@@ -139,5 +140,28 @@ describe('aggregateReport', () => {
     });
     expect(report.notes.at(-1)).toBe('Stress and AVM accuracy cover the 1 results in the snapshot, not all 2.');
     expect(short.alerts).toEqual([]);
+  });
+
+  it("carries how the job's properties were read into its report; a registered portfolio's run has none", async () => {
+    const dataQuality: DataQuality = {
+      format: { kind: 'csv', encoding: 'utf-8', separator: ',' },
+      invalidRows: 'skip',
+      rows: 3,
+      accepted: 2,
+      skipped: 1,
+      skippedRows: [{ at: 'row 3', row: 3, reasons: [{ path: 'row 3, column zip', message: 'bad', code: 'VALUE' }] }],
+      warnings: [],
+    };
+    const w = world();
+    w.snapshots.set('job-read', [loan('P1', 50_000)]);
+    w.snapshots.set('job-nightly', [loan('P1', 50_000)]);
+    const ports = {
+      ...portsOf(w),
+      dataQuality: async (jobId: string) => (jobId === 'job-read' ? dataQuality : undefined),
+    };
+    await aggregateReport(input('job-read'), ports);
+    await aggregateReport(input('job-nightly'), ports);
+    expect(w.saved.map((r) => r.report.dataQuality)).toEqual([dataQuality, undefined]);
+    expect(w.saved[1]!.report).not.toHaveProperty('dataQuality');
   });
 });

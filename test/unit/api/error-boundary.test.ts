@@ -3,6 +3,7 @@
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { withErrorBoundary } from '../../../src/api/error-boundary.ts';
+import { openApiDocument } from '../../../src/api/openapi.ts';
 import {
   BlobNotFoundError,
   ConcurrencyConflictError,
@@ -12,6 +13,7 @@ import {
   JobAlreadyExistsError,
   MessageTooLargeError,
 } from '../../../src/storage/errors.ts';
+import { answersAgainstDocument } from '../../openapi-answers.ts';
 
 /** Runs a handler that throws `error` behind the boundary; returns the answer and what was logged. */
 async function answerFor(error: unknown) {
@@ -75,6 +77,40 @@ describe('withErrorBoundary', () => {
     );
     expect(logged[0]?.text).toContain('error-boundary.test.ts');
     expect(logged[0]?.text).not.toContain('\n');
+  });
+
+  it('answers only what the OpenAPI document lists: 500 and 503 on every operation, known errors where thrown', async () => {
+    const document = openApiDocument('http://localhost/api');
+    const operationIds = Object.values(document.paths as Record<string, Record<string, { operationId: string }>>)
+      .flatMap((item) => Object.values(item))
+      .map((operation) => operation.operationId);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8081'), { code: 'ECONNREFUSED' });
+    const [internal, unavailable] = [await answerFor(new Error('boom')), await answerFor(refused)];
+    const thrownWhere: Array<[string, unknown]> = [
+      ['listJobs', new InvalidContinuationTokenError()],
+      ['getJobProperties', new InvalidContinuationTokenError()],
+      ['redriveJob', new DocumentNotFoundError('jobs', 'job-1')],
+      ['redriveJob', new ConcurrencyConflictError('jobs', 'job-1', 10)],
+      ['revaluePortfolio', new BlobNotFoundError('portfolio-staging', 'portfolios/p/x.json')],
+      ['analyzePortfolio', new MessageTooLargeError('portfolio-alerts', 70_000)],
+    ];
+    const known = await Promise.all(
+      thrownWhere.map(async ([operationId, error]) => ({ operationId, ...(await answerFor(error)) })),
+    );
+    const recorded = (operationId: string, response: HttpResponseInit) => ({
+      operationId,
+      method: 'GET',
+      url: 'http://localhost/api/x',
+      status: response.status ?? 200,
+      contentType: 'application/json',
+      body: response.jsonBody as unknown,
+    });
+    const answers = [
+      ...operationIds.flatMap((id) => [recorded(id, internal.response), recorded(id, unavailable.response)]),
+      ...known.map((k) => recorded(k.operationId, k.response)),
+    ];
+    expect(operationIds.length).toBeGreaterThan(10);
+    expect(answersAgainstDocument(answers, document)).toEqual([]);
   });
 
   it('passes what the handler answers unchanged', async () => {

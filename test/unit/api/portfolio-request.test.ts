@@ -102,7 +102,7 @@ describe('JSON bodies', () => {
       'properties[1].propertyId',
     ]);
     const skip = await acceptedRequest(
-      body([property, { ...property, propertyId: 'P2', zip: 2134 }], { invalidRows: 'skip' }),
+      body([property, { ...property, propertyId: 'P2', state: 'MA', zip: 2134 }], { invalidRows: 'skip' }),
       'application/json',
     );
     expect(skip.request.properties).toStrictEqual([property]);

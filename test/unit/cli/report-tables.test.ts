@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzedProperty, fraudScreening } from '../../../src/domain/analysis.ts';
 import { costRatesSchema, priceTable } from '../../../src/domain/cost.ts';
 import { fraudOptionsSchema } from '../../../src/domain/fraud.ts';
+import type { DataQuality } from '../../../src/domain/data-quality.ts';
 import type { PortfolioReport } from '../../../src/domain/report.ts';
 import { riskOptionsSchema } from '../../../src/domain/risk.ts';
 import { quoteBasis, valuationOptionsSchema } from '../../../src/domain/valuation.ts';
@@ -71,6 +72,42 @@ describe('renderReport', () => {
     expect(text).toContain('(±0.5 pt)'); // a binned quantile says so
     expect(text).toContain('$24.00');
     expect(text).not.toContain('PARTIAL');
+  });
+
+  it('prints the data-quality account: rows read, analysed and skipped, each warning with its count', () => {
+    const dataQuality: DataQuality = {
+      format: { kind: 'csv', encoding: 'windows-1252', separator: ';', decimalComma: true },
+      invalidRows: 'skip',
+      rows: 302,
+      accepted: 300,
+      skipped: 2,
+      skippedRows: [
+        {
+          at: 'row 7',
+          row: 7,
+          propertyId: 'P-6',
+          reasons: [{ path: 'row 7, column zip', code: 'INVALID_ZIP', message: "'ABC' is not a ZIP: write 02134" }],
+        },
+      ],
+      warnings: [
+        {
+          code: 'ZIP4_DASH',
+          field: 'zip',
+          count: 1,
+          message: '1 ZIP+4 code written without a dash was normalised to 12345-6789',
+          examples: [],
+        },
+      ],
+    };
+    const printed = renderReport({ ...report, dataQuality });
+    expect(printed).toContain(
+      "Data quality: how the input was read (CSV, windows-1252, ';'-separated; invalidRows=skip)",
+    );
+    expect(printed).toMatch(/302\s*│\s*300\s*│\s*2\s*│\s*1/);
+    expect(printed).toMatch(/ZIP4_DASH\s*│\s*1\s*│\s*1 ZIP\+4 code written without a dash was normalised/);
+    expect(printed).toContain('Skipped rows: 2');
+    expect(printed).toMatch(/row 7\s*│\s*P-6\s*│\s*row 7, column zip: 'ABC' is not a ZIP/);
+    expect(text).not.toContain('Data quality'); // a report without the account prints no empty section
   });
 
   it('formats money to the cent and shares, and shows a dash for what is missing', () => {

@@ -78,6 +78,17 @@ describe('analyzedProperty', () => {
     });
   });
 
+  it('keeps the unit with the address, so a result names the apartment valued', () => {
+    const result = analyzedProperty(
+      { property: { ...property, unit: 'Apt 4B' }, analysisType: 'risk', basis: bought, purchases: [], asOf },
+      options,
+    );
+    expect(result).toMatchObject({ address: property.address, unit: 'Apt 4B' });
+    expect(
+      analyzedProperty({ property, analysisType: 'risk', basis: bought, purchases: [], asOf }, options),
+    ).not.toHaveProperty('unit');
+  });
+
   it('charges nothing for a cached value and only risk for risk alone', () => {
     const cached = { ...bought, source: 'cache' as const };
     const result = analyzedProperty({ property, analysisType: 'risk', basis: cached, purchases: [], asOf }, options);

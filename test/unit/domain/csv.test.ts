@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvColumnsFor, propertiesToCsv } from '../../../src/domain/csv.ts';
 import { analyzeRequestSchema, propertySchema, type Property } from '../../../src/domain/schemas.ts';
+import { NULL_TOKENS } from '../../../src/intake/cells.ts';
 import { acceptedRequest, asOf, propertiesOf, readCsv } from '../intake/tapes.ts';
 
 describe('propertiesToCsv', () => {
@@ -54,7 +55,11 @@ describe('propertiesToCsv', () => {
     expect(csvColumnsFor([])).toHaveLength(21); // the non-list columns only
   });
 
-  const text = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ,."'#/-]{0,30}$/);
+  // A text the intake reads as a "no value" placeholder (NA, None, NaN, ...) comes back empty, with a NULL_TOKEN
+  // warning: it cannot round-trip, so the generator leaves those out.
+  const text = fc
+    .stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ,."'#/-]{0,30}$/)
+    .filter((t) => !NULL_TOKENS.has(t.trim().toUpperCase()));
   const money = fc.integer({ min: 0, max: 10_000_000_00 }).map((c) => c / 100);
   const date = fc
     .date({ min: new Date('1990-01-01'), max: asOf, noInvalidDate: true })

@@ -136,11 +136,12 @@ describe('like-for-like comparison', () => {
     ]);
     expect(findings[2]).toEqual({
       code: 'PRE_DISTRESSED_RISE',
-      message: 'pre-distressed loans up by 1 (0 -> 1: 1 newly, 0 no longer) on the 3 loans analysed in both runs',
+      message:
+        'pre-distressed loans up by 1 (0 -> 1: 1 newly, 0 no longer) on the 3 loans analysed the same way in both runs',
       basis: 'like-for-like',
       properties: 3,
     });
-    expect(findings[0]!.message).toMatch(/on the 4 properties valued in both runs$/);
+    expect(findings[0]!.message).toMatch(/on the 4 properties valued the same way in both runs$/);
   });
 
   it('raises the change rule above 100 points in a highly concentrated book, and not at exactly 100', async () => {
@@ -160,7 +161,7 @@ describe('like-for-like comparison', () => {
     expect(likeForLikeFindings(plus100).map((f) => f.code)).not.toContain('CONCENTRATION_INCREASE');
     const increase = likeForLikeFindings(plus101).find((f) => f.code === 'CONCENTRATION_INCREASE');
     expect(increase?.message).toBe(
-      "zip concentration up 101 HHI points in a highly concentrated book (HHI 2,000 -> 2,101; a significant increase under the 2023 Merger Guidelines' change rule) on the 5 properties valued in both runs",
+      "zip concentration up 101 HHI points in a highly concentrated book (HHI 2,000 -> 2,101; a significant increase under the 2023 Merger Guidelines' change rule) on the 5 properties valued the same way in both runs",
     );
   });
 
@@ -171,6 +172,26 @@ describe('like-for-like comparison', () => {
     const c = await compare(ten(123_457), ten(98_765));
     expect(c.likeForLike.concentration.zip.current.band).toBe('unconcentrated');
     expect(likeForLikeFindings(c).map((f) => f.code)).toEqual(['TOTAL_VALUE_DROP']);
+  });
+
+  it('leaves a change of value basis (AVM in one run, appraisal in the other) out of every value metric', async () => {
+    // A comprehensive run valued the book by AVM; a later risk-only run values it on the appraisals on file,
+    // 30% higher: comparing the two would be a false "value up / LTV down" (or, the other way, a false alert).
+    const byAvm = book(200).map((r) => ({ ...r, provider: 'avm-primary' }));
+    const onAppraisal = book(200).map((r, i) => ({
+      ...r,
+      value: Math.round(r.value! * 0.7),
+      ...(i < 50 && { provider: 'avm-primary', value: r.value }),
+    }));
+    const comparison = await compare(byAvm, onAppraisal);
+    expect(comparison.population.matched).toBe(200);
+    expect(comparison.likeForLike.valueBasisChanged).toBe(150);
+    expect(comparison.likeForLike.valued).toBe(50);
+    expect(comparison.likeForLike.loans).toBe(50);
+    expect(comparison.likeForLike.totalValue.change).toBe(0);
+    expect(likeForLikeFindings(comparison)).toStrictEqual([]);
+    // Screening does not rest on the value basis: every matched property is still compared for flags.
+    expect(comparison.likeForLike.screened).toBe(200);
   });
 
   it('counts what is on one side only, and takes pairs in any order', () => {

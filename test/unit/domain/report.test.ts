@@ -208,9 +208,9 @@ describe('finalizeReport on the sample portfolio (figures computed by hand)', ()
     });
     expect(report.findings).toEqual([]);
     expect(report.notes).toEqual([
-      '1 properties have no loan: they are tiered by value change since the last appraisal and valuation confidence, apart from the loan tiers.',
-      '1 loans with a second lien are tiered on CLTV, the combined exposure (RISK_TIER_RATIO=cltv).',
-      '1 properties failed and are in no figure but the failure counts (totals.failures says why).',
+      '1 property has no loan: it is tiered by value change since the last appraisal and valuation confidence, apart from the loan tiers.',
+      '1 loan with a second lien is tiered on CLTV, the combined exposure (RISK_TIER_RATIO=cltv).',
+      '1 property failed and is in no figure but the failure counts (totals.failures says why).',
     ]);
   });
 
@@ -302,7 +302,7 @@ describe('finalizeReport edge cases', () => {
     ]);
     expect(report.risk.downgrades).toEqual({ WEAK_FSD: 0, STALE_VALUATION: 0, APPRAISAL_ONLY: 1 });
     expect(report.notes[0]).toBe(
-      'A risk run buys no AVM value: 1 properties rest on a stored valuation (0 of them older than 90 days, a weak basis) and 1 on their last appraisal (APPRAISAL_ONLY, a weak basis); a weak basis lowers the tier one step.',
+      'A risk run buys no AVM value: 1 property rests on a stored valuation (0 of them older than 90 days, a weak basis) and 1 on their last appraisal (APPRAISAL_ONLY, a weak basis); a weak basis lowers the tier one step.',
     );
   });
 

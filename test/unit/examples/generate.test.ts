@@ -342,6 +342,12 @@ describe('generate.ts command line', () => {
     expect(() => parseCliArgs(args)).toThrow(/usage: node examples\/generate.ts/);
   });
 
+  it('creates the output folder when it does not exist (examples/generated/ on a fresh clone)', () => {
+    const out = join(tmp, 'not', 'yet', 'there.csv');
+    writePortfolio({ size: 3, format: 'csv', out });
+    expect(readFileSync(out, 'utf8').split('\n')).toHaveLength(5); // header, 3 rows, final newline
+  });
+
   it('writes CSV and JSON of the same properties, the JSON a full analyze request', async () => {
     const csvPath = join(tmp, 'small.csv');
     const jsonPath = join(tmp, 'small.json');

@@ -321,10 +321,19 @@ describe('values', () => {
     ]);
   });
 
-  it('lat-long-swapped.csv: warns that a New York pair looks swapped', async () => {
-    const { dataQuality } = await accepted('lat-long-swapped.csv');
-    expect(dataQuality.warnings.find((w) => w.code === 'COORDINATES_OUTSIDE_US')?.examples).toStrictEqual([
-      { at: 'row 2', row: 2, value: '-73.938104, 40.750044', normalised: 'swapped? 40.750044, -73.938104' },
+  it('lat-long-swapped.csv: refuses a New York pair that looks swapped, with the pair to write', async () => {
+    const { body } = await refused('lat-long-swapped.csv');
+    expect(body.errors).toStrictEqual([
+      {
+        path: 'row 2, column latitude',
+        row: 2,
+        column: 'latitude',
+        field: 'latitude',
+        code: 'COORDINATES_SWAPPED',
+        message:
+          'latitude -73.938104, longitude 40.750044 looks swapped (outside the United States as written, inside it swapped): write latitude 40.750044, longitude -73.938104',
+        fix: 'write latitude 40.750044, longitude -73.938104',
+      },
     ]);
   });
 

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { readCell, type Cell, type CellOutcome, type FieldFormat } from '../../../src/intake/cells.ts';
 
-const US = { decimalComma: false };
-const EU = { decimalComma: true };
+const US = { decimalComma: false, spreadsheet: true };
+const EU = { decimalComma: true, spreadsheet: true };
 const money: FieldFormat = { kind: 'number', integer: false, money: true };
 const number: FieldFormat = { kind: 'number', integer: false, money: false };
 
@@ -113,8 +113,8 @@ describe('ZIPs', () => {
     ['2134', 'error LEADING_ZERO_LOST'],
     ['501', 'error LEADING_ZERO_LOST'],
     ['21341234', 'error LEADING_ZERO_LOST'],
-    ['1234567', 'error LEADING_ZERO_LOST'],
-    ['021', 'error LEADING_ZERO_LOST'],
+    ['1234567', 'error INVALID_ZIP'], // 00123-4567: no state has ZIPs 001xx
+    ['021', 'error INVALID_ZIP'],
     ['ABCDE', 'error INVALID_ZIP'],
     ['0213-41234', 'error INVALID_ZIP'],
     [78701, '78701 (ZIP_FROM_NUMBER)'],
@@ -124,6 +124,33 @@ describe('ZIPs', () => {
     [2134.5, 'error INVALID_ZIP'],
   ])('%j reads %j', (cell, expected) => {
     expect(read(cell, { kind: 'zip' })).toBe(expected);
+  });
+
+  it("suggests the padded form only when it is a ZIP of the row's state, and names the spreadsheet only for files", () => {
+    const fix = (cell: Cell, state: string, dialect = US) => {
+      const result = readCell(cell, { kind: 'zip' }, dialect, { state });
+      return result.kind === 'error' ? [result.error.code, result.error.message] : ['value', String(result.kind)];
+    };
+    expect(fix('2134', 'MA')).toStrictEqual([
+      'LEADING_ZERO_LOST',
+      "'2134' looks like the ZIP 02134 with its leading zero lost (spreadsheets drop them): write 02134, and store the column as text",
+    ]);
+    expect(fix('7870', 'TX')).toStrictEqual([
+      'ZIP_NOT_IN_STATE',
+      "'7870' is not a ZIP of TX: padded with a zero it would be 07870, a NJ ZIP: write the property's 5-digit ZIP in TX",
+    ]);
+    expect(fix('7870', 'tx')[0]).toBe('ZIP_NOT_IN_STATE'); // the state as written, read as its code
+    expect(fix('501', 'NY')[0]).toBe('LEADING_ZERO_LOST'); // 00501, Holtsville (IRS)
+    expect(fix(7870, 'TX')[0]).toBe('ZIP_NOT_IN_STATE');
+    const json = { decimalComma: false, spreadsheet: false };
+    expect(fix('123', 'TX', json)).toStrictEqual([
+      'INVALID_ZIP',
+      "'123' is not a ZIP: padded with zeros it would be 00123, which no state has: write the property's 5-digit ZIP in TX",
+    ]);
+    expect(fix('2134', 'MA', json)).toStrictEqual([
+      'LEADING_ZERO_LOST',
+      "'2134' looks like the ZIP 02134 with its leading zero lost: write 02134",
+    ]);
   });
 
   it('suggests the padded form, never pads it', () => {
@@ -143,20 +170,18 @@ describe('states, counties and county FIPS codes', () => {
     ['District of Columbia', 'DC (STATE_CODE)'],
     ['Washington, D.C.', 'DC (STATE_CODE)'],
     ['Puerto Rico', 'PR (STATE_CODE)'],
-    ['Tex.', 'Tex.'], // no certain reading: the schema lists the codes
+    ['Tex.', 'error INVALID_STATE'], // no certain reading
   ])('state %j reads %j', (cell, expected) => {
     expect(read(cell, { kind: 'state' })).toBe(expected);
   });
 
   it.each([
     ['Harris', 'Harris'],
-    ['Harris County', 'Harris (COUNTY_SUFFIX)'],
-    ['Harris Co.', 'Harris (COUNTY_SUFFIX)'],
-    ['harris co', 'harris (COUNTY_SUFFIX)'],
-    ['Iberia Parish', 'Iberia (COUNTY_SUFFIX)'],
+    ['Harris County', 'Harris County'], // the suffix is settled with the row's state (counties.ts)
     ['Los  Angeles', 'Los Angeles'],
-    ['Baltimore City', 'Baltimore City'],
-    ['County', 'County'],
+    ['48201', '48201'], // a FIPS code, moved to countyFips with the row's state
+    ['6037', 'error LEADING_ZERO_LOST'],
+    ['482', 'error INVALID_COUNTY'],
   ])('county %j reads %j', (cell, expected) => {
     expect(read(cell, { kind: 'county' })).toBe(expected);
   });

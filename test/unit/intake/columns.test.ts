@@ -89,7 +89,7 @@ describe('errors on the header row', () => {
       [
         'row 1, column address',
         'MISSING_COLUMN',
-        'required column address is missing: add a address column (or map the column that holds it with columnMap)',
+        'required column address is missing: add an address column (or map the column that holds it with columnMap)',
       ],
     ]);
   });

@@ -167,11 +167,14 @@ describe('errors by row and column', () => {
         column: 'loan.balance',
         field: 'loan.balance',
         code: 'INVALID_VALUE',
-        message: 'must be >= 0',
+        message: 'must be >= 0: write the amount in dollars without a minus sign (0 for none)',
+        fix: 'write the amount in dollars without a minus sign (0 for none)',
       },
     ]);
     expect(failure.totalErrors).toBe(1);
-    expect(describeIntakeErrors(failure.errors)).toBe('row 3, column loan.balance: must be >= 0');
+    expect(describeIntakeErrors(failure.errors)).toBe(
+      'row 3, column loan.balance: must be >= 0: write the amount in dollars without a minus sign (0 for none)',
+    );
   });
 
   it('names the column as the file does, and the field it holds', async () => {
@@ -258,7 +261,7 @@ describe('errors by row and column', () => {
       ),
     );
     expect(errors.map((e) => [e.row, e.column ?? '', e.code])).toStrictEqual([
-      [2, 'state', 'INVALID_VALUE'],
+      [2, 'state', 'INVALID_STATE'],
       [2, 'loan.balance', 'NOT_A_NUMBER'],
       [2, 'sales[0].date', 'INVALID_VALUE'],
       [2, 'sales[0].price', 'INVALID_VALUE'],
@@ -418,7 +421,7 @@ describe('invalidRows=skip', () => {
     expect(
       result.dataQuality.skippedRows.map((s) => [s.at, s.propertyId, s.reasons.map((r) => `${r.column}: ${r.code}`)]),
     ).toStrictEqual([
-      ['row 3', 'P2', ['state: INVALID_VALUE', 'zip: LEADING_ZERO_LOST', 'loan.balance: INVALID_VALUE']],
+      ['row 3', 'P2', ['state: INVALID_STATE', 'zip: LEADING_ZERO_LOST', 'loan.balance: INVALID_VALUE']],
       ['row 4', 'P1', ['propertyId: DUPLICATE_PROPERTY_ID']],
     ]);
   });

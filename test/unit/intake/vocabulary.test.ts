@@ -30,7 +30,10 @@ describe('README Input tables', () => {
     const listed = new Set<string>();
     for (const [type, list] of words)
       for (const word of list) {
-        expect({ word, read: readCell(word, { kind: 'propertyType' }, { decimalComma: false }) }).toMatchObject({
+        expect({
+          word,
+          read: readCell(word, { kind: 'propertyType' }, { decimalComma: false, spreadsheet: true }),
+        }).toMatchObject({
           word,
           read: { kind: 'value', value: type },
         });

@@ -44,7 +44,7 @@ describe('reading .xlsx', () => {
   it('refuses a ZIP that lost its leading zero as a number, and a date left as a serial number', async () => {
     const workbook = await xlsxOf({ Tape: [HEADER, ['P-1', '12 Elm St', 'MA', 2134, 'SFR', 1, 45366]] });
     expect(errorsOf(await readXlsx(workbook)).map((e) => [e.path, e.code, e.fix])).toStrictEqual([
-      ['row 2, column ZIP', 'NUMBER_FOR_TEXT', 'write it as a string like "02134"'],
+      ['row 2, column ZIP', 'NUMBER_FOR_TEXT', 'store the column as text and write 02134'],
       ['row 2, column Last Appraisal Date', 'EXCEL_DATE_SERIAL', 'format the column as YYYY-MM-DD (here 2024-03-15)'],
     ]);
   });
@@ -57,6 +57,21 @@ describe('reading .xlsx', () => {
     const [missing] = errorsOf(await readXlsx(workbook, { sheet: 'Tape' }));
     expect(missing).toMatchObject({ code: 'SHEET_NOT_FOUND' });
     expect(missing?.message).toContain('Summary');
+  });
+
+  it("names the sheet read, the workbook's sheets and ?sheet= when the first sheet is not the tape", async () => {
+    const workbook = await xlsxOf({
+      Summary: [
+        ['Portfolio', 'Total'],
+        ['book', 12],
+      ],
+      Loans: [HEADER],
+    });
+    const [error] = errorsOf(await readXlsx(workbook));
+    expect(error?.code).toBe('NOT_A_PROPERTY_HEADER');
+    expect(error?.message).toContain("sheet 'Summary' was read (the workbook's sheets: 'Summary', 'Loans')");
+    expect(error?.fix).toContain('name the sheet that holds the tape with ?sheet=NAME (?sheet=Loans)');
+    expect(error?.message).not.toContain('separated');
   });
 
   it('skips empty rows, ignores empty trailing columns, and finds a title above the header', async () => {
@@ -83,7 +98,7 @@ describe('reading .xlsx', () => {
       'text/csv',
     ]) {
       const read = await readRequest(workbook, type, '?portfolioId=book&analysisType=risk');
-      expect(read.ok && read.value.dataQuality.format).toStrictEqual({ kind: 'xlsx' });
+      expect(read.ok && read.value.dataQuality.format).toStrictEqual({ kind: 'xlsx', sheet: 'T' }); // the sheet read, named;
     }
     const named = await readRequest(
       workbook,

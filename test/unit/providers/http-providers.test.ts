@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../src/providers/errors.ts';
 import { createHttpAvm } from '../../../src/providers/http-avm.ts';
 import { createHttpFraudReview } from '../../../src/providers/http-fraud-review.ts';
-import { TokenBucket } from '../../../src/providers/rate-limit.ts';
+import { AdaptiveRateLimiter } from '../../../src/providers/adaptive-rate.ts';
 import { createProviderPolicy, withProviderPolicy } from '../../../src/providers/resilience.ts';
 import { simulateAvmQuote, simulateFraudReview } from '../../../src/providers/simulated-quotes.ts';
 import type { FraudReviewRequest } from '../../../src/providers/types.ts';
@@ -67,8 +67,8 @@ describe('HTTP AVM against the sandbox', () => {
     const { url, stats } = await sandbox({ ratePerSecond: 2 });
     const avm = createHttpAvm({ name: 'avm-primary', baseUrl: url, timeoutInMs: 2_000 });
     const policy = createProviderPolicy({ ...fastPolicy, maxRetries: 4 });
-    // The client bucket is deliberately far above the sandbox's limit, to provoke 429s.
-    const bucket = new TokenBucket({ ratePerSecond: 1_000, burst: 10 });
+    // The client's limiter starts far above the sandbox's limit, to provoke 429s.
+    const bucket = new AdaptiveRateLimiter({ initialRate: 1_000 });
     const started = performance.now();
     const quotes = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
@@ -80,13 +80,15 @@ describe('HTTP AVM against the sandbox', () => {
     expect(stats().calls).toBe(5);
     // Retry-After is at least 1 s: the rejected calls cannot have come back sooner.
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    // And the limiter learned from the 429s: it goes slower than it started.
+    expect(bucket.ratePerSecond).toBeLessThan(1_000);
   });
 
   it('gives up as unavailable after maxRetries + 1 attempts of 503', async () => {
     const { url, stats } = await sandbox({ failureRate: 1 });
     const avm = createHttpAvm({ name: 'avm-primary', baseUrl: url, timeoutInMs: 2_000 });
     const policy = createProviderPolicy({ ...fastPolicy, maxRetries: 2 });
-    const bucket = new TokenBucket({ ratePerSecond: 1_000 });
+    const bucket = new AdaptiveRateLimiter({ initialRate: 1_000 });
     const error = await expectProviderError(
       withProviderPolicy(policy, bucket, (signal) => avm.value(subject('P-1'), { signal })),
     );
@@ -123,7 +125,7 @@ describe('HTTP AVM against the sandbox', () => {
       fetch: counter.fetch,
     });
     const policy = createProviderPolicy({ ...fastPolicy, maxRetries: 3 });
-    const bucket = new TokenBucket({ ratePerSecond: 1_000 });
+    const bucket = new AdaptiveRateLimiter({ initialRate: 1_000 });
     const error = await expectProviderError(
       withProviderPolicy(policy, bucket, (signal) => avm.value(subject('P-1'), { signal })),
     );

@@ -1,7 +1,7 @@
 import { ConstantBackoff } from 'cockatiel';
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../src/providers/errors.ts';
-import { TokenBucket } from '../../../src/providers/rate-limit.ts';
+import { AdaptiveRateLimiter } from '../../../src/providers/adaptive-rate.ts';
 import {
   createProviderPolicy,
   providerPolicyOptionsSchema,
@@ -26,7 +26,6 @@ describe('RetryAfterBackoff', () => {
 describe('provider policy', () => {
   it('has the documented defaults', () => {
     expect(providerPolicyOptionsSchema.parse({})).toEqual({
-      ratePerSecond: 50,
       maxRetries: 4,
       initialDelayInMs: 200,
       maxDelayInMs: 10_000,
@@ -35,7 +34,7 @@ describe('provider policy', () => {
 
   it('retries retryable errors and takes a token before each attempt', async () => {
     const policy = createProviderPolicy({ maxRetries: 3, initialDelayInMs: 1 });
-    const bucket = new TokenBucket({ ratePerSecond: 1_000 });
+    const bucket = new AdaptiveRateLimiter({ initialRate: 1_000 });
     let attempts = 0;
     const result = await withProviderPolicy(policy, bucket, async () => {
       attempts++;
@@ -48,7 +47,7 @@ describe('provider policy', () => {
 
   it('does not retry non-retryable errors, nor a Retry-After beyond maxDelayInMs', async () => {
     const policy = createProviderPolicy({ maxRetries: 3, initialDelayInMs: 1, maxDelayInMs: 100 });
-    const bucket = new TokenBucket({ ratePerSecond: 1_000 });
+    const bucket = new AdaptiveRateLimiter({ initialRate: 1_000 });
     for (const error of [
       new ProviderError({ provider: 'p', kind: 'no_value', message: '404' }),
       new ProviderError({ provider: 'p', kind: 'rate_limited', message: '429', retryAfterMs: 60_000 }),

@@ -1,7 +1,7 @@
 // Table columns of a property result, shared by the report's property lists and the properties page.
 import { Link } from 'wouter';
 import type { Property } from '../api.ts';
-import { money, pct, signedPct } from '../format.ts';
+import { addressLine, money, pct, signedPct } from '../format.ts';
 import type { Column } from './DataTable.tsx';
 
 export const TierBadge = ({ tier }: { tier: string }) => <span className={`tier tier-${tier}`}>{tier}</span>;
@@ -15,7 +15,7 @@ export const propertyColumns = (jobId: string) => ({
       </Link>
     ),
   } satisfies Column<Property>,
-  address: { label: 'Address', cell: (p) => p.address ?? '–' } satisfies Column<Property>,
+  address: { label: 'Address', cell: (p) => addressLine(p) } satisfies Column<Property>,
   state: { label: 'State', cell: (p) => p.state } satisfies Column<Property>,
   type: { label: 'Type', cell: (p) => p.propertyType } satisfies Column<Property>,
   value: { label: 'Value', num: true, cell: (p) => money(p.valuation?.estimatedValue) } satisfies Column<Property>,

@@ -11,7 +11,7 @@ import { propertyColumns } from '../components/property-columns.tsx';
 import { usePagedTokens } from '../usePagedTokens.ts';
 import { downloadPropertiesCsv } from '../export/properties-csv.ts';
 import { PROPERTY_TYPES, US_STATES } from '../../../src/domain/schemas.ts';
-import { PROPERTY_FILTERS } from '../../../src/api/schemas.ts';
+import { RESULT_FILTERS } from '../../../src/domain/results.ts';
 
 const FILTER_LABELS: Record<string, string> = {
   all: 'All',
@@ -104,7 +104,7 @@ export function PropertiesPage({ jobId, initialFilter = 'all' }: { jobId: string
         <div className="field">
           <label htmlFor="props-filter">Show</label>
           <select id="props-filter" value={form.filter} onChange={(e) => setForm({ ...form, filter: e.target.value })}>
-            {PROPERTY_FILTERS.map((f) => (
+            {RESULT_FILTERS.map((f) => (
               <option key={f} value={f}>
                 {FILTER_LABELS[f] ?? f}
               </option>

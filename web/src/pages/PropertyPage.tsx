@@ -4,7 +4,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { api } from '../api.ts';
-import { dateTime, money, moneyCents, pct, signedPct } from '../format.ts';
+import { addressLine, dateTime, money, moneyCents, pct, signedPct } from '../format.ts';
 import { ErrorNote, Figures, Loading, Section } from '../components/common.tsx';
 import { DataTable } from '../components/DataTable.tsx';
 import { TierBadge } from '../components/property-columns.tsx';
@@ -29,7 +29,8 @@ export function PropertyPage({ jobId, propertyId }: { jobId: string; propertyId:
         </span>
       </div>
       <p className="subtitle">
-        {[p.address, p.city, p.county, `${p.state} ${p.zip}`].filter(Boolean).join(', ')} · {p.propertyType} · job{' '}
+        {[p.address && addressLine(p), p.city, p.county, `${p.state} ${p.zip}`].filter(Boolean).join(', ')} ·{' '}
+        {p.propertyType} · job{' '}
         <Link href={`/jobs/${jobId}/properties`} className="mono">
           {jobId}
         </Link>

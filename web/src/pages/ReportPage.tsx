@@ -340,6 +340,10 @@ export function ReportPage({ jobId }: { jobId: string }) {
                   r.comparison.population.failedBoth,
               )}{' '}
               failed in either run.
+              {r.comparison.likeForLike.valueBasisChanged > 0 &&
+                ` Values, LTV and tiers not compared for ${count(r.comparison.likeForLike.valueBasisChanged)} valued by an AVM in one run and on the appraisal on file in the other.`}
+              {r.comparison.previousRun.analysisType !== undefined &&
+                ` The previous run was a ${r.comparison.previousRun.analysisType} run.`}
             </p>
             <DataTable
               label="Comparison with the previous run"
@@ -477,7 +481,7 @@ export function ReportPage({ jobId }: { jobId: string }) {
             id="pre-distressed"
             title={`Pre-distressed loans${r.risk ? ` (${count(r.risk.preDistressed)})` : ''}`}
           >
-            <PropertyTable caption="Highest LTV first" items={r.highlights.preDistressed} jobId={jobId} />
+            <PropertyTable caption="Highest CLTV first" items={r.highlights.preDistressed} jobId={jobId} />
           </Section>
         )}
 
@@ -545,9 +549,9 @@ export function ReportPage({ jobId }: { jobId: string }) {
                     name: outlier ? 'Outlier' : 'Within limits',
                     itemStyle: { color: outlier ? '#b03a2e' : '#5d6d7e' },
                     symbolSize: 10,
+                    // Appraisers with no appraisal compared with an AVM value have no inflation to plot.
                     data: r
-                      .fraud!.appraisers.listed // Appraisers with no appraisal compared with an AVM value have no inflation to plot.
-                      .filter((a) => a.outlier === outlier && a.meanInflationPct !== null)
+                      .fraud!.appraisers.listed.filter((a) => a.outlier === outlier && a.meanInflationPct !== null)
                       .map((a) => [a.comparedAppraisals, a.meanInflationPct, a.appraiserId, a.appraisals]),
                   })),
                 }}

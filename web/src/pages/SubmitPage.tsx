@@ -34,15 +34,16 @@ export function issueOf(path: string, message: string): Issue {
   return { row: '', column: path, message };
 }
 
-const warningIssue = (w: InputWarning): Issue =>
-  w.row !== undefined || w.column !== undefined
-    ? {
-        row: w.row === undefined ? '' : String(w.row),
-        column: w.column ?? '',
-        message: w.count && w.count > 1 ? `${w.message} (${count(w.count)} times)` : w.message,
-        ...(w.code && { code: w.code }),
-      }
-    : { ...issueOf(w.path ?? '', w.message), ...(w.code && { code: w.code }) };
+/** A warning of the dataQuality account: its field, the rows of its first occurrences, and what to change. */
+const warningIssue = (w: InputWarning): Issue => ({
+  row: w.examples
+    .flatMap((e) => (e.row === undefined ? [] : [String(e.row)]))
+    .concat(w.count > w.examples.length ? ['…'] : [])
+    .join(', '),
+  column: w.field ?? '',
+  message: w.fix ? `${w.message} ${w.fix}` : w.message,
+  code: w.code,
+});
 
 function IssueTable({ caption, issues, total }: { caption: string; issues: Issue[]; total: number }) {
   return (
@@ -166,7 +167,9 @@ export function SubmitPage() {
     estimate !== undefined && budget.trim() !== '' && Number(budget) < estimate.estimatedCost && !allowPartial;
   const rejected = check.state === 'rejected' ? check.error : undefined;
   const errorIssues = rejected instanceof ApiError ? rejected.errors.map((e) => issueOf(e.path, e.message)) : [];
-  const warnings = (estimate?.warnings ?? (rejected instanceof ApiError ? rejected.warnings : [])).map(warningIssue);
+  const warnings = (estimate?.dataQuality.warnings ?? (rejected instanceof ApiError ? rejected.warnings : [])).map(
+    warningIssue,
+  );
 
   return (
     <>

@@ -1,0 +1,231 @@
+// What the HTTP API answers, as zod schemas: the one definition of each answer. The triggers build their
+// bodies to these types, src/api/openapi.ts generates the OpenAPI document from them, the CLI reads the
+// answers through them, and the integration suite checks every answer it gets against the document.
+import { z } from 'zod';
+import { costBreakdownSchema } from '../domain/cost.ts';
+import { dataQualitySchema, intakeErrorSchema } from '../domain/data-quality.ts';
+import { STOP_REASONS } from '../domain/job-progress.ts';
+import { jobStatusSchema } from '../domain/job-status.ts';
+import { REDRIVE_INCLUDES } from '../domain/passes.ts';
+import { propertyResultSchema, resultFilterSchema } from '../domain/results.ts';
+import { ANALYSIS_TYPES } from '../domain/schemas.ts';
+import { portfolioReportSchema } from '../domain/report.ts';
+import { trendPointSchema } from '../domain/trend.ts';
+import { portfolioDocumentSchema } from '../storage/portfolios-repository.ts';
+
+const dollars = z.number().meta({ description: 'US dollars' });
+const isoDateTime = z.string().meta({ description: 'ISO 8601 date-time, UTC' });
+
+/**
+ * One field error: `properties[12].loan.balance`, or `row 14, column Loan Balance` for a tape; '' for the body.
+ * Path and message always; an error from reading the properties (src/intake) also names its code, the fix, and
+ * the row and column (tapes) or the field.
+ */
+export const fieldErrorSchema = intakeErrorSchema.partial({ code: true });
+
+/** Every refusal: 404, 413, and the base of the others. */
+export const errorAnswerSchema = z.object({ success: z.literal(false), error: z.string() });
+export type ErrorAnswer = z.infer<typeof errorAnswerSchema>;
+
+/**
+ * 500 and 503, what the one error boundary (./error-boundary.ts) answers for an error no handler answered: the
+ * message and the correlation id of the one log line that says what happened (also the x-correlation-id
+ * header). A 503 (a service the app depends on is unavailable) also carries Retry-After in seconds.
+ */
+export const serverErrorAnswerSchema = errorAnswerSchema.extend({ correlationId: z.string() });
+export type ServerErrorAnswer = z.infer<typeof serverErrorAnswerSchema>;
+
+/**
+ * 400 (and 415) with field errors (at most MAX_REPORTED_ERRORS listed; totalErrors counts them all). A refused
+ * tape also carries the account of what was read of it.
+ */
+export const validationErrorAnswerSchema = errorAnswerSchema.extend({
+  errors: z.array(fieldErrorSchema).min(1),
+  totalErrors: z.number().int().positive(),
+  dataQuality: dataQualitySchema.optional(),
+});
+export type ValidationErrorAnswer = z.infer<typeof validationErrorAnswerSchema>;
+
+/** 422: the estimate is over the caller's budget and allowPartial was not set. */
+export const overBudgetAnswerSchema = errorAnswerSchema.extend({
+  estimatedCost: dollars,
+  budget: dollars,
+  breakdown: costBreakdownSchema,
+  dataQuality: dataQualitySchema,
+});
+export type OverBudgetAnswer = z.infer<typeof overBudgetAnswerSchema>;
+
+/**
+ * 422: the Idempotency-Key names a job that was submitted with another request (IETF draft "The
+ * Idempotency-Key HTTP Header Field" §2.7). The job the key names, and where to read it.
+ */
+export const idempotencyKeyReusedAnswerSchema = errorAnswerSchema.extend({ jobId: z.string(), statusUrl: z.string() });
+export type IdempotencyKeyReusedAnswer = z.infer<typeof idempotencyKeyReusedAnswerSchema>;
+
+/** A job as GET /api/portfolio/jobs/{jobId} shows it (DESIGN §5). */
+export const jobViewSchema = z.object({
+  jobId: z.string(),
+  portfolioId: z.string(),
+  analysisType: z.enum(ANALYSIS_TYPES),
+  status: jobStatusSchema,
+  progress: z.object({
+    total: z.number().int(),
+    processed: z.number().int(),
+    failed: z.number().int(),
+    /** Properties valued from the cross-job cache (no AVM call bought). */
+    cached: z.number().int(),
+    /** processed / total, in percent, one decimal. */
+    percentComplete: z.number(),
+  }),
+  cost: z.object({
+    /** The worst case: every AVM of the cascade, a review, risk. */
+    estimated: dollars,
+    /** Held by chunks in flight (at most their worst case). */
+    reserved: dollars,
+    /** The vendors' bill as recorded with each answer, plus the risk charge. */
+    actual: dollars,
+    /**
+     * Present after a crash: at most this much more may have been billed for answers the crash lost (counted
+     * against the budget).
+     */
+    unconfirmed: dollars.optional(),
+    budget: dollars.optional(),
+  }),
+  startTime: isoDateTime,
+  /** Once the job has ended. */
+  endTime: isoDateTime.optional(),
+  /** Seconds left at the observed rate, while processing. */
+  estimatedTimeRemaining: z.number().int().optional(),
+  /** While a stopped job finishes its properties in flight: why it stops. */
+  stopRequested: z.enum(STOP_REASONS).optional(),
+  /** Why a failed job failed. */
+  error: z.string().optional(),
+  /** Why a job ended short of its portfolio (cancel, terminate, budget). */
+  statusReason: z.string().optional(),
+  /** How the request's properties were read (absent for runs of a registered portfolio). */
+  dataQuality: dataQualitySchema.optional(),
+});
+export type JobView = z.infer<typeof jobViewSchema>;
+
+/** 202 of POST /api/portfolio/analyze: the job, and Durable management URLs scoped to its instance. */
+export const analyzeAcceptedSchema = z.object({
+  success: z.literal(true),
+  jobId: z.string(),
+  estimatedCost: dollars,
+  breakdown: costBreakdownSchema,
+  message: z.string(),
+  /** GET this for progress (also the Location header). */
+  statusUrl: z.string(),
+  /** How the properties were read: rows skipped (invalidRows=skip), normalisations with their counts. */
+  dataQuality: dataQualitySchema,
+  /**
+   * The Durable status query of the job's root; carries the task hub's system key in Azure
+   * (HAND_OUT_MANAGEMENT_URLS=false leaves it and the two below out).
+   */
+  statusQueryGetUri: z.string().optional(),
+  /** Terminates the job: chunks stop buying, it ends cancelled with a partial report. */
+  terminatePostUri: z.string().optional(),
+  /** Purges the root's history; the job, its results and report stay. */
+  purgeHistoryDeleteUri: z.string().optional(),
+});
+export type AnalyzeAccepted = z.infer<typeof analyzeAcceptedSchema>;
+
+/** 200 of POST /api/portfolio/estimate: the cost of the properties that would be analysed. */
+export const estimateAnswerSchema = z.object({
+  success: z.literal(true),
+  estimatedCost: dollars,
+  breakdown: costBreakdownSchema,
+  dataQuality: dataQualitySchema,
+});
+export type EstimateAnswer = z.infer<typeof estimateAnswerSchema>;
+
+export const jobAnswerSchema = z.object({ success: z.literal(true), job: jobViewSchema });
+export type JobAnswer = z.infer<typeof jobAnswerSchema>;
+
+/** GET /api/portfolio/jobs: newest first. */
+export const jobsPageSchema = z.object({
+  success: z.literal(true),
+  /** queued and processing are told apart live, after the page is read: such a page may hold fewer. */
+  jobs: z.array(jobViewSchema),
+  continuationToken: z.string().optional(),
+});
+export type JobsPage = z.infer<typeof jobsPageSchema>;
+
+/** 400 of GET .../results before the report exists; 409 for a failed job, which has none. */
+export const notFinishedAnswerSchema = errorAnswerSchema.extend({
+  status: jobStatusSchema,
+  progress: jobViewSchema.shape.progress,
+});
+export type NotFinishedAnswer = z.infer<typeof notFinishedAnswerSchema>;
+
+export const resultsAnswerSchema = z.object({
+  success: z.literal(true),
+  status: jobStatusSchema,
+  results: portfolioReportSchema,
+});
+export type ResultsAnswer = z.infer<typeof resultsAnswerSchema>;
+
+export const propertiesPageSchema = z.object({
+  success: z.literal(true),
+  jobId: z.string(),
+  filter: resultFilterSchema,
+  properties: z.array(propertyResultSchema),
+  /** Present when more may follow: pass it back unchanged for the next page. */
+  continuationToken: z.string().optional(),
+});
+export type PropertiesPage = z.infer<typeof propertiesPageSchema>;
+
+/** GET /api/portfolio/jobs/{jobId}/properties/{propertyId}. */
+export const propertyAnswerSchema = z.object({
+  success: z.literal(true),
+  jobId: z.string(),
+  property: propertyResultSchema,
+});
+export type PropertyAnswer = z.infer<typeof propertyAnswerSchema>;
+
+export const cancelAnswerSchema = z.object({ success: z.literal(true), jobId: z.string(), message: z.string() });
+export type CancelAnswer = z.infer<typeof cancelAnswerSchema>;
+
+/** 409: the job is in a state the request needs it out of (a redrive before the job has finished). */
+export const conflictAnswerSchema = errorAnswerSchema.extend({ status: jobStatusSchema.optional() });
+export type ConflictAnswer = z.infer<typeof conflictAnswerSchema>;
+
+/** 202 of POST /api/portfolio/jobs/{jobId}/redrive. */
+export const redriveAcceptedSchema = z.object({
+  success: z.literal(true),
+  jobId: z.string(),
+  /** The n-th redrive of the job. */
+  redrive: z.number().int().positive(),
+  include: z.enum(REDRIVE_INCLUDES),
+  message: z.string(),
+  /** GET this for progress (also the Location header). */
+  statusUrl: z.string(),
+});
+export type RedriveAccepted = z.infer<typeof redriveAcceptedSchema>;
+
+/**
+ * 202 of POST /api/portfolios/{portfolioId}/revalue: the day's revaluation, started now or already there (the
+ * message says which). At most one a UTC day: its job id is nightly-{portfolioId}-{runDate}.
+ */
+export const revalueAcceptedSchema = z.object({
+  success: z.literal(true),
+  jobId: z.string(),
+  portfolioId: z.string(),
+  /** The UTC day of the run, yyyyMMdd. */
+  runDate: z.string().regex(/^\d{8}$/),
+  estimatedCost: dollars,
+  message: z.string(),
+  /** GET this for progress (also the Location header). */
+  statusUrl: z.string(),
+});
+export type RevalueAccepted = z.infer<typeof revalueAcceptedSchema>;
+
+export const portfolioAnswerSchema = z.object({ success: z.literal(true), portfolio: portfolioDocumentSchema });
+export type PortfolioAnswer = z.infer<typeof portfolioAnswerSchema>;
+
+export const trendAnswerSchema = z.object({
+  success: z.literal(true),
+  portfolioId: z.string(),
+  trend: z.array(trendPointSchema),
+});
+export type TrendAnswer = z.infer<typeof trendAnswerSchema>;

@@ -1,0 +1,97 @@
+// jobStatusOf and jobView: the job document's final status wins; before it, the orchestration's runtime
+// status decides; the view folds the entity's counts and cost (cents to dollars) into the API's shape.
+import { describe, expect, it } from 'vitest';
+import { initialProgress } from '../../../src/domain/job-progress.ts';
+import { isFinal, JOB_STATUSES } from '../../../src/domain/job-status.ts';
+import { jobStatusOf, jobView, type JobDocumentView, type RuntimeStatus } from '../../../src/jobs/job-view.ts';
+
+const job = (overrides: Partial<JobDocumentView> = {}): JobDocumentView => ({
+  id: 'job-v',
+  portfolioId: 'PF-v',
+  analysisType: 'comprehensive',
+  status: 'queued',
+  totalProperties: 200,
+  estimatedCost: 16,
+  createdAt: '2026-11-24T10:00:00.000Z',
+  ...overrides,
+});
+
+describe('jobStatusOf', () => {
+  it.each<[RuntimeStatus | undefined, string]>([
+    [undefined, 'queued'],
+    ['Pending', 'queued'],
+    ['Unknown', 'queued'],
+    ['Running', 'processing'],
+    ['Suspended', 'processing'],
+    ['ContinuedAsNew', 'processing'],
+    ['Completed', 'processing'],
+    ['Failed', 'failed'],
+    ['Terminated', 'cancelled'],
+    ['Canceled', 'cancelled'],
+  ])('a queued job (its run not begun), root %s: %s', (runtime, status) => {
+    expect(jobStatusOf(job({ status: 'queued' }), runtime)).toBe(status);
+  });
+
+  it('a running job stays processing whatever happens to its root, unless the run failed', () => {
+    // The run writes the end itself (a terminated or purged root included); only a failed run cannot.
+    for (const runtime of [undefined, 'Running', 'Completed', 'Terminated', 'Canceled'] as const)
+      expect(jobStatusOf(job({ status: 'processing' }), runtime)).toBe('processing');
+    expect(jobStatusOf(job({ status: 'processing' }), 'Failed')).toBe('failed');
+  });
+
+  it('a final job document wins over any runtime status', () => {
+    for (const status of JOB_STATUSES.filter(isFinal))
+      for (const runtime of ['Running', 'Failed', 'Terminated', undefined] as const)
+        expect(jobStatusOf(job({ status }), runtime)).toBe(status);
+  });
+});
+
+describe('jobView', () => {
+  const progress = {
+    ...initialProgress({
+      jobId: 'job-v',
+      total: 200,
+      chunkCount: 2,
+      estimatedCents: 1_600,
+      budgetCents: 1_000,
+      startTime: '2026-11-24T10:00:05.000Z',
+    }),
+    processed: 50,
+    failed: 2,
+    cached: 7,
+    reservedCents: 801,
+    actualCents: 399,
+    lastUpdate: '2026-11-24T10:00:15.000Z',
+  };
+
+  it('shows progress, cost in dollars and the ETA at the observed rate while processing', () => {
+    expect(jobView(job({ budget: 10 }), progress, 'Running')).toEqual({
+      jobId: 'job-v',
+      portfolioId: 'PF-v',
+      analysisType: 'comprehensive',
+      status: 'processing',
+      progress: { total: 200, processed: 50, failed: 2, cached: 7, percentComplete: 25 },
+      cost: { estimated: 16, reserved: 8.01, actual: 3.99, budget: 10 },
+      startTime: '2026-11-24T10:00:05.000Z',
+      // 50 properties in 10 s: 150 left take 30 s.
+      estimatedTimeRemaining: 30,
+    });
+  });
+
+  it('before the entity exists: nothing processed, started when the job was created, no ETA', () => {
+    expect(jobView(job(), undefined, undefined)).toMatchObject({
+      status: 'queued',
+      progress: { processed: 0, failed: 0, percentComplete: 0 },
+      cost: { reserved: 0, actual: 0 },
+      startTime: '2026-11-24T10:00:00.000Z',
+    });
+    expect(jobView(job(), undefined, undefined)).not.toHaveProperty('estimatedTimeRemaining');
+  });
+
+  it('a finished job carries its end time and error, and no ETA; an empty job is 100% complete', () => {
+    const failed = jobView(job({ status: 'failed', endTime: 'T', error: 'boom' }), progress, 'Completed');
+    expect(failed).toMatchObject({ status: 'failed', endTime: 'T', error: 'boom' });
+    expect(failed).not.toHaveProperty('estimatedTimeRemaining');
+    expect(jobView(job({ totalProperties: 0 }), undefined, 'Running').progress.percentComplete).toBe(100);
+  });
+});
