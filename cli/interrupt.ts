@@ -14,23 +14,40 @@ export interface Terminal {
   output: NodeJS.WritableStream;
 }
 
+/** Ctrl-C from the moment it is created: the first SIGINT aborts `signal` (and no longer ends the process). */
+export interface InterruptWatch {
+  signal: AbortSignal;
+  /** Stops watching: a later SIGINT ends the process again. */
+  stop(): void;
+}
+
 /**
- * Runs `follow` with an AbortSignal that the first SIGINT aborts. Resolves with what `follow` returns, or
- * `interrupted` when SIGINT arrived first (whatever `follow` then throws is the abort and is dropped).
+ * Starts watching for Ctrl-C. Start it before the job is submitted: a Ctrl-C between the job's id on screen and
+ * the start of following it must not end the process with the job unseen.
  */
-export async function untilInterrupted<T>(
-  follow: (signal: AbortSignal) => Promise<T>,
-): Promise<{ interrupted: false; value: T } | { interrupted: true }> {
+export function watchInterrupt(): InterruptWatch {
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);
+  return { signal: controller.signal, stop: () => process.off('SIGINT', onSigint) };
+}
+
+/**
+ * Runs `follow` with the watch's signal, then stops the watch. Resolves with what `follow` returns, or
+ * `interrupted` when SIGINT arrived first, before `follow` or during it (what `follow` then throws is the abort
+ * and is dropped).
+ */
+export async function untilInterrupted<T>(
+  watch: InterruptWatch,
+  follow: (signal: AbortSignal) => Promise<T>,
+): Promise<{ interrupted: false; value: T } | { interrupted: true }> {
   try {
-    return { interrupted: false, value: await follow(controller.signal) };
+    return { interrupted: false, value: await follow(watch.signal) };
   } catch (error) {
-    if (controller.signal.aborted) return { interrupted: true };
+    if (watch.signal.aborted) return { interrupted: true };
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
+    watch.stop();
   }
 }
 

@@ -10,9 +10,10 @@ import { JOB_STATUSES } from '../src/domain/job-status.ts';
 import { REDRIVE_INCLUDES } from '../src/domain/passes.ts';
 import { RESULT_FILTERS, type PropertyResult } from '../src/domain/results.ts';
 import { ANALYSIS_TYPES, INVALID_ROWS_MODES } from '../src/domain/schemas.ts';
+import type { JobView } from '../src/api/answers.ts';
 import { ApiError, createApiClient, UnreachableError, type ApiClient } from './api-client.ts';
 import { followJob } from './follow-job.ts';
-import { offerToCancel, untilInterrupted } from './interrupt.ts';
+import { offerToCancel, untilInterrupted, watchInterrupt } from './interrupt.ts';
 import { propertiesCsv, renderJobs, renderProperties } from './listings.ts';
 import { renderReport, renderStress } from './report-tables.ts';
 import { prepareRequest, REQUEST_FILE_TYPES } from './request-file.ts';
@@ -106,21 +107,27 @@ export function buildProgram(): Command {
         invalidRows: options.invalidRows,
         sheet: options.sheet,
       });
-      const accepted = await client.analyze(request, { idempotencyKey: options.idempotencyKey });
-      console.log(`job ${accepted.jobId}: ${accepted.message} Estimated cost $${accepted.estimatedCost.toFixed(2)}.`);
+      // Watched from before the submission: a Ctrl-C as the job id is printed is an interrupt, not an exit.
+      const interrupt = options.wait ? watchInterrupt() : undefined;
+      let accepted;
+      try {
+        accepted = await client.analyze(request, { idempotencyKey: options.idempotencyKey });
+      } catch (error) {
+        interrupt?.stop();
+        throw error;
+      }
+      const { jobId } = accepted;
+      console.log(`job ${jobId}: ${accepted.message} Estimated cost $${accepted.estimatedCost.toFixed(2)}.`);
       printDataQuality(accepted.dataQuality);
-      if (!options.wait) return;
-      const followed = await untilInterrupted((signal) =>
-        followJob(client, accepted.jobId, { showProgress: process.stdout.isTTY === true, signal }),
+      if (!interrupt) return;
+      const followed = await untilInterrupted(interrupt, (signal) =>
+        followJob(client, jobId, { showProgress: process.stdout.isTTY === true, signal }),
       );
       if (followed.interrupted) {
-        process.exitCode = await offerToCancel(client, accepted.jobId, {
-          input: process.stdin,
-          output: process.stderr,
-        });
+        process.exitCode = await offerToCancel(client, jobId, { input: process.stdin, output: process.stderr });
         return;
       }
-      await printOutcome(client, accepted.jobId, options.out);
+      await printOutcome(client, jobId, options.out);
       if (followed.value.status === 'failed') process.exitCode = 1;
     });
 
@@ -280,9 +287,8 @@ export function buildProgram(): Command {
       console.log(started.message);
       if (!options.wait) return;
       const job = await followJob(client, jobId, { showProgress: process.stdout.isTTY === true });
-      console.log(
-        `job ${job.jobId} ${job.status}: ${job.progress.processed}/${job.progress.total} properties, ${job.progress.failed} failed`,
-      );
+      console.log(jobLine(job));
+      if (job.status === 'failed') process.exitCode = 1;
     });
   return program;
 }
@@ -298,11 +304,15 @@ function printDataQuality(dataQuality: DataQuality): void {
     );
 }
 
+/** How a job ended, in one line: its status, counts, and for a failed job why it failed. */
+function jobLine(job: JobView): string {
+  const counts = `${job.progress.processed}/${job.progress.total} properties, ${job.progress.failed} failed`;
+  return `job ${job.jobId} ${job.status}: ${counts}${job.error === undefined ? '' : `\n  why: ${job.error}`}`;
+}
+
 async function printOutcome(api: ApiClient, jobId: string, outDir: string | undefined): Promise<void> {
   const job = await api.job(jobId);
-  console.log(
-    `\njob ${job.jobId} ${job.status}: ${job.progress.processed}/${job.progress.total} properties, ${job.progress.failed} failed${job.error ? ` (${job.error})` : ''}`,
-  );
+  console.log(`\n${jobLine(job)}`);
   if (job.status === 'failed') return;
   const report = await api.results(jobId);
   console.log(`\n${renderReport(report, job)}`);

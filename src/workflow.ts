@@ -64,7 +64,7 @@ export interface RunOptions {
 export type RunKind =
   | { kind: 'analysis' }
   | { kind: 'redrive'; redrive: number; include: RedriveInclude }
-  | { kind: 'end'; reason: StopReason };
+  | { kind: 'end'; reason: StopReason; /** Why the root failed, for the job's error. */ message?: string | undefined };
 
 /** Input of portfolioAnalysis (the root, instance id = jobId) and of jobRun (its one child). */
 export interface PortfolioAnalysisInput {

@@ -49,6 +49,7 @@ async function endIfNeverStarted(
   client: df.DurableClient,
   job: JobDocument,
   runtime: RuntimeStatus | undefined,
+  failure: string | undefined,
 ): Promise<void> {
   if (job.status !== 'queued' || (runtime !== undefined && LIVE.has(runtime))) return;
   if (await instanceStatus(client, runInstanceId(job.id, { kind: 'analysis' }))) return;
@@ -57,7 +58,10 @@ async function endIfNeverStarted(
   const input: PortfolioAnalysisInput = {
     job: spec,
     options: runOptionsOf(services.settings),
-    run: { kind: 'end', reason: runtime === 'Failed' ? 'failed' : 'terminated' },
+    run:
+      runtime === 'Failed'
+        ? { kind: 'end', reason: 'failed', message: `The job orchestration failed before its run began: ${failure}` }
+        : { kind: 'end', reason: 'terminated' },
   };
   await client.startNew(ORCHESTRATIONS.portfolioAnalysis, { instanceId: job.id, input }).catch(() => undefined);
 }
@@ -72,10 +76,20 @@ async function liveView(services: AppServices, client: df.DurableClient, job: Jo
     instanceStatus(client, job.id),
   ]);
   const runtime = status?.runtimeStatus as RuntimeStatus | undefined;
-  await endIfNeverStarted(services, client, job, runtime);
+  const failure = runtime === 'Failed' ? failureDetails(status?.output) : undefined;
+  await endIfNeverStarted(services, client, job, runtime, failure);
   const state = entity.entityExists ? entity.entityState : undefined;
   const progress = state && 'jobId' in state ? state : undefined;
-  return jobView(job, progress, runtime);
+  return jobView(job, progress, runtime, failure);
+}
+
+/**
+ * A failed orchestration's output, its failure details (the reason: "Orchestrator function 'jobRun' failed: ..."),
+ * as text; 'no details' when it has none.
+ */
+function failureDetails(output: unknown): string {
+  if (typeof output === 'string' && output.trim() !== '') return output;
+  return output === undefined || output === null ? 'no details' : JSON.stringify(output);
 }
 
 async function loadJob(services: AppServices, request: HttpRequest, context: InvocationContext): Promise<Loaded> {
@@ -145,7 +159,7 @@ function notReportedYet(view: JobView, what: string): HttpResponseInit {
       error: `The job ended ${view.status} and has no report${view.error === undefined ? '' : `: ${view.error}`}. Its per-property results, failures with their reasons included, are at /api/portfolio/jobs/${view.jobId}/properties (filter=failed for the failures).`,
       status: view.status,
       progress: view.progress,
-    });
+    } satisfies NotFinishedAnswer);
   return json(400, {
     success: false,
     error: FINISHED_WITH_REPORT.has(view.status)

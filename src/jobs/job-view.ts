@@ -61,11 +61,26 @@ export function jobStatusOf(job: JobDocumentView, runtime: RuntimeStatus | undef
 
 const dollars = (cents: number) => Math.round(cents) / 100;
 
-/** The job as the API shows it: cost in dollars (the entity counts cents), ETA in seconds while processing. */
+/**
+ * Why a failed job failed, never nothing: the cause its run wrote to the document; else the orchestration's
+ * failure details (a run that failed could not write its end); else the message of the stop that ended it.
+ */
+function failureCause(job: JobDocumentView, progress: JobProgress | undefined, failure: string | undefined): string {
+  if (job.error !== undefined) return job.error;
+  if (failure !== undefined) return `The job orchestration failed: ${failure}`;
+  if (progress?.stop?.reason === 'failed' && progress.stop.message !== undefined) return progress.stop.message;
+  return 'The job orchestration failed and recorded no cause; the host log of its instance says more.';
+}
+
+/**
+ * The job as the API shows it: cost in dollars (the entity counts cents), ETA in seconds while processing, and
+ * for a failed job its cause (see failureCause; `failure` is the orchestration's failure details, when it failed).
+ */
 export function jobView(
   job: JobDocumentView,
   progress: JobProgress | undefined,
   runtime: RuntimeStatus | undefined,
+  failure?: string,
 ): JobView {
   const status = jobStatusOf(job, runtime);
   const processed = progress?.processed ?? 0;
@@ -96,7 +111,9 @@ export function jobView(
     ...(isFinal(status) && job.endTime !== undefined && { endTime: job.endTime }),
     ...(remaining !== undefined && { estimatedTimeRemaining: remaining }),
     ...(!isFinal(status) && progress?.stop && { stopRequested: progress.stop.reason }),
-    ...(job.error !== undefined && isFinal(status) && { error: job.error }),
+    ...(status === 'failed'
+      ? { error: failureCause(job, progress, failure) }
+      : job.error !== undefined && isFinal(status) && { error: job.error }),
     ...(job.statusReason !== undefined && isFinal(status) && { statusReason: job.statusReason }),
     ...(job.dataQuality !== undefined && { dataQuality: job.dataQuality }),
   };

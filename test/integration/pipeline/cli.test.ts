@@ -5,8 +5,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../scripts/local-services.ts';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
 
@@ -90,6 +91,9 @@ afterAll(async () => {
 });
 
 describe('Ctrl-C during analyze', () => {
+  // A test that fails while the sandbox holds its answers must not leave the next test's job waiting.
+  afterEach(() => h.sandbox.release());
+
   it('offers to cancel the job; yes cancels it and says where its report will be', async () => {
     h.sandbox.hold();
     const cli = start(['analyze', csvFile('interrupt-yes', 60), '--type', 'valuation', '--portfolio-id', 'cli-ctrl-c']);
@@ -158,6 +162,38 @@ describe('commands', () => {
     expect(rows.every((r) => r.state === 'TX' && r['valuation.estimatedValue'] !== '')).toBe(true);
     const table = await run(['properties', jobId, '--filter', 'failed']);
     expect(table.out.trim()).toBe('No properties.');
+  });
+
+  it('says why a failed job failed: the job, its /results 409 and analyze (exit 1) carry the cause', async () => {
+    // Rows no other test of this file values (the cache would answer them without an AVM call to hold).
+    const file = path.join(dir, 'fails.csv');
+    writeFileSync(file, `${[sampleCsv[0], ...sampleCsv.slice(901, 931)].join('\n')}\n`);
+    const staging = BlobServiceClient.fromConnectionString(h.env.AzureWebJobsStorage!).getContainerClient(
+      h.env.STAGING_CONTAINER!,
+    );
+    h.sandbox.hold();
+    const cli = start(['analyze', file, '--type', 'valuation', '--portfolio-id', 'cli-fails']);
+    try {
+      const [, jobId] = await cli.waitFor(/job (job-\S+): Analysis of 30 properties started/);
+      // Both lanes' first chunks have read their properties once more AVM calls are held than one chunk makes
+      // (PROPERTY_CONCURRENCY 2); then the staged chunks go, and lane 0's second chunk fails every attempt.
+      const deadline = Date.now() + 120_000;
+      while (h.sandbox.stats().pending < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await staging.delete();
+      h.sandbox.release();
+      expect(await cli.exit).toBe(1);
+      const job = await h.waitForJob(jobId!);
+      expect(job.status).toBe('failed');
+      expect(job.error).toMatch(/failed every attempt/);
+      expect(cli.output()).toContain(`job ${jobId} failed: `);
+      expect(cli.output()).toContain(`why: ${job.error}`);
+      const results = await h.get(`/api/portfolio/jobs/${jobId}/results`);
+      expect(results.status).toBe(409);
+      expect(((await results.json()) as { error: string }).error).toContain(job.error);
+    } finally {
+      h.sandbox.release();
+      await staging.createIfNotExists();
+    }
   });
 
   it('names the URL it tried when the server is down', async () => {
