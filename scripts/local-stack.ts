@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureAzurite, startDevHost, type DevHost } from 'devhost';
+import { ensureAzurite, isAlive, startDevHost, type DevHost } from 'devhost';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.ts';
 import { COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
 import { startSupervisedCosmos } from './cosmos-process.ts';
@@ -145,16 +145,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return stopping;
     },
   };
-}
-
-/** Whether a process with this id exists (signal 0 tests without sending anything). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Calls `onGone` once when process `pid` no longer exists (checked every second; the timer keeps nothing alive). */

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isAlive } from 'devhost';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './harness.ts';
 
@@ -61,15 +62,6 @@ async function startStack(...args: string[]): Promise<Stack> {
     });
   const running = await waitFor(/Portfolio Analytics is running: (\S+)\/api/);
   return { child, url: running[1]!, output: () => text, waitFor, exit };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
