@@ -9,14 +9,13 @@ const config: KnipConfig = {
     '.': {
       // Scripts and benches started as child processes (bench/pipeline.ts spawns run-job.ts, direct-chunks.ts,
       // scripts/cosmos-server.ts and sandbox/cli.ts) are entries of their own.
-      entry: ['src/index.ts', 'scripts/*.ts', 'bench/*.ts', 'sandbox/cli.ts', 'cli/bin/*.js'],
+      entry: ['src/index.ts', 'scripts/*.ts', 'bench/*.ts', 'sandbox/cli.ts'],
       project: [
         'src/**/*.ts',
         'scripts/**/*.ts',
         'bench/**/*.ts',
         'sandbox/**/*.ts',
         'examples/**/*.ts',
-        'cli/**/*',
         'test/**/*.ts',
         '*.ts',
       ],
@@ -25,6 +24,10 @@ const config: KnipConfig = {
         // the Cosmos server's own query engine, which it resolves from @vercel/cosmosdb-server.
         'axe-core',
         '@zeit/cosmosdb-query',
+        // Linked (file:) so that npm ci installs their own dependencies and the CLI's bin; as npm workspaces they
+        // would count as production dependencies and ship in the deployment package.
+        'portfolio-analytics-cli',
+        'portfolio-analytics-web',
       ],
     },
     devhost: {
@@ -33,6 +36,11 @@ const config: KnipConfig = {
       project: ['src/**/*.ts', 'bin/*.js', 'bench/**/*.ts', 'test/**/*.{ts,js,mjs,cjs}'],
       // The host's own module: the Functions worker (@azure/functions) imports it, and the host provides it.
       ignoreDependencies: ['@azure/functions-core'],
+    },
+    // The CLI is a package of its own (its dependencies stay out of the app's): bin/ starts main.ts.
+    cli: {
+      entry: ['bin/*.js'],
+      project: ['**/*.{ts,js}'],
     },
     web: {},
   },

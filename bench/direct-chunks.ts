@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createActivities } from '../src/app.ts';
-import { createAppServices } from '../src/services.ts';
+import { createAppServices, startApp } from '../src/services.ts';
 import { chunk } from '../src/domain/chunking.ts';
 import { generatePortfolio } from '../examples/portfolio.ts';
 import { startLocalServices } from '../scripts/local-services.ts';
@@ -27,7 +27,7 @@ const env = {
   FRAUD_REVIEW_MODE: 'http',
   FRAUD_REVIEW_BASE_URL: sandbox.url,
 };
-const app = await createAppServices(env);
+const app = await createAppServices(startApp(env));
 const activities = createActivities(app);
 const jobId = `direct-${randomUUID().slice(0, 8)}`;
 const chunks = chunk(properties, app.settings.chunking.chunkSize);

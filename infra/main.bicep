@@ -1,172 +1,198 @@
-// Portfolio Analytics in Azure: a Function App on the Flex Consumption plan (Node 22) with its storage
-// account (task hub, chunk staging, queues, deployment package), a serverless Cosmos DB account, and
-// Application Insights on a Log Analytics workspace. The app creates its database, containers, blob
-// container and queues on first use.
-//   az deployment group create -g RG -f infra/main.bicep -p namePrefix=pa
-// Not deployed from the development machine (no Azure access there): check with `az bicep build` first.
+// Portfolio Analytics in Azure, as `azd up` provisions it (or `az deployment sub create`, README: Deploy).
+//
+// One resource group holding: a user-assigned managed identity (the app's only credential), a storage account
+// for the Functions host, the durable task hub, chunk staging and queues (shared keys off), a serverless
+// Cosmos DB account with the database and every container declared (local auth off), a Key Vault (RBAC) for
+// the vendors' API keys, Log Analytics with Application Insights (identity-based ingestion, local auth off),
+// and a Flex Consumption Function App (Node 22) that deploys from its storage with the identity.
+// The identity gets data roles only, each scoped to its one resource (app/rbac.bicep).
+//
+// No Bicep compiler runs where this was written: before a first deployment run
+//   az bicep build --file infra/main.bicep
+//   azd provision --preview          (or: az deployment sub what-if -l LOCATION -f infra/main.bicep -p ...)
+// test/unit/infra checks this template against the code (settings, containers, roles) on every npm test.
+targetScope = 'subscription'
 
-@description('Short prefix for resource names (letters and digits).')
-@minLength(2)
-@maxLength(11)
-param namePrefix string = 'pa'
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; names and tags of every resource derive from it.')
+param environmentName string
 
-param location string = resourceGroup().location
+@minLength(1)
+@description('Azure region of every resource (one that offers Flex Consumption).')
+@metadata({ azd: { type: 'location' } })
+param location string
 
-@description('Largest number of instances the app scales out to.')
-param maximumInstanceCount int = 100
+@description('Resource group to create; default rg-<environmentName>.')
+param resourceGroupName string = ''
 
-@description('AVM provider settings (see README: Configuration); the simulator by default.')
+@description('Entra object id of the operator (user or group) who sets the vendor API keys: Key Vault Secrets Officer on this vault only. Empty: nobody.')
+param operatorPrincipalId string = ''
+
+@allowed(['User', 'Group', 'ServicePrincipal'])
+param operatorPrincipalType string = 'User'
+
+@description('Cosmos DB database of the app (COSMOS_DATABASE).')
+param cosmosDatabaseName string = 'portfolio-analytics'
+
+@description('Durable task hub name (TASK_HUB_NAME): 3-45 letters and digits, starting with a letter.')
+param taskHubName string = 'PortfolioAnalytics'
+
+@description('NCRONTAB schedule (6 fields, UTC) of the nightly revaluation (NIGHTLY_SCHEDULE).')
+param nightlySchedule string = '0 0 2 * * *'
+
+@description('Public base URL of the API as callers reach it (PUBLIC_BASE_URL), e.g. a custom domain; default the app\'s own https://<name>.azurewebsites.net.')
+param publicBaseUrl string = ''
+
+@description('Whether the analyze 202 hands out the Durable management URLs (HAND_OUT_MANAGEMENT_URLS). They carry the task hub\'s system key, which opens the Durable HTTP API on every instance: true only when every caller is trusted. README: Management URLs and keys.')
+param handOutManagementUrls bool = false
+
+@allowed(['simulated', 'http'])
+@description('AVM provider: simulated (in-process) or http (the vendor at avmBaseUrl; its key in Key Vault as avm-api-key).')
 param avmMode string = 'simulated'
 param avmBaseUrl string = ''
-@secure()
-param avmApiKey string = ''
+
+@allowed(['simulated', 'http'])
+@description('AI fraud review: simulated or http (the endpoint at fraudReviewBaseUrl; its key in Key Vault as fraud-review-api-key).')
+param fraudReviewMode string = 'simulated'
+param fraudReviewBaseUrl string = ''
+
+@description('Most instances the app scales out to (Flex Consumption).')
+param maximumInstanceCount int = 100
+
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
 
 @description('Client id of an Entra ID app registration: turns on App Service Authentication (sign-in required for the dashboard and the API, HTTP_AUTH_LEVEL=anonymous). Empty: off, every API call needs a function key. README: Dashboard, access.')
 param entraClientId string = ''
 @description('Tenant whose users may sign in.')
 param entraTenantId string = subscription().tenantId
-@description('Client secret of that registration (authorization-code sign-in); empty: the registration must allow ID tokens.')
-@secure()
-param entraClientSecret string = ''
+@description('The registration\'s client secret is in Key Vault as entra-client-secret; false: the registration issues ID tokens.')
+param entraClientSecretInKeyVault bool = true
 
-var signInRequired = !empty(entraClientId)
-var suffix = uniqueString(resourceGroup().id)
-var storageName = toLower('${namePrefix}st${suffix}')
-var deploymentContainer = 'app-package'
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var functionAppName = 'func-${resourceToken}'
+// Flex Consumption reads the app's package from this blob container (app/storage.bicep declares it).
+var deploymentContainerName = 'app-package-${resourceToken}'
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: take(storageName, 24)
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
   location: location
-  sku: { name: 'Standard_LRS' }
-  kind: 'StorageV2'
-  properties: {
-    minimumTlsVersion: 'TLS1_2'
-    allowBlobPublicAccess: false
-    supportsHttpsTrafficOnly: true
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: 'id-${resourceToken}'
+    location: location
+    tags: tags
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
-  parent: storage
-  name: 'default'
-}
-
-resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobService
-  name: deploymentContainer
-}
-
-var storageConnectionString = 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
-
-resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
-  name: '${namePrefix}-cosmos-${suffix}'
-  location: location
-  kind: 'GlobalDocumentDB'
-  properties: {
-    databaseAccountOfferType: 'Standard'
-    consistencyPolicy: { defaultConsistencyLevel: 'Session' }
-    locations: [{ locationName: location, failoverPriority: 0, isZoneRedundant: false }]
-    capabilities: [{ name: 'EnableServerless' }]
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
   }
 }
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
-  name: '${namePrefix}-logs-${suffix}'
-  location: location
-  properties: {
-    sku: { name: 'PerGB2018' }
-    retentionInDays: 30
+module cosmos 'app/cosmos.bicep' = {
+  name: 'cosmos'
+  scope: rg
+  params: {
+    name: 'cosmos-${resourceToken}'
+    location: location
+    tags: tags
+    databaseName: cosmosDatabaseName
   }
 }
 
-resource insights 'Microsoft.Insights/components@2020-02-02' = {
-  name: '${namePrefix}-insights-${suffix}'
-  location: location
-  kind: 'web'
-  properties: {
-    Application_Type: 'web'
-    WorkspaceResourceId: workspace.id
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyVault'
+  scope: rg
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
   }
 }
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
-  name: '${namePrefix}-plan-${suffix}'
-  location: location
-  kind: 'functionapp'
-  sku: { tier: 'FlexConsumption', name: 'FC1' }
-  properties: { reserved: true }
-}
-
-resource app 'Microsoft.Web/sites@2024-04-01' = {
-  name: '${namePrefix}-func-${suffix}'
-  location: location
-  kind: 'functionapp,linux'
-  properties: {
-    serverFarmId: plan.id
-    httpsOnly: true
-    functionAppConfig: {
-      deployment: {
-        storage: {
-          type: 'blobContainer'
-          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
-          authentication: { type: 'StorageAccountConnectionString', storageAccountConnectionStringName: 'DEPLOYMENT_STORAGE_CONNECTION_STRING' }
-        }
-      }
-      scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: 2048 }
-      runtime: { name: 'node', version: '22' }
-    }
-    siteConfig: {
-      minTlsVersion: '1.2'
-      appSettings: [
-        { name: 'AzureWebJobsStorage', value: storageConnectionString }
-        { name: 'DEPLOYMENT_STORAGE_CONNECTION_STRING', value: storageConnectionString }
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
-        { name: 'COSMOS_ENDPOINT', value: cosmos.properties.documentEndpoint }
-        { name: 'COSMOS_KEY', value: cosmos.listKeys().primaryMasterKey }
-        { name: 'COSMOS_DATABASE', value: 'portfolio-analytics' }
-        // Read by name by the task hub and the nightly timer: they must exist.
-        { name: 'TASK_HUB_NAME', value: 'PortfolioAnalytics' }
-        { name: 'NIGHTLY_SCHEDULE', value: '0 0 2 * * *' }
-        { name: 'AVM_MODE', value: avmMode }
-        { name: 'AVM_BASE_URL', value: avmBaseUrl }
-        { name: 'AVM_API_KEY', value: avmApiKey }
-        // Behind required sign-in no unauthenticated call reaches the app: function keys would only get in the way.
-        { name: 'HTTP_AUTH_LEVEL', value: signInRequired ? 'anonymous' : 'function' }
-        { name: 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET', value: entraClientSecret }
-      ]
-    }
-  }
-  dependsOn: [packageContainer]
-}
-
-// App Service Authentication (Easy Auth) with Entra ID: every request signs in first. Browsers are sent to the
-// login page; the dashboard's calls (X-Requested-With) get 401 instead; API clients send a bearer token for
-// api://{entraClientId}.
-resource signIn 'Microsoft.Web/sites/config@2024-04-01' = if (signInRequired) {
-  parent: app
-  name: 'authsettingsV2'
-  properties: {
-    platform: { enabled: true }
-    globalValidation: {
-      requireAuthentication: true
-      unauthenticatedClientAction: 'RedirectToLoginPage'
-      redirectToProvider: 'azureactivedirectory'
-    }
-    identityProviders: {
-      azureActiveDirectory: {
-        enabled: true
-        registration: {
-          clientId: entraClientId
-          openIdIssuer: '${environment().authentication.loginEndpoint}${entraTenantId}/v2.0'
-          clientSecretSettingName: empty(entraClientSecret) ? null : 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
-        }
-        validation: { allowedAudiences: ['api://${entraClientId}', entraClientId] }
-      }
-    }
-    login: { tokenStore: { enabled: true } }
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
   }
 }
 
-output functionAppName string = app.name
-output dashboardUrl string = 'https://${app.properties.defaultHostName}/api/dashboard/'
-output apiBaseUrl string = 'https://${app.properties.defaultHostName}/api'
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    principalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    cosmosAccountName: cosmos.outputs.accountName
+    cosmosDatabaseName: cosmosDatabaseName
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    operatorPrincipalId: operatorPrincipalId
+    operatorPrincipalType: operatorPrincipalType
+  }
+}
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  // The app starts as soon as it exists: its roles must be in place first.
+  dependsOn: [rbac]
+  params: {
+    name: functionAppName
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabaseName: cosmosDatabaseName
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    taskHubName: taskHubName
+    nightlySchedule: nightlySchedule
+    publicBaseUrl: publicBaseUrl
+    handOutManagementUrls: handOutManagementUrls
+    avmMode: avmMode
+    avmBaseUrl: avmBaseUrl
+    fraudReviewMode: fraudReviewMode
+    fraudReviewBaseUrl: fraudReviewBaseUrl
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    entraClientId: entraClientId
+    entraTenantId: entraTenantId
+    entraClientSecretInKeyVault: entraClientSecretInKeyVault
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output SERVICE_API_NAME string = api.outputs.name
+output API_BASE_URL string = api.outputs.baseUrl
+output DASHBOARD_URL string = api.outputs.dashboardUrl
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output COSMOS_DATABASE string = cosmosDatabaseName
+output AZURE_CLIENT_ID string = identity.outputs.clientId

@@ -29,6 +29,7 @@ import { getOpenApi } from './functions/openapi.ts';
 import { getPortfolio, getTrends, putPortfolio, revaluePortfolio } from './functions/portfolios.ts';
 import { tierLimitsOf } from './domain/risk.ts';
 import { DEFAULT_SCENARIOS } from './domain/stress.ts';
+import { purgeHistory, PURGE_SCHEDULE } from './functions/purge-history.ts';
 import { stopChecker } from './jobs/job-stop.ts';
 import { chunkLane } from './orchestrators/chunk-lane.ts';
 import { jobRun } from './orchestrators/job-run.ts';
@@ -44,6 +45,7 @@ import { METRICS, trackMetric } from './telemetry.ts';
 import {
   ACTIVITIES,
   JOB_PROGRESS_ENTITY,
+  logLine,
   ORCHESTRATIONS,
   type AggregateReportInput,
   type AnalyzeChunkInput,
@@ -184,14 +186,24 @@ function planPassPorts({ storage }: AppServices): PlanPassPorts {
   };
 }
 
-/** The activities of the app, bound to `services`, each reporting its telemetry. */
+/** Where an activity writes its structured log line (src/workflow.ts logLine): the invocation's log. */
+type LogSink = (line: string) => void;
+
+/**
+ * The activities of the app, bound to `services`, each reporting its telemetry; analyzeChunk and aggregateReport
+ * also write one structured log line through `log` (per chunk run, and for the job's report).
+ */
 export interface Activities {
   /** `stopRequested` answers the job's stop (the registration reads it through the durable client). */
   analyzeChunk(
     input: AnalyzeChunkInput,
     stopRequested: AnalyzeChunkPorts['stopRequested'],
+    log?: LogSink,
   ): Promise<AnalyzeChunkOutput>;
-  aggregateReport(input: AggregateReportInput): Promise<{ reportId: string; findings: number; costCents: number }>;
+  aggregateReport(
+    input: AggregateReportInput,
+    log?: LogSink,
+  ): Promise<{ reportId: string; findings: number; costCents: number }>;
   openJob(input: OpenJobInput): Promise<void>;
   planPass(input: PlanPassInput): Promise<PlanPassOutput>;
 }
@@ -203,17 +215,45 @@ export function createActivities(services: AppServices): Activities {
   const openPorts = openJobPorts(services);
   const planPorts = planPassPorts(services);
   return {
-    async analyzeChunk(input, stopRequested) {
+    async analyzeChunk(input, stopRequested, log) {
+      const started = performance.now();
       const output = await analyzeChunk(input, { ...chunkPorts, stopRequested });
-      const dimensions = { analysisType: input.analysisType };
       const { delta } = output;
+      // Counts are what this run changed (a retry pass's run lowers failed), so a job's lines sum to its counts.
+      log?.(
+        logLine('chunkAnalyzed', {
+          jobId: input.jobId,
+          chunk: output.chunkIndex,
+          pass: input.plan.mode,
+          processed: delta.processed,
+          failed: delta.failed,
+          cached: delta.cached,
+          deferred: output.deferred,
+          costCents: delta.cents,
+          unconfirmedCents: delta.unconfirmedCents,
+          ...(output.stopped && { stopped: output.stopped }),
+          durationMs: Math.round(performance.now() - started),
+        }),
+      );
+      const dimensions = { analysisType: input.analysisType };
       void trackMetric(METRICS.propertiesAnalyzed, delta.processed - delta.failed, dimensions);
       void trackMetric(METRICS.propertiesFailed, delta.failed, dimensions);
       void trackMetric(METRICS.chunkCostDollars, delta.cents / 100, dimensions);
       return output;
     },
-    async aggregateReport(input) {
+    async aggregateReport(input, log) {
+      const started = performance.now();
       const outcome = await aggregateReport(input, reportPorts);
+      log?.(
+        logLine('jobPhase', {
+          jobId: input.jobId,
+          phase: 'reported',
+          status: input.status,
+          costCents: outcome.costCents,
+          findings: outcome.findings,
+          durationMs: Math.round(performance.now() - started),
+        }),
+      );
       void trackMetric(METRICS.jobCostDollars, outcome.costCents / 100, {
         analysisType: input.analysisType,
         status: input.status,
@@ -283,7 +323,7 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
   http('getPortfolio', 'portfolios/{portfolioId}', 'GET', bind(getPortfolio));
   http('getTrends', 'portfolios/{portfolioId}/trends', 'GET', bind(getTrends));
   http('revaluePortfolio', 'portfolios/{portfolioId}/revalue', 'POST', bind(revaluePortfolio), client);
-  http('openApi', 'openapi.json', 'GET', getOpenApi, { anonymous: true });
+  http('openApi', 'openapi.json', 'GET', bind(getOpenApi), { anonymous: true });
   // The page's files hold no data; its API calls carry the caller's credentials.
   http('dashboard', 'dashboard/{*path}', 'GET', serveDashboard, { anonymous: true });
 
@@ -294,6 +334,7 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
     extraInputs: durableClient,
     handler: bind(startNightlyRun),
   });
+  app.timer('purgeHistory', { schedule: PURGE_SCHEDULE, extraInputs: durableClient, handler: bind(purgeHistory) });
 
   df.app.orchestration(ORCHESTRATIONS.portfolioAnalysis, portfolioAnalysis);
   df.app.orchestration(ORCHESTRATIONS.jobRun, jobRun);
@@ -306,11 +347,16 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
       const client = df.getClient(context);
       stopCheck ??= stopChecker((await services()).settings.pipeline.stopCheckIntervalMs);
       const check = stopCheck;
-      return (await bound()).analyzeChunk(input, (jobId) => check(client, jobId));
+      return (await bound()).analyzeChunk(
+        input,
+        (jobId) => check(client, jobId),
+        (line) => context.log(line),
+      );
     },
   });
   df.app.activity(ACTIVITIES.aggregateReport, {
-    handler: async (input: AggregateReportInput) => (await bound()).aggregateReport(input),
+    handler: async (input: AggregateReportInput, context: InvocationContext) =>
+      (await bound()).aggregateReport(input, (line) => context.log(line)),
   });
   df.app.activity(ACTIVITIES.openJob, {
     handler: async (input: OpenJobInput) => (await bound()).openJob(input),

@@ -11,12 +11,25 @@ import { materialityOptionsSchema } from './domain/like-for-like.ts';
 import { concentrationOptionsSchema } from './domain/market.ts';
 import { riskOptionsSchema } from './domain/risk.ts';
 import { valuationOptionsSchema } from './domain/valuation.ts';
+import { hostingOf, type Hosting } from './hosting.ts';
 import { providerPolicyOptionsSchema } from './providers/resilience.ts';
-import { parseSettings, type SettingRow } from './settings-table.ts';
-import { STORAGE_SETTINGS, storageSettingsSchema } from './storage/clients.ts';
+import { azureRuleProblems, ConfigurationError, parseSettings, type SettingRow } from './settings-table.ts';
+import { STORAGE_SETTINGS, storageSettingsProblems, storageSettingsSchema } from './storage/clients.ts';
+import { telemetrySettingsSchema } from './telemetry.ts';
+
+/** Why Azure refuses the chaos switches: a production app must never break jobs on purpose. */
+const CHAOS_ONLY = 'chaos testing only, it breaks jobs on purpose; remove the setting';
 
 const providerMode = z.enum(['simulated', 'http'], { error: 'must be simulated or http' });
 const url = z.url({ error: 'must be an absolute URL' });
+
+/**
+ * What an app setting holds when its Key Vault reference did not resolve (the secret is missing, or the app's
+ * identity may not read it): the platform passes the reference text through unchanged.
+ */
+const UNRESOLVED_KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
+const UNRESOLVED_MESSAGE =
+  "is an unresolved Key Vault reference: set the secret in the app's Key Vault (README: Deploy) and restart the app";
 
 const avmSettingsSchema = z
   .object({
@@ -34,6 +47,10 @@ const avmSettingsSchema = z
   .refine((s) => s.mode !== 'http' || s.baseUrl !== undefined, {
     message: 'is required when AVM_MODE=http',
     path: ['baseUrl'],
+  })
+  .refine((s) => s.mode !== 'http' || !UNRESOLVED_KEY_VAULT_REFERENCE.test(s.apiKey ?? ''), {
+    message: UNRESOLVED_MESSAGE,
+    path: ['apiKey'],
   });
 
 const fraudReviewSettingsSchema = z
@@ -48,6 +65,10 @@ const fraudReviewSettingsSchema = z
   .refine((s) => s.mode !== 'http' || s.baseUrl !== undefined, {
     message: 'is required when FRAUD_REVIEW_MODE=http',
     path: ['baseUrl'],
+  })
+  .refine((s) => s.mode !== 'http' || !UNRESOLVED_KEY_VAULT_REFERENCE.test(s.apiKey ?? ''), {
+    message: UNRESOLVED_MESSAGE,
+    path: ['apiKey'],
   });
 
 const pipelineSettingsSchema = z.object({
@@ -101,8 +122,27 @@ export const httpSettingsSchema = z.object({
   authLevel: z.enum(['function', 'anonymous'], { error: 'must be function or anonymous' }).default('function'),
 });
 
+const hostSettingsSchema = z.object({
+  /** Durable task hub (host.json hubName %TASK_HUB_NAME%); Azure Storage allows 3-45 letters and digits. */
+  taskHubName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,44}$/, 'must be 3-45 letters and digits, starting with a letter')
+    .default('PortfolioAnalytics'),
+  /** Base of the absolute URLs the API hands out (202 Location, statusUrl), e.g. https://analytics.example.com. */
+  publicBaseUrl: url.optional(),
+});
+
+/** Housekeeping of the task hub (src/functions/purge-history.ts). */
+const operationsSettingsSchema = z.object({
+  /** Days a finished orchestration instance and its jobProgress entity are kept before the purge removes them. */
+  retentionDays: z.number().int().min(0).max(3650).default(30),
+});
+
 export const settingsSchema = z.object({
   http: httpSettingsSchema.prefault({}),
+  host: hostSettingsSchema.prefault({}),
+  operations: operationsSettingsSchema.prefault({}),
+  telemetry: telemetrySettingsSchema.prefault({}),
   storage: storageSettingsSchema.prefault({}),
   pipeline: pipelineSettingsSchema.prefault({}),
   valuation: valuationOptionsSchema.prefault({}),
@@ -117,12 +157,41 @@ export const settingsSchema = z.object({
   avm: avmSettingsSchema.prefault({}),
   fraudReview: fraudReviewSettingsSchema.prefault({}),
 });
-export type Settings = z.infer<typeof settingsSchema>;
+/** The validated settings, and where the app runs (src/hosting.ts). */
+export type Settings = z.infer<typeof settingsSchema> & { hosting: Hosting };
 
 /** Every setting the app reads. README and local.settings.example.json list the same rows. */
 export const SETTINGS: readonly SettingRow[] = [
+  // Host
+  {
+    env: 'TASK_HUB_NAME',
+    path: 'host.taskHubName',
+    description: 'Durable task hub name (host.json hubName); instances and history live under it.',
+    inAzure: 'required',
+  },
+  {
+    env: 'PUBLIC_BASE_URL',
+    path: 'host.publicBaseUrl',
+    description:
+      "Base URL callers reach the API at (202 Location and statusUrl are built on it, never on the request's Host header); locally, unset means the host's own http://WEBSITE_HOSTNAME.",
+    inAzure: 'required',
+  },
   // Storage
   ...STORAGE_SETTINGS,
+  // Telemetry
+  {
+    env: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    path: 'telemetry.connectionString',
+    description:
+      'Application Insights connection string (also read by the Functions host); unset: no telemetry leaves the process.',
+  },
+  {
+    env: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+    path: 'telemetry.authenticationString',
+    description:
+      'ClientId=<identity client id>;Authorization=AAD: telemetry is sent with the managed identity (Monitoring Metrics Publisher), as the component accepts no key.',
+    azureOnly: true,
+  },
   // Valuation
   {
     env: 'MAX_FSD',
@@ -448,19 +517,24 @@ export const SETTINGS: readonly SettingRow[] = [
     env: 'HAND_OUT_MANAGEMENT_URLS',
     path: 'pipeline.handOutManagementUrls',
     description:
-      "Whether analyze's 202 carries the Durable management URLs (statusQueryGetUri, terminatePostUri, purgeHistoryDeleteUri); in Azure they hold the task hub's system key.",
+      "Whether analyze's 202 carries the Durable management URLs (statusQueryGetUri, terminatePostUri, purgeHistoryDeleteUri). In Azure they hold the task hub's system key, so the deployment must say (infra/app/api.bicep: false unless handOutManagementUrls).",
+    inAzure: 'required',
   },
   {
     env: 'CHAOS_FAIL_FIRST_CHUNK_ATTEMPT',
     path: 'pipeline.chaosFailFirstChunkAttempt',
     description:
       "Chaos testing only: make every chunk's first attempt fail after its values are bought, to prove a retried chunk buys nothing twice.",
+    inAzure: 'forbidden',
+    refusedBecause: CHAOS_ONLY,
   },
   {
     env: 'CHAOS_FAULT_AFTER_VALUATION_RATE',
     path: 'pipeline.chaosFaultAfterValuationRate',
     description:
       'Chaos testing only: share of properties whose first analysis meets a storage fault right after their valuation is bought (the value is kept and reused).',
+    inAzure: 'forbidden',
+    refusedBecause: CHAOS_ONLY,
   },
   {
     env: 'CHAOS_EXIT_AFTER_SUBMIT_STEP',
@@ -468,11 +542,21 @@ export const SETTINGS: readonly SettingRow[] = [
     description:
       'Chaos testing only: staging, start or document: the host kills itself (SIGKILL) right after that step of a submission.',
     example: '',
+    inAzure: 'forbidden',
+    refusedBecause: CHAOS_ONLY,
   },
   {
     env: 'NIGHTLY_SCHEDULE',
     path: 'pipeline.nightlySchedule',
     description: 'NCRONTAB schedule (6 fields, UTC) of the nightly revaluation of registered portfolios.',
+    inAzure: 'required',
+  },
+  // Operations
+  {
+    env: 'PURGE_RETENTION_DAYS',
+    path: 'operations.retentionDays',
+    description:
+      'Days finished orchestration instances (completed, failed, terminated) and their jobProgress entities are kept in the task hub; older ones are purged daily at 03:30 UTC (0: every finished one). Jobs, results and reports in Cosmos DB are kept.',
   },
   // Import
   {
@@ -491,10 +575,27 @@ export const SETTINGS: readonly SettingRow[] = [
 
 /**
  * Validates the environment once. Throws a ConfigurationError naming every bad or missing variable;
- * the app calls this at start-up so a misconfiguration fails fast, not on the first request.
+ * the app calls this at start-up so a misconfiguration fails fast, not on the first request. In Azure
+ * (src/hosting.ts) the rows' Azure rules apply too: required settings have no local default there, and
+ * keys or connection strings are refused. Locally PUBLIC_BASE_URL defaults to http://WEBSITE_HOSTNAME
+ * (devhost and func start set it to their own address).
  */
 export function loadSettings(env: Record<string, string | undefined> = process.env): Settings {
-  return parseSettings(settingsSchema, SETTINGS, env);
+  const hosting = hostingOf(env);
+  const problems = hosting === 'azure' ? azureRuleProblems(SETTINGS, env) : [];
+  let parsed: z.infer<typeof settingsSchema> | undefined;
+  try {
+    parsed = parseSettings(settingsSchema, SETTINGS, env);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (parsed) problems.push(...storageSettingsProblems(parsed.storage, hosting));
+  if (!parsed || problems.length > 0) throw new ConfigurationError([...new Set(problems)]);
+  const hostName = env.WEBSITE_HOSTNAME?.trim();
+  const publicBaseUrl =
+    parsed.host.publicBaseUrl ?? (hosting === 'local' && hostName ? `http://${hostName}` : undefined);
+  return { ...parsed, host: { ...parsed.host, publicBaseUrl }, hosting };
 }
 
 /**
@@ -511,8 +612,10 @@ export function priceTableOf(settings: Settings): PriceTable {
   return priceTable(settings.costRates, settings.avm.cascade);
 }
 
-/** Settings the Functions runtime itself reads; listed first in local.settings.example.json. */
+/**
+ * Settings the Functions runtime itself reads; listed first in local.settings.example.json (not set in Azure:
+ * Flex Consumption takes the runtime from the app's configuration).
+ */
 export const RUNTIME_SETTINGS: Record<string, string> = {
   FUNCTIONS_WORKER_RUNTIME: 'node',
-  TASK_HUB_NAME: 'PortfolioAnalytics',
 };

@@ -12,8 +12,19 @@ export interface SettingRow {
   description: string;
   /** Value for local.settings.example.json; the schema default when absent. */
   example?: string;
-  /** Never printed (keys, connection strings). */
+  /** Never printed (keys, connection strings); set but empty is an error, never "use the default". */
   secret?: boolean;
+  /**
+   * In Azure (src/hosting.ts): `required` stops the start when unset (no local default applies there);
+   * `forbidden` stops it when set: keys and connection strings are for the local emulators (Azure uses the
+   * managed identity), chaos switches for tests. infra/app/api.bicep sets every `required` row and no
+   * `forbidden` one (test/unit/infra).
+   */
+  inAzure?: 'required' | 'forbidden';
+  /** Why Azure refuses a `forbidden` row, for the start-up message; default: it is a key for the local emulators. */
+  refusedBecause?: string;
+  /** Means something in Azure only (identity endpoints and client ids): left out of local.settings.example.json. */
+  azureOnly?: boolean;
 }
 
 export class ConfigurationError extends Error {
@@ -107,16 +118,20 @@ export function parseSettings<S extends AnySchema>(
 ): z.infer<S> {
   const raw: Record<string, unknown> = {};
   const byPath = new Map(rows.map((row) => [row.path, row]));
+  const emptySecrets: string[] = [];
   for (const row of rows) {
     const value = env[row.env];
+    if (value !== undefined && value.trim() === '' && row.secret) emptySecrets.push(row.env);
     if (value === undefined || value.trim() === '') continue;
     const field = schemaAt(schema, row.path);
     if (!field) throw new Error(`settings table: no field at '${row.path}' for ${row.env}`);
     setPath(raw, row.path, convert(value, leafKind(field)));
   }
   const result = schema.safeParse(raw);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const empty = emptySecrets.map((env) => `${env}: is set but empty; give the value, or remove the setting`);
+  if (result.success && empty.length === 0) return result.data;
+  const issues = result.success ? [] : result.error.issues;
+  const problems = issues.map((issue) => {
     const path = issue.path.join('.');
     const row = byPath.get(path);
     if (!row) return `${path || 'settings'}: ${issue.message}`;
@@ -124,7 +139,7 @@ export function parseSettings<S extends AnySchema>(
     const shown = row.secret || value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
     return `${row.env}: ${issue.message}${shown}`;
   });
-  throw new ConfigurationError(problems);
+  throw new ConfigurationError([...empty, ...problems]);
 }
 
 function valueAt(source: unknown, path: string): unknown {
@@ -145,6 +160,7 @@ export function localSettingsExample(
   const values: Record<string, string> = { ...baseValues };
   const descriptions: Record<string, string> = {};
   for (const row of rows) {
+    if (row.azureOnly) continue;
     values[row.env] = row.example ?? defaultText(defaults, row);
     descriptions[row.env] = row.description;
   }
@@ -161,15 +177,18 @@ function defaultText(defaults: unknown, row: SettingRow): string {
 export const README_TABLE_START = '<!-- settings:start (npm run settings:example) -->';
 export const README_TABLE_END = '<!-- settings:end -->';
 
-/** The README's settings table: variable, default, what it does. */
+const IN_AZURE_TEXT = { required: 'required', forbidden: 'refused' } as const;
+
+/** The README's settings table: variable, default, whether Azure requires or refuses it, what it does. */
 export function settingsMarkdownTable(schema: AnySchema, rows: readonly SettingRow[]): string {
   const defaults = schema.parse({});
   const cell = (text: string) => text.replaceAll('|', '\\|');
-  const lines = ['| variable | default | what it does |', '|---|---|---|'];
+  const lines = ['| variable | default | in Azure | what it does |', '|---|---|---|---|'];
   for (const row of rows) {
     const value = row.secret ? '' : defaultText(defaults, row);
+    const azure = row.inAzure ? IN_AZURE_TEXT[row.inAzure] : row.azureOnly ? 'Azure only' : '';
     lines.push(
-      `| \`${row.env}\` | ${value === '' ? (row.secret ? '(secret)' : '(none)') : `\`${cell(value)}\``} | ${cell(row.description)} |`,
+      `| \`${row.env}\` | ${value === '' ? (row.secret ? '(secret)' : '(none)') : `\`${cell(value)}\``} | ${azure} | ${cell(row.description)} |`,
     );
   }
   return [README_TABLE_START, ...lines, README_TABLE_END].join('\n');
@@ -182,4 +201,23 @@ export function withSettingsTable(markdown: string, table: string): string {
   if (start < 0 || end < start)
     throw new Error(`README.md lacks the markers ${README_TABLE_START} ... ${README_TABLE_END}`);
   return markdown.slice(0, start) + table + markdown.slice(end + README_TABLE_END.length);
+}
+
+const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
+
+/**
+ * The rows' Azure rules (`inAzure`) checked against `env`, one problem per broken rule, naming the variable:
+ * a `required` row unset, a `forbidden` row set. Call it only when the app runs in Azure (src/hosting.ts).
+ */
+export function azureRuleProblems(rows: readonly SettingRow[], env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  for (const row of rows) {
+    if (row.inAzure === 'required' && !present(env[row.env]))
+      problems.push(`${row.env}: required in Azure (infra/app/api.bicep sets it): ${row.description}`);
+    if (row.inAzure === 'forbidden' && present(env[row.env]))
+      problems.push(
+        `${row.env}: refused in Azure: ${row.refusedBecause ?? 'keys and connection strings are for the local emulators; the app signs in with its managed identity (README: Deploy)'}`,
+      );
+  }
+  return problems;
 }

@@ -22,6 +22,25 @@ export const ACTIVITIES = {
 } as const;
 export const JOB_PROGRESS_ENTITY = 'jobProgress';
 
+/**
+ * The phases of a job run, each logged once per run (logLine 'jobPhase'): submitted (the trigger), started (the
+ * run opened the job), pass (one line per pass: the first, each retry pass, a redrive), reported (the report
+ * written), finished (the run's outcome).
+ */
+export type JobPhase = 'submitted' | 'started' | 'pass' | 'reported' | 'finished';
+
+/**
+ * One structured log line: `{"event": ..., ...fields}` as JSON, so that the traces of a job can be found and
+ * summed in Application Insights (`traces | extend e = parse_json(message) | where e.jobId == ...`).
+ * Fields in money are cents, durations milliseconds.
+ */
+export function logLine(
+  event: 'jobPhase' | 'chunkAnalyzed',
+  fields: Record<string, string | number | boolean>,
+): string {
+  return JSON.stringify({ event, ...fields });
+}
+
 /** A job as submitted: enough to (re)create its document and to run it again without the request. */
 export interface JobSpec {
   jobId: string;

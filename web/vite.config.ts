@@ -1,5 +1,5 @@
 // The dashboard build: web/ -> dist/web, served by the Functions app at /api/dashboard/ (src/functions/dashboard.ts).
-// `npm run dev --workspace web` serves it with hot reload and forwards /api to a running `npm start`.
+// `npm run dev --prefix web` serves it with hot reload and forwards /api to a running `npm start`.
 import { defineConfig } from 'vite';
 
 export default defineConfig({

@@ -45,6 +45,21 @@ export const jobProgressSchema = z.object({
 });
 export type JobProgress = z.infer<typeof jobProgressSchema>;
 
+/**
+ * What a finished job keeps of its jobProgress entity once the task hub purge removes the entity
+ * (src/functions/purge-history.ts): the counts and cents the job view reads, on the job document.
+ */
+export const finalProgressSchema = jobProgressSchema.pick({
+  processed: true,
+  failed: true,
+  cached: true,
+  reservedCents: true,
+  actualCents: true,
+  unconfirmedCents: true,
+  startTime: true,
+});
+export type FinalProgress = z.infer<typeof finalProgressSchema>;
+
 export interface JobProgressInit {
   jobId: string;
   total: number;

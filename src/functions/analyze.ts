@@ -7,11 +7,13 @@ import { validate } from '../api/request-parsing.ts';
 import { readPortfolioRequest } from '../api/portfolio-request.ts';
 import { idempotencyKeySchema } from '../api/schemas.ts';
 import type { AnalyzeAccepted, IdempotencyKeyReusedAnswer, OverBudgetAnswer } from '../api/answers.ts';
+import { publicUrl } from '../api/public-url.ts';
 import { json } from '../api/responses.ts';
 import { requestFingerprint } from '../jobs/request-fingerprint.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 import { chaosAfterStep, durableStarter, jobStoreFor } from '../jobs/bindings.ts';
 import type { AppServices } from '../services.ts';
+import { logLine } from '../workflow.ts';
 
 export async function analyzePortfolio(
   services: AppServices,
@@ -59,7 +61,7 @@ export async function analyzePortfolio(
       dataQuality,
     } satisfies OverBudgetAnswer);
   }
-  const statusUrl = new URL(`/api/portfolio/jobs/${outcome.jobId}`, request.url).toString();
+  const statusUrl = publicUrl(settings.host.publicBaseUrl, `/api/portfolio/jobs/${outcome.jobId}`);
   if (outcome.kind === 'key_reused') {
     // IETF draft "The Idempotency-Key HTTP Header Field" §2.7: a key reused for a different request is a 422.
     return json(422, {
@@ -70,7 +72,15 @@ export async function analyzePortfolio(
     } satisfies IdempotencyKeyReusedAnswer);
   }
   context.log(
-    `job ${outcome.jobId} ${outcome.kind}: ${req.properties.length} properties (${dataQuality.skipped} rows skipped), ${req.analysisType}, estimated $${outcome.estimatedCost.toFixed(2)}`,
+    logLine('jobPhase', {
+      jobId: outcome.jobId,
+      phase: 'submitted',
+      outcome: outcome.kind,
+      properties: req.properties.length,
+      skippedRows: dataQuality.skipped,
+      analysisType: req.analysisType,
+      estimatedCents: Math.round(outcome.estimatedCost * 100),
+    }),
   );
   const skipped =
     dataQuality.skipped > 0

@@ -20,6 +20,7 @@ import type {
   ValidationErrorAnswer,
 } from '../api/answers.ts';
 import { json, notFound } from '../api/responses.ts';
+import { publicUrl } from '../api/public-url.ts';
 import { tierLimitsOf } from '../domain/risk.ts';
 import { stressRequestSchema } from '../domain/stress.ts';
 import { stressJob, type StressAnswer } from '../jobs/job-stress.ts';
@@ -300,7 +301,7 @@ export async function redriveJob(
       await client.startNew(name, { instanceId, input });
     },
   });
-  const statusUrl = new URL(`/api/portfolio/jobs/${job.id}`, request.url).toString();
+  const statusUrl = publicUrl(services.settings.host.publicBaseUrl, `/api/portfolio/jobs/${job.id}`);
   switch (outcome.kind) {
     case 'not_finished':
       return json(409, {

@@ -5,6 +5,7 @@ import * as df from 'durable-functions';
 import { z } from 'zod';
 import { nightlyJobId, runDateOf, startRevaluation } from '../jobs/revaluation.ts';
 import type { AppServices } from '../services.ts';
+import { logLine } from '../workflow.ts';
 
 export const revaluationMessageSchema = z.strictObject({
   portfolioId: z.string().min(1),
@@ -45,5 +46,13 @@ export async function startNightlyRun(
     return;
   }
   const outcome = await startRevaluation(services, df.getClient(context), portfolio, runDate);
-  context.log(`nightly run ${nightlyJobId(portfolioId, runDate)}: ${outcome.kind}`);
+  context.log(
+    logLine('jobPhase', {
+      jobId: nightlyJobId(portfolioId, runDate),
+      phase: 'submitted',
+      outcome: outcome.kind,
+      properties: portfolio.propertyCount,
+      analysisType: portfolio.analysisType,
+    }),
+  );
 }

@@ -5,6 +5,7 @@ import * as df from 'durable-functions';
 import { bodyText, parseJsonText, readBody, validate } from '../api/request-parsing.ts';
 import { portfolioBodySchema, portfolioRouteSchema } from '../api/schemas.ts';
 import type { PortfolioAnswer, RevalueAccepted, TrendAnswer } from '../api/answers.ts';
+import { publicUrl } from '../api/public-url.ts';
 import { json, notFound } from '../api/responses.ts';
 import { runDateOf, startRevaluation } from '../jobs/revaluation.ts';
 import type { AppServices } from '../services.ts';
@@ -67,7 +68,7 @@ export async function revaluePortfolio(
     );
   const runDate = runDateOf(new Date());
   const outcome = await startRevaluation(services, df.getClient(context), portfolio, runDate);
-  const statusUrl = new URL(`/api/portfolio/jobs/${outcome.jobId}`, request.url).toString();
+  const statusUrl = publicUrl(services.settings.host.publicBaseUrl, `/api/portfolio/jobs/${outcome.jobId}`);
   return json(
     202,
     {

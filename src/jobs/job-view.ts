@@ -1,7 +1,7 @@
 // What GET /api/portfolio/jobs/{jobId} answers: the job document, the live jobProgress entity and the
 // orchestration status, folded into the seed's shape (DESIGN §5).
 import type { DataQuality } from '../domain/data-quality.ts';
-import type { JobProgress } from '../domain/job-progress.ts';
+import type { FinalProgress, JobProgress } from '../domain/job-progress.ts';
 import { estimatedSecondsRemaining } from '../domain/job-progress.ts';
 import { isFinal, type JobStatus } from '../domain/job-status.ts';
 import type { AnalysisType } from '../domain/schemas.ts';
@@ -20,6 +20,8 @@ export interface JobDocumentView {
   error?: string | undefined;
   dataQuality?: DataQuality | undefined;
   statusReason?: string | undefined;
+  /** Set once the task hub purge removed the job's jobProgress entity. */
+  finalProgress?: FinalProgress | undefined;
 }
 
 /** Orchestration runtime status as the durable client reports it. */
@@ -65,27 +67,30 @@ const dollars = (cents: number) => Math.round(cents) / 100;
  * Why a failed job failed, never nothing: the cause its run wrote to the document; else the orchestration's
  * failure details (a run that failed could not write its end); else the message of the stop that ended it.
  */
-function failureCause(job: JobDocumentView, progress: JobProgress | undefined, failure: string | undefined): string {
+function failureCause(job: JobDocumentView, live: JobProgress | undefined, failure: string | undefined): string {
   if (job.error !== undefined) return job.error;
   if (failure !== undefined) return `The job orchestration failed: ${failure}`;
-  if (progress?.stop?.reason === 'failed' && progress.stop.message !== undefined) return progress.stop.message;
+  if (live?.stop?.reason === 'failed' && live.stop.message !== undefined) return live.stop.message;
   return 'The job orchestration failed and recorded no cause; the host log of its instance says more.';
 }
 
 /**
  * The job as the API shows it: cost in dollars (the entity counts cents), ETA in seconds while processing, and
  * for a failed job its cause (see failureCause; `failure` is the orchestration's failure details, when it failed).
+ * Counts and cost come from the live jobProgress entity, or, once the task hub purge removed it, from the copy
+ * on the job document.
  */
 export function jobView(
   job: JobDocumentView,
-  progress: JobProgress | undefined,
+  live: JobProgress | undefined,
   runtime: RuntimeStatus | undefined,
   failure?: string,
 ): JobView {
   const status = jobStatusOf(job, runtime);
+  const progress = live ?? job.finalProgress;
   const processed = progress?.processed ?? 0;
   const total = job.totalProperties;
-  const remaining = progress && status === 'processing' ? estimatedSecondsRemaining(progress) : undefined;
+  const remaining = live && status === 'processing' ? estimatedSecondsRemaining(live) : undefined;
   return {
     jobId: job.id,
     portfolioId: job.portfolioId,
@@ -110,9 +115,9 @@ export function jobView(
     startTime: progress?.startTime ?? job.createdAt,
     ...(isFinal(status) && job.endTime !== undefined && { endTime: job.endTime }),
     ...(remaining !== undefined && { estimatedTimeRemaining: remaining }),
-    ...(!isFinal(status) && progress?.stop && { stopRequested: progress.stop.reason }),
+    ...(!isFinal(status) && live?.stop && { stopRequested: live.stop.reason }),
     ...(status === 'failed'
-      ? { error: failureCause(job, progress, failure) }
+      ? { error: failureCause(job, live, failure) }
       : job.error !== undefined && isFinal(status) && { error: job.error }),
     ...(job.statusReason !== undefined && isFinal(status) && { statusReason: job.statusReason }),
     ...(job.dataQuality !== undefined && { dataQuality: job.dataQuality }),

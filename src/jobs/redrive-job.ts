@@ -79,6 +79,13 @@ export async function redriveJob(
       if (!isFinal(current.status)) throw new Refused({ kind: 'not_finished', status: current.status });
       if (request.budget !== undefined && request.budget < spentDollars)
         throw new Refused({ kind: 'budget_below_spent', spent: spentDollars });
+      // The run reopens the job's jobProgress entity, which the task hub purge removed (its counts were kept
+      // on the document for the job view, not the reservations a run needs).
+      if (current.finalProgress !== undefined)
+        throw new Refused({
+          kind: 'not_redrivable',
+          reason: `its task hub state was purged (PURGE_RETENTION_DAYS after it finished); submit the portfolio again`,
+        });
       spec = jobSpecOf(current, request.budget ?? current.budget);
       if (!spec)
         throw new Refused({

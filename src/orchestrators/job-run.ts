@@ -6,7 +6,8 @@
 // It is a child rather than the root's own body so that ending the root (the Durable terminate URL, the
 // durable client) cannot leave the job half done: terminating an instance does not reach its children, the
 // chunks see the root's termination through their stop check and stop buying, and this run writes the
-// partial report and the job's end. Deterministic: no I/O, no clock, no randomness.
+// partial report and the job's end. Deterministic: no I/O, no clock, no randomness. It writes the run's
+// jobPhase log lines (started, pass, finished) only when not replaying, so each is written once.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { worstCaseCentsPerProperty } from '../domain/cost.ts';
@@ -16,10 +17,12 @@ import { addDeltas, NO_CHANGE, type ChunkDelta, type PassMode } from '../domain/
 import {
   ACTIVITIES,
   JOB_PROGRESS_ENTITY,
+  logLine,
   ORCHESTRATIONS,
   type AggregateReportInput,
   type ChunkLaneInput,
   type ChunkLaneOutput,
+  type JobPhase,
   type JobRunOutput,
   type LaneStop,
   type OpenJobInput,
@@ -58,9 +61,30 @@ export const jobRun: OrchestrationHandler = function* (context: OrchestrationCon
   retry.backoffCoefficient = 2;
   const now = () => context.df.currentUtcDateTime.toISOString();
   const worstCentsPerProperty = worstCaseCentsPerProperty(job.analysisType, options.prices);
+  const startedAt = context.df.currentUtcDateTime.getTime();
+  // A replay re-runs this code: log only when the step is new, and time it by the orchestration's clock.
+  const logPhase = (phase: JobPhase, fields: Record<string, string | number | boolean>) => {
+    if (!context.df.isReplaying)
+      context.log(
+        logLine('jobPhase', {
+          jobId: job.jobId,
+          run: runId,
+          phase,
+          elapsedMs: context.df.currentUtcDateTime.getTime() - startedAt,
+          ...fields,
+        }),
+      );
+  };
 
   const open: OpenJobInput = { job, ...(run.kind === 'redrive' && { redrive: run.redrive }) };
   yield context.df.callActivityWithRetry(ACTIVITIES.openJob, retry, open);
+  logPhase('started', {
+    kind: run.kind,
+    properties: job.totalProperties,
+    chunks: job.chunkCount,
+    lanes: options.lanes,
+    estimatedCents: job.estimatedCents,
+  });
 
   /** Runs one pass as lanes and folds what they changed. */
   function* pass(passId: string, plan: PassPlan): Generator<df.Task, { delta: ChunkDelta; stop?: ChunkLaneOutput }> {
@@ -85,7 +109,19 @@ export const jobRun: OrchestrationHandler = function* (context: OrchestrationCon
       ),
     )) as ChunkLaneOutput[];
     const stop = firstStop(outputs);
-    return { delta: outputs.reduce((sum, o) => addDeltas(sum, o.totals), NO_CHANGE), ...(stop && { stop }) };
+    const delta = outputs.reduce((sum, o) => addDeltas(sum, o.totals), NO_CHANGE);
+    logPhase('pass', {
+      pass: passId,
+      mode: plan.mode,
+      entries: plan.entries,
+      lanes,
+      processed: delta.processed,
+      failed: delta.failed,
+      transient: delta.transient,
+      costCents: delta.cents,
+      ...(stop?.stoppedBy && { stoppedBy: stop.stoppedBy }),
+    });
+    return { delta, ...(stop && { stop }) };
   }
 
   function* plan(planId: string, mode: Exclude<PassMode, 'all'>): Generator<df.Task, PlanPassOutput> {
@@ -176,5 +212,6 @@ export const jobRun: OrchestrationHandler = function* (context: OrchestrationCon
     costCents: counts.cents,
   };
   context.df.setCustomStatus({ phase: 'done', ...output });
+  logPhase('finished', { ...output });
   return output;
 };

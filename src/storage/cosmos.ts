@@ -5,17 +5,22 @@
 // The local server advertises an https endpoint, so endpoint discovery must be off for http endpoints.
 import {
   CosmosClient,
+  PartitionKeyDefinitionVersion,
+  PartitionKeyKind,
   type Container,
   type ContainerRequest,
   type CosmosClientOptions,
   type PluginConfig,
+  type PartitionKeyDefinition,
 } from '@azure/cosmos';
+import type { TokenCredential } from '@azure/identity';
 import type { z } from 'zod';
-import { InvalidStoredDocumentError } from './errors.ts';
+import { InvalidStoredDocumentError, statusOf } from './errors.ts';
 
 export interface CosmosClientSettings {
   endpoint: string;
-  key: string;
+  /** How the client signs in: an account key (the local emulators) or an Entra ID credential (Azure). */
+  auth: { key: string } | { credential: TokenCredential };
   /** Default: off for http:// endpoints (the local server), on otherwise. */
   enableEndpointDiscovery?: boolean;
   /** Regions in order of preference (Azure only). */
@@ -32,7 +37,7 @@ export function createCosmosClient(settings: CosmosClientSettings): CosmosClient
   const isHttp = settings.endpoint.toLowerCase().startsWith('http://');
   const options: CosmosClientOptions & { plugins?: PluginConfig[] } = {
     endpoint: settings.endpoint,
-    key: settings.key,
+    ...('key' in settings.auth ? { key: settings.auth.key } : { aadCredentials: settings.auth.credential }),
     connectionPolicy: {
       enableEndpointDiscovery: settings.enableEndpointDiscovery ?? !isHttp,
       ...(settings.preferredLocations && { preferredLocations: settings.preferredLocations }),
@@ -51,18 +56,29 @@ export function createCosmosClient(settings: CosmosClientSettings): CosmosClient
 }
 
 /**
+ * A hash partition key on one path, version 2 (full-length hashing: cache keys are addresses, often over 100
+ * bytes).
+ */
+const partitionKey = (path: string): PartitionKeyDefinition => ({
+  paths: [path],
+  kind: PartitionKeyKind.Hash,
+  version: PartitionKeyDefinitionVersion.V2,
+});
+
+/**
  * Container name -> definition. Partition keys are fixed for the life of a container; change them only with a
- * migration.
+ * migration. In Azure the containers are declared by infra/app/cosmos.bicep (the app's data-plane role cannot
+ * create them); test/unit/infra checks the two agree.
  */
 export const CONTAINER_DEFINITIONS = {
-  jobs: { id: 'jobs', partitionKey: { paths: ['/id'] } },
-  results: { id: 'results', partitionKey: { paths: ['/jobId'] } },
-  reports: { id: 'reports', partitionKey: { paths: ['/portfolioId'] } },
-  trends: { id: 'trends', partitionKey: { paths: ['/portfolioId'] } },
-  portfolios: { id: 'portfolios', partitionKey: { paths: ['/id'] } },
+  jobs: { id: 'jobs', partitionKey: partitionKey('/id') },
+  results: { id: 'results', partitionKey: partitionKey('/jobId') },
+  reports: { id: 'reports', partitionKey: partitionKey('/portfolioId') },
+  trends: { id: 'trends', partitionKey: partitionKey('/portfolioId') },
+  portfolios: { id: 'portfolios', partitionKey: partitionKey('/id') },
   // defaultTtl -1: no default expiry, but per-item `ttl` is honoured (Azure only; the local server never expires).
-  valuationCache: { id: 'valuationCache', partitionKey: { paths: ['/cacheKey'] }, defaultTtl: -1 },
-  chunkMarkers: { id: 'chunkMarkers', partitionKey: { paths: ['/jobId'] } },
+  valuationCache: { id: 'valuationCache', partitionKey: partitionKey('/cacheKey'), defaultTtl: -1 },
+  chunkMarkers: { id: 'chunkMarkers', partitionKey: partitionKey('/jobId') },
 } satisfies Record<string, ContainerRequest>;
 
 export type ContainerName = keyof typeof CONTAINER_DEFINITIONS;
@@ -93,8 +109,32 @@ export async function ensureDatabase(client: CosmosClient, options: EnsureDataba
   return Object.fromEntries(entries) as CosmosContainers;
 }
 
+/**
+ * Handles of the containers of an existing database, after reading each one: throws an Error naming every
+ * missing container (and the database) with the fix, instead of failing later on the first document.
+ */
+export async function verifyDatabase(client: CosmosClient, databaseId: string): Promise<CosmosContainers> {
+  const containers = containersOf(client, databaseId);
+  const missing: string[] = [];
+  await Promise.all(
+    Object.values(containers).map(async (container) => {
+      try {
+        await container.read();
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+        missing.push(container.id);
+      }
+    }),
+  );
+  if (missing.length > 0)
+    throw new Error(
+      `Cosmos DB database '${databaseId}' lacks the container(s) ${missing.sort().join(', ')}: declare them in infra/app/cosmos.bicep (CONTAINER_DEFINITIONS in src/storage/cosmos.ts) and provision again.`,
+    );
+  return containers;
+}
+
 /** Handles of the containers of an existing database, without any request (use after ensureDatabase ran once). */
-export function containersOf(client: CosmosClient, databaseId: string): CosmosContainers {
+function containersOf(client: CosmosClient, databaseId: string): CosmosContainers {
   const database = client.database(databaseId);
   const names = Object.keys(CONTAINER_DEFINITIONS) as ContainerName[];
   return Object.fromEntries(

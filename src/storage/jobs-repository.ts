@@ -2,6 +2,7 @@
 // point write. Updates are read-modify-replace guarded by the document's etag and retried on 412.
 import type { Container, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import { z } from 'zod';
+import { finalProgressSchema } from '../domain/job-progress.ts';
 import { jobStatusSchema, type JobStatus } from '../domain/job-status.ts';
 import { dataQualitySchema } from '../domain/data-quality.ts';
 import { ANALYSIS_TYPES } from '../domain/schemas.ts';
@@ -36,6 +37,11 @@ export const jobDocumentSchema = z.object({
   /** Redrives started so far (POST /api/portfolio/jobs/{jobId}/redrive). */
   redrives: z.number().int().nonnegative().optional(),
   reportId: z.string().optional(),
+  /**
+   * The jobProgress entity's final counts and cost, copied here before the task hub purge removes the entity
+   * (src/functions/purge-history.ts), so the job view of a purged job still shows them.
+   */
+  finalProgress: finalProgressSchema.optional(),
 });
 export type JobDocument = z.infer<typeof jobDocumentSchema>;
 

@@ -448,6 +448,35 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
 
   // ---------------------------------------------------------------------------------------------- entities
 
+  async purgeEntity(entityId: string): Promise<boolean> {
+    await this.ensureStarted();
+    const p = this.hub.partition(entityId);
+    if (!this.hub.entities.has(entityId) || p.locked) return false;
+    const pk = encodeKey(entityId);
+    // Locked so that no batch is taken while the rows go; marked first, as purgeInstance does.
+    p.locked = true;
+    p.busy++;
+    try {
+      await this.hub.ensureMarked(p);
+      const keys = ['E', ...p.requests.map((r) => `R|${encodeKey(r.request.id)}`)];
+      for (const batch of chunks(keys, BATCH_LIMIT))
+        await this.hub.submit(
+          entityId,
+          batch.map((rowKey): TransactionAction => ['delete', { partitionKey: pk, rowKey }]),
+        );
+      this.hub.entities.delete(entityId);
+      p.requests = [];
+      this.hub.entityInboxes.delete(entityId);
+      this.hub.writeIndex(p, 'E'); // deletes the index row
+      await this.hub.payloads.deletePartition(entityId);
+      return true;
+    } finally {
+      p.locked = false;
+      p.busy--;
+      this.hub.maybeUnmark(p);
+    }
+  }
+
   async takeEntityWorkItem(maxBatch: number): Promise<EntityWorkItem | undefined> {
     await this.ensureStarted();
     const now = Date.now();

@@ -36,6 +36,8 @@ const MAX_INSTANCE_ID_LENGTH = 256;
 const DEDUPE_STATUSES: ReadonlySet<RuntimeStatus> = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
 /** The floor of a start-and-wait polling interval, so `pollingInterval=0` does not spin. */
 const MIN_POLL_MS = 10;
+/** `@name@key`: the instance id of an entity (schedulerIdOf). */
+const ENTITY_INSTANCE_ID = /^@[^@]+@/;
 
 /** An ArgumentException of the extension: answered 400. */
 class ArgumentError extends Error {
@@ -478,6 +480,12 @@ export function createHttpApi(options: HttpApiOptions) {
       if (second === undefined) {
         if (method === 'GET') return getStatus(req, res, first, query);
         if (method === 'DELETE') {
+          // An entity's instance id (`@name@key`) purges the entity, as in the Azure Storage backend where
+          // entities are instances (Azure/azure-functions-durable-extension#931).
+          if (ENTITY_INSTANCE_ID.test(first)) {
+            if (!(await store.purgeEntity(first))) return send(res, 404);
+            return send(res, 200, { instancesDeleted: 1 });
+          }
           if (!(await store.getInstance(first))) return send(res, 404);
           await store.purgeInstance(first);
           return send(res, 200, { instancesDeleted: 1 });

@@ -67,6 +67,13 @@ export class MemoryTaskHubStore implements TaskHubStore {
     return existed;
   }
 
+  async purgeEntity(entityId: string): Promise<boolean> {
+    if (!this.entities.has(entityId) || this.lockedEntities.has(entityId)) return false;
+    this.entities.delete(entityId);
+    this.entityInboxes.delete(entityId);
+    return true;
+  }
+
   async createInstance(instance: InstanceRecord, messages: OrchestrationMessage[]): Promise<void> {
     this.instances.set(instance.instanceId, { ...instance });
     this.histories.set(instance.instanceId, []);

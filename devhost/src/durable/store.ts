@@ -137,6 +137,11 @@ export interface TaskHubStore {
   ): Promise<{ instances: InstanceRecord[]; continuationToken?: string | undefined }>;
   /** Deletes the instance, its history and pending messages. */
   purgeInstance(instanceId: string): Promise<boolean>;
+  /**
+   * Deletes an entity, its state and pending requests (what the host's purge of an entity's instance id
+   * `@name@key` does: entities are instances there). False when it does not exist or is running a batch.
+   */
+  purgeEntity(entityId: string): Promise<boolean>;
   /** Creates or replaces an instance record (a start) together with its first messages, atomically. */
   createInstance(instance: InstanceRecord, messages: OrchestrationMessage[]): Promise<void>;
   sendOrchestrationMessages(messages: OrchestrationMessage[]): Promise<void>;

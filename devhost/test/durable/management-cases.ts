@@ -156,6 +156,22 @@ export function defineManagementSuite(start: (options?: DurableEngineOptions) =>
       expect(status).toBe(404);
     });
 
+    it('purges an entity through its instance id, as the Azure Storage backend does', async () => {
+      expect((await h.post(`/runtime/webhooks/durabletask/entities/counter/e4?op=add`, 7)).status).toBe(202);
+      let status = 404;
+      for (const end = Date.now() + WAIT_MS; Date.now() < end && status !== 200;) {
+        status = (await fetch(`${webhook()}/entities/counter/e4`)).status;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(status).toBe(200);
+      const purge = await fetch(`${webhook()}/instances/${encodeURIComponent('@counter@e4')}`, { method: 'DELETE' });
+      expect(await purge.json()).toEqual({ instancesDeleted: 1 });
+      expect((await fetch(`${webhook()}/entities/counter/e4`)).status).toBe(404);
+      expect(
+        (await fetch(`${webhook()}/instances/${encodeURIComponent('@counter@e4')}`, { method: 'DELETE' })).status,
+      ).toBe(404);
+    });
+
     it('delivers signals between entities', async () => {
       await h.run('signalChain', 'e3');
       let state: unknown;

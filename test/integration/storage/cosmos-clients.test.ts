@@ -1,14 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../src/settings-table.ts';
-import {
-  COSMOS_EMULATOR_KEY,
-  DEVELOPMENT_STORAGE_CONNECTION_STRING,
-  loadStorageSettings,
-  resolveStorageConnectionString,
-  STORAGE_SETTINGS,
-  storageSettingsSchema,
-} from '../../../src/storage/clients.ts';
-import { CONTAINER_DEFINITIONS, ensureDatabase } from '../../../src/storage/cosmos.ts';
+import { CONTAINER_DEFINITIONS, ensureDatabase, verifyDatabase } from '../../../src/storage/cosmos.ts';
 import { openTestStorage, type TestStorage } from '../fixtures.ts';
 
 let t: TestStorage;
@@ -31,8 +22,8 @@ describe('ensureDatabase', () => {
     ]);
     for (const [name, container] of Object.entries(again)) {
       const { resource } = await container.read();
-      expect(resource?.partitionKey?.paths).toEqual(
-        CONTAINER_DEFINITIONS[name as keyof typeof CONTAINER_DEFINITIONS].partitionKey.paths,
+      expect(resource?.partitionKey).toMatchObject(
+        CONTAINER_DEFINITIONS[name as keyof typeof CONTAINER_DEFINITIONS].partitionKey,
       );
     }
     // Existing data survives a second ensureDatabase (containers are never replaced).
@@ -49,49 +40,27 @@ describe('ensureDatabase', () => {
   });
 });
 
-describe('storage settings', () => {
-  it('defaults to the local stack', () => {
-    expect(loadStorageSettings({})).toEqual({
-      cosmos: { endpoint: 'http://127.0.0.1:8081', key: COSMOS_EMULATOR_KEY, databaseId: 'portfolio-analytics' },
-      connectionString: 'UseDevelopmentStorage=true',
-      stagingContainer: 'portfolio-staging',
-    });
+describe('verifyDatabase (Azure, where the containers are declared in Bicep)', () => {
+  it('hands out the containers of a complete database', async () => {
+    const containers = await verifyDatabase(t.clients.cosmos, t.names.databaseId);
+    expect(Object.keys(containers).sort()).toEqual(Object.keys(CONTAINER_DEFINITIONS).sort());
   });
 
-  it('reads COSMOS_ENDPOINT, COSMOS_KEY, COSMOS_DATABASE, AzureWebJobsStorage and STAGING_CONTAINER', () => {
-    const settings = loadStorageSettings({
-      COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
-      COSMOS_KEY: 'k',
-      COSMOS_DATABASE: 'db1',
-      AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b',
-      STAGING_CONTAINER: 'staging-db1',
-    });
-    expect(settings).toEqual({
-      cosmos: { endpoint: 'https://acct.documents.azure.com:443/', key: 'k', databaseId: 'db1' },
-      connectionString: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b',
-      stagingContainer: 'staging-db1',
-    });
-  });
-
-  it('names the variable of a bad value and never prints secrets', () => {
+  it('names every missing container and the fix', async () => {
+    const databaseId = `${t.names.databaseId}-partial`;
+    const { database } = await t.clients.cosmos.databases.createIfNotExists({ id: databaseId });
     try {
-      loadStorageSettings({ COSMOS_ENDPOINT: 'not a url', COSMOS_DATABASE: 'a/b', STAGING_CONTAINER: 'Staging_1' });
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigurationError);
-      const problems = (error as ConfigurationError).problems.join('\n');
-      expect(problems).toContain('COSMOS_ENDPOINT');
-      expect(problems).toContain('COSMOS_DATABASE');
-      expect(problems).toContain('STAGING_CONTAINER');
+      await database.containers.createIfNotExists(CONTAINER_DEFINITIONS.jobs);
+      const missing = Object.values(CONTAINER_DEFINITIONS)
+        .map((d) => d.id)
+        .filter((id) => id !== 'jobs')
+        .sort()
+        .join(', ');
+      await expect(verifyDatabase(t.clients.cosmos, databaseId)).rejects.toThrow(
+        `Cosmos DB database '${databaseId}' lacks the container(s) ${missing}: declare them in infra/app/cosmos.bicep`,
+      );
+    } finally {
+      await database.delete();
     }
-    expect(STORAGE_SETTINGS.filter((r) => r.secret).map((r) => r.env)).toEqual(['COSMOS_KEY', 'AzureWebJobsStorage']);
-    expect(storageSettingsSchema.parse({}).cosmos.databaseId).toBe('portfolio-analytics');
-  });
-
-  it('expands UseDevelopmentStorage=true to the Azurite connection string', () => {
-    expect(resolveStorageConnectionString('UseDevelopmentStorage=true')).toBe(DEVELOPMENT_STORAGE_CONNECTION_STRING);
-    expect(resolveStorageConnectionString(' usedevelopmentstorage=TRUE; ')).toBe(DEVELOPMENT_STORAGE_CONNECTION_STRING);
-    expect(DEVELOPMENT_STORAGE_CONNECTION_STRING).toContain('BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1');
-    expect(resolveStorageConnectionString('AccountName=x')).toBe('AccountName=x');
   });
 });

@@ -1,7 +1,7 @@
 // jobStatusOf and jobView: the job document's final status wins; before it, the orchestration's runtime
 // status decides; the view folds the entity's counts and cost (cents to dollars) into the API's shape.
 import { describe, expect, it } from 'vitest';
-import { initialProgress } from '../../../src/domain/job-progress.ts';
+import { finalProgressSchema, initialProgress } from '../../../src/domain/job-progress.ts';
 import { isFinal, JOB_STATUSES } from '../../../src/domain/job-status.ts';
 import { jobStatusOf, jobView, type JobDocumentView, type RuntimeStatus } from '../../../src/jobs/job-view.ts';
 
@@ -93,6 +93,15 @@ describe('jobView', () => {
     expect(failed).toMatchObject({ status: 'failed', endTime: 'T', error: 'boom' });
     expect(failed).not.toHaveProperty('estimatedTimeRemaining');
     expect(jobView(job({ totalProperties: 0 }), undefined, 'Running').progress.percentComplete).toBe(100);
+  });
+
+  it('after the task hub purge removed the entity, reads the same from the copy on the job document', () => {
+    const done = { ...progress, unconfirmedCents: 12, stop: { reason: 'cancelled' as const, at: 'T' } };
+    const finished = job({ status: 'cancelled', endTime: 'T', statusReason: 'Cancelled on request.' });
+    const live = jobView(finished, done, 'Completed');
+    const purged = jobView({ ...finished, finalProgress: finalProgressSchema.parse(done) }, undefined, undefined);
+    expect(purged).toEqual(live);
+    expect(purged.cost).toMatchObject({ actual: 3.99, unconfirmed: 0.12 });
   });
 
   describe('a failed job always says why', () => {
