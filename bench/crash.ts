@@ -71,10 +71,10 @@ const properties = [...generatePortfolio({ size: SIZE })].map((g) => g.property)
 let host = await startHost();
 let api = createApiClient({ baseUrl: host.match[1]! });
 const started = performance.now();
-const accepted = await api.analyze(
-  JSON.stringify({ portfolioId: 'crash', analysisType: 'valuation', properties }),
-  'application/json',
-);
+const accepted = await api.analyze({
+  contentType: 'application/json',
+  body: JSON.stringify({ portfolioId: 'crash', analysisType: 'valuation', properties }),
+});
 for (;;) {
   const job = await api.job(accepted.jobId);
   if (job.progress.processed >= SIZE * KILL_AT) break;
@@ -91,10 +91,10 @@ const seconds = (performance.now() - started) / 1000;
 const crashStats = await stats();
 
 // The same portfolio again, crash-free, for the totals (its values come from the cache: same figures).
-const clean = await api.analyze(
-  JSON.stringify({ portfolioId: 'crash-free', analysisType: 'valuation', properties }),
-  'application/json',
-);
+const clean = await api.analyze({
+  contentType: 'application/json',
+  body: JSON.stringify({ portfolioId: 'crash-free', analysisType: 'valuation', properties }),
+});
 const cleanJob = await followJob(api, clean.jobId, { pollIntervalMs: 200 });
 const [crashReport, cleanReport] = await Promise.all([api.results(accepted.jobId), api.results(clean.jobId)]);
 const cosmosClient = new CosmosClient({

@@ -78,7 +78,7 @@ const body = readFileSync(bodyFile, 'utf8').replace(
   '"analysisType":"comprehensive"',
   `"analysisType":"${values.type}"`,
 );
-const accepted = await api.analyze(body, 'application/json');
+const accepted = await api.analyze({ contentType: 'application/json', body });
 const submitSeconds = (performance.now() - started) / 1000;
 const job = await followJob(api, accepted.jobId, { pollIntervalMs: 200 });
 const seconds = (performance.now() - started) / 1000;

@@ -1,15 +1,22 @@
 // portfolio-analytics: the command-line client. `analyze` submits a portfolio and follows it with a progress
-// bar; `estimate`, `status`, `cancel`, `results` and `stress` do one call each. Against the local stack by default
-// (PORTFOLIO_ANALYTICS_URL), or an Azure deployment with --url and --key.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// bar (Ctrl-C offers to cancel it); `estimate`, `status`, `cancel`, `results`, `stress`, `jobs`, `properties`
+// and `redrive` do one thing each. Against the local stack by default (PORTFOLIO_ANALYTICS_URL), or an Azure
+// deployment with --url and --key, given before or after the subcommand.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import type { DataQuality } from '../src/domain/data-quality.ts';
+import { JOB_STATUSES } from '../src/domain/job-status.ts';
+import { REDRIVE_INCLUDES } from '../src/domain/passes.ts';
+import { RESULT_FILTERS, type PropertyResult } from '../src/domain/results.ts';
 import { ANALYSIS_TYPES, INVALID_ROWS_MODES } from '../src/domain/schemas.ts';
-import { ApiError, createApiClient } from './api-client.ts';
+import type { JobView } from '../src/api/answers.ts';
+import { ApiError, createApiClient, UnreachableError, type ApiClient } from './api-client.ts';
 import { followJob } from './follow-job.ts';
+import { offerToCancel, untilInterrupted, watchInterrupt } from './interrupt.ts';
+import { propertiesCsv, renderJobs, renderProperties } from './listings.ts';
 import { renderReport, renderStress } from './report-tables.ts';
-import { prepareRequest } from './request-file.ts';
+import { prepareRequest, REQUEST_FILE_TYPES } from './request-file.ts';
 import type { StressScenario } from '../src/domain/schemas.ts';
 
 const money = (value: string) => {
@@ -17,40 +24,81 @@ const money = (value: string) => {
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a non-negative amount in dollars');
   return n;
 };
+const count = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number >= 1');
+  return n;
+};
+
+/** The CLI's version: its package's. */
+function version(): string {
+  const file = new URL('../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** Every page of `fetchPage` until `limit` items (or the last page). */
+async function collect<T>(
+  fetchPage: (token: string | undefined) => Promise<{ items: T[]; continuationToken?: string | undefined }>,
+  limit: number,
+): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetchPage(token);
+    items.push(...page.items);
+    token = page.continuationToken;
+  } while (token !== undefined && items.length < limit);
+  return items.slice(0, limit);
+}
 
 export function buildProgram(): Command {
   const program = new Command('portfolio-analytics')
-    .description('Analyse a real-estate portfolio with Portfolio Analytics')
-    .showHelpAfterError();
-  const connection = <Args extends unknown[]>(command: Command<Args>) =>
-    command
-      .addOption(
-        new Option('--url <url>', 'API base URL').env('PORTFOLIO_ANALYTICS_URL').default('http://127.0.0.1:7071'),
-      )
-      .addOption(new Option('--key <key>', 'function key (Azure)').env('PORTFOLIO_ANALYTICS_KEY'));
-  const client = (options: { url: string; key?: string }) =>
-    createApiClient({ baseUrl: options.url, key: options.key });
-
-  connection(
-    program
-      .command('analyze')
-      .argument('<file>', 'portfolio: .json (request or property array), or a tape: .csv, .tsv, .txt or .xlsx'),
-  )
-    .addOption(new Option('--type <type>', 'analysis type').choices(ANALYSIS_TYPES))
-    .addOption(
-      new Option('--invalid-rows <mode>', 'reject the file for an invalid row, or skip them').choices(
-        INVALID_ROWS_MODES,
-      ),
+    .description(
+      'Analyse a real-estate loan portfolio with Portfolio Analytics: valuations, risk tiers, fraud screening, market concentration.',
     )
+    .version(version(), '-V, --version', 'print the CLI version')
+    .helpOption('-h, --help', 'show help for a command')
+    .helpCommand('help [command]', 'show help for a command')
+    .addOption(
+      new Option('--url <url>', 'API base URL: the local stack, or https://APP.azurewebsites.net')
+        .env('PORTFOLIO_ANALYTICS_URL')
+        .default('http://127.0.0.1:7071'),
+    )
+    .addOption(new Option('--key <key>', 'function key of an Azure deployment').env('PORTFOLIO_ANALYTICS_KEY'))
+    .showHelpAfterError()
+    .configureHelp({ showGlobalOptions: true });
+  // Program options are read wherever they stand: before or after the subcommand.
+  const api = (): ApiClient => {
+    const { url, key } = program.opts();
+    return createApiClient({ baseUrl: url, key });
+  };
+
+  const invalidRowsOption = () =>
+    new Option(
+      '--invalid-rows <mode>',
+      'tapes: refuse the file for an invalid row (reject), or leave such rows out and list them (skip)',
+    ).choices(INVALID_ROWS_MODES);
+  program
+    .command('analyze')
+    .description('submit a portfolio, follow the job with a progress bar, print the report (Ctrl-C offers to cancel)')
+    .argument('<file>', `portfolio: ${REQUEST_FILE_TYPES}`)
+    .addOption(
+      new Option('--type <type>', "analysis type (default: the file's, else comprehensive)").choices(ANALYSIS_TYPES),
+    )
+    .addOption(invalidRowsOption())
     .option('--sheet <name>', 'Excel: the sheet to read (default the first)')
-    .option('--portfolio-id <id>', 'portfolio id (default: from the file)')
-    .option('--budget <dollars>', 'most to spend', money)
-    .option('--allow-partial', 'with a budget below the estimate, run until it is spent')
-    .option('--idempotency-key <key>', 'the same key returns the same job')
-    .option('--no-wait', 'print the job id and return')
-    .option('--out <dir>', 'write the report JSON here', 'out')
+    .option('--portfolio-id <id>', "portfolio id (default: the file's, else its name)")
+    .option(
+      '--budget <dollars>',
+      'most to spend, in dollars; over the estimate the job is refused unless --allow-partial',
+      money,
+    )
+    .option('--allow-partial', 'with a budget below the estimate, analyse until the budget is spent')
+    .option('--idempotency-key <key>', 'the same key with the same request returns the same job instead of a new one')
+    .option('--no-wait', 'print the job id and return at once instead of following the job')
+    .option('--out <dir>', 'directory to write the report JSON to', 'out')
     .action(async (file, options) => {
-      const api = client(options);
+      const client = api();
       const request = prepareRequest(file, {
         analysisType: options.type,
         portfolioId: options.portfolioId,
@@ -59,53 +107,75 @@ export function buildProgram(): Command {
         invalidRows: options.invalidRows,
         sheet: options.sheet,
       });
-      const accepted = await api.analyze(request.body, request.contentType, {
-        ...(request.query && { query: request.query }),
-        ...(options.idempotencyKey && { idempotencyKey: options.idempotencyKey }),
-      });
-      console.log(`job ${accepted.jobId}: ${accepted.message} Estimated cost $${accepted.estimatedCost.toFixed(2)}.`);
+      // Watched from before the submission: a Ctrl-C as the job id is printed is an interrupt, not an exit.
+      const interrupt = options.wait ? watchInterrupt() : undefined;
+      let accepted;
+      try {
+        accepted = await client.analyze(request, { idempotencyKey: options.idempotencyKey });
+      } catch (error) {
+        interrupt?.stop();
+        throw error;
+      }
+      const { jobId } = accepted;
+      console.log(`job ${jobId}: ${accepted.message} Estimated cost $${accepted.estimatedCost.toFixed(2)}.`);
       printDataQuality(accepted.dataQuality);
-      if (!options.wait) return;
-      const job = await followJob(api, accepted.jobId, { showProgress: process.stdout.isTTY === true });
-      await printOutcome(api, job.jobId, options.out);
-      if (job.status === 'failed') process.exitCode = 1;
+      if (!interrupt) return;
+      const followed = await untilInterrupted(interrupt, (signal) =>
+        followJob(client, jobId, { showProgress: process.stdout.isTTY === true, signal }),
+      );
+      if (followed.interrupted) {
+        process.exitCode = await offerToCancel(client, jobId, { input: process.stdin, output: process.stderr });
+        return;
+      }
+      await printOutcome(client, jobId, options.out);
+      if (followed.value.status === 'failed') process.exitCode = 1;
     });
 
-  connection(program.command('estimate').argument('<file>', 'portfolio: .json, .csv, .tsv, .txt or .xlsx'))
-    .addOption(new Option('--type <type>', 'analysis type').choices(ANALYSIS_TYPES))
+  program
+    .command('estimate')
+    .description('print what analysing a portfolio would cost at most; nothing is started or bought')
+    .argument('<file>', `portfolio: ${REQUEST_FILE_TYPES}`)
     .addOption(
-      new Option('--invalid-rows <mode>', 'reject the file for an invalid row, or skip them').choices(
-        INVALID_ROWS_MODES,
-      ),
+      new Option('--type <type>', "analysis type (default: the file's, else comprehensive)").choices(ANALYSIS_TYPES),
     )
+    .addOption(invalidRowsOption())
+    .option('--sheet <name>', 'Excel: the sheet to read (default the first)')
+    .option('--portfolio-id <id>', "portfolio id (default: the file's, else its name)")
     .action(async (file, options) => {
-      const request = prepareRequest(file, { analysisType: options.type, invalidRows: options.invalidRows });
-      const estimate = await client(options).estimate(request.body, request.contentType, request.query);
+      const request = prepareRequest(file, {
+        analysisType: options.type,
+        portfolioId: options.portfolioId,
+        invalidRows: options.invalidRows,
+        sheet: options.sheet,
+      });
+      const estimate = await api().estimate(request);
       printDataQuality(estimate.dataQuality);
+      const parts = Object.entries(estimate.breakdown.components).map(([k, v]) => `${k} $${v.toFixed(2)}`);
       console.log(
-        `$${estimate.estimatedCost.toFixed(2)} for ${estimate.breakdown.properties} properties: ${Object.entries(
-          estimate.breakdown.components,
-        )
-          .map(([k, v]) => `${k} $${v.toFixed(2)}`)
-          .join(', ')}`,
+        `$${estimate.estimatedCost.toFixed(2)} for ${estimate.breakdown.properties} properties: ${parts.join(', ')}`,
       );
     });
 
-  connection(program.command('status').argument('<jobId>')).action(async (jobId, options) => {
-    const job = await client(options).job(jobId);
-    console.log(JSON.stringify(job, null, 2));
-  });
+  program
+    .command('status')
+    .description("print a job's status, progress, cost and time left, as JSON")
+    .argument('<jobId>', 'the job id analyze printed')
+    .action(async (jobId) => {
+      console.log(JSON.stringify(await api().job(jobId), null, 2));
+    });
 
-  connection(program.command('cancel').argument('<jobId>')).action(async (jobId, options) => {
-    console.log((await client(options).cancel(jobId)).message);
-  });
+  program
+    .command('cancel')
+    .description('cancel a job: running chunks stop buying, a partial report is written')
+    .argument('<jobId>', 'the job id analyze printed')
+    .action(async (jobId) => {
+      console.log((await api().cancel(jobId)).message);
+    });
 
-  connection(
-    program
-      .command('stress')
-      .description("house-price shocks on a finished job's stored values (no paid call); default -10/-20/-30%")
-      .argument('<jobId>'),
-  )
+  program
+    .command('stress')
+    .description("house-price shocks on a finished job's stored values (no paid call); default -10/-20/-30%")
+    .argument('<jobId>', 'the job id analyze printed')
     .option('--shock <fraction...>', 'national value change per scenario, e.g. -0.15 (one scenario each)')
     .option('--state <ST=fraction...>', 'per-state value change in every scenario, e.g. TX=-0.25')
     .option('--json', 'print the answer JSON instead of tables')
@@ -120,7 +190,7 @@ export function buildProgram(): Command {
       );
       const shocks = options.shock?.map(Number) ?? (options.state ? [0] : undefined);
       const scenarios = shocks?.map((shock) => ({ shock, ...(options.state && { stateShocks }) }));
-      const answer = await client(options).stress(jobId, scenarios ? { scenarios } : {});
+      const answer = await api().stress(jobId, scenarios ? { scenarios } : {});
       if (options.json) console.log(JSON.stringify(answer, null, 2));
       else {
         if (!answer.completeness.complete) console.log(`*** ${answer.completeness.note} ***\n`);
@@ -128,12 +198,97 @@ export function buildProgram(): Command {
       }
     });
 
-  connection(program.command('results').argument('<jobId>'))
+  program
+    .command('results')
+    .description("print a finished job's report as tables")
+    .argument('<jobId>', 'the job id analyze printed')
     .option('--json', 'print the report JSON instead of tables')
     .action(async (jobId, options) => {
-      const api = client(options);
-      if (options.json) console.log(JSON.stringify(await api.results(jobId), null, 2));
-      else await printOutcome(api, jobId, undefined);
+      const client = api();
+      if (options.json) console.log(JSON.stringify(await client.results(jobId), null, 2));
+      else await printOutcome(client, jobId, undefined);
+    });
+
+  program
+    .command('jobs')
+    .description('list jobs, newest first')
+    .option('--portfolio <id>', "only this portfolio's jobs")
+    .addOption(new Option('--status <status>', 'only jobs in this status').choices(JOB_STATUSES))
+    .option('--from <date>', 'only jobs created at or after this date (2026-11-01) or ISO date-time')
+    .option('--to <date>', 'only jobs created before this date or ISO date-time')
+    .option('--limit <n>', 'most jobs to list', count, 25)
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options) => {
+      const client = api();
+      const jobs = await collect(async (continuationToken) => {
+        const page = await client.jobs({
+          portfolioId: options.portfolio,
+          status: options.status,
+          from: options.from,
+          to: options.to,
+          pageSize: Math.min(options.limit, 100),
+          continuationToken,
+        });
+        return { items: page.jobs, continuationToken: page.continuationToken };
+      }, options.limit);
+      if (options.json) console.log(JSON.stringify(jobs, null, 2));
+      else console.log(jobs.length === 0 ? 'No jobs.' : renderJobs(jobs));
+    });
+
+  program
+    .command('properties')
+    .description("list a job's per-property results, filtered on the server; --csv exports them")
+    .argument('<jobId>', 'the job id analyze printed')
+    .addOption(new Option('--filter <filter>', 'which properties').choices(RESULT_FILTERS).default('all'))
+    .option('--state <code>', 'only this state (USPS code, e.g. TX)')
+    .option('--type <propertyType>', 'only this property type (SFR, CONDO, ...)')
+    .option('--search <text>', 'part of the property id or street address')
+    .option('--limit <n>', 'most properties to list (default: all)', count)
+    .option('--csv <file>', "write them as CSV (every field) to this file, or '-' for standard output")
+    .option('--json', 'print JSON instead of a table')
+    .action(async (jobId, options) => {
+      const client = api();
+      const properties = await collect<PropertyResult>(async (continuationToken) => {
+        const page = await client.properties(jobId, {
+          filter: options.filter,
+          state: options.state,
+          propertyType: options.type,
+          search: options.search,
+          pageSize: 1000,
+          continuationToken,
+        });
+        return { items: page.properties, continuationToken: page.continuationToken };
+      }, options.limit ?? Number.POSITIVE_INFINITY);
+      if (options.csv === '-') process.stdout.write(propertiesCsv(properties));
+      else if (options.csv !== undefined) {
+        writeFileSync(options.csv, propertiesCsv(properties));
+        console.log(`${properties.length} properties written to ${options.csv}`);
+      } else if (options.json) console.log(JSON.stringify(properties, null, 2));
+      else console.log(properties.length === 0 ? 'No properties.' : renderProperties(properties));
+    });
+
+  program
+    .command('redrive')
+    .description("analyse a finished job's failed properties again; answers already bought are reused")
+    .argument('<jobId>', 'the job id analyze printed')
+    .addOption(
+      new Option(
+        '--include <which>',
+        'failed: failed properties; failed-and-left: also those a cancel or the budget left',
+      )
+        .choices(REDRIVE_INCLUDES)
+        .default('failed'),
+    )
+    .option('--budget <dollars>', "a new budget for the whole job, what it spent included (default: the job's)", money)
+    .option('--no-wait', 'return at once instead of following the job')
+    .action(async (jobId, options) => {
+      const client = api();
+      const started = await client.redrive(jobId, { include: options.include, budget: options.budget });
+      console.log(started.message);
+      if (!options.wait) return;
+      const job = await followJob(client, jobId, { showProgress: process.stdout.isTTY === true });
+      console.log(jobLine(job));
+      if (job.status === 'failed') process.exitCode = 1;
     });
   return program;
 }
@@ -149,15 +304,15 @@ function printDataQuality(dataQuality: DataQuality): void {
     );
 }
 
-async function printOutcome(
-  api: ReturnType<typeof createApiClient>,
-  jobId: string,
-  outDir: string | undefined,
-): Promise<void> {
+/** How a job ended, in one line: its status, counts, and for a failed job why it failed. */
+function jobLine(job: JobView): string {
+  const counts = `${job.progress.processed}/${job.progress.total} properties, ${job.progress.failed} failed`;
+  return `job ${job.jobId} ${job.status}: ${counts}${job.error === undefined ? '' : `\n  why: ${job.error}`}`;
+}
+
+async function printOutcome(api: ApiClient, jobId: string, outDir: string | undefined): Promise<void> {
   const job = await api.job(jobId);
-  console.log(
-    `\njob ${job.jobId} ${job.status}: ${job.progress.processed}/${job.progress.total} properties, ${job.progress.failed} failed${job.error ? ` (${job.error})` : ''}`,
-  );
+  console.log(`\n${jobLine(job)}`);
   if (job.status === 'failed') return;
   const report = await api.results(jobId);
   console.log(`\n${renderReport(report, job)}`);
@@ -173,9 +328,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    console.error(
-      error instanceof ApiError ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    const known = error instanceof ApiError || error instanceof UnreachableError;
+    console.error(known ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
 }

@@ -1,8 +1,10 @@
 // Reads a portfolio file for the CLI: a JSON request body, a JSON array of properties, or a tape (CSV, TSV
 // or an Excel workbook) whose request fields come from the options. A tape is sent as its bytes: the server
 // recognises its separator and encoding (a Windows-1252 export read here as UTF-8 would lose its accents).
+// `analyze` and `estimate` send the same request from the same file.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { RequestBody } from './api-client.ts';
 
 export interface RequestFileOptions {
   analysisType?: string | undefined;
@@ -23,11 +25,10 @@ const TAPE_TYPES: Readonly<Record<string, string>> = {
   '.xlsx': XLSX,
 };
 
-export type PreparedRequest =
-  | { contentType: 'application/json'; body: string; query?: undefined }
-  | { contentType: string; body: Uint8Array; query: Record<string, string> };
+/** The file types read, by extension, for messages and help. */
+export const REQUEST_FILE_TYPES = '.json (a request or an array of properties), .csv, .tsv, .txt or .xlsx';
 
-export function prepareRequest(file: string, options: RequestFileOptions): PreparedRequest {
+export function prepareRequest(file: string, options: RequestFileOptions): RequestBody {
   const defaultId = path
     .basename(file)
     .replace(/\.[^.]+$/, '')

@@ -34,7 +34,7 @@ try {
   const api = createApiClient({ baseUrl: stack.url });
   const body = requestBody();
   const started = Date.now();
-  const accepted = await api.analyze(body, 'application/json');
+  const accepted = await api.analyze({ contentType: 'application/json', body });
   console.log(
     `\nSubmitted ${size.toLocaleString('en-US')} properties (${values.type}): job ${accepted.jobId}, estimated cost $${accepted.estimatedCost.toFixed(2)}`,
   );

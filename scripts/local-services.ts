@@ -3,14 +3,15 @@
 // plain HTTP, keep-alive), both on free loopback ports. Started once per test run by global-setup.ts (only when
 // the run includes integration tests); test files reach them through test/integration/fixtures.ts. The local
 // stack and the benches call the starters directly.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ensureAzurite } from 'devhost';
 import { COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
+import { journalServer, type JournaledServer } from './cosmos-journal.ts';
 
 const HOST = '127.0.0.1';
 
@@ -81,19 +82,68 @@ export function patchLocalCosmosQueryEngine(): boolean {
   return true;
 }
 
-/** Starts @vercel/cosmosdb-server in this process over plain HTTP with keep-alive (memory only). */
-export async function startCosmosServer(): Promise<CosmosServerInstance> {
-  const port = await freePort();
+/**
+ * A document created in a database or container that does not exist: Cosmos DB answers 404 (substatus
+ * 1003, "owner resource does not exist"), the local server throws and answers 500 "Cannot read properties
+ * of undefined (reading '_rid')". That answer is rewritten to Cosmos DB's, so the app sees what it would
+ * see in Azure (and creates the database again: src/storage/ensure-again.ts). Call before `listen`.
+ */
+export function answerMissingOwnerAs404(server: Server): void {
+  const handlers = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (res.statusCode === 500 && typeof chunk === 'string' && chunk.includes("reading '_rid'")) {
+        res.statusCode = 404;
+        res.setHeader('x-ms-substatus', '1003');
+        return end(JSON.stringify({ code: 'NotFound', message: 'Owner resource does not exist' }), ...rest);
+      }
+      return end(chunk, ...rest);
+    }) as ServerResponse['end'];
+    handlers.forEach((handler) => handler(req, res));
+  });
+}
+
+export interface CosmosServerOptions {
+  /** Port to listen on (default: a free one). */
+  port?: number;
+  /**
+   * Keep the documents in this directory (`cosmos-journal.jsonl`, see cosmos-journal.ts): a server started
+   * again on it has every write the previous one acknowledged. Default: memory only.
+   */
+  dataDir?: string;
+  /** With dataDir: compact the journal at start from this size (default 32 MiB; tests set it low). */
+  compactAtBytes?: number;
+}
+
+/** The journal file of a Cosmos server's data directory. */
+export const cosmosJournalFile = (dataDir: string) => path.join(dataDir, 'cosmos-journal.jsonl');
+
+/** Starts @vercel/cosmosdb-server in this process over plain HTTP with keep-alive (in memory, or journaled to disk). */
+export async function startCosmosServer(options: CosmosServerOptions = {}): Promise<CosmosServerInstance> {
+  const port = options.port || (await freePort());
   let server: Server | undefined;
+  let journal: JournaledServer | undefined;
   const ready = (async () => {
     const { createHttpServer } = await import('@vercel/cosmosdb-server');
     patchLocalCosmosQueryEngine();
     // keepAlive is an http.ServerOptions field in recent Node; without it the server sends Connection: close.
     server = createHttpServer({ keepAlive: true });
+    answerMissingOwnerAs404(server);
+    if (options.dataDir !== undefined) {
+      mkdirSync(options.dataDir, { recursive: true });
+      journal = journalServer(server, {
+        file: cosmosJournalFile(options.dataDir),
+        port,
+        ...(options.compactAtBytes !== undefined && { compactAtBytes: options.compactAtBytes }),
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(port, HOST, () => resolve());
     });
+    await journal?.ready;
   })();
   ready.catch(() => undefined);
   return {
@@ -106,6 +156,7 @@ export async function startCosmosServer(): Promise<CosmosServerInstance> {
       if (!server) return;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server!.close(() => resolve()));
+      journal?.close();
     },
   };
 }

@@ -1,6 +1,17 @@
-// `npm start`: the local stack until Ctrl-C. Configured by environment variables (README: Local stack).
+// `npm start [-- --fresh] [-- --memory] [-- --data DIR]`: the local stack until Ctrl-C, its state kept in
+// a data folder (default .local/) so a restart, even after kill -9, loses nothing. Configured by
+// environment variables beside these options (README: Quickstart).
+import { parseArgs } from 'node:util';
 import { launchedByNpm, whenParentGone } from 'devhost';
-import { startLocalStack } from './local-stack.ts';
+import { startLocalStack, type LocalStack } from './local-stack.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    fresh: { type: 'boolean', default: false },
+    memory: { type: 'boolean', default: false },
+    data: { type: 'string' },
+  },
+});
 
 function numberFrom(name: string, fallback?: number): number | undefined {
   const raw = process.env[name];
@@ -11,6 +22,23 @@ function numberFrom(name: string, fallback?: number): number | undefined {
     process.exit(2);
   }
   return value;
+}
+
+/** The stack once started (a service may be lost while it starts). */
+const running: { stack?: LocalStack } = {};
+let stopping = false;
+/** Stops every service, then exits with `code`. */
+function stop(why: string, code: number): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${why}; stopping...`);
+  (running.stack?.stop() ?? Promise.resolve()).then(
+    () => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
 
 const rate = numberFrom('SANDBOX_RATE_PER_SECOND');
@@ -25,23 +53,15 @@ const stack = await startLocalStack({
   },
   quiet: process.env.QUIET !== 'false',
   masterKey: process.env.DEVHOST_MASTER_KEY,
+  state: args.memory ? 'memory' : 'disk',
+  fresh: args.fresh,
+  ...(args.data !== undefined && { dataDir: args.data }),
+  onServiceLost: (reason) => stop(`the stack cannot go on: ${reason}`, 1),
 });
+running.stack = stack;
 console.log(`\nPortfolio Analytics is running: ${stack.url}/api  (Ctrl-C to stop)`);
 console.log(`Dashboard: ${stack.url}/api/dashboard/`);
 
-let stopping = false;
-function stop(reason: string): void {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${reason}, stopping...`);
-  stack.stop().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop(`${signal} received`));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop(`${signal} received`, 0));
 // `npm start` runs this in `sh -c`, and npm passes a SIGTERM only to that shell (devhost/src/parent-watch.ts).
-if (launchedByNpm()) whenParentGone(() => stop('the process that started the stack ended'));
+if (launchedByNpm()) whenParentGone(() => stop('the process that started the stack ended', 0));

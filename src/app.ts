@@ -26,7 +26,7 @@ import {
 } from './functions/jobs.ts';
 import { enqueueNightlyRuns, startNightlyRun } from './functions/nightly.ts';
 import { getOpenApi } from './functions/openapi.ts';
-import { getPortfolio, getTrends, putPortfolio } from './functions/portfolios.ts';
+import { getPortfolio, getTrends, putPortfolio, revaluePortfolio } from './functions/portfolios.ts';
 import { tierLimitsOf } from './domain/risk.ts';
 import { DEFAULT_SCENARIOS } from './domain/stress.ts';
 import { purgeHistory, PURGE_SCHEDULE } from './functions/purge-history.ts';
@@ -36,6 +36,7 @@ import { jobRun } from './orchestrators/job-run.ts';
 import { portfolioAnalysis } from './orchestrators/portfolio-analysis.ts';
 import type { AppServices } from './services.ts';
 import { apiAuthLevel } from './config.ts';
+import { withErrorBoundary } from './api/error-boundary.ts';
 import { REVALUATION_QUEUE } from './storage/queues.ts';
 import { resultOf } from './domain/results.ts';
 import { withStorageRetry } from './storage/retry.ts';
@@ -303,7 +304,8 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
       methods: [method],
       authLevel: options.anonymous ? 'anonymous' : authLevel,
       ...(options.durableClient && { extraInputs: durableClient }),
-      handler,
+      // Every HTTP function behind the one boundary: what a handler throws is never a bare 500.
+      handler: withErrorBoundary(handler),
     });
   const client = { durableClient: true };
 
@@ -320,6 +322,7 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
   http('putPortfolio', 'portfolios/{portfolioId}', 'PUT', bind(putPortfolio));
   http('getPortfolio', 'portfolios/{portfolioId}', 'GET', bind(getPortfolio));
   http('getTrends', 'portfolios/{portfolioId}/trends', 'GET', bind(getTrends));
+  http('revaluePortfolio', 'portfolios/{portfolioId}/revalue', 'POST', bind(revaluePortfolio), client);
   http('openApi', 'openapi.json', 'GET', bind(getOpenApi), { anonymous: true });
   // The page's files hold no data; its API calls carry the caller's credentials.
   http('dashboard', 'dashboard/{*path}', 'GET', serveDashboard, { anonymous: true });

@@ -54,6 +54,8 @@ export interface JobSpec {
   budgetCents?: number | undefined;
   allowPartial: boolean;
   idempotencyKey?: string | undefined;
+  /** The digest of the request that created the job (src/jobs/request-fingerprint.ts). */
+  requestFingerprint?: string | undefined;
   /** "Today" of the analysis and the job's creation time, fixed when the job is submitted. */
   asOf: string;
   /** The report's stress scenarios, when the request gave them (a few hundred bytes at most). */
@@ -81,7 +83,7 @@ export interface RunOptions {
 export type RunKind =
   | { kind: 'analysis' }
   | { kind: 'redrive'; redrive: number; include: RedriveInclude }
-  | { kind: 'end'; reason: StopReason };
+  | { kind: 'end'; reason: StopReason; /** Why the root failed, for the job's error. */ message?: string | undefined };
 
 /** Input of portfolioAnalysis (the root, instance id = jobId) and of jobRun (its one child). */
 export interface PortfolioAnalysisInput {

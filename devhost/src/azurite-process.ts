@@ -81,7 +81,8 @@ export function azuriteConnectionString(host: string, ports: AzuritePorts): stri
 const SHUTDOWN_GRACE_MS = 10_000;
 const WATCHDOG = new URL('./azurite-watchdog.ts', import.meta.url).href;
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id exists (signal 0 tests without sending anything; EPERM: it exists, not ours). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

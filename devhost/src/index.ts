@@ -17,7 +17,7 @@ export { createConsoleLogger } from './log.ts';
 export type { InvocationRequest, RpcTypedData, RpcHttpData } from './rpc-types.ts';
 export { matchRoute } from './routes.ts';
 export { nextOccurrence } from './timer-triggers.ts';
-export { ensureAzurite, azuriteConnectionString, DEV_ACCOUNT, DEV_ACCOUNT_KEY } from './azurite-process.ts';
+export { ensureAzurite, azuriteConnectionString, isAlive, DEV_ACCOUNT, DEV_ACCOUNT_KEY } from './azurite-process.ts';
 export { launchedByNpm, whenParentGone } from './parent-watch.ts';
 export type { EnsureAzuriteOptions, RunningAzurite, AzuritePorts, AzuriteProcessInfo } from './azurite-process.ts';
 export { AzureStorageTaskHubStore } from './durable/azure-storage-store.ts';

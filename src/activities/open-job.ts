@@ -32,6 +32,7 @@ export function jobDocumentFor(
     ...(job.budgetCents !== undefined && { budget: job.budgetCents / 100 }),
     allowPartial: job.allowPartial,
     ...(job.idempotencyKey !== undefined && { idempotencyKey: job.idempotencyKey }),
+    ...(job.requestFingerprint !== undefined && { requestFingerprint: job.requestFingerprint }),
     ...(job.dataQuality !== undefined && { dataQuality: job.dataQuality }),
     createdAt: job.asOf,
     updatedAt: at,

@@ -28,6 +28,14 @@ export const errorAnswerSchema = z.object({ success: z.literal(false), error: z.
 export type ErrorAnswer = z.infer<typeof errorAnswerSchema>;
 
 /**
+ * 500 and 503, what the one error boundary (./error-boundary.ts) answers for an error no handler answered: the
+ * message and the correlation id of the one log line that says what happened (also the x-correlation-id
+ * header). A 503 (a service the app depends on is unavailable) also carries Retry-After in seconds.
+ */
+export const serverErrorAnswerSchema = errorAnswerSchema.extend({ correlationId: z.string() });
+export type ServerErrorAnswer = z.infer<typeof serverErrorAnswerSchema>;
+
+/**
  * 400 (and 415) with field errors (at most MAX_REPORTED_ERRORS listed; totalErrors counts them all). A refused
  * tape also carries the account of what was read of it.
  */
@@ -46,6 +54,13 @@ export const overBudgetAnswerSchema = errorAnswerSchema.extend({
   dataQuality: dataQualitySchema,
 });
 export type OverBudgetAnswer = z.infer<typeof overBudgetAnswerSchema>;
+
+/**
+ * 422: the Idempotency-Key names a job that was submitted with another request (IETF draft "The
+ * Idempotency-Key HTTP Header Field" §2.7). The job the key names, and where to read it.
+ */
+export const idempotencyKeyReusedAnswerSchema = errorAnswerSchema.extend({ jobId: z.string(), statusUrl: z.string() });
+export type IdempotencyKeyReusedAnswer = z.infer<typeof idempotencyKeyReusedAnswerSchema>;
 
 /** A job as GET /api/portfolio/jobs/{jobId} shows it (DESIGN §5). */
 export const jobViewSchema = z.object({
@@ -187,6 +202,23 @@ export const redriveAcceptedSchema = z.object({
   statusUrl: z.string(),
 });
 export type RedriveAccepted = z.infer<typeof redriveAcceptedSchema>;
+
+/**
+ * 202 of POST /api/portfolios/{portfolioId}/revalue: the day's revaluation, started now or already there (the
+ * message says which). At most one a UTC day: its job id is nightly-{portfolioId}-{runDate}.
+ */
+export const revalueAcceptedSchema = z.object({
+  success: z.literal(true),
+  jobId: z.string(),
+  portfolioId: z.string(),
+  /** The UTC day of the run, yyyyMMdd. */
+  runDate: z.string().regex(/^\d{8}$/),
+  estimatedCost: dollars,
+  message: z.string(),
+  /** GET this for progress (also the Location header). */
+  statusUrl: z.string(),
+});
+export type RevalueAccepted = z.infer<typeof revalueAcceptedSchema>;
 
 export const portfolioAnswerSchema = z.object({ success: z.literal(true), portfolio: portfolioDocumentSchema });
 export type PortfolioAnswer = z.infer<typeof portfolioAnswerSchema>;

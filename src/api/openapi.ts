@@ -20,6 +20,7 @@ import {
   conflictAnswerSchema,
   errorAnswerSchema,
   estimateAnswerSchema,
+  idempotencyKeyReusedAnswerSchema,
   jobAnswerSchema,
   jobsPageSchema,
   jobViewSchema,
@@ -30,6 +31,8 @@ import {
   propertyAnswerSchema,
   redriveAcceptedSchema,
   resultsAnswerSchema,
+  revalueAcceptedSchema,
+  serverErrorAnswerSchema,
   trendAnswerSchema,
   validationErrorAnswerSchema,
 } from './answers.ts';
@@ -49,6 +52,8 @@ function components(asOf: Date): Record<string, JsonObject> {
   add(errorAnswerSchema, 'Error');
   add(validationErrorAnswerSchema, 'ValidationError');
   add(overBudgetAnswerSchema, 'OverBudget');
+  add(idempotencyKeyReusedAnswerSchema, 'IdempotencyKeyReused');
+  add(serverErrorAnswerSchema, 'ServerError');
   add(notFinishedAnswerSchema, 'NotFinished');
   add(analyzeAcceptedSchema, 'AnalyzeAccepted');
   add(estimateAnswerSchema, 'Estimate');
@@ -63,6 +68,7 @@ function components(asOf: Date): Record<string, JsonObject> {
   add(cancelAnswerSchema, 'CancelAnswer');
   add(conflictAnswerSchema, 'Conflict');
   add(redriveAcceptedSchema, 'RedriveAccepted');
+  add(revalueAcceptedSchema, 'RevalueAccepted');
   add(portfolioAnswerSchema, 'PortfolioAnswer');
   add(trendAnswerSchema, 'TrendAnswer');
   add(trendPointSchema, 'TrendPoint');
@@ -88,7 +94,7 @@ const answer = (description: string, name: string) => ({ description, ...json(re
 
 /** Refusals shared by the operations, by status. */
 const REFUSALS = {
-  400: answer('invalid request: field errors', 'ValidationError'),
+  400: answer('invalid request: field errors, each with its path (query parameters as query.NAME)', 'ValidationError'),
   404: answer('no such job or portfolio (or, for DELETE, already finished)', 'Error'),
   413: answer('body over MAX_REQUEST_MB', 'Error'),
   415: answer(`a Content-Type that is not read (${ACCEPTED_CONTENT_TYPES.join(', ')} are)`, 'ValidationError'),
@@ -102,6 +108,39 @@ const NOT_JSON = {
 };
 const refusals = (...codes: Array<keyof typeof REFUSALS>) =>
   Object.fromEntries(codes.map((code) => [String(code), REFUSALS[code]]));
+
+const header = (description: string) => ({ description, schema: { type: 'string' } });
+const CORRELATION_ID = header('the correlation id of the log line that says what happened');
+/** What the one error boundary (./error-boundary.ts) answers for an error no handler answered, on any route. */
+const SERVER_ERRORS = {
+  '500': {
+    description: 'internal error: a correlation id and nothing else; the log line with that id says what happened',
+    headers: { 'x-correlation-id': CORRELATION_ID },
+    ...json(ref('ServerError')),
+  },
+  '503': {
+    description: 'a service the app depends on is unavailable; retry after Retry-After seconds',
+    headers: { 'x-correlation-id': CORRELATION_ID, 'retry-after': header('seconds') },
+    ...json(ref('ServerError')),
+  },
+};
+
+type Operation = { responses: Record<string, JsonObject> };
+/**
+ * Every operation of `paths` also answers 500 and 503 (the error boundary wraps every HTTP function); where an
+ * operation already answers one of them in another media type (the dashboard's 503), the JSON answer joins it.
+ */
+function withServerErrors<P extends Record<string, Record<string, Operation>>>(paths: P): P {
+  for (const operations of Object.values(paths))
+    for (const { responses } of Object.values(operations))
+      for (const [status, serverError] of Object.entries(SERVER_ERRORS)) {
+        const listed = responses[status];
+        responses[status] = listed
+          ? { ...listed, content: { ...(listed.content as JsonObject), ...serverError.content } }
+          : serverError;
+      }
+  return paths;
+}
 
 function queryParameters(schema: z.ZodObject): JsonObject[] {
   const generated = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -133,7 +172,7 @@ const fileParameters = () =>
   queryParameters(fileRequestQuerySchema).map((p) => ({
     ...p,
     required: false,
-    description: `tape bodies (CSV, Excel) only${p.name === 'portfolioId' || p.name === 'analysisType' ? '; required with them' : ''}`,
+    description: `tape bodies (CSV, Excel) only${p.name === 'portfolioId' || p.name === 'analysisType' ? '; required with them' : ''} (beside a JSON body any query parameter is a 400: the body holds the fields)`,
   }));
 const pathParameter = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 const jobId = pathParameter('jobId');
@@ -150,17 +189,32 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
     },
     servers: [{ url: serverUrl }],
     components: {
-      securitySchemes: { functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' } },
+      securitySchemes: {
+        functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
+        functionKeyQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'code',
+          description: 'the same key as ?code=; accepted on every route beside its own parameters',
+        },
+      },
       schemas: components(asOf),
     },
-    security: [{ functionKey: [] }],
-    paths: {
+    security: [{ functionKey: [] }, { functionKeyQuery: [] }],
+    paths: withServerErrors({
       '/portfolio/analyze': {
         post: {
           operationId: 'analyzePortfolio',
           summary: 'Start an analysis of a portfolio',
           parameters: [
-            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                'the same key always names the same job: the same request again answers that job (202); another request with it answers 422 naming the job (IETF draft "The Idempotency-Key HTTP Header Field")',
+              schema: { type: 'string', maxLength: 200 },
+            },
             ...fileParameters(),
           ],
           requestBody: portfolioBody,
@@ -169,7 +223,11 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
           responses: {
             '202': answer('started, or the existing job of this Idempotency-Key', 'AnalyzeAccepted'),
             ...refusals(400, 413, 415),
-            '422': answer('the estimate is over the budget (and allowPartial is not set)', 'OverBudget'),
+            '422': {
+              description:
+                'the estimate is over the budget (and allowPartial is not set), or the Idempotency-Key was used with another request (the job it names)',
+              ...json({ oneOf: [ref('OverBudget'), ref('IdempotencyKeyReused')] }),
+            },
           },
         },
       },
@@ -217,7 +275,10 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
           responses: {
             '202': answer('redrive started', 'RedriveAccepted'),
             ...refusals(400, 404),
-            '409': answer('the job has not finished, or cannot be redriven', 'Conflict'),
+            '409': answer(
+              'the job has not finished, or cannot be redriven, or a concurrent change won (retry after Retry-After seconds)',
+              'Conflict',
+            ),
             ...refusals(413),
             ...NOT_JSON,
           },
@@ -298,6 +359,22 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
           responses: { '200': answer('the portfolio', 'PortfolioAnswer'), ...refusals(400, 404) },
         },
       },
+      '/portfolios/{portfolioId}/revalue': {
+        post: {
+          operationId: 'revaluePortfolio',
+          summary:
+            "Run the portfolio's nightly revaluation now: at most once a UTC day, under the nightly run's id nightly-{portfolioId}-{yyyyMMdd}",
+          parameters: [portfolioId],
+          responses: {
+            '202': answer(
+              "started, or today's run already exists (the same job; message says which)",
+              'RevalueAccepted',
+            ),
+            ...refusals(400),
+            '404': answer('no such portfolio, or its registered properties are gone (register it again)', 'Error'),
+          },
+        },
+      },
       '/portfolios/{portfolioId}/trends': {
         get: {
           operationId: 'getTrends',
@@ -330,6 +407,6 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
           responses: { '200': { description: 'the OpenAPI document', ...json({ type: 'object' }) } },
         },
       },
-    },
+    }),
   };
 }

@@ -4,12 +4,13 @@
 // Each stage runs in a function of its own so that what it read is garbage once it returns: the body (60 MB
 // for 100,000 properties) is never alive beside the validated copy the job is built from.
 import type { HttpRequest } from '@azure/functions';
-import { analyzeBodySchema, MAX_PROPERTIES, type AnalyzeRequest } from '../domain/schemas.ts';
+import { analyzeBodySchema, analyzeFieldsSchema, MAX_PROPERTIES, type AnalyzeRequest } from '../domain/schemas.ts';
 import type { Settings } from '../config.ts';
 import type { DataQuality } from '../domain/data-quality.ts';
+import type { FieldError } from '../domain/validation.ts';
 import { readCsvTape, readJsonProperties, readXlsxTape, type TapeResult } from '../intake/tape.ts';
 import { bodyFormat, sniff, type BodyFormat } from './body-format.ts';
-import { bodyText, parseJsonText, queryObject, readBody, validate, type Parsed } from './request-parsing.ts';
+import { bodyText, parseJsonText, readBody, readQuery, validate, type Parsed } from './request-parsing.ts';
 import { badRequest, unsupportedMediaType, validationFailed } from './responses.ts';
 import { fileRequestQuerySchema } from './schemas.ts';
 
@@ -25,6 +26,8 @@ export async function readPortfolioRequest(
   settings: Settings,
   asOf: Date,
 ): Promise<Parsed<PortfolioRequest>> {
+  const query = readQuery(request);
+  if (!query.ok) return query;
   const body = await readBody(request, settings.pipeline.maxRequestMegabytes * 1024 * 1024);
   if (!body.ok) return body;
   if (body.value.length === 0)
@@ -32,8 +35,8 @@ export async function readPortfolioRequest(
   const format = bodyFormat(request.headers.get('content-type'), body.value);
   if (!format.ok) return { ok: false, response: unsupportedMediaType(format.message) };
   return format.value.kind === 'json'
-    ? readJsonRequest(body.value, format.value, asOf)
-    : readFileRequest(body.value, format.value, request, settings, asOf);
+    ? readJsonRequest(body.value, format.value, query.value, asOf)
+    : readFileRequest(body.value, format.value, query.value, settings, asOf);
 }
 
 function fromTape(result: TapeResult, fields: Omit<AnalyzeRequest, 'properties'>): Parsed<PortfolioRequest> {
@@ -48,12 +51,19 @@ function fromTape(result: TapeResult, fields: Omit<AnalyzeRequest, 'properties'>
   };
 }
 
-async function readJsonRequest(bytes: Uint8Array, format: BodyFormat, asOf: Date): Promise<Parsed<PortfolioRequest>> {
+async function readJsonRequest(
+  bytes: Uint8Array,
+  format: BodyFormat,
+  query: Record<string, string>,
+  asOf: Date,
+): Promise<Parsed<PortfolioRequest>> {
   const text = bodyText(bytes, format.charset);
   if (!text.ok) return text;
   const hint = sniff(bytes) === 'csv' ? ' (the body looks like CSV: send it with Content-Type: text/csv)' : '';
   const parsed = parseJsonText(text.value.text, hint);
   if (!parsed.ok) return parsed;
+  const unambiguous = refuseQueryBesideJson(query, parsed.value);
+  if (!unambiguous.ok) return unambiguous;
   const envelope = validate(analyzeBodySchema(), parsed.value);
   if (!envelope.ok) return envelope;
   const { properties, ...fields } = envelope.value;
@@ -68,13 +78,13 @@ async function readJsonRequest(bytes: Uint8Array, format: BodyFormat, asOf: Date
 async function readFileRequest(
   bytes: Uint8Array,
   format: BodyFormat,
-  request: HttpRequest,
+  query: Record<string, string>,
   settings: Settings,
   asOf: Date,
 ): Promise<Parsed<PortfolioRequest>> {
-  const query = validate(fileRequestQuerySchema, queryObject(request), 'query');
-  if (!query.ok) return query;
-  const { invalidRows = 'reject', unknownColumns, sheet, columnMap, ...rest } = query.value;
+  const fieldsRead = validate(fileRequestQuerySchema, query, 'query');
+  if (!fieldsRead.ok) return fieldsRead;
+  const { invalidRows = 'reject', unknownColumns, sheet, columnMap, ...rest } = fieldsRead.value;
   const fields = { priority: 'standard' as const, allowPartial: false, ...rest, invalidRows };
   const options = { asOf, invalidRows, maxRows: settings.tapes.maxRows, unknownColumns, columnMap };
   const result =
@@ -82,4 +92,41 @@ async function readFileRequest(
       ? await readXlsxTape(bytes, { ...options, sheet })
       : await readCsvTape(bytes, format.charset, options);
   return fromTape(result, fields);
+}
+
+/**
+ * A JSON request carries its fields in the body; a query parameter beside it (`?analysisType=risk` on a
+ * body that says `comprehensive`) would leave the caller guessing which one ran. Every such parameter is a
+ * field error naming it and the body's field, with the fix. `query` comes without the function key.
+ */
+export function refuseQueryBesideJson(query: Record<string, string>, body: unknown): Parsed<unknown> {
+  const names = Object.keys(query);
+  if (names.length === 0) return { ok: true, value: body };
+  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {};
+  const bodyFields = analyzeFieldsSchema().shape;
+  const errors: FieldError[] = names.map((name) => {
+    const given = `'${query[name]}'`;
+    if (!(name in fileRequestQuerySchema.shape))
+      return {
+        path: `query.${name}`,
+        message: `unknown query parameter ${given}; a JSON request takes none: remove it`,
+      };
+    if (!(name in bodyFields))
+      return {
+        path: `query.${name}`,
+        message: `${given} applies to CSV and Excel uploads only; a JSON request is read as sent: remove it`,
+      };
+    if (!Object.hasOwn(fields, name))
+      return {
+        path: `query.${name}`,
+        message: `${given} is not read with a JSON body (query parameters carry the fields of CSV and Excel uploads only): move ${name} into the JSON body`,
+      };
+    const inBody = (fields as Record<string, unknown>)[name];
+    const relation = String(inBody) === query[name] ? 'repeats' : 'conflicts with';
+    return {
+      path: `query.${name}`,
+      message: `${given} ${relation} ${name} ${JSON.stringify(inBody)} in the JSON body, which is the request: remove the query parameter`,
+    };
+  });
+  return { ok: false, response: validationFailed(errors) };
 }

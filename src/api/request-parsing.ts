@@ -71,7 +71,41 @@ export async function readOptionalJson(request: HttpRequest, maxBytes: number): 
   return text.value.text.trim() === '' ? { ok: true, value: {} } : parseJsonText(text.value.text);
 }
 
-/** Query parameters as a plain object (last value wins), for zod. */
-export function queryObject(request: HttpRequest): Record<string, string> {
-  return Object.fromEntries(request.query.entries());
+/**
+ * The query parameter that carries a function key (`?code=KEY`). The Functions host checks it and then
+ * passes it on to the function, so every route accepts it and none reads it.
+ */
+export const FUNCTION_KEY_PARAMETER = 'code';
+
+/**
+ * The query parameters as a plain object for zod, without the function key. A parameter given more than
+ * once (`?analysisType=risk&analysisType=valuation`) is refused with a field error naming it: picking one
+ * value would be a guess. Read from the request URL: the Functions host joins repeated values with commas
+ * in `request.query`, where a repeat can no longer be told from a value with a comma.
+ */
+export function readQuery(request: HttpRequest): Parsed<Record<string, string>> {
+  const parameters = new URL(request.url).searchParams;
+  const query: Record<string, string> = {};
+  const repeated = new Set<string>();
+  for (const [name, value] of parameters) {
+    if (name === FUNCTION_KEY_PARAMETER) continue;
+    if (Object.hasOwn(query, name)) repeated.add(name);
+    query[name] = value;
+  }
+  if (repeated.size === 0) return { ok: true, value: query };
+  return {
+    ok: false,
+    response: validationFailed(
+      [...repeated].map((name) => ({
+        path: `query.${name}`,
+        message: `given ${parameters.getAll(name).length} times; give it once`,
+      })),
+    ),
+  };
+}
+
+/** Validates the query string (without the function key) with `schema`; field paths start with `query.`. */
+export function validateQuery<S extends z.ZodType>(schema: S, request: HttpRequest): Parsed<z.output<S>> {
+  const query = readQuery(request);
+  return query.ok ? validate(schema, query.value, 'query') : query;
 }

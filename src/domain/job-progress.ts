@@ -98,9 +98,14 @@ export interface ReservationRequest {
   minCents: number;
 }
 
-/** granted: spend at most `cents`; wait: ask again once in-flight chunks settled; stop: schedule nothing more. */
+/**
+ * granted: spend at most `cents`; wait: ask again once in-flight chunks settled; stop: schedule nothing more (with
+ * the stop's message when it has one, so that every lane it stops can say why: a chunk that kept failing).
+ */
 export type ReservationAnswer =
-  { kind: 'granted'; cents: number } | { kind: 'wait' } | { kind: 'stop'; reason: StopReason | 'budget_exceeded' };
+  | { kind: 'granted'; cents: number }
+  | { kind: 'wait' }
+  | { kind: 'stop'; reason: StopReason | 'budget_exceeded'; message?: string };
 
 /** Answers a reservation (see the module comment for the rule) and records what it granted. */
 export function reserve(
@@ -109,7 +114,10 @@ export function reserve(
 ): { state: JobProgress; answer: ReservationAnswer } {
   const held = state.reservations[request.key];
   if (held !== undefined) return { state, answer: { kind: 'granted', cents: held } };
-  if (state.stop) return { state, answer: { kind: 'stop', reason: state.stop.reason } };
+  if (state.stop) {
+    const { reason, message } = state.stop;
+    return { state, answer: { kind: 'stop', reason, ...(message !== undefined && { message }) } };
+  }
   const grant = (granted: number) => ({
     state: {
       ...state,

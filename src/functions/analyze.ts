@@ -6,9 +6,10 @@ import * as df from 'durable-functions';
 import { validate } from '../api/request-parsing.ts';
 import { readPortfolioRequest } from '../api/portfolio-request.ts';
 import { idempotencyKeySchema } from '../api/schemas.ts';
-import type { AnalyzeAccepted, OverBudgetAnswer } from '../api/answers.ts';
+import type { AnalyzeAccepted, IdempotencyKeyReusedAnswer, OverBudgetAnswer } from '../api/answers.ts';
 import { publicUrl } from '../api/public-url.ts';
 import { json } from '../api/responses.ts';
+import { requestFingerprint } from '../jobs/request-fingerprint.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 import { chaosAfterStep, durableStarter, jobStoreFor } from '../jobs/bindings.ts';
 import type { AppServices } from '../services.ts';
@@ -41,6 +42,7 @@ export async function analyzePortfolio(
       allowPartial: req.allowPartial,
       idempotencyKey: key.value,
       dataQuality,
+      ...(key.value !== undefined && { requestFingerprint: requestFingerprint(req) }),
       asOf,
       stressScenarios: req.stressScenarios,
     },
@@ -60,6 +62,15 @@ export async function analyzePortfolio(
     } satisfies OverBudgetAnswer);
   }
   const statusUrl = publicUrl(settings.host.publicBaseUrl, `/api/portfolio/jobs/${outcome.jobId}`);
+  if (outcome.kind === 'key_reused') {
+    // IETF draft "The Idempotency-Key HTTP Header Field" §2.7: a key reused for a different request is a 422.
+    return json(422, {
+      success: false,
+      error: `The Idempotency-Key '${key.value}' was already used for job ${outcome.jobId} (portfolio '${outcome.portfolioId}') with a different request. Send that request unchanged to get its job, or use a new key for this one.`,
+      jobId: outcome.jobId,
+      statusUrl,
+    } satisfies IdempotencyKeyReusedAnswer);
+  }
   context.log(
     logLine('jobPhase', {
       jobId: outcome.jobId,

@@ -3,7 +3,7 @@
 // validates its route, query and body and answers 404 for an unknown job.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { queryObject, readOptionalJson, validate } from '../api/request-parsing.ts';
+import { readOptionalJson, validate, validateQuery } from '../api/request-parsing.ts';
 import { jobRouteSchema, jobsQuerySchema, propertiesQuerySchema, propertyRouteSchema } from '../api/schemas.ts';
 import type {
   CancelAnswer,
@@ -19,7 +19,7 @@ import type {
   ResultsAnswer,
   ValidationErrorAnswer,
 } from '../api/answers.ts';
-import { badRequest, json, notFound } from '../api/responses.ts';
+import { json, notFound } from '../api/responses.ts';
 import { publicUrl } from '../api/public-url.ts';
 import { tierLimitsOf } from '../domain/risk.ts';
 import { stressRequestSchema } from '../domain/stress.ts';
@@ -33,7 +33,6 @@ import { mapWithConcurrency } from '../concurrency.ts';
 import { isFinal, type JobStatus } from '../domain/job-status.ts';
 import { resultOf } from '../domain/results.ts';
 import type { AppServices } from '../services.ts';
-import { InvalidContinuationTokenError } from '../storage/errors.ts';
 import type { JobDocument } from '../storage/jobs-repository.ts';
 import { JOB_PROGRESS_ENTITY, ORCHESTRATIONS, runInstanceId, type PortfolioAnalysisInput } from '../workflow.ts';
 
@@ -51,6 +50,7 @@ async function endIfNeverStarted(
   client: df.DurableClient,
   job: JobDocument,
   runtime: RuntimeStatus | undefined,
+  failure: string | undefined,
 ): Promise<void> {
   if (job.status !== 'queued' || (runtime !== undefined && LIVE.has(runtime))) return;
   if (await instanceStatus(client, runInstanceId(job.id, { kind: 'analysis' }))) return;
@@ -59,7 +59,10 @@ async function endIfNeverStarted(
   const input: PortfolioAnalysisInput = {
     job: spec,
     options: runOptionsOf(services.settings),
-    run: { kind: 'end', reason: runtime === 'Failed' ? 'failed' : 'terminated' },
+    run:
+      runtime === 'Failed'
+        ? { kind: 'end', reason: 'failed', message: `The job orchestration failed before its run began: ${failure}` }
+        : { kind: 'end', reason: 'terminated' },
   };
   await client.startNew(ORCHESTRATIONS.portfolioAnalysis, { instanceId: job.id, input }).catch(() => undefined);
 }
@@ -74,10 +77,20 @@ async function liveView(services: AppServices, client: df.DurableClient, job: Jo
     instanceStatus(client, job.id),
   ]);
   const runtime = status?.runtimeStatus as RuntimeStatus | undefined;
-  await endIfNeverStarted(services, client, job, runtime);
+  const failure = runtime === 'Failed' ? failureDetails(status?.output) : undefined;
+  await endIfNeverStarted(services, client, job, runtime, failure);
   const state = entity.entityExists ? entity.entityState : undefined;
   const progress = state && 'jobId' in state ? state : undefined;
-  return jobView(job, progress, runtime);
+  return jobView(job, progress, runtime, failure);
+}
+
+/**
+ * A failed orchestration's output, its failure details (the reason: "Orchestrator function 'jobRun' failed: ..."),
+ * as text; 'no details' when it has none.
+ */
+function failureDetails(output: unknown): string {
+  if (typeof output === 'string' && output.trim() !== '') return output;
+  return output === undefined || output === null ? 'no details' : JSON.stringify(output);
 }
 
 async function loadJob(services: AppServices, request: HttpRequest, context: InvocationContext): Promise<Loaded> {
@@ -87,13 +100,6 @@ async function loadJob(services: AppServices, request: HttpRequest, context: Inv
   if (!job) return { response: notFound(`No job with id '${route.value.jobId}'.`) };
   const client = df.getClient(context);
   return { job, view: await liveView(services, client, job), client };
-}
-
-/** A continuation token from another query (or mangled) is the caller's mistake: 400 naming the fix. */
-function invalidToken(error: unknown): HttpResponseInit | undefined {
-  return error instanceof InvalidContinuationTokenError
-    ? badRequest(`query.continuationToken: ${error.message}`)
-    : undefined;
 }
 
 /**
@@ -112,20 +118,14 @@ export async function listJobs(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const query = validate(jobsQuerySchema, queryObject(request), 'query');
+  const query = validateQuery(jobsQuerySchema, request);
   if (!query.ok) return query.response;
   const { portfolioId, status, from, to, pageSize, continuationToken } = query.value;
-  let page;
-  try {
-    page = await services.storage.jobs.list(
-      { portfolioId, from, to, ...(status !== undefined && { statuses: documentStatusesFor(status) }) },
-      { pageSize, continuationToken },
-    );
-  } catch (error) {
-    const response = invalidToken(error);
-    if (response) return response;
-    throw error;
-  }
+  // A token that is not this query's throws InvalidContinuationTokenError: a 400 at the error boundary.
+  const page = await services.storage.jobs.list(
+    { portfolioId, from, to, ...(status !== undefined && { statuses: documentStatusesFor(status) }) },
+    { pageSize, continuationToken },
+  );
   const client = df.getClient(context);
   const views = await mapWithConcurrency(page.items, VIEW_CONCURRENCY, (job) => liveView(services, client, job));
   return json(200, {
@@ -160,7 +160,7 @@ function notReportedYet(view: JobView, what: string): HttpResponseInit {
       error: `The job ended ${view.status} and has no report${view.error === undefined ? '' : `: ${view.error}`}. Its per-property results, failures with their reasons included, are at /api/portfolio/jobs/${view.jobId}/properties (filter=failed for the failures).`,
       status: view.status,
       progress: view.progress,
-    });
+    } satisfies NotFinishedAnswer);
   return json(400, {
     success: false,
     error: FINISHED_WITH_REPORT.has(view.status)
@@ -221,26 +221,19 @@ export async function getJobProperties(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const query = validate(propertiesQuerySchema, queryObject(request), 'query');
+  const query = validateQuery(propertiesQuerySchema, request);
   if (!query.ok) return query.response;
   const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
   const { filter, state, propertyType, search, pageSize, continuationToken } = query.value;
-  let page;
-  try {
-    page = await services.storage.results.page(loaded.job.id, {
-      filter,
-      state,
-      propertyType,
-      search,
-      pageSize,
-      continuationToken,
-    });
-  } catch (error) {
-    const response = invalidToken(error);
-    if (response) return response;
-    throw error;
-  }
+  const page = await services.storage.results.page(loaded.job.id, {
+    filter,
+    state,
+    propertyType,
+    search,
+    pageSize,
+    continuationToken,
+  });
   return json(200, {
     success: true,
     jobId: loaded.job.id,

@@ -3,8 +3,7 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
-import { durableStarter, jobStoreFor } from '../jobs/bindings.ts';
-import { submitJob } from '../jobs/submit-job.ts';
+import { nightlyJobId, runDateOf, startRevaluation } from '../jobs/revaluation.ts';
 import type { AppServices } from '../services.ts';
 import { logLine } from '../workflow.ts';
 
@@ -14,16 +13,12 @@ export const revaluationMessageSchema = z.strictObject({
   runDate: z.string().regex(/^\d{8}$/),
 });
 
-export function nightlyJobId(portfolioId: string, runDate: string): string {
-  return `nightly-${portfolioId}-${runDate}`;
-}
-
 export async function enqueueNightlyRuns(
   services: AppServices,
   timer: Timer,
   context: InvocationContext,
 ): Promise<void> {
-  const runDate = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+  const runDate = runDateOf(new Date());
   const portfolios = await services.storage.portfolios.listNightly();
   for (const portfolio of portfolios)
     await services.storage.queues.sendRevaluation({ portfolioId: portfolio.id, runDate });
@@ -50,26 +45,13 @@ export async function startNightlyRun(
     context.warn(`nightly run for unknown portfolio '${portfolioId}' skipped`);
     return;
   }
-  const properties = await services.storage.staging.readPortfolio(portfolio.source.blobName);
-  const outcome = await submitJob(
-    {
-      portfolioId,
-      analysisType: portfolio.analysisType,
-      properties,
-      allowPartial: false,
-      jobId: nightlyJobId(portfolioId, runDate),
-      asOf: new Date(),
-    },
-    services.settings,
-    jobStoreFor(services),
-    durableStarter(df.getClient(context)),
-  );
+  const outcome = await startRevaluation(services, df.getClient(context), portfolio, runDate);
   context.log(
     logLine('jobPhase', {
       jobId: nightlyJobId(portfolioId, runDate),
       phase: 'submitted',
       outcome: outcome.kind,
-      properties: properties.length,
+      properties: portfolio.propertyCount,
       analysisType: portfolio.analysisType,
     }),
   );

@@ -1,10 +1,13 @@
-// The portfolio registry (DESIGN §5): register a portfolio for the nightly revaluation, read it back, and
-// read its trend: one point per analysis run.
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+// The portfolio registry (DESIGN §5): register a portfolio for the nightly revaluation, read it back, read
+// its trend (one point per analysis run), and run its revaluation on demand.
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import { bodyText, parseJsonText, readBody, validate } from '../api/request-parsing.ts';
 import { portfolioBodySchema, portfolioRouteSchema } from '../api/schemas.ts';
-import type { PortfolioAnswer, TrendAnswer } from '../api/answers.ts';
+import type { PortfolioAnswer, RevalueAccepted, TrendAnswer } from '../api/answers.ts';
+import { publicUrl } from '../api/public-url.ts';
 import { json, notFound } from '../api/responses.ts';
+import { runDateOf, startRevaluation } from '../jobs/revaluation.ts';
 import type { AppServices } from '../services.ts';
 
 export async function putPortfolio(services: AppServices, request: HttpRequest): Promise<HttpResponseInit> {
@@ -45,4 +48,41 @@ export async function getTrends(services: AppServices, request: HttpRequest): Pr
   if (!route.ok) return route.response;
   const points = await services.storage.trends.list(route.value.portfolioId);
   return json(200, { success: true, portfolioId: route.value.portfolioId, trend: points } satisfies TrendAnswer);
+}
+
+/**
+ * POST /api/portfolios/{portfolioId}/revalue: the nightly revaluation, now. It runs under the day's
+ * nightly instance id, so a second call the same (UTC) day, or the timer's run, answers the same job.
+ */
+export async function revaluePortfolio(
+  services: AppServices,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const route = validate(portfolioRouteSchema, request.params, 'route');
+  if (!route.ok) return route.response;
+  const portfolio = await services.storage.portfolios.get(route.value.portfolioId);
+  if (!portfolio)
+    return notFound(
+      `No portfolio registered with id '${route.value.portfolioId}'; register it with PUT /api/portfolios/${route.value.portfolioId} first.`,
+    );
+  const runDate = runDateOf(new Date());
+  const outcome = await startRevaluation(services, df.getClient(context), portfolio, runDate);
+  const statusUrl = publicUrl(services.settings.host.publicBaseUrl, `/api/portfolio/jobs/${outcome.jobId}`);
+  return json(
+    202,
+    {
+      success: true,
+      jobId: outcome.jobId,
+      portfolioId: portfolio.id,
+      runDate,
+      estimatedCost: outcome.estimatedCost,
+      message:
+        outcome.kind === 'existing'
+          ? `Portfolio '${portfolio.id}' already has its revaluation of ${runDate} (UTC); returning it. The next can start tomorrow.`
+          : `Revaluation of ${portfolio.propertyCount} properties started.`,
+      statusUrl,
+    } satisfies RevalueAccepted,
+    { location: statusUrl },
+  );
 }

@@ -64,7 +64,19 @@ export function jobStatusOf(job: JobDocumentView, runtime: RuntimeStatus | undef
 const dollars = (cents: number) => Math.round(cents) / 100;
 
 /**
- * The job as the API shows it: cost in dollars (the entity counts cents), ETA in seconds while processing.
+ * Why a failed job failed, never nothing: the cause its run wrote to the document; else the orchestration's
+ * failure details (a run that failed could not write its end); else the message of the stop that ended it.
+ */
+function failureCause(job: JobDocumentView, live: JobProgress | undefined, failure: string | undefined): string {
+  if (job.error !== undefined) return job.error;
+  if (failure !== undefined) return `The job orchestration failed: ${failure}`;
+  if (live?.stop?.reason === 'failed' && live.stop.message !== undefined) return live.stop.message;
+  return 'The job orchestration failed and recorded no cause; the host log of its instance says more.';
+}
+
+/**
+ * The job as the API shows it: cost in dollars (the entity counts cents), ETA in seconds while processing, and
+ * for a failed job its cause (see failureCause; `failure` is the orchestration's failure details, when it failed).
  * Counts and cost come from the live jobProgress entity, or, once the task hub purge removed it, from the copy
  * on the job document.
  */
@@ -72,6 +84,7 @@ export function jobView(
   job: JobDocumentView,
   live: JobProgress | undefined,
   runtime: RuntimeStatus | undefined,
+  failure?: string,
 ): JobView {
   const status = jobStatusOf(job, runtime);
   const progress = live ?? job.finalProgress;
@@ -103,7 +116,9 @@ export function jobView(
     ...(isFinal(status) && job.endTime !== undefined && { endTime: job.endTime }),
     ...(remaining !== undefined && { estimatedTimeRemaining: remaining }),
     ...(!isFinal(status) && live?.stop && { stopRequested: live.stop.reason }),
-    ...(job.error !== undefined && isFinal(status) && { error: job.error }),
+    ...(status === 'failed'
+      ? { error: failureCause(job, live, failure) }
+      : job.error !== undefined && isFinal(status) && { error: job.error }),
     ...(job.statusReason !== undefined && isFinal(status) && { statusReason: job.statusReason }),
     ...(job.dataQuality !== undefined && { dataQuality: job.dataQuality }),
   };

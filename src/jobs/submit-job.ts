@@ -25,6 +25,8 @@ export interface JobRequest {
   budget?: number | undefined;
   allowPartial: boolean;
   idempotencyKey?: string | undefined;
+  /** The request's fingerprint (request-fingerprint.ts): a key reused with another request is refused. */
+  requestFingerprint?: string | undefined;
   /** A fixed job id (the nightly run uses `nightly-{portfolioId}-{yyyyMMdd}`); else derived or random. */
   jobId?: string | undefined;
   /** How the properties were read (rows skipped, normalisations): kept with the job for its status and report. */
@@ -36,11 +38,20 @@ export interface JobRequest {
 
 export interface JobStore {
   /** The job document, if one exists. */
-  getJob(jobId: string): Promise<{ id: string; estimatedCost: number; status: string } | undefined>;
+  getJob(jobId: string): Promise<ExistingJob | undefined>;
   /** Creates the job document; false when a job with this id already exists. */
   createJob(job: JobDocument): Promise<boolean>;
   /** Stages the chunks with the identities shared across the job (see valuationKey). */
   stageChunks(jobId: string, chunks: Property[][], sharedIdentities: ReadonlySet<string>): Promise<void>;
+}
+
+/** What submission reads of a job that exists already. */
+export interface ExistingJob {
+  id: string;
+  portfolioId: string;
+  estimatedCost: number;
+  status: string;
+  requestFingerprint?: string | undefined;
 }
 
 export interface Starter {
@@ -54,12 +65,26 @@ export type SubmitStep = 'staging' | 'start' | 'document';
 
 export type SubmitOutcome =
   | { kind: 'started' | 'existing'; jobId: string; estimatedCost: number; breakdown: CostBreakdown }
-  | { kind: 'over_budget'; estimatedCost: number; budget: number; breakdown: CostBreakdown };
+  | { kind: 'over_budget'; estimatedCost: number; budget: number; breakdown: CostBreakdown }
+  /** The Idempotency-Key names a job that was submitted with another request. */
+  | { kind: 'key_reused'; jobId: string; portfolioId: string };
 
-/** The same Idempotency-Key for the same portfolio always names the same job. */
-export function jobIdFor(portfolioId: string, idempotencyKey: string | undefined): string {
+/**
+ * The job an Idempotency-Key names: the same key always names the same job, whatever the request (the key
+ * identifies one request of its caller, IETF draft "The Idempotency-Key HTTP Header Field" §2.1); a random
+ * id without a key.
+ */
+export function jobIdFor(idempotencyKey: string | undefined): string {
   if (idempotencyKey === undefined) return `job-${randomUUID()}`;
-  return `job-${createHash('sha256').update(`${portfolioId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
+  return `job-${createHash('sha256').update(`idempotency-key\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
+}
+
+/** The outcome for a job that exists: the same job, or `key_reused` when its request was another one. */
+function existingOutcome(job: ExistingJob, request: JobRequest, breakdown: CostBreakdown): SubmitOutcome {
+  const { requestFingerprint } = request;
+  if (requestFingerprint !== undefined && job.requestFingerprint !== requestFingerprint)
+    return { kind: 'key_reused', jobId: job.id, portfolioId: job.portfolioId };
+  return { kind: 'existing', jobId: job.id, estimatedCost: job.estimatedCost, breakdown };
 }
 
 /** How runs work under `settings`: lanes, prices, the failure limit and the retry passes. */
@@ -73,7 +98,8 @@ export function runOptionsOf(settings: Settings): RunOptions {
 }
 
 /**
- * Submits `request` (see the module comment for the order and why). Answers `existing` for a job id that
+ * Submits `request` (see the module comment for the order and why). Answers `key_reused` when the key names
+ * a job submitted with another request, `existing` for a job id that
  * has a document or an orchestration already (creating the document when only the orchestration exists),
  * `over_budget` when the estimate passes a budget without allowPartial. Throws what staging or the durable
  * client throw; nothing was started then.
@@ -88,7 +114,7 @@ export async function submitJob(
   const options = runOptionsOf(settings);
   const count = request.properties.length;
   const breakdown = estimateCost(count, request.analysisType, options.prices);
-  const jobId = request.jobId ?? jobIdFor(request.portfolioId, request.idempotencyKey);
+  const jobId = request.jobId ?? jobIdFor(request.idempotencyKey);
   const { chunkSize } = settings.chunking;
   const job: JobSpec = {
     jobId,
@@ -101,13 +127,14 @@ export async function submitJob(
     ...(request.budget !== undefined && { budgetCents: Math.round(request.budget * 100) }),
     allowPartial: request.allowPartial,
     ...(request.idempotencyKey !== undefined && { idempotencyKey: request.idempotencyKey }),
+    ...(request.requestFingerprint !== undefined && { requestFingerprint: request.requestFingerprint }),
     ...(request.dataQuality !== undefined && { dataQuality: request.dataQuality }),
     asOf: request.asOf.toISOString(),
     ...(request.stressScenarios !== undefined && { stressScenarios: request.stressScenarios }),
   };
 
   const existing = await store.getJob(jobId);
-  if (existing) return { kind: 'existing', jobId, estimatedCost: existing.estimatedCost, breakdown };
+  if (existing) return existingOutcome(existing, request, breakdown);
   if (await starter.exists(jobId)) {
     // Started, but the document was never written (the host died in between): write it and re-attach.
     await store.createJob(jobDocumentFor(job, 'queued', request.asOf));

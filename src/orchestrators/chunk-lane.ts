@@ -84,7 +84,7 @@ export const chunkLane: OrchestrationHandler = function* (context: Orchestration
       };
       const answer = (yield context.df.callEntity(progress, 'reserve', request)) as ReservationAnswer;
       events += EVENTS.call;
-      if (answer.kind === 'stop') return done(answer.reason);
+      if (answer.kind === 'stop') return done(answer.reason, answer.message);
       if (answer.kind === 'wait') {
         yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + WAIT_MS));
         events += EVENTS.timer;

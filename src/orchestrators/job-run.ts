@@ -35,9 +35,11 @@ import {
 /** Which stop wins when lanes stopped for different reasons. */
 const STOP_PRECEDENCE: readonly LaneStop[] = ['terminated', 'cancelled', 'failed', 'budget_exceeded'];
 
+/** The stop that wins; of lanes stopped for the same reason, one that says why (the lane whose chunk failed). */
 function firstStop(outputs: readonly ChunkLaneOutput[]): ChunkLaneOutput | undefined {
   for (const reason of STOP_PRECEDENCE) {
-    const found = outputs.find((o) => o.stoppedBy === reason);
+    const stopped = outputs.filter((o) => o.stoppedBy === reason);
+    const found = stopped.find((o) => o.error !== undefined) ?? stopped[0];
     if (found) return found;
   }
   return undefined;
@@ -47,7 +49,7 @@ const STOP_WORDS: Record<LaneStop, string> = {
   cancelled: 'Cancelled on request (DELETE): properties in flight finished, the rest were left.',
   terminated:
     'The job orchestration was terminated (Durable management API or client): chunks in flight stopped buying, the rest were left.',
-  failed: 'A chunk failed every attempt.',
+  failed: 'Stopped as failed: a chunk failed every attempt, or the job orchestration failed before its run began.',
   budget_exceeded: 'The budget could not cover one more property at its worst case.',
 };
 
@@ -144,8 +146,8 @@ export const jobRun: OrchestrationHandler = function* (context: OrchestrationCon
       startTime: now(),
     };
     const state = (yield context.df.callEntity(progress, 'init', init)) as JobProgress;
-    if (run.kind === 'end') stop = { totals: NO_CHANGE, stoppedBy: run.reason };
-    else if (state.stop) stop = { totals: NO_CHANGE, stoppedBy: state.stop.reason };
+    if (run.kind === 'end') stop = { totals: NO_CHANGE, stoppedBy: run.reason, error: run.message };
+    else if (state.stop) stop = { totals: NO_CHANGE, stoppedBy: state.stop.reason, error: state.stop.message };
     else {
       const first = yield* pass(runId, { mode: 'all', entries: job.chunkCount });
       counts = first.delta;
@@ -185,7 +187,7 @@ export const jobRun: OrchestrationHandler = function* (context: OrchestrationCon
 
   const error =
     stop?.stoppedBy === 'failed'
-      ? stop.error
+      ? (stop.error ?? STOP_WORDS.failed)
       : status === 'failed'
         ? `${counts.failed} of ${counts.processed} properties failed (${(failureRate * 100).toFixed(1)}%), above the limit of ${(options.maxFailureRate * 100).toFixed(1)}%`
         : undefined;

@@ -10,6 +10,7 @@ import { ConfigurationError, parseSettings, type SettingRow } from '../settings-
 import { BlobStaging, STAGING_CONTAINER } from './blob-staging.ts';
 import { ChunkMarkersRepository } from './chunk-markers-repository.ts';
 import { createCosmosClient, ensureDatabase, verifyDatabase, type CosmosContainers } from './cosmos.ts';
+import { ensureAgainOnMissing } from './ensure-again.ts';
 import { JobsRepository } from './jobs-repository.ts';
 import { PortfoliosRepository } from './portfolios-repository.ts';
 import { PortfolioQueues } from './queues.ts';
@@ -246,12 +247,18 @@ export function createStorageClients(
   if (problems.length > 0 || typeof endpoints === 'string' || endpoint === undefined)
     throw new ConfigurationError(problems);
   const cosmosKey = parsed.cosmos.key ?? (isLocalHttp(endpoint) ? COSMOS_EMULATOR_KEY : undefined);
-  const cosmos = createCosmosClient({
+  const { databaseId } = parsed.cosmos;
+  const cosmos: CosmosClient = createCosmosClient({
     endpoint,
     auth:
       cosmosKey !== undefined
         ? { key: cosmosKey }
         : { credential: identityCredential(hosting, parsed.cosmos.managedIdentityClientId) },
+    // With a key the database and containers are created again when a write finds them gone (a restarted
+    // server). An Entra ID identity cannot create them (data-plane RBAC): there they are provisioned (infra/).
+    ...(cosmosKey !== undefined && {
+      plugins: [ensureAgainOnMissing(() => ensureDatabase(cosmos, { databaseId }))],
+    }),
   });
   let blobs: BlobServiceClient;
   let queues: QueueServiceClient;
@@ -267,7 +274,7 @@ export function createStorageClients(
     cosmos,
     blobs,
     queues,
-    databaseId: parsed.cosmos.databaseId,
+    databaseId,
     stagingContainer: parsed.stagingContainer,
     dispose: () => cosmos.dispose(),
   };

@@ -10,6 +10,7 @@ import {
   type Container,
   type ContainerRequest,
   type CosmosClientOptions,
+  type PluginConfig,
   type PartitionKeyDefinition,
 } from '@azure/cosmos';
 import type { TokenCredential } from '@azure/identity';
@@ -28,11 +29,13 @@ export interface CosmosClientSettings {
   userAgentSuffix?: string;
   /** Retries of throttled (429) requests before the SDK gives up. Default 9 (the SDK's). */
   maxRetriesOnThrottle?: number;
+  /** Operation plugins (the SDK's `plugins` option, hidden in its typings), e.g. ensureAgainOnMissing. */
+  plugins?: PluginConfig[];
 }
 
 export function createCosmosClient(settings: CosmosClientSettings): CosmosClient {
   const isHttp = settings.endpoint.toLowerCase().startsWith('http://');
-  const options: CosmosClientOptions = {
+  const options: CosmosClientOptions & { plugins?: PluginConfig[] } = {
     endpoint: settings.endpoint,
     ...('key' in settings.auth ? { key: settings.auth.key } : { aadCredentials: settings.auth.credential }),
     connectionPolicy: {
@@ -47,6 +50,7 @@ export function createCosmosClient(settings: CosmosClientSettings): CosmosClient
       }),
     },
     ...(settings.userAgentSuffix && { userAgentSuffix: settings.userAgentSuffix }),
+    ...(settings.plugins && { plugins: settings.plugins }),
   };
   return new CosmosClient(options);
 }

@@ -26,6 +26,8 @@ export const jobDocumentSchema = z.object({
   idempotencyKey: z.string().optional(),
   /** How the request's properties were read: rows skipped, normalisations (absent for stored portfolios). */
   dataQuality: dataQualitySchema.optional(),
+  /** The digest of the request that created the job (src/jobs/request-fingerprint.ts). */
+  requestFingerprint: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   endTime: z.string().optional(),

@@ -65,7 +65,12 @@ export function appEnv(
 
 /** Starts the app with its own Cosmos database and sandbox. One per test file (devhost runs one app per process). */
 export async function startPipeline(
-  options: { sandbox?: SandboxOptions; env?: Record<string, string> } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    env?: Record<string, string>;
+    /** Require this key on every API call (as the Functions host does); waitForJob sends it. */
+    masterKey?: string;
+  } = {},
 ): Promise<PipelineHarness> {
   const services = await serviceEndpoints();
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
@@ -77,7 +82,10 @@ export async function startPipeline(
     port: 0,
     quiet: true,
     log: { info() {}, warn() {}, error: (m) => console.error(m) },
+    ...(options.masterKey !== undefined && { masterKey: options.masterKey }),
   });
+  const keyHeader: Record<string, string> =
+    options.masterKey === undefined ? {} : { 'x-functions-key': options.masterKey };
   const url = host.url;
   const recording = await recordAnswers();
   const harness: PipelineHarness = {
@@ -97,7 +105,7 @@ export async function startPipeline(
     async waitForJob(jobId, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const response = await fetch(`${url}/api/portfolio/jobs/${jobId}`);
+        const response = await fetch(`${url}/api/portfolio/jobs/${jobId}`, { headers: keyHeader });
         const body = (await response.json()) as { job: JobView };
         if (isFinal(body.job.status)) return body.job;
         if (Date.now() > deadline)

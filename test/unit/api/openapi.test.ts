@@ -95,15 +95,17 @@ describe('the OpenAPI document', () => {
       [
         answer('getJob', 404, { success: false, error: 'gone', hint: 'x' }),
         answer('getJob', 404, { success: false }),
-        answer('getJob', 500, { success: false, error: 'boom' }),
+        answer('getJob', 418, { success: false, error: 'teapot' }),
         answer('listEverything', 200, {}),
+        answer('getJob', 500, { success: false, error: 'boom' }),
       ],
       document,
     );
-    expect(problems).toHaveLength(4);
+    expect(problems).toHaveLength(5);
     expect(problems[0]).toContain("'hint'");
     expect(problems[2]).toContain('no such status');
     expect(problems[3]).toContain('no operation listEverything');
+    expect(problems[4]).toContain("must have required property 'correlationId'");
   });
 });
 

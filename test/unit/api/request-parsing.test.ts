@@ -4,7 +4,7 @@
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseJsonText, queryObject, readBody, validate, type Parsed } from '../../../src/api/request-parsing.ts';
+import { parseJsonText, readBody, readQuery, validate, type Parsed } from '../../../src/api/request-parsing.ts';
 import { fileRequestQuerySchema, jobRouteSchema, propertiesQuerySchema } from '../../../src/api/schemas.ts';
 
 const post = (body: string, headers: Record<string, string> = {}) =>
@@ -75,12 +75,20 @@ describe('validate', () => {
 });
 
 describe('route and query schemas', () => {
-  it('takes the query as a plain object, last value winning', () => {
-    const request = new HttpRequest({
-      method: 'GET',
-      url: 'http://localhost/api/portfolio/jobs/j/properties?filter=failed&pageSize=5&pageSize=7',
+  const get = (query: string) =>
+    new HttpRequest({ method: 'GET', url: `http://localhost/api/portfolio/jobs/j/properties?${query}` });
+
+  it('takes the query as a plain object, without the function key (?code=)', () => {
+    expect(readQuery(get('filter=failed&code=KEY&search=a%2Cb'))).toEqual({
+      ok: true,
+      value: { filter: 'failed', search: 'a,b' },
     });
-    expect(queryObject(request)).toEqual({ filter: 'failed', pageSize: '7' });
+  });
+
+  it('refuses a parameter given twice, naming it and how often: picking one value would be a guess', () => {
+    const r = refusal(readQuery(get('filter=failed&pageSize=5&pageSize=7&code=a&code=b')));
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([{ path: 'query.pageSize', message: 'given 2 times; give it once' }]);
   });
 
   it('reads the properties query: defaults, bounds, filters', () => {

@@ -77,6 +77,15 @@ describe('reserve', () => {
     expect(stopJob(stopped, { reason: 'terminated', at: 'later' }).stop?.reason).toBe('cancelled');
   });
 
+  it("tells every lane a failure stop's message, so whichever lane reports the stop says why", () => {
+    const failed = stopJob(start, { reason: 'failed', message: 'chunk entry 3 failed every attempt: gone', at: 't' });
+    expect(reserve(failed, chunkOf('b')).answer).toEqual({
+      kind: 'stop',
+      reason: 'failed',
+      message: 'chunk entry 3 failed every attempt: gone',
+    });
+  });
+
   it('has no budget limit without a budget', () => {
     const unlimited = initialProgress({ jobId: 'j', total: 1, chunkCount: 1, estimatedCents: 1, startTime: 't' });
     expect(reserve(unlimited, chunkOf('a', 10 ** 9)).answer).toEqual({ kind: 'granted', cents: 10 ** 9 });

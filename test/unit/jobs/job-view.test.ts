@@ -103,4 +103,30 @@ describe('jobView', () => {
     expect(purged).toEqual(live);
     expect(purged.cost).toMatchObject({ actual: 3.99, unconfirmed: 0.12 });
   });
+
+  describe('a failed job always says why', () => {
+    const details = "Orchestrator function 'jobRun' failed: Activity function 'aggregateReport' failed: boom";
+
+    it("the cause its run wrote wins over the orchestration's failure details", () => {
+      const view = jobView(job({ status: 'failed', error: 'boom' }), progress, 'Failed', details);
+      expect(view.error).toBe('boom');
+    });
+
+    it("a run that failed before writing its end: the orchestration's failure details", () => {
+      const view = jobView(job({ status: 'processing' }), progress, 'Failed', details);
+      expect(view).toMatchObject({ status: 'failed', error: `The job orchestration failed: ${details}` });
+    });
+
+    it("without either: the failure stop's message, else a sentence saying no cause was recorded", () => {
+      const stop = { reason: 'failed' as const, message: 'chunk entry 0 failed every attempt: gone', at: 't' };
+      const stopped = jobView(job({ status: 'failed' }), { ...progress, stop }, 'Completed');
+      expect(stopped.error).toBe(stop.message);
+      expect(jobView(job({ status: 'failed' }), undefined, 'Completed').error).toMatch(/recorded no cause/);
+    });
+
+    it('a job that did not fail carries no failure cause', () => {
+      expect(jobView(job({ status: 'processing' }), progress, 'Running', details)).not.toHaveProperty('error');
+      expect(jobView(job({ status: 'completed' }), progress, 'Completed')).not.toHaveProperty('error');
+    });
+  });
 });

@@ -1,0 +1,44 @@
+// The fingerprint of an analysis request (IETF draft "The Idempotency-Key HTTP Header Field", §2.4): a
+// digest of the request as validated, so that a key reused with another request can be told from a retry
+// of the same one. It is taken after validation and normalisation: the same portfolio sent as JSON or as
+// CSV, with fields in another order or defaults spelled out, has the same fingerprint.
+import { createHash } from 'node:crypto';
+import type { AnalysisType, PRIORITIES, Property } from '../domain/schemas.ts';
+
+/** What a request asks for: every field that changes what is analysed, bought or reported. */
+export interface FingerprintedRequest {
+  portfolioId: string;
+  analysisType: AnalysisType;
+  priority: (typeof PRIORITIES)[number];
+  /** Dollars. */
+  budget?: number | undefined;
+  allowPartial: boolean;
+  properties: readonly Property[];
+}
+
+/** `sha256:` and the hex digest of the request's canonical JSON (keys sorted, undefined left out). */
+export function requestFingerprint(request: FingerprintedRequest): string {
+  const hash = createHash('sha256');
+  const { properties, ...fields } = request;
+  // One property at a time: a 100,000-property request is never one 60 MB string.
+  hash.update(canonicalJson(fields));
+  hash.update(`\n${properties.length}`);
+  for (const property of properties) {
+    hash.update('\n');
+    hash.update(canonicalJson(property));
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** JSON with object keys in code-point order and undefined members left out (RFC 8785's ordering). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const members = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`);
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
