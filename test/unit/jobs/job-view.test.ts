@@ -2,7 +2,7 @@
 // status decides; the view folds the entity's counts and cost (cents to dollars) into the API's shape.
 import { describe, expect, it } from 'vitest';
 import { finalProgressSchema, initialProgress } from '../../../src/domain/job-progress.ts';
-import { isFinal, JOB_STATUSES } from '../../../src/domain/job-status.ts';
+import { JOB_STATUSES, type JobStatus } from '../../../src/domain/job-status.ts';
 import { jobStatusOf, jobView, type JobDocumentView, type RuntimeStatus } from '../../../src/jobs/job-view.ts';
 
 const job = (overrides: Partial<JobDocumentView> = {}): JobDocumentView => ({
@@ -16,33 +16,51 @@ const job = (overrides: Partial<JobDocumentView> = {}): JobDocumentView => ({
   ...overrides,
 });
 
+/** A job's status under each runtime status of its root (`none`: no instance, never started or purged). */
+type ByRuntime = Record<RuntimeStatus | 'none', JobStatus>;
+const RUNTIMES = [
+  'none',
+  'Pending',
+  'Running',
+  'Suspended',
+  'ContinuedAsNew',
+  'Completed',
+  'Failed',
+  'Canceled',
+  'Terminated',
+  'Unknown',
+] as const;
+const always = (status: JobStatus) => Object.fromEntries(RUNTIMES.map((r) => [r, status])) as ByRuntime;
+
+const EXPECTED: Record<JobStatus, ByRuntime> = {
+  // Before its run began, the root decides: running (or done, its run about to mark the document), failed, ended.
+  queued: {
+    none: 'queued',
+    Pending: 'queued',
+    Unknown: 'queued',
+    Running: 'processing',
+    Suspended: 'processing',
+    ContinuedAsNew: 'processing',
+    Completed: 'processing',
+    Failed: 'failed',
+    Canceled: 'cancelled',
+    Terminated: 'cancelled',
+  },
+  // The run writes the end itself, a terminated or purged root included; only a failed run cannot.
+  processing: { ...always('processing'), Failed: 'failed' },
+  // A final document wins over anything its root says.
+  completed: always('completed'),
+  failed: always('failed'),
+  cancelled: always('cancelled'),
+  budget_exceeded: always('budget_exceeded'),
+};
+
 describe('jobStatusOf', () => {
-  it.each<[RuntimeStatus | undefined, string]>([
-    [undefined, 'queued'],
-    ['Pending', 'queued'],
-    ['Unknown', 'queued'],
-    ['Running', 'processing'],
-    ['Suspended', 'processing'],
-    ['ContinuedAsNew', 'processing'],
-    ['Completed', 'processing'],
-    ['Failed', 'failed'],
-    ['Terminated', 'cancelled'],
-    ['Canceled', 'cancelled'],
-  ])('a queued job (its run not begun), root %s: %s', (runtime, status) => {
-    expect(jobStatusOf(job({ status: 'queued' }), runtime)).toBe(status);
-  });
-
-  it('a running job stays processing whatever happens to its root, unless the run failed', () => {
-    // The run writes the end itself (a terminated or purged root included); only a failed run cannot.
-    for (const runtime of [undefined, 'Running', 'Completed', 'Terminated', 'Canceled'] as const)
-      expect(jobStatusOf(job({ status: 'processing' }), runtime)).toBe('processing');
-    expect(jobStatusOf(job({ status: 'processing' }), 'Failed')).toBe('failed');
-  });
-
-  it('a final job document wins over any runtime status', () => {
-    for (const status of JOB_STATUSES.filter(isFinal))
-      for (const runtime of ['Running', 'Failed', 'Terminated', undefined] as const)
-        expect(jobStatusOf(job({ status }), runtime)).toBe(status);
+  it.each(JOB_STATUSES)('a %s job document, under every runtime status of its root', (status) => {
+    const actual = Object.fromEntries(
+      RUNTIMES.map((r) => [r, jobStatusOf(job({ status }), r === 'none' ? undefined : r)]),
+    );
+    expect(actual).toEqual(EXPECTED[status]);
   });
 });
 
@@ -128,5 +146,58 @@ describe('jobView', () => {
       expect(jobView(job({ status: 'processing' }), progress, 'Running', details)).not.toHaveProperty('error');
       expect(jobView(job({ status: 'completed' }), progress, 'Completed')).not.toHaveProperty('error');
     });
+  });
+
+  it('a root terminated while its run goes on: still processing, the stop shown, counts live', () => {
+    const live = { ...progress, stop: { reason: 'terminated' as const, at: '2026-11-24T10:00:12.000Z' } };
+    const view = jobView(job({ status: 'processing' }), live, 'Terminated');
+    expect(view).toMatchObject({ status: 'processing', stopRequested: 'terminated', progress: { processed: 50 } });
+    expect(view).not.toHaveProperty('endTime');
+  });
+
+  it('a cancel requested while the run goes on shows as the stop; once the run ended, the end replaces it', () => {
+    const live = { ...progress, stop: { reason: 'cancelled' as const, at: '2026-11-24T10:00:12.000Z' } };
+    expect(jobView(job({ status: 'processing' }), live, 'Running')).toMatchObject({
+      status: 'processing',
+      stopRequested: 'cancelled',
+    });
+    const ended = job({ status: 'cancelled', endTime: 'T', statusReason: 'Cancelled on request (DELETE).' });
+    const view = jobView(ended, live, 'Completed');
+    expect(view).toMatchObject({ status: 'cancelled', endTime: 'T', statusReason: 'Cancelled on request (DELETE).' });
+    expect(view).not.toHaveProperty('stopRequested');
+    expect(view).not.toHaveProperty('estimatedTimeRemaining');
+  });
+
+  it('a root terminated before its run began: cancelled, nothing counted, no end time until the end is written', () => {
+    const view = jobView(job({ status: 'queued' }), undefined, 'Terminated');
+    expect(view).toMatchObject({ status: 'cancelled', progress: { processed: 0 }, cost: { actual: 0 } });
+    expect(view).not.toHaveProperty('endTime');
+    expect(view).not.toHaveProperty('stopRequested');
+  });
+
+  it('a run that failed and wrote its end: failed with its error, whatever its root says now', () => {
+    const failed = job({ status: 'failed', endTime: 'T', error: 'A chunk failed every attempt: storage unavailable' });
+    for (const runtime of ['Failed', 'Completed', undefined] as const)
+      expect(jobView(failed, progress, runtime)).toMatchObject({
+        status: 'failed',
+        endTime: 'T',
+        error: 'A chunk failed every attempt: storage unavailable',
+      });
+  });
+
+  it('a purged root: a run still going stays processing on its live counts, a job never run stays queued', () => {
+    expect(jobView(job({ status: 'processing' }), progress, undefined)).toMatchObject({
+      status: 'processing',
+      progress: { processed: 50 },
+      estimatedTimeRemaining: 30,
+    });
+    expect(jobView(job({ status: 'queued' }), undefined, undefined)).toMatchObject({ status: 'queued' });
+  });
+
+  it("a redrive in progress hides the earlier run's end: its end time, error and reason", () => {
+    const redriven = job({ status: 'processing', endTime: 'T', error: 'too many failures', statusReason: 'r' });
+    const view = jobView(redriven, progress, 'Running');
+    expect(view.status).toBe('processing');
+    for (const field of ['endTime', 'error', 'statusReason']) expect(view).not.toHaveProperty(field);
   });
 });
