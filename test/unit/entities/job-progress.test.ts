@@ -152,6 +152,16 @@ describe('jobProgress entity', () => {
     });
   });
 
+  it('a stop with a message answers every later reservation with it, so that each lane it stops can say why', async () => {
+    const failed = {
+      name: 'stop',
+      input: { reason: 'failed', message: 'chunk entry 4 failed every attempt', at: 'T' },
+    };
+    const result = await run(await initialised(), failed, reserve('a'), reserve('b'));
+    const answer = { kind: 'stop', reason: 'failed', message: 'chunk entry 4 failed every attempt' };
+    expect(answers(result)).toEqual([undefined, answer, answer]);
+  });
+
   it('reopen (a redrive) clears the stop and the reservations of lanes that are gone, and takes a new budget', async () => {
     // A cancelled run whose lane b still held its 800-cent reservation when the run ended.
     const stopped = await run(await initialised(), reserve('a'), settle('a', 900), reserve('b'), stop('cancelled'));

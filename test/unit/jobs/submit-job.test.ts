@@ -1,5 +1,6 @@
 // submitJob with an in-memory job store and orchestration starter: a request over its budget writes and starts
-// nothing; an Idempotency-Key names one job, started once, whatever instant a first submission died at; a
+// nothing; an Idempotency-Key names one job, started once, whatever instant a first submission died at (another
+// request under the same key is refused); a
 // submission stages its chunks (with the identities its propertyIds share), starts portfolioAnalysis with a
 // small input, then writes the document, in that order. Prices: avm-primary 2 cents, avm-secondary 3, AI
 // review 5, risk 1, so a comprehensive property costs at most 11 cents and 25 of them $2.75.
@@ -137,34 +138,46 @@ describe('submitJob', () => {
     expect(m.jobs.get(m.started[0]!.instanceId)).toMatchObject({ budget: 1.25, allowPartial: true });
   });
 
-  it('gives the same Idempotency-Key of the same portfolio one job, started once, with its estimate', async () => {
+  it('gives an Idempotency-Key one job, started once: the same request answers it, another is refused', async () => {
     const m = memory();
-    const first = await submitJob(request({ idempotencyKey: 'order-42' }), settings, m.store, m.starter);
-    const logged = m.log.length;
-    // Resubmitted with fewer properties: the job already submitted answers, as it was estimated.
-    const again = await submitJob(
-      request({ idempotencyKey: 'order-42', properties: properties.slice(0, 5) }),
-      settings,
-      m.store,
-      m.starter,
-    );
-    const jobId = jobIdFor('PF-submit', 'order-42');
+    const keyed = (overrides: Partial<JobRequest>) => request({ idempotencyKey: 'order-42', ...overrides });
+    const first = await submitJob(keyed({ requestFingerprint: 'sha256:a' }), settings, m.store, m.starter);
+    const jobId = jobIdFor('order-42');
     expect(first).toMatchObject({ kind: 'started', jobId });
+    expect(m.jobs.get(jobId)).toMatchObject({ idempotencyKey: 'order-42', requestFingerprint: 'sha256:a' });
+    const logged = m.log.length;
+
+    // The same request again: the job as it was estimated.
+    const again = await submitJob(keyed({ requestFingerprint: 'sha256:a' }), settings, m.store, m.starter);
     expect(again).toMatchObject({ kind: 'existing', jobId, estimatedCost: 2.75 });
+    // Another request under the same key (fewer properties, another portfolio): refused, naming the job.
+    const other = keyed({
+      portfolioId: 'PF-other',
+      properties: properties.slice(0, 5),
+      requestFingerprint: 'sha256:b',
+    });
+    expect(await submitJob(other, settings, m.store, m.starter)).toEqual({
+      kind: 'key_reused',
+      jobId,
+      portfolioId: 'PF-submit',
+    });
     expect(m.log.slice(logged)).toEqual([]);
-    expect(jobIdFor('PF-other', 'order-42')).not.toBe(jobId);
-    expect(jobIdFor('PF-submit', undefined)).not.toBe(jobIdFor('PF-submit', undefined));
+    expect(jobIdFor(undefined)).not.toBe(jobIdFor(undefined));
   });
 
   it('a host that died after starting: the resubmission writes the document and starts nothing again', async () => {
     const m = memory();
-    const keyed = request({ idempotencyKey: 'order-7' });
+    const keyed = request({ idempotencyKey: 'order-7', requestFingerprint: 'sha256:c' });
     await expect(submitJob(keyed, settings, m.store, m.starter, diesAfter('start'))).rejects.toThrow('host died');
     expect(m.log).toEqual(['stage', 'start']);
     const again = await submitJob(keyed, settings, m.store, m.starter);
-    expect(again).toMatchObject({ kind: 'existing', jobId: jobIdFor('PF-submit', 'order-7'), estimatedCost: 2.75 });
+    expect(again).toMatchObject({ kind: 'existing', jobId: jobIdFor('order-7'), estimatedCost: 2.75 });
     expect(m.log).toEqual(['stage', 'start', 'document']);
-    expect(m.jobs.get(jobIdFor('PF-submit', 'order-7'))).toMatchObject({ status: 'queued', idempotencyKey: 'order-7' });
+    expect(m.jobs.get(jobIdFor('order-7'))).toMatchObject({
+      status: 'queued',
+      idempotencyKey: 'order-7',
+      requestFingerprint: 'sha256:c',
+    });
   });
 
   it('a host that died after staging started nothing: the resubmission stages again and starts the job', async () => {
