@@ -288,6 +288,40 @@ describe('analyzeChunk: the cap', () => {
   });
 });
 
+describe('analyzeChunk: calls that timed out', () => {
+  /** P1's avm-primary answers after two attempts timed out; P2's times out for good, avm-secondary answers. */
+  function timingOut(): ChunkWorld {
+    const w = new ChunkWorld();
+    w.chunks.set(0, [property(1), property(2), property(3)]);
+    w.vendor.set('avm-primary P1', { fsd: 0.08, timeouts: 2 });
+    w.vendor.set('avm-primary P2', 'timeout');
+    w.vendor.set('avm-secondary P2', { fsd: 0.09 });
+    return w;
+  }
+
+  it('counts each at its price as unconfirmed: the vendor may have answered and billed after we stopped waiting', async () => {
+    const w = timingOut();
+    const output = await analyzeChunk(chunkInput({ analysisType: 'valuation' }), w.ports());
+    // Billed: P1 2, P2 3 (avm-secondary), P3 2. Timed out: avm-primary twice for P1, once for P2, 2 cents each.
+    expect(output.delta).toEqual({ ...delta({ processed: 3, cents: 7 }), unconfirmedCents: 6 });
+    expect(w.billedCents() + w.billedCents('timeout')).toBe(13);
+    expect(w.markers.get(0)?.completed?.delta.unconfirmedCents).toBe(6);
+  });
+
+  it('counts them against the cap', async () => {
+    // A valuation reserves 5 a property. P1: 5 held, 4 timed out, then it cost 2 (6 committed); P2: 6 + 5 = 11
+    // fits in 12, then 2 timed out and it cost 3 (11 committed); P3 would reach 16. Without the timeouts P3
+    // would have fitted: 2 + 3 + 5 = 10.
+    const w = timingOut();
+    const output = await analyzeChunk(chunkInput({ analysisType: 'valuation', capCents: 12 }), w.ports());
+    expect(output).toEqual({
+      chunkIndex: 0,
+      delta: { ...delta({ processed: 2, cents: 5 }), unconfirmedCents: 6 },
+      deferred: 1,
+    });
+  });
+});
+
 describe('analyzeChunk: stops and failures', () => {
   it('a stop stops buying: properties not started are left without a result', async () => {
     const w = usualWorld();
@@ -321,8 +355,12 @@ describe('analyzeChunk: stops and failures', () => {
     w.vendor.set('avm-secondary P3', 'no_value');
     w.vendor.set('review P4', 'timeout');
     const output = await analyzeChunk(chunkInput(), w.ports({ concurrency: 2 }));
-    // P1 8; P2 and P3 bought nothing; P4 keeps its avm-primary answer (2).
-    expect(output.delta).toEqual(delta({ processed: 4, failed: 3, transient: 2, cents: 10 }));
+    // P1 8; P2 and P3 bought nothing; P4 keeps its avm-primary answer (2), and its review, which timed out, may
+    // have been billed (5).
+    expect(output.delta).toEqual({
+      ...delta({ processed: 4, failed: 3, transient: 2, cents: 10 }),
+      unconfirmedCents: 5,
+    });
     expect(w.results.get('P1')?.status).toBe('analyzed');
     expect(w.results.get('P2')).toMatchObject({
       status: 'failed',
@@ -348,8 +386,12 @@ describe('analyzeChunk: retry passes and redrives', () => {
     w.vendor.set('avm-primary P3', 'no_value');
     w.vendor.set('avm-secondary P3', 'no_value');
     const first = await analyzeChunk(chunkInput({ entry: 2, reservationKey: 'run:2:0' }), w.ports());
-    // P1 8; P2 failed (transient) keeping avm-primary (2); P3 failed for good, nothing bought.
-    expect(first.delta).toEqual(delta({ processed: 3, failed: 2, transient: 1, cents: 10 }));
+    // P1 8; P2 failed (transient) keeping avm-primary (2), its review timed out (5 unconfirmed); P3 failed for
+    // good, nothing bought.
+    expect(first.delta).toEqual({
+      ...delta({ processed: 3, failed: 2, transient: 1, cents: 10 }),
+      unconfirmedCents: 5,
+    });
 
     // The retry pass: the transient failure only, its value reused, its review bought (8 - 2 = 6 more).
     w.vendor.delete('review P2');

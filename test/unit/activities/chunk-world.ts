@@ -15,6 +15,7 @@ import type { SnapshotRecord } from '../../../src/domain/snapshot.ts';
 import { valuationOptionsSchema } from '../../../src/domain/valuation.ts';
 import { ProviderError, type ProviderErrorKind } from '../../../src/providers/errors.ts';
 import type { ProviderSet } from '../../../src/providers/provider-set.ts';
+import type { ProviderCall } from '../../../src/providers/resilience.ts';
 import type { ChunkMarker } from '../../../src/storage/chunk-markers-repository.ts';
 import type { AnalyzeChunkInput } from '../../../src/workflow.ts';
 
@@ -66,8 +67,11 @@ export function chunkInput(overrides: Partial<AnalyzeChunkInput> = {}): AnalyzeC
   };
 }
 
-/** What a vendor answers for one provider (or the reviewer) and property: a quote's FSD, or an error kind. */
-type Scripted = { fsd: number } | ProviderErrorKind;
+/**
+ * What a vendor does for one provider (or the reviewer) and property: answers with a quote's FSD (after `timeouts`
+ * attempts that timed out and were retried), or fails with an error kind (`timeout`: the last attempt timed out).
+ */
+type Scripted = { fsd: number; timeouts?: number } | ProviderErrorKind;
 
 const quoteKey = (cacheKey: string, provider: string) => `${cacheKey}|${provider}`;
 const reviewKey = (cacheKey: string, reviewer: string, request: unknown) =>
@@ -94,11 +98,11 @@ export class ChunkWorld {
   /** Writes that fail: a purchase record of these `provider propertyId`, and the results. */
   readonly failing = { records: new Set<string>(), results: 0 };
 
-  /** What the vendors answered (and so billed), in cents, from the log. */
-  billedCents(): number {
+  /** What the vendors answered (and so billed), in cents, from the log; `timeout` adds the calls that timed out. */
+  billedCents(lines: 'answer' | 'timeout' = 'answer'): number {
     const prices = new Map([...PRICES.avm.map((p) => [p.provider, p.cents] as const), ['review', PRICES.review]]);
     return this.log
-      .filter((line) => line.startsWith('answer '))
+      .filter((line) => line.startsWith(`${lines} `))
       .reduce((sum, line) => sum + prices.get(line.split(' ')[1]!)!, 0);
   }
 
@@ -183,27 +187,39 @@ export class ChunkWorld {
     };
   }
 
-  /** The fake vendors: each call logged, then answered (and billed) as scripted. */
+  /**
+   * The fake vendors behind the provider set's retry policy: each call logged, then answered (and billed) as
+   * scripted; an attempt that timed out is logged and reported to the caller (ProviderCall.onTimedOut), as
+   * src/providers/resilience.ts reports it.
+   */
   #vendors(): ProviderSet {
-    const answer = (provider: string, propertyId: string, fallback: Scripted): { fsd: number } => {
+    const answer = (provider: string, propertyId: string, call: ProviderCall | undefined, fallback: Scripted) => {
       const what = `${provider} ${propertyId}`;
       this.log.push(`call ${what}`);
       const scripted = this.vendor.get(what) ?? fallback;
-      if (typeof scripted === 'string') throw new ProviderError({ provider, kind: scripted, message: scripted });
+      const timedOut = () => {
+        this.log.push(`timeout ${what}`);
+        call?.onTimedOut?.();
+      };
+      if (typeof scripted === 'string') {
+        if (scripted === 'timeout') timedOut();
+        throw new ProviderError({ provider, kind: scripted, message: scripted });
+      }
+      for (let n = 0; n < (scripted.timeouts ?? 0); n++) timedOut();
       this.log.push(`answer ${what}`);
-      return scripted;
+      return scripted.fsd;
     };
     return {
       cascade: PRICES.avm.map((p) => p.provider),
       reviewer: REVIEWER,
-      valueFrom: async (provider, subject) => ({
+      valueFrom: async (provider, subject, call) => ({
         provider,
         estimatedValue: 320_000,
-        fsd: answer(provider, subject.propertyId, { fsd: 0.08 }).fsd,
+        fsd: answer(provider, subject.propertyId, call, { fsd: 0.08 }),
         valuedAt: '2026-11-01T00:00:00.000Z',
       }),
-      review: async (request) => {
-        answer('review', request.propertyId, { fsd: 0 });
+      review: async (request, call) => {
+        answer('review', request.propertyId, call, { fsd: 0 });
         return { provider: REVIEWER, riskScore: 10, verdict: 'clear', summary: 'nothing found' };
       },
     };
