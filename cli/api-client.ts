@@ -21,6 +21,7 @@ import type { jobsQuerySchema, propertiesQuerySchema } from '../src/api/schemas.
 import type { RedriveRequest } from '../src/jobs/redrive-job.ts';
 import type { StressRequest } from '../src/domain/stress.ts';
 import { stressAnswerSchema } from '../src/jobs/job-stress.ts';
+import { parseRetryAfter } from '../src/providers/http-errors.ts';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -35,7 +36,9 @@ const refusalSchema = errorAnswerSchema.extend({ errors: z.array(fieldErrorSchem
 export class ApiError extends Error {
   readonly status: number;
   readonly body: unknown;
-  constructor(status: number, body: unknown) {
+  /** The answer's Retry-After, in milliseconds (a 503 of a dependency that is down, a 429). */
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, body: unknown, retryAfterMs?: number) {
     const refusal = refusalSchema.safeParse(body);
     const b = refusal.success ? refusal.data : undefined;
     const details = b?.errors?.slice(0, 10).map((e) => (e.path ? `  ${e.path}: ${e.message}` : `  ${e.message}`)) ?? [];
@@ -43,6 +46,7 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.status = status;
     this.body = body;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -133,7 +137,7 @@ export function createApiClient(options: ClientOptions) {
         cause: error,
       });
     }
-    if (!response.ok) throw new ApiError(response.status, parsed);
+    if (!response.ok) throw new ApiError(response.status, parsed, parseRetryAfter(response.headers.get('retry-after')));
     const answer = schema.safeParse(parsed);
     if (!answer.success)
       throw new Error(

@@ -1,10 +1,26 @@
 // Follows a job to its end with a live progress bar: processed, failed, rate, ETA and cost so far. An abort
-// (Ctrl-C, see interrupt.ts) ends the wait at once; the job itself is untouched.
+// (Ctrl-C, see interrupt.ts) ends the wait at once; the job itself is untouched. A read the server answers
+// 503 (a service it depends on is down for a moment) or 429 is tried again after its Retry-After, for up to
+// about a minute: a job that runs for an hour should not lose its follower to one slow storage call.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar, Presets } from 'cli-progress';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { JobView } from '../src/api/answers.ts';
 import { isFinal } from '../src/domain/job-status.ts';
-import type { ApiClient } from './api-client.ts';
+import { RetryAfterBackoff } from '../src/providers/retry-after-backoff.ts';
+import { ApiError, type ApiClient } from './api-client.ts';
+
+/** Statuses that say "try again shortly" (RFC 9110 §15.6.4, RFC 6585 §4). */
+const TRY_AGAIN = new Set([429, 503]);
+
+/** Reads of a job: 8 retries, 1 s doubling to at most 15 s (at least each Retry-After): about a minute. */
+const reads = retry(
+  handleWhen((error) => error instanceof ApiError && TRY_AGAIN.has(error.status)),
+  {
+    maxAttempts: 8,
+    backoff: new RetryAfterBackoff(new ExponentialBackoff({ initialDelay: 1_000, maxDelay: 15_000 })),
+  },
+);
 
 export interface FollowOptions {
   pollIntervalMs?: number;
@@ -13,7 +29,10 @@ export interface FollowOptions {
   signal?: AbortSignal;
 }
 
-/** The job once it has finished. Throws an AbortError when `signal` aborts first, and what the client throws. */
+/**
+ * The job once it has finished. Throws an AbortError when `signal` aborts first, and what the client throws
+ * (a 429 or 503 only once it has persisted through the retries).
+ */
 export async function followJob(client: ApiClient, jobId: string, options: FollowOptions = {}): Promise<JobView> {
   const interval = options.pollIntervalMs ?? 500;
   const { signal } = options;
@@ -29,12 +48,13 @@ export async function followJob(client: ApiClient, jobId: string, options: Follo
       )
     : undefined;
   const started = Date.now();
+  const read = () => reads.execute(() => client.job(jobId), signal);
   try {
-    let job = await client.job(jobId);
+    let job = await read();
     bar?.start(job.progress.total, 0, { failed: 0, rate: '0', etaText: '-', cost: '0.00' });
     while (!isFinal(job.status)) {
       await sleep(interval, undefined, signal && { signal });
-      job = await client.job(jobId);
+      job = await read();
       signal?.throwIfAborted();
       const seconds = (Date.now() - started) / 1000;
       bar?.update(job.progress.processed, {

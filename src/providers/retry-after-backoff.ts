@@ -1,15 +1,19 @@
 // Cockatiel's backoffs know nothing of Retry-After. This one wraps any backoff and, when the failed
-// attempt was a ProviderError carrying retryAfterMs, waits at least that long: retrying a 429 sooner
-// than the provider asked only earns another 429.
+// attempt's error carries retryAfterMs (a ProviderError from a vendor, the CLI's ApiError from our own API),
+// waits at least that long: retrying a 429 or 503 sooner than the server asked only earns another.
 import type { IBackoff, IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
-import { ProviderError } from './errors.ts';
 
 type Context = IRetryBackoffContext<unknown>;
 
+/** An error that says how long to wait before trying again: a Retry-After, in milliseconds. */
+export interface RetryAfterError extends Error {
+  retryAfterMs?: number | undefined;
+}
+
 function retryAfterOf(context: Context): number {
   if (!('error' in context.result)) return 0;
-  const { error } = context.result;
-  return error instanceof ProviderError && error.retryAfterMs !== undefined ? error.retryAfterMs : 0;
+  const { retryAfterMs } = context.result.error as RetryAfterError;
+  return typeof retryAfterMs === 'number' ? retryAfterMs : 0;
 }
 
 function step(inner: IBackoff<Context>, context: Context): IBackoff<Context> {
