@@ -26,7 +26,7 @@ import { stressRequestSchema } from '../domain/stress.ts';
 import { stressJob, type StressAnswer } from '../jobs/job-stress.ts';
 import { instanceStatus } from '../jobs/bindings.ts';
 import type { StoredProgress } from '../jobs/job-stop.ts';
-import { jobView, type RuntimeStatus } from '../jobs/job-view.ts';
+import { failureDetails, jobView, type RuntimeStatus } from '../jobs/job-view.ts';
 import { jobSpecOf, redriveJob as startRedrive, redriveRequestSchema } from '../jobs/redrive-job.ts';
 import { runOptionsOf } from '../jobs/submit-job.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
@@ -82,15 +82,6 @@ async function liveView(services: AppServices, client: df.DurableClient, job: Jo
   const state = entity.entityExists ? entity.entityState : undefined;
   const progress = state && 'jobId' in state ? state : undefined;
   return jobView(job, progress, runtime, failure);
-}
-
-/**
- * A failed orchestration's output, its failure details (the reason: "Orchestrator function 'jobRun' failed: ..."),
- * as text; 'no details' when it has none.
- */
-function failureDetails(output: unknown): string {
-  if (typeof output === 'string' && output.trim() !== '') return output;
-  return output === undefined || output === null ? 'no details' : JSON.stringify(output);
 }
 
 async function loadJob(services: AppServices, request: HttpRequest, context: InvocationContext): Promise<Loaded> {

@@ -2,15 +2,18 @@
 // orchestration instances (completed, failed, terminated) created more than PURGE_RETENTION_DAYS ago, and the
 // jobProgress entity of each purged job, so the task hub's history tables, queues and blobs stop growing.
 // Jobs, results, reports and trends in Cosmos DB stay; the entity's final counts and cost are copied onto the
-// job document first, so the job view of a purged job still shows them.
+// job document first, so the job view of a purged job still shows them, and a job whose run failed before
+// writing its end gets that end written first (else it would read processing again once its failed root is gone).
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
-import type { DurableClient } from 'durable-functions';
-import { finalProgressSchema, jobProgressSchema, type JobProgress } from '../domain/job-progress.ts';
+import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
+import { finalProgressSchema, jobProgressSchema, type FinalProgress } from '../domain/job-progress.ts';
 import { isFinal } from '../domain/job-status.ts';
+import { failureDetails, orchestrationFailedError } from '../jobs/job-view.ts';
 import { DocumentNotFoundError } from '../storage/errors.ts';
+import type { JobDocument, JobPatch } from '../storage/jobs-repository.ts';
 import type { AppServices } from '../services.ts';
-import { JOB_PROGRESS_ENTITY, ORCHESTRATIONS } from '../workflow.ts';
+import { JOB_PROGRESS_ENTITY, ORCHESTRATIONS, runInstanceId } from '../workflow.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FINISHED = [
@@ -24,6 +27,8 @@ export interface PurgeOutcome {
   cutoff: string;
   /** Root portfolioAnalysis instances among them (one per job). */
   jobs: number;
+  /** Jobs whose run failed before writing its end: the purge wrote it (failed, with the error) first. */
+  failedEndsWritten: number;
   /** Orchestration instances purged (roots, their jobRun runs and chunkLane sub-orchestrations). */
   instancesDeleted: number;
   /** jobProgress entities purged. */
@@ -33,32 +38,97 @@ export interface PurgeOutcome {
 export interface PurgePorts {
   client: Pick<DurableClient, 'getStatusBy' | 'readEntityState' | 'purgeInstanceHistory' | 'purgeInstanceHistoryBy'>;
   /**
-   * Copies a job's final progress onto its job document. False when the job runs again (a redrive began since
-   * its root was read): its entity is then left alone. A job without a document is skipped (true).
+   * Applies the patch `update` returns to the job document under its etag (`update` runs again on a conflict);
+   * throws DocumentNotFoundError for a job without a document.
    */
-  keepFinalProgress(jobId: string, progress: JobProgress): Promise<boolean>;
+  updateJob(jobId: string, update: (current: JobDocument) => JobPatch): Promise<unknown>;
+}
+
+/** The run a root instance ran (portfolioAnalysis's custom status names it), when it says. */
+function runOf(root: DurableOrchestrationStatus): string | undefined {
+  const status = root.customStatus;
+  return typeof status === 'object' && status !== null && 'run' in status && typeof status.run === 'string'
+    ? status.run
+    : undefined;
+}
+
+/**
+ * Whether `root` ran the job's current run: its redrive number's run, or, before any redrive, its first run or
+ * the end of a job that never ran. A root read before a redrive reopened the job ran an earlier run.
+ */
+function ranCurrentRun(job: JobDocument, root: DurableOrchestrationStatus): boolean {
+  const run = runOf(root);
+  if (job.redrives) return run === runInstanceId(job.id, { kind: 'redrive', redrive: job.redrives, include: 'failed' });
+  return (
+    run === undefined ||
+    run === runInstanceId(job.id, { kind: 'analysis' }) ||
+    run === runInstanceId(job.id, { kind: 'end', reason: 'failed' })
+  );
+}
+
+/**
+ * What the purge writes onto a job document before its root and entity go, or undefined to leave the job's
+ * entity alone because the job runs (again). A final job keeps the entity's counts. A job whose current run
+ * failed before writing its end (the document still queued or processing, the root Failed) gets that end as the
+ * job view reads it while the root exists: failed, at the root's last update, with the orchestration's failure
+ * details as its error (orchestrationFailedError), and the counts. Anything else is a run going on.
+ */
+function purgePatch(
+  job: JobDocument,
+  root: DurableOrchestrationStatus,
+  finalProgress: FinalProgress | undefined,
+): JobPatch | undefined {
+  const counts = finalProgress && { finalProgress };
+  if (isFinal(job.status)) return { ...counts };
+  if (root.runtimeStatus !== df.OrchestrationRuntimeStatus.Failed || !ranCurrentRun(job, root)) return undefined;
+  return {
+    status: 'failed',
+    endTime: new Date(root.lastUpdatedTime).toISOString(),
+    error: orchestrationFailedError(failureDetails(root.output)),
+    ...counts,
+  };
 }
 
 /**
  * Purges what finished before `cutoff`: first each finished job's jobProgress entity (found through its root
- * instance, whose id is the job id) after keeping its final state, then the finished instances themselves.
- * Safe to repeat: what is gone is skipped. Entities of running jobs are never touched (their root is running).
+ * instance, whose id is the job id) after keeping its final state on the job document — and, for a job whose run
+ * failed before writing its end, that end (see purgePatch), so that the job still reads failed once its failed
+ * root is gone — then the finished instances themselves. Safe to repeat: what is gone is skipped, a document
+ * already final is not ended again. A job that runs (its first run, or a redrive that reopened it since its root
+ * was read) keeps its entity and document as they are.
  */
 export async function purgeFinishedBefore(ports: PurgePorts, cutoff: Date): Promise<PurgeOutcome> {
   const { client } = ports;
   const filter = { createdTimeFrom: new Date(0), createdTimeTo: cutoff, runtimeStatus: FINISHED };
   const finished = await client.getStatusBy(filter);
-  const jobIds = finished.filter((s) => s.name === ORCHESTRATIONS.portfolioAnalysis).map((s) => s.instanceId);
+  const roots = finished.filter((s) => s.name === ORCHESTRATIONS.portfolioAnalysis);
   let entitiesDeleted = 0;
-  for (const jobId of jobIds) {
+  let failedEndsWritten = 0;
+  for (const root of roots) {
+    const jobId = root.instanceId;
     const entity = new df.EntityId(JOB_PROGRESS_ENTITY, jobId);
     const state = await client.readEntityState<unknown>(entity);
-    const progress = jobProgressSchema.safeParse(state.entityState);
-    if (state.entityExists && progress.success && !(await ports.keepFinalProgress(jobId, progress.data))) continue;
+    const progress = state.entityExists ? jobProgressSchema.safeParse(state.entityState) : undefined;
+    // The schema keeps the fields the job view reads and drops the rest (reservations, the stop).
+    const finalProgress = progress?.success ? finalProgressSchema.parse(progress.data) : undefined;
+    let runs = false;
+    let ended = false;
+    await ports
+      .updateJob(jobId, (current) => {
+        const patch = purgePatch(current, root, finalProgress);
+        runs = patch === undefined;
+        ended = patch?.status === 'failed';
+        return patch ?? {};
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof DocumentNotFoundError)) throw error;
+      });
+    if (ended) failedEndsWritten++;
+    if (runs) continue;
     entitiesDeleted += (await client.purgeInstanceHistory(entity.toString())).instancesDeleted;
   }
   const { instancesDeleted } = await client.purgeInstanceHistoryBy(filter);
-  return { cutoff: cutoff.toISOString(), jobs: jobIds.length, instancesDeleted, entitiesDeleted };
+  return { cutoff: cutoff.toISOString(), jobs: roots.length, failedEndsWritten, instancesDeleted, entitiesDeleted };
 }
 
 export async function purgeHistory(
@@ -70,20 +140,7 @@ export async function purgeHistory(
   const outcome = await purgeFinishedBefore(
     {
       client: df.getClient(context),
-      async keepFinalProgress(jobId, progress) {
-        // The schema keeps the fields the job view reads and drops the rest (reservations, the stop).
-        const finalProgress = finalProgressSchema.parse(progress);
-        let final = true;
-        await storage.jobs
-          .update(jobId, (current) => {
-            final = isFinal(current.status);
-            return final ? { finalProgress } : {};
-          })
-          .catch((error: unknown) => {
-            if (!(error instanceof DocumentNotFoundError)) throw error;
-          });
-        return final;
-      },
+      updateJob: (jobId, update) => storage.jobs.update(jobId, update),
     },
     cutoff,
   );

@@ -64,19 +64,38 @@ export function jobStatusOf(job: JobDocumentView, runtime: RuntimeStatus | undef
 const dollars = (cents: number) => Math.round(cents) / 100;
 
 /**
+ * A failed orchestration's output, its failure details (the reason: "Orchestrator function 'jobRun' failed: ..."),
+ * as text; 'no details' when it has none.
+ */
+export function failureDetails(output: unknown): string {
+  if (typeof output === 'string' && output.trim() !== '') return output;
+  return output === undefined || output === null ? 'no details' : JSON.stringify(output);
+}
+
+/**
+ * The error of a job whose run failed before it could write its end, from the orchestration's failure details
+ * (see failureDetails): what GET /jobs/{id} shows while the failed root exists, and what the task hub purge
+ * writes onto the document before it removes the root (src/functions/purge-history.ts).
+ */
+export function orchestrationFailedError(details: string): string {
+  return `The job orchestration failed: ${details}`;
+}
+
+/**
  * Why a failed job failed, never nothing: the cause its run wrote to the document; else the orchestration's
  * failure details (a run that failed could not write its end); else the message of the stop that ended it.
  */
 function failureCause(job: JobDocumentView, live: JobProgress | undefined, failure: string | undefined): string {
   if (job.error !== undefined) return job.error;
-  if (failure !== undefined) return `The job orchestration failed: ${failure}`;
+  if (failure !== undefined) return orchestrationFailedError(failure);
   if (live?.stop?.reason === 'failed' && live.stop.message !== undefined) return live.stop.message;
   return 'The job orchestration failed and recorded no cause; the host log of its instance says more.';
 }
 
 /**
- * The job as the API shows it: cost in dollars (the entity counts cents), ETA in seconds while processing, and
- * for a failed job its cause (see failureCause; `failure` is the orchestration's failure details, when it failed).
+ * The job as the API shows it: cost in dollars (the entity counts cents), ETA in seconds while processing and its
+ * root exists, and for a failed job its cause (see failureCause; `failure` is the orchestration's failure details,
+ * when it failed).
  * Counts and cost come from the live jobProgress entity, or, once the task hub purge removed it, from the copy
  * on the job document.
  */
@@ -90,7 +109,10 @@ export function jobView(
   const progress = live ?? job.finalProgress;
   const processed = progress?.processed ?? 0;
   const total = job.totalProperties;
-  const remaining = live && status === 'processing' ? estimatedSecondsRemaining(live) : undefined;
+  // Only while the root exists: without it (purged, or never started) nothing says the run still goes on, so the
+  // counts are shown as they are and no time is promised.
+  const remaining =
+    live && status === 'processing' && runtime !== undefined ? estimatedSecondsRemaining(live) : undefined;
   return {
     jobId: job.id,
     portfolioId: job.portfolioId,
