@@ -46,18 +46,17 @@ const root = (
   instanceId: string,
   runtimeStatus: RuntimeStatus,
   extra: Partial<DurableOrchestrationStatus> = {},
-): DurableOrchestrationStatus =>
-  ({
-    name: 'portfolioAnalysis',
-    instanceId,
-    createdTime: BEFORE,
-    lastUpdatedTime: FAILED_AT,
-    input: undefined,
-    output: null,
-    runtimeStatus: runtimeStatus as df.OrchestrationRuntimeStatus,
-    customStatus: { phase: 'running', run: `${instanceId}:run` },
-    ...extra,
-  }) as DurableOrchestrationStatus;
+): DurableOrchestrationStatus => ({
+  name: 'portfolioAnalysis',
+  instanceId,
+  createdTime: BEFORE,
+  lastUpdatedTime: FAILED_AT,
+  input: undefined,
+  output: null,
+  runtimeStatus: runtimeStatus as df.OrchestrationRuntimeStatus,
+  customStatus: { phase: 'running', run: `${instanceId}:run` },
+  ...extra,
+});
 
 /** An in-memory task hub (instances, entities) and job store behind the purge's ports. */
 function hub() {
@@ -78,13 +77,14 @@ function hub() {
         const state = entities.get(entity.toString());
         return { entityExists: state !== undefined, entityState: state as T };
       },
-      purgeInstanceHistory: async (id: string) =>
-        ({ instancesDeleted: entities.delete(id) || instances.delete(id) ? 1 : 0 }) as df.PurgeHistoryResult,
+      purgeInstanceHistory: async (id: string) => ({
+        instancesDeleted: entities.delete(id) || instances.delete(id) ? 1 : 0,
+      }),
       purgeInstanceHistoryBy: async (filter) => {
         if (purgeByFails) throw new Error('task hub unavailable');
         const gone = await ports.client.getStatusBy(filter);
         for (const s of gone) instances.delete(s.instanceId);
-        return { instancesDeleted: gone.length } as df.PurgeHistoryResult;
+        return { instancesDeleted: gone.length };
       },
     },
     async updateJob(jobId: string, update: (current: JobDocument) => JobPatch) {
