@@ -94,11 +94,23 @@ async function loadJob(services: AppServices, request: HttpRequest, context: Inv
 }
 
 /**
- * Which job documents can have a status: a document stays `queued` until the job finishes, so `queued` and
- * `processing` are both read from documents still in flight and told apart by the live view.
+ * Which job documents can read as a status (see jobStatusOf): a document stays `queued` or `processing` until the
+ * job's run writes its end, so an in-flight document reads queued or processing as its root runs, failed while
+ * its root is failed (a run that failed before writing its end, or a root that failed before its run began), and
+ * cancelled while its root ended before its run began. The live view tells them apart.
  */
 function documentStatusesFor(status: JobStatus): JobStatus[] {
-  return status === 'queued' || status === 'processing' ? ['queued', 'processing'] : [status];
+  switch (status) {
+    case 'queued':
+    case 'processing':
+      return ['queued', 'processing'];
+    case 'failed':
+      return ['failed', 'queued', 'processing'];
+    case 'cancelled':
+      return ['cancelled', 'queued'];
+    default:
+      return [status];
+  }
 }
 
 /** Live views of a page of jobs read at once; a page is at most 100 jobs. */
@@ -121,7 +133,7 @@ export async function listJobs(
   const views = await mapWithConcurrency(page.items, VIEW_CONCURRENCY, (job) => liveView(services, client, job));
   return json(200, {
     success: true,
-    // queued and processing share a document status: the live view decides (a page may then hold fewer).
+    // Documents in flight can read as several statuses: the live view decides (a page may then hold fewer).
     jobs: status === undefined ? views : views.filter((v) => v.status === status),
     ...(page.continuationToken && { continuationToken: page.continuationToken }),
   } satisfies JobsPage);
