@@ -164,9 +164,12 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
   let stopped: StopReason | undefined;
   let aborted: Error | undefined;
   const fresh = new Map<string, PropertyResult>();
+  // A timed-out call may have been billed: counted at once, and retried only if the retry still fits the cap
+  // (the property's worst case held one call of that provider; the lost one is spent beyond it).
   const analyze = propertyAnalyzer(input, ports, (cents) => {
     timedOutCents += cents;
     committed += cents;
+    return committed <= input.capCents;
   });
   await mapWithConcurrency(todo, ports.concurrency, async (property) => {
     if (aborted !== undefined || stopped !== undefined) return;
@@ -227,9 +230,10 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
 
 /**
  * One property's analysis for this run: reuses what the property already bought, records what it buys, and
- * tells `timedOut` the price (cents) of each paid call that timed out.
+ * tells `timedOut` the price (cents) of each paid call that timed out; `timedOut` answers whether the call may
+ * be tried again.
  */
-function propertyAnalyzer(input: AnalyzeChunkInput, ports: AnalyzeChunkPorts, timedOut: (cents: number) => void) {
+function propertyAnalyzer(input: AnalyzeChunkInput, ports: AnalyzeChunkPorts, timedOut: (cents: number) => boolean) {
   const { jobId, analysisType } = input;
   const asOf = new Date(input.asOf);
   const { options, providers } = ports;

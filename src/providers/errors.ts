@@ -25,6 +25,8 @@ export interface ProviderErrorOptions {
   status?: number;
   /** How long the provider asked us to wait (Retry-After), in milliseconds. */
   retryAfterMs?: number;
+  /** Not to be tried again by this call, whatever its kind: the caller cannot pay for another attempt. */
+  final?: boolean;
   cause?: unknown;
 }
 
@@ -34,6 +36,8 @@ export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
   readonly status?: number;
   readonly retryAfterMs?: number;
+  /** True when this call must not be tried again (the kind may still be transient: a later pass may). */
+  readonly final: boolean;
 
   constructor(options: ProviderErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -41,6 +45,7 @@ export class ProviderError extends Error {
     this.kind = options.kind;
     if (options.status !== undefined) this.status = options.status;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    this.final = options.final ?? false;
   }
 
   get retryable(): boolean {

@@ -31,7 +31,10 @@ export function createProviderPolicy(input: ProviderPolicyInput = {}): ProviderP
   const options = providerPolicyOptionsSchema.parse(input);
   // A provider asking for a longer pause than we would ever wait: failing now beats stalling the job.
   const worthRetrying = (error: unknown): boolean =>
-    error instanceof ProviderError && error.retryable && (error.retryAfterMs ?? 0) <= options.maxDelayInMs;
+    error instanceof ProviderError &&
+    error.retryable &&
+    !error.final &&
+    (error.retryAfterMs ?? 0) <= options.maxDelayInMs;
   return retry(handleWhen(worthRetrying), {
     maxAttempts: options.maxRetries,
     backoff: new RetryAfterBackoff(
@@ -45,9 +48,10 @@ export interface ProviderCall {
   signal?: AbortSignal | undefined;
   /**
    * Called once for each attempt that timed out. The request reached the vendor, who may have answered and
-   * billed after we stopped waiting: the caller counts it as a call that may have been billed.
+   * billed after we stopped waiting: the caller counts it as a call that may have been billed. Answering
+   * false says the caller cannot pay for another attempt: the call then fails with the timeout, not retried.
    */
-  onTimedOut?: (() => void) | undefined;
+  onTimedOut?: (() => boolean | void) | undefined;
 }
 
 /**
@@ -72,7 +76,14 @@ export function withProviderPolicy<T>(
         // A 404 or a refused request is an answer like any other; a 503 or a timeout says nothing either way.
         if (error.kind === 'rate_limited') gate.throttled(error.retryAfterMs);
         else if (ANSWERED.has(error.kind)) gate.succeeded();
-        else if (error.kind === 'timeout') call.onTimedOut?.();
+        else if (error.kind === 'timeout' && call.onTimedOut?.() === false)
+          throw new ProviderError({
+            provider: error.provider,
+            kind: 'timeout',
+            message: `${error.message}; not tried again: another paid attempt would pass the reservation`,
+            final: true,
+            cause: error,
+          });
       }
       throw error;
     }

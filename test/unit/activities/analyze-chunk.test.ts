@@ -322,6 +322,22 @@ describe('analyzeChunk: calls that timed out', () => {
   });
 });
 
+describe('analyzeChunk: a retry the cap cannot cover', () => {
+  it('is not made: the call fails with its timeout and the cascade goes on, the bill within the cap', async () => {
+    // A valuation reserves 5 (avm-primary 2 + avm-secondary 3). P1's avm-primary times out 4 times before it
+    // would answer: the first timeout brings the chunk to 7 committed, over the cap of 5, so it is not retried;
+    // avm-secondary answers (3). At most 2 + 3 = 5 billed. Retried, it would have been 4 x 2 + 2 = 10.
+    const w = new ChunkWorld();
+    w.chunks.set(0, [property(1)]);
+    w.vendor.set('avm-primary P1', { fsd: 0.08, timeouts: 4 });
+    w.vendor.set('avm-secondary P1', { fsd: 0.09 });
+    const output = await analyzeChunk(chunkInput({ analysisType: 'valuation', capCents: 5 }), w.ports());
+    expect(output.delta).toEqual({ ...delta({ processed: 1, cents: 3 }), unconfirmedCents: 2 });
+    expect(w.billedCents() + w.billedCents('timeout')).toBe(5);
+    expect(w.results.get('P1')).toMatchObject({ status: 'analyzed', cost: { valuation: 0.03 } });
+  });
+});
+
 describe('analyzeChunk: stops and failures', () => {
   it('a stop stops buying: properties not started are left without a result', async () => {
     const w = usualWorld();

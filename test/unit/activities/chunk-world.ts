@@ -189,8 +189,8 @@ export class ChunkWorld {
 
   /**
    * The fake vendors behind the provider set's retry policy: each call logged, then answered (and billed) as
-   * scripted; an attempt that timed out is logged and reported to the caller (ProviderCall.onTimedOut), as
-   * src/providers/resilience.ts reports it.
+   * scripted; an attempt that timed out is logged and reported to the caller (ProviderCall.onTimedOut), and
+   * not tried again when the caller answers false, as src/providers/resilience.ts does.
    */
   #vendors(): ProviderSet {
     const answer = (provider: string, propertyId: string, call: ProviderCall | undefined, fallback: Scripted) => {
@@ -199,7 +199,8 @@ export class ChunkWorld {
       const scripted = this.vendor.get(what) ?? fallback;
       const timedOut = () => {
         this.log.push(`timeout ${what}`);
-        call?.onTimedOut?.();
+        if (call?.onTimedOut?.() === false)
+          throw new ProviderError({ provider, kind: 'timeout', message: 'not tried again', final: true });
       };
       if (typeof scripted === 'string') {
         if (scripted === 'timeout') timedOut();

@@ -45,6 +45,24 @@ describe('provider policy', () => {
     expect(attempts).toBe(3);
   });
 
+  it('tells the caller of each timeout, and stops retrying when the caller cannot pay for another attempt', async () => {
+    const policy = createProviderPolicy({ maxRetries: 5, initialDelayInMs: 1 });
+    const bucket = new AdaptiveRateLimiter({ initialRate: 1_000 });
+    let attempts = 0;
+    let timeouts = 0;
+    const call = withProviderPolicy(
+      policy,
+      bucket,
+      () => {
+        attempts++;
+        return Promise.reject(new ProviderError({ provider: 'p', kind: 'timeout', message: 'slow' }));
+      },
+      { onTimedOut: () => ++timeouts < 2 },
+    );
+    await expect(call).rejects.toMatchObject({ kind: 'timeout', final: true, retryable: true });
+    expect([attempts, timeouts]).toEqual([2, 2]);
+  });
+
   it('does not retry non-retryable errors, nor a Retry-After beyond maxDelayInMs', async () => {
     const policy = createProviderPolicy({ maxRetries: 3, initialDelayInMs: 1, maxDelayInMs: 100 });
     const bucket = new AdaptiveRateLimiter({ initialRate: 1_000 });
