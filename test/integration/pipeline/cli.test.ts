@@ -9,6 +9,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../scripts/local-services.ts';
+import { collectOutput } from './child-output.ts';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
 
 const CLI = path.join(REPO_ROOT, 'cli/bin/portfolio-analytics.js');
@@ -27,7 +28,7 @@ interface Run {
   /** Everything written so far, stdout and stderr interleaved. */
   output(): string;
   /** Resolves when the output matches `pattern`; rejects if the process exits first. */
-  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  waitFor(pattern: RegExp): Promise<RegExpExecArray>;
   write(text: string): void;
   signal(signal: NodeJS.Signals): void;
   exit: Promise<number | null>;
@@ -40,32 +41,10 @@ function start(args: string[], env: Record<string, string> = {}): Run {
     env: { ...process.env, PORTFOLIO_ANALYTICS_URL: h.url, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let text = '';
-  const listeners = new Set<() => void>();
-  const append = (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-    listeners.forEach((l) => l());
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
-  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const { output, waitFor, exit } = collectOutput(child, 'the CLI');
   return {
-    output: () => text,
-    waitFor(pattern) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const match = pattern.exec(text);
-          if (!match) return;
-          listeners.delete(check);
-          resolve(match);
-        };
-        listeners.add(check);
-        check();
-        void exit.then((code) => {
-          if (listeners.delete(check)) reject(new Error(`CLI exited ${code} before ${pattern}:\n${text}`));
-        });
-      });
-    },
+    output,
+    waitFor: (pattern) => waitFor(pattern),
     write: (input) => child.stdin.write(input),
     signal: (signal) => child.kill(signal),
     exit,

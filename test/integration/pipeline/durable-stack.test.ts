@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isAlive } from 'devhost';
 import { afterAll, describe, expect, it } from 'vitest';
+import { collectOutput } from './child-output.ts';
 import { REPO_ROOT } from './harness.ts';
 
 const sample = JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples/portfolio-1000.json'), 'utf8')) as {
@@ -32,36 +33,10 @@ async function startStack(...args: string[]): Promise<Stack> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);
-  let text = '';
-  const listeners = new Set<() => void>();
-  const append = (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-    listeners.forEach((l) => l());
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const waitFor = (pattern: RegExp, timeoutMs = 150_000) =>
-    new Promise<RegExpExecArray>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${pattern} in:\n${text.slice(-3000)}`)), timeoutMs);
-      const check = () => {
-        const match = pattern.exec(text);
-        if (!match) return;
-        listeners.delete(check);
-        clearTimeout(timer);
-        resolve(match);
-      };
-      listeners.add(check);
-      check();
-      void exit.then(() => {
-        if (!pattern.exec(text)) {
-          clearTimeout(timer);
-          reject(new Error(`the stack exited before ${pattern}:\n${text.slice(-3000)}`));
-        }
-      });
-    });
+  const { output, waitFor: waitForOutput, exit } = collectOutput(child, 'the stack', 'exit');
+  const waitFor = (pattern: RegExp, timeoutMs = 150_000) => waitForOutput(pattern, timeoutMs);
   const running = await waitFor(/Portfolio Analytics is running: (\S+)\/api/);
-  return { child, url: running[1]!, output: () => text, waitFor, exit };
+  return { child, url: running[1]!, output, waitFor, exit };
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
