@@ -14,6 +14,7 @@ import { followJob } from '../cli/follow-job.ts';
 import { generatePortfolio } from '../examples/portfolio.ts';
 import { benchJobEnv } from './job-settings.ts';
 import { spawnUntil } from './spawn-until.ts';
+import { startVendorSandbox } from './vendor-sandbox.ts';
 
 const { values } = parseArgs({
   options: { size: { type: 'string', default: '5000' }, 'kill-at': { type: 'string', default: '0.4' } },
@@ -24,13 +25,9 @@ const KILL_AT = Number(values['kill-at']);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'pa-crash-'));
 const azurite = await ensureAzurite({ dataDir });
 const cosmos = await spawnUntil(['scripts/cosmos-server.ts'], /cosmos listening on (\S+)/);
-const sandbox = await spawnUntil(['sandbox/cli.ts'], /sandbox listening on (\S+)/, {
-  ...process.env,
-  SANDBOX_PORT: '0',
-  SANDBOX_LATENCY_MS: '5',
-});
+const sandbox = await startVendorSandbox({ latencyInMs: 5 });
 const cosmosEndpoint = cosmos.match[1]!;
-const sandboxUrl = sandbox.match[1]!;
+const sandboxUrl = sandbox.url;
 const appEnv: NodeJS.ProcessEnv = {
   ...process.env,
   AzureWebJobsStorage: azurite.connectionString,
@@ -64,8 +61,6 @@ const startHost = () =>
     /devhost listening on (\S+)/,
     appEnv,
   );
-const stats = async () =>
-  (await (await fetch(`${sandboxUrl}/stats`)).json()) as { calls: number; distinctProperties: number };
 
 const properties = [...generatePortfolio({ size: SIZE })].map((g) => g.property);
 let host = await startHost();
@@ -88,7 +83,7 @@ host = await startHost();
 api = createApiClient({ baseUrl: host.match[1]! });
 const job = await followJob(api, accepted.jobId, { pollIntervalMs: 200 });
 const seconds = (performance.now() - started) / 1000;
-const crashStats = await stats();
+const crashStats = await sandbox.stats();
 
 // The same portfolio again, crash-free, for the totals (its values come from the cache: same figures).
 const clean = await api.analyze({

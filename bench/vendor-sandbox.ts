@@ -2,14 +2,15 @@
 // In the measured process it would compete for the same event loop, and under load the app's 5 s call
 // timeouts then fire on answers the sandbox had already sent (each timeout a repeated paid call).
 import type { ChildProcess } from 'node:child_process';
+import type { SandboxStats } from '../sandbox/server.ts';
 import { spawnUntil } from './spawn-until.ts';
 
 /** A sandbox child: its base URL, its stats and a stop. */
 export interface VendorSandbox {
   url: string;
   child: ChildProcess;
-  /** GET /stats: calls answered (retries included), by provider, and 429s. */
-  stats(): Promise<{ calls: number; rejected429: number; byProvider: Record<string, number> }>;
+  /** GET /stats: calls answered (retries included), by provider, 429s, abandoned calls. */
+  stats(): Promise<SandboxStats>;
 }
 
 /** Starts sandbox/cli.ts at `latencyInMs` (ms per answer) and, if given, a `ratePerSecond` window. */
@@ -27,6 +28,6 @@ export async function startVendorSandbox(options: {
   return {
     url,
     child,
-    stats: async () => (await (await fetch(`${url}/stats`)).json()) as Awaited<ReturnType<VendorSandbox['stats']>>,
+    stats: async () => (await (await fetch(`${url}/stats`)).json()) as SandboxStats,
   };
 }
