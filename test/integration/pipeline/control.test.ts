@@ -6,7 +6,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CosmosClient } from '@azure/cosmos';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { PortfolioReport } from '../../../src/domain/report.ts';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
@@ -25,27 +24,19 @@ const small = (n: number, portfolioId = 'control') => ({
 });
 
 let h: PipelineHarness;
-let cosmos: CosmosClient;
 beforeAll(async () => {
   // A slow sandbox so that cancel arrives while chunks are still to run.
   h = await startPipeline({
     sandbox: { latencyInMs: 20 },
     env: { CHUNK_SIZE: '50', MAX_CONCURRENT_CHUNKS: '2', PROPERTY_CONCURRENCY: '4', MAX_REQUEST_MB: '2' },
   });
-  cosmos = new CosmosClient({
-    endpoint: h.env.COSMOS_ENDPOINT!,
-    key: h.env.COSMOS_KEY!,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
 });
 afterAll(async () => {
-  cosmos?.dispose();
   await h?.stop();
 });
 
 async function jobCount(): Promise<number> {
-  const { resources } = await cosmos
-    .database(h.databaseId)
+  const { resources } = await h.database
     .container('jobs')
     .items.query<number>('SELECT VALUE COUNT(1) FROM c')
     .fetchAll()

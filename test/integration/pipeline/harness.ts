@@ -1,6 +1,7 @@
 // Runs the compiled Functions app on devhost against the real local services (Azurite, the Cosmos DB
 // server, the sandbox AVM / AI review server) and talks to it over HTTP only, as a client would.
 import { randomUUID } from 'node:crypto';
+import { CosmosClient, type Database } from '@azure/cosmos';
 import { fileURLToPath } from 'node:url';
 import { startDevHost, type DevHost } from 'devhost';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server.ts';
@@ -17,6 +18,8 @@ export interface PipelineHarness {
   host: DevHost;
   sandbox: Sandbox;
   databaseId: string;
+  /** The app's Cosmos database, for checks against storage (and the state a test sets up behind the API). */
+  database: Database;
   /** The settings the app runs with, for checks against storage. */
   env: Record<string, string>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
@@ -88,11 +91,17 @@ export async function startPipeline(
     options.masterKey === undefined ? {} : { 'x-functions-key': options.masterKey };
   const url = host.url;
   const recording = await recordAnswers();
+  const cosmos = new CosmosClient({
+    endpoint: services.cosmosEndpoint,
+    key: services.cosmosKey,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
   const harness: PipelineHarness = {
     url,
     host,
     sandbox,
     databaseId,
+    database: cosmos.database(databaseId),
     env,
     answers: recording.answers,
     post: (path, body, headers = {}) =>
@@ -117,6 +126,7 @@ export async function startPipeline(
     },
     async stop() {
       recording.dispose();
+      cosmos.dispose();
       await host.stop();
       await sandbox.close();
     },

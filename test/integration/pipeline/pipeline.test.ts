@@ -2,7 +2,6 @@
 // stored documents, over real HTTP against devhost, Azurite, the Cosmos server and the sandbox.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CosmosClient } from '@azure/cosmos';
 import { QueueClient } from '@azure/storage-queue';
 import { decodeQueueMessage } from '../../../src/storage/queues.ts';
 import { portfolioReportSchema, type PortfolioReport } from '../../../src/domain/report.ts';
@@ -17,17 +16,10 @@ const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json
 };
 
 let h: PipelineHarness;
-let cosmos: CosmosClient;
 beforeAll(async () => {
   h = await startPipeline();
-  cosmos = new CosmosClient({
-    endpoint: h.env.COSMOS_ENDPOINT!,
-    key: h.env.COSMOS_KEY!,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
 });
 afterAll(async () => {
-  cosmos?.dispose();
   await h?.stop();
 });
 
@@ -36,7 +28,7 @@ async function countDocuments(
   where = '',
   parameters: Array<{ name: string; value: string }> = [],
 ): Promise<number> {
-  const db = cosmos.database(h.databaseId);
+  const db = h.database;
   const { resources } = await db
     .container(container)
     .items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c ${where}`, parameters })

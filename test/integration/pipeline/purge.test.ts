@@ -2,7 +2,6 @@
 // (the job document still says processing; only the failed root says failed) must still read failed, with its
 // error, once the purge has removed that root. Its own app and task hub: the purge here keeps no history
 // (PURGE_RETENTION_DAYS=0), which no other test file's jobs should meet.
-import { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobDocumentFor } from '../../../src/activities/open-job.ts';
 import type { JobView } from '../../../src/api/answers.ts';
@@ -37,16 +36,7 @@ describe('the task hub purge of a job whose run failed before writing its end', 
     };
     // The state a run leaves that opened its job (processing) and then failed: its document says processing.
     expect((await h.get('/api/portfolio/jobs')).status).toBe(200); // the app creates its containers
-    const cosmos = new CosmosClient({
-      endpoint: h.env.COSMOS_ENDPOINT!,
-      key: h.env.COSMOS_KEY!,
-      connectionPolicy: { enableEndpointDiscovery: false },
-    });
-    await cosmos
-      .database(h.databaseId)
-      .container('jobs')
-      .items.create(jobDocumentFor(spec, 'processing', new Date()));
-    cosmos.dispose();
+    await h.database.container('jobs').items.create(jobDocumentFor(spec, 'processing', new Date()));
     // The root, started as the app starts it, whose jobRun fails at once: its run options carry no price table.
     const input = { job: spec, options: { lanes: 1, maxFailureRate: 0.1, retryPasses: 0 }, run: { kind: 'analysis' } };
     const started = await fetch(durable(`orchestrators/portfolioAnalysis/${jobId}`), {

@@ -4,7 +4,6 @@
 // Functions host with function keys does, so every call here carries `?code=`.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CosmosClient } from '@azure/cosmos';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
 
@@ -30,7 +29,6 @@ interface ErrorAnswer {
 }
 
 let h: PipelineHarness;
-let cosmos: CosmosClient;
 
 /** `path` with the function key appended, as a portal that uses `?code=` sends it. */
 const withCode = (path: string) => `${path}${path.includes('?') ? '&' : '?'}code=${KEY}`;
@@ -45,20 +43,14 @@ const postJson = (path: string, body: unknown, headers: Record<string, string> =
 const postCsv = (path: string, csv: string, headers: Record<string, string> = {}) =>
   call('POST', path, csv, { 'content-type': 'text/csv', ...headers });
 const get = (path: string) => call('GET', path);
-const jobs = () => cosmos.database(h.databaseId).container('jobs');
+const jobs = () => h.database.container('jobs');
 const jobCount = async () =>
   (await jobs().items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0] ?? 0;
 
 beforeAll(async () => {
   h = await startPipeline({ masterKey: KEY, env: { CHUNK_SIZE: '10' } });
-  cosmos = new CosmosClient({
-    endpoint: h.env.COSMOS_ENDPOINT!,
-    key: h.env.COSMOS_KEY!,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
 });
 afterAll(async () => {
-  cosmos?.dispose();
   await h?.stop();
 });
 

@@ -3,7 +3,6 @@
 // final status with an end time, a partial report, DELETE answering 404. The sandbox holds its answers, so
 // "in flight" is a count the test reads, not a guess about timing.
 import { readFileSync } from 'node:fs';
-import { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobDocumentFor } from '../../../src/activities/open-job.ts';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
@@ -150,33 +149,24 @@ describe('a purge while the job runs', () => {
 describe('a job whose root ended before its run began', () => {
   it('ends cancelled with an empty report when it is looked at, instead of staying queued', async () => {
     // The state a purge of a just-started root leaves: a queued document and no orchestration at all.
-    const cosmos = new CosmosClient({
-      endpoint: h.env.COSMOS_ENDPOINT!,
-      key: h.env.COSMOS_KEY!,
-      connectionPolicy: { enableEndpointDiscovery: false },
-    });
     const jobId = 'job-never-started';
-    await cosmos
-      .database(h.databaseId)
-      .container('jobs')
-      .items.create(
-        jobDocumentFor(
-          {
-            jobId,
-            portfolioId: 'never',
-            analysisType: 'valuation',
-            totalProperties: 20,
-            chunkCount: 2,
-            chunkSize: 10,
-            estimatedCents: 80,
-            allowPartial: false,
-            asOf: new Date().toISOString(),
-          },
-          'queued',
-          new Date(),
-        ),
-      );
-    cosmos.dispose();
+    await h.database.container('jobs').items.create(
+      jobDocumentFor(
+        {
+          jobId,
+          portfolioId: 'never',
+          analysisType: 'valuation',
+          totalProperties: 20,
+          chunkCount: 2,
+          chunkSize: 10,
+          estimatedCents: 80,
+          allowPartial: false,
+          asOf: new Date().toISOString(),
+        },
+        'queued',
+        new Date(),
+      ),
+    );
     const job = await expectEndedConsistently(jobId, 'cancelled');
     expect(job.progress).toMatchObject({ total: 20, processed: 0 });
   });
