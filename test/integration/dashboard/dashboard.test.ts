@@ -13,6 +13,7 @@ import { startPipeline, REPO_ROOT, type PipelineHarness } from '../pipeline/harn
 import { itAnswersAsDocumented } from '../../openapi-answers.ts';
 import { openBrowser, screenshot, seriousViolations, type Browser } from './browser.ts';
 import type { PortfolioReport } from '../../../src/domain/report.ts';
+import type { JobView } from '../../../src/api/answers.ts';
 
 const SAMPLE_CSV = path.join(REPO_ROOT, 'examples', 'portfolio-1000.csv');
 const sampleText = readFileSync(SAMPLE_CSV, 'utf8');
@@ -100,7 +101,7 @@ describe('dashboard', () => {
 
   it('checks a file before anything is bought: every error by row and column', async () => {
     await go('/submit');
-    const bad = csvWith(3, { 1: { state: 'ZZ' }, 2: { 'loan.balance': '-5' } });
+    const bad = csvWith(3, { 0: { county: 'Harris County' }, 1: { state: 'ZZ' }, 2: { 'loan.balance': '-5' } });
     await dropFile('bad-tape.csv', 'text/csv', Buffer.from(bad));
     await page.getByText('Read bad-tape.csv').waitFor();
     await page.getByRole('button', { name: 'Check file and estimate' }).click();
@@ -110,6 +111,9 @@ describe('dashboard', () => {
     // Header = row 1: the second property is row 3, the third row 4.
     expect(rows.some((r) => /^3\s+state\s/.test(r))).toBe(true);
     expect(rows.some((r) => /^4\s+loan\.balance\s/.test(r))).toBe(true);
+    // A value normalised, not refused: a warning on its row (the first property: row 2).
+    const warnings = await page.getByRole('table', { name: 'Warnings' }).locator('tbody tr').allInnerTexts();
+    expect(warnings).toEqual([expect.stringMatching(/^2\s+county\s.*County/)]);
     expect(await page.getByRole('button', { name: /^Submit/ }).count()).toBe(0);
     expect(await h.get('/api/portfolio/jobs').then((r) => r.json())).toMatchObject({ jobs: [] });
   });
@@ -156,6 +160,7 @@ describe('dashboard', () => {
     expect(await page.getByTestId('partial-banner').count()).toBe(0);
     const topReason = Object.entries(r.fraud.reasons.amongScreened).sort((a, b) => b[1] - a[1])[0]!;
     const outlier = r.fraud.appraisers.listed.find((a) => a.outlier && a.meanInflationPct !== null);
+    const lastScenario = r.stress.scenarios.at(-1)!;
     // Each chart's ECharts summary (its aria-label) carries figures of the report it was drawn from.
     const expected: Record<string, string[]> = {
       'value-change': ['-50% to -45%', 'Properties'],
@@ -166,6 +171,15 @@ describe('dashboard', () => {
       'state-map': [`${r.concentration.state.top[0]!.key} is ${r.concentration.state.top[0]!.valueShare}`],
       'property-types': [r.propertyTypes[0]!.propertyType, 'Tier A'],
       cost: ['Estimate', `${r.cost.valuation}`],
+      // ECharts describes a bar as "the data for {category} is {index}, {value}".
+      'avm-fsd': [
+        r.avmPerformance.providers[0]!.provider,
+        `the data for ≤ 5% is 0, ${r.avmPerformance.providers[0]!.fsdBands[0]!.count}`,
+      ],
+      'stress-tiers': [
+        'Tier D',
+        `the data for ${lastScenario.name} is ${r.stress.scenarios.length}, ${lastScenario.tiers.D}`,
+      ],
     };
     for (const [name, fragments] of Object.entries(expected)) {
       const chart = page.getByTestId(`chart-${name}`);
@@ -179,6 +193,22 @@ describe('dashboard', () => {
     expect(await page.getByRole('table', { name: 'Counties by value' }).locator('tbody tr').count()).toBe(
       r.concentration.county.top.length,
     );
+    // AVM performance, stress and data quality in views of their own (no section is left as raw tables).
+    const accuracy = page.getByRole('table', { name: 'AVM accuracy' }).locator('tbody tr');
+    const { sale, appraisal } = r.avmPerformance.accuracy;
+    expect(await accuracy.count()).toBe(2 + sale.byProvider.length + appraisal.byProvider.length);
+    expect(await accuracy.first().innerText()).toContain(`${(sale.overall.ppe10! * 100).toFixed(1)}%`);
+    const scenarios = page.getByRole('table', { name: 'Stress scenarios' }).locator('tbody tr');
+    expect(await scenarios.count()).toBe(r.stress.scenarios.length + 1);
+    expect(await scenarios.last().innerText()).toContain(`${(lastScenario.weightedLtv! * 100).toFixed(1)}%`);
+    const quality = r.dataQuality!;
+    expect(await page.getByLabel('Input', { exact: true }).innerText()).toContain(quality.rows.toLocaleString('en-US'));
+    const warnings = page.getByRole('table', { name: 'Input warnings' }).locator('tbody tr');
+    const warningTexts = await warnings.allInnerTexts();
+    expect(warningTexts).toHaveLength(quality.warnings.length);
+    quality.warnings.forEach((w, i) => expect(warningTexts[i]).toContain(w.code));
+    expect(await page.locator('[data-section=notes] li').allInnerTexts()).toEqual(r.notes);
+    expect(await page.getByText('shown as tables').count()).toBe(0);
     await expectAccessible();
     await screenshot(page, 'report', true);
   });
@@ -328,6 +358,8 @@ describe('dashboard', () => {
     await page.getByText('Cancellation initiated').waitFor();
     h.sandbox.release(); // the chunks in flight finish; nothing more is scheduled
     await waitForStatus('Cancelled');
+    const view = ((await (await h.get(`/api/portfolio/jobs/${jobs.cancelled}`)).json()) as { job: JobView }).job;
+    expect(await page.getByTestId('status-reason').innerText()).toContain(view.statusReason!);
     const processed = Number(
       (await page.getByTestId('job-progress').getAttribute('aria-valuetext'))!.match(/\((\d+) of 1000\)/)![1],
     );

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { api, IN_FLIGHT, type JobView } from '../api.ts';
 import { count, dateTime, duration, moneyCents, pct, secondsBetween } from '../format.ts';
-import { ErrorNote, Figures, Loading, StatusBadge } from '../components/common.tsx';
+import { ErrorNote, Figures, Loading, STATUS_LABELS, StatusBadge } from '../components/common.tsx';
 import { Chart } from '../components/Chart.tsx';
 
 /** Properties per second over the job's life so far (processed / elapsed). */
@@ -20,6 +20,8 @@ function CostChart({ job }: { job: JobView }) {
   const bars = [
     { name: 'Actual so far', value: cost.actual, color: '#1f4e79' },
     { name: 'Reserved', value: cost.reserved, color: '#85929e' },
+    // Calls that timed out or whose answers a crash lost: perhaps billed, counted against the budget.
+    ...(cost.unconfirmed !== undefined ? [{ name: 'Unconfirmed', value: cost.unconfirmed, color: '#922b21' }] : []),
     { name: 'Estimate', value: cost.estimated, color: '#2e86c1' },
     ...(cost.budget !== undefined ? [{ name: 'Budget', value: cost.budget, color: '#b9770e' }] : []),
   ];
@@ -115,6 +117,17 @@ export function JobPage({ jobId }: { jobId: string }) {
           {j.error}
         </div>
       )}
+      {j.statusReason && j.status !== 'failed' && (
+        <div className="note note-warn" data-testid="status-reason">
+          <strong>{STATUS_LABELS[j.status] ?? j.status}:</strong> {j.statusReason} Figures cover the{' '}
+          {count(p.processed)} properties analysed.
+        </div>
+      )}
+      {running && j.stopRequested && (
+        <div className="note note-warn" role="status">
+          Stopping ({j.stopRequested}): the chunks in flight finish, nothing more is bought.
+        </div>
+      )}
       <section className="panel panel-wide" aria-labelledby="progress-title">
         <h2 id="progress-title">Progress</h2>
         <div className="progress-large">
@@ -146,7 +159,10 @@ export function JobPage({ jobId }: { jobId: string }) {
             {
               label: running ? 'Cost so far' : 'Cost',
               value: moneyCents(j.cost.actual),
-              detail: `${pct(j.cost.estimated > 0 ? j.cost.actual / j.cost.estimated : null)} of the estimate`,
+              detail: `${pct(j.cost.estimated > 0 ? j.cost.actual / j.cost.estimated : null)} of the estimate${
+                j.cost.unconfirmed !== undefined ? `; up to ${moneyCents(j.cost.unconfirmed)} more unconfirmed` : ''
+              }`,
+              tone: j.cost.unconfirmed !== undefined ? 'warn' : undefined,
             },
           ]}
         />
@@ -174,6 +190,8 @@ export function JobPage({ jobId }: { jobId: string }) {
         <p className="hint">
           The estimate is an upper bound; cache hits and stored values are free. Reserved is what chunks in flight may
           still spend{j.cost.budget !== undefined ? '; the job never spends past its budget' : ''}.
+          {j.cost.unconfirmed !== undefined &&
+            ` Unconfirmed: ${moneyCents(j.cost.unconfirmed)} of calls that timed out or whose answers were lost, which the vendors may have billed; counted against the budget.`}
         </p>
         <CostChart job={j} />
       </section>

@@ -136,7 +136,15 @@ export function JobsPage() {
             label="Jobs"
             rows={jobs.data.jobs}
             rowKey={(j) => j.jobId}
-            empty="No jobs match these filters."
+            empty={
+              Object.keys(filter).some((k) => k !== 'pageSize') ? (
+                'No jobs match these filters.'
+              ) : (
+                <>
+                  No jobs yet. <Link href="/submit">Submit a portfolio</Link> to start one.
+                </>
+              )
+            }
             columns={JOB_COLUMNS}
           />
           <Pager

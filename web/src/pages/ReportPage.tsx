@@ -9,14 +9,16 @@ import { count, dateTime, money, moneyCents, pct, signed, signedPct, titleOf } f
 import { ErrorNote, Figures, Loading, Section, StatusBadge } from '../components/common.tsx';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { propertyColumns } from '../components/property-columns.tsx';
-import { Chart, TIER_COLORS, type ChartOption } from '../components/Chart.tsx';
+import { Chart, TIER_COLORS } from '../components/Chart.tsx';
+import { barOption, histogramData, TIERS } from '../report/bar-option.ts';
 import { UsMap } from '../components/UsMap.tsx';
 import { GenericSection } from '../components/GenericSection.tsx';
+import { AvmPerformanceSection } from '../report/AvmPerformanceSection.tsx';
+import { MigrationTable } from '../report/MigrationTable.tsx';
+import { StressSection } from '../report/StressSection.tsx';
+import { DataQualitySection } from '../report/DataQualitySection.tsx';
 import { downloadReportWorkbook } from '../export/report-workbook.ts';
 import { downloadPropertiesCsv } from '../export/properties-csv.ts';
-
-type Distribution = NonNullable<Report['distributions']>['valueChange'];
-const TIERS = ['A', 'B', 'C', 'D'] as const;
 
 /** The sections with a view of their own below; the rest of the report's objects go to GenericSection. */
 const KNOWN = new Set([
@@ -38,55 +40,11 @@ const KNOWN = new Set([
   'highlights',
   'comparison',
   'findings',
+  'notes',
+  'avmPerformance',
+  'stress',
+  'dataQuality',
 ]);
-
-const binLabel = (from: number, to: number) => `${Math.round(from * 100)}% to ${Math.round(to * 100)}%`;
-
-/** A distribution's bins as bar categories, with the tails (below the first, above the last) as end bars. */
-function histogramData(d: Distribution) {
-  const first = d.bins[0];
-  const last = d.bins[d.bins.length - 1];
-  return [
-    ...(d.under > 0 && first ? [{ label: `< ${Math.round(first.from * 100)}%`, count: d.under }] : []),
-    ...d.bins.map((b) => ({ label: binLabel(b.from, b.to), count: b.count })),
-    ...(d.over > 0 && last ? [{ label: `≥ ${Math.round(last.to * 100)}%`, count: d.over }] : []),
-  ];
-}
-
-function barOption(
-  categories: string[],
-  series: Array<{ name: string; data: number[]; color?: string; stack?: string }>,
-  options: { horizontal?: boolean; valueFormatter?: (v: number) => string; rotate?: number } = {},
-): ChartOption {
-  const category = {
-    type: 'category',
-    data: categories,
-    axisLabel: { rotate: options.rotate ?? 0, interval: 0, fontSize: 11 },
-  };
-  const value = {
-    type: 'value',
-    ...(options.valueFormatter && { axisLabel: { formatter: options.valueFormatter } }),
-  };
-  return {
-    grid: { left: options.horizontal ? 150 : 60, right: 24, top: series.length > 1 ? 36 : 16, bottom: 70 },
-    legend: series.length > 1 ? { top: 0 } : undefined,
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      ...(options.valueFormatter && { valueFormatter: options.valueFormatter }),
-    },
-    xAxis: options.horizontal ? value : category,
-    yAxis: options.horizontal ? { ...category, inverse: true, axisLabel: { fontSize: 11 } } : value,
-    series: series.map((s) => ({
-      type: 'bar',
-      name: s.name,
-      data: s.data,
-      ...(s.stack && { stack: s.stack }),
-      ...(s.color && { itemStyle: { color: s.color } }),
-      barMaxWidth: 36,
-    })),
-  };
-}
 
 function PropertyTable({ caption, items, jobId }: { caption: string; items: Property[]; jobId: string }) {
   if (items.length === 0) return <p className="hint">{caption}: none.</p>;
@@ -305,6 +263,17 @@ export function ReportPage({ jobId }: { jobId: string }) {
         />
       )}
 
+      {r.notes && r.notes.length > 0 && (
+        <section className="panel" aria-labelledby="notes-title" data-section="notes">
+          <h2 id="notes-title">Read with these notes</h2>
+          <ul className="notes">
+            {r.notes.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+
       <div className="report-grid">
         {r.findings && (
           <Section id="alerts" title="Alerts">
@@ -386,6 +355,8 @@ export function ReportPage({ jobId }: { jobId: string }) {
           </Section>
         )}
 
+        {r.avmPerformance && <AvmPerformanceSection avm={r.avmPerformance} />}
+
         {r.risk && (
           <Section id="risk-tiers" title="Risk tiers of the loans">
             {r.comparison?.available ? (
@@ -426,20 +397,11 @@ export function ReportPage({ jobId }: { jobId: string }) {
               {TIERS.map((t) => `${t} ${count(r.risk!.noLoan.tiers[t])}`).join(', ')}).
             </p>
             {r.comparison?.available && (
-              <DataTable
+              <MigrationTable
                 label="Tier migration of the loans analysed in both runs"
                 caption="Tier migration (previous tier → this run's tier), loans in both runs"
-                rows={[...TIERS]}
-                rowKey={(t) => t}
-                columns={[
-                  { label: 'Previous tier', cell: (t) => t },
-                  ...TIERS.map((to) => ({
-                    label: `→ ${to}`,
-                    num: true,
-                    cell: (from: (typeof TIERS)[number]) =>
-                      count((r.comparison as Comparison).likeForLike.migration[from][to]),
-                  })),
-                ]}
+                fromLabel="Previous tier"
+                matrix={r.comparison.likeForLike.migration}
               />
             )}
           </Section>
@@ -475,6 +437,8 @@ export function ReportPage({ jobId }: { jobId: string }) {
             )}
           </Section>
         )}
+
+        {r.stress && <StressSection stress={r.stress} jobId={jobId} />}
 
         {r.highlights?.preDistressed && (
           <Section
@@ -681,6 +645,8 @@ export function ReportPage({ jobId }: { jobId: string }) {
             <PropertyTable caption="Highest fraud scores" items={r.highlights.highestFraud} jobId={jobId} />
           </Section>
         )}
+
+        {r.dataQuality && <DataQualitySection quality={r.dataQuality} />}
 
         {unknown.map(([name, value]) => (
           <GenericSection key={name} name={name} value={value} />
