@@ -408,8 +408,16 @@ export function renderReport(
   const budget = job?.cost.budget;
   sections.push(
     table(
-      'Cost',
-      ['estimated', 'actual', 'valuation', 'fraud review', 'risk', ...(budget !== undefined ? ['budget'] : [])],
+      'Cost (actual: the bill as recorded; unconfirmed: at most this much more, for calls never answered)',
+      [
+        'estimated',
+        'actual',
+        'valuation',
+        'fraud review',
+        'risk',
+        'unconfirmed',
+        ...(budget !== undefined ? ['budget'] : []),
+      ],
       [
         [
           usd(job?.cost.estimated),
@@ -417,6 +425,7 @@ export function renderReport(
           usd(report.cost.valuation),
           usd(report.cost.fraud),
           usd(report.cost.risk),
+          usd(report.cost.unconfirmed),
           ...(budget !== undefined ? [usd(budget)] : []),
         ],
       ],

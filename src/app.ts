@@ -140,6 +140,7 @@ function aggregateReportPorts({ settings, storage }: AppServices): AggregateRepo
   return {
     dataQuality: async (jobId) => (await storage.jobs.get(jobId))?.dataQuality,
     chunkSummaries: (jobId) => storage.chunkMarkers.summaries(jobId),
+    unconfirmedCents: (jobId) => storage.chunkMarkers.unconfirmedCents(jobId),
     topResults: async (jobId, list, n) => (await storage.results.top(jobId, list, n)).map(resultOf),
     buildSnapshot: (jobId) => storage.snapshots.build(jobId),
     readSnapshot: (jobId) => storage.snapshots.read(jobId),

@@ -23,6 +23,11 @@ import type { DataQuality } from '../domain/data-quality.ts';
 export interface AggregateReportPorts {
   /** The summaries of the job's chunks, as each chunk's last run stored it. */
   chunkSummaries(jobId: string): AsyncIterable<ChunkSummary>;
+  /**
+   * Cents that may have been billed without an answer recorded, over every finished run of the job's chunks
+   * (calls in flight when an attempt crashed, calls that timed out): the report's cost.unconfirmed.
+   */
+  unconfirmedCents(jobId: string): Promise<number>;
   /** How the job's properties were read (kept on its job document), for the report's data-quality section. */
   dataQuality(jobId: string): Promise<DataQuality | undefined>;
   topResults(jobId: string, list: TopKind, n: number): Promise<PropertyResult[]>;
@@ -114,8 +119,9 @@ export async function aggregateReport(
   const at = ports.now().toISOString();
   const status = reportStatusOf(input.status);
   const options = reportOptionsSchema.parse(ports.reportOptions);
-  const [summary, lists, built, previous] = await Promise.all([
+  const [summary, unconfirmedCents, lists, built, previous] = await Promise.all([
     mergedSummary(ports.chunkSummaries(input.jobId)),
+    ports.unconfirmedCents(input.jobId),
     Promise.all(TOP_KINDS.map((list) => ports.topResults(input.jobId, list, ports.topN))),
     ports.buildSnapshot(input.jobId),
     ports.previousReport(input.portfolioId, input.asOf, input.jobId),
@@ -142,6 +148,7 @@ export async function aggregateReport(
     asOf: input.asOf,
     status,
     submitted: input.totalProperties,
+    unconfirmedCents,
     snapshot,
     noComparisonReason: compareWith.reason,
     highlights: { largestDrops: largestDrops!, preDistressed: preDistressed!, highestFraud: highestFraud! },

@@ -38,7 +38,7 @@ import { CascadeError, valueByCascade, type CascadeAnswer } from '../providers/c
 import { ProviderError } from '../providers/errors.ts';
 import type { ProviderSet } from '../providers/provider-set.ts';
 import type { FraudReviewRequest } from '../providers/types.ts';
-import type { ChunkMarker, ChunkRun } from '../storage/chunk-markers-repository.ts';
+import { unconfirmedOf, type ChunkMarker, type ChunkRun } from '../storage/chunk-markers-repository.ts';
 import { isTransientStorageError, TransientStorageError } from '../storage/errors.ts';
 import type { CachedPurchase } from '../storage/valuation-cache.ts';
 import type { AnalyzeChunkInput, AnalyzeChunkOutput } from '../workflow.ts';
@@ -215,6 +215,7 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
       counts,
       costCents,
       delta,
+      unconfirmedCents: unconfirmedOf(last) + delta.unconfirmedCents,
       deferred,
       ...(stopped && { stopped }),
       summary,

@@ -257,7 +257,22 @@ export const portfolioReportSchema = z.object({
   /** What a reader must know to read the figures right, in plain words (weak value bases, no-loan tiers...). */
   notes: z.array(z.string()),
   /** Actual cost of paid calls, dollars exact to the cent (cache hits and stored values cost nothing). */
-  cost: z.object({ valuation: z.number(), fraud: z.number(), risk: z.number(), total: z.number() }),
+  cost: z.object({
+    /** Billed for the AVM answers recorded with the results. */
+    valuation: z.number(),
+    /** Billed for the AI reviews recorded with the results. */
+    fraud: z.number(),
+    /** The risk charge per property risk-scored. */
+    risk: z.number(),
+    /** valuation + fraud + risk: the bill as recorded. */
+    total: z.number(),
+    /**
+     * Not in total: at most this much more may have been billed for paid calls whose answer was never recorded
+     * (calls in flight when a chunk attempt crashed, at the dearest price; calls that timed out, at their price).
+     * 0 when every call was answered. The same figure as the job's cost.unconfirmed.
+     */
+    unconfirmed: z.number(),
+  }),
   /**
    * Distributions for charts, regrouped exactly from the fixed-bin histograms: value change vs last
    * appraisal in 5-point bins over -50%..+50%; LTV and CLTV of the loans in 5-point bins over 0..150%.
@@ -283,6 +298,8 @@ export interface FinalizeReportInput {
   status: ReportStatus;
   /** Properties submitted with the job. */
   submitted: number;
+  /** Cents that may have been billed without an answer recorded (the chunk runs' unconfirmed calls). */
+  unconfirmedCents: number;
   /** The streaming pass over the run's snapshot (and the previous run's). */
   snapshot: SnapshotAnalysis;
   /** Why there is no comparison; used when snapshot.comparison is absent. */
@@ -298,6 +315,9 @@ const LTV_DISPLAY = { fromUnits: 0, toUnits: 15_000, widthUnits: 500 };
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 const n = (value: number): string => value.toLocaleString('en-US');
+/** Whole cents as dollars to the cent: 123456 -> "$1,234.56". */
+const centsText = (cents: number): string =>
+  `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 function quantiles(histogram: Histogram, spec: HistogramSpec): z.infer<typeof quantilesSchema> {
   return {
@@ -373,6 +393,10 @@ function notesOf(summary: ChunkSummary, input: FinalizeReportInput, o: ReportOpt
   if (counts.failed > 0)
     notes.push(
       `${counted(counts.failed, 'property failed and is', 'properties failed and are', n)} in no figure but the failure counts (totals.failures says why).`,
+    );
+  if (input.unconfirmedCents > 0)
+    notes.push(
+      `Up to ${centsText(input.unconfirmedCents)} more than the cost's total may have been billed: paid calls timed out or were in flight when a chunk attempt crashed, and their answers were never recorded (cost.unconfirmed, counted against the budget).`,
     );
   return notes;
 }
@@ -494,6 +518,7 @@ export function finalizeReport(summary: ChunkSummary, input: FinalizeReportInput
       fraud: dollars(cents.fraud),
       risk: dollars(cents.risk),
       total: dollars(cents.total),
+      unconfirmed: dollars(exactCents(input.unconfirmedCents, 'unconfirmedCents')),
     },
     distributions: {
       valueChange: coarseDistribution(histograms.valueChange, VALUE_CHANGE_BINS, CHANGE_DISPLAY),

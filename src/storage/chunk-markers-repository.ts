@@ -21,6 +21,12 @@ export const chunkRunSchema = z.object({
   costCents: z.number().int().nonnegative(),
   /** What the run changed (what its lane settled with the job's entity). */
   delta: chunkDeltaSchema,
+  /**
+   * Cents that may have been billed without an answer recorded, over every run of the chunk so far (crashed
+   * attempts' calls in flight, timed-out calls): the sum of the runs' delta.unconfirmedCents. Absent on markers
+   * written before it was kept, which count their last run's (unconfirmedOf).
+   */
+  unconfirmedCents: z.number().int().nonnegative().optional(),
   /** Properties the run's cap left for the lane's next reservation. */
   deferred: z.number().int().nonnegative(),
   /** The job's stop, when the run saw it (properties not started were left). */
@@ -29,6 +35,13 @@ export const chunkRunSchema = z.object({
   summary: chunkSummarySchema,
 });
 export type ChunkRun = z.infer<typeof chunkRunSchema>;
+
+/** A finished run's unconfirmed cents over the chunk's runs so far (see chunkRunSchema), 0 for none. */
+export function unconfirmedOf(
+  run: { unconfirmedCents?: number | undefined; delta: Pick<ChunkRun['delta'], 'unconfirmedCents'> } | undefined,
+): number {
+  return run?.unconfirmedCents ?? run?.delta.unconfirmedCents ?? 0;
+}
 
 export const chunkMarkerSchema = z.object({
   id: z.string(),
@@ -127,6 +140,24 @@ export class ChunkMarkersRepository {
       ...(r.counts && { counts: r.counts }),
       ...(r.costCents !== undefined && { costCents: r.costCents }),
     }));
+  }
+
+  /**
+   * Cents that may have been billed without an answer recorded, over every finished run of the job's chunks (the
+   * report's cost.unconfirmed; the jobProgress entity counts the same runs as they settle).
+   */
+  async unconfirmedCents(jobId: string): Promise<number> {
+    const { resources } = await this.#container.items
+      .query<{ unconfirmedCents?: number; delta?: { unconfirmedCents: number } }>(
+        {
+          query:
+            'SELECT c.completed.unconfirmedCents AS unconfirmedCents, c.completed.delta AS delta FROM c WHERE c.jobId = @jobId AND IS_DEFINED(c.completed)',
+          parameters: [{ name: '@jobId', value: jobId }],
+        },
+        { partitionKey: jobId },
+      )
+      .fetchAll();
+    return resources.reduce((sum, r) => sum + (r.delta ? unconfirmedOf({ ...r, delta: r.delta }) : 0), 0);
   }
 
   /** The summaries of the job's finished chunks, a page at a time (so a 10,000-chunk job is never held whole). */

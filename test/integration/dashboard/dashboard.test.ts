@@ -170,7 +170,7 @@ describe('dashboard', () => {
       appraisers: outlier ? [outlier.appraiserId] : ['Within limits'],
       'state-map': [`${r.concentration.state.top[0]!.key} is ${r.concentration.state.top[0]!.valueShare}`],
       'property-types': [r.propertyTypes[0]!.propertyType, 'Tier A'],
-      cost: ['Estimate', `${r.cost.valuation}`],
+      cost: ['Estimate', `${r.cost.valuation}`, 'Unconfirmed (may have been billed)'],
       // ECharts describes a bar as "the data for {category} is {index}, {value}".
       'avm-fsd': [
         r.avmPerformance.providers[0]!.provider,
@@ -187,6 +187,9 @@ describe('dashboard', () => {
       const label = (await chart.getAttribute('aria-label')) ?? '';
       for (const fragment of fragments) expect(label, name).toContain(fragment);
     }
+    // No call of the sample timed out or was lost: the cost panel says so, to the cent.
+    expect(r.cost.unconfirmed).toBe(0);
+    expect(await page.getByTestId('cost-unconfirmed').innerText()).toContain('Unconfirmed: $0.00');
     // Every state of the report is a region of the map (territories excepted) and a row of the table.
     const states = page.getByRole('table', { name: 'States by value' }).locator('tbody tr');
     expect(await states.count()).toBe(r.concentration.state.groups);
@@ -319,6 +322,7 @@ describe('dashboard', () => {
     expect(field('Totals', 'properties')).toBe(r.totals.properties);
     expect(field('Risk', 'tiers.D.count')).toBe(r.risk.tiers.D.count);
     expect(field('Cost', 'total')).toBe(r.cost.total);
+    expect(field('Cost', 'unconfirmed')).toBe(0);
     const types = sheets.find((s) => s.sheet === 'Property types')!.data;
     expect(types[0]).toContain('propertyType');
     expect(types.length).toBe(r.propertyTypes.length + 1);

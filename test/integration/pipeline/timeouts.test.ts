@@ -50,4 +50,11 @@ it('counts each timed-out call as unconfirmed: the bill lies between actual and 
   expect(unconfirmed).toBeGreaterThanOrEqual((stats.abandoned + lost) * PRICE_CENTS);
   expect(billed).toBeLessThanOrEqual(actual + unconfirmed);
   expect(job.status).toBe('completed');
+  // The report's cost section carries the same figure, apart from its total, with a note.
+  const results = await h.get(`/api/portfolio/jobs/${jobId}/results`);
+  const { results: report } = (await results.json()) as {
+    results: { cost: { total: number; unconfirmed: number }; notes: string[] };
+  };
+  expect(report.cost).toMatchObject({ total: job.cost.actual, unconfirmed: job.cost.unconfirmed });
+  expect(report.notes.some((note) => note.includes('may have been billed'))).toBe(true);
 });

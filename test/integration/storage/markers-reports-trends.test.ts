@@ -65,6 +65,33 @@ describe('ChunkMarkersRepository', () => {
   });
 });
 
+describe('ChunkMarkersRepository.unconfirmedCents', () => {
+  it("sums the job's finished chunks' unconfirmed cents, a marker written before they were kept counting its last run's", async () => {
+    const markers = t.storage.chunkMarkers;
+    const base = {
+      at: '2025-06-01T02:00:00.000Z',
+      counts: { processed: 3, failed: 0, transient: 0, cached: 0, left: 0 },
+      costCents: 24,
+      deferred: 0,
+      summary: summarizeResults(samplePortfolio().slice(0, 3)),
+    };
+    const delta = (unconfirmedCents: number) => ({
+      processed: 3,
+      failed: 0,
+      transient: 0,
+      cached: 0,
+      cents: 24,
+      unconfirmedCents,
+    });
+    await markers.finish('job-u', 0, { ...base, key: 'a', delta: delta(2), unconfirmedCents: 7 });
+    await markers.finish('job-u', 1, { ...base, key: 'b', delta: delta(5) }); // an older marker: its last run's 5
+    await markers.begin('job-u', 2, 'c'); // started, never finished
+    await markers.finish('job-other', 0, { ...base, key: 'x', delta: delta(9), unconfirmedCents: 9 });
+    expect(await markers.unconfirmedCents('job-u')).toBe(12);
+    expect(await markers.unconfirmedCents('job-none')).toBe(0);
+  });
+});
+
 describe('ReportsRepository', () => {
   it('stores a report as written and reads it by (portfolio, job)', async () => {
     const report = await reportAt('pf-r', 'job-1', '2025-06-01T02:00:00.000Z');

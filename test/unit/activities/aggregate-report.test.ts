@@ -18,6 +18,8 @@ interface World {
   snapshots: Map<string, PropertyResult[]>;
   /** The results the job's chunk summaries count, when they differ from its snapshot. */
   counted: Map<string, PropertyResult[]>;
+  /** Cents of the job's chunk runs that may have been billed without an answer recorded. */
+  unconfirmed: Map<string, number>;
   previous?: PreviousReport;
   saved: StoredReport[];
   alerts: Finding[][];
@@ -29,6 +31,7 @@ function portsOf(world: World): AggregateReportPorts {
   return {
     chunkSummaries: (jobId) =>
       streamOf([summarizeResults(world.counted.get(jobId) ?? world.snapshots.get(jobId) ?? [])]),
+    unconfirmedCents: async (jobId) => world.unconfirmed.get(jobId) ?? 0,
     dataQuality: async () => undefined,
     topResults: async () => [],
     buildSnapshot: async (jobId) => ({
@@ -70,7 +73,16 @@ const previousJob: PreviousReport = {
 };
 
 function world(overrides: Partial<World> = {}): World {
-  return { snapshots: new Map(), counted: new Map(), saved: [], alerts: [], trends: [], asked: [], ...overrides };
+  return {
+    snapshots: new Map(),
+    counted: new Map(),
+    unconfirmed: new Map(),
+    saved: [],
+    alerts: [],
+    trends: [],
+    asked: [],
+    ...overrides,
+  };
 }
 
 describe('aggregateReport', () => {
@@ -140,6 +152,18 @@ describe('aggregateReport', () => {
     });
     expect(report.notes.at(-1)).toBe('Stress and AVM accuracy cover the 1 results in the snapshot, not all 2.');
     expect(short.alerts).toEqual([]);
+  });
+
+  it("reports the job's unconfirmed cents apart from the bill, in dollars", async () => {
+    const w = world();
+    w.snapshots.set('job-slow', [loan('P1', 50_000)]);
+    w.unconfirmed.set('job-slow', 1_207);
+    await aggregateReport(input('job-slow'), portsOf(w));
+    const { cost } = w.saved[0]!.report;
+    expect(cost).toMatchObject({
+      unconfirmed: 12.07,
+      total: summarizeResults(w.snapshots.get('job-slow')!).costCents.total / 100,
+    });
   });
 
   it("carries how the job's properties were read into its report; a registered portfolio's run has none", async () => {

@@ -305,7 +305,7 @@ describe('analyzeChunk: calls that timed out', () => {
     // Billed: P1 2, P2 3 (avm-secondary), P3 2. Timed out: avm-primary twice for P1, once for P2, 2 cents each.
     expect(output.delta).toEqual({ ...delta({ processed: 3, cents: 7 }), unconfirmedCents: 6 });
     expect(w.billedCents() + w.billedCents('timeout')).toBe(13);
-    expect(w.markers.get(0)?.completed?.delta.unconfirmedCents).toBe(6);
+    expect(w.markers.get(0)?.completed).toMatchObject({ delta: { unconfirmedCents: 6 }, unconfirmedCents: 6 });
   });
 
   it('counts them against the cap', async () => {
@@ -424,6 +424,8 @@ describe('analyzeChunk: retry passes and redrives', () => {
       'finish 2',
     ]);
     expect(retry).toEqual({ chunkIndex: 2, delta: delta({ failed: -1, transient: -1, cents: 6 }), deferred: 0 });
+    // The timed-out review of the first run stays counted on the chunk (the report's cost.unconfirmed).
+    expect(w.markers.get(2)?.completed?.unconfirmedCents).toBe(5);
     expect(w.results.get('P2')).toMatchObject({ status: 'analyzed', cost: { total: 0.08 } });
     expect(w.results.get('P2')?.purchases?.map((p) => [p.provider, p.cents])).toEqual([
       ['avm-primary', 2],
@@ -440,7 +442,11 @@ describe('analyzeChunk: retry passes and redrives', () => {
     expect(w.calls().slice(-2)).toEqual(['avm-primary P3', 'review P3']);
     expect(w.log.slice(logged)).toContain('save P3');
     expect(redrive).toEqual({ chunkIndex: 2, delta: delta({ failed: -1, cents: 8 }), deferred: 0 });
-    expect(w.markers.get(2)?.completed).toMatchObject({ costCents: 24, counts: { processed: 3, failed: 0 } });
+    expect(w.markers.get(2)?.completed).toMatchObject({
+      costCents: 24,
+      counts: { processed: 3, failed: 0 },
+      unconfirmedCents: 5,
+    });
     expect(w.snapshots.get(2)?.map((r) => r.id)).toEqual(['P1', 'P2', 'P3']);
   });
 });

@@ -54,6 +54,7 @@ export async function reportOf(
   return finalizeReport(summarizeResults(results), {
     ...baseInput,
     submitted: results.length,
+    unconfirmedCents: 0,
     snapshot: await snapshotOf(results, previous),
     ...input,
   });

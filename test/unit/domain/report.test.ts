@@ -216,14 +216,21 @@ describe('finalizeReport on the sample portfolio (figures computed by hand)', ()
 
   it('actual cost in dollars, failed properties included', () => {
     // Four full-cost properties (0.08), the cached one without valuation (0.06), the failure's AVM call (0.02).
-    expect(report.cost).toEqual({ valuation: 0.1, fraud: 0.25, risk: 0.05, total: 0.4 });
+    expect(report.cost).toEqual({ valuation: 0.1, fraud: 0.25, risk: 0.05, total: 0.4, unconfirmed: 0 });
+    expect(report.notes.join(' ')).not.toContain('may have been billed');
+  });
+
+  it('shows what may have been billed without an answer apart from the total, to the cent, with a note', async () => {
+    const unconfirmed = await reportOf(samplePortfolio(), { unconfirmedCents: 123_457 });
+    expect(unconfirmed.cost).toEqual({ ...report.cost, unconfirmed: 1_234.57 });
+    expect(unconfirmed.notes).toContainEqual(expect.stringContaining('Up to $1,234.57 more'));
   });
 });
 
 describe('finalizeReport edge cases', () => {
   let input: FinalizeReportInput;
   beforeAll(async () => {
-    input = { ...baseInput, submitted: 0, snapshot: await snapshotOf([]) };
+    input = { ...baseInput, submitted: 0, unconfirmedCents: 0, snapshot: await snapshotOf([]) };
   });
 
   it('reports nulls, not NaN, for an empty summary', () => {

@@ -617,6 +617,12 @@ export function ReportPage({ jobId }: { jobId: string }) {
                   { name: 'Valuation', data: [0, r.cost.valuation], color: '#1f4e79', stack: 'cost' },
                   { name: 'Fraud review', data: [0, r.cost.fraud], color: '#922b21', stack: 'cost' },
                   { name: 'Risk', data: [0, r.cost.risk], color: '#117864', stack: 'cost' },
+                  {
+                    name: 'Unconfirmed (may have been billed)',
+                    data: [0, r.cost.unconfirmed ?? 0],
+                    color: '#d4ac0d',
+                    stack: 'cost',
+                  },
                 ],
                 { horizontal: true, valueFormatter: (v) => moneyCents(v) },
               )}
@@ -627,6 +633,13 @@ export function ReportPage({ jobId }: { jobId: string }) {
               {j ? ` of an estimated ${moneyCents(j.cost.estimated)}` : ''}
               {j?.cost.budget !== undefined ? ` (budget ${moneyCents(j.cost.budget)})` : ''}. Cache hits and stored
               values cost nothing.
+            </p>
+            <p className="hint" data-testid="cost-unconfirmed">
+              {r.cost.unconfirmed === undefined
+                ? 'Unconfirmed: not recorded in this report (written before it was kept); the job view has it.'
+                : r.cost.unconfirmed > 0
+                  ? `Unconfirmed: up to ${moneyCents(r.cost.unconfirmed)} more may have been billed for paid calls that timed out or were lost in a crash (not in the actual cost; counted against the budget).`
+                  : 'Unconfirmed: $0.00, every paid call was answered and recorded.'}
             </p>
           </Section>
         )}
