@@ -4,6 +4,7 @@
 // the like-for-like comparison with its findings, notes, and cost. Every label says what it counts.
 import Table from 'cli-table3';
 import type { DataQuality } from '../src/domain/data-quality.ts';
+import { hhiText } from '../src/domain/hhi.ts';
 import type { PortfolioReport } from '../src/domain/report.ts';
 import type { StressResult } from '../src/domain/stress.ts';
 
@@ -305,9 +306,9 @@ function comparisonSections(report: PortfolioReport): string[] {
     ...(['state', 'county', 'zip'] as const).map((d) =>
       line(
         `${d} HHI`,
-        `${int(l.concentration[d].previous.hhi)} ${l.concentration[d].previous.band}`,
-        `${int(l.concentration[d].current.hhi)} ${l.concentration[d].current.band}`,
-        signed(l.concentration[d].change, int),
+        `${hhiText(l.concentration[d].previous.hhi)} ${l.concentration[d].previous.band}`,
+        `${hhiText(l.concentration[d].current.hhi)} ${l.concentration[d].current.band}`,
+        signed(l.concentration[d].change, (v) => (typeof v === 'number' ? hhiText(v) : '-')),
       ),
     ),
   ];
@@ -384,7 +385,7 @@ export function renderReport(
   const state = report.concentration.state;
   sections.push(
     table(
-      `Concentration by state: HHI ${int(state.hhi)} (${state.band}); county HHI ${int(report.concentration.county.hhi)} (${report.concentration.county.band}), ZIP HHI ${int(report.concentration.zip.hhi)} (${report.concentration.zip.band})`,
+      `Concentration by state: HHI ${hhiText(state.hhi)} (${state.band}); county HHI ${hhiText(report.concentration.county.hhi)} (${report.concentration.county.band}), ZIP HHI ${hhiText(report.concentration.zip.hhi)} (${report.concentration.zip.band})`,
       ['state', 'properties', 'value', 'share'],
       state.top.slice(0, 8).map((g) => [g.key, int(g.properties), usd(g.value), pct(g.valueShare)]),
     ),

@@ -55,3 +55,13 @@ export function hhiValue(index: ExactHhi): number {
   const rest = index.numerator % index.denominator;
   return Number(whole) + Number((rest * 1_000_000_000_000n) / index.denominator) / 1e12;
 }
+
+/**
+ * An HHI (as hhiValue gives it) for a reader: thousands separators and up to two decimals, and as many as it
+ * takes (up to 12) when two would round a fractional index to a whole number, so that an index just above or
+ * below a band boundary never reads as the boundary: 1,000.4 (moderate), 1,800.004, 999.999 — never "1,000".
+ */
+export function hhiText(hhi: number): string {
+  const digits = !Number.isInteger(hhi) && Number.isInteger(Number(hhi.toFixed(2))) ? 12 : 2;
+  return hhi.toLocaleString('en-US', { maximumFractionDigits: digits });
+}

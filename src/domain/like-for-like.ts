@@ -5,7 +5,7 @@
 // where a comparison of totals would report more pre-distressed loans and more fraud flags.
 // Every finding (alert) is computed on this matched set and says how many properties it rests on.
 import { z } from 'zod';
-import { exactHhi, hhiAbove, hhiDifference, hhiValue } from './hhi.ts';
+import { exactHhi, hhiAbove, hhiDifference, hhiText, hhiValue } from './hhi.ts';
 import { CONCENTRATION_BANDS, concentrationBand, type ConcentrationOptions } from './market.ts';
 import { centsToDollars } from './money.ts';
 import { RISK_TIERS, type RiskTier } from './results.ts';
@@ -306,8 +306,6 @@ function count2(moves: { newly: number; noLonger: number }, before: boolean, now
 
 const pct = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
 const n = (value: number): string => value.toLocaleString('en-US');
-/** HHI points for a message: up to two decimals, so 1,800.04 never reads as 1,800. */
-const points = (hhi: number): string => n(Number(hhi.toFixed(2)));
 
 /**
  * The like-for-like changes worth an alert (portfolio-alerts queue). Each threshold is strict: exactly at it
@@ -354,7 +352,7 @@ export function likeForLikeFindings(
     );
   for (const dimension of DIMENSIONS) {
     const c = l.concentration[dimension];
-    const hhi = `HHI ${points(c.previous.hhi)} -> ${points(c.current.hhi)}`;
+    const hhi = `HHI ${hhiText(c.previous.hhi)} -> ${hhiText(c.current.hhi)}`;
     if (
       o.concentrationWorsened &&
       CONCENTRATION_BANDS.indexOf(c.current.band) > CONCENTRATION_BANDS.indexOf(c.previous.band)
@@ -367,7 +365,7 @@ export function likeForLikeFindings(
     if (c.significantIncrease)
       add(
         'CONCENTRATION_INCREASE',
-        `${dimension} concentration up ${points(c.change)} HHI points in a highly concentrated book (${hhi}; a significant increase under the 2023 Merger Guidelines' change rule) ${onValued}`,
+        `${dimension} concentration up ${hhiText(c.change)} HHI points in a highly concentrated book (${hhi}; a significant increase under the 2023 Merger Guidelines' change rule) ${onValued}`,
         l.valued,
       );
   }

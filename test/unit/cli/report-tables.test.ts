@@ -8,6 +8,7 @@ import { riskOptionsSchema } from '../../../src/domain/risk.ts';
 import { quoteBasis, valuationOptionsSchema } from '../../../src/domain/valuation.ts';
 import { simulateAvmQuote } from '../../../src/providers/simulated-quotes.ts';
 import { generatePortfolio } from '../../../examples/portfolio.ts';
+import { hhiText } from '../../../src/domain/hhi.ts';
 import { pct, renderReport, usd } from '../../../cli/report-tables.ts';
 import { reportOf } from '../domain/report-fixtures.ts';
 import { analyzedResult, failedResult } from '../domain/property-results.ts';
@@ -66,7 +67,7 @@ describe('renderReport', () => {
       'Cost',
     ])
       expect(text).toContain(title);
-    expect(text).toContain(`HHI ${Math.round(report.concentration.state.hhi).toLocaleString('en-US')}`);
+    expect(text).toContain(`HHI ${hhiText(report.concentration.state.hhi)} (${report.concentration.state.band})`);
     expect(text).toContain(usd(report.valuation.totalValue));
     expect(text).toContain(pct(report.risk.weightedLtv));
     expect(text).toContain('(±0.5 pt)'); // a binned quantile says so
@@ -108,6 +109,19 @@ describe('renderReport', () => {
     expect(printed).toContain('Skipped rows: 2');
     expect(printed).toMatch(/row 7\s*│\s*P-6\s*│\s*row 7, column zip: 'ABC' is not a ZIP/);
     expect(text).not.toContain('Data quality'); // a report without the account prints no empty section
+  });
+
+  it('prints the unconfirmed cost apart, to the cent, and an index just above a band boundary as such', () => {
+    const state = { ...report.concentration.state, hhi: 1_000.4, band: 'moderate' as const };
+    const printed = renderReport({
+      ...report,
+      cost: { ...report.cost, unconfirmed: 1_234.5 },
+      concentration: { ...report.concentration, state },
+    });
+    expect(printed).toMatch(/Cost \(actual: the bill as recorded; unconfirmed: at most this much more/);
+    expect(printed).toMatch(/│ unconfirmed │/);
+    expect(printed).toContain('$1,234.50');
+    expect(printed).toContain('Concentration by state: HHI 1,000.4 (moderate)');
   });
 
   it('formats money to the cent and shares, and shows a dash for what is missing', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactHhi, hhiAbove, hhiDifference, hhiValue } from '../../../src/domain/hhi.ts';
+import { exactHhi, hhiAbove, hhiDifference, hhiText, hhiValue } from '../../../src/domain/hhi.ts';
 
 describe('exactHhi', () => {
   it('sums squared percentage shares exactly', () => {
@@ -89,5 +89,24 @@ describe('the change rule: ΔHHI above 100', () => {
   it('differences may be negative', () => {
     expect(hhiValue(hhiDifference(before, up101))).toBe(-101);
     expect(hhiAbove(hhiDifference(before, up101), 0)).toBe(false);
+  });
+});
+
+describe('hhiText: an index never reads as a boundary it is not', () => {
+  it('shows whole indexes whole and up to two decimals otherwise', () => {
+    expect(hhiText(1_000)).toBe('1,000');
+    expect(hhiText(hhiValue(exactHhi([1, 1, 1, 1, 1, 1, 1, 1, 1, 1])))).toBe('1,000');
+    expect(hhiText(1_000.4)).toBe('1,000.4');
+    expect(hhiText(2_345.678)).toBe('2,345.68');
+  });
+
+  it('takes more decimals where two would round to a whole number', () => {
+    expect(hhiText(1_800.004)).toBe('1,800.004');
+    expect(hhiText(999.999)).toBe('999.999');
+    // 10,000 × (1,000,001² + 999,999²) / 2,000,000² = 5,000.000000005, above 5,000 by 5e-9.
+    const justAbove = hhiValue(exactHhi([1_000_001, 999_999]));
+    expect(hhiText(justAbove)).not.toBe('5,000');
+    expect(hhiText(justAbove)).toBe('5,000.000000005');
+    expect(hhiText(-100.001)).toBe('-100.001');
   });
 });

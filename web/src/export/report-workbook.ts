@@ -29,6 +29,14 @@ export function reportSheets(report: Report, job?: { total: number; estimatedCos
     if (value !== null && typeof value === 'object') sections.push([key, value]);
     else summary[key] = value;
   }
+  // A partial report says so on its first sheet, as every rendering does: processed of submitted, and why.
+  const c = report.completeness;
+  if (c)
+    Object.assign(summary, {
+      complete: c.complete,
+      processed: `${c.processed} of ${c.submitted} submitted properties`,
+      ...(c.note !== undefined && { partialReport: c.note }),
+    });
   if (job) Object.assign(summary, { propertiesSubmitted: job.total, estimatedCost: job.estimatedCost });
   const used = new Set<string>();
   const name = (title: string) => {

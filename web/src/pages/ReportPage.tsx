@@ -18,6 +18,7 @@ import { MigrationTable } from '../report/MigrationTable.tsx';
 import { StressSection } from '../report/StressSection.tsx';
 import { DataQualitySection } from '../report/DataQualitySection.tsx';
 import { downloadReportWorkbook } from '../export/report-workbook.ts';
+import { hhiText } from '../../../src/domain/hhi.ts';
 import { downloadPropertiesCsv } from '../export/properties-csv.ts';
 
 /** The sections with a view of their own below; the rest of the report's objects go to GenericSection. */
@@ -106,7 +107,7 @@ function comparisonRows(c: Comparison): Array<[string, string]> {
       const h = l.concentration[d];
       return [
         `HHI by ${d === 'zip' ? 'ZIP' : d}`,
-        `${Math.round(h.previous.hhi)} → ${Math.round(h.current.hhi)} (${h.previous.band} → ${h.current.band})`,
+        `${hhiText(h.previous.hhi)} → ${hhiText(h.current.hhi)} (${h.previous.band} → ${h.current.band})`,
       ];
     }),
   ];
@@ -543,7 +544,7 @@ export function ReportPage({ jobId }: { jobId: string }) {
               label="Concentration"
               items={(['state', 'county', 'zip'] as const).map((d) => ({
                 label: `HHI by ${d === 'zip' ? 'ZIP' : d}`,
-                value: count(Math.round(r.concentration![d].hhi)),
+                value: hhiText(r.concentration![d].hhi),
                 detail: `${r.concentration![d].band}, ${count(r.concentration![d].groups)} groups`,
                 tone:
                   r.concentration![d].band === 'high'
