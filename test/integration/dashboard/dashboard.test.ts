@@ -11,9 +11,10 @@ import readExcelFile from 'read-excel-file/node';
 import writeXlsxFile from 'write-excel-file/node';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from '../pipeline/harness.ts';
 import { itAnswersAsDocumented } from '../../openapi-answers.ts';
-import { openBrowser, screenshot, seriousViolations, type Browser } from './browser.ts';
+import { openBrowser, screenshot, seriousViolations, SCREENSHOT_DIR, type Browser } from './browser.ts';
 import type { PortfolioReport } from '../../../src/domain/report.ts';
 import type { JobView } from '../../../src/api/answers.ts';
+import type { PropertyResult } from '../../../src/domain/results.ts';
 
 const SAMPLE_CSV = path.join(REPO_ROOT, 'examples', 'portfolio-1000.csv');
 const sampleText = readFileSync(SAMPLE_CSV, 'utf8');
@@ -214,6 +215,11 @@ describe('dashboard', () => {
     expect(await page.getByText('shown as tables').count()).toBe(0);
     await expectAccessible();
     await screenshot(page, 'report', true);
+    // A large screen: the same page at 2560x1440, the panels side by side.
+    await page.setViewportSize({ width: 2560, height: 1440 });
+    await drawn(page.getByTestId('chart-stress-tiers'));
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'report-2560.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('a second run of the portfolio: comparison, tier migration and trend lines', async () => {
@@ -287,6 +293,22 @@ describe('dashboard', () => {
     await page.getByText(/LTV/).first().waitFor();
     await expectAccessible();
     await screenshot(page, 'property');
+
+    // A flagged property the AI reviewed: each rule that fired with its points, and the verdict.
+    const flagged = (
+      (await (await h.get(`/api/portfolio/jobs/${jobs.sample}/properties?filter=flagged&pageSize=1000`)).json()) as {
+        properties: PropertyResult[];
+      }
+    ).properties.find((p) => p.fraud?.aiReview !== undefined)!;
+    await go(`/jobs/${jobs.sample}/properties/${flagged.propertyId}`);
+    const reasons = page.getByRole('table', { name: 'Fraud reasons' }).locator('tbody tr');
+    await reasons.first().waitFor();
+    const flags = flagged.fraud!.flags;
+    expect(await reasons.allInnerTexts()).toHaveLength(flags.length);
+    expect(await reasons.first().innerText()).toContain(flags[0]!.code);
+    expect(await page.locator('.verdict').innerText()).toContain(flagged.fraud!.aiReview!.verdict);
+    await expectAccessible();
+    await screenshot(page, 'property-flagged');
   });
 
   it('downloads the report as an Excel workbook (one sheet per section) and the properties as CSV', async () => {
