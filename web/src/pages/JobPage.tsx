@@ -21,7 +21,7 @@ function CostChart({ job }: { job: JobView }) {
     { name: 'Actual so far', value: cost.actual, color: '#1f4e79' },
     { name: 'Reserved', value: cost.reserved, color: '#85929e' },
     // Calls that timed out or whose answers a crash lost: perhaps billed, counted against the budget.
-    ...(cost.unconfirmed !== undefined ? [{ name: 'Unconfirmed', value: cost.unconfirmed, color: '#922b21' }] : []),
+    ...(cost.unconfirmed !== undefined ? [{ name: 'Unconfirmed', value: cost.unconfirmed, color: '#d4ac0d' }] : []),
     { name: 'Estimate', value: cost.estimated, color: '#2e86c1' },
     ...(cost.budget !== undefined ? [{ name: 'Budget', value: cost.budget, color: '#b9770e' }] : []),
   ];
