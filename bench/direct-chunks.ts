@@ -15,7 +15,7 @@ import { createActivities } from '../src/app.ts';
 import { createAppServices, startApp } from '../src/services.ts';
 import { COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
 import { chunk } from '../src/domain/chunking.ts';
-import { sharedIdentities } from '../src/domain/identity.ts';
+import { stageProperties } from '../src/jobs/chunk-stager.ts';
 import { mapWithConcurrency } from '../src/concurrency.ts';
 import { generatePortfolio } from '../examples/portfolio.ts';
 import { parseEnvArguments } from './job-settings.ts';
@@ -58,11 +58,12 @@ const jobId = `direct-${randomUUID().slice(0, 8)}`;
 const chunks = chunk(properties, app.settings.chunking.chunkSize);
 const asOf = new Date().toISOString();
 const started = performance.now();
-await app.storage.staging.stageChunks(jobId, chunks, sharedIdentities(properties));
+const { stagingId } = await stageProperties(app.storage.staging, jobId, properties, app.settings.chunking.chunkSize);
 const runs = await mapWithConcurrency(chunks, app.settings.pipeline.maxConcurrentChunks, (_, n) =>
   activities.analyzeChunk(
     {
       jobId,
+      stagingId,
       plan: { mode: 'all' },
       entry: n,
       reservationKey: `direct:${n}:0`,

@@ -15,6 +15,7 @@ import { estimateCents } from '../src/domain/cost.ts';
 import { chunkCountFor } from '../src/domain/chunking.ts';
 import { runOptionsOf } from '../src/jobs/submit-job.ts';
 import { createStorageClients, openStorage } from '../src/storage/clients.ts';
+import { stageProperties } from '../src/jobs/chunk-stager.ts';
 import { ORCHESTRATIONS, type PortfolioAnalysisInput } from '../src/workflow.ts';
 import { generatePortfolio } from '../examples/portfolio.ts';
 import { startLocalServices } from '../scripts/local-services.ts';
@@ -78,10 +79,7 @@ const storage = await openStorage(createStorageClients(settings.storage));
 const jobId = `history-${total}`;
 const properties = [...generatePortfolio({ size: chunkCount })].map((g) => g.property);
 let started = performance.now();
-await storage.staging.stageChunks(
-  jobId,
-  properties.map((p) => [p]),
-);
+const { stagingId } = await stageProperties(storage.staging, jobId, properties, 1);
 console.log(
   `staged ${chunkCount} chunk blobs of one property each in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
@@ -102,6 +100,7 @@ const input: PortfolioAnalysisInput = {
     totalProperties: total,
     chunkCount,
     chunkSize,
+    stagingId,
     estimatedCents: estimateCents(total, 'comprehensive', options.prices),
     allowPartial: false,
     asOf: new Date().toISOString(),

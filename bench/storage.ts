@@ -89,20 +89,25 @@ try {
     Promise.all(chunks.map((_, i) => storage.chunkMarkers.begin(jobId, i, `bench:${i}:0`))),
   );
   await timed(`blob staging: stage ${chunks.length} chunk blobs`, chunks.length, () =>
-    storage.staging.stageChunks(
-      jobId,
-      chunks.map((c) =>
-        c.map((r) => ({
-          propertyId: r.propertyId,
-          address: '1 Main St',
-          state: r.state,
-          zip: r.zip,
-          propertyType: r.propertyType,
-        })),
+    Promise.all(
+      chunks.map((c, i) =>
+        storage.staging.stageChunk(
+          jobId,
+          'bench',
+          i,
+          c.map((r) => ({
+            propertyId: r.propertyId,
+            address: '1 Main St',
+            state: r.state,
+            zip: r.zip,
+            propertyType: r.propertyType,
+          })),
+        ),
       ),
     ),
   );
-  await timed(`blob staging: read one chunk`, 0, () => storage.staging.readChunk(jobId, 7));
+  await storage.staging.stageSharedIdentities(jobId, 'bench', []);
+  await timed(`blob staging: read one chunk`, 0, () => storage.staging.readChunk(jobId, 7, 'bench'));
 } finally {
   clients.dispose();
   await services.stop();

@@ -88,7 +88,7 @@ function analyzeChunkPorts(services: AppServices): Omit<AnalyzeChunkPorts, 'stop
   const { chunkMarkers, results, valuationCache, staging, snapshots } = storage;
   const plan = planReader(services);
   return {
-    readChunk: (jobId, n) => withStorageRetry(() => staging.readChunk(jobId, n)),
+    readChunk: (jobId, n, stagingId) => withStorageRetry(() => staging.readChunk(jobId, n, stagingId)),
     planEntry: async (jobId, planId, entry) => {
       const chunkIndex = (await plan(jobId, planId))[entry];
       if (chunkIndex === undefined) throw new RangeError(`plan ${planId} of ${jobId} has no entry ${entry}`);

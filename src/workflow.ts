@@ -62,6 +62,8 @@ export interface JobSpec {
   stressScenarios?: StressScenario[] | undefined;
   /** How the properties were read (bounded: at most 100 skipped rows and 5 examples per warning). */
   dataQuality?: DataQuality | undefined;
+  /** The folder its tape was staged in (blob-staging.ts); absent for jobs staged before folders. */
+  stagingId?: string | undefined;
 }
 
 /** How a run of the job works, from the settings when it starts. */
@@ -119,6 +121,8 @@ export type LaneStop = StopReason | 'budget_exceeded';
 /** Input of a chunkLane generation (it continues as new with the same shape, `position` moved on). */
 export interface ChunkLaneInput {
   jobId: string;
+  /** JobSpec.stagingId. */
+  stagingId?: string | undefined;
   /** Prefix of this pass's reservation keys and plan (the run's instance id and the pass). */
   passId: string;
   plan: PassPlan;
@@ -150,6 +154,8 @@ export interface ChunkLaneOutput {
 
 export interface AnalyzeChunkInput {
   jobId: string;
+  /** JobSpec.stagingId. */
+  stagingId?: string | undefined;
   plan: Pick<PassPlan, 'mode' | 'id'>;
   /** Position in the plan (the chunk index itself for mode 'all'). */
   entry: number;

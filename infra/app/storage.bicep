@@ -11,7 +11,7 @@ param deploymentContainerName string
 // The app's own containers and queues (src/storage/blob-staging.ts STAGING_CONTAINER, src/storage/snapshot-store.ts
 // SNAPSHOT_CONTAINER, src/storage/queues.ts). The app also creates them when missing; declaring them keeps the
 // deployment complete before the first start.
-var blobContainerNames = ['portfolio-staging', 'portfolio-snapshots']
+var blobContainerNames = ['portfolio-staging', 'portfolio-uploads', 'portfolio-snapshots']
 var queueNames = ['portfolio-alerts', 'portfolio-revaluation']
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {

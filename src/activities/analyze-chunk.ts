@@ -72,7 +72,11 @@ export interface PaidAnswers {
 /** What analyzeChunk reads and writes; src/app.ts binds it to Cosmos, blobs, the providers and the durable client. */
 export interface AnalyzeChunkPorts {
   /** The chunk's properties and the identities they share with other propertyIds of the job. */
-  readChunk(jobId: string, chunkIndex: number): Promise<{ properties: Property[]; sharedIdentities: string[] }>;
+  readChunk(
+    jobId: string,
+    chunkIndex: number,
+    stagingId: string | undefined,
+  ): Promise<{ properties: Property[]; sharedIdentities: string[] }>;
   /** The chunk index at position `entry` of a pass's plan. */
   planEntry(jobId: string, planId: string, entry: number): Promise<number>;
   /** Records an attempt under `key`; returns the chunk's marker as it was (undefined: the chunk never ran). */
@@ -140,7 +144,7 @@ export async function analyzeChunk(input: AnalyzeChunkInput, ports: AnalyzeChunk
   if (last?.key === key)
     return { chunkIndex, delta: last.delta, deferred: last.deferred, ...(last.stopped && { stopped: last.stopped }) };
 
-  const { properties, sharedIdentities } = await ports.readChunk(jobId, chunkIndex);
+  const { properties, sharedIdentities } = await ports.readChunk(jobId, chunkIndex, input.stagingId);
   const shared = new Set(sharedIdentities);
   const stored = before
     ? await ports.storedResults(

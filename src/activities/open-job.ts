@@ -34,6 +34,7 @@ export function jobDocumentFor(
     ...(job.idempotencyKey !== undefined && { idempotencyKey: job.idempotencyKey }),
     ...(job.requestFingerprint !== undefined && { requestFingerprint: job.requestFingerprint }),
     ...(job.dataQuality !== undefined && { dataQuality: job.dataQuality }),
+    ...(job.stagingId !== undefined && { stagingId: job.stagingId }),
     createdAt: job.asOf,
     updatedAt: at,
   };
@@ -44,6 +45,8 @@ export async function openJob(input: OpenJobInput, ports: OpenJobPorts): Promise
   if (await ports.createJob(jobDocumentFor(input.job, 'processing', ports.now()))) return;
   await ports.updateJob(input.job.jobId, {
     status: 'processing',
+    // A document written by a submission that re-attached to this run does not name the run's tape.
+    ...(input.job.stagingId !== undefined && { stagingId: input.job.stagingId }),
     ...(input.redrive !== undefined && { redrives: input.redrive }),
   });
 }

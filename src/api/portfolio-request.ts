@@ -1,96 +1,227 @@
-// The body of POST /api/portfolio/analyze and /estimate in any form read (DESIGN §5): a JSON request, or a
-// CSV or Excel tape with the request fields as query parameters. Every form goes through src/intake, so a
-// property reads the same whatever it came in, and the answer carries the same data-quality account.
-// Each stage runs in a function of its own so that what it read is garbage once it returns: the body (60 MB
-// for 100,000 properties) is never alive beside the validated copy the job is built from.
+// The body of POST /api/portfolio/analyze and /estimate in any form read (DESIGN §5): a JSON request, a
+// CSV or Excel tape with the request fields as query parameters, or a JSON request naming a tape the caller
+// uploaded as a blob (`propertiesBlob`). Every form goes through src/intake, so a property reads the same
+// whatever it came in, and the answer carries the same data-quality account.
+// No form is held whole: a JSON body is read as tokens twice (its fields, then its properties one by one),
+// a tape row by row, a blob as a stream; each accepted property goes to the caller's sink at once.
 import type { HttpRequest } from '@azure/functions';
-import { analyzeBodySchema, analyzeFieldsSchema, MAX_PROPERTIES, type AnalyzeRequest } from '../domain/schemas.ts';
+import { analyzeBodySchema, analyzeFieldsSchema, MAX_PROPERTIES, type AnalyzeFields } from '../domain/schemas.ts';
 import type { Settings } from '../config.ts';
 import type { DataQuality } from '../domain/data-quality.ts';
 import type { FieldError } from '../domain/validation.ts';
-import { readCsvTape, readJsonProperties, readXlsxTape, type TapeResult } from '../intake/tape.ts';
+import { decodeChunks, detectEncoding } from '../intake/decode.ts';
+import { JsonSyntaxError, jsonArrayItems, scanJsonEnvelope, type JsonEnvelope } from '../intake/json-stream.ts';
+import type { PropertySink } from '../intake/sink.ts';
+import {
+  readCsvTape,
+  readJsonProperties,
+  readTapeStream,
+  readXlsxTape,
+  type TapeOptions,
+  type TapeResult,
+} from '../intake/tape.ts';
+import type { Upload } from '../storage/uploads.ts';
 import { bodyFormat, sniff, type BodyFormat } from './body-format.ts';
-import { bodyText, parseJsonText, readBody, readQuery, validate, type Parsed } from './request-parsing.ts';
+import { readBody, readQuery, validate, type Parsed } from './request-parsing.ts';
 import { badRequest, unsupportedMediaType, validationFailed } from './responses.ts';
-import { fileRequestQuerySchema } from './schemas.ts';
+import { analyzeBlobBodySchema, fileRequestQuerySchema } from './schemas.ts';
 
-/** A valid request and the account of how its properties were read. */
+/** A valid request's fields and the account of how its properties were read (they went to the sink). */
 export interface PortfolioRequest {
-  request: AnalyzeRequest;
+  fields: AnalyzeFields;
   dataQuality: DataQuality;
+  /** The identities several accepted propertyIds share (valuationKey, domain/identity.ts). */
+  sharedIdentities: Set<string>;
 }
 
-/** Reads, recognises and validates the body and query of an analyze or estimate request. */
+/** Where tapes submitted by reference are read from (storage/uploads.ts). */
+export interface UploadSource {
+  readonly containerName: string;
+  open(name: string): Promise<Upload | undefined>;
+}
+
+/** What reading a request needs besides the request. */
+export interface ReadContext {
+  settings: Settings;
+  /** "Today" of the date checks. */
+  asOf: Date;
+  /** Takes each accepted property, in order. */
+  sink: PropertySink;
+  uploads: UploadSource;
+}
+
+/**
+ * Reads, recognises and validates the body and query of an analyze or estimate request; accepted properties
+ * go to `context.sink` as they are read. A refused request answers 4xx (the sink may have taken properties
+ * by then: the caller discards them). Throws what the uploads' store throws.
+ */
 export async function readPortfolioRequest(
   request: HttpRequest,
-  settings: Settings,
-  asOf: Date,
+  context: ReadContext,
 ): Promise<Parsed<PortfolioRequest>> {
   const query = readQuery(request);
   if (!query.ok) return query;
-  const body = await readBody(request, settings.pipeline.maxRequestMegabytes * 1024 * 1024);
+  const body = await readBody(request, context.settings.pipeline.maxRequestMegabytes * 1024 * 1024);
   if (!body.ok) return body;
   if (body.value.length === 0)
     return { ok: false, response: badRequest('The request body is empty: send JSON, CSV or an Excel workbook.') };
   const format = bodyFormat(request.headers.get('content-type'), body.value);
   if (!format.ok) return { ok: false, response: unsupportedMediaType(format.message) };
   return format.value.kind === 'json'
-    ? readJsonRequest(body.value, format.value, query.value, asOf)
-    : readFileRequest(body.value, format.value, query.value, settings, asOf);
+    ? readJsonRequest(body.value, format.value, query.value, context)
+    : readFileRequest(body.value, format.value, query.value, context);
 }
 
-function fromTape(result: TapeResult, fields: Omit<AnalyzeRequest, 'properties'>): Parsed<PortfolioRequest> {
+function fromTape(result: TapeResult, fields: AnalyzeFields): Parsed<PortfolioRequest> {
   if (!result.ok)
     return {
       ok: false,
       response: validationFailed(result.errors, result.totalErrors, result.dataQuality),
     };
-  return {
-    ok: true,
-    value: { request: { ...fields, properties: result.properties }, dataQuality: result.dataQuality },
-  };
+  return { ok: true, value: { fields, dataQuality: result.dataQuality, sharedIdentities: result.sharedIdentities } };
 }
+
+/** Bodies up to this size get JSON.parse's message for a syntax error (it gives the position). */
+const EXACT_SYNTAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 async function readJsonRequest(
   bytes: Uint8Array,
   format: BodyFormat,
   query: Record<string, string>,
-  asOf: Date,
+  context: ReadContext,
 ): Promise<Parsed<PortfolioRequest>> {
-  const text = bodyText(bytes, format.charset);
-  if (!text.ok) return text;
-  const hint = sniff(bytes) === 'csv' ? ' (the body looks like CSV: send it with Content-Type: text/csv)' : '';
-  const parsed = parseJsonText(text.value.text, hint);
-  if (!parsed.ok) return parsed;
-  const unambiguous = refuseQueryBesideJson(query, parsed.value);
+  const encoding = detectEncoding(bytes, format.charset);
+  if (!encoding.ok) return { ok: false, response: badRequest(encoding.error.message) };
+  const text = () => decodeChunks(bytes, encoding.value.encoding);
+  let envelope: JsonEnvelope;
+  try {
+    envelope = await scanJsonEnvelope(text);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    return {
+      ok: false,
+      response: badRequest(`The request body is not valid JSON: ${syntaxMessage(bytes, text, error)}${csvHint(bytes)}`),
+    };
+  }
+  const body = envelopeValue(envelope);
+  const unambiguous = refuseQueryBesideJson(query, body);
   if (!unambiguous.ok) return unambiguous;
-  const envelope = validate(analyzeBodySchema(), parsed.value);
-  if (!envelope.ok) return envelope;
-  const { properties, ...fields } = envelope.value;
-  const result = readJsonProperties(
-    properties,
-    { asOf, invalidRows: fields.invalidRows, maxRows: MAX_PROPERTIES },
-    text.value.encoding,
+  if (typeof body === 'object' && body !== null && 'propertiesBlob' in body) return readBlobRequest(body, context);
+  const valid = validate(analyzeBodySchema(), body);
+  if (!valid.ok) return valid;
+  const { properties: _, ...fields } = valid.value;
+  const options = { asOf: context.asOf, invalidRows: fields.invalidRows, maxRows: MAX_PROPERTIES };
+  const result = await readJsonProperties(
+    jsonArrayItems(text, 'properties'),
+    options,
+    encoding.value.encoding,
+    context.sink,
   );
   return fromTape(result, fields);
+}
+
+/**
+ * The body as zod sees it: the fields, and `properties` as what it holds (its items stand-ins: they are
+ * read one by one afterwards) or, when it is not an array, whole.
+ */
+function envelopeValue(envelope: JsonEnvelope): unknown {
+  if (envelope.notAnObject !== undefined) return envelope.notAnObject;
+  const { properties } = envelope;
+  if (properties === undefined) return envelope.fields;
+  return {
+    ...envelope.fields,
+    properties:
+      properties.kind === 'other'
+        ? properties.value
+        : new Array<null>(Math.min(properties.count, MAX_PROPERTIES + 1)).fill(null),
+  };
+}
+
+/** JSON.parse's message (with the position) for a body small enough to parse again; else the tokenizer's. */
+function syntaxMessage(bytes: Uint8Array, text: () => Iterable<string>, error: JsonSyntaxError): string {
+  if (bytes.length > EXACT_SYNTAX_MESSAGE_BYTES) return error.message;
+  try {
+    JSON.parse([...text()].join(''));
+  } catch (exact) {
+    if (exact instanceof SyntaxError) return exact.message;
+  }
+  return error.message;
+}
+
+const csvHint = (bytes: Uint8Array) =>
+  sniff(bytes) === 'csv' ? ' (the body looks like CSV: send it with Content-Type: text/csv)' : '';
+
+/** A JSON request naming an uploaded tape (`propertiesBlob`): its fields, then the blob read in a stream. */
+async function readBlobRequest(body: object, context: ReadContext): Promise<Parsed<PortfolioRequest>> {
+  if ('properties' in body)
+    return {
+      ok: false,
+      response: validationFailed([
+        {
+          path: 'properties',
+          message:
+            'given beside propertiesBlob: send the properties in the body or name an uploaded tape, not both; remove one',
+        },
+      ]),
+    };
+  const valid = validate(analyzeBlobBodySchema(), body);
+  if (!valid.ok) return valid;
+  const { propertiesBlob, unknownColumns, sheet, columnMap, ...fields } = valid.value;
+  const upload = await context.uploads.open(propertiesBlob);
+  const refuse = (message: string) => ({
+    ok: false as const,
+    response: validationFailed([{ path: 'propertiesBlob', message }]),
+  });
+  if (upload === undefined)
+    return refuse(
+      `no blob '${propertiesBlob}' in the uploads container '${context.uploads.containerName}': upload the tape there first (README "Large portfolios"), then send its name`,
+    );
+  if (upload.size === 0) return refuse(`the blob '${propertiesBlob}' is empty: upload the tape again`);
+  const format = bodyFormat(upload.contentType ?? null, upload.head);
+  if (!format.ok) return refuse(`the blob '${propertiesBlob}': ${format.message}`);
+  const options: TapeOptions = {
+    asOf: context.asOf,
+    invalidRows: fields.invalidRows,
+    maxRows: context.settings.tapes.maxRows,
+    unknownColumns,
+    columnMap,
+  };
+  if (format.value.kind !== 'xlsx') {
+    const tape = { kind: format.value.kind, head: upload.head, charset: format.value.charset, bytes: upload.bytes };
+    return fromTape(await readTapeStream(tape, options, context.sink), fields);
+  }
+  // A workbook is a zip: read whole. Up to the size of a request body; larger ones are sent as CSV.
+  const maxBytes = context.settings.pipeline.maxRequestMegabytes * 1024 * 1024;
+  if (upload.size > maxBytes)
+    return refuse(
+      `the workbook '${propertiesBlob}' is ${Math.ceil(upload.size / 2 ** 20)} MB; workbooks are read whole, up to ${context.settings.pipeline.maxRequestMegabytes} MB: save the sheet as CSV and upload that`,
+    );
+  const parts: Uint8Array[] = [];
+  for await (const part of upload.bytes()) parts.push(part);
+  return fromTape(await readXlsxTape(Buffer.concat(parts), { ...options, sheet }, context.sink), fields);
 }
 
 async function readFileRequest(
   bytes: Uint8Array,
   format: BodyFormat,
   query: Record<string, string>,
-  settings: Settings,
-  asOf: Date,
+  context: ReadContext,
 ): Promise<Parsed<PortfolioRequest>> {
   const fieldsRead = validate(fileRequestQuerySchema, query, 'query');
   if (!fieldsRead.ok) return fieldsRead;
   const { invalidRows = 'reject', unknownColumns, sheet, columnMap, ...rest } = fieldsRead.value;
   const fields = { priority: 'standard' as const, allowPartial: false, ...rest, invalidRows };
-  const options = { asOf, invalidRows, maxRows: settings.tapes.maxRows, unknownColumns, columnMap };
+  const options = {
+    asOf: context.asOf,
+    invalidRows,
+    maxRows: context.settings.tapes.maxRows,
+    unknownColumns,
+    columnMap,
+  };
   const result =
     format.kind === 'xlsx'
-      ? await readXlsxTape(bytes, { ...options, sheet })
-      : await readCsvTape(bytes, format.charset, options);
+      ? await readXlsxTape(bytes, { ...options, sheet }, context.sink)
+      : await readCsvTape(bytes, format.charset, options, context.sink);
   return fromTape(result, fields);
 }
 

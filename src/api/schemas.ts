@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   ANALYSIS_TYPES,
   INVALID_ROWS_MODES,
+  analyzeFieldsSchema,
   PRIORITIES,
   PROPERTY_TYPES,
   US_STATES,
@@ -11,7 +12,7 @@ import {
 } from '../domain/schemas.ts';
 import { columnMapSchema } from '../intake/columns.ts';
 import { RESULT_FILTERS } from '../domain/results.ts';
-import { identifier, oneOf, text } from '../domain/fields.ts';
+import { identifier, oneOf, required, text } from '../domain/fields.ts';
 import { JOB_STATUSES } from '../domain/job-status.ts';
 
 export const idempotencyKeySchema = z
@@ -54,6 +55,23 @@ export const fileRequestQuerySchema = z.strictObject({
   /** Your header -> field path, as JSON (`{"Cur UPB":"loan.balance","Notes":null}`; null ignores a column). */
   columnMap: jsonText.pipe(columnMapSchema).optional(),
 });
+
+/**
+ * A JSON request whose tape is a blob the caller uploaded (README "Large portfolios"): the fields of a JSON
+ * request, the blob's name in the uploads container, and how to read a CSV or Excel tape.
+ */
+export function analyzeBlobBodySchema() {
+  return analyzeFieldsSchema().extend({
+    /** The tape's blob name in the uploads container (UPLOADS_CONTAINER): CSV, Excel, or a JSON array. */
+    propertiesBlob: z
+      .string({ error: required('must be a blob name') })
+      .min(1, 'must not be empty')
+      .max(1024, 'must be at most 1024 characters (a blob name)'),
+    unknownColumns: oneOf(UNKNOWN_COLUMNS_MODES).optional(),
+    sheet: z.string().min(1).max(31, 'must be at most 31 characters (an Excel sheet name)').optional(),
+    columnMap: columnMapSchema.optional(),
+  });
+}
 
 export const jobRouteSchema = z.strictObject({ jobId: identifier(128) });
 export const portfolioRouteSchema = z.strictObject({ portfolioId: identifier() });

@@ -297,6 +297,9 @@ export function analyzeRequestSchema(options: SchemaOptions) {
   return analyzeFieldsSchema().extend({ properties: propertyListSchema(options) });
 }
 
+/** A request's fields: everything but its properties, however they came. */
+export type AnalyzeFields = z.infer<ReturnType<typeof analyzeFieldsSchema>>;
+
 /** A JSON body before its properties are read one by one (src/intake): the list, its items unread. */
 export function analyzeBodySchema() {
   return analyzeFieldsSchema().extend({

@@ -1,5 +1,6 @@
-// POST /api/portfolio/analyze: validate, estimate, refuse over budget, stage, start (DESIGN §2.1, §5).
-// JSON body, or a CSV or Excel tape with the request fields as query parameters (src/api/portfolio-request.ts).
+// POST /api/portfolio/analyze: read and stage the tape in one pass, estimate, refuse over budget, start
+// (DESIGN §2.1, §5). JSON body, a CSV or Excel tape with the request fields as query parameters, or a JSON
+// request naming an uploaded tape (src/api/portfolio-request.ts). A refused request's staging is deleted.
 import { counted } from '../domain/plural.ts';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
@@ -9,8 +10,9 @@ import { idempotencyKeySchema } from '../api/schemas.ts';
 import type { AnalyzeAccepted, IdempotencyKeyReusedAnswer, OverBudgetAnswer } from '../api/answers.ts';
 import { publicUrl } from '../api/public-url.ts';
 import { json } from '../api/responses.ts';
-import { requestFingerprint } from '../jobs/request-fingerprint.ts';
-import { submitJob } from '../jobs/submit-job.ts';
+import { FingerprintingSink } from '../jobs/request-fingerprint.ts';
+import { ChunkStager } from '../jobs/chunk-stager.ts';
+import { jobIdFor, submitJob } from '../jobs/submit-job.ts';
 import { chaosAfterStep, durableStarter, jobStoreFor } from '../jobs/bindings.ts';
 import type { AppServices } from '../services.ts';
 import { logLine } from '../workflow.ts';
@@ -28,23 +30,41 @@ export async function analyzePortfolio(
     'headers.Idempotency-Key',
   );
   if (!key.ok) return key.response;
-  const valid = await readPortfolioRequest(request, settings, asOf);
-  if (!valid.ok) return valid.response;
-  const { request: req, dataQuality } = valid.value;
+  const jobId = jobIdFor(key.value);
+  const { staging, uploads } = services.storage;
+  const stager = new ChunkStager(staging, jobId, { chunkSize: settings.chunking.chunkSize });
+  const fingerprint = new FingerprintingSink(stager);
+  let read;
+  try {
+    read = await readPortfolioRequest(request, { settings, asOf, sink: fingerprint, uploads });
+  } catch (error) {
+    await stager.discard().catch(() => undefined);
+    throw error;
+  }
+  if (!read.ok) {
+    await stager.discard();
+    return read.response;
+  }
+  const { fields, dataQuality, sharedIdentities } = read.value;
+  const tape = await stager.finish(sharedIdentities).catch(async (error: unknown) => {
+    await stager.discard().catch(() => undefined);
+    throw error;
+  });
 
   const client = df.getClient(context);
   const outcome = await submitJob(
     {
-      portfolioId: req.portfolioId,
-      analysisType: req.analysisType,
-      properties: req.properties,
-      budget: req.budget,
-      allowPartial: req.allowPartial,
+      jobId,
+      portfolioId: fields.portfolioId,
+      analysisType: fields.analysisType,
+      tape,
+      budget: fields.budget,
+      allowPartial: fields.allowPartial,
       idempotencyKey: key.value,
       dataQuality,
-      ...(key.value !== undefined && { requestFingerprint: requestFingerprint(req) }),
+      ...(key.value !== undefined && { requestFingerprint: fingerprint.digest(fields) }),
       asOf,
-      stressScenarios: req.stressScenarios,
+      stressScenarios: fields.stressScenarios,
     },
     settings,
     jobStoreFor(services),
@@ -76,9 +96,9 @@ export async function analyzePortfolio(
       jobId: outcome.jobId,
       phase: 'submitted',
       outcome: outcome.kind,
-      properties: req.properties.length,
+      properties: tape.count,
       skippedRows: dataQuality.skipped,
-      analysisType: req.analysisType,
+      analysisType: fields.analysisType,
       estimatedCents: Math.round(outcome.estimatedCost * 100),
     }),
   );
@@ -96,7 +116,7 @@ export async function analyzePortfolio(
       message:
         outcome.kind === 'existing'
           ? 'A job with this Idempotency-Key already exists; returning it.'
-          : `Analysis of ${counted(req.properties.length, 'property', 'properties')} started.${skipped}`,
+          : `Analysis of ${counted(tape.count, 'property', 'properties')} started.${skipped}`,
       statusUrl,
       dataQuality,
       ...(settings.pipeline.handOutManagementUrls && managementUrls(client, outcome.jobId)),

@@ -15,6 +15,7 @@ import {
 } from '../domain/data-quality.ts';
 import { countyName } from './counties.ts';
 import { fieldError, type RowLocation } from './rows.ts';
+import type { PropertySink } from './sink.ts';
 import { WarningTally } from './warnings.ts';
 
 export interface CollectorOptions {
@@ -25,8 +26,12 @@ export interface CollectorOptions {
   maxReportedErrors?: number | undefined;
 }
 
+/**
+ * How a tape read: on success the account of what was read (`dataQuality.accepted` properties went to the
+ * sink) and the identities that several accepted propertyIds share (see valuationKey in domain/identity.ts).
+ */
 export type TapeResult =
-  | { ok: true; properties: Property[]; dataQuality: DataQuality }
+  | { ok: true; dataQuality: DataQuality; sharedIdentities: Set<string> }
   | { ok: false; errors: IntakeError[]; totalErrors: number; dataQuality?: DataQuality | undefined };
 
 /** Types whose rows at one street address are distinct units, not one property twice. */
@@ -36,20 +41,25 @@ export class TapeCollector {
   readonly warnings = new WarningTally();
   readonly #options: CollectorOptions;
   readonly #format: InputFormat;
-  readonly #properties: Property[] = [];
+  readonly #sink: PropertySink;
+  #accepted = 0;
   readonly #errors: IntakeError[] = [];
   #totalErrors = 0;
   #fatal: IntakeError[] | undefined;
   #rows = 0;
   #skipped = 0;
   readonly #skippedRows: SkippedRow[] = [];
+  /** Where each propertyId was first met. */
   readonly #ids = new Map<string, string>();
-  readonly #identities = new Map<string, { at: string; propertyId: string }>();
+  /** The propertyId first met at each identity (the same string as its key in #ids: no copy per row). */
+  readonly #identities = new Map<string, string>();
+  readonly #shared = new Set<string>();
   readonly #counties = new Map<string, string>();
 
-  constructor(options: CollectorOptions, format: InputFormat) {
+  constructor(options: CollectorOptions, format: InputFormat, sink: PropertySink) {
     this.#options = options;
     this.#format = format;
+    this.#sink = sink;
   }
 
   /**
@@ -105,8 +115,11 @@ export class TapeCollector {
     if (room > 0) this.#errors.push(...ordered.slice(0, room));
   }
 
-  /** A valid property: checked against the rows before it, then kept (or left out with its reasons). */
-  accept(location: RowLocation, property: Property): void {
+  /**
+   * A valid property: checked against the rows before it, then handed to the sink (or left out with its
+   * reasons). Await the answer: it is the sink's backpressure.
+   */
+  accept(location: RowLocation, property: Property): void | Promise<void> {
     const firstAt = this.#ids.get(property.propertyId);
     const identity = propertyIdentity(property);
     if (firstAt !== undefined) {
@@ -129,25 +142,29 @@ export class TapeCollector {
     this.#ids.set(property.propertyId, location.at);
     const occurrence = { at: location.at, row: location.row };
     const hasUnit = identityHasUnit(identity);
-    const first = this.#identities.get(identity);
-    if (first === undefined) this.#identities.set(identity, { at: location.at, propertyId: property.propertyId });
-    else
+    const firstId = this.#identities.get(identity);
+    if (firstId === undefined) this.#identities.set(identity, property.propertyId);
+    else {
+      this.#shared.add(identity);
       this.warnings.add(
         !hasUnit && MULTI_UNIT_TYPES.has(property.propertyType) ? 'SHARED_ADDRESS_NO_UNIT' : 'DUPLICATE_PROPERTY',
         undefined,
         {
           ...occurrence,
-          value: `${property.propertyId} and ${first.propertyId} (${first.at}): ${identity}`,
+          value: `${property.propertyId} and ${firstId} (${this.#ids.get(firstId)}): ${identity}`,
         },
       );
+    }
     if (!hasUnit && UNIT_TYPES.has(property.propertyType))
       this.warnings.add('UNIT_MISSING', undefined, {
         ...occurrence,
         value: `${property.propertyId}: ${property.address}`,
       });
     const unified = this.#unifyCounty(property, location);
-    // Once a row is refused (invalidRows=reject), nothing will be analysed: keep no more properties.
-    if (this.#totalErrors === 0) this.#properties.push(unified);
+    // Once a row is refused (invalidRows=reject), nothing will be analysed: hand on no more properties.
+    if (this.#totalErrors > 0) return;
+    this.#accepted++;
+    return this.#sink.add(unified);
   }
 
   /**
@@ -178,7 +195,7 @@ export class TapeCollector {
       format: this.#format,
       invalidRows: this.#options.invalidRows,
       rows: this.#rows,
-      accepted: this.#totalErrors > 0 ? 0 : this.#properties.length,
+      accepted: this.#totalErrors > 0 ? 0 : this.#accepted,
       skipped: this.#skipped,
       skippedRows: this.#skippedRows,
       warnings: this.warnings.list(),
@@ -198,7 +215,7 @@ export class TapeCollector {
         totalErrors: 1,
         dataQuality,
       };
-    if (this.#properties.length === 0) {
+    if (this.#accepted === 0) {
       const reasons = this.#skippedRows.flatMap((s) => s.reasons);
       return {
         ok: false,
@@ -207,6 +224,6 @@ export class TapeCollector {
         dataQuality,
       };
     }
-    return { ok: true, properties: this.#properties, dataQuality };
+    return { ok: true, dataQuality, sharedIdentities: this.#shared };
   }
 }

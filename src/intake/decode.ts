@@ -36,6 +36,8 @@ const startsWith = (bytes: Uint8Array, prefix: readonly number[]) => prefix.ever
 export function detectEncoding(
   bytes: Uint8Array,
   declaredCharset?: string,
+  /** Whether all the bytes are UTF-8, when `bytes` is only their head (a stream's). */
+  utf8: () => boolean = () => isUtf8(bytes),
 ): { ok: true; value: TextEncoding } | { ok: false; error: IntakeError } {
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) return { ok: true, value: { encoding: 'utf-8', fallback: false } };
   if (startsWith(bytes, [0xff, 0xfe])) return { ok: true, value: { encoding: 'utf-16le', fallback: false } };
@@ -66,7 +68,7 @@ export function detectEncoding(
     };
   if (declared === 'windows-1252' || declared === 'iso-8859-1' || declared === 'latin1' || declared === 'cp1252')
     return { ok: true, value: { encoding: 'windows-1252', fallback: false } };
-  if (isUtf8(bytes)) return { ok: true, value: { encoding: 'utf-8', fallback: false } };
+  if (utf8()) return { ok: true, value: { encoding: 'utf-8', fallback: false } };
   return { ok: true, value: { encoding: 'windows-1252', fallback: true } };
 }
 
@@ -85,4 +87,31 @@ export function* decodeChunks(bytes: Uint8Array, encoding: string, chunkBytes = 
 /** The whole text at once, a byte-order mark dropped, for bodies that are parsed whole (JSON). */
 export function decodeText(bytes: Uint8Array, encoding: string): string {
   return iconv.decode(bytes, encoding, { stripBOM: true });
+}
+
+/** Bytes read anew on each call: a blob's content, downloaded as a stream. */
+export type ByteSource = () => AsyncIterable<Uint8Array>;
+
+/** Whether every byte of `source` is UTF-8 (read through once, nothing kept). */
+export async function isUtf8Stream(source: ByteSource): Promise<boolean> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const bytes of source()) decoder.decode(bytes, { stream: true });
+    decoder.decode();
+    return true;
+  } catch (error) {
+    if (error instanceof TypeError) return false;
+    throw error;
+  }
+}
+
+/** `source` decoded in `encoding` as it arrives, a byte-order mark dropped. */
+export async function* decodeStream(source: ByteSource, encoding: string): AsyncGenerator<string> {
+  const decoder = iconv.getDecoder(encoding, { stripBOM: true });
+  for await (const bytes of source()) {
+    const text = decoder.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    if (text !== '') yield text;
+  }
+  const rest = decoder.end();
+  if (rest !== undefined && rest !== '') yield rest;
 }

@@ -256,7 +256,7 @@ export async function readTapeRecords(
     }
     const findings = rowFindings(validated.property, location, collector.warnings);
     if (findings.errors.length > 0) collector.reject(location, findings.errors, propertyId);
-    else collector.accept(location, findings.property);
+    else await collector.accept(location, findings.property);
   }
   if (columns === undefined && header !== undefined) failHeader(collector, header);
   if (columns === undefined && header === undefined)

@@ -75,13 +75,15 @@ function walk(node: FieldNode, raw: unknown, path: PathSegment[], ctx: WalkConte
   return outcome.kind === 'value' ? outcome.value : undefined;
 }
 
-/** Reads each item of a JSON `properties` array into the collector. */
-export function readJsonItems(
-  items: readonly unknown[],
+/** Reads each item of a JSON `properties` array (or of a top-level array) into the collector. */
+export async function readJsonItems(
+  items: AsyncIterable<unknown> | Iterable<unknown>,
   schema: ReturnType<typeof propertySchema>,
   collector: TapeCollector,
-): void {
-  for (const [index, item] of items.entries()) {
+): Promise<void> {
+  let index = -1;
+  for await (const item of items) {
+    index++;
     const location = locate(index);
     if (!collector.countRow(location)) return;
     const ctx: WalkContext = { location, collector, errors: [], reported: new Set() };
@@ -100,6 +102,6 @@ export function readJsonItems(
     }
     const findings = rowFindings(validated.property, location, collector.warnings);
     if (findings.errors.length > 0) collector.reject(location, findings.errors, propertyId);
-    else collector.accept(location, findings.property);
+    else await collector.accept(location, findings.property);
   }
 }

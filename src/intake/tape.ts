@@ -3,18 +3,21 @@
 // way ends in the same per-row reading and the same collector, so the same property reads the same and
 // every normalisation is counted the same, whatever the dialect.
 //
-// Rows are decoded, mapped and validated one at a time (the CSV text is decoded and parsed in chunks);
-// only the accepted properties are kept, for staging.
+// Rows are decoded, mapped and validated one at a time (text is decoded and parsed in chunks) and each
+// accepted property goes to a sink (sink.ts) at once: a tape is never held whole, whether it comes as a
+// request body or as a blob read in a stream (`readTapeStream`).
 import readXlsxFile, { type Sheet } from 'read-excel-file/node';
 import { z } from 'zod';
 import { MAX_PROPERTIES, propertySchema, type InvalidRowsMode } from '../domain/schemas.ts';
 import { TapeCollector, type TapeResult } from './collector.ts';
 import type { ColumnOptions } from './columns.ts';
 import { CsvSyntaxError, openCsv } from './csv-records.ts';
-import { decodeChunks, detectEncoding } from './decode.ts';
+import { decodeChunks, decodeStream, detectEncoding, isUtf8Stream, type ByteSource } from './decode.ts';
 import { readTapeRecords } from './file-rows.ts';
 import { readJsonItems } from './json-items.ts';
-import { quoteCell, type InputFormat } from '../domain/data-quality.ts';
+import { JsonSyntaxError, NotAnArrayError, jsonArrayItems } from './json-stream.ts';
+import type { PropertySink } from './sink.ts';
+import { quoteCell, type InputFormat, type IntakeError } from '../domain/data-quality.ts';
 
 export type { TapeResult } from './collector.ts';
 
@@ -45,29 +48,42 @@ function schemaFor(asOf: Date): ReturnType<typeof propertySchema> {
   return daySchema.schema;
 }
 
-const collectorFor = (options: TapeOptions, format: InputFormat) =>
+const collectorFor = (options: TapeOptions, format: InputFormat, sink: PropertySink) =>
   new TapeCollector(
     { invalidRows: options.invalidRows, maxRows: options.maxRows, maxReportedErrors: options.maxReportedErrors },
     format,
+    sink,
   );
+
+const refusal = (error: IntakeError): TapeResult => ({ ok: false, errors: [error], totalErrors: 1 });
 
 /** A CSV tape from its bytes; `declaredCharset` is the request's `charset`, if any. */
 export async function readCsvTape(
   bytes: Uint8Array,
   declaredCharset: string | undefined,
   options: TapeOptions,
+  sink: PropertySink,
 ): Promise<TapeResult> {
   const encoding = detectEncoding(bytes, declaredCharset);
-  if (!encoding.ok) return { ok: false, errors: [encoding.error], totalErrors: 1 };
-  const { separator, records } = await openCsv(decodeChunks(bytes, encoding.value.encoding));
+  if (!encoding.ok) return refusal(encoding.error);
+  return readCsvText(decodeChunks(bytes, encoding.value.encoding), encoding.value, options, sink);
+}
+
+/** A tape's text and the encoding it was read in. */
+async function readCsvText(
+  text: AsyncIterable<string> | Iterable<string>,
+  encoding: { encoding: string; fallback: boolean },
+  options: TapeOptions,
+  sink: PropertySink,
+): Promise<TapeResult> {
+  const { separator, records } = await openCsv(text);
   const decimalComma = separator === ';';
-  const collector = collectorFor(options, {
-    kind: 'csv',
-    encoding: encoding.value.encoding,
-    separator,
-    ...(decimalComma && { decimalComma }),
-  });
-  if (encoding.value.fallback) collector.warnings.add('ENCODING_WINDOWS_1252', undefined, { at: 'file' });
+  const collector = collectorFor(
+    options,
+    { kind: 'csv', encoding: encoding.encoding, separator, ...(decimalComma && { decimalComma }) },
+    sink,
+  );
+  if (encoding.fallback) collector.warnings.add('ENCODING_WINDOWS_1252', undefined, { at: 'file' });
   try {
     await readTapeRecords(
       records,
@@ -93,15 +109,13 @@ export async function readCsvTape(
 export async function readXlsxTape(
   bytes: Uint8Array,
   options: TapeOptions & { sheet?: string | undefined },
+  sink: PropertySink,
 ): Promise<TapeResult> {
   // Every sheet is read (a workbook's other sheets are small: notes, summaries), so that a message can
   // name the sheet read and the others.
   let sheets: Sheet[];
-  const refuse = (code: string, message: string, fix: string): TapeResult => ({
-    ok: false,
-    errors: [{ path: '', code, message: `${message}: ${fix}`, fix }],
-    totalErrors: 1,
-  });
+  const refuse = (code: string, message: string, fix: string): TapeResult =>
+    refusal({ path: '', code, message: `${message}: ${fix}`, fix });
   try {
     sheets = await readXlsxFile(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
@@ -122,7 +136,7 @@ export async function readXlsxTape(
         : `the workbook has no sheet ${quoteCell(options.sheet)} (its sheets: ${names.map((n) => quoteCell(n)).join(', ')})`,
       'name one of its sheets with ?sheet=NAME',
     );
-  const collector = collectorFor(options, { kind: 'xlsx', sheet: chosen.sheet });
+  const collector = collectorFor(options, { kind: 'xlsx', sheet: chosen.sheet }, sink);
   // Typed cells: text, numbers, booleans, and Dates for cells formatted as dates.
   const records = chosen.data.map((cells, i) => ({
     row: i + 1,
@@ -141,9 +155,50 @@ export async function readXlsxTape(
   return collector.finish();
 }
 
-/** The `properties` items of a JSON body. */
-export function readJsonProperties(items: readonly unknown[], options: TapeOptions, encoding: string): TapeResult {
-  const collector = collectorFor(options, { kind: 'json', encoding });
-  readJsonItems(items, schemaFor(options.asOf), collector);
+/** The `properties` items of a JSON body (or a top-level array's items), read in `encoding`. */
+export async function readJsonProperties(
+  items: AsyncIterable<unknown> | Iterable<unknown>,
+  options: TapeOptions,
+  encoding: string,
+  sink: PropertySink,
+): Promise<TapeResult> {
+  const collector = collectorFor(options, { kind: 'json', encoding }, sink);
+  try {
+    await readJsonItems(items, schemaFor(options.asOf), collector);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError || error instanceof NotAnArrayError)) throw error;
+    collector.fatal([
+      {
+        path: '',
+        code: 'INVALID_JSON',
+        message: `the JSON cannot be read (${error.message}): send a JSON array of properties, [ {...}, {...} ]`,
+        fix: 'send a JSON array of properties',
+      },
+    ]);
+  }
   return collector.finish();
+}
+
+/** A tape kept as a blob: its kind (from its name, type and first bytes), a head of its bytes and its bytes. */
+export interface TapeStream {
+  kind: 'csv' | 'json';
+  /** The first bytes (a few KiB): the byte-order mark, NULs. */
+  head: Uint8Array;
+  /** The declared charset, if any. */
+  charset?: string | undefined;
+  bytes: ByteSource;
+}
+
+/**
+ * A CSV or JSON tape read from a stream, never held whole: the bytes are read once to tell UTF-8 from
+ * Windows-1252 (as `detectEncoding` does for a body), then again to read the rows. JSON is an array of
+ * properties.
+ */
+export async function readTapeStream(tape: TapeStream, options: TapeOptions, sink: PropertySink): Promise<TapeResult> {
+  const whole = await isUtf8Stream(tape.bytes);
+  const encoding = detectEncoding(tape.head, tape.charset, () => whole);
+  if (!encoding.ok) return refusal(encoding.error);
+  const text = () => decodeStream(tape.bytes, encoding.value.encoding);
+  if (tape.kind === 'csv') return readCsvText(text(), encoding.value, options, sink);
+  return readJsonProperties(jsonArrayItems(text), options, encoding.value.encoding, sink);
 }

@@ -36,9 +36,7 @@ export function jobStoreFor(services: AppServices): JobStore {
   return {
     getJob: (jobId) => jobs.get(jobId),
     createJob: (job) => jobs.tryCreate(job),
-    stageChunks: async (jobId, chunks, shared) => {
-      await staging.stageChunks(jobId, chunks, shared);
-    },
+    discardStaging: (jobId, stagingId) => staging.discardStaging(jobId, stagingId),
   };
 }
 

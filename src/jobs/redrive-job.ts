@@ -55,6 +55,7 @@ export function jobSpecOf(job: JobDocument, budget: number | undefined): JobSpec
     ...(budget !== undefined && { budgetCents: Math.round(budget * 100) }),
     allowPartial: job.allowPartial,
     ...(job.idempotencyKey !== undefined && { idempotencyKey: job.idempotencyKey }),
+    ...(job.stagingId !== undefined && { stagingId: job.stagingId }),
     asOf: job.createdAt,
   };
 }

@@ -4,6 +4,7 @@
 // CSV, with fields in another order or defaults spelled out, has the same fingerprint.
 import { createHash } from 'node:crypto';
 import type { AnalysisType, PRIORITIES, Property } from '../domain/schemas.ts';
+import type { PropertySink } from '../intake/sink.ts';
 
 /** What a request asks for: every field that changes what is analysed, bought or reported. */
 export interface FingerprintedRequest {
@@ -18,16 +19,39 @@ export interface FingerprintedRequest {
 
 /** `sha256:` and the hex digest of the request's canonical JSON (keys sorted, undefined left out). */
 export function requestFingerprint(request: FingerprintedRequest): string {
-  const hash = createHash('sha256');
   const { properties, ...fields } = request;
-  // One property at a time: a 100,000-property request is never one 60 MB string.
-  hash.update(canonicalJson(fields));
-  hash.update(`\n${properties.length}`);
-  for (const property of properties) {
-    hash.update('\n');
-    hash.update(canonicalJson(property));
+  const fingerprint = new FingerprintingSink({ add: () => {} });
+  for (const property of properties) void fingerprint.add(property);
+  return fingerprint.digest(fields);
+}
+
+/**
+ * The fingerprint taken while the properties stream past, one at a time, on their way to `next` (a
+ * 1,000,000-property request is never one string): each property's canonical JSON, then the fields and
+ * the count. (Before streaming intake the count came first: a key sent before that change and reused
+ * after it reads as another request, 422, never as the same one.)
+ */
+export class FingerprintingSink implements PropertySink {
+  readonly #hash = createHash('sha256');
+  readonly #next: PropertySink;
+  #count = 0;
+
+  constructor(next: PropertySink) {
+    this.#next = next;
   }
-  return `sha256:${hash.digest('hex')}`;
+
+  add(property: Property): void | Promise<void> {
+    this.#count++;
+    this.#hash.update(canonicalJson(property));
+    this.#hash.update('\n');
+    return this.#next.add(property);
+  }
+
+  /** The digest, once every property went past. */
+  digest(fields: Omit<FingerprintedRequest, 'properties'>): string {
+    this.#hash.update(`${canonicalJson(fields)}\n${this.#count}`);
+    return `sha256:${this.#hash.digest('hex')}`;
+  }
 }
 
 /** JSON with object keys in code-point order and undefined members left out (RFC 8785's ordering). */

@@ -6,6 +6,7 @@ import type { DurableClient } from 'durable-functions';
 import type { AppServices } from '../services.ts';
 import type { PortfolioDocument } from '../storage/portfolios-repository.ts';
 import { durableStarter, jobStoreFor } from './bindings.ts';
+import { stageProperties } from './chunk-stager.ts';
 import { submitJob, type SubmitOutcome } from './submit-job.ts';
 
 /** The job id of a portfolio's revaluation on `runDate` (yyyyMMdd, UTC). */
@@ -29,14 +30,17 @@ export async function startRevaluation(
   portfolio: PortfolioDocument,
   runDate: string,
 ): Promise<Exclude<SubmitOutcome, { kind: 'over_budget' | 'key_reused' }>> {
-  const properties = await services.storage.staging.readPortfolio(portfolio.source.blobName);
+  const { staging } = services.storage;
+  const jobId = nightlyJobId(portfolio.id, runDate);
+  const properties = await staging.readPortfolio(portfolio.source.blobName);
+  const tape = await stageProperties(staging, jobId, properties, services.settings.chunking.chunkSize);
   const outcome = await submitJob(
     {
       portfolioId: portfolio.id,
       analysisType: portfolio.analysisType,
-      properties,
+      tape,
       allowPartial: false,
-      jobId: nightlyJobId(portfolio.id, runDate),
+      jobId,
       asOf: new Date(),
     },
     services.settings,

@@ -1,6 +1,7 @@
-// Submitting a job (DESIGN §2.1, §3): estimate, check the budget, stage the properties as chunk blobs, start
-// portfolioAnalysis with a small input, write the job document. Used by the HTTP API and the nightly queue
-// starter. Everything that can refuse a request happens before anything is written.
+// Submitting a job (DESIGN §2.1, §3): estimate, check the budget, start portfolioAnalysis with a small
+// input naming the chunk blobs the tape was staged as while it was read (chunk-stager.ts), write the job
+// document. Used by the HTTP API and the nightly queue starter. A submission that does not start its job
+// (over budget, a job that exists) deletes what it staged, so a refused request leaves nothing behind.
 //
 // Starting the orchestration is the commit point (issue 12.1): it is one durable write, and its input holds
 // everything the job needs, so whatever instant the host dies the job either never started (nothing but
@@ -8,27 +9,27 @@
 // runs after a restart (its first activity writes the document if submission died before doing so; a retry
 // re-attaches to it).
 import { createHash, randomUUID } from 'node:crypto';
-import { chunk, chunkCountFor } from '../domain/chunking.ts';
 import { estimateCents, estimateCost, type CostBreakdown } from '../domain/cost.ts';
 import type { DataQuality } from '../domain/data-quality.ts';
-import { sharedIdentities } from '../domain/identity.ts';
-import type { AnalysisType, Property, StressScenario } from '../domain/schemas.ts';
+import type { AnalysisType, StressScenario } from '../domain/schemas.ts';
 import { jobDocumentFor } from '../activities/open-job.ts';
 import { priceTableOf, type Settings } from '../config.ts';
 import type { JobDocument } from '../storage/jobs-repository.ts';
 import { ORCHESTRATIONS, type JobSpec, type PortfolioAnalysisInput, type RunOptions } from '../workflow.ts';
+import type { StagedTape } from './chunk-stager.ts';
 
 export interface JobRequest {
   portfolioId: string;
   analysisType: AnalysisType;
-  properties: Property[];
+  /** The properties, staged as chunk blobs of `settings.chunking.chunkSize`. */
+  tape: StagedTape;
   budget?: number | undefined;
   allowPartial: boolean;
   idempotencyKey?: string | undefined;
   /** The request's fingerprint (request-fingerprint.ts): a key reused with another request is refused. */
   requestFingerprint?: string | undefined;
-  /** A fixed job id (the nightly run uses `nightly-{portfolioId}-{yyyyMMdd}`); else derived or random. */
-  jobId?: string | undefined;
+  /** The job id the tape was staged under: jobIdFor(the Idempotency-Key), or the nightly run's id. */
+  jobId: string;
   /** How the properties were read (rows skipped, normalisations): kept with the job for its status and report. */
   dataQuality?: DataQuality | undefined;
   asOf: Date;
@@ -41,8 +42,8 @@ export interface JobStore {
   getJob(jobId: string): Promise<ExistingJob | undefined>;
   /** Creates the job document; false when a job with this id already exists. */
   createJob(job: JobDocument): Promise<boolean>;
-  /** Stages the chunks with the identities shared across the job (see valuationKey). */
-  stageChunks(jobId: string, chunks: Property[][], sharedIdentities: ReadonlySet<string>): Promise<void>;
+  /** Deletes a staged tape no job will read. */
+  discardStaging(jobId: string, stagingId: string): Promise<unknown>;
 }
 
 /** What submission reads of a job that exists already. */
@@ -101,8 +102,8 @@ export function runOptionsOf(settings: Settings): RunOptions {
  * Submits `request` (see the module comment for the order and why). Answers `key_reused` when the key names
  * a job submitted with another request, `existing` for a job id that
  * has a document or an orchestration already (creating the document when only the orchestration exists),
- * `over_budget` when the estimate passes a budget without allowPartial. Throws what staging or the durable
- * client throw; nothing was started then.
+ * `over_budget` when the estimate passes a budget without allowPartial; then the staged tape is deleted.
+ * Throws what the stores or the durable client throw; nothing was started then.
  */
 export async function submitJob(
   request: JobRequest,
@@ -111,18 +112,31 @@ export async function submitJob(
   starter: Starter,
   afterStep: (step: SubmitStep) => void = () => {},
 ): Promise<SubmitOutcome> {
+  const outcome = await submitStaged(request, settings, store, starter, afterStep);
+  if (outcome.kind !== 'started') await store.discardStaging(request.jobId, request.tape.stagingId);
+  return outcome;
+}
+
+async function submitStaged(
+  request: JobRequest,
+  settings: Settings,
+  store: JobStore,
+  starter: Starter,
+  afterStep: (step: SubmitStep) => void = () => {},
+): Promise<SubmitOutcome> {
   const options = runOptionsOf(settings);
-  const count = request.properties.length;
+  const { count, chunkCount, stagingId } = request.tape;
   const breakdown = estimateCost(count, request.analysisType, options.prices);
-  const jobId = request.jobId ?? jobIdFor(request.idempotencyKey);
+  const jobId = request.jobId;
   const { chunkSize } = settings.chunking;
   const job: JobSpec = {
     jobId,
     portfolioId: request.portfolioId,
     analysisType: request.analysisType,
     totalProperties: count,
-    chunkCount: chunkCountFor(count, chunkSize),
+    chunkCount,
     chunkSize,
+    stagingId,
     estimatedCents: estimateCents(count, request.analysisType, options.prices),
     ...(request.budget !== undefined && { budgetCents: Math.round(request.budget * 100) }),
     allowPartial: request.allowPartial,
@@ -136,15 +150,17 @@ export async function submitJob(
   const existing = await store.getJob(jobId);
   if (existing) return existingOutcome(existing, request, breakdown);
   if (await starter.exists(jobId)) {
-    // Started, but the document was never written (the host died in between): write it and re-attach.
-    await store.createJob(jobDocumentFor(job, 'queued', request.asOf));
+    // Started, but the document was never written (the host died in between): write it and re-attach. The
+    // run reads the tape its own submission staged (its openJob names it on the document), not this one.
+    const { stagingId: _, ...unstaged } = job;
+    await store.createJob(jobDocumentFor(unstaged, 'queued', request.asOf));
     return { kind: 'existing', jobId, estimatedCost: breakdown.total, breakdown };
   }
   if (request.budget !== undefined && request.budget < breakdown.total && !request.allowPartial) {
     return { kind: 'over_budget', estimatedCost: breakdown.total, budget: request.budget, breakdown };
   }
 
-  await store.stageChunks(jobId, chunk(request.properties, chunkSize), sharedIdentities(request.properties));
+  // Staged while the tape was read: a crash from here on leaves only an unreferenced folder.
   afterStep('staging');
   await starter.start(ORCHESTRATIONS.portfolioAnalysis, jobId, { job, options, run: { kind: 'analysis' } });
   afterStep('start');

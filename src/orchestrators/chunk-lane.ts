@@ -92,6 +92,7 @@ export const chunkLane: OrchestrationHandler = function* (context: Orchestration
       }
       const chunkInput: AnalyzeChunkInput = {
         jobId: input.jobId,
+        ...(input.stagingId !== undefined && { stagingId: input.stagingId }),
         plan: { mode: input.plan.mode, id: input.plan.id },
         entry: position,
         reservationKey: key,

@@ -91,6 +91,7 @@ export const jobRun: OrchestrationHandler = function* (context: OrchestrationCon
     const lanes = Math.min(options.lanes, plan.entries);
     const laneInput = (lane: number): ChunkLaneInput => ({
       jobId: job.jobId,
+      ...(job.stagingId !== undefined && { stagingId: job.stagingId }),
       passId,
       plan,
       analysisType: job.analysisType,

@@ -1,6 +1,10 @@
-// Blob staging (DESIGN §2.1): a job's property list as immutable chunk blobs `jobs/{jobId}/chunk-{n}.json`,
-// read by analyzeChunk, so property lists never travel through orchestration history. Registered
-// portfolios keep their property list at `portfolios/{portfolioId}/properties.json`.
+// Blob staging (DESIGN §2.1): a job's property list as immutable chunk blobs, read by analyzeChunk, so
+// property lists never travel through orchestration history. A submission stages its chunks while its
+// tape is still being read, under a folder of its own (`jobs/{jobId}/{stagingId}/chunk-{n}.json`, and the
+// identities shared across the job in `shared-identities.json` once the tape is read), so that two
+// submissions racing for one job id never mix their chunks; the job names its folder (JobSpec.stagingId).
+// Jobs staged before folders have `jobs/{jobId}/chunk-{n}.json` with the identities inside.
+// Registered portfolios keep their property list at `portfolios/{portfolioId}/properties.json`.
 // Blobs hold properties that passed validation when they were staged; reads check only the outer shape.
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { propertyIdentity } from '../domain/identity.ts';
@@ -11,7 +15,13 @@ import { BlobNotFoundError, InvalidStoredDocumentError, statusOf } from './error
 
 export const STAGING_CONTAINER = 'portfolio-staging';
 
-export const chunkBlobName = (jobId: string, chunkIndex: number): string => `jobs/${jobId}/chunk-${chunkIndex}.json`;
+/** A chunk's blob: in the job's staging folder, or (jobs staged before folders) in the job's own. */
+export const chunkBlobName = (jobId: string, chunkIndex: number, stagingId?: string): string =>
+  stagingId === undefined
+    ? `jobs/${jobId}/chunk-${chunkIndex}.json`
+    : `jobs/${jobId}/${stagingId}/chunk-${chunkIndex}.json`;
+const sharedIdentitiesBlobName = (jobId: string, stagingId: string): string =>
+  `jobs/${jobId}/${stagingId}/shared-identities.json`;
 export const portfolioBlobName = (portfolioId: string): string => `portfolios/${portfolioId}/properties.json`;
 export const planBlobName = (jobId: string, planId: string): string => `jobs/${jobId}/plan-${planId}.json`;
 
@@ -36,6 +46,7 @@ export class BlobStaging {
   readonly #container: ContainerClient;
   readonly #concurrency: number;
   readonly #ensure: () => Promise<void>;
+  #lastShared: { name: string; identities: ReadonlySet<string> } | undefined;
 
   constructor(options: BlobStagingOptions) {
     this.#container = options.serviceClient.getContainerClient(options.containerName ?? STAGING_CONTAINER);
@@ -52,27 +63,43 @@ export class BlobStaging {
     return this.#ensure();
   }
 
-  /**
-   * Uploads each chunk as `jobs/{jobId}/chunk-{n}.json` (n from 0), each with the identities of
-   * `sharedIdentities` that its own properties have; returns the blob names.
-   */
-  async stageChunks(
+  /** Uploads one chunk of a submission's folder (see the module comment). */
+  async stageChunk(
     jobId: string,
-    chunks: readonly (readonly Property[])[],
-    sharedIdentities: ReadonlySet<string> = new Set(),
-  ): Promise<string[]> {
+    stagingId: string,
+    chunkIndex: number,
+    properties: readonly Property[],
+  ): Promise<void> {
     await this.ensureContainer();
-    return mapWithConcurrency(chunks, this.#concurrency, async (properties, index) => {
-      const name = chunkBlobName(jobId, index);
-      const shared = [...new Set(properties.map(propertyIdentity))].filter((i) => sharedIdentities.has(i));
-      await this.#upload(name, { properties, sharedIdentities: shared });
-      return name;
-    });
+    await this.#upload(chunkBlobName(jobId, chunkIndex, stagingId), properties);
   }
 
-  async readChunk(jobId: string, chunkIndex: number): Promise<StagedChunk> {
-    const name = chunkBlobName(jobId, chunkIndex);
+  /** Uploads the identities that several propertyIds of the job share (after its last chunk). */
+  async stageSharedIdentities(jobId: string, stagingId: string, identities: readonly string[]): Promise<void> {
+    await this.ensureContainer();
+    await this.#upload(sharedIdentitiesBlobName(jobId, stagingId), identities);
+  }
+
+  /** Deletes a submission's folder (a request refused after its first chunks were staged); returns the count. */
+  discardStaging(jobId: string, stagingId: string): Promise<number> {
+    return this.#deletePrefix(`jobs/${jobId}/${stagingId}/`);
+  }
+
+  /**
+   * A chunk's properties and which of their identities are shared with another propertyId of the job.
+   * Throws BlobNotFoundError, InvalidStoredDocumentError.
+   */
+  async readChunk(jobId: string, chunkIndex: number, stagingId?: string): Promise<StagedChunk> {
+    const name = chunkBlobName(jobId, chunkIndex, stagingId);
     const parsed = await this.#readJson(name);
+    if (stagingId !== undefined) {
+      if (!Array.isArray(parsed))
+        throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, ['expected properties']);
+      const properties = parsed as Property[];
+      const shared = await this.#sharedIdentities(jobId, stagingId);
+      const own = new Set(properties.map(propertyIdentity));
+      return { properties, sharedIdentities: [...own].filter((i) => shared.has(i)) };
+    }
     // A bare array is a chunk staged before identities were staged with it: nothing shared.
     if (Array.isArray(parsed)) return { properties: parsed as Property[], sharedIdentities: [] };
     const chunk = parsed as Partial<StagedChunk> | null;
@@ -81,6 +108,17 @@ export class BlobStaging {
         'expected {properties, sharedIdentities}',
       ]);
     return { properties: chunk.properties, sharedIdentities: chunk.sharedIdentities };
+  }
+
+  /** The job's shared identities: immutable once staged, so the last job's are kept for its next chunks. */
+  async #sharedIdentities(jobId: string, stagingId: string): Promise<ReadonlySet<string>> {
+    const name = sharedIdentitiesBlobName(jobId, stagingId);
+    if (this.#lastShared?.name === name) return this.#lastShared.identities;
+    const parsed = await this.#readJson(name);
+    if (!Array.isArray(parsed) || !parsed.every((i) => typeof i === 'string'))
+      throw new InvalidStoredDocumentError(`${this.#container.containerName}/${name}`, ['expected identities']);
+    this.#lastShared = { name, identities: new Set(parsed) };
+    return this.#lastShared.identities;
   }
 
   /** Stores the chunk indexes a pass of the job works on (its plan), in the order the pass takes them. */
@@ -111,10 +149,14 @@ export class BlobStaging {
   }
 
   /** Deletes every blob of the job; returns how many were deleted. */
-  async deleteJob(jobId: string): Promise<number> {
+  deleteJob(jobId: string): Promise<number> {
+    return this.#deletePrefix(`jobs/${jobId}/`);
+  }
+
+  async #deletePrefix(prefix: string): Promise<number> {
     const names: string[] = [];
     try {
-      for await (const blob of this.#container.listBlobsFlat({ prefix: `jobs/${jobId}/` })) names.push(blob.name);
+      for await (const blob of this.#container.listBlobsFlat({ prefix })) names.push(blob.name);
     } catch (error) {
       if (statusOf(error) === 404) return 0; // no container: nothing staged yet
       throw error;

@@ -8,6 +8,7 @@ import type { Hosting } from '../hosting.ts';
 import { identityCredential } from '../identity.ts';
 import { ConfigurationError, parseSettings, type SettingRow } from '../settings-table.ts';
 import { BlobStaging, STAGING_CONTAINER } from './blob-staging.ts';
+import { TapeUploads, UPLOADS_CONTAINER } from './uploads.ts';
 import { ChunkMarkersRepository } from './chunk-markers-repository.ts';
 import { createCosmosClient, ensureDatabase, verifyDatabase, type CosmosContainers } from './cosmos.ts';
 import { ensureAgainOnMissing } from './ensure-again.ts';
@@ -81,6 +82,14 @@ export const storageSettingsSchema = z.object({
       'must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
     )
     .default(STAGING_CONTAINER),
+  /** Blob container callers upload tapes to, submitted by reference (`propertiesBlob`). */
+  uploadsContainer: z
+    .string()
+    .regex(
+      /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/,
+      'must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
+    )
+    .default(UPLOADS_CONTAINER),
 });
 export type StorageSettings = z.infer<typeof storageSettingsSchema>;
 
@@ -171,6 +180,12 @@ export const STORAGE_SETTINGS: readonly SettingRow[] = [
     path: 'storage.stagingContainer',
     description: 'Blob container for chunk blobs and registered portfolios; created on first start if missing.',
   },
+  {
+    env: 'UPLOADS_CONTAINER',
+    path: 'storage.uploadsContainer',
+    description:
+      'Blob container callers upload large tapes to and submit by reference (`propertiesBlob`); the app only reads it. Created on first start if missing.',
+  },
 ];
 
 const storageOnlySchema = z.object({ storage: storageSettingsSchema.prefault({}) });
@@ -225,6 +240,8 @@ export interface StorageClients {
   databaseId: string;
   /** The staging blob container (settings' STAGING_CONTAINER). */
   stagingContainer: string;
+  /** The uploads blob container (settings' UPLOADS_CONTAINER). */
+  uploadsContainer: string;
   /** Stops the Cosmos client's background timers (tests, benches; the Functions host never needs it). */
   dispose(): void;
 }
@@ -276,6 +293,7 @@ export function createStorageClients(
     queues,
     databaseId,
     stagingContainer: parsed.stagingContainer,
+    uploadsContainer: parsed.uploadsContainer,
     dispose: () => cosmos.dispose(),
   };
 }
@@ -291,6 +309,7 @@ export interface Storage<R extends ReportDocument = ReportDocument> {
   portfolios: PortfoliosRepository;
   valuationCache: ValuationCache;
   staging: BlobStaging;
+  uploads: TapeUploads;
   snapshots: SnapshotStore;
   queues: PortfolioQueues;
 }
@@ -311,6 +330,7 @@ export interface OpenStorageOptions {
    * portfolio-alerts, portfolio-revaluation).
    */
   stagingContainer?: string;
+  uploadsContainer?: string;
   snapshotContainer?: string;
   alertsQueue?: string;
   revaluationQueue?: string;
@@ -331,6 +351,10 @@ export async function openStorage<R extends ReportDocument = ReportDocument>(
     serviceClient: clients.blobs,
     containerName: options.stagingContainer ?? clients.stagingContainer,
   });
+  const uploads = new TapeUploads({
+    serviceClient: clients.blobs,
+    containerName: options.uploadsContainer ?? clients.uploadsContainer,
+  });
   const snapshots = new SnapshotStore({
     serviceClient: clients.blobs,
     ...(options.snapshotContainer !== undefined && { containerName: options.snapshotContainer }),
@@ -340,7 +364,12 @@ export async function openStorage<R extends ReportDocument = ReportDocument>(
     ...(options.alertsQueue !== undefined && { alertsQueue: options.alertsQueue }),
     ...(options.revaluationQueue !== undefined && { revaluationQueue: options.revaluationQueue }),
   });
-  await Promise.all([staging.ensureContainer(), snapshots.ensureContainer(), queues.ensureQueues()]);
+  await Promise.all([
+    staging.ensureContainer(),
+    uploads.ensureContainer(),
+    snapshots.ensureContainer(),
+    queues.ensureQueues(),
+  ]);
   return {
     containers,
     jobs: new JobsRepository({ container: containers.jobs, now }),
@@ -351,6 +380,7 @@ export async function openStorage<R extends ReportDocument = ReportDocument>(
     portfolios: new PortfoliosRepository({ container: containers.portfolios }),
     valuationCache: new ValuationCache({ container: containers.valuationCache }),
     staging,
+    uploads,
     snapshots,
     queues,
   };

@@ -36,6 +36,8 @@ export const jobDocumentSchema = z.object({
   statusReason: z.string().optional(),
   /** Redrives started so far (POST /api/portfolio/jobs/{jobId}/redrive). */
   redrives: z.number().int().nonnegative().optional(),
+  /** The folder the job's tape was staged in (blob-staging.ts); absent for jobs staged before folders. */
+  stagingId: z.string().optional(),
   reportId: z.string().optional(),
   /**
    * The jobProgress entity's final counts and cost, copied here before the task hub purge removes the entity

@@ -22,6 +22,7 @@ export interface TestStorage {
   names: {
     databaseId: string;
     stagingContainer: string;
+    uploadsContainer: string;
     snapshotContainer: string;
     alertsQueue: string;
     revaluationQueue: string;
@@ -39,6 +40,7 @@ export async function openTestStorage(label: string): Promise<TestStorage> {
   const names = {
     databaseId: `test-${suffix}`,
     stagingContainer: `staging-${suffix}`,
+    uploadsContainer: `uploads-${suffix}`,
     snapshotContainer: `snapshots-${suffix}`,
     alertsQueue: `alerts-${suffix}`,
     revaluationQueue: `reval-${suffix}`,
@@ -49,6 +51,7 @@ export async function openTestStorage(label: string): Promise<TestStorage> {
   });
   const storage = await openStorage(clients, {
     stagingContainer: names.stagingContainer,
+    uploadsContainer: names.uploadsContainer,
     snapshotContainer: names.snapshotContainer,
     alertsQueue: names.alertsQueue,
     revaluationQueue: names.revaluationQueue,
@@ -61,6 +64,7 @@ export async function openTestStorage(label: string): Promise<TestStorage> {
       await Promise.allSettled([
         clients.cosmos.database(names.databaseId).delete(),
         clients.blobs.getContainerClient(names.stagingContainer).deleteIfExists(),
+        clients.blobs.getContainerClient(names.uploadsContainer).deleteIfExists(),
         clients.blobs.getContainerClient(names.snapshotContainer).deleteIfExists(),
         clients.queues.getQueueClient(names.alertsQueue).deleteIfExists(),
         clients.queues.getQueueClient(names.revaluationQueue).deleteIfExists(),

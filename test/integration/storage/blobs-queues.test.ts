@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINDING_CODES } from '../../../src/domain/like-for-like.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
-import { sharedIdentities } from '../../../src/domain/identity.ts';
+import { stageProperties } from '../../../src/jobs/chunk-stager.ts';
 import { BlobStaging, chunkBlobName } from '../../../src/storage/blob-staging.ts';
 import { BlobNotFoundError, MessageTooLargeError } from '../../../src/storage/errors.ts';
 import { decodeQueueMessage, type PortfolioAlert } from '../../../src/storage/queues.ts';
@@ -25,47 +25,74 @@ const property = (i: number): Property => ({
 });
 
 describe('BlobStaging', () => {
-  it('stages chunks as jobs/{jobId}/chunk-{n}.json and reads them back', async () => {
-    const chunks = [[property(1), property(2)], [property(3)], [property(4), property(5), property(6)]];
-    const names = await t.storage.staging.stageChunks('job-1', chunks);
-    expect(names).toEqual(['jobs/job-1/chunk-0.json', 'jobs/job-1/chunk-1.json', 'jobs/job-1/chunk-2.json']);
-    expect(await t.storage.staging.readChunk('job-1', 2)).toEqual({ properties: chunks[2], sharedIdentities: [] });
-    expect(await t.storage.staging.readChunk('job-1', 0)).toEqual({ properties: chunks[0], sharedIdentities: [] });
+  const stage = (jobId: string, properties: readonly Property[], chunkSize: number, staging = t.storage.staging) =>
+    stageProperties(staging, jobId, properties, chunkSize);
+
+  it('stages a tape as chunks in a folder of its own and reads them back', async () => {
+    const properties = [1, 2, 3, 4, 5, 6].map(property);
+    const tape = await stage('job-1', properties, 2);
+    expect(tape).toMatchObject({ count: 6, chunkCount: 3 });
+    expect(chunkBlobName('job-1', 2, tape.stagingId)).toBe(`jobs/job-1/${tape.stagingId}/chunk-2.json`);
+    expect(await t.storage.staging.readChunk('job-1', 2, tape.stagingId)).toEqual({
+      properties: [property(5), property(6)],
+      sharedIdentities: [],
+    });
+    expect((await t.storage.staging.readChunk('job-1', 0, tape.stagingId)).properties).toEqual([
+      property(1),
+      property(2),
+    ]);
   });
 
-  it("stages with each chunk the identities its properties share with the job's other propertyIds", async () => {
+  it("reads with each chunk the identities its properties share with the job's other propertyIds, in any chunk", async () => {
     const twin = { ...property(9), propertyId: 'P9-twin', address: '9 MAIN STREET' };
-    const chunks = [[property(8), property(9)], [twin]];
-    await t.storage.staging.stageChunks('job-3', chunks, sharedIdentities(chunks.flat()));
-    expect(await t.storage.staging.readChunk('job-3', 0)).toEqual({
-      properties: chunks[0],
+    const tape = await stage('job-3', [property(8), property(9), property(10), twin], 2);
+    expect(await t.storage.staging.readChunk('job-3', 0, tape.stagingId)).toEqual({
+      properties: [property(8), property(9)],
       sharedIdentities: ['78701|9 MAIN ST'],
     });
-    expect((await t.storage.staging.readChunk('job-3', 1)).sharedIdentities).toEqual(['78701|9 MAIN ST']);
+    expect((await t.storage.staging.readChunk('job-3', 1, tape.stagingId)).sharedIdentities).toEqual([
+      '78701|9 MAIN ST',
+    ]);
   });
 
-  it('reads a chunk staged as a bare array (before identities were staged) as sharing nothing', async () => {
-    await t.clients.blobs
-      .getContainerClient(t.storage.staging.containerName)
-      .getBlockBlobClient(chunkBlobName('job-old', 0))
-      .upload(JSON.stringify([property(1)]), JSON.stringify([property(1)]).length);
-    expect(await t.storage.staging.readChunk('job-old', 0)).toEqual({
+  it('keeps two submissions of one job id apart, and deletes one folder without touching the other', async () => {
+    const first = await stage('job-4', [property(1), property(2)], 1);
+    const second = await stage('job-4', [property(3)], 1);
+    expect((await t.storage.staging.readChunk('job-4', 0, first.stagingId)).properties).toEqual([property(1)]);
+    expect((await t.storage.staging.readChunk('job-4', 0, second.stagingId)).properties).toEqual([property(3)]);
+    // Two chunks and the shared identities.
+    expect(await t.storage.staging.discardStaging('job-4', first.stagingId)).toBe(3);
+    await expect(t.storage.staging.readChunk('job-4', 0, first.stagingId)).rejects.toBeInstanceOf(BlobNotFoundError);
+    expect((await t.storage.staging.readChunk('job-4', 0, second.stagingId)).properties).toEqual([property(3)]);
+  });
+
+  it('reads chunks staged before folders: a bare array, and properties with their shared identities', async () => {
+    const container = t.clients.blobs.getContainerClient(t.storage.staging.containerName);
+    const put = (name: string, content: unknown) =>
+      container.getBlockBlobClient(name).upload(JSON.stringify(content), JSON.stringify(content).length);
+    await put(chunkBlobName('job-old', 0), [property(1)]);
+    await put(chunkBlobName('job-old', 1), { properties: [property(2)], sharedIdentities: ['78701|2 MAIN ST'] });
+    expect(await t.storage.staging.readChunk('job-old', 0, undefined)).toEqual({
       properties: [property(1)],
       sharedIdentities: [],
+    });
+    expect(await t.storage.staging.readChunk('job-old', 1, undefined)).toEqual({
+      properties: [property(2)],
+      sharedIdentities: ['78701|2 MAIN ST'],
     });
   });
 
   it('throws BlobNotFoundError for a chunk that was never staged', async () => {
-    await expect(t.storage.staging.readChunk('job-1', 9)).rejects.toBeInstanceOf(BlobNotFoundError);
-    await expect(t.storage.staging.readChunk('job-none', 0)).rejects.toBeInstanceOf(BlobNotFoundError);
+    const tape = await stage('job-5', [property(1)], 1);
+    await expect(t.storage.staging.readChunk('job-5', 9, tape.stagingId)).rejects.toBeInstanceOf(BlobNotFoundError);
+    await expect(t.storage.staging.readChunk('job-none', 0, undefined)).rejects.toBeInstanceOf(BlobNotFoundError);
   });
 
   it('deletes every blob of one job and nothing else', async () => {
-    await t.storage.staging.stageChunks('job-2', [[property(1)], [property(2)]]);
-    await t.storage.staging.stageChunks('job-20', [[property(3)]]);
-    expect(await t.storage.staging.deleteJob('job-2')).toBe(2);
-    await expect(t.storage.staging.readChunk('job-2', 0)).rejects.toBeInstanceOf(BlobNotFoundError);
-    expect((await t.storage.staging.readChunk('job-20', 0)).properties).toEqual([property(3)]);
+    await stage('job-2', [property(1), property(2)], 1);
+    const other = await stage('job-20', [property(3)], 1);
+    expect(await t.storage.staging.deleteJob('job-2')).toBe(3);
+    expect((await t.storage.staging.readChunk('job-20', 0, other.stagingId)).properties).toEqual([property(3)]);
     expect(await t.storage.staging.deleteJob('job-2')).toBe(0);
   });
 
@@ -83,9 +110,8 @@ describe('BlobStaging', () => {
       containerName: `${t.names.stagingContainer}-new`,
     });
     try {
-      await staging.stageChunks('job-x', [[property(1)]]);
-      expect((await staging.readChunk('job-x', 0)).properties).toEqual([property(1)]);
-      expect(chunkBlobName('job-x', 0)).toBe('jobs/job-x/chunk-0.json');
+      const tape = await stage('job-x', [property(1)], 1, staging);
+      expect((await staging.readChunk('job-x', 0, tape.stagingId)).properties).toEqual([property(1)]);
     } finally {
       await t.clients.blobs.getContainerClient(staging.containerName).deleteIfExists();
     }

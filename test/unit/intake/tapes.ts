@@ -3,31 +3,39 @@ import { HttpRequest } from '@azure/functions';
 import writeXlsxFile from 'write-excel-file/node';
 import { loadSettings } from '../../../src/config.ts';
 import type { DataQuality, IntakeError, IntakeWarning } from '../../../src/domain/data-quality.ts';
-import type { Property } from '../../../src/domain/schemas.ts';
+import type { AnalyzeFields, Property } from '../../../src/domain/schemas.ts';
 import { readPortfolioRequest, type PortfolioRequest } from '../../../src/api/portfolio-request.ts';
+import { PropertyList } from '../../../src/intake/sink.ts';
 import { readCsvTape, readXlsxTape, type TapeOptions, type TapeResult } from '../../../src/intake/tape.ts';
+
+/** A tape's result and the properties it handed to its sink. */
+export type ReadTape = TapeResult & { properties: Property[] };
 
 export const asOf = new Date('2026-11-24T00:00:00Z');
 
 export const csv = (...lines: string[]) => `${lines.join('\n')}\n`;
 
-export function readCsv(
+export async function readCsv(
   text: string | Uint8Array,
   options: Partial<TapeOptions> & { charset?: string } = {},
-): Promise<TapeResult> {
+): Promise<ReadTape> {
   const { charset, ...rest } = options;
   const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
-  return readCsvTape(bytes, charset, { asOf, invalidRows: 'reject', maxRows: 100_000, ...rest });
+  const list = new PropertyList();
+  const result = await readCsvTape(bytes, charset, { asOf, invalidRows: 'reject', maxRows: 100_000, ...rest }, list);
+  return { ...result, properties: list.properties };
 }
 
-export function readXlsx(
+export async function readXlsx(
   bytes: Uint8Array,
   options: Partial<TapeOptions> & { sheet?: string } = {},
-): Promise<TapeResult> {
-  return readXlsxTape(bytes, { asOf, invalidRows: 'reject', maxRows: 100_000, ...options });
+): Promise<ReadTape> {
+  const list = new PropertyList();
+  const result = await readXlsxTape(bytes, { asOf, invalidRows: 'reject', maxRows: 100_000, ...options }, list);
+  return { ...result, properties: list.properties };
 }
 
-export function propertiesOf(result: TapeResult): Property[] {
+export function propertiesOf(result: ReadTape): Property[] {
   if (!result.ok)
     throw new Error(`expected no errors, got:\n${result.errors.map((e) => `${e.path}: ${e.message}`).join('\n')}`);
   return result.properties;
@@ -61,15 +69,30 @@ export function analyzeRequest(body: string | Uint8Array, contentType: string | 
 
 const settings = loadSettings({});
 
+/** A request read whole: its fields with the properties its sink took, and the rest of what was read. */
+export type ReadRequest = Omit<PortfolioRequest, 'fields'> & { request: AnalyzeFields & { properties: Property[] } };
+
+/** No blob is uploaded in these tests (submission by reference is tested against Azurite). */
+const NO_UPLOADS = { containerName: 'portfolio-uploads', open: async () => undefined };
+
 /** The request read as the analyze and estimate triggers read it: either the request or the error answer. */
 export async function readRequest(
   body: string | Uint8Array,
   contentType: string | undefined,
   query = '',
   today = asOf,
-): Promise<{ ok: true; value: PortfolioRequest } | { ok: false; status: number; body: Record<string, unknown> }> {
-  const read = await readPortfolioRequest(analyzeRequest(body, contentType, query), settings, today);
-  if (read.ok) return read;
+): Promise<{ ok: true; value: ReadRequest } | { ok: false; status: number; body: Record<string, unknown> }> {
+  const list = new PropertyList();
+  const read = await readPortfolioRequest(analyzeRequest(body, contentType, query), {
+    settings,
+    asOf: today,
+    sink: list,
+    uploads: NO_UPLOADS,
+  });
+  if (read.ok) {
+    const { fields, ...rest } = read.value;
+    return { ok: true, value: { ...rest, request: { ...fields, properties: list.properties } } };
+  }
   return { ok: false, status: read.response.status ?? 200, body: read.response.jsonBody as Record<string, unknown> };
 }
 
@@ -78,7 +101,7 @@ export async function acceptedRequest(
   body: string | Uint8Array,
   contentType: string | undefined,
   query = '',
-): Promise<PortfolioRequest> {
+): Promise<ReadRequest> {
   const read = await readRequest(body, contentType, query);
   if (!read.ok) throw new Error(`expected no errors, got ${read.status}: ${JSON.stringify(read.body, null, 1)}`);
   return read.value;

@@ -1,12 +1,14 @@
-// submitJob with an in-memory job store and orchestration starter: a request over its budget writes and starts
-// nothing; an Idempotency-Key names one job, started once, whatever instant a first submission died at (another
-// request under the same key is refused); a
-// submission stages its chunks (with the identities its propertyIds share), starts portfolioAnalysis with a
-// small input, then writes the document, in that order. Prices: avm-primary 2 cents, avm-secondary 3, AI
-// review 5, risk 1, so a comprehensive property costs at most 11 cents and 25 of them $2.75.
+// submitJob with an in-memory job store, blob staging and orchestration starter: a request over its budget
+// starts and writes nothing and deletes what it staged; an Idempotency-Key names one job, started once,
+// whatever instant a first submission died at (another request under the same key is refused); a
+// submission's tape is staged (with the identities its propertyIds share) before it starts portfolioAnalysis
+// with a small input naming the staging folder, then writes the document, in that order. Prices: avm-primary
+// 2 cents, avm-secondary 3, AI review 5, risk 1, so a comprehensive property costs at most 11 cents and 25 of
+// them $2.75.
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../src/config.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
+import { stageProperties, type ChunkStaging } from '../../../src/jobs/chunk-stager.ts';
 import { jobIdFor, submitJob, type JobRequest, type JobStore, type Starter } from '../../../src/jobs/submit-job.ts';
 import type { JobDocument } from '../../../src/storage/jobs-repository.ts';
 import { ORCHESTRATIONS, type PortfolioAnalysisInput } from '../../../src/workflow.ts';
@@ -27,7 +29,8 @@ const asOf = new Date('2026-11-02T08:00:00.000Z');
 function memory() {
   const log: string[] = [];
   const jobs = new Map<string, JobDocument>();
-  const staged = new Map<string, { chunks: Property[][]; shared: string[] }>();
+  /** Staging folders by `jobId/stagingId`. */
+  const staged = new Map<string, { chunks: Property[][]; shared?: string[] }>();
   const started: Array<{ name: string; instanceId: string; input: PortfolioAnalysisInput }> = [];
   const store: JobStore = {
     getJob: async (jobId) => jobs.get(jobId),
@@ -37,10 +40,25 @@ function memory() {
       jobs.set(job.id, job);
       return true;
     },
-    stageChunks: async (jobId, chunks, shared) => {
-      log.push('stage');
-      staged.set(jobId, { chunks, shared: [...shared] });
+    discardStaging: async (jobId, stagingId) => {
+      log.push('discard');
+      staged.delete(`${jobId}/${stagingId}`);
     },
+  };
+  const folder = (jobId: string, stagingId: string) => {
+    const key = `${jobId}/${stagingId}`;
+    if (!staged.has(key)) staged.set(key, { chunks: [] });
+    return staged.get(key)!;
+  };
+  const staging: ChunkStaging = {
+    stageChunk: async (jobId, stagingId, index, chunk) => {
+      folder(jobId, stagingId).chunks[index] = [...chunk];
+    },
+    stageSharedIdentities: async (jobId, stagingId, identities) => {
+      log.push('stage');
+      folder(jobId, stagingId).shared = [...identities];
+    },
+    discardStaging: (jobId, stagingId) => store.discardStaging(jobId, stagingId),
   };
   const starter: Starter = {
     exists: async (instanceId) => started.some((s) => s.instanceId === instanceId),
@@ -50,17 +68,25 @@ function memory() {
     },
   };
   const step = (s: string) => log.push(`step ${s}`);
-  return { log, jobs, staged, started, store, starter, step };
+  /** The request of `overrides` with `list` staged as a submission stages it (under the key's job id). */
+  const request = async (
+    overrides: Partial<Omit<JobRequest, 'tape'>> = {},
+    list: readonly Property[] = properties,
+  ): Promise<JobRequest> => {
+    const jobId = overrides.jobId ?? jobIdFor(overrides.idempotencyKey);
+    const tape = await stageProperties(staging, jobId, list, settings.chunking.chunkSize);
+    return {
+      jobId,
+      portfolioId: 'PF-submit',
+      analysisType: 'comprehensive',
+      tape,
+      allowPartial: false,
+      asOf,
+      ...overrides,
+    };
+  };
+  return { log, jobs, staged, started, store, starter, step, request };
 }
-
-const request = (overrides: Partial<JobRequest> = {}): JobRequest => ({
-  portfolioId: 'PF-submit',
-  analysisType: 'comprehensive',
-  properties,
-  allowPartial: false,
-  asOf,
-  ...overrides,
-});
 
 /** A host that dies right after `step`. */
 const diesAfter = (step: string) => (s: string) => {
@@ -70,11 +96,12 @@ const diesAfter = (step: string) => (s: string) => {
 describe('submitJob', () => {
   it('stages the chunks, starts portfolioAnalysis with ids, counts and prices only, then writes the document', async () => {
     const m = memory();
-    const outcome = await submitJob(request(), settings, m.store, m.starter, m.step);
+    const outcome = await submitJob(await m.request(), settings, m.store, m.starter, m.step);
     expect(outcome).toMatchObject({ kind: 'started', estimatedCost: 2.75, breakdown: { properties: 25, total: 2.75 } });
     const { jobId } = outcome as { jobId: string };
     expect(m.log).toEqual(['stage', 'step staging', 'start', 'step start', 'document', 'step document']);
-    expect(m.staged.get(jobId)?.chunks.map((c) => c.length)).toEqual([10, 10, 5]);
+    const stagingId = m.started[0]!.input.job.stagingId!;
+    expect(m.staged.get(`${jobId}/${stagingId}`)?.chunks.map((c) => c.length)).toEqual([10, 10, 5]);
     expect(m.started).toEqual([
       {
         name: ORCHESTRATIONS.portfolioAnalysis,
@@ -87,6 +114,7 @@ describe('submitJob', () => {
             totalProperties: 25,
             chunkCount: 3,
             chunkSize: 10,
+            stagingId,
             estimatedCents: 275,
             allowPartial: false,
             asOf: asOf.toISOString(),
@@ -116,23 +144,30 @@ describe('submitJob', () => {
       totalProperties: 25,
       chunkCount: 3,
       chunkSize: 10,
+      stagingId,
       estimatedCost: 2.75,
       createdAt: asOf.toISOString(),
     });
   });
 
-  it('refuses an estimate over the budget, staging, starting and writing nothing', async () => {
+  it('refuses an estimate over the budget, starting and writing nothing and deleting what it staged', async () => {
     const m = memory();
-    const outcome = await submitJob(request({ budget: 2.74 }), settings, m.store, m.starter, m.step);
+    const outcome = await submitJob(await m.request({ budget: 2.74 }), settings, m.store, m.starter, m.step);
     expect(outcome).toMatchObject({ kind: 'over_budget', estimatedCost: 2.75, budget: 2.74 });
-    expect(m.log).toEqual([]);
+    expect(m.log).toEqual(['stage', 'discard']);
+    expect(m.staged.size).toBe(0);
     // The estimate itself fits.
-    expect((await submitJob(request({ budget: 2.75 }), settings, m.store, m.starter)).kind).toBe('started');
+    expect((await submitJob(await m.request({ budget: 2.75 }), settings, m.store, m.starter)).kind).toBe('started');
   });
 
   it('with allowPartial, starts a job its budget cannot cover and carries the budget in cents', async () => {
     const m = memory();
-    const outcome = await submitJob(request({ budget: 1.25, allowPartial: true }), settings, m.store, m.starter);
+    const outcome = await submitJob(
+      await m.request({ budget: 1.25, allowPartial: true }),
+      settings,
+      m.store,
+      m.starter,
+    );
     expect(outcome.kind).toBe('started');
     expect(m.started[0]?.input.job).toMatchObject({ budgetCents: 125, allowPartial: true });
     expect(m.jobs.get(m.started[0]!.instanceId)).toMatchObject({ budget: 1.25, allowPartial: true });
@@ -140,39 +175,41 @@ describe('submitJob', () => {
 
   it('gives an Idempotency-Key one job, started once: the same request answers it, another is refused', async () => {
     const m = memory();
-    const keyed = (overrides: Partial<JobRequest>) => request({ idempotencyKey: 'order-42', ...overrides });
-    const first = await submitJob(keyed({ requestFingerprint: 'sha256:a' }), settings, m.store, m.starter);
+    const keyed = (overrides: Partial<JobRequest>, list?: Property[]) =>
+      m.request({ idempotencyKey: 'order-42', ...overrides }, list);
+    const first = await submitJob(await keyed({ requestFingerprint: 'sha256:a' }), settings, m.store, m.starter);
     const jobId = jobIdFor('order-42');
     expect(first).toMatchObject({ kind: 'started', jobId });
     expect(m.jobs.get(jobId)).toMatchObject({ idempotencyKey: 'order-42', requestFingerprint: 'sha256:a' });
     const logged = m.log.length;
 
     // The same request again: the job as it was estimated.
-    const again = await submitJob(keyed({ requestFingerprint: 'sha256:a' }), settings, m.store, m.starter);
+    const again = await submitJob(await keyed({ requestFingerprint: 'sha256:a' }), settings, m.store, m.starter);
     expect(again).toMatchObject({ kind: 'existing', jobId, estimatedCost: 2.75 });
     // Another request under the same key (fewer properties, another portfolio): refused, naming the job.
-    const other = keyed({
-      portfolioId: 'PF-other',
-      properties: properties.slice(0, 5),
-      requestFingerprint: 'sha256:b',
-    });
+    const other = await keyed({ portfolioId: 'PF-other', requestFingerprint: 'sha256:b' }, properties.slice(0, 5));
     expect(await submitJob(other, settings, m.store, m.starter)).toEqual({
       kind: 'key_reused',
       jobId,
       portfolioId: 'PF-submit',
     });
-    expect(m.log.slice(logged)).toEqual([]);
+    // Each answered from the job as it is, the tape each staged deleted: one folder is left, the job's.
+    expect(m.log.slice(logged)).toEqual(['stage', 'discard', 'stage', 'discard']);
+    expect([...m.staged.keys()]).toEqual([`${jobId}/${m.started[0]!.input.job.stagingId}`]);
     expect(jobIdFor(undefined)).not.toBe(jobIdFor(undefined));
   });
 
   it('a host that died after starting: the resubmission writes the document and starts nothing again', async () => {
     const m = memory();
-    const keyed = request({ idempotencyKey: 'order-7', requestFingerprint: 'sha256:c' });
-    await expect(submitJob(keyed, settings, m.store, m.starter, diesAfter('start'))).rejects.toThrow('host died');
+    const keyed = { idempotencyKey: 'order-7', requestFingerprint: 'sha256:c' };
+    const first = await m.request(keyed);
+    await expect(submitJob(first, settings, m.store, m.starter, diesAfter('start'))).rejects.toThrow('host died');
     expect(m.log).toEqual(['stage', 'start']);
-    const again = await submitJob(keyed, settings, m.store, m.starter);
+    const again = await submitJob(await m.request(keyed), settings, m.store, m.starter);
     expect(again).toMatchObject({ kind: 'existing', jobId: jobIdFor('order-7'), estimatedCost: 2.75 });
-    expect(m.log).toEqual(['stage', 'start', 'document']);
+    expect(m.log).toEqual(['stage', 'start', 'stage', 'document', 'discard']);
+    // The document does not name the resubmission's folder (deleted): the run's openJob names its own.
+    expect(m.jobs.get(jobIdFor('order-7'))?.stagingId).toBeUndefined();
     expect(m.jobs.get(jobIdFor('order-7'))).toMatchObject({
       status: 'queued',
       idempotencyKey: 'order-7',
@@ -182,17 +219,18 @@ describe('submitJob', () => {
 
   it('a host that died after staging started nothing: the resubmission stages again and starts the job', async () => {
     const m = memory();
-    const keyed = request({ idempotencyKey: 'order-8' });
-    await expect(submitJob(keyed, settings, m.store, m.starter, diesAfter('staging'))).rejects.toThrow('host died');
+    const keyed = { idempotencyKey: 'order-8' };
+    const first = await m.request(keyed);
+    await expect(submitJob(first, settings, m.store, m.starter, diesAfter('staging'))).rejects.toThrow('host died');
     expect(m.started).toEqual([]);
-    expect((await submitJob(keyed, settings, m.store, m.starter)).kind).toBe('started');
+    expect((await submitJob(await m.request(keyed), settings, m.store, m.starter)).kind).toBe('started');
     expect(m.log).toEqual(['stage', 'stage', 'start', 'document']);
   });
 
   it('a start the durable client refuses leaves no document', async () => {
     const m = memory();
     const refusing: Starter = { ...m.starter, start: () => Promise.reject(new Error('task hub unreachable')) };
-    await expect(submitJob(request(), settings, m.store, refusing)).rejects.toThrow('task hub unreachable');
+    await expect(submitJob(await m.request(), settings, m.store, refusing)).rejects.toThrow('task hub unreachable');
     expect(m.log).toEqual(['stage']);
     expect(m.jobs.size).toBe(0);
   });
@@ -201,9 +239,11 @@ describe('submitJob', () => {
     const m = memory();
     const twin = { ...property(5), propertyId: 'P5-twin' };
     const unit = property(6, { address: '6 Main St', unit: '4B' });
-    const outcome = await submitJob(request({ properties: [...properties, twin, unit] }), settings, m.store, m.starter);
+    const submitted = await m.request({}, [...properties, twin, unit]);
+    const outcome = await submitJob(submitted, settings, m.store, m.starter);
     const { jobId } = outcome as { jobId: string };
-    expect(m.staged.get(jobId)?.shared).toEqual(['78701|5 MAIN ST']);
-    expect(m.staged.get(jobId)?.chunks.map((c) => c.length)).toEqual([10, 10, 7]);
+    const folder = m.staged.get(`${jobId}/${submitted.tape.stagingId}`);
+    expect(folder?.shared).toEqual(['78701|5 MAIN ST']);
+    expect(folder?.chunks.map((c) => c.length)).toEqual([10, 10, 7]);
   });
 });
