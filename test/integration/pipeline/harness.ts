@@ -48,6 +48,7 @@ export function appEnv(
     COSMOS_DATABASE: databaseId,
     // Own blob container per test file: the files share one Azurite.
     STAGING_CONTAINER: `staging-${databaseId}`,
+    UPLOADS_CONTAINER: `uploads-${databaseId}`,
     TASK_HUB_NAME: `hub${databaseId.replaceAll('-', '')}`,
     AVM_MODE: 'http',
     AVM_BASE_URL: sandboxUrl,

@@ -1,9 +1,12 @@
 // Loan tapes end to end (issue 9), over real HTTP against devhost, Azurite, the Cosmos server and the
 // sandbox: a CSV sent as Excel's content type, an estimate from a tape, a 415, lenient intake through the
-// 202, the job status and the report, new property types in the report, and condo units without unit
-// numbers that are never given each other's cached value.
+// 202, the job status and the report, new property types in the report, condo units without unit
+// numbers that are never given each other's cached value, and tapes submitted by reference to a blob
+// (read in a stream and staged as they are read; a refused one leaves nothing staged).
 import { readFileSync } from 'node:fs';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobIdFor } from '../../../src/jobs/submit-job.ts';
 import type { DataQuality } from '../../../src/domain/data-quality.ts';
 import type { StoredReport } from '../../../src/domain/stored-report.ts';
 import { propertyResultSchema, type PropertyResult } from '../../../src/domain/results.ts';
@@ -152,5 +155,91 @@ describe('property identity and the valuation cache', () => {
     expect(job).toMatchObject({ status: 'completed', progress: { cached: 3 }, cost: { actual: 0 } });
     expect(h.sandbox.stats().calls).toBe(calls);
     expect(valueOf(await results(second.jobId))).toStrictEqual(bought);
+  });
+});
+
+describe('tapes submitted by reference (propertiesBlob, issue 16.3)', () => {
+  const sample = readFileSync(`${REPO_ROOT}examples/portfolio-1000.csv`, 'utf8').split('\n');
+  /** The sample's header and its first 250 properties: three chunks at CHUNK_SIZE 100. */
+  const book = `${sample.slice(0, 251).join('\n')}\n`;
+  const blobs = () => BlobServiceClient.fromConnectionString(h.env.AzureWebJobsStorage!);
+  const upload = async (name: string, content: string, contentType: string) => {
+    const container = blobs().getContainerClient(h.env.UPLOADS_CONTAINER!);
+    await container.createIfNotExists();
+    await container.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), {
+      blobHTTPHeaders: { blobContentType: contentType },
+    });
+  };
+  /** The names staged for a job, in the staging container. */
+  const staged = async (jobId: string) => {
+    const names: string[] = [];
+    const container = blobs().getContainerClient(h.env.STAGING_CONTAINER!);
+    for await (const blob of container.listBlobsFlat({ prefix: `jobs/${jobId}/` })) names.push(blob.name);
+    return names.sort();
+  };
+
+  it('analyses an uploaded CSV tape, staged in chunks, and knows it for the same request as the tape sent inline', async () => {
+    await upload('books/q4.csv', book, 'text/csv');
+    const key = { 'idempotency-key': 'by-reference-q4' };
+    const request = { portfolioId: 'by-reference', analysisType: 'risk', propertiesBlob: 'books/q4.csv' };
+    const accepted = await h.post('/api/portfolio/analyze', request, key);
+    expect(accepted.status).toBe(202);
+    const answer = (await accepted.json()) as { jobId: string; dataQuality: DataQuality; estimatedCost: number };
+    expect(answer.jobId).toBe(jobIdFor('by-reference-q4'));
+    expect(answer.dataQuality).toMatchObject({ format: { kind: 'csv', encoding: 'utf-8' }, rows: 250, accepted: 250 });
+    expect(answer.estimatedCost).toBe(2.5);
+    const names = await staged(answer.jobId);
+    const folder = names[0]!.split('/')[2];
+    expect(names).toEqual(
+      ['chunk-0.json', 'chunk-1.json', 'chunk-2.json', 'shared-identities.json'].map(
+        (n) => `jobs/${answer.jobId}/${folder}/${n}`,
+      ),
+    );
+    expect(await h.waitForJob(answer.jobId)).toMatchObject({ status: 'completed', progress: { processed: 250 } });
+
+    // The same tape sent inline under the same key is the same request: the job, and nothing staged again.
+    const inline = await fetch(`${h.url}/api/portfolio/analyze?portfolioId=by-reference&analysisType=risk`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', ...key },
+      body: book,
+    });
+    expect(inline.status).toBe(202);
+    expect(await inline.json()).toMatchObject({
+      jobId: answer.jobId,
+      message: expect.stringContaining('already exists'),
+    });
+    expect(await staged(answer.jobId)).toEqual(names);
+  });
+
+  it('reads an uploaded JSON array, and refuses an invalid one leaving nothing staged', async () => {
+    const properties = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
+      properties: Array<Record<string, unknown>>;
+    };
+    const three = properties.properties.slice(0, 3);
+    await upload('books/three.json', JSON.stringify(three), 'application/json');
+    const good = await h.post('/api/portfolio/estimate', {
+      portfolioId: 'by-reference-json',
+      analysisType: 'risk',
+      propertiesBlob: 'books/three.json',
+    });
+    expect(good.status).toBe(200);
+    expect(await good.json()).toMatchObject({
+      estimatedCost: 0.03,
+      dataQuality: { format: { kind: 'json' }, accepted: 3 },
+    });
+
+    // 150 properties (two chunks), the 120th without a ZIP: refused with its path, and the first chunk's
+    // blob, staged before the bad row was read, deleted.
+    const many = properties.properties.slice(0, 150).map((p, i) => (i === 119 ? { ...p, zip: undefined } : p));
+    await upload('books/bad.json', JSON.stringify(many), 'application/json');
+    const key = 'by-reference-bad';
+    const refused = await h.post(
+      '/api/portfolio/analyze',
+      { portfolioId: 'by-reference-bad', analysisType: 'risk', propertiesBlob: 'books/bad.json' },
+      { 'idempotency-key': key },
+    );
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ errors: [expect.objectContaining({ path: 'properties[119].zip' })] });
+    expect(await staged(jobIdFor(key))).toEqual([]);
   });
 });

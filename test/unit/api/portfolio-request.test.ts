@@ -182,3 +182,69 @@ describe('tape bodies', () => {
     ]);
   });
 });
+
+describe('JSON bodies read as a stream (issue 16.3)', () => {
+  const second = { ...property, propertyId: 'P2', address: '2 Main St' };
+
+  it('read the fields wherever they stand: invalidRows after the properties still applies to them', async () => {
+    const text = `{"properties":[${JSON.stringify(property)},{"propertyId":"P9"},${JSON.stringify(second)}],
+      "portfolioId":"book","analysisType":"risk","invalidRows":"skip"}`;
+    const read = await acceptedRequest(text, 'application/json');
+    expect(read.request).toMatchObject({ portfolioId: 'book', invalidRows: 'skip' });
+    expect(read.request.properties.map((p) => p.propertyId)).toEqual(['P1', 'P2']);
+    expect(read.dataQuality).toMatchObject({ rows: 3, accepted: 2, skipped: 1 });
+  });
+
+  it('keep the last of a repeated field, as JSON.parse does', async () => {
+    const text = `{"portfolioId":"first","analysisType":"risk","portfolioId":"book","properties":[${JSON.stringify(property)}]}`;
+    expect((await acceptedRequest(text, 'application/json')).request.portfolioId).toBe('book');
+  });
+
+  it.each([
+    ['properties that are not an array', body([]).replace('"properties":[]', '"properties":"P1"'), 'properties'],
+    ['no properties', JSON.stringify({ portfolioId: 'book', analysisType: 'risk' }), 'properties'],
+    ['an empty list', body([]), 'properties'],
+    ['a top-level array', `[${JSON.stringify(property)}]`, ''],
+  ])('refuse %s with a field error', async (_, text, path) => {
+    const read = await readRequest(text, 'application/json');
+    expect(read).toMatchObject({ ok: false, status: 400 });
+    if (!read.ok) expect((read.body.errors as Array<{ path: string }>).map((e) => e.path)).toContain(path);
+  });
+
+  it('say what JSON.parse says of a syntax error (with the position where it gives one)', async () => {
+    const text = '{"portfolioId":"book",\n"analysisType": risk}';
+    const exact = (() => {
+      try {
+        return JSON.parse(text) as never;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    const read = await readRequest(text, 'application/json');
+    expect(read).toMatchObject({ ok: false, status: 400 });
+    if (!read.ok) expect(read.body.error).toBe(`The request body is not valid JSON: ${exact}`);
+  });
+
+  it('refuse a request that sends properties and names an uploaded tape', async () => {
+    const read = await readRequest(body([property], { propertiesBlob: 'books/q4.csv' }), 'application/json');
+    expect(read).toMatchObject({ ok: false, status: 400 });
+    if (!read.ok) expect(read.body.errors).toEqual([expect.objectContaining({ path: 'properties' })]);
+  });
+
+  it('refuse a tape name that no blob has, naming the container and the fix', async () => {
+    const read = await readRequest(
+      JSON.stringify({ portfolioId: 'book', analysisType: 'risk', propertiesBlob: 'books/none.csv' }),
+      'application/json',
+    );
+    expect(read).toMatchObject({ ok: false, status: 400 });
+    if (!read.ok)
+      expect(read.body.errors).toEqual([
+        {
+          path: 'propertiesBlob',
+          message: expect.stringMatching(
+            /^no blob 'books\/none\.csv' in the uploads container 'portfolio-uploads': upload/,
+          ),
+        },
+      ]);
+  });
+});

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSettings, SETTINGS, settingsSchema } from '../../../src/config.ts';
 import { schemaAt } from '../../../src/settings-table.ts';
 import { STAGING_CONTAINER } from '../../../src/storage/blob-staging.ts';
+import { UPLOADS_CONTAINER } from '../../../src/storage/uploads.ts';
 import { SNAPSHOT_CONTAINER } from '../../../src/storage/snapshot-store.ts';
 import { storageSettingsSchema } from '../../../src/storage/clients.ts';
 import { CONTAINER_DEFINITIONS } from '../../../src/storage/cosmos.ts';
@@ -181,7 +182,7 @@ describe('Cosmos DB (infra/app/cosmos.bicep)', () => {
 describe('storage (infra/app/storage.bicep)', () => {
   it('declares the blob containers and the queues the code uses', () => {
     expect(stringItems(variable(storage, 'blobContainerNames')).sort()).toEqual(
-      [STAGING_CONTAINER, SNAPSHOT_CONTAINER].sort(),
+      [STAGING_CONTAINER, UPLOADS_CONTAINER, SNAPSHOT_CONTAINER].sort(),
     );
     expect(stringItems(variable(storage, 'queueNames')).sort()).toEqual([ALERTS_QUEUE, REVALUATION_QUEUE].sort());
   });
