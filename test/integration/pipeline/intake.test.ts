@@ -206,7 +206,7 @@ describe('tapes submitted by reference (propertiesBlob, issue 16.3)', () => {
     expect(inline.status).toBe(202);
     expect(await inline.json()).toMatchObject({
       jobId: answer.jobId,
-      message: expect.stringContaining('already exists'),
+      message: expect.stringContaining('already exists') as unknown,
     });
     expect(await staged(answer.jobId)).toEqual(names);
   });

@@ -243,7 +243,7 @@ describe('JSON bodies read as a stream (issue 16.3)', () => {
           path: 'propertiesBlob',
           message: expect.stringMatching(
             /^no blob 'books\/none\.csv' in the uploads container 'portfolio-uploads': upload/,
-          ),
+          ) as unknown,
         },
       ]);
   });
