@@ -37,7 +37,13 @@ import {
   validationErrorAnswerSchema,
 } from './answers.ts';
 import { ACCEPTED_CONTENT_TYPES, JSON_BODY_TYPES, XLSX_CONTENT_TYPE } from './body-format.ts';
-import { fileRequestQuerySchema, jobsQuerySchema, portfolioBodySchema, propertiesQuerySchema } from './schemas.ts';
+import {
+  analyzeBlobBodySchema,
+  fileRequestQuerySchema,
+  jobsQuerySchema,
+  portfolioBodySchema,
+  propertiesQuerySchema,
+} from './schemas.ts';
 
 /** A JSON Schema or OpenAPI object. */
 export type JsonObject = { [key: string]: unknown };
@@ -77,6 +83,7 @@ function components(asOf: Date): Record<string, JsonObject> {
   add(dataQualitySchema, 'DataQuality');
   const requests = z.registry<{ id: string }>();
   requests.add(analyzeRequestSchema({ asOf }), { id: 'AnalyzeRequest' });
+  requests.add(analyzeBlobBodySchema(), { id: 'AnalyzeBlobRequest' });
   requests.add(portfolioBodySchema(asOf), { id: 'PortfolioRequest' });
   requests.add(stressRequestSchema, { id: 'StressRequest' });
   requests.add(redriveRequestSchema, { id: 'RedriveRequest' });
@@ -156,9 +163,9 @@ function queryParameters(schema: z.ZodObject): JsonObject[] {
 const portfolioBody = {
   required: true,
   description:
-    'JSON (AnalyzeRequest; a byte-order mark is ignored, null means absent), or a tape: CSV separated by , ; | or tab (detected from the header; with ; a decimal comma is read), UTF-8 with or without BOM, UTF-16 with BOM or Windows-1252, or an Excel workbook (.xlsx). text/plain, application/vnd.ms-excel and application/octet-stream bodies are recognised by content. Headers match ignoring case, spaces, underscores and dots, or by x-column-synonyms.',
+    'JSON (AnalyzeRequest; a byte-order mark is ignored, null means absent; or AnalyzeBlobRequest, naming a tape uploaded to the uploads container as propertiesBlob: CSV or a JSON array read as a stream, or an Excel workbook), or a tape: CSV separated by , ; | or tab (detected from the header; with ; a decimal comma is read), UTF-8 with or without BOM, UTF-16 with BOM or Windows-1252, or an Excel workbook (.xlsx). text/plain, application/vnd.ms-excel and application/octet-stream bodies are recognised by content. Headers match ignoring case, spaces, underscores and dots, or by x-column-synonyms.',
   content: {
-    'application/json': { schema: ref('AnalyzeRequest') },
+    'application/json': { schema: { oneOf: [ref('AnalyzeRequest'), ref('AnalyzeBlobRequest')] } },
     'text/csv': { schema: { type: 'string' } },
     'text/tab-separated-values': { schema: { type: 'string' } },
     [XLSX_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } },

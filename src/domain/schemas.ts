@@ -315,4 +315,3 @@ export type Appraisal = z.infer<ReturnType<typeof appraisalSchema>>;
 export type Comparable = z.infer<ReturnType<typeof comparableSchema>>;
 export type Loan = z.infer<ReturnType<typeof loanSchema>>;
 export type Sale = z.infer<ReturnType<typeof saleSchema>>;
-export type AnalyzeRequest = z.infer<ReturnType<typeof analyzeRequestSchema>>;
