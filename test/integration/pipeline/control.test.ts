@@ -135,11 +135,11 @@ describe('bad input', () => {
     );
   });
 
-  it('counts the container the app stages into: an accepted job adds its chunk blob', async () => {
+  it('counts the container the app stages into: an accepted job adds a chunk and its shared identities', async () => {
     const blobsBefore = await stagedBlobs();
     const response = await h.post('/api/portfolio/analyze', small(20, 'staged'));
     expect(response.status).toBe(202);
-    expect(await stagedBlobs()).toBe(blobsBefore + 1);
+    expect(await stagedBlobs()).toBe(blobsBefore + 2);
   });
 
   it("answers 413 beyond the app's MAX_REQUEST_MB (2 MB here) as a JSON error, creating nothing", async () => {
