@@ -4,7 +4,7 @@
 // the process's peak RSS and heap, which is what reading a tape of that size costs the host before staging.
 //   npm run bench:intake -- --size 1000000   (the tape is generated once, kept in $TMPDIR)
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,7 +29,10 @@ const sample = () => {
 };
 const timer = setInterval(sample, 50);
 const bytes = () => createReadStream(source, { highWaterMark: 1 << 16 }) as AsyncIterable<Uint8Array>;
-const head = new Uint8Array(readFileSync(source).subarray(0, 4096));
+const head = new Uint8Array(4096);
+const fd = openSync(source, 'r');
+readSync(fd, head, 0, head.length, 0);
+closeSync(fd);
 const started = performance.now();
 const result = await readTapeStream(
   { kind: 'csv', head, bytes },
