@@ -103,6 +103,13 @@ async function readJsonRequest(
       response: badRequest(`The request body is not valid JSON: ${syntaxMessage(bytes, text, error)}${csvHint(bytes)}`),
     };
   }
+  if (envelope.propertiesRepeated)
+    return {
+      ok: false,
+      response: validationFailed([
+        { path: 'properties', message: 'given more than once in the body: send one properties list' },
+      ]),
+    };
   const body = envelopeValue(envelope);
   const unambiguous = refuseQueryBesideJson(query, body);
   if (!unambiguous.ok) return unambiguous;

@@ -29,6 +29,8 @@ export interface JsonEnvelope {
   notAnObject?: unknown;
   fields: Record<string, unknown>;
   properties?: PropertiesMember | undefined;
+  /** `properties` was given more than once (JSON.parse would keep the last; the items are read from all). */
+  propertiesRepeated?: boolean;
 }
 
 /** The text's tokens, a chunk's worth at a time, packed values only. Throws JsonSyntaxError. */
@@ -107,6 +109,8 @@ export async function scanJsonEnvelope(text: TextChunks): Promise<JsonEnvelope> 
       if (depth === 1 && key !== undefined && VALUE_STARTS.has(token.name)) {
         const name = key;
         key = undefined;
+        if (name === 'properties' && (envelope.properties !== undefined || items !== undefined))
+          envelope.propertiesRepeated = true;
         if (name === 'properties' && token.name === 'startArray') {
           items = 0;
           depth++;

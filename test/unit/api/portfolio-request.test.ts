@@ -205,6 +205,7 @@ describe('JSON bodies read as a stream (issue 16.3)', () => {
     ['no properties', JSON.stringify({ portfolioId: 'book', analysisType: 'risk' }), 'properties'],
     ['an empty list', body([]), 'properties'],
     ['a top-level array', `[${JSON.stringify(property)}]`, ''],
+    ['two properties lists', body([property]).replace('{', `{"properties":[${JSON.stringify(second)}],`), 'properties'],
   ])('refuse %s with a field error', async (_, text, path) => {
     const read = await readRequest(text, 'application/json');
     expect(read).toMatchObject({ ok: false, status: 400 });
