@@ -99,6 +99,8 @@ if (byReference) {
 }
 const accepted = await api.analyze({ contentType: 'application/json', body });
 const submitSeconds = (performance.now() - started) / 1000;
+// The peak while the tape was read and staged, apart from the run's.
+const submitPeakRss = peakRss;
 const job = await followJob(api, accepted.jobId, { pollIntervalMs: 200 });
 const seconds = (performance.now() - started) / 1000;
 const stats = await sandbox.stats();
@@ -138,6 +140,7 @@ console.log(
     rejected429: stats.rejected429,
     byProvider: stats.byProvider,
     peakRssMb: Math.round(peakRss / 2 ** 20),
+    submitPeakRssMb: Math.round(submitPeakRss / 2 ** 20),
     largestHistory,
     instances: list.length,
     laneSeconds: laneSeconds.map((b) => Math.round(b * 10) / 10),
