@@ -43,6 +43,16 @@ export function resolveStorageConnectionString(value: string): string {
 const url = z.url({ error: 'must be an absolute URL' });
 const clientId = z.guid({ error: 'must be a client id (a GUID)' });
 
+/** A blob container's name by Azure's rules, `fallback` when unset. */
+const containerName = (fallback: string) =>
+  z
+    .string()
+    .regex(
+      /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/,
+      'must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
+    )
+    .default(fallback);
+
 export const storageSettingsSchema = z.object({
   cosmos: z
     .object({
@@ -75,21 +85,9 @@ export const storageSettingsSchema = z.object({
   credential: z.literal('managedidentity', { error: "must be 'managedidentity'" }).optional(),
   clientId: clientId.optional(),
   /** Blob container of the chunk blobs and registered portfolios (Azure's container-name rules). */
-  stagingContainer: z
-    .string()
-    .regex(
-      /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/,
-      'must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
-    )
-    .default(STAGING_CONTAINER),
+  stagingContainer: containerName(STAGING_CONTAINER),
   /** Blob container callers upload tapes to, submitted by reference (`propertiesBlob`). */
-  uploadsContainer: z
-    .string()
-    .regex(
-      /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/,
-      'must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
-    )
-    .default(UPLOADS_CONTAINER),
+  uploadsContainer: containerName(UPLOADS_CONTAINER),
 });
 export type StorageSettings = z.infer<typeof storageSettingsSchema>;
 
