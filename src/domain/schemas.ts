@@ -15,7 +15,11 @@ import {
   text,
 } from './fields.ts';
 
-export const MAX_PROPERTIES = 100_000;
+/**
+ * Most properties in one request, by any form (DESIGN: 10,000 to 1,000,000 per call). A body is bounded by
+ * MAX_REQUEST_MB before this; a tape submitted by reference is read as a stream up to it.
+ */
+export const MAX_PROPERTIES = 1_000_000;
 export const MAX_APPRAISALS_PER_PROPERTY = 50;
 export const MAX_COMPARABLES_PER_APPRAISAL = 50;
 export const MAX_SALES_PER_PROPERTY = 50;
