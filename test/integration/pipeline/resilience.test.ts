@@ -113,8 +113,9 @@ async function untilQueueEmpty(queue: QueueClient): Promise<void> {
   throw new Error(`queue ${queue.name} still holds messages after 120 s`);
 }
 
+/** Waits for the job the queue trigger starts; on a loaded machine that took over 30 s (two minutes allowed). */
 async function waitForExistence(jobId: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1_200; i++) {
     if ((await h.get(`/api/portfolio/jobs/${jobId}`)).status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
