@@ -46,10 +46,7 @@ export async function analyzePortfolio(
     return read.response;
   }
   const { fields, dataQuality, sharedIdentities } = read.value;
-  const tape = await stager.finish(sharedIdentities).catch(async (error: unknown) => {
-    await stager.discard().catch(() => undefined);
-    throw error;
-  });
+  const tape = await stager.finish(sharedIdentities);
 
   const client = df.getClient(context);
   const outcome = await submitJob(

@@ -28,17 +28,15 @@ const DECLARED: Readonly<Record<string, string>> = {
 
 const startsWith = (bytes: Uint8Array, prefix: readonly number[]) => prefix.every((b, i) => bytes[i] === b);
 
+/** The encoding to read a text in, or why it cannot be read. */
+type DetectedEncoding = { ok: true; value: TextEncoding } | { ok: false; error: IntakeError };
+
 /**
- * The encoding to read `bytes` in. A byte-order mark decides; else a declared charset; else UTF-8 when the
- * bytes are valid UTF-8, else Windows-1252. Bytes with NULs and no BOM (UTF-16 without a mark) are refused:
- * guessing their byte order would be a guess.
+ * What the first bytes and a declared charset decide: a byte-order mark, else a declared charset; bytes
+ * with NULs and no BOM (UTF-16 without a mark) are refused, guessing their byte order would be a guess.
+ * Undefined when the text must be read through: UTF-8 if all of it is valid UTF-8 (byValidity).
  */
-export function detectEncoding(
-  bytes: Uint8Array,
-  declaredCharset?: string,
-  /** Whether all the bytes are UTF-8, when `bytes` is only their head (a stream's). */
-  utf8: () => boolean = () => isUtf8(bytes),
-): { ok: true; value: TextEncoding } | { ok: false; error: IntakeError } {
+function encodingOfHead(bytes: Uint8Array, declaredCharset: string | undefined): DetectedEncoding | undefined {
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) return { ok: true, value: { encoding: 'utf-8', fallback: false } };
   if (startsWith(bytes, [0xff, 0xfe])) return { ok: true, value: { encoding: 'utf-16le', fallback: false } };
   if (startsWith(bytes, [0xfe, 0xff])) return { ok: true, value: { encoding: 'utf-16be', fallback: false } };
@@ -68,8 +66,33 @@ export function detectEncoding(
     };
   if (declared === 'windows-1252' || declared === 'iso-8859-1' || declared === 'latin1' || declared === 'cp1252')
     return { ok: true, value: { encoding: 'windows-1252', fallback: false } };
-  if (utf8()) return { ok: true, value: { encoding: 'utf-8', fallback: false } };
-  return { ok: true, value: { encoding: 'windows-1252', fallback: true } };
+  return undefined;
+}
+
+/** UTF-8 for bytes that are all valid UTF-8, else Windows-1252 (Excel's "CSV (Comma delimited)"). */
+const byValidity = (utf8: boolean): DetectedEncoding => ({
+  ok: true,
+  value: utf8 ? { encoding: 'utf-8', fallback: false } : { encoding: 'windows-1252', fallback: true },
+});
+
+/**
+ * The encoding to read `bytes` in. A byte-order mark decides; else a declared charset; else UTF-8 when the
+ * bytes are valid UTF-8, else Windows-1252. Bytes with NULs and no BOM are refused (encodingOfHead).
+ */
+export function detectEncoding(bytes: Uint8Array, declaredCharset?: string): DetectedEncoding {
+  return encodingOfHead(bytes, declaredCharset) ?? byValidity(isUtf8(bytes));
+}
+
+/**
+ * detectEncoding for a stream: its `head` decides as a body's first bytes do; only when that leaves it open
+ * is `source` read through once to tell UTF-8 from Windows-1252.
+ */
+export async function detectStreamEncoding(
+  head: Uint8Array,
+  declaredCharset: string | undefined,
+  source: ByteSource,
+): Promise<DetectedEncoding> {
+  return encodingOfHead(head, declaredCharset) ?? byValidity(await isUtf8Stream(source));
 }
 
 /** `bytes` decoded in `encoding`, a byte-order mark dropped, in chunks of about `chunkBytes` bytes. */
@@ -93,7 +116,7 @@ export function decodeText(bytes: Uint8Array, encoding: string): string {
 export type ByteSource = () => AsyncIterable<Uint8Array>;
 
 /** Whether every byte of `source` is UTF-8 (read through once, nothing kept). */
-export async function isUtf8Stream(source: ByteSource): Promise<boolean> {
+async function isUtf8Stream(source: ByteSource): Promise<boolean> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
     for await (const bytes of source()) decoder.decode(bytes, { stream: true });

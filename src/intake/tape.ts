@@ -12,7 +12,14 @@ import { MAX_PROPERTIES, propertySchema, type InvalidRowsMode } from '../domain/
 import { TapeCollector, type TapeResult } from './collector.ts';
 import type { ColumnOptions } from './columns.ts';
 import { CsvSyntaxError, openCsv } from './csv-records.ts';
-import { decodeChunks, decodeStream, detectEncoding, isUtf8Stream, type ByteSource } from './decode.ts';
+import {
+  decodeChunks,
+  decodeStream,
+  detectEncoding,
+  detectStreamEncoding,
+  type ByteSource,
+  type TextEncoding,
+} from './decode.ts';
 import { readTapeRecords } from './file-rows.ts';
 import { readJsonItems } from './json-items.ts';
 import { JsonSyntaxError, NotAnArrayError, jsonArrayItems } from './json-stream.ts';
@@ -72,7 +79,7 @@ export async function readCsvTape(
 /** A tape's text and the encoding it was read in. */
 async function readCsvText(
   text: AsyncIterable<string> | Iterable<string>,
-  encoding: { encoding: string; fallback: boolean },
+  encoding: TextEncoding,
   options: TapeOptions,
   sink: PropertySink,
 ): Promise<TapeResult> {
@@ -190,13 +197,12 @@ export interface TapeStream {
 }
 
 /**
- * A CSV or JSON tape read from a stream, never held whole: the bytes are read once to tell UTF-8 from
- * Windows-1252 (as `detectEncoding` does for a body), then again to read the rows. JSON is an array of
- * properties.
+ * A CSV or JSON tape read from a stream, never held whole: unless a byte-order mark or a declared charset
+ * decides, the bytes are read once to tell UTF-8 from Windows-1252 (as `detectEncoding` does for a body),
+ * then again to read the rows. JSON is an array of properties.
  */
 export async function readTapeStream(tape: TapeStream, options: TapeOptions, sink: PropertySink): Promise<TapeResult> {
-  const whole = await isUtf8Stream(tape.bytes);
-  const encoding = detectEncoding(tape.head, tape.charset, () => whole);
+  const encoding = await detectStreamEncoding(tape.head, tape.charset, tape.bytes);
   if (!encoding.ok) return refusal(encoding.error);
   const text = () => decodeStream(tape.bytes, encoding.value.encoding);
   if (tape.kind === 'csv') return readCsvText(text(), encoding.value, options, sink);

@@ -56,14 +56,19 @@ export class ChunkStager implements PropertySink {
 
   /**
    * Uploads the last chunk and the job's shared identities, and waits for every upload. Throws the first
-   * upload's error (nothing is then referenced by a job: discard the folder).
+   * upload's error, after deleting the folder (no job will reference it).
    */
   async finish(shared: ReadonlySet<string>): Promise<StagedTape> {
-    if (this.#chunk.length > 0) this.#upload();
-    await Promise.all(this.#inFlight);
-    if (this.#failure) throw this.#failure.error;
-    await this.#staging.stageSharedIdentities(this.#jobId, this.stagingId, [...shared].sort());
-    return { stagingId: this.stagingId, count: this.#count, chunkCount: this.#chunks };
+    try {
+      if (this.#chunk.length > 0) this.#upload();
+      await Promise.all(this.#inFlight);
+      if (this.#failure) throw this.#failure.error;
+      await this.#staging.stageSharedIdentities(this.#jobId, this.stagingId, [...shared].sort());
+      return { stagingId: this.stagingId, count: this.#count, chunkCount: this.#chunks };
+    } catch (error) {
+      await this.discard().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Waits for the uploads in flight, then deletes the folder (a refused or superseded submission). */
@@ -95,9 +100,9 @@ export async function stageProperties(
   const stager = new ChunkStager(staging, jobId, { chunkSize });
   try {
     for (const property of properties) await stager.add(property);
-    return await stager.finish(sharedIdentities(properties));
   } catch (error) {
     await stager.discard().catch(() => undefined);
     throw error;
   }
+  return stager.finish(sharedIdentities(properties));
 }

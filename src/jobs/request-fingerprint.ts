@@ -17,19 +17,12 @@ export interface FingerprintedRequest {
   properties: readonly Property[];
 }
 
-/** `sha256:` and the hex digest of the request's canonical JSON (keys sorted, undefined left out). */
-export function requestFingerprint(request: FingerprintedRequest): string {
-  const { properties, ...fields } = request;
-  const fingerprint = new FingerprintingSink({ add: () => {} });
-  for (const property of properties) void fingerprint.add(property);
-  return fingerprint.digest(fields);
-}
-
 /**
- * The fingerprint taken while the properties stream past, one at a time, on their way to `next` (a
- * 1,000,000-property request is never one string): each property's canonical JSON, then the fields and
- * the count. (Before streaming intake the count came first: a key sent before that change and reused
- * after it reads as another request, 422, never as the same one.)
+ * `sha256:` and the hex digest of the request's canonical JSON (keys sorted, undefined left out), taken
+ * while the properties stream past, one at a time, on their way to `next` (a 1,000,000-property request is
+ * never one string): each property's canonical JSON, then the fields and the count. (Before streaming
+ * intake the count came first: a key sent before that change and reused after it reads as another
+ * request, 422, never as the same one.)
  */
 export class FingerprintingSink implements PropertySink {
   readonly #hash = createHash('sha256');

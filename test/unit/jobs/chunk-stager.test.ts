@@ -1,6 +1,6 @@
 // ChunkStager over an in-memory staging port: chunks cut at chunkSize in order, no more uploads in flight than
 // its concurrency (the reader waits), the shared identities written once after the last chunk, an upload's
-// failure thrown from finish, and discard deleting the folder after the uploads in flight.
+// failure thrown to the reader, and the folder deleted after the uploads in flight.
 import { describe, expect, it } from 'vitest';
 import type { Property } from '../../../src/domain/schemas.ts';
 import { ChunkStager, stageProperties, type ChunkStaging } from '../../../src/jobs/chunk-stager.ts';
@@ -73,15 +73,20 @@ describe('ChunkStager', () => {
     expect(m.maxInFlight()).toBe(2);
   });
 
-  it("throws an upload's failure to the reader (from add or finish), and discard deletes the folder", async () => {
+  it("throws an upload's failure to the reader (from add or finish), and the folder is deleted once", async () => {
     const m = memoryStaging({ failChunk: 1 });
     const stager = new ChunkStager(m.staging, 'job-3', { chunkSize: 5 });
+    // As the analyze trigger stages: a failure from add is the reader's to discard; finish discards itself.
     const staging = async () => {
-      for (const p of properties.slice(0, 12)) await stager.add(p);
+      try {
+        for (const p of properties.slice(0, 12)) await stager.add(p);
+      } catch (error) {
+        await stager.discard();
+        throw error;
+      }
       return stager.finish(new Set());
     };
     await expect(staging()).rejects.toThrow('chunk 1 upload failed');
-    await stager.discard();
     expect(m.log).toEqual([`discard job-3/${stager.stagingId}`]);
     expect(m.chunks.size).toBe(0);
   });

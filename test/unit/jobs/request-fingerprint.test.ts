@@ -1,7 +1,16 @@
 // The request fingerprint behind Idempotency-Key reuse: equal for the same request however its fields are
 // ordered, different for any change of what is analysed, bought or reported.
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, requestFingerprint, type FingerprintedRequest } from '../../../src/jobs/request-fingerprint.ts';
+import { DISCARD } from '../../../src/intake/sink.ts';
+import { canonicalJson, FingerprintingSink, type FingerprintedRequest } from '../../../src/jobs/request-fingerprint.ts';
+
+/** The fingerprint of a whole request, its properties streamed past as the analyze trigger's sink sees them. */
+function requestFingerprint(request: FingerprintedRequest): string {
+  const { properties, ...fields } = request;
+  const fingerprint = new FingerprintingSink(DISCARD);
+  for (const property of properties) void fingerprint.add(property);
+  return fingerprint.digest(fields);
+}
 import type { Property } from '../../../src/domain/schemas.ts';
 
 const property = (id: string, balance = 100_000): Property => ({
