@@ -139,11 +139,10 @@ export class AzureStorageTaskHubStore implements TaskHubStore {
     return [...this.hub.entities.values()].map((e) => ({ ...e.record }));
   }
 
-  async nextVisibleAt(): Promise<number | undefined> {
+  async nextVisibleAt(after: number): Promise<number | undefined> {
     let earliest: number | undefined;
-    const now = Date.now();
     const consider = (at: number | undefined) => {
-      if (at !== undefined && at > now && (earliest === undefined || at < earliest)) earliest = at;
+      if (at !== undefined && at > after && (earliest === undefined || at < earliest)) earliest = at;
     };
     for (const id of this.hub.orchestrationInboxes)
       for (const m of this.hub.partitions.get(id)?.inbox ?? []) consider(m.message.visibleAt);

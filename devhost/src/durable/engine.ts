@@ -120,6 +120,9 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
   }
 
   async function pump(): Promise<void> {
+    // A message that comes due after this instant may have been passed over by the takes below; the wake
+    // timer must count it even if it is due by the time the timer is armed (else nothing wakes the pump).
+    const takenAt = Date.now();
     while (running && orchestrations < settings.maxConcurrentOrchestratorFunctions) {
       const item = await store.takeOrchestrationWorkItem();
       if (!item) break;
@@ -155,11 +158,11 @@ export function createDurableEngine(ctx: DurableEngineContext, options: DurableE
         () => activities--,
       );
     }
-    await armWakeTimer();
+    await armWakeTimer(takenAt);
   }
 
-  async function armWakeTimer(): Promise<void> {
-    const at = await store.nextVisibleAt();
+  async function armWakeTimer(takenAt: number): Promise<void> {
+    const at = await store.nextVisibleAt(takenAt);
     if (wakeTimer) clearTimeout(wakeTimer);
     wakeTimer = undefined;
     if (at === undefined || !running) return;

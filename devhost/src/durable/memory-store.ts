@@ -146,11 +146,10 @@ export class MemoryTaskHubStore implements TaskHubStore {
     this.notify();
   }
 
-  async nextVisibleAt(): Promise<number | undefined> {
+  async nextVisibleAt(after: number): Promise<number | undefined> {
     let earliest: number | undefined;
-    const now = Date.now();
     const consider = (at: number | undefined) => {
-      if (at !== undefined && at > now && (earliest === undefined || at < earliest)) earliest = at;
+      if (at !== undefined && at > after && (earliest === undefined || at < earliest)) earliest = at;
     };
     for (const inbox of this.inboxes.values()) for (const m of inbox) consider(m.visibleAt);
     for (const inbox of this.entityInboxes.values()) for (const r of inbox) consider(r.visibleAt);

@@ -155,8 +155,12 @@ export interface TaskHubStore {
   discardOrchestrationMessages(instanceId: string, messageIds: readonly string[]): Promise<void>;
   /** Unlocks without consuming anything (the messages are offered again). */
   abandonOrchestrationWorkItem(instanceId: string): Promise<void>;
-  /** Epoch ms of the earliest not-yet-visible message, for the timer wake-up. */
-  nextVisibleAt(): Promise<number | undefined>;
+  /**
+   * Epoch ms of the earliest message (or entity request) that becomes visible after `after` (epoch ms), for the
+   * timer wake-up; it may already be due by now. Messages visible at `after` are not counted: the pump that
+   * started then saw them, and whatever held them back (a lock, a suspension, capacity) notifies when it ends.
+   */
+  nextVisibleAt(after: number): Promise<number | undefined>;
 
   takeActivityWorkItem(): Promise<ActivityWorkItem | undefined>;
   /** Removes the work item and posts its result to the orchestration, atomically. */
