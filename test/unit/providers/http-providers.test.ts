@@ -1,4 +1,5 @@
 // The HTTP clients and the resilience policy against a real sandbox server on a free port.
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../src/providers/errors.ts';
 import { createHttpAvm } from '../../../src/providers/http-avm.ts';
@@ -112,6 +113,15 @@ describe('HTTP AVM against the sandbox', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(reason), 50);
     await expect(avm.value(subject('P-1'), { signal: controller.signal })).rejects.toBe(reason);
+  });
+
+  it('leaves nothing on the caller’s signal once a call has answered', async () => {
+    // A chunk's signal lives for the whole chunk: each call's listener must go when the call ends.
+    const { url } = await sandbox();
+    const avm = createHttpAvm({ name: 'avm-primary', baseUrl: url, timeoutInMs: 2_000 });
+    const controller = new AbortController();
+    for (let i = 0; i < 5; i++) await avm.value(subject(`P-${i}`), { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('does not retry a wrong api key', async () => {
