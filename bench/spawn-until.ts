@@ -5,6 +5,9 @@ import { REPO_ROOT } from '../scripts/local-stack.ts';
 
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+// A bench stopped with kill or Ctrl-C exits through 'exit' too, so its servers do not outlive it.
+for (const signal of ['SIGTERM', 'SIGINT'] as const)
+  process.once(signal, () => process.exit(signal === 'SIGTERM' ? 143 : 130));
 
 export function spawnUntil(
   args: string[],
