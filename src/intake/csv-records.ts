@@ -2,7 +2,7 @@
 // most frequent outside quotes), line ends are normalised (CRLF, CR and LF mixed in one file are all
 // line ends), and csv-parse tokenises (quotes, doubled quotes, line breaks inside quoted cells). Each
 // record carries the file row it starts on (the header is row 1), counting the lines of quoted cells.
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import type { CsvSeparator } from '../domain/csv.ts';
 
@@ -79,12 +79,21 @@ export async function openCsv(
   const end = firstLineEnd(head);
   const separator = detectSeparator(end >= 0 ? head.slice(0, end) : head);
   async function* text(): AsyncGenerator<string> {
-    if (head !== '') yield head;
-    for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+    try {
+      if (head !== '') yield head;
+      for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+    } finally {
+      await source.return(undefined);
+    }
   }
   async function* records(): AsyncGenerator<SourceRecord> {
-    const parser = Readable.from(text()).pipe(
+    // pipeline, not pipe: a source that fails mid-way (a blob replaced while it is read) fails the records'
+    // iteration with its error (pipe would leave it unhandled and the parser waiting forever), and records
+    // left unread (a refused tape) close the source.
+    const parser = pipeline(
+      Readable.from(text()),
       parse({ delimiter: separator, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true }),
+      () => {},
     );
     try {
       for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
