@@ -106,6 +106,13 @@ const REFUSALS = {
   413: answer('body over MAX_REQUEST_MB', 'Error'),
   415: answer(`a Content-Type that is not read (${ACCEPTED_CONTENT_TYPES.join(', ')} are)`, 'ValidationError'),
 } as const;
+/** 409 of the operations that read a tape by reference. */
+const TAPE_CHANGED = {
+  '409': answer(
+    'the uploaded tape named by propertiesBlob was replaced or deleted while it was being read: nothing was started; the error on propertiesBlob names the fix (upload under a new name, or wait for the upload to finish, and send the request again)',
+    'ValidationError',
+  ),
+};
 /** 415 of the endpoints that read only a JSON body (stress, redrive). */
 const NOT_JSON = {
   '415': answer(
@@ -230,6 +237,7 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
           responses: {
             '202': answer('started, or the existing job of this Idempotency-Key', 'AnalyzeAccepted'),
             ...refusals(400, 413, 415),
+            ...TAPE_CHANGED,
             '422': {
               description:
                 'the estimate is over the budget (and allowPartial is not set), or the Idempotency-Key was used with another request (the job it names)',
@@ -245,7 +253,7 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
             'Estimate the cost of an analysis (the same bodies as /portfolio/analyze; nothing is started or written)',
           parameters: fileParameters(),
           requestBody: portfolioBody,
-          responses: { '200': answer('the estimate', 'Estimate'), ...refusals(400, 413, 415) },
+          responses: { '200': answer('the estimate', 'Estimate'), ...refusals(400, 413, 415), ...TAPE_CHANGED },
         },
       },
       '/portfolio/jobs': {

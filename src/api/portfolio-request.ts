@@ -20,11 +20,12 @@ import {
   type TapeOptions,
   type TapeResult,
 } from '../intake/tape.ts';
+import { UploadChangedError } from '../storage/errors.ts';
 import type { Upload } from '../storage/uploads.ts';
 import { bodyFormat, sniff, type BodyFormat } from './body-format.ts';
 import { readBody, readQuery, validate, type Parsed } from './request-parsing.ts';
-import { badRequest, unsupportedMediaType, validationFailed } from './responses.ts';
-import { analyzeBlobBodySchema, fileRequestQuerySchema } from './schemas.ts';
+import { badRequest, inputChanged, unsupportedMediaType, validationFailed } from './responses.ts';
+import { analyzeBlobBodySchema, fileRequestQuerySchema, type AnalyzeBlobBody } from './schemas.ts';
 
 /** A valid request's fields and the account of how its properties were read (they went to the sink). */
 export interface PortfolioRequest {
@@ -53,7 +54,8 @@ export interface ReadContext {
 /**
  * Reads, recognises and validates the body and query of an analyze or estimate request; accepted properties
  * go to `context.sink` as they are read. A refused request answers 4xx (the sink may have taken properties
- * by then: the caller discards them). Throws what the uploads' store throws.
+ * by then: the caller discards them): 409 on propertiesBlob for an uploaded tape replaced or deleted while it
+ * was read. Throws what the uploads' store throws otherwise.
  */
 export async function readPortfolioRequest(
   request: HttpRequest,
@@ -173,7 +175,27 @@ async function readBlobRequest(body: object, context: ReadContext): Promise<Pars
     };
   const valid = validate(analyzeBlobBodySchema(), body);
   if (!valid.ok) return valid;
-  const { propertiesBlob, unknownColumns, sheet, columnMap, ...fields } = valid.value;
+  try {
+    return await readUpload(valid.value, context);
+  } catch (error) {
+    if (!(error instanceof UploadChangedError)) throw error;
+    return { ok: false, response: inputChanged([{ path: 'propertiesBlob', message: changedMessage(error) }]) };
+  }
+}
+
+/**
+ * A 409's message for a tape that changed while it was read. Uploads commit whole (block blobs), so a tape
+ * replaced mid-read is a new upload of that name that finished meanwhile, or one that overwrote it.
+ */
+function changedMessage({ blobName, change }: UploadChangedError): string {
+  return change === 'replaced'
+    ? `the blob '${blobName}' was replaced while it was being read (another upload to that name finished meanwhile), so nothing was started: upload each tape under a new name, or wait until its upload has finished, then send the request again`
+    : `the blob '${blobName}' was deleted while it was being read, so nothing was started: upload the tape again (under a new name if it is being replaced), then send the request again`;
+}
+
+/** The tape a valid blob request names, read in a stream. Throws UploadChangedError. */
+async function readUpload(request: AnalyzeBlobBody, context: ReadContext): Promise<Parsed<PortfolioRequest>> {
+  const { propertiesBlob, unknownColumns, sheet, columnMap, ...fields } = request;
   const upload = await context.uploads.open(propertiesBlob);
   const refuse = (message: string) => ({
     ok: false as const,
@@ -183,7 +205,10 @@ async function readBlobRequest(body: object, context: ReadContext): Promise<Pars
     return refuse(
       `no blob '${propertiesBlob}' in the uploads container '${context.uploads.containerName}': upload the tape there first (README "Large portfolios"), then send its name`,
     );
-  if (upload.size === 0) return refuse(`the blob '${propertiesBlob}' is empty: upload the tape again`);
+  if (upload.size === 0)
+    return refuse(
+      `the blob '${propertiesBlob}' is empty (0 bytes): wait until its upload has finished, or upload the tape again`,
+    );
   const format = bodyFormat(upload.contentType ?? null, upload.head);
   if (!format.ok) return refuse(`the blob '${propertiesBlob}': ${format.message}`);
   const options: TapeOptions = {

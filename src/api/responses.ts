@@ -24,6 +24,19 @@ export function validationFailed(
   } satisfies ValidationErrorAnswer);
 }
 
+/**
+ * 409 with field errors: a valid request whose input changed while it was being read (an uploaded tape
+ * replaced mid-read); the message names the fix, after which the same request can succeed.
+ */
+export function inputChanged(errors: readonly FieldError[]): HttpResponseInit {
+  return json(409, {
+    success: false,
+    error: 'The input changed while it was being read',
+    errors: [...errors],
+    totalErrors: errors.length,
+  } satisfies ValidationErrorAnswer);
+}
+
 export function badRequest(message: string): HttpResponseInit {
   return json(400, {
     success: false,

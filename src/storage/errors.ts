@@ -84,6 +84,23 @@ export class BlobNotFoundError extends StorageError {
   }
 }
 
+/**
+ * An uploaded tape (storage/uploads.ts) was replaced (its ETag no longer matches: 412) or deleted (404) while
+ * it was being read: the version the read pinned is gone, and reading on would mix two tapes.
+ */
+export class UploadChangedError extends StorageError {
+  readonly container: string;
+  readonly blobName: string;
+  readonly change: 'replaced' | 'deleted';
+  constructor(container: string, blobName: string, change: 'replaced' | 'deleted', options?: { cause?: unknown }) {
+    super(`Blob '${blobName}' in container '${container}' was ${change} while it was being read.`, options);
+    this.name = 'UploadChangedError';
+    this.container = container;
+    this.blobName = blobName;
+    this.change = change;
+  }
+}
+
 /** A queue message over the 64 KiB limit. */
 export class MessageTooLargeError extends StorageError {
   readonly queue: string;
