@@ -10,9 +10,10 @@ import { idempotencyKeySchema } from '../api/schemas.ts';
 import type { AnalyzeAccepted, IdempotencyKeyReusedAnswer, OverBudgetAnswer } from '../api/answers.ts';
 import { publicUrl } from '../api/public-url.ts';
 import { json } from '../api/responses.ts';
+import { DISCARD } from '../intake/sink.ts';
 import { FingerprintingSink } from '../jobs/request-fingerprint.ts';
 import { ChunkStager } from '../jobs/chunk-stager.ts';
-import { jobIdFor, submitJob } from '../jobs/submit-job.ts';
+import { jobIdFor, resubmissionOutcome, submitJob } from '../jobs/submit-job.ts';
 import { chaosAfterStep, durableStarter, jobStoreFor } from '../jobs/bindings.ts';
 import type { AppServices } from '../services.ts';
 import { logLine } from '../workflow.ts';
@@ -31,43 +32,63 @@ export async function analyzePortfolio(
   );
   if (!key.ok) return key.response;
   const jobId = jobIdFor(key.value);
-  const { staging, uploads } = services.storage;
-  const stager = new ChunkStager(staging, jobId, { chunkSize: settings.chunking.chunkSize });
-  const fingerprint = new FingerprintingSink(stager);
+  const store = jobStoreFor(services);
+  // A keyed retry of a job that exists stages nothing: its tape is read only for the request's fingerprint,
+  // which tells a retry (its job) from another request under the key (422). A first submission stages as it
+  // reads; two at once under one key both do, and submitJob settles which one starts the job.
+  const existing = key.value === undefined ? undefined : await store.getJob(jobId);
+  const target =
+    existing === undefined
+      ? {
+          kind: 'new' as const,
+          stager: new ChunkStager(services.storage.staging, jobId, { chunkSize: settings.chunking.chunkSize }),
+        }
+      : { kind: 'retry' as const, job: existing };
+  const discard = () => (target.kind === 'new' ? target.stager.discard() : Promise.resolve());
+  const fingerprint = new FingerprintingSink(target.kind === 'new' ? target.stager : DISCARD);
   let read;
   try {
-    read = await readPortfolioRequest(request, { settings, asOf, sink: fingerprint, uploads });
+    read = await readPortfolioRequest(request, {
+      settings,
+      asOf,
+      sink: fingerprint,
+      uploads: services.storage.uploads,
+    });
   } catch (error) {
-    await stager.discard().catch(() => undefined);
+    await discard().catch(() => undefined);
     throw error;
   }
   if (!read.ok) {
-    await stager.discard();
+    await discard();
     return read.response;
   }
   const { fields, dataQuality, sharedIdentities } = read.value;
-  const tape = await stager.finish(sharedIdentities);
+  const requestFingerprint = key.value === undefined ? undefined : fingerprint.digest(fields);
+  const count = dataQuality.accepted;
 
   const client = df.getClient(context);
-  const outcome = await submitJob(
-    {
-      jobId,
-      portfolioId: fields.portfolioId,
-      analysisType: fields.analysisType,
-      tape,
-      budget: fields.budget,
-      allowPartial: fields.allowPartial,
-      idempotencyKey: key.value,
-      dataQuality,
-      ...(key.value !== undefined && { requestFingerprint: fingerprint.digest(fields) }),
-      asOf,
-      stressScenarios: fields.stressScenarios,
-    },
-    settings,
-    jobStoreFor(services),
-    durableStarter(client),
-    chaosAfterStep(services),
-  );
+  const outcome =
+    target.kind === 'retry'
+      ? resubmissionOutcome(target.job, { analysisType: fields.analysisType, count, requestFingerprint }, settings)
+      : await submitJob(
+          {
+            jobId,
+            portfolioId: fields.portfolioId,
+            analysisType: fields.analysisType,
+            tape: await target.stager.finish(sharedIdentities),
+            budget: fields.budget,
+            allowPartial: fields.allowPartial,
+            idempotencyKey: key.value,
+            dataQuality,
+            requestFingerprint,
+            asOf,
+            stressScenarios: fields.stressScenarios,
+          },
+          settings,
+          store,
+          durableStarter(client),
+          chaosAfterStep(services),
+        );
   if (outcome.kind === 'over_budget') {
     return json(422, {
       success: false,
@@ -93,7 +114,7 @@ export async function analyzePortfolio(
       jobId: outcome.jobId,
       phase: 'submitted',
       outcome: outcome.kind,
-      properties: tape.count,
+      properties: count,
       skippedRows: dataQuality.skipped,
       analysisType: fields.analysisType,
       estimatedCents: Math.round(outcome.estimatedCost * 100),
@@ -113,7 +134,7 @@ export async function analyzePortfolio(
       message:
         outcome.kind === 'existing'
           ? 'A job with this Idempotency-Key already exists; returning it.'
-          : `Analysis of ${counted(tape.count, 'property', 'properties')} started.${skipped}`,
+          : `Analysis of ${counted(count, 'property', 'properties')} started.${skipped}`,
       statusUrl,
       dataQuality,
       ...(settings.pipeline.handOutManagementUrls && managementUrls(client, outcome.jobId)),

@@ -81,11 +81,29 @@ export function jobIdFor(idempotencyKey: string | undefined): string {
 }
 
 /** The outcome for a job that exists: the same job, or `key_reused` when its request was another one. */
-function existingOutcome(job: ExistingJob, request: JobRequest, breakdown: CostBreakdown): SubmitOutcome {
-  const { requestFingerprint } = request;
+function existingOutcome(
+  job: ExistingJob,
+  requestFingerprint: string | undefined,
+  breakdown: CostBreakdown,
+): SubmitOutcome {
   if (requestFingerprint !== undefined && job.requestFingerprint !== requestFingerprint)
     return { kind: 'key_reused', jobId: job.id, portfolioId: job.portfolioId };
   return { kind: 'existing', jobId: job.id, estimatedCost: job.estimatedCost, breakdown };
+}
+
+/**
+ * The outcome for a request whose Idempotency-Key names `job`, a job that exists, read without staging its
+ * tape (a retry needs only the fingerprint): `existing` when it is the request the job was submitted with,
+ * `key_reused` otherwise, as submitJob answers. `count`: the request's accepted properties, priced for the
+ * breakdown.
+ */
+export function resubmissionOutcome(
+  job: ExistingJob,
+  request: { analysisType: AnalysisType; count: number; requestFingerprint?: string | undefined },
+  settings: Settings,
+): SubmitOutcome {
+  const breakdown = estimateCost(request.count, request.analysisType, priceTableOf(settings));
+  return existingOutcome(job, request.requestFingerprint, breakdown);
 }
 
 /** How runs work under `settings`: lanes, prices, the failure limit and the retry passes. */
@@ -148,7 +166,7 @@ async function submitStaged(
   };
 
   const existing = await store.getJob(jobId);
-  if (existing) return existingOutcome(existing, request, breakdown);
+  if (existing) return existingOutcome(existing, request.requestFingerprint, breakdown);
   if (await starter.exists(jobId)) {
     // Started, but the document was never written (the host died in between): write it and re-attach. The
     // run reads the tape its own submission staged (its openJob names it on the document), not this one.

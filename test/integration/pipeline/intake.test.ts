@@ -2,7 +2,9 @@
 // sandbox: a CSV sent as Excel's content type, an estimate from a tape, a 415, lenient intake through the
 // 202, the job status and the report, new property types in the report, condo units without unit
 // numbers that are never given each other's cached value, and tapes submitted by reference to a blob
-// (read in a stream and staged as they are read; a refused one leaves nothing staged).
+// (read in a stream and staged as they are read; a refused one leaves nothing staged; one replaced or
+// deleted while it is read answers 409 and leaves no job; a keyed retry stages nothing). The app's blob
+// requests pass through a proxy (blob-proxy.ts) that lets a test see them and act between two of them.
 import { readFileSync } from 'node:fs';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,16 +12,26 @@ import { jobIdFor } from '../../../src/jobs/submit-job.ts';
 import type { DataQuality } from '../../../src/domain/data-quality.ts';
 import type { StoredReport } from '../../../src/domain/stored-report.ts';
 import { propertyResultSchema, type PropertyResult } from '../../../src/domain/results.ts';
+import { itAnswersAsDocumented } from '../../openapi-answers.ts';
+import { startBlobProxy, type BlobProxy } from '../blob-proxy.ts';
+import { serviceEndpoints } from '../fixtures.ts';
 import { startPipeline, REPO_ROOT, type PipelineHarness } from './harness.ts';
 
 const tape = (name: string) => readFileSync(`${REPO_ROOT}test/fixtures/input-cases/${name}`);
 
 let h: PipelineHarness;
+let proxy: BlobProxy;
+/** Azurite itself, not through the proxy: what the tests write and list. */
+let blobs: BlobServiceClient;
 beforeAll(async () => {
-  h = await startPipeline();
+  const { storageConnectionString } = await serviceEndpoints();
+  blobs = BlobServiceClient.fromConnectionString(storageConnectionString);
+  proxy = await startBlobProxy(storageConnectionString);
+  h = await startPipeline({ env: { AzureWebJobsStorage: proxy.connectionString } });
 });
 afterAll(async () => {
   await h?.stop();
+  await proxy?.close();
 });
 
 async function send(path: string, body: Uint8Array, contentType: string, query: string) {
@@ -162,9 +174,8 @@ describe('tapes submitted by reference (propertiesBlob, issue 16.3)', () => {
   const sample = readFileSync(`${REPO_ROOT}examples/portfolio-1000.csv`, 'utf8').split('\n');
   /** The sample's header and its first 250 properties: three chunks at CHUNK_SIZE 100. */
   const book = `${sample.slice(0, 251).join('\n')}\n`;
-  const blobs = () => BlobServiceClient.fromConnectionString(h.env.AzureWebJobsStorage!);
   const upload = async (name: string, content: string, contentType: string) => {
-    const container = blobs().getContainerClient(h.env.UPLOADS_CONTAINER!);
+    const container = blobs.getContainerClient(h.env.UPLOADS_CONTAINER!);
     await container.createIfNotExists();
     await container.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), {
       blobHTTPHeaders: { blobContentType: contentType },
@@ -173,7 +184,7 @@ describe('tapes submitted by reference (propertiesBlob, issue 16.3)', () => {
   /** The names staged for a job, in the staging container. */
   const staged = async (jobId: string) => {
     const names: string[] = [];
-    const container = blobs().getContainerClient(h.env.STAGING_CONTAINER!);
+    const container = blobs.getContainerClient(h.env.STAGING_CONTAINER!);
     for await (const blob of container.listBlobsFlat({ prefix: `jobs/${jobId}/` })) names.push(blob.name);
     return names.sort();
   };
@@ -242,4 +253,141 @@ describe('tapes submitted by reference (propertiesBlob, issue 16.3)', () => {
     expect(await refused.json()).toMatchObject({ errors: [expect.objectContaining({ path: 'properties[119].zip' })] });
     expect(await staged(jobIdFor(key))).toEqual([]);
   });
+
+  /** The app's blob writes under the job's staging folders while `act` runs (seen at the proxy). */
+  async function stagingWrites(jobId: string, act: () => Promise<void>): Promise<string[]> {
+    const writes: string[] = [];
+    const folder = `/${h.env.STAGING_CONTAINER!}/jobs/${jobId}/`;
+    proxy.hook = ({ method, path }) => {
+      if (method === 'PUT' && path.includes(folder)) writes.push(path);
+    };
+    try {
+      await act();
+    } finally {
+      proxy.hook = undefined;
+    }
+    return writes;
+  }
+
+  it('reads a keyed retry of a job that exists only for its fingerprint: the job, and nothing staged', async () => {
+    await upload('books/retry.csv', book, 'text/csv');
+    const key = { 'idempotency-key': 'by-reference-retry' };
+    const request = { portfolioId: 'by-reference-retry', analysisType: 'risk', propertiesBlob: 'books/retry.csv' };
+    const jobId = jobIdFor(key['idempotency-key']);
+    const first = await stagingWrites(jobId, async () => {
+      expect((await h.post('/api/portfolio/analyze', request, key)).status).toBe(202);
+    });
+    expect(first).toHaveLength(4); // three chunks and the shared identities
+    const names = await staged(jobId);
+    expect(names).toHaveLength(4);
+
+    // The same request again: its job, with nothing written under the job's folders.
+    const retried = await stagingWrites(jobId, async () => {
+      const again = await h.post('/api/portfolio/analyze', request, key);
+      expect(again.status).toBe(202);
+      expect(await again.json()).toMatchObject({
+        jobId,
+        estimatedCost: 2.5,
+        message: 'A job with this Idempotency-Key already exists; returning it.',
+      });
+    });
+    expect(retried).toEqual([]);
+
+    // Another tape under the key: the 422 naming the job. An invalid one: its 400, as a first submission's.
+    await upload('books/retry-other.csv', `${sample.slice(0, 201).join('\n')}\n`, 'text/csv');
+    await upload('books/retry-invalid.csv', book.replace(',TX,77013,', ',TX,,'), 'text/csv');
+    const refused = await stagingWrites(jobId, async () => {
+      const other = await h.post(
+        '/api/portfolio/analyze',
+        { ...request, propertiesBlob: 'books/retry-other.csv' },
+        key,
+      );
+      expect(other.status).toBe(422);
+      expect(await other.json()).toMatchObject({
+        jobId,
+        error: expect.stringContaining('with a different request') as unknown,
+      });
+      const invalid = await h.post(
+        '/api/portfolio/analyze',
+        { ...request, propertiesBlob: 'books/retry-invalid.csv' },
+        key,
+      );
+      expect(invalid.status).toBe(400);
+      expect(await invalid.json()).toMatchObject({ errors: [expect.objectContaining({ path: 'row 2, column zip' })] });
+    });
+    expect(refused).toEqual([]);
+    expect(await staged(jobId)).toEqual(names);
+    expect(await h.waitForJob(jobId)).toMatchObject({ status: 'completed', progress: { processed: 250 } });
+  });
+
+  describe('a tape replaced or deleted between its two reads (the encoding, then the rows)', () => {
+    /**
+     * Runs `change` on the tape `name` just before the app's third request for its content: its first bytes
+     * (to tell its kind), then the whole of it for its encoding (it has no byte-order mark), then the whole
+     * again for its rows (a tape this small is one range).
+     */
+    function changeBeforeRowsRead(name: string, change: () => Promise<unknown>) {
+      let reads = 0;
+      proxy.hook = async ({ method, path }) => {
+        if (method !== 'GET' || !path.split('?')[0]!.endsWith(`/${h.env.UPLOADS_CONTAINER!}/${name}`)) return;
+        if (++reads === 3) await change();
+      };
+    }
+    const tapes = () => blobs.getContainerClient(h.env.UPLOADS_CONTAINER!);
+
+    it('replaced: 409 on propertiesBlob naming the fix, no job, nothing staged, and the key free', async () => {
+      await upload('books/changing.csv', book, 'text/csv');
+      const replacement = `${sample.slice(0, 121).join('\n')}\n`;
+      changeBeforeRowsRead('books/changing.csv', () => upload('books/changing.csv', replacement, 'text/csv'));
+      const key = { 'idempotency-key': 'by-reference-changing' };
+      const request = { portfolioId: 'changing', analysisType: 'risk', propertiesBlob: 'books/changing.csv' };
+      const changed = await h.post('/api/portfolio/analyze', request, key).finally(() => (proxy.hook = undefined));
+      expect(changed.status).toBe(409);
+      expect(await changed.json()).toEqual({
+        success: false,
+        error: 'The input changed while it was being read',
+        errors: [
+          {
+            path: 'propertiesBlob',
+            message:
+              "the blob 'books/changing.csv' was replaced while it was being read (another upload to that name finished meanwhile), so nothing was started: upload each tape under a new name, or wait until its upload has finished, then send the request again",
+          },
+        ],
+        totalErrors: 1,
+      });
+      const jobId = jobIdFor(key['idempotency-key']);
+      expect((await h.get(`/api/portfolio/jobs/${jobId}`)).status).toBe(404);
+      expect(await staged(jobId)).toEqual([]);
+
+      // Sent again, the request starts the job, of the tape now there.
+      const again = await h.post('/api/portfolio/analyze', request, key);
+      expect(again.status).toBe(202);
+      expect(await again.json()).toMatchObject({ jobId, message: 'Analysis of 120 properties started.' });
+      expect(await h.waitForJob(jobId)).toMatchObject({ status: 'completed', progress: { processed: 120 } });
+    });
+
+    it('deleted: 409 on propertiesBlob, and nothing started', async () => {
+      await upload('books/vanishing.csv', book, 'text/csv');
+      changeBeforeRowsRead('books/vanishing.csv', () => tapes().deleteBlob('books/vanishing.csv'));
+      const key = { 'idempotency-key': 'by-reference-vanishing' };
+      const request = { portfolioId: 'vanishing', analysisType: 'risk', propertiesBlob: 'books/vanishing.csv' };
+      const deleted = await h.post('/api/portfolio/analyze', request, key).finally(() => (proxy.hook = undefined));
+      expect(deleted.status).toBe(409);
+      expect(await deleted.json()).toMatchObject({
+        errors: [
+          {
+            path: 'propertiesBlob',
+            message: expect.stringMatching(
+              /^the blob 'books\/vanishing\.csv' was deleted while it was being read, so nothing was started: upload the tape again/,
+            ) as unknown,
+          },
+        ],
+      });
+      const jobId = jobIdFor(key['idempotency-key']);
+      expect((await h.get(`/api/portfolio/jobs/${jobId}`)).status).toBe(404);
+      expect(await staged(jobId)).toEqual([]);
+    });
+  });
 });
+
+itAnswersAsDocumented(() => h);

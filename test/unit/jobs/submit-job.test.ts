@@ -9,7 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../src/config.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
 import { stageProperties, type ChunkStaging } from '../../../src/jobs/chunk-stager.ts';
-import { jobIdFor, submitJob, type JobRequest, type JobStore, type Starter } from '../../../src/jobs/submit-job.ts';
+import {
+  jobIdFor,
+  resubmissionOutcome,
+  submitJob,
+  type JobRequest,
+  type JobStore,
+  type Starter,
+} from '../../../src/jobs/submit-job.ts';
 import type { JobDocument } from '../../../src/storage/jobs-repository.ts';
 import { ORCHESTRATIONS, type PortfolioAnalysisInput } from '../../../src/workflow.ts';
 import { property } from '../activities/chunk-world.ts';
@@ -197,6 +204,29 @@ describe('submitJob', () => {
     expect(m.log.slice(logged)).toEqual(['stage', 'discard', 'stage', 'discard']);
     expect([...m.staged.keys()]).toEqual([`${jobId}/${m.started[0]!.input.job.stagingId}`]);
     expect(jobIdFor(undefined)).not.toBe(jobIdFor(undefined));
+  });
+
+  it('answers a keyed retry read without staging (resubmissionOutcome) as submitJob answers one', async () => {
+    const m = memory();
+    await submitJob(
+      await m.request({ idempotencyKey: 'order-43', requestFingerprint: 'sha256:a' }),
+      settings,
+      m.store,
+      m.starter,
+    );
+    const job = (await m.store.getJob(jobIdFor('order-43')))!;
+    const retry = { analysisType: 'comprehensive' as const, count: 25 };
+    expect(resubmissionOutcome(job, { ...retry, requestFingerprint: 'sha256:a' }, settings)).toMatchObject({
+      kind: 'existing',
+      jobId: job.id,
+      estimatedCost: 2.75,
+      breakdown: { properties: 25, total: 2.75 },
+    });
+    expect(resubmissionOutcome(job, { ...retry, count: 5, requestFingerprint: 'sha256:b' }, settings)).toEqual({
+      kind: 'key_reused',
+      jobId: job.id,
+      portfolioId: 'PF-submit',
+    });
   });
 
   it('a host that died after starting: the resubmission writes the document and starts nothing again', async () => {
