@@ -35,7 +35,8 @@ export async function analyzePortfolio(
   const store = jobStoreFor(services);
   // A keyed retry of a job that exists stages nothing: its tape is read only for the request's fingerprint,
   // which tells a retry (its job) from another request under the key (422). A first submission stages as it
-  // reads; two at once under one key both do, and submitJob settles which one starts the job.
+  // reads; two at once under one key both do, and submitJob settles which one starts the job (as it does a
+  // job started without its document, a host that died in between).
   const existing = key.value === undefined ? undefined : await store.getJob(jobId);
   const target =
     existing === undefined
