@@ -4,7 +4,7 @@
 // a blob; a chunk's worst case is derived from its size and the price table).
 import type { PriceTable } from './domain/cost.ts';
 import type { DataQuality } from './domain/data-quality.ts';
-import type { StopReason } from './domain/job-progress.ts';
+import type { LaneStop, StopReason } from './domain/job-progress.ts';
 import type { JobStatus } from './domain/job-status.ts';
 import type { ChunkDelta, PassMode, RedriveInclude } from './domain/passes.ts';
 import type { AnalysisType, StressScenario } from './domain/schemas.ts';
@@ -84,7 +84,16 @@ export interface RunOptions {
  */
 export type RunKind =
   | { kind: 'analysis' }
-  | { kind: 'redrive'; redrive: number; include: RedriveInclude }
+  | {
+      kind: 'redrive';
+      redrive: number;
+      include: RedriveInclude;
+      /**
+       * The job's status when the redrive was asked for (its previous run's end): the status this run keeps if it
+       * ends with properties an earlier run left (domain/run-end.ts). Absent in redrives started before it existed.
+       */
+      previous?: JobStatus | undefined;
+    }
   | { kind: 'end'; reason: StopReason; /** Why the root failed, for the job's error. */ message?: string | undefined };
 
 /** Input of portfolioAnalysis (the root, instance id = jobId) and of jobRun (its one child). */
@@ -114,9 +123,6 @@ export interface PassPlan {
   /** How many entries the pass takes: chunkCount for 'all', else the plan's length. */
   entries: number;
 }
-
-/** What a lane is stopped by: the job's stop, or a budget that cannot cover one more property. */
-export type LaneStop = StopReason | 'budget_exceeded';
 
 /** Input of a chunkLane generation (it continues as new with the same shape, `position` moved on). */
 export interface ChunkLaneInput {

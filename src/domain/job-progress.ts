@@ -98,14 +98,16 @@ export interface ReservationRequest {
   minCents: number;
 }
 
+/** What stops a run's lanes: the job's stop (cancel, terminate, a chunk that kept failing) or a budget that cannot
+ * cover one more property. */
+export type LaneStop = StopReason | 'budget_exceeded';
+
 /**
  * granted: spend at most `cents`; wait: ask again once in-flight chunks settled; stop: schedule nothing more (with
  * the stop's message when it has one, so that every lane it stops can say why: a chunk that kept failing).
  */
 export type ReservationAnswer =
-  | { kind: 'granted'; cents: number }
-  | { kind: 'wait' }
-  | { kind: 'stop'; reason: StopReason | 'budget_exceeded'; message?: string };
+  { kind: 'granted'; cents: number } | { kind: 'wait' } | { kind: 'stop'; reason: LaneStop; message?: string };
 
 /** Answers a reservation (see the module comment for the rule) and records what it granted. */
 export function reserve(

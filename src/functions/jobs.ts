@@ -3,6 +3,7 @@
 // validates its route, query and body and answers 404 for an unknown job.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import type { DurableOrchestrationStatus } from 'durable-functions';
 import { readOptionalJson, validate, validateQuery } from '../api/request-parsing.ts';
 import { jobRouteSchema, jobsQuerySchema, propertiesQuerySchema, propertyRouteSchema } from '../api/schemas.ts';
 import type {
@@ -27,7 +28,7 @@ import { stressJob, type StressAnswer } from '../jobs/job-stress.ts';
 import { instanceStatus } from '../jobs/bindings.ts';
 import type { StoredProgress } from '../jobs/job-stop.ts';
 import { failureDetails, jobView, type RuntimeStatus } from '../jobs/job-view.ts';
-import { jobSpecOf, redriveJob as startRedrive, redriveRequestSchema } from '../jobs/redrive-job.ts';
+import { jobSpecOf, redriveJob as startRedrive, redriveMessage, redriveRequestSchema } from '../jobs/redrive-job.ts';
 import { runOptionsOf } from '../jobs/submit-job.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { isFinal, type JobStatus } from '../domain/job-status.ts';
@@ -36,7 +37,8 @@ import type { AppServices } from '../services.ts';
 import type { JobDocument } from '../storage/jobs-repository.ts';
 import { JOB_PROGRESS_ENTITY, ORCHESTRATIONS, runInstanceId, type PortfolioAnalysisInput } from '../workflow.ts';
 
-type Loaded = { response: HttpResponseInit } | { job: JobDocument; view: JobView; client: df.DurableClient };
+type Live = { view: JobView; root: DurableOrchestrationStatus | undefined };
+type Loaded = { response: HttpResponseInit } | ({ job: JobDocument; client: df.DurableClient } & Live);
 
 const LIVE: ReadonlySet<RuntimeStatus> = new Set(['Pending', 'Running', 'Suspended', 'ContinuedAsNew']);
 
@@ -69,19 +71,19 @@ async function endIfNeverStarted(
 
 /**
  * The job's live view: the document folded with its jobProgress entity and orchestration status (ending a
- * job whose root ended before its run began, see endIfNeverStarted).
+ * job whose root ended before its run began, see endIfNeverStarted); and the root as read.
  */
-async function liveView(services: AppServices, client: df.DurableClient, job: JobDocument): Promise<JobView> {
-  const [entity, status] = await Promise.all([
+async function liveView(services: AppServices, client: df.DurableClient, job: JobDocument): Promise<Live> {
+  const [entity, root] = await Promise.all([
     client.readEntityState<StoredProgress>(new df.EntityId(JOB_PROGRESS_ENTITY, job.id)),
     instanceStatus(client, job.id),
   ]);
-  const runtime = status?.runtimeStatus as RuntimeStatus | undefined;
-  const failure = runtime === 'Failed' ? failureDetails(status?.output) : undefined;
+  const runtime = root?.runtimeStatus as RuntimeStatus | undefined;
+  const failure = runtime === 'Failed' ? failureDetails(root?.output) : undefined;
   await endIfNeverStarted(services, client, job, runtime, failure);
   const state = entity.entityExists ? entity.entityState : undefined;
   const progress = state && 'jobId' in state ? state : undefined;
-  return jobView(job, progress, runtime, failure);
+  return { view: jobView(job, progress, runtime, failure), root };
 }
 
 async function loadJob(services: AppServices, request: HttpRequest, context: InvocationContext): Promise<Loaded> {
@@ -90,7 +92,7 @@ async function loadJob(services: AppServices, request: HttpRequest, context: Inv
   const job = await services.storage.jobs.get(route.value.jobId);
   if (!job) return { response: notFound(`No job with id '${route.value.jobId}'.`) };
   const client = df.getClient(context);
-  return { job, view: await liveView(services, client, job), client };
+  return { job, client, ...(await liveView(services, client, job)) };
 }
 
 /**
@@ -130,7 +132,11 @@ export async function listJobs(
     { pageSize, continuationToken },
   );
   const client = df.getClient(context);
-  const views = await mapWithConcurrency(page.items, VIEW_CONCURRENCY, (job) => liveView(services, client, job));
+  const views = await mapWithConcurrency(
+    page.items,
+    VIEW_CONCURRENCY,
+    async (job) => (await liveView(services, client, job)).view,
+  );
   return json(200, {
     success: true,
     // Documents in flight can read as several statuses: the live view decides (a page may then hold fewer).
@@ -297,8 +303,9 @@ export async function redriveJob(
   if (!body.ok) return body.response;
   const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
-  const { job, view, client } = loaded;
-  const outcome = await startRedrive(job.id, body.value, view.cost.actual, services.settings, {
+  const { job, view, client, root } = loaded;
+  const live = { spentDollars: view.cost.actual, root };
+  const outcome = await startRedrive(job, body.value, live, services.settings, {
     updateJob: (jobId, update) => services.storage.jobs.update(jobId, update),
     start: async (name, instanceId, input) => {
       await client.startNew(name, { instanceId, input });
@@ -332,7 +339,7 @@ export async function redriveJob(
           jobId: job.id,
           redrive: outcome.redrive,
           include: outcome.include,
-          message: `Redrive ${outcome.redrive} started: ${outcome.include === 'failed' ? 'failed properties' : 'failed properties and those left without a result'} are analysed again; answers already bought are reused.`,
+          message: redriveMessage(outcome, view.progress.total - view.progress.processed),
           statusUrl,
         } satisfies RedriveAccepted,
         { location: statusUrl },

@@ -9,11 +9,11 @@ import * as df from 'durable-functions';
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 import { finalProgressSchema, jobProgressSchema, type FinalProgress } from '../domain/job-progress.ts';
 import { isFinal } from '../domain/job-status.ts';
-import { failureDetails, orchestrationFailedError } from '../jobs/job-view.ts';
+import { failedRunEnd } from '../jobs/failed-run-end.ts';
 import { DocumentNotFoundError } from '../storage/errors.ts';
 import type { JobDocument, JobPatch } from '../storage/jobs-repository.ts';
 import type { AppServices } from '../services.ts';
-import { JOB_PROGRESS_ENTITY, ORCHESTRATIONS, runInstanceId } from '../workflow.ts';
+import { JOB_PROGRESS_ENTITY, ORCHESTRATIONS } from '../workflow.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FINISHED = [
@@ -44,34 +44,10 @@ export interface PurgePorts {
   updateJob(jobId: string, update: (current: JobDocument) => JobPatch): Promise<unknown>;
 }
 
-/** The run a root instance ran (portfolioAnalysis's custom status names it), when it says. */
-function runOf(root: DurableOrchestrationStatus): string | undefined {
-  const status = root.customStatus;
-  return typeof status === 'object' && status !== null && 'run' in status && typeof status.run === 'string'
-    ? status.run
-    : undefined;
-}
-
-/**
- * Whether `root` ran the job's current run: its redrive number's run, or, before any redrive, its first run or
- * the end of a job that never ran. A root read before a redrive reopened the job ran an earlier run.
- */
-function ranCurrentRun(job: JobDocument, root: DurableOrchestrationStatus): boolean {
-  const run = runOf(root);
-  if (job.redrives) return run === runInstanceId(job.id, { kind: 'redrive', redrive: job.redrives, include: 'failed' });
-  return (
-    run === undefined ||
-    run === runInstanceId(job.id, { kind: 'analysis' }) ||
-    run === runInstanceId(job.id, { kind: 'end', reason: 'failed' })
-  );
-}
-
 /**
  * What the purge writes onto a job document before its root and entity go, or undefined to leave the job's
  * entity alone because the job runs (again). A final job keeps the entity's counts. A job whose current run
- * failed before writing its end (the document still queued or processing, the root Failed) gets that end as the
- * job view reads it while the root exists: failed, at the root's last update, with the orchestration's failure
- * details as its error (orchestrationFailedError), and the counts. Anything else is a run going on.
+ * failed before writing its end gets that end (failedRunEnd) and the counts. Anything else is a run going on.
  */
 function purgePatch(
   job: JobDocument,
@@ -80,13 +56,8 @@ function purgePatch(
 ): JobPatch | undefined {
   const counts = finalProgress && { finalProgress };
   if (isFinal(job.status)) return { ...counts };
-  if (root.runtimeStatus !== df.OrchestrationRuntimeStatus.Failed || !ranCurrentRun(job, root)) return undefined;
-  return {
-    status: 'failed',
-    endTime: new Date(root.lastUpdatedTime).toISOString(),
-    error: orchestrationFailedError(failureDetails(root.output)),
-    ...counts,
-  };
+  const end = failedRunEnd(job, root);
+  return end && { ...end, ...counts };
 }
 
 /**

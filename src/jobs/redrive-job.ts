@@ -3,13 +3,18 @@
 // are updated in place (the report is rebuilt from every chunk's summary); the answers each property already
 // bought are reused from its stored result, so nothing bought is bought again. The redrive is a new run of
 // the job's root orchestration (same instance id, so the statusQueryGetUri handed out at submission follows
-// it), with a `{jobId}:redrive-{n}` child.
+// it), with a `{jobId}:redrive-{n}` child. A job whose run failed before writing its end reads failed (its root
+// failed) while its document still says processing: the redrive writes that end first, as the task hub purge
+// would, and redrives it as the failed job it is.
 import { z } from 'zod';
 import { isFinal, type JobStatus } from '../domain/job-status.ts';
 import { REDRIVE_INCLUDES } from '../domain/passes.ts';
+import { agree, counted } from '../domain/plural.ts';
+import { endWithLeft } from '../domain/run-end.ts';
 import type { Settings } from '../config.ts';
 import type { JobDocument, JobPatch } from '../storage/jobs-repository.ts';
 import { ORCHESTRATIONS, type JobSpec, type PortfolioAnalysisInput } from '../workflow.ts';
+import { failedRunEnd, type RootStatus } from './failed-run-end.ts';
 import { runOptionsOf } from './submit-job.ts';
 
 export const redriveRequestSchema = z.strictObject({
@@ -26,8 +31,24 @@ export interface RedrivePorts {
   start(name: string, instanceId: string, input: PortfolioAnalysisInput): Promise<void>;
 }
 
+/** What the job's live view read beside its document. */
+export interface RedriveLive {
+  /** What the job was billed so far, dollars. */
+  spentDollars: number;
+  /** Its root orchestration (instance id = jobId), when it exists. */
+  root: RootStatus | undefined;
+}
+
+type Started = {
+  kind: 'started';
+  redrive: number;
+  include: RedriveRequest['include'];
+  /** The job's status before the redrive (the end of its previous run). */
+  previous: JobStatus;
+};
+
 export type RedriveOutcome =
-  | { kind: 'started'; redrive: number; include: RedriveRequest['include'] }
+  | Started
   | { kind: 'not_finished'; status: JobStatus }
   | { kind: 'budget_below_spent'; spent: number }
   | { kind: 'not_redrivable'; reason: string };
@@ -61,25 +82,31 @@ export function jobSpecOf(job: JobDocument, budget: number | undefined): JobSpec
 }
 
 /**
- * Starts redrive n+1 of a finished job: marks its document processing (refusing, without writing, a job that
- * has not finished, one staged before redrives existed, or a budget below what the job already spent) and
- * starts its root orchestration again. `spentDollars` is what the job was billed so far.
+ * Starts redrive n+1 of a finished job: marks its document processing, without the previous end's time, error
+ * and reason (refusing, without writing, a job that has not finished, one staged before redrives existed, one
+ * the task hub purge reached, or a budget below what the job already spent) and starts its root orchestration
+ * again, naming the job's previous status in the run's input (the status the run keeps if it ends with
+ * properties an earlier run left). A job whose current run failed before writing its end (see failedRunEnd) gets
+ * that end first, so it is redriven as a failed job. Throws what its ports throw; a start that fails puts the
+ * previous end back.
  */
 export async function redriveJob(
-  jobId: string,
+  job: JobDocument,
   request: RedriveRequest,
-  spentDollars: number,
+  live: RedriveLive,
   settings: Settings,
   ports: RedrivePorts,
 ): Promise<RedriveOutcome> {
+  const { root } = live;
+  if (root && failedRunEnd(job, root)) await ports.updateJob(job.id, (current) => failedRunEnd(current, root) ?? {});
   let spec: JobSpec | undefined;
   let redrive = 0;
-  let previous: JobDocument['status'] = 'completed';
+  let ended: JobDocument | undefined;
   try {
-    await ports.updateJob(jobId, (current) => {
+    await ports.updateJob(job.id, (current) => {
       if (!isFinal(current.status)) throw new Refused({ kind: 'not_finished', status: current.status });
-      if (request.budget !== undefined && request.budget < spentDollars)
-        throw new Refused({ kind: 'budget_below_spent', spent: spentDollars });
+      if (request.budget !== undefined && request.budget < live.spentDollars)
+        throw new Refused({ kind: 'budget_below_spent', spent: live.spentDollars });
       // The run reopens the job's jobProgress entity, which the task hub purge removed (its counts were kept
       // on the document for the job view, not the reservations a run needs).
       if (current.finalProgress !== undefined)
@@ -94,27 +121,57 @@ export async function redriveJob(
           reason: 'the job was staged before redrives were supported; submit it again',
         });
       redrive = (current.redrives ?? 0) + 1;
-      previous = current.status;
+      ended = current;
       return {
         status: 'processing',
         redrives: redrive,
         ...(request.budget !== undefined && { budget: request.budget }),
+        // The run's end writes its own: the previous end's would be read as this run's.
+        endTime: null,
+        error: null,
+        statusReason: null,
       };
     });
   } catch (error) {
     if (error instanceof Refused) return error.outcome;
     throw error;
   }
+  const before = ended!;
   try {
-    await ports.start(ORCHESTRATIONS.portfolioAnalysis, jobId, {
+    await ports.start(ORCHESTRATIONS.portfolioAnalysis, job.id, {
       job: spec!,
       options: runOptionsOf(settings),
-      run: { kind: 'redrive', redrive, include: request.include },
+      run: { kind: 'redrive', redrive, include: request.include, previous: before.status },
     });
   } catch (error) {
-    // Nothing started: the job keeps the status it finished with.
-    await ports.updateJob(jobId, () => ({ status: previous, redrives: redrive - 1 }));
+    // Nothing started: the job keeps the end it had.
+    await ports.updateJob(job.id, () => ({
+      status: before.status,
+      redrives: redrive - 1,
+      endTime: before.endTime,
+      error: before.error,
+      statusReason: before.statusReason,
+    }));
     throw error;
   }
-  return { kind: 'started', redrive, include: request.include };
+  return { kind: 'started', redrive, include: request.include, previous: before.status };
+}
+
+/**
+ * The 202's message: what redrive `started` analyses, and, for a job with `left` properties without a result
+ * (its total less those with one), what its include mode does with them: "failed" leaves them, so the job ends
+ * with the status that left them again (endWithLeft); "failed-and-left" analyses them.
+ */
+export function redriveMessage(started: Started, left: number): string {
+  const head = `Redrive ${started.redrive} started:`;
+  const reused = 'answers already bought are reused.';
+  if (started.include === 'failed-and-left')
+    return left === 0
+      ? `${head} failed properties are analysed again (none is left without a result); ${reused}`
+      : `${head} failed properties and the ${counted(left, 'property', 'properties')} left without a result are analysed; ${reused}`;
+  const failedOnly = `${head} failed properties are analysed again; ${reused}`;
+  if (left === 0) return failedOnly;
+  const { status, why, fix } = endWithLeft(started.previous);
+  const again = status === started.previous ? ' again' : '';
+  return `${failedOnly} ${counted(left, 'property', 'properties')} ${agree(left, 'has', 'have')} no result (${why}): include "failed" leaves them, so the job ends ${status}${again}; ${fix}.`;
 }

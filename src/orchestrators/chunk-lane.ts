@@ -10,7 +10,7 @@
 // the lane then reserves again for the properties left. Deterministic: no I/O, no clock, no randomness.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import type { ReservationAnswer, ReservationRequest, Settlement } from '../domain/job-progress.ts';
+import type { LaneStop, ReservationAnswer, ReservationRequest, Settlement } from '../domain/job-progress.ts';
 import { chunkLength } from '../domain/chunking.ts';
 import { addDeltas } from '../domain/passes.ts';
 import {
@@ -20,7 +20,6 @@ import {
   type AnalyzeChunkOutput,
   type ChunkLaneInput,
   type ChunkLaneOutput,
-  type LaneStop,
 } from '../workflow.ts';
 
 /**

@@ -11,9 +11,9 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { worstCaseCentsPerProperty } from '../domain/cost.ts';
-import type { JobProgress, JobProgressInit } from '../domain/job-progress.ts';
-import type { JobStatus } from '../domain/job-status.ts';
+import type { JobProgress, JobProgressInit, LaneStop } from '../domain/job-progress.ts';
 import { addDeltas, NO_CHANGE, type ChunkDelta, type PassMode } from '../domain/passes.ts';
+import { runEnd } from '../domain/run-end.ts';
 import {
   ACTIVITIES,
   JOB_PROGRESS_ENTITY,
@@ -24,7 +24,6 @@ import {
   type ChunkLaneOutput,
   type JobPhase,
   type JobRunOutput,
-  type LaneStop,
   type OpenJobInput,
   type PassPlan,
   type PlanPassInput,
@@ -44,14 +43,6 @@ function firstStop(outputs: readonly ChunkLaneOutput[]): ChunkLaneOutput | undef
   }
   return undefined;
 }
-
-const STOP_WORDS: Record<LaneStop, string> = {
-  cancelled: 'Cancelled on request (DELETE): properties in flight finished, the rest were left.',
-  terminated:
-    'The job orchestration was terminated (Durable management API or client): chunks in flight stopped buying, the rest were left.',
-  failed: 'Stopped as failed: a chunk failed every attempt, or the job orchestration failed before its run began.',
-  budget_exceeded: 'The budget could not cover one more property at its worst case.',
-};
 
 export const jobRun: OrchestrationHandler = function* (context: OrchestrationContext) {
   const { job, options, run } = context.df.getInput<PortfolioAnalysisInput>();
@@ -137,15 +128,15 @@ export const jobRun: OrchestrationHandler = function* (context: OrchestrationCon
 
   let counts: ChunkDelta = NO_CHANGE;
   let stop: ChunkLaneOutput | undefined;
+  const init: JobProgressInit = {
+    jobId: job.jobId,
+    total: job.totalProperties,
+    chunkCount: job.chunkCount,
+    estimatedCents: job.estimatedCents,
+    budgetCents: job.budgetCents,
+    startTime: now(),
+  };
   if (run.kind !== 'redrive') {
-    const init: JobProgressInit = {
-      jobId: job.jobId,
-      total: job.totalProperties,
-      chunkCount: job.chunkCount,
-      estimatedCents: job.estimatedCents,
-      budgetCents: job.budgetCents,
-      startTime: now(),
-    };
     const state = (yield context.df.callEntity(progress, 'init', init)) as JobProgress;
     if (run.kind === 'end') stop = { totals: NO_CHANGE, stoppedBy: run.reason, error: run.message };
     else if (state.stop) stop = { totals: NO_CHANGE, stoppedBy: state.stop.reason, error: state.stop.message };
@@ -155,6 +146,10 @@ export const jobRun: OrchestrationHandler = function* (context: OrchestrationCon
       stop = first.stop;
     }
   } else {
+    // A job whose first run failed before it initialised the entity has none to reopen: init (which keeps an
+    // existing state as it is) makes it. Only redrives that name their previous status do so; those started
+    // before `previous` existed replay as they ran.
+    if (run.previous !== undefined) yield context.df.callEntity(progress, 'init', init);
     yield context.df.callEntity(progress, 'reopen', { budgetCents: job.budgetCents, at: now() });
     const planned = yield* plan(runId, run.include);
     const { processed, failed, transient, cached, costCents } = planned.counts;
@@ -178,20 +173,14 @@ export const jobRun: OrchestrationHandler = function* (context: OrchestrationCon
     if (retried.stop?.stoppedBy !== 'budget_exceeded') stop = retried.stop;
   }
 
-  const failureRate = counts.processed === 0 ? 0 : counts.failed / counts.processed;
-  const left = job.totalProperties - counts.processed;
-  let status: JobStatus;
-  if (stop?.stoppedBy === 'cancelled' || stop?.stoppedBy === 'terminated') status = 'cancelled';
-  else if (stop?.stoppedBy === 'failed') status = 'failed';
-  else if (stop?.stoppedBy === 'budget_exceeded' && left > 0) status = 'budget_exceeded';
-  else status = failureRate > options.maxFailureRate ? 'failed' : 'completed';
-
-  const error =
-    stop?.stoppedBy === 'failed'
-      ? (stop.error ?? STOP_WORDS.failed)
-      : status === 'failed'
-        ? `${counts.failed} of ${counts.processed} properties failed (${(failureRate * 100).toFixed(1)}%), above the limit of ${(options.maxFailureRate * 100).toFixed(1)}%`
-        : undefined;
+  const { status, error, statusReason } = runEnd({
+    total: job.totalProperties,
+    processed: counts.processed,
+    failed: counts.failed,
+    stop: stop?.stoppedBy && { reason: stop.stoppedBy, message: stop.error },
+    maxFailureRate: options.maxFailureRate,
+    previous: run.kind === 'redrive' ? run.previous : undefined,
+  });
   const report: AggregateReportInput = {
     jobId: job.jobId,
     portfolioId: job.portfolioId,
@@ -201,7 +190,7 @@ export const jobRun: OrchestrationHandler = function* (context: OrchestrationCon
     asOf: job.asOf,
     ...(job.stressScenarios !== undefined && { stressScenarios: job.stressScenarios }),
     ...(error !== undefined && { error }),
-    ...(stop?.stoppedBy && stop.stoppedBy !== 'failed' && { statusReason: STOP_WORDS[stop.stoppedBy] }),
+    ...(statusReason !== undefined && { statusReason }),
   };
   context.df.setCustomStatus({ phase: 'reporting', status });
   yield context.df.callActivityWithRetry(ACTIVITIES.aggregateReport, retry, report);
@@ -209,7 +198,7 @@ export const jobRun: OrchestrationHandler = function* (context: OrchestrationCon
     status,
     processed: counts.processed,
     failed: counts.failed,
-    left,
+    left: job.totalProperties - counts.processed,
     costCents: counts.cents,
   };
   context.df.setCustomStatus({ phase: 'done', ...output });

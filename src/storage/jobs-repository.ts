@@ -47,8 +47,16 @@ export const jobDocumentSchema = z.object({
 });
 export type JobDocument = z.infer<typeof jobDocumentSchema>;
 
-/** Fields an update may change; `updatedAt` is set by the repository. */
-export type JobPatch = Partial<Omit<JobDocument, 'id' | 'createdAt' | 'updatedAt'>>;
+/** What a run's end writes: a redrive removes them as it reopens the job, so its run's end is the only one read. */
+type EndField = 'endTime' | 'error' | 'statusReason';
+
+/**
+ * Fields an update may change (an undefined value leaves a field as it is); `updatedAt` is set by the repository.
+ * The end's fields may also be null: the field is removed.
+ */
+export type JobPatch = Partial<Omit<JobDocument, 'id' | 'createdAt' | 'updatedAt' | EndField>> & {
+  [K in EndField]?: JobDocument[K] | null;
+};
 /** A patch, or a function of the current document returning one (recomputed on every retry). */
 export type JobUpdate = JobPatch | ((current: JobDocument) => JobPatch | Promise<JobPatch>);
 
@@ -127,8 +135,7 @@ export class JobsRepository {
       if (!current) throw new DocumentNotFoundError('jobs', jobId);
       const patch = typeof update === 'function' ? await update(current.document) : update;
       const next = jobDocumentSchema.parse({
-        ...current.document,
-        ...withoutUndefined(patch),
+        ...applyJobPatch(current.document, patch),
         id: jobId,
         updatedAt: this.#now().toISOString(),
       });
@@ -202,8 +209,14 @@ export class JobsRepository {
   }
 }
 
-function withoutUndefined<T extends object>(patch: T): Partial<T> {
-  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** `document` with `patch` applied as update() applies it: undefined leaves a field, null removes it. */
+export function applyJobPatch(document: JobDocument, patch: JobPatch): JobDocument {
+  const next: Record<string, unknown> = { ...document };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === null) delete next[field];
+    else if (value !== undefined) next[field] = value;
+  }
+  return next as JobDocument;
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

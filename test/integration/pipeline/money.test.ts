@@ -133,9 +133,26 @@ describe('a budget', () => {
     expect(job.progress.processed).toBeLessThan(300);
     expect(bill.avm + bill.review + cents(report.cost.risk)).toBeLessThanOrEqual(500);
     expect(cents(job.cost.actual)).toBe(bill.avm + bill.review + cents(report.cost.risk));
+    const left = 300 - job.progress.processed;
+
+    // A redrive of its failed properties only (the default), under a budget that covers them, leaves what the
+    // budget left: it is told so at once, and the job still reads budget_exceeded, saying how many are left and
+    // how to analyse them, never completed.
+    const failedOnly = await h.post(`/api/portfolio/jobs/${jobId}/redrive`, { budget: 40 });
+    expect(failedOnly.status).toBe(202);
+    expect(((await failedOnly.json()) as { message: string }).message).toMatch(
+      new RegExp(`${left} properties have no result.*ends budget_exceeded again.*failed-and-left`),
+    );
+    const short = await h.waitForJob(jobId, 120_000);
+    expect(short).toMatchObject({ status: 'budget_exceeded', progress: { processed: job.progress.processed } });
+    expect(short.statusReason).toMatch(
+      new RegExp(`^${left} of 300 properties are still without a result.*include "failed-and-left"`),
+    );
+    expect((await reportOf(jobId)).status).toBe('budget_exceeded');
 
     // A redrive with a budget that covers the rest analyses what the budget left, buying nothing twice.
     const after = await redrive(jobId, { include: 'failed-and-left', budget: 40 });
+    expect(after).not.toHaveProperty('statusReason');
     const stats = h.sandbox.stats();
     // Properties analysed for the first time meet the chaos switch as in any first analysis.
     expect(after).toMatchObject({ status: 'completed', progress: { processed: 300 } });

@@ -8,7 +8,7 @@ import { purgeFinishedBefore, type PurgePorts } from '../../../src/functions/pur
 import { initialProgress, type JobProgress } from '../../../src/domain/job-progress.ts';
 import { failureDetails, jobView, type RuntimeStatus } from '../../../src/jobs/job-view.ts';
 import { DocumentNotFoundError } from '../../../src/storage/errors.ts';
-import type { JobDocument, JobPatch } from '../../../src/storage/jobs-repository.ts';
+import { applyJobPatch, type JobDocument, type JobPatch } from '../../../src/storage/jobs-repository.ts';
 import { JOB_PROGRESS_ENTITY } from '../../../src/workflow.ts';
 
 const CUTOFF = new Date('2026-11-20T00:00:00.000Z');
@@ -92,7 +92,7 @@ function hub() {
       before = undefined;
       const current = jobs.get(jobId);
       if (!current) throw new DocumentNotFoundError('jobs', jobId);
-      const next = { ...current, ...update(current) };
+      const next = applyJobPatch(current, update(current));
       jobs.set(jobId, next);
       return next;
     },
