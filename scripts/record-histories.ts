@@ -108,6 +108,27 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    // The budget stops a job with failures (no retry pass); a redrive of its failed properties leaves what the
+    // budget left (it ends budget_exceeded again); a redrive with failed-and-left and the budget to cover them ends
+    // it. Both redrives name the job's previous status: their runs initialise the entity before reopening it.
+    name: 'redrive-left',
+    env: { CHUNK_SIZE: '10', MAX_CONCURRENT_CHUNKS: '2', CHAOS_FAULT_AFTER_VALUATION_RATE: '0.1', RETRY_PASSES: '0' },
+    async run(url) {
+      const { jobId } = await post(url, '/api/portfolio/analyze', {
+        portfolioId: 'replay-left',
+        analysisType: 'valuation',
+        properties: sample.properties.slice(0, 60),
+        budget: 1,
+        allowPartial: true,
+      });
+      console.log(`budget: ${await finished(url, jobId)}`);
+      await post(url, `/api/portfolio/jobs/${jobId}/redrive`, { budget: 1.5 });
+      console.log(`redrive failed: ${await finished(url, jobId)}`);
+      await post(url, `/api/portfolio/jobs/${jobId}/redrive`, { include: 'failed-and-left', budget: 20 });
+      console.log(`redrive failed-and-left: ${await finished(url, jobId)}`);
+    },
+  },
+  {
     // Cancelled while every lane holds calls in flight.
     name: 'cancel',
     env: { CHUNK_SIZE: '10', MAX_CONCURRENT_CHUNKS: '2', PROPERTY_CONCURRENCY: '2' },

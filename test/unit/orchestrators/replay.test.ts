@@ -1,6 +1,7 @@
 // Replay of recorded histories (scripts/record-histories.ts): for every execution of every orchestration of
 // a few real jobs run on devhost — a job whose lanes continue as new and that runs a retry pass, a budget
-// stop with waits and a partial grant followed by a redrive, a cancel — the history devhost handed the SDK
+// stop with waits and a partial grant followed by a redrive, a budget stop followed by a redrive of the failed
+// properties (it ends budget_exceeded again) and one of those left, a cancel — the history devhost handed the SDK
 // is fed to the SDK's orchestrator (its test entry point, test/unit/durable-sdk.ts) running the current code,
 // which must answer exactly what was recorded: the same actions, output and custom status. A change that
 // would break the replay of a running job (nondeterminism, a different order of calls) fails here.
