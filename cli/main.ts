@@ -274,7 +274,7 @@ export function buildProgram(): Command {
     .addOption(
       new Option(
         '--include <which>',
-        'failed: failed properties; failed-and-left: also those a cancel or the budget left',
+        'failed: failed properties (those left without a result stay so: the job ends as it did); failed-and-left: also those a cancel, the budget or a failed run left',
       )
         .choices(REDRIVE_INCLUDES)
         .default('failed'),

@@ -197,7 +197,10 @@ export const redriveAcceptedSchema = z.object({
   /** The n-th redrive of the job. */
   redrive: z.number().int().positive(),
   include: z.enum(REDRIVE_INCLUDES),
-  message: z.string(),
+  message: z.string().meta({
+    description:
+      'What the redrive analyses; for a job with properties left without a result, what its include mode does with them (failed leaves them: the job ends with the status that left them again; failed-and-left analyses them)',
+  }),
   /** GET this for progress (also the Location header). */
   statusUrl: z.string(),
 });

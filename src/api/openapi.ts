@@ -284,7 +284,7 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
         post: {
           operationId: 'redriveJob',
           summary:
-            "Analyse a finished job's failed properties again (and, with include failed-and-left, those a cancel or the budget left); same job, counts, cost and report updated; answers already bought are reused",
+            "Analyse a finished job's failed properties again (and, with include failed-and-left, those a cancel, the budget or a failed run left without a result; with include failed those stay so and the job ends cancelled, budget_exceeded or failed again, never completed); same job, counts, cost and report updated; answers already bought are reused. A job whose run failed before writing its end is redriven as the failed job it reads",
           parameters: [jobId],
           requestBody: { required: false, ...json(ref('RedriveRequest')) },
           responses: {

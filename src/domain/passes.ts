@@ -1,6 +1,6 @@
 // Passes over a job's chunks: the first pass analyses every property; the end-of-job retry pass redoes the
 // properties that failed for a transient cause; a redrive redoes the failed ones (and, on request, the ones
-// a cancel or the budget left). Each chunk keeps its counts after every pass, and each run of a chunk
+// a cancel, the budget or a failed run left). Each chunk keeps its counts after every pass, and each run of a chunk
 // reports what it changed as a difference (a ChunkDelta), so passes add up whatever order they ran in.
 import { z } from 'zod';
 import type { PropertyResult } from './results.ts';
@@ -12,7 +12,7 @@ export const PASS_MODES = ['all', 'transient', 'failed', 'failed-and-left'] as c
  */
 export type PassMode = (typeof PASS_MODES)[number];
 
-/** What a redrive re-analyses: failed properties, or failed ones and those a cancel or the budget left. */
+/** What a redrive re-analyses: failed properties, or failed ones and those a cancel, the budget or a failed run left. */
 export const REDRIVE_INCLUDES = ['failed', 'failed-and-left'] as const;
 export type RedriveInclude = (typeof REDRIVE_INCLUDES)[number];
 

@@ -1,8 +1,8 @@
-// Redrive (issue 11.5): analyse a finished job's failed properties again — and, on request, the properties
-// a cancel or the budget left without a result — in the same job. The job's results, counts, cost and report
-// are updated in place (the report is rebuilt from every chunk's summary); the answers each property already
-// bought are reused from its stored result, so nothing bought is bought again. The redrive is a new run of
-// the job's root orchestration (same instance id, so the statusQueryGetUri handed out at submission follows
+// Redrive (issue 11.5): analyse a finished job's failed properties again — and, on request, the properties a
+// cancel, the budget or a failed run left without a result — in the same job. The job's results, counts, cost
+// and report are updated in place (the report is rebuilt from every chunk's summary); the answers each property
+// already bought are reused from its stored result, so nothing bought is bought again. The redrive is a new run
+// of the job's root orchestration (same instance id, so the statusQueryGetUri handed out at submission follows
 // it), with a `{jobId}:redrive-{n}` child. A job whose run failed before writing its end reads failed (its root
 // failed) while its document still says processing: the redrive writes that end first, as the task hub purge
 // would, and redrives it as the failed job it is.
@@ -17,9 +17,19 @@ import { ORCHESTRATIONS, type JobSpec, type PortfolioAnalysisInput } from '../wo
 import { failedRunEnd, type RootStatus } from './failed-run-end.ts';
 import { runOptionsOf } from './submit-job.ts';
 
+/** What each include mode does, for the API's readers (OpenAPI). */
+const INCLUDE_MODES =
+  'failed (default): the properties that failed are analysed again; properties a cancel, the budget or a failed run ' +
+  'left without a result stay so, and the job ends with the status that left them (cancelled, budget_exceeded, ' +
+  'failed) again, never completed, saying how many are left. failed-and-left: those are analysed too (within the ' +
+  "job's budget: give one that covers them).";
+
 export const redriveRequestSchema = z.strictObject({
-  /** failed (default): failed properties; failed-and-left: also those a cancel or the budget left. */
-  include: z.enum(REDRIVE_INCLUDES, { error: `must be one of ${REDRIVE_INCLUDES.join(', ')}` }).default('failed'),
+  /** failed (default): failed properties; failed-and-left: also those a cancel, the budget or a failed run left. */
+  include: z
+    .enum(REDRIVE_INCLUDES, { error: `must be one of ${REDRIVE_INCLUDES.join(', ')}` })
+    .default('failed')
+    .meta({ description: INCLUDE_MODES }),
   /** A new budget for the whole job, dollars (what it spent so far included); default: the job's budget. */
   budget: z.number().positive('must be > 0').max(1e10, 'must be <= 10000000000').optional(),
 });

@@ -66,6 +66,15 @@ describe('JobsRepository', () => {
     expect(await jobs.get('job-c')).toEqual(updated);
   });
 
+  it("removes an end's field patched with null, and leaves one patched with undefined", async () => {
+    await jobs.create({ ...job('job-end'), status: 'failed', endTime: '2025-06-01T01:00:00.000Z', error: 'boom' });
+    await jobs.update('job-end', { status: 'processing', endTime: null, error: undefined, statusReason: null });
+    const stored = await jobs.get('job-end');
+    expect(stored).toMatchObject({ status: 'processing', error: 'boom' });
+    expect(stored).not.toHaveProperty('endTime');
+    expect(stored).not.toHaveProperty('statusReason');
+  });
+
   it('retries on an etag conflict and re-applies the update to the newer document', async () => {
     await jobs.create(job('job-d'));
     let calls = 0;
