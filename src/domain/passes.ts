@@ -12,7 +12,9 @@ export const PASS_MODES = ['all', 'transient', 'failed', 'failed-and-left'] as c
  */
 export type PassMode = (typeof PASS_MODES)[number];
 
-/** What a redrive re-analyses: failed properties, or failed ones and those a cancel, the budget or a failed run left. */
+/**
+ * What a redrive re-analyses: failed properties, or failed ones and those a cancel, the budget or a failed run left.
+ */
 export const REDRIVE_INCLUDES = ['failed', 'failed-and-left'] as const;
 export type RedriveInclude = (typeof REDRIVE_INCLUDES)[number];
 

@@ -20,6 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
+const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
+  properties: unknown[];
+};
 const durable = (path: string) => `${h.url}/runtime/webhooks/durabletask/${path}`;
 const jobOf = async (jobId: string) =>
   ((await (await h.get(`/api/portfolio/jobs/${jobId}`)).json()) as { job: JobView }).job;
@@ -97,9 +100,6 @@ describe('a redrive of a job whose run failed before writing its end', () => {
   };
 
   it('ends it as the failed job it reads (never 409 "processing"), and says and does what each include mode does with the properties it never reached', async () => {
-    const sample = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
-      properties: unknown[];
-    };
     const schema = propertySchema({ asOf: new Date() });
     const properties = sample.properties.slice(0, 20).map((p) => schema.parse(p));
     const staging = new BlobStaging({
@@ -146,10 +146,7 @@ describe('a redrive of a job whose run failed before writing its end', () => {
       portfolioId: 'redrive-running',
       analysisType: 'valuation',
       // Properties no other job valued: none is answered from the valuation cache, each waits on the sandbox.
-      properties: JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')).properties.slice(
-        100,
-        105,
-      ),
+      properties: sample.properties.slice(100, 105),
     });
     expect(submitted.status).toBe(202);
     const { jobId: running } = (await submitted.json()) as { jobId: string };
