@@ -141,11 +141,14 @@ const TRANSIENT_CODES = new Set([
   'EAI_AGAIN',
   'UND_ERR_SOCKET',
   'REQUEST_SEND_ERROR',
+  // @azure/cosmos: no answer within the client's request timeout (a server too busy to answer in time).
+  'TimeoutError',
 ]);
 
 /**
  * Whether a storage error may pass on its own, looking through `cause`: HTTP 408, 429, 449 (Cosmos retry
- * with), 5xx; dropped or refused connections ("socket hang up"); a TransientStorageError.
+ * with), 5xx; dropped or refused connections ("socket hang up"); a request that timed out; a
+ * TransientStorageError.
  */
 export function isTransientStorageError(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {

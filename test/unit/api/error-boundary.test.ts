@@ -60,6 +60,17 @@ describe('withErrorBoundary', () => {
     expect(logged[0]?.text).toContain('ECONNREFUSED');
   });
 
+  it('answers a Cosmos DB request that timed out (a server too busy to answer in time) with 503', async () => {
+    // @azure/cosmos's own TimeoutError: code 'TimeoutError', after its client-side request timeout (60 s).
+    const timedOut = Object.assign(new Error('Timeout Error! Request took more than 60000 ms'), {
+      name: 'TimeoutError',
+      code: 'TimeoutError',
+    });
+    const { response } = await answerFor(timedOut);
+    expect(response.status).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '5' });
+  });
+
   it('answers anything else with a JSON 500 that leaks nothing, and one log line with the id and the stack', async () => {
     const { response, body, logged } = await answerFor(
       new InvalidStoredDocumentError('jobs/job-9', ['status: expected one of queued, processing']),
