@@ -12,13 +12,18 @@ declare module 'vitest' {
 
 const INTEGRATION_DIR = /[\\/]test[\\/]integration[\\/]/;
 
-/** Whether this run's test files include integration tests (when unsure: yes). */
+/** Whether this run's test files, in any of its projects, include integration tests (when unsure: yes). */
 async function runsIntegrationTests(project: TestProject): Promise<boolean> {
   // The CLI's file filters (`vitest run test/unit`) are not public API; without them every file counts.
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];
   try {
-    const { testFiles } = await project.globTestFiles(filters);
-    return testFiles.some((file) => INTEGRATION_DIR.test(file));
+    // Declared in the root config, this runs for the root project, which holds no test files itself: the
+    // run's projects (those `--project` selects) do.
+    for (const runProject of project.vitest.projects) {
+      const { testFiles } = await runProject.globTestFiles(filters);
+      if (testFiles.some((file) => INTEGRATION_DIR.test(file))) return true;
+    }
+    return false;
   } catch {
     return true;
   }
