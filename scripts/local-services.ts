@@ -9,7 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ensureAzurite } from 'devhost';
+import { azuriteConnectionString, ensureAzurite } from 'devhost';
 import { COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
 import { journalServer, type JournaledServer } from './cosmos-journal.ts';
 
@@ -177,11 +177,14 @@ export interface LocalServices {
   stop(): Promise<void>;
 }
 
-/** Starts both services (Azurite in memory, its log in a temporary directory); `ready` resolves when both listen. */
-export async function startLocalServices(): Promise<LocalServices> {
+/**
+ * Starts both services (Azurite in memory, its log in a temporary directory); `ready` resolves when both listen.
+ * `accounts`: storage accounts Azurite serves beside the development account (see `accountConnectionString`).
+ */
+export async function startLocalServices(options: { accounts?: readonly string[] } = {}): Promise<LocalServices> {
   const azuriteDir = mkdtempSync(path.join(tmpdir(), 'local-services-'));
   const [azurite, cosmos] = await Promise.all([
-    ensureAzurite({ dataDir: azuriteDir, location: 'memory' }),
+    ensureAzurite({ dataDir: azuriteDir, location: 'memory', ...(options.accounts && { accounts: options.accounts }) }),
     startCosmosServer(),
   ]);
   return {
@@ -199,6 +202,12 @@ export async function startLocalServices(): Promise<LocalServices> {
       rmSync(azuriteDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The connection string of `account`, one of the accounts the services were started with, on their Azurite. */
+export function accountConnectionString(endpoints: ServiceEndpoints, account: string): string {
+  const [blob = 0, queue = 0, table = 0] = endpoints.azuritePorts;
+  return azuriteConnectionString(HOST, { blob, queue, table }, account);
 }
 
 /** Waits (from any process) until the services behind `endpoints` accept connections. */

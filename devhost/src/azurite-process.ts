@@ -54,6 +54,13 @@ export interface EnsureAzuriteOptions {
   host?: string;
   /** Fixed ports per service; an absent or 0 port is any free port. A fixed port in use fails the start. */
   ports?: Partial<AzuritePorts>;
+  /**
+   * Storage accounts Azurite serves beside `devstoreaccount1` (lower-case letters and digits, 3 to 24), each
+   * with the development key (Azurite's AZURITE_ACCOUNTS). Users of one Azurite that must not see each other's
+   * queues, containers and tables take one each, as they would take separate accounts in Azure; reach one with
+   * `azuriteConnectionString(host, ports, name)`. Ignored when an Azurite already running is reattached.
+   */
+  accounts?: readonly string[];
   /** How long to wait for Azurite to listen (default 30,000 ms). */
   startTimeoutMs?: number;
 }
@@ -71,10 +78,22 @@ export interface RunningAzurite {
   stop(): Promise<void>;
 }
 
-/** A connection string for the development account at `host` and `ports` (http, as Azurite serves). */
-export function azuriteConnectionString(host: string, ports: AzuritePorts): string {
-  const url = (port: number) => `http://${host}:${port}/${DEV_ACCOUNT}`;
-  return `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_ACCOUNT_KEY};BlobEndpoint=${url(ports.blob)};QueueEndpoint=${url(ports.queue)};TableEndpoint=${url(ports.table)};`;
+/**
+ * A connection string for `account` (default: the development account) at `host` and `ports` (http, as Azurite
+ * serves; path-style endpoints name the account). Any account but the default must be one of `accounts`.
+ */
+export function azuriteConnectionString(host: string, ports: AzuritePorts, account = DEV_ACCOUNT): string {
+  const url = (port: number) => `http://${host}:${port}/${account}`;
+  return `DefaultEndpointsProtocol=http;AccountName=${account};AccountKey=${DEV_ACCOUNT_KEY};BlobEndpoint=${url(ports.blob)};QueueEndpoint=${url(ports.queue)};TableEndpoint=${url(ports.table)};`;
+}
+
+/** AZURITE_ACCOUNTS for `accounts` beside the development account, all with its key; undefined for none. */
+function accountsSetting(accounts: readonly string[] = []): string | undefined {
+  const invalid = accounts.filter((name) => !/^[a-z0-9]{3,24}$/.test(name));
+  if (invalid.length > 0)
+    throw new Error(`devhost: storage account names are 3 to 24 lower-case letters and digits: ${invalid.join(', ')}`);
+  if (accounts.length === 0) return undefined;
+  return [DEV_ACCOUNT, ...accounts].map((name) => `${name}:${DEV_ACCOUNT_KEY}`).join(';');
 }
 
 /** How long a dying Azurite (its owner gone) is given to flush and exit before it is stopped by force. */
@@ -162,6 +181,7 @@ function own(pid: number): void {
 export async function ensureAzurite(options: EnsureAzuriteOptions): Promise<RunningAzurite> {
   const dataDir = resolve(options.dataDir);
   const host = options.host ?? '127.0.0.1';
+  const accounts = accountsSetting(options.accounts);
   const location = options.location === 'memory' ? 'memory' : resolve(options.location ?? join(dataDir, 'azurite'));
   mkdirSync(location === 'memory' ? dataDir : location, { recursive: true });
   const infoFile = join(dataDir, 'azurite.json');
@@ -206,7 +226,11 @@ export async function ensureAzurite(options: EnsureAzuriteOptions): Promise<Runn
     detached: true,
     stdio: ['ignore', logFd, logFd],
     cwd: dataDir,
-    env: { ...process.env, AZURITE_ACCOUNTS: undefined, DEVHOST_AZURITE_OWNER_PID: String(process.pid) },
+    env: {
+      ...process.env,
+      AZURITE_ACCOUNTS: accounts,
+      DEVHOST_AZURITE_OWNER_PID: String(process.pid),
+    },
   });
   closeSync(logFd);
   child.unref();

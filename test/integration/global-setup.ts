@@ -12,6 +12,14 @@ declare module 'vitest' {
 
 const INTEGRATION_DIR = /[\\/]test[\\/]integration[\\/]/;
 
+/**
+ * Storage accounts on the run's Azurite beside the development account, one per test file (fixtures.ts,
+ * fileStorageConnectionString): the app's queue names are fixed (portfolio-revaluation, portfolio-alerts), and
+ * every app on the shared account polled the same revaluation queue, so one file's nightly message could be
+ * taken by another file's app, which knew no such portfolio and dropped it.
+ */
+export const FILE_STORAGE_ACCOUNTS = Array.from({ length: 256 }, (_, i) => `file${i + 1}`);
+
 /** Whether this run's test files, in any of its projects, include integration tests (when unsure: yes). */
 async function runsIntegrationTests(project: TestProject): Promise<boolean> {
   // The CLI's file filters (`vitest run test/unit`) are not public API; without them every file counts.
@@ -35,7 +43,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     return undefined;
   }
   const started = performance.now();
-  const services = await startLocalServices();
+  const services = await startLocalServices({ accounts: FILE_STORAGE_ACCOUNTS });
   try {
     await services.ready;
   } catch (error) {

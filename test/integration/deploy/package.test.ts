@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { startDevHost, type DevHost } from 'devhost';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { serviceEndpoints } from '../fixtures.ts';
+import { fileStorageConnectionString, serviceEndpoints } from '../fixtures.ts';
 import { REPO_ROOT } from '../pipeline/harness.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'pa-package-'));
@@ -99,7 +99,7 @@ describe('the deployment zip', () => {
     const services = await serviceEndpoints();
     const databaseId = `pkg-${randomUUID().slice(0, 8)}`;
     Object.assign(process.env, {
-      AzureWebJobsStorage: services.storageConnectionString,
+      AzureWebJobsStorage: fileStorageConnectionString(services),
       COSMOS_ENDPOINT: services.cosmosEndpoint,
       COSMOS_KEY: services.cosmosKey,
       COSMOS_DATABASE: databaseId,

@@ -28,7 +28,6 @@ const running: SpawnedCli[] = [];
 beforeAll(async () => {
   const services = await serviceEndpoints();
   sandbox = await startSandbox({ port: 0, latencyInMs: 50 });
-  storage = services.storageConnectionString;
   env = appEnv(services, sandbox.url, databaseId, {
     CHUNK_SIZE: '20',
     MAX_CONCURRENT_CHUNKS: '4',
@@ -37,6 +36,7 @@ beforeAll(async () => {
     MAX_FSD: '0.05',
     AVM_PRICES: 'avm-secondary=0.03',
   });
+  storage = env.AzureWebJobsStorage!;
   cosmos = new CosmosClient({
     endpoint: services.cosmosEndpoint,
     key: services.cosmosKey,

@@ -7,7 +7,7 @@ import { startDevHost, type DevHost } from 'devhost';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server.ts';
 import type { JobView } from '../../../src/api/answers.ts';
 import { isFinal } from '../../../src/domain/job-status.ts';
-import { serviceEndpoints } from '../fixtures.ts';
+import { fileStorageConnectionString, serviceEndpoints } from '../fixtures.ts';
 import type { ServiceEndpoints } from '../../../scripts/local-services.ts';
 import { recordAnswers, type RecordedAnswer } from '../../openapi-answers.ts';
 
@@ -32,8 +32,8 @@ export interface PipelineHarness {
 }
 
 /**
- * The app's settings for a test file: its own Cosmos database, blob container and task hub over the run's
- * shared services, both providers over HTTP at `sandboxUrl`; `extra` settings win.
+ * The app's settings for a test file: its own storage account, Cosmos database, blob containers and task hub
+ * over the run's shared services, both providers over HTTP at `sandboxUrl`; `extra` settings win.
  */
 export function appEnv(
   services: ServiceEndpoints,
@@ -42,7 +42,7 @@ export function appEnv(
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    AzureWebJobsStorage: services.storageConnectionString,
+    AzureWebJobsStorage: fileStorageConnectionString(services),
     COSMOS_ENDPOINT: services.cosmosEndpoint,
     COSMOS_KEY: services.cosmosKey,
     COSMOS_DATABASE: databaseId,
