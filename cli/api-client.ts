@@ -9,15 +9,16 @@ import {
   cancelAnswerSchema,
   errorAnswerSchema,
   estimateAnswerSchema,
-  fieldErrorSchema,
   jobAnswerSchema,
   jobsPageSchema,
   propertiesPageSchema,
   redriveAcceptedSchema,
   resultsAnswerSchema,
+  tapeAcceptedSchema,
   type JobView,
 } from '../src/api/answers.ts';
 import type { jobsQuerySchema, propertiesQuerySchema } from '../src/api/schemas.ts';
+import { fieldErrorSchema } from '../src/domain/data-quality.ts';
 import type { RedriveRequest } from '../src/jobs/redrive-job.ts';
 import type { StressRequest } from '../src/domain/stress.ts';
 import { stressAnswerSchema } from '../src/jobs/job-stress.ts';
@@ -156,13 +157,22 @@ export function createApiClient(options: ClientOptions) {
   return {
     /** The API base tried, for messages. */
     baseUrl: api,
-    /** Submits a portfolio: a JSON request body, or a file with the request fields in `query`. */
+    /**
+     * Submits a portfolio: a JSON request body, or a file with the request fields in `query`. A JSON request naming
+     * an uploaded tape (propertiesBlob) is accepted before the tape is read (TapeAccepted, status reading).
+     */
     analyze(request: RequestBody, options: { idempotencyKey?: string | undefined } = {}) {
       const { path, headers } = send(request);
-      return call(analyzeAcceptedSchema, 'POST', `/portfolio/analyze${path}`, request.body, {
-        ...headers,
-        ...(options.idempotencyKey && { 'idempotency-key': options.idempotencyKey }),
-      });
+      return call(
+        z.union([analyzeAcceptedSchema, tapeAcceptedSchema]),
+        'POST',
+        `/portfolio/analyze${path}`,
+        request.body,
+        {
+          ...headers,
+          ...(options.idempotencyKey && { 'idempotency-key': options.idempotencyKey }),
+        },
+      );
     },
     /** The cost estimate of the same request /analyze takes; nothing is started. */
     estimate(request: RequestBody) {

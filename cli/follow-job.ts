@@ -57,6 +57,8 @@ export async function followJob(client: ApiClient, jobId: string, options: Follo
       job = await read();
       signal?.throwIfAborted();
       const seconds = (Date.now() - started) / 1000;
+      // A tape by reference has no count while it is read (reading): the bar gets it when the read ends.
+      if (bar && bar.getTotal() !== job.progress.total) bar.setTotal(job.progress.total);
       bar?.update(job.progress.processed, {
         failed: job.progress.failed,
         rate: seconds > 0 ? (job.progress.processed / seconds).toFixed(0) : '0',

@@ -4,6 +4,7 @@
 // followed by how to look at or cancel the job later. The process then exits 130, as after SIGINT.
 import { createInterface } from 'node:readline/promises';
 import type { JobView } from '../src/api/answers.ts';
+import { isFinal } from '../src/domain/job-status.ts';
 import type { ApiClient } from './api-client.ts';
 
 /** Exit code after an interrupt: 128 + SIGINT, what shells report for Ctrl-C. */
@@ -81,7 +82,7 @@ export async function confirm(question: string, terminal: Terminal): Promise<boo
 export async function offerToCancel(api: ApiClient, jobId: string, terminal: Terminal): Promise<number> {
   const say = (line: string) => terminal.output.write(`${line}\n`);
   const job: JobView = await api.job(jobId);
-  const live = job.status === 'queued' || job.status === 'processing';
+  const live = !isFinal(job.status);
   say(
     `\nStopped following job ${jobId}: ${job.status}, ${job.progress.processed}/${job.progress.total} properties, $${job.cost.actual.toFixed(2)} spent so far.${live ? ' It keeps running on the server until it is cancelled.' : ''}`,
   );

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import type { DataQuality } from '../src/domain/data-quality.ts';
-import { JOB_STATUSES } from '../src/domain/job-status.ts';
+import { JOB_STATUSES, type JobStatus } from '../src/domain/job-status.ts';
 import { REDRIVE_INCLUDES } from '../src/domain/passes.ts';
 import { RESULT_FILTERS, type PropertyResult } from '../src/domain/results.ts';
 import { ANALYSIS_TYPES, INVALID_ROWS_MODES } from '../src/domain/schemas.ts';
@@ -117,8 +117,10 @@ export function buildProgram(): Command {
         throw error;
       }
       const { jobId } = accepted;
-      console.log(`job ${jobId}: ${accepted.message} Estimated cost $${accepted.estimatedCost.toFixed(2)}.`);
-      printDataQuality(accepted.dataQuality);
+      if ('estimatedCost' in accepted) {
+        console.log(`job ${jobId}: ${accepted.message} Estimated cost $${accepted.estimatedCost.toFixed(2)}.`);
+        printDataQuality(accepted.dataQuality);
+      } else console.log(`job ${jobId} ${accepted.status}: ${accepted.message}`);
       if (!interrupt) return;
       const followed = await untilInterrupted(interrupt, (signal) =>
         followJob(client, jobId, { showProgress: process.stdout.isTTY === true, signal }),
@@ -128,7 +130,7 @@ export function buildProgram(): Command {
         return;
       }
       await printOutcome(client, jobId, options.out);
-      if (followed.value.status === 'failed') process.exitCode = 1;
+      if (ENDED_BADLY.has(followed.value.status)) process.exitCode = 1;
     });
 
   program
@@ -288,7 +290,7 @@ export function buildProgram(): Command {
       if (!options.wait) return;
       const job = await followJob(client, jobId, { showProgress: process.stdout.isTTY === true });
       console.log(jobLine(job));
-      if (job.status === 'failed') process.exitCode = 1;
+      if (ENDED_BADLY.has(job.status)) process.exitCode = 1;
     });
   return program;
 }
@@ -304,16 +306,38 @@ function printDataQuality(dataQuality: DataQuality): void {
     );
 }
 
-/** How a job ended, in one line: its status, counts, and for a failed job why it failed. */
+/** Final statuses the CLI exits 1 on: the job failed, or its tape was refused after the 202. */
+const ENDED_BADLY: ReadonlySet<JobStatus> = new Set(['failed', 'rejected']);
+
+/** Field errors listed under a rejected job's line; the rest are counted. */
+const LISTED_ERRORS = 20;
+
+/**
+ * How a job ended: its status and counts in one line; for a failed job why it failed; for a job rejected (its tape
+ * refused after the 202) or ended while its tape was read, why, and a rejected job's field errors, one per line.
+ */
 function jobLine(job: JobView): string {
   const counts = `${job.progress.processed}/${job.progress.total} properties, ${job.progress.failed} failed`;
-  return `job ${job.jobId} ${job.status}: ${counts}${job.error === undefined ? '' : `\n  why: ${job.error}`}`;
+  const lines = [`job ${job.jobId} ${job.status}: ${counts}`];
+  if (job.error !== undefined) lines.push(`  why: ${job.error}`);
+  else if (job.status === 'rejected' && job.statusReason !== undefined) lines.push(`  why: ${job.statusReason}`);
+  const errors = job.errors ?? [];
+  for (const e of errors.slice(0, LISTED_ERRORS)) lines.push(`  ${e.path === '' ? 'body' : e.path}: ${e.message}`);
+  const more = (job.totalErrors ?? errors.length) - Math.min(errors.length, LISTED_ERRORS);
+  if (more > 0) lines.push(`  ... and ${more} more`);
+  return lines.join('\n');
 }
+
+/** Whether a final job has a report: not when it failed, was rejected, or ended before its tape was read. */
+const hasReport = (job: JobView) => !ENDED_BADLY.has(job.status) && job.progress.total > 0;
 
 async function printOutcome(api: ApiClient, jobId: string, outDir: string | undefined): Promise<void> {
   const job = await api.job(jobId);
   console.log(`\n${jobLine(job)}`);
-  if (job.status === 'failed') return;
+  if (!hasReport(job)) {
+    if (job.statusReason !== undefined && job.status !== 'rejected') console.log(`  ${job.statusReason}`);
+    return;
+  }
   const report = await api.results(jobId);
   console.log(`\n${renderReport(report, job)}`);
   if (outDir) {

@@ -35,8 +35,10 @@ try {
   const body = requestBody();
   const started = Date.now();
   const accepted = await api.analyze({ contentType: 'application/json', body });
+  const estimate =
+    'estimatedCost' in accepted ? `estimated cost $${accepted.estimatedCost.toFixed(2)}` : accepted.status;
   console.log(
-    `\nSubmitted ${size.toLocaleString('en-US')} properties (${values.type}): job ${accepted.jobId}, estimated cost $${accepted.estimatedCost.toFixed(2)}`,
+    `\nSubmitted ${size.toLocaleString('en-US')} properties (${values.type}): job ${accepted.jobId}, ${estimate}`,
   );
   const job = await followJob(api, accepted.jobId, { showProgress: true, pollIntervalMs: 250 });
   const seconds = (Date.now() - started) / 1000;

@@ -7,7 +7,9 @@ import { app, type HttpHandler, type HttpMethod, type InvocationContext } from '
 import * as df from 'durable-functions';
 import { aggregateReport, type AggregateReportPorts } from './activities/aggregate-report.ts';
 import { analyzeChunk, type AnalyzeChunkPorts } from './activities/analyze-chunk.ts';
+import { endBeforeRun, type EndBeforeRunPorts } from './activities/end-before-run.ts';
 import { openJob, type OpenJobPorts } from './activities/open-job.ts';
+import { readTape, type ReadTapePorts } from './activities/read-tape.ts';
 import { planPass, type PlanPassPorts } from './activities/plan-pass.ts';
 import { priceTableOf } from './config.ts';
 import { jobProgress } from './entities/job-progress.ts';
@@ -30,7 +32,9 @@ import { getPortfolio, getTrends, putPortfolio, revaluePortfolio } from './funct
 import { tierLimitsOf } from './domain/risk.ts';
 import { DEFAULT_SCENARIOS } from './domain/stress.ts';
 import { purgeHistory, PURGE_SCHEDULE } from './functions/purge-history.ts';
+import { ChunkStager } from './jobs/chunk-stager.ts';
 import { stopChecker } from './jobs/job-stop.ts';
+import { readReferencedTape } from './jobs/uploaded-tape.ts';
 import { chunkLane } from './orchestrators/chunk-lane.ts';
 import { jobRun } from './orchestrators/job-run.ts';
 import { portfolioAnalysis } from './orchestrators/portfolio-analysis.ts';
@@ -50,7 +54,10 @@ import {
   type AggregateReportInput,
   type AnalyzeChunkInput,
   type AnalyzeChunkOutput,
+  type EndBeforeRunInput,
   type OpenJobInput,
+  type ReadTapeInput,
+  type ReadTapeOutput,
   type PlanPassInput,
   type PlanPassOutput,
 } from './workflow.ts';
@@ -179,6 +186,28 @@ function openJobPorts({ storage }: AppServices): OpenJobPorts {
   };
 }
 
+/** readTape's ports over the uploads, the staging container and the jobs (the job's stop is bound per call). */
+function readTapePorts({ settings, storage }: AppServices): Omit<ReadTapePorts, 'stopRequested'> {
+  const { chunkSize } = settings.chunking;
+  return {
+    createJob: (job) => withStorageRetry(() => storage.jobs.tryCreate(job)),
+    discardStaging: (jobId, stagingId) => withStorageRetry(() => storage.staging.discardStaging(jobId, stagingId)),
+    stager: (jobId, stagingId) => new ChunkStager(storage.staging, jobId, { chunkSize, stagingId }),
+    readTape: (input, sink) => readReferencedTape(storage.uploads, input, settings, sink),
+    now: () => new Date(),
+  };
+}
+
+function endBeforeRunPorts({ storage }: AppServices): EndBeforeRunPorts {
+  return {
+    discardStaging: (jobId, stagingId) => withStorageRetry(() => storage.staging.discardStaging(jobId, stagingId)),
+    updateJob: async (jobId, patch) => {
+      await storage.jobs.update(jobId, patch);
+    },
+    now: () => new Date(),
+  };
+}
+
 function planPassPorts({ storage }: AppServices): PlanPassPorts {
   return {
     chunkCounts: (jobId) => withStorageRetry(() => storage.chunkMarkers.counts(jobId)),
@@ -207,6 +236,9 @@ export interface Activities {
   ): Promise<{ reportId: string; findings: number; costCents: number }>;
   openJob(input: OpenJobInput): Promise<void>;
   planPass(input: PlanPassInput): Promise<PlanPassOutput>;
+  /** `stopRequested` answers the job's stop, as for analyzeChunk. */
+  readTape(input: ReadTapeInput, stopRequested: ReadTapePorts['stopRequested']): Promise<ReadTapeOutput>;
+  endBeforeRun(input: EndBeforeRunInput): Promise<void>;
 }
 
 /** Binds every activity to its ports over `services` (once per process: the ports close over its clients). */
@@ -215,6 +247,8 @@ export function createActivities(services: AppServices): Activities {
   const reportPorts = aggregateReportPorts(services);
   const openPorts = openJobPorts(services);
   const planPorts = planPassPorts(services);
+  const readPorts = readTapePorts(services);
+  const endPorts = endBeforeRunPorts(services);
   return {
     async analyzeChunk(input, stopRequested, log) {
       const started = performance.now();
@@ -263,6 +297,8 @@ export function createActivities(services: AppServices): Activities {
     },
     openJob: (input) => openJob(input, openPorts),
     planPass: (input) => planPass(input, planPorts),
+    readTape: (input, stopRequested) => readTape(input, { ...readPorts, stopRequested }),
+    endBeforeRun: (input) => endBeforeRun(input, endPorts),
   };
 }
 
@@ -354,6 +390,19 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
         (line) => context.log(line),
       );
     },
+  });
+  df.app.activity(ACTIVITIES.readTape, {
+    // The durable client reads the job's stop (a DELETE, its root terminated) while the tape is read.
+    extraInputs: durableClient,
+    handler: async (input: ReadTapeInput, context: InvocationContext) => {
+      const client = df.getClient(context);
+      stopCheck ??= stopChecker((await services()).settings.pipeline.stopCheckIntervalMs);
+      const check = stopCheck;
+      return (await bound()).readTape(input, (jobId) => check(client, jobId));
+    },
+  });
+  df.app.activity(ACTIVITIES.endBeforeRun, {
+    handler: async (input: EndBeforeRunInput) => (await bound()).endBeforeRun(input),
   });
   df.app.activity(ACTIVITIES.aggregateReport, {
     handler: async (input: AggregateReportInput, context: InvocationContext) =>

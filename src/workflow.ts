@@ -7,7 +7,9 @@ import type { DataQuality } from './domain/data-quality.ts';
 import type { LaneStop, StopReason } from './domain/job-progress.ts';
 import type { JobStatus } from './domain/job-status.ts';
 import type { ChunkDelta, PassMode, RedriveInclude } from './domain/passes.ts';
-import type { AnalysisType, StressScenario } from './domain/schemas.ts';
+import type { AnalysisType, InvalidRowsMode, StressScenario } from './domain/schemas.ts';
+import type { CostBreakdown } from './domain/cost.ts';
+import type { TapeRejection } from './domain/tape-rejection.ts';
 
 export const ORCHESTRATIONS = {
   portfolioAnalysis: 'portfolioAnalysis',
@@ -15,6 +17,8 @@ export const ORCHESTRATIONS = {
   chunkLane: 'chunkLane',
 } as const;
 export const ACTIVITIES = {
+  readTape: 'readTape',
+  endBeforeRun: 'endBeforeRun',
   openJob: 'openJob',
   planPass: 'planPass',
   analyzeChunk: 'analyzeChunk',
@@ -101,6 +105,67 @@ export interface PortfolioAnalysisInput {
   job: JobSpec;
   options: RunOptions;
   run: RunKind;
+}
+
+/**
+ * A tape submitted by reference (`propertiesBlob`), accepted before it is read: the blob, the version the request
+ * named, and how to read it (the request's tape options, as JSON; a column map is a few hundred bytes).
+ */
+export interface TapeReference {
+  /** The blob's name in the uploads container. */
+  blobName: string;
+  /** Its ETag when the request was accepted: the read asks for that version only, so two tapes never mix. */
+  etag: string;
+  invalidRows: InvalidRowsMode;
+  unknownColumns?: 'reject' | 'ignore' | undefined;
+  /** Excel: the sheet to read. */
+  sheet?: string | undefined;
+  /** Header -> field path (null ignores the column). */
+  columnMap?: Record<string, string | null> | undefined;
+}
+
+/** A job as submitted before its tape was read: without what the read adds (counts, estimate, staging, quality). */
+export type UnreadJobSpec = Omit<
+  JobSpec,
+  'totalProperties' | 'chunkCount' | 'estimatedCents' | 'dataQuality' | 'stagingId'
+>;
+
+/** Input of readTape: the job as submitted and the tape it names. */
+export interface ReadTapeInput {
+  job: UnreadJobSpec;
+  tape: TapeReference;
+}
+
+/**
+ * Input of portfolioAnalysis for a tape submitted by reference: the root reads the tape (readTape) before it runs
+ * the job as portfolioAnalysis does for a staged one.
+ */
+export interface ReadAndAnalyzeInput extends ReadTapeInput {
+  options: RunOptions;
+}
+
+/** What the root (instance id = jobId) is started with: a staged tape's job run, or a tape to read first. */
+export type RootInput = PortfolioAnalysisInput | ReadAndAnalyzeInput;
+
+/** What readTape answers (small: counts, ids, the bounded data-quality account or the bounded errors). */
+export type ReadTapeOutput =
+  | { kind: 'read'; stagingId: string; count: number; chunkCount: number; dataQuality: DataQuality }
+  /** Refused: its field errors (the 400 a synchronous read answers) and the account of what was read of it. */
+  | { kind: 'rejected'; rejection: TapeRejection; dataQuality?: DataQuality | undefined; changed?: boolean }
+  /** The job was stopped (cancelled, its root terminated) while the tape was read; what was staged is deleted. */
+  | { kind: 'stopped'; reason: StopReason };
+
+/** Input of endBeforeRun: the end of a job that analysed nothing, and the staging to delete. */
+export interface EndBeforeRunInput {
+  jobId: string;
+  /** A folder the read staged (an over-budget tape), deleted before the end is written. */
+  stagingId?: string | undefined;
+  status: Extract<JobStatus, 'rejected' | 'cancelled'>;
+  statusReason: string;
+  rejection?: TapeRejection | undefined;
+  dataQuality?: DataQuality | undefined;
+  /** Over budget: the tape's count, the estimate and its breakdown. */
+  estimate?: { properties: number; estimatedCents: number; breakdown: CostBreakdown } | undefined;
 }
 
 /** The instance id of a run: `{jobId}:run`, `{jobId}:redrive-{n}` for the n-th redrive, `{jobId}:end`. */

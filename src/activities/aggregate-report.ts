@@ -4,7 +4,13 @@
 // report's snapshot) for the like-for-like comparison, AVM accuracy and stress scenarios, computes the
 // metrics from the merged summary, adds the top-N lists from the stored results, stores the report, appends
 // the portfolio's trend point, posts alerts for material like-for-like findings, then marks the job final.
-import { finalizeReport, reportOptionsSchema, type ReportOptions, type ReportStatus } from '../domain/report.ts';
+import {
+  finalizeReport,
+  reportOptionsSchema,
+  reportStatusSchema,
+  type ReportOptions,
+  type ReportStatus,
+} from '../domain/report.ts';
 import { propertyResultSchema, type PropertyResult } from '../domain/results.ts';
 import type { TierLimits } from '../domain/risk.ts';
 import type { SnapshotRecord } from '../domain/snapshot.ts';
@@ -76,10 +82,14 @@ async function mergedSummary(summaries: AsyncIterable<ChunkSummary>): Promise<Ch
   return mergeAllSummaries([merged, ...pending]);
 }
 
-/** The statuses a report can have: the job's final status (the root never reports one still running). */
+/**
+ * The statuses a report can have: the job's final status (the root never reports a job still running, nor one whose
+ * tape was rejected).
+ */
 function reportStatusOf(status: JobStatus): ReportStatus {
-  if (status === 'queued' || status === 'processing') throw new Error(`aggregateReport: job is still ${status}`);
-  return status;
+  const parsed = reportStatusSchema.safeParse(status);
+  if (!parsed.success) throw new Error(`aggregateReport: a job ${status} has no report`);
+  return parsed.data;
 }
 
 /** The previous run's snapshot to compare with, or why there is none. */

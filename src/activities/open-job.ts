@@ -3,7 +3,7 @@
 // whatever instant the host dies, a started job has its document). Idempotent.
 import type { JobStatus } from '../domain/job-status.ts';
 import type { JobDocument, JobPatch } from '../storage/jobs-repository.ts';
-import type { JobSpec, OpenJobInput } from '../workflow.ts';
+import type { JobSpec, OpenJobInput, TapeReference, UnreadJobSpec } from '../workflow.ts';
 
 /** What openJob reads and writes; src/app.ts binds it to the jobs container. */
 export interface OpenJobPorts {
@@ -16,7 +16,7 @@ export interface OpenJobPorts {
 /** The job document of a job as submitted, in `status`. */
 export function jobDocumentFor(
   job: JobSpec,
-  status: Extract<JobStatus, 'queued' | 'processing'>,
+  status: Extract<JobStatus, 'reading' | 'queued' | 'processing'>,
   now: Date,
 ): JobDocument {
   const at = now.toISOString();
@@ -40,13 +40,33 @@ export function jobDocumentFor(
   };
 }
 
-/** Creates the job document in status processing, or moves the existing one to processing (a redrive counts itself). */
+/**
+ * The job document of a job whose tape (by reference) is still to be read: status reading, no properties and no
+ * estimate yet (the read writes them: openJob, or endBeforeRun for a tape refused).
+ */
+export function readingDocumentFor(job: UnreadJobSpec, tape: Pick<TapeReference, 'blobName'>, now: Date): JobDocument {
+  return {
+    ...jobDocumentFor({ ...job, totalProperties: 0, chunkCount: 0, estimatedCents: 0 }, 'reading', now),
+    propertiesBlob: tape.blobName,
+  };
+}
+
+/**
+ * Creates the job document in status processing, or moves the existing one to processing (a redrive counts itself),
+ * with the job's counts and estimate: a document written before its tape was read (reading) has none yet.
+ */
 export async function openJob(input: OpenJobInput, ports: OpenJobPorts): Promise<void> {
-  if (await ports.createJob(jobDocumentFor(input.job, 'processing', ports.now()))) return;
-  await ports.updateJob(input.job.jobId, {
+  const { job } = input;
+  if (await ports.createJob(jobDocumentFor(job, 'processing', ports.now()))) return;
+  await ports.updateJob(job.jobId, {
     status: 'processing',
+    totalProperties: job.totalProperties,
+    chunkCount: job.chunkCount,
+    chunkSize: job.chunkSize,
+    estimatedCost: job.estimatedCents / 100,
+    ...(job.dataQuality !== undefined && { dataQuality: job.dataQuality }),
     // A document written by a submission that re-attached to this run does not name the run's tape.
-    ...(input.job.stagingId !== undefined && { stagingId: input.job.stagingId }),
+    ...(job.stagingId !== undefined && { stagingId: job.stagingId }),
     ...(input.redrive !== undefined && { redrives: input.redrive }),
   });
 }

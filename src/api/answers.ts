@@ -3,7 +3,7 @@
 // answers through them, and the integration suite checks every answer it gets against the document.
 import { z } from 'zod';
 import { costBreakdownSchema } from '../domain/cost.ts';
-import { dataQualitySchema, intakeErrorSchema } from '../domain/data-quality.ts';
+import { dataQualitySchema, fieldErrorSchema } from '../domain/data-quality.ts';
 import { STOP_REASONS } from '../domain/job-progress.ts';
 import { jobStatusSchema } from '../domain/job-status.ts';
 import { REDRIVE_INCLUDES } from '../domain/passes.ts';
@@ -15,13 +15,6 @@ import { portfolioDocumentSchema } from '../storage/portfolios-repository.ts';
 
 const dollars = z.number().meta({ description: 'US dollars' });
 const isoDateTime = z.string().meta({ description: 'ISO 8601 date-time, UTC' });
-
-/**
- * One field error: `properties[12].loan.balance`, or `row 14, column Loan Balance` for a tape; '' for the body.
- * Path and message always; an error from reading the properties (src/intake) also names its code, the fix, and
- * the row and column (tapes) or the field.
- */
-export const fieldErrorSchema = intakeErrorSchema.partial({ code: true });
 
 /** Every refusal: 404, 413, and the base of the others. */
 export const errorAnswerSchema = z.object({ success: z.literal(false), error: z.string() });
@@ -67,8 +60,12 @@ export const jobViewSchema = z.object({
   jobId: z.string(),
   portfolioId: z.string(),
   analysisType: z.enum(ANALYSIS_TYPES),
-  status: jobStatusSchema,
+  status: jobStatusSchema.meta({
+    description:
+      'reading: a tape submitted by reference is being read, validated and staged (progress.total and cost.estimated are 0 until it is); queued; processing; then completed, failed, cancelled, budget_exceeded, or rejected: the tape was refused after the 202 (errors say why; over budget: cost.estimated, cost.budget and breakdown), nothing was analysed or spent, and the job has no report',
+  }),
   progress: z.object({
+    /** Properties in the job; 0 while its tape is read, and for a tape rejected or cancelled before it was read. */
     total: z.number().int(),
     processed: z.number().int(),
     failed: z.number().int(),
@@ -104,20 +101,27 @@ export const jobViewSchema = z.object({
   statusReason: z.string().optional(),
   /** How the request's properties were read (absent for runs of a registered portfolio). */
   dataQuality: dataQualitySchema.optional(),
+  /** The uploaded tape a request by reference named (its blob in the uploads container). */
+  propertiesBlob: z.string().optional(),
+  /**
+   * A rejected job's field errors, as a 400 would have listed them (at most 100; totalErrors counts them all): the
+   * tape's rows, propertiesBlob for a tape replaced or deleted after the request named it, budget for an estimate
+   * over the budget.
+   */
+  errors: z.array(fieldErrorSchema).optional(),
+  totalErrors: z.number().int().positive().optional(),
+  /** A job rejected over budget: the estimate's breakdown (cost.estimated is its total, cost.budget the budget). */
+  breakdown: costBreakdownSchema.optional(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
-/** 202 of POST /api/portfolio/analyze: the job, and Durable management URLs scoped to its instance. */
-export const analyzeAcceptedSchema = z.object({
+/** What every 202 of POST /api/portfolio/analyze carries: the job, and Durable management URLs of its instance. */
+const acceptedJobSchema = z.object({
   success: z.literal(true),
   jobId: z.string(),
-  estimatedCost: dollars,
-  breakdown: costBreakdownSchema,
   message: z.string(),
   /** GET this for progress (also the Location header). */
   statusUrl: z.string(),
-  /** How the properties were read: rows skipped (invalidRows=skip), normalisations with their counts. */
-  dataQuality: dataQualitySchema,
   /**
    * The Durable status query of the job's root; carries the task hub's system key in Azure
    * (HAND_OUT_MANAGEMENT_URLS=false leaves it and the two below out).
@@ -128,7 +132,29 @@ export const analyzeAcceptedSchema = z.object({
   /** Purges the root's history; the job, its results and report stay. */
   purgeHistoryDeleteUri: z.string().optional(),
 });
+
+/** 202 of POST /api/portfolio/analyze for properties in the body (JSON, CSV, Excel): read, staged and priced. */
+export const analyzeAcceptedSchema = acceptedJobSchema.extend({
+  estimatedCost: dollars,
+  breakdown: costBreakdownSchema,
+  /** How the properties were read: rows skipped (invalidRows=skip), normalisations with their counts. */
+  dataQuality: dataQualitySchema,
+});
 export type AnalyzeAccepted = z.infer<typeof analyzeAcceptedSchema>;
+
+/**
+ * 202 of POST /api/portfolio/analyze for a tape by reference (`propertiesBlob`): accepted once the request's fields
+ * and the blob (it exists, is not empty, is a kind read) pass, before the tape is read. The job reads, validates and
+ * stages it (status reading), then runs, or ends rejected with the errors a synchronous read would have answered;
+ * its estimate, breakdown and dataQuality appear on the job (statusUrl) once the read ends.
+ */
+export const tapeAcceptedSchema = acceptedJobSchema.extend({
+  /** reading for a request just accepted; for a keyed retry, the status its job has now. */
+  status: jobStatusSchema,
+  /** The tape the job reads (its blob name in the uploads container). */
+  propertiesBlob: z.string(),
+});
+export type TapeAccepted = z.infer<typeof tapeAcceptedSchema>;
 
 /** 200 of POST /api/portfolio/estimate: the cost of the properties that would be analysed. */
 export const estimateAnswerSchema = z.object({

@@ -33,6 +33,7 @@ import {
   resultsAnswerSchema,
   revalueAcceptedSchema,
   serverErrorAnswerSchema,
+  tapeAcceptedSchema,
   trendAnswerSchema,
   validationErrorAnswerSchema,
 } from './answers.ts';
@@ -62,6 +63,7 @@ function components(asOf: Date): Record<string, JsonObject> {
   add(serverErrorAnswerSchema, 'ServerError');
   add(notFinishedAnswerSchema, 'NotFinished');
   add(analyzeAcceptedSchema, 'AnalyzeAccepted');
+  add(tapeAcceptedSchema, 'TapeAccepted');
   add(estimateAnswerSchema, 'Estimate');
   add(jobViewSchema, 'Job');
   add(jobAnswerSchema, 'JobAnswer');
@@ -109,7 +111,7 @@ const REFUSALS = {
 /** 409 of the operations that read a tape by reference. */
 const TAPE_CHANGED = {
   '409': answer(
-    'the uploaded tape named by propertiesBlob was replaced or deleted while it was being read: nothing was started; the error on propertiesBlob names the fix (upload under a new name, or wait for the upload to finish, and send the request again)',
+    'the uploaded tape named by propertiesBlob was replaced or deleted while it was being read (analyze: between its properties and its first bytes; a change after the 202 ends the job rejected instead): nothing was started; the error on propertiesBlob names the fix (upload under a new name, or wait for the upload to finish, and send the request again)',
     'ValidationError',
   ),
 };
@@ -235,7 +237,11 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
           'x-column-synonyms': HEADER_SYNONYMS,
           'x-property-type-words': PROPERTY_TYPE_WORDS,
           responses: {
-            '202': answer('started, or the existing job of this Idempotency-Key', 'AnalyzeAccepted'),
+            '202': {
+              description:
+                'started (AnalyzeAccepted: properties in the body, read, staged and priced), or accepted (TapeAccepted: a tape by reference, propertiesBlob, read by the job after this answer: status reading, then the job runs or ends rejected with its errors), or the existing job of this Idempotency-Key',
+              ...json({ oneOf: [ref('AnalyzeAccepted'), ref('TapeAccepted')] }),
+            },
             ...refusals(400, 413, 415),
             ...TAPE_CHANGED,
             '422': {

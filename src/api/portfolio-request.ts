@@ -12,20 +12,20 @@ import type { FieldError } from '../domain/validation.ts';
 import { decodeChunks, detectEncoding } from '../intake/decode.ts';
 import { JsonSyntaxError, jsonArrayItems, scanJsonEnvelope, type JsonEnvelope } from '../intake/json-stream.ts';
 import type { PropertySink } from '../intake/sink.ts';
-import {
-  readCsvTape,
-  readJsonProperties,
-  readTapeStream,
-  readXlsxTape,
-  type TapeOptions,
-  type TapeResult,
-} from '../intake/tape.ts';
+import { readCsvTape, readJsonProperties, readXlsxTape, type TapeResult } from '../intake/tape.ts';
 import { UploadChangedError } from '../storage/errors.ts';
-import type { Upload } from '../storage/uploads.ts';
+import {
+  changedRefusal,
+  openUploadedTape,
+  readUploadedTape,
+  type TapeRefusal,
+  type UploadSource,
+} from '../jobs/uploaded-tape.ts';
+import type { TapeReference } from '../workflow.ts';
 import { bodyFormat, sniff, type BodyFormat } from './body-format.ts';
 import { readBody, readQuery, validate, type Parsed } from './request-parsing.ts';
 import { badRequest, inputChanged, unsupportedMediaType, validationFailed } from './responses.ts';
-import { analyzeBlobBodySchema, fileRequestQuerySchema, type AnalyzeBlobBody } from './schemas.ts';
+import { analyzeBlobBodySchema, fileRequestQuerySchema } from './schemas.ts';
 
 /** A valid request's fields and the account of how its properties were read (they went to the sink). */
 export interface PortfolioRequest {
@@ -33,12 +33,6 @@ export interface PortfolioRequest {
   dataQuality: DataQuality;
   /** The identities several accepted propertyIds share (valuationKey, domain/identity.ts). */
   sharedIdentities: Set<string>;
-}
-
-/** Where tapes submitted by reference are read from (storage/uploads.ts). */
-export interface UploadSource {
-  readonly containerName: string;
-  open(name: string): Promise<Upload | undefined>;
 }
 
 /** What reading a request needs besides the request. */
@@ -52,6 +46,21 @@ export interface ReadContext {
 }
 
 /**
+ * A JSON request naming an uploaded tape, accepted without reading it: its fields and the tape, its version pinned
+ * (what the job's readTape activity reads).
+ */
+export interface ReferencedRequest {
+  kind: 'reference';
+  fields: AnalyzeFields;
+  tape: TapeReference;
+}
+
+type AnyRequest = PortfolioRequest | ReferencedRequest;
+
+/** How a request naming an uploaded tape is taken: read now (the estimate), or accepted for its job to read. */
+type RequestContext = ReadContext & { references: 'read' | 'accept' };
+
+/**
  * Reads, recognises and validates the body and query of an analyze or estimate request; accepted properties
  * go to `context.sink` as they are read. A refused request answers 4xx (the sink may have taken properties
  * by then: the caller discards them): 409 on propertiesBlob for an uploaded tape replaced or deleted while it
@@ -61,6 +70,21 @@ export async function readPortfolioRequest(
   request: HttpRequest,
   context: ReadContext,
 ): Promise<Parsed<PortfolioRequest>> {
+  const read = await readRequest(request, { ...context, references: 'read' });
+  if (read.ok && 'kind' in read.value) throw new Error('readPortfolioRequest: a tape by reference was not read');
+  return read as Parsed<PortfolioRequest>;
+}
+
+/**
+ * As readPortfolioRequest, except that a JSON request naming an uploaded tape (`propertiesBlob`) is not read: once
+ * its fields and the checks its blob's properties and first bytes decide pass (a 400 on propertiesBlob otherwise),
+ * it is answered as a ReferencedRequest, the blob's version pinned, for the job to read after its 202.
+ */
+export function acceptPortfolioRequest(request: HttpRequest, context: ReadContext): Promise<Parsed<AnyRequest>> {
+  return readRequest(request, { ...context, references: 'accept' });
+}
+
+async function readRequest(request: HttpRequest, context: RequestContext): Promise<Parsed<AnyRequest>> {
   const query = readQuery(request);
   if (!query.ok) return query;
   const body = await readBody(request, context.settings.pipeline.maxRequestMegabytes * 1024 * 1024);
@@ -90,8 +114,8 @@ async function readJsonRequest(
   bytes: Uint8Array,
   format: BodyFormat,
   query: Record<string, string>,
-  context: ReadContext,
-): Promise<Parsed<PortfolioRequest>> {
+  context: RequestContext,
+): Promise<Parsed<AnyRequest>> {
   const encoding = detectEncoding(bytes, format.charset);
   if (!encoding.ok) return { ok: false, response: badRequest(encoding.error.message) };
   const text = () => decodeChunks(bytes, encoding.value.encoding);
@@ -160,8 +184,12 @@ function syntaxMessage(bytes: Uint8Array, text: () => Iterable<string>, error: J
 const csvHint = (bytes: Uint8Array) =>
   sniff(bytes) === 'csv' ? ' (the body looks like CSV: send it with Content-Type: text/csv)' : '';
 
-/** A JSON request naming an uploaded tape (`propertiesBlob`): its fields, then the blob read in a stream. */
-async function readBlobRequest(body: object, context: ReadContext): Promise<Parsed<PortfolioRequest>> {
+/**
+ * A JSON request naming an uploaded tape (`propertiesBlob`): its fields, then the checks its blob's properties and
+ * first bytes decide, then (references 'read') the blob read in a stream, or (references 'accept') the request
+ * accepted with the blob's version pinned, for the job to read.
+ */
+async function readBlobRequest(body: object, context: RequestContext): Promise<Parsed<AnyRequest>> {
   if ('properties' in body)
     return {
       ok: false,
@@ -175,62 +203,35 @@ async function readBlobRequest(body: object, context: ReadContext): Promise<Pars
     };
   const valid = validate(analyzeBlobBodySchema(), body);
   if (!valid.ok) return valid;
+  const { propertiesBlob, unknownColumns, sheet, columnMap, ...fields } = valid.value;
+  const reading = { invalidRows: fields.invalidRows, unknownColumns, sheet, columnMap };
+  const refused = (refusal: TapeRefusal): Parsed<never> => ({
+    ok: false,
+    response: refusal.changed
+      ? inputChanged(refusal.errors)
+      : validationFailed(refusal.errors, refusal.totalErrors, refusal.dataQuality),
+  });
+  let opened;
   try {
-    return await readUpload(valid.value, context);
+    opened = await openUploadedTape(context.uploads, { blobName: propertiesBlob }, context.settings);
   } catch (error) {
     if (!(error instanceof UploadChangedError)) throw error;
-    return { ok: false, response: inputChanged([{ path: 'propertiesBlob', message: changedMessage(error) }]) };
+    return refused(changedRefusal(error, 'read'));
   }
-}
-
-/**
- * A 409's message for a tape that changed while it was read. Uploads commit whole (block blobs), so a tape
- * replaced mid-read is a new upload of that name that finished meanwhile, or one that overwrote it.
- */
-function changedMessage({ blobName, change }: UploadChangedError): string {
-  return change === 'replaced'
-    ? `the blob '${blobName}' was replaced while it was being read (another upload to that name finished meanwhile), so nothing was started: upload each tape under a new name, or wait until its upload has finished, then send the request again`
-    : `the blob '${blobName}' was deleted while it was being read, so nothing was started: upload the tape again (under a new name if it is being replaced), then send the request again`;
-}
-
-/** The tape a valid blob request names, read in a stream. Throws UploadChangedError. */
-async function readUpload(request: AnalyzeBlobBody, context: ReadContext): Promise<Parsed<PortfolioRequest>> {
-  const { propertiesBlob, unknownColumns, sheet, columnMap, ...fields } = request;
-  const upload = await context.uploads.open(propertiesBlob);
-  const refuse = (message: string) => ({
-    ok: false as const,
-    response: validationFailed([{ path: 'propertiesBlob', message }]),
-  });
-  if (upload === undefined)
-    return refuse(
-      `no blob '${propertiesBlob}' in the uploads container '${context.uploads.containerName}': upload the tape there first (README "Large portfolios"), then send its name`,
-    );
-  if (upload.size === 0)
-    return refuse(
-      `the blob '${propertiesBlob}' is empty (0 bytes): wait until its upload has finished, or upload the tape again`,
-    );
-  const format = bodyFormat(upload.contentType ?? null, upload.head);
-  if (!format.ok) return refuse(`the blob '${propertiesBlob}': ${format.message}`);
-  const options: TapeOptions = {
-    asOf: context.asOf,
-    invalidRows: fields.invalidRows,
-    maxRows: context.settings.tapes.maxRows,
-    unknownColumns,
-    columnMap,
-  };
-  if (format.value.kind !== 'xlsx') {
-    const tape = { kind: format.value.kind, head: upload.head, charset: format.value.charset, bytes: upload.bytes };
-    return fromTape(await readTapeStream(tape, options, context.sink), fields);
+  if (!opened.ok) return refused(opened);
+  if (context.references === 'accept') {
+    const { etag } = opened.value.upload;
+    return { ok: true, value: { kind: 'reference', fields, tape: { blobName: propertiesBlob, etag, ...reading } } };
   }
-  // A workbook is a zip: read whole. Up to the size of a request body; larger ones are sent as CSV.
-  const maxBytes = context.settings.pipeline.maxRequestMegabytes * 1024 * 1024;
-  if (upload.size > maxBytes)
-    return refuse(
-      `the workbook '${propertiesBlob}' is ${Math.ceil(upload.size / 2 ** 20)} MB; workbooks are read whole, up to ${context.settings.pipeline.maxRequestMegabytes} MB: save the sheet as CSV and upload that`,
-    );
-  const parts: Uint8Array[] = [];
-  for await (const part of upload.bytes()) parts.push(part);
-  return fromTape(await readXlsxTape(Buffer.concat(parts), { ...options, sheet }, context.sink), fields);
+  const read = await readUploadedTape(
+    opened.value,
+    { ...reading, asOf: context.asOf },
+    context.settings,
+    context.sink,
+    'read',
+  );
+  if (!read.ok) return refused(read);
+  return { ok: true, value: { fields, dataQuality: read.dataQuality, sharedIdentities: read.sharedIdentities } };
 }
 
 async function readFileRequest(

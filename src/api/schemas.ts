@@ -73,9 +73,6 @@ export function analyzeBlobBodySchema() {
   });
 }
 
-/** A JSON request naming an uploaded tape, as validated. */
-export type AnalyzeBlobBody = z.infer<ReturnType<typeof analyzeBlobBodySchema>>;
-
 export const jobRouteSchema = z.strictObject({ jobId: identifier(128) });
 export const portfolioRouteSchema = z.strictObject({ portfolioId: identifier() });
 

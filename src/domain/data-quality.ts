@@ -22,6 +22,13 @@ export const intakeErrorSchema = z.object({
 });
 export type IntakeError = z.infer<typeof intakeErrorSchema>;
 
+/**
+ * One field error as the API answers it (a 400's `errors`, a rejected job's): `properties[12].loan.balance`, or
+ * `row 14, column Loan Balance` for a tape; '' for the body. Path and message always; an error from reading the
+ * properties (src/intake) also names its code, the fix, and the row and column (tapes) or the field.
+ */
+export const fieldErrorSchema = intakeErrorSchema.partial({ code: true });
+
 /** Where a warning was seen, and what the value was before and after normalisation. */
 export const warningExampleSchema = z.object({
   /** `row 4` or `properties[3]`. */

@@ -54,8 +54,11 @@ import { stressResultSchema } from './stress.ts';
 import type { ChunkSummary } from './summary.ts';
 import { dataQualitySchema, type DataQuality } from './data-quality.ts';
 
-/** The statuses a finished job's report can carry (a job that is still running has no report). */
-export const reportStatusSchema = jobStatusSchema.exclude(['queued', 'processing']);
+/**
+ * The statuses a finished job's report can carry (a job that is still running has no report, nor has a job whose
+ * tape was rejected before anything was analysed).
+ */
+export const reportStatusSchema = jobStatusSchema.exclude(['reading', 'queued', 'processing', 'rejected']);
 export type ReportStatus = z.infer<typeof reportStatusSchema>;
 
 export const reportOptionsSchema = z.object({

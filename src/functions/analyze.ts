@@ -1,19 +1,29 @@
 // POST /api/portfolio/analyze: read and stage the tape in one pass, estimate, refuse over budget, start
 // (DESIGN §2.1, §5). JSON body, a CSV or Excel tape with the request fields as query parameters, or a JSON
 // request naming an uploaded tape (src/api/portfolio-request.ts). A refused request's staging is deleted.
+// A tape by reference is not read here: once the request's fields and the blob pass the checks its properties and
+// first bytes decide, the job is started in status reading and answered at once (a 1,000,000-row tape takes
+// minutes to read, longer than Azure's 230 s limit on an HTTP answer); its root reads the tape (readTape).
 import { counted } from '../domain/plural.ts';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { validate } from '../api/request-parsing.ts';
-import { readPortfolioRequest } from '../api/portfolio-request.ts';
+import { acceptPortfolioRequest, type ReferencedRequest } from '../api/portfolio-request.ts';
 import { idempotencyKeySchema } from '../api/schemas.ts';
-import type { AnalyzeAccepted, IdempotencyKeyReusedAnswer, OverBudgetAnswer } from '../api/answers.ts';
+import type { AnalyzeAccepted, IdempotencyKeyReusedAnswer, OverBudgetAnswer, TapeAccepted } from '../api/answers.ts';
 import { publicUrl } from '../api/public-url.ts';
 import { json } from '../api/responses.ts';
 import { DISCARD } from '../intake/sink.ts';
-import { FingerprintingSink } from '../jobs/request-fingerprint.ts';
+import { FingerprintingSink, referenceFingerprint } from '../jobs/request-fingerprint.ts';
 import { ChunkStager } from '../jobs/chunk-stager.ts';
-import { jobIdFor, resubmissionOutcome, submitJob } from '../jobs/submit-job.ts';
+import {
+  jobIdFor,
+  resubmissionOutcome,
+  runOptionsOf,
+  submitJob,
+  submitTapeReference,
+  type JobStore,
+} from '../jobs/submit-job.ts';
 import { chaosAfterStep, durableStarter, jobStoreFor } from '../jobs/bindings.ts';
 import type { AppServices } from '../services.ts';
 import { logLine } from '../workflow.ts';
@@ -49,7 +59,7 @@ export async function analyzePortfolio(
   const fingerprint = new FingerprintingSink(target.kind === 'new' ? target.stager : DISCARD);
   let read;
   try {
-    read = await readPortfolioRequest(request, {
+    read = await acceptPortfolioRequest(request, {
       settings,
       asOf,
       sink: fingerprint,
@@ -63,6 +73,9 @@ export async function analyzePortfolio(
     await discard();
     return read.response;
   }
+  // Nothing was staged for a tape by reference: its job reads it.
+  if ('kind' in read.value)
+    return acceptTapeReference(services, context, read.value, { key: key.value, jobId, store, asOf });
   const { fields, dataQuality, sharedIdentities } = read.value;
   const requestFingerprint = key.value === undefined ? undefined : fingerprint.digest(fields);
   const count = dataQuality.accepted;
@@ -101,15 +114,7 @@ export async function analyzePortfolio(
     } satisfies OverBudgetAnswer);
   }
   const statusUrl = publicUrl(settings.host.publicBaseUrl, `/api/portfolio/jobs/${outcome.jobId}`);
-  if (outcome.kind === 'key_reused') {
-    // IETF draft "The Idempotency-Key HTTP Header Field" §2.7: a key reused for a different request is a 422.
-    return json(422, {
-      success: false,
-      error: `The Idempotency-Key '${key.value}' was already used for job ${outcome.jobId} (portfolio '${outcome.portfolioId}') with a different request. Send that request unchanged to get its job, or use a new key for this one.`,
-      jobId: outcome.jobId,
-      statusUrl,
-    } satisfies IdempotencyKeyReusedAnswer);
-  }
+  if (outcome.kind === 'key_reused') return keyReused(key.value, outcome, statusUrl);
   context.log(
     logLine('jobPhase', {
       jobId: outcome.jobId,
@@ -140,6 +145,85 @@ export async function analyzePortfolio(
       dataQuality,
       ...(settings.pipeline.handOutManagementUrls && managementUrls(client, outcome.jobId)),
     } satisfies AnalyzeAccepted,
+    { location: statusUrl, 'retry-after': '5' },
+  );
+}
+
+/** IETF draft "The Idempotency-Key HTTP Header Field" §2.7: a key reused for a different request is a 422. */
+function keyReused(
+  key: string | undefined,
+  job: { jobId: string; portfolioId: string },
+  statusUrl: string,
+): HttpResponseInit {
+  return json(422, {
+    success: false,
+    error: `The Idempotency-Key '${key}' was already used for job ${job.jobId} (portfolio '${job.portfolioId}') with a different request. Send that request unchanged to get its job, or use a new key for this one.`,
+    jobId: job.jobId,
+    statusUrl,
+  } satisfies IdempotencyKeyReusedAnswer);
+}
+
+/**
+ * A request naming an uploaded tape, accepted before the tape is read: starts its job (status reading; the root's
+ * readTape reads, validates and stages the tape, then the job runs or ends rejected) and answers 202 at once. The
+ * request's fingerprint is of its fields and the blob's name and reading options, not of the tape's content.
+ */
+async function acceptTapeReference(
+  services: AppServices,
+  context: InvocationContext,
+  { fields, tape }: ReferencedRequest,
+  submission: { key: string | undefined; jobId: string; store: JobStore; asOf: Date },
+): Promise<HttpResponseInit> {
+  const { settings } = services;
+  const { key, jobId } = submission;
+  const requestFingerprint = key === undefined ? undefined : referenceFingerprint(fields, tape);
+  const client = df.getClient(context);
+  const outcome = await submitTapeReference(
+    {
+      job: {
+        jobId,
+        portfolioId: fields.portfolioId,
+        analysisType: fields.analysisType,
+        chunkSize: settings.chunking.chunkSize,
+        ...(fields.budget !== undefined && { budgetCents: Math.round(fields.budget * 100) }),
+        allowPartial: fields.allowPartial,
+        ...(key !== undefined && { idempotencyKey: key }),
+        ...(requestFingerprint !== undefined && { requestFingerprint }),
+        asOf: submission.asOf.toISOString(),
+        ...(fields.stressScenarios !== undefined && { stressScenarios: fields.stressScenarios }),
+      },
+      tape,
+      options: runOptionsOf(settings),
+    },
+    submission.store,
+    durableStarter(client),
+    chaosAfterStep(services),
+  );
+  const statusUrl = publicUrl(settings.host.publicBaseUrl, `/api/portfolio/jobs/${outcome.jobId}`);
+  if (outcome.kind === 'key_reused') return keyReused(key, outcome, statusUrl);
+  context.log(
+    logLine('jobPhase', {
+      jobId: outcome.jobId,
+      phase: 'submitted',
+      outcome: outcome.kind,
+      propertiesBlob: tape.blobName,
+      analysisType: fields.analysisType,
+    }),
+  );
+  return json(
+    202,
+    {
+      success: true,
+      jobId: outcome.jobId,
+      status: outcome.status,
+      propertiesBlob: tape.blobName,
+      message:
+        outcome.kind === 'existing'
+          ? `A job with this Idempotency-Key already exists (${outcome.status}); returning it.`
+          : `Accepted: the tape '${tape.blobName}' is being read, validated and staged (status reading). Its estimate and data-quality account appear on the job at statusUrl once the read ends; a tape that fails validation, or whose estimate exceeds the budget without allowPartial, ends the job rejected, with its errors, and nothing analysed or spent.`,
+      statusUrl,
+      ...(settings.pipeline.handOutManagementUrls && managementUrls(client, outcome.jobId)),
+    } satisfies TapeAccepted,
     { location: statusUrl, 'retry-after': '5' },
   );
 }

@@ -42,10 +42,17 @@ type Loaded = { response: HttpResponseInit } | ({ job: JobDocument; client: df.D
 
 const LIVE: ReadonlySet<RuntimeStatus> = new Set(['Pending', 'Running', 'Suspended', 'ContinuedAsNew']);
 
+/** Why a job whose root was terminated while its tape was read ended: nothing was analysed. */
+const TERMINATED_WHILE_READING =
+  'The job orchestration was terminated (Durable management API or client) while its tape was being read: nothing was analysed or spent.';
+
 /**
  * A job whose root ended (terminated, failed, purged) before its run began would stay queued for ever: its
  * end goes through the normal path instead, a run of kind 'end' that analyses nothing and writes the
- * cancelled job's end and empty report. Idempotent: the run's instance id is fixed.
+ * cancelled job's end and empty report. Idempotent: the run's instance id is fixed. A job whose root was
+ * terminated while its tape was read (reading) has no properties to report on: its end is written here (its
+ * readTape sees the termination and deletes what it staged). A root that failed while reading reads failed (the
+ * task hub purge or a redrive writes that end, as for a run that failed).
  */
 async function endIfNeverStarted(
   services: AppServices,
@@ -54,6 +61,15 @@ async function endIfNeverStarted(
   runtime: RuntimeStatus | undefined,
   failure: string | undefined,
 ): Promise<void> {
+  if (job.status === 'reading') {
+    if (runtime !== 'Terminated' && runtime !== 'Canceled') return;
+    await services.storage.jobs.update(job.id, (current) =>
+      current.status === 'reading'
+        ? { status: 'cancelled', endTime: new Date().toISOString(), statusReason: TERMINATED_WHILE_READING }
+        : {},
+    );
+    return;
+  }
   if (job.status !== 'queued' || (runtime !== undefined && LIVE.has(runtime))) return;
   if (await instanceStatus(client, runInstanceId(job.id, { kind: 'analysis' }))) return;
   const spec = jobSpecOf(job, job.budget);
@@ -107,9 +123,9 @@ function documentStatusesFor(status: JobStatus): JobStatus[] {
     case 'processing':
       return ['queued', 'processing'];
     case 'failed':
-      return ['failed', 'queued', 'processing'];
+      return ['failed', 'reading', 'queued', 'processing'];
     case 'cancelled':
-      return ['cancelled', 'queued'];
+      return ['cancelled', 'reading', 'queued'];
     default:
       return [status];
   }
@@ -156,14 +172,25 @@ export async function getJob(
 }
 
 const FINISHED_WITH_REPORT = new Set(['completed', 'cancelled', 'budget_exceeded']);
-const ENDED_WITHOUT_REPORT = new Set(['failed']);
 
 /**
- * The answer for a job without a report: 409 for a job that ended without one (failed: its
- * error, and where its per-property results are), else 400 while it runs or its report is being written.
+ * The answer for a job without a report: 409 for a job that ended without one (failed: its error, and where its
+ * per-property results are; rejected, or cancelled while its tape was read: why, and that nothing was analysed),
+ * else 400 while it runs or its report is being written. A document final without a report id ended before any
+ * report (a run's end writes the report first, then the final status with its id).
  */
-function notReportedYet(view: JobView, what: string): HttpResponseInit {
-  if (ENDED_WITHOUT_REPORT.has(view.status))
+function notReportedYet(job: JobDocument, view: JobView, what: string): HttpResponseInit {
+  if (view.status === 'rejected' || (isFinal(job.status) && job.reportId === undefined && job.totalProperties === 0)) {
+    const errors =
+      view.status === 'rejected' ? ` Its errors are on the job: GET /api/portfolio/jobs/${view.jobId}.` : '';
+    return json(409, {
+      success: false,
+      error: `The job ended ${view.status} before anything was analysed, and has no report: ${view.statusReason ?? 'its tape was never read.'}${errors}`,
+      status: view.status,
+      progress: view.progress,
+    } satisfies NotFinishedAnswer);
+  }
+  if (view.status === 'failed')
     return json(409, {
       success: false,
       error: `The job ended ${view.status} and has no report${view.error === undefined ? '' : `: ${view.error}`}. Its per-property results, failures with their reasons included, are at /api/portfolio/jobs/${view.jobId}/properties (filter=failed for the failures).`,
@@ -188,9 +215,9 @@ export async function getJobResults(
   const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
   const { job, view } = loaded;
-  if (!FINISHED_WITH_REPORT.has(view.status)) return notReportedYet(view, 'results are available');
+  if (!FINISHED_WITH_REPORT.has(view.status)) return notReportedYet(job, view, 'results are available');
   const report = await services.storage.reports.get(job.portfolioId, job.id);
-  if (!report) return notReportedYet(view, 'results are available');
+  if (!report) return notReportedYet(job, view, 'results are available');
   return json(200, { success: true, status: view.status, results: report.report } satisfies ResultsAnswer);
 }
 
@@ -210,13 +237,13 @@ export async function postJobStress(
   const loaded = await loadJob(services, request, context);
   if ('response' in loaded) return loaded.response;
   const { job, view } = loaded;
-  if (!FINISHED_WITH_REPORT.has(view.status)) return notReportedYet(view, 'stress scenarios run');
+  if (!FINISHED_WITH_REPORT.has(view.status)) return notReportedYet(job, view, 'stress scenarios run');
   const outcome = await stressJob(job.id, body.value, {
     report: () => services.storage.reports.get(job.portfolioId, job.id),
     readSnapshot: () => services.storage.snapshots.read(job.id),
     tierLimits: tierLimitsOf(services.settings.risk),
   });
-  if (outcome.kind === 'no_report') return notReportedYet(view, 'stress scenarios run');
+  if (outcome.kind === 'no_report') return notReportedYet(job, view, 'stress scenarios run');
   if (outcome.kind === 'no_snapshot')
     return json(409, {
       success: false,

@@ -26,7 +26,7 @@ export interface StagedTape {
 const DEFAULT_CONCURRENCY = 4;
 
 export class ChunkStager implements PropertySink {
-  readonly stagingId = randomUUID();
+  readonly stagingId: string;
   readonly #staging: ChunkStaging;
   readonly #jobId: string;
   readonly #chunkSize: number;
@@ -37,7 +37,16 @@ export class ChunkStager implements PropertySink {
   readonly #inFlight = new Set<Promise<void>>();
   #failure: { error: unknown } | undefined;
 
-  constructor(staging: ChunkStaging, jobId: string, options: { chunkSize: number; concurrency?: number | undefined }) {
+  /**
+   * `stagingId`: the folder (default a new one: submissions racing for one job id never mix their chunks; a job's
+   * own read of its tape passes its fixed folder, so that an attempt run again replaces the earlier one's chunks).
+   */
+  constructor(
+    staging: ChunkStaging,
+    jobId: string,
+    options: { chunkSize: number; concurrency?: number | undefined; stagingId?: string | undefined },
+  ) {
+    this.stagingId = options.stagingId ?? randomUUID();
     this.#staging = staging;
     this.#jobId = jobId;
     this.#chunkSize = options.chunkSize;

@@ -1,6 +1,8 @@
 // What GET /api/portfolio/jobs/{jobId} answers: the job document, the live jobProgress entity and the
 // orchestration status, folded into the seed's shape (DESIGN §5).
+import type { CostBreakdown } from '../domain/cost.ts';
 import type { DataQuality } from '../domain/data-quality.ts';
+import type { FieldError } from '../domain/validation.ts';
 import type { FinalProgress, JobProgress } from '../domain/job-progress.ts';
 import { estimatedSecondsRemaining } from '../domain/job-progress.ts';
 import { isFinal, type JobStatus } from '../domain/job-status.ts';
@@ -20,6 +22,13 @@ export interface JobDocumentView {
   error?: string | undefined;
   dataQuality?: DataQuality | undefined;
   statusReason?: string | undefined;
+  /** The tape a request by reference named. */
+  propertiesBlob?: string | undefined;
+  /** A rejected job's field errors, and how many there were in all. */
+  errors?: FieldError[] | undefined;
+  totalErrors?: number | undefined;
+  /** A job rejected over budget: its estimate's breakdown. */
+  breakdown?: CostBreakdown | undefined;
   /** Set once the task hub purge removed the job's jobProgress entity. */
   finalProgress?: FinalProgress | undefined;
 }
@@ -40,7 +49,7 @@ export type RuntimeStatus =
  * The job's status: final once the job document says so. A run marks the document processing as it starts
  * and writes the final status as it ends, whatever happens to the root meanwhile (terminated, purged), so
  * while it runs only a failed root (the run failed and could not write the end) changes the answer. Before
- * a run started, the root's state tells.
+ * a run started, the root's state tells; a job whose tape is being read (reading) stays so while its root reads.
  */
 export function jobStatusOf(job: JobDocumentView, runtime: RuntimeStatus | undefined): JobStatus {
   if (isFinal(job.status)) return job.status;
@@ -50,14 +59,14 @@ export function jobStatusOf(job: JobDocumentView, runtime: RuntimeStatus | undef
     case 'Suspended':
     case 'ContinuedAsNew':
     case 'Completed':
-      return 'processing';
+      return job.status === 'reading' ? 'reading' : 'processing';
     case 'Failed':
       return 'failed';
     case 'Terminated':
     case 'Canceled':
       return 'cancelled';
     default:
-      return 'queued';
+      return job.status;
   }
 }
 
@@ -123,7 +132,8 @@ export function jobView(
       processed,
       failed: progress?.failed ?? 0,
       cached: progress?.cached ?? 0,
-      percentComplete: total === 0 ? 100 : Math.round((processed / total) * 1000) / 10,
+      // A job has at least one property once its tape is read: 0 of 0 is a tape not read (reading, rejected).
+      percentComplete: total === 0 ? 0 : Math.round((processed / total) * 1000) / 10,
     },
     cost: {
       estimated: job.estimatedCost,
@@ -143,5 +153,9 @@ export function jobView(
       : job.error !== undefined && isFinal(status) && { error: job.error }),
     ...(job.statusReason !== undefined && isFinal(status) && { statusReason: job.statusReason }),
     ...(job.dataQuality !== undefined && { dataQuality: job.dataQuality }),
+    ...(job.propertiesBlob !== undefined && { propertiesBlob: job.propertiesBlob }),
+    ...(status === 'rejected' &&
+      job.errors !== undefined && { errors: job.errors, totalErrors: job.totalErrors ?? job.errors.length }),
+    ...(status === 'rejected' && job.breakdown !== undefined && { breakdown: job.breakdown }),
   };
 }

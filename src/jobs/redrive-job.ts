@@ -115,6 +115,18 @@ export async function redriveJob(
   try {
     await ports.updateJob(job.id, (current) => {
       if (!isFinal(current.status)) throw new Refused({ kind: 'not_finished', status: current.status });
+      // A job whose tape was refused, or that ended while its tape was read, has nothing staged to analyse again.
+      if (current.status === 'rejected')
+        throw new Refused({
+          kind: 'not_redrivable',
+          reason:
+            'it was rejected (its errors say why) and nothing of it was analysed: fix the tape (or the budget) and send the request again with a new Idempotency-Key',
+        });
+      if (current.totalProperties === 0)
+        throw new Refused({
+          kind: 'not_redrivable',
+          reason: `it ended ${current.status} while its tape was being read, so nothing of it was staged: send the request again with a new Idempotency-Key`,
+        });
       if (request.budget !== undefined && request.budget < live.spentDollars)
         throw new Refused({ kind: 'budget_below_spent', spent: live.spentDollars });
       // The run reopens the job's jobProgress entity, which the task hub purge removed (its counts were kept

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { AnalysisType, PRIORITIES, Property } from '../domain/schemas.ts';
 import type { PropertySink } from '../intake/sink.ts';
+import type { TapeReference } from '../workflow.ts';
 
 /** What a request asks for: every field that changes what is analysed, bought or reported. */
 export interface FingerprintedRequest {
@@ -45,6 +46,25 @@ export class FingerprintingSink implements PropertySink {
     this.#hash.update(`${canonicalJson(fields)}\n${this.#count}`);
     return `sha256:${this.#hash.digest('hex')}`;
   }
+}
+
+/**
+ * The fingerprint of a request naming an uploaded tape (`propertiesBlob`), taken when it is accepted, before the tape
+ * is read: `sha256:` and the hex digest of the canonical JSON of its fields, the blob's name and how to read it (not
+ * its content, read after the 202). Never equal to the fingerprint of properties sent in the body: the same tape
+ * sent inline and by reference are two requests for the Idempotency-Key.
+ */
+export function referenceFingerprint(
+  fields: Omit<FingerprintedRequest, 'properties'>,
+  tape: Omit<TapeReference, 'etag'>,
+): string {
+  const { portfolioId, analysisType, priority, budget, allowPartial } = fields;
+  const request = { portfolioId, analysisType, priority, budget, allowPartial };
+  const { blobName, invalidRows, unknownColumns, sheet, columnMap } = tape;
+  const reference = { propertiesBlob: blobName, invalidRows, unknownColumns, sheet, columnMap };
+  return `sha256:${createHash('sha256')
+    .update(`propertiesBlob\n${canonicalJson({ request, reference })}`)
+    .digest('hex')}`;
 }
 
 /** JSON with object keys in code-point order and undefined members left out (RFC 8785's ordering). */

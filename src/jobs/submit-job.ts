@@ -11,11 +11,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { estimateCents, estimateCost, type CostBreakdown } from '../domain/cost.ts';
 import type { DataQuality } from '../domain/data-quality.ts';
+import type { JobStatus } from '../domain/job-status.ts';
 import type { AnalysisType, StressScenario } from '../domain/schemas.ts';
-import { jobDocumentFor } from '../activities/open-job.ts';
+import { jobDocumentFor, readingDocumentFor } from '../activities/open-job.ts';
 import { priceTableOf, type Settings } from '../config.ts';
 import type { JobDocument } from '../storage/jobs-repository.ts';
-import { ORCHESTRATIONS, type JobSpec, type PortfolioAnalysisInput, type RunOptions } from '../workflow.ts';
+import {
+  ORCHESTRATIONS,
+  type JobSpec,
+  type ReadAndAnalyzeInput,
+  type RootInput,
+  type RunOptions,
+} from '../workflow.ts';
 import type { StagedTape } from './chunk-stager.ts';
 
 export interface JobRequest {
@@ -51,14 +58,14 @@ export interface ExistingJob {
   id: string;
   portfolioId: string;
   estimatedCost: number;
-  status: string;
+  status: JobStatus;
   requestFingerprint?: string | undefined;
 }
 
 export interface Starter {
   /** Whether an orchestration instance with this id exists (in any state). */
   exists(instanceId: string): Promise<boolean>;
-  start(name: string, instanceId: string, input: PortfolioAnalysisInput): Promise<void>;
+  start(name: string, instanceId: string, input: RootInput): Promise<void>;
 }
 
 /** The steps of a submission, in order; a chaos hook may end the process after any of them (tests only). */
@@ -78,6 +85,45 @@ export type SubmitOutcome =
 export function jobIdFor(idempotencyKey: string | undefined): string {
   if (idempotencyKey === undefined) return `job-${randomUUID()}`;
   return `job-${createHash('sha256').update(`idempotency-key\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
+}
+
+/** The outcome of accepting a tape by reference: its job (new or existing, in its status), or the key reused. */
+export type ReferenceOutcome =
+  | { kind: 'accepted' | 'existing'; jobId: string; status: JobStatus }
+  | { kind: 'key_reused'; jobId: string; portfolioId: string };
+
+/**
+ * Accepts a request naming an uploaded tape (`propertiesBlob`) before its tape is read: starts the job's root with the
+ * tape to read first (ReadAndAnalyzeInput: its readTape activity reads, validates and stages it, then the job runs or
+ * ends rejected), then writes the job document in status reading. As submitJob: the start is the commit point (the
+ * root's readTape writes the document if the host died before this did), a job that exists under the key is answered
+ * (`existing`, in the status its document has), or `key_reused` when its request was another one.
+ */
+export async function submitTapeReference(
+  input: ReadAndAnalyzeInput,
+  store: JobStore,
+  starter: Starter,
+  afterStep: (step: SubmitStep) => void = () => {},
+): Promise<ReferenceOutcome> {
+  const { job, tape } = input;
+  const existing = await store.getJob(job.jobId);
+  if (existing) {
+    if (job.requestFingerprint !== undefined && existing.requestFingerprint !== job.requestFingerprint)
+      return { kind: 'key_reused', jobId: existing.id, portfolioId: existing.portfolioId };
+    return { kind: 'existing', jobId: existing.id, status: existing.status };
+  }
+  const document = readingDocumentFor(job, tape, new Date(job.asOf));
+  if (await starter.exists(job.jobId)) {
+    // Started, but the document was never written (the host died in between): write it and re-attach.
+    await store.createJob(document);
+    return { kind: 'existing', jobId: job.jobId, status: 'reading' };
+  }
+  await starter.start(ORCHESTRATIONS.portfolioAnalysis, job.jobId, input);
+  afterStep('start');
+  // The root's readTape may have written it already: then this changes nothing.
+  await store.createJob(document);
+  afterStep('document');
+  return { kind: 'accepted', jobId: job.jobId, status: 'reading' };
 }
 
 /** The outcome for a job that exists: the same job, or `key_reused` when its request was another one. */

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { finalProgressSchema } from '../domain/job-progress.ts';
 import { jobStatusSchema, type JobStatus } from '../domain/job-status.ts';
 import { dataQualitySchema } from '../domain/data-quality.ts';
+import { costBreakdownSchema } from '../domain/cost.ts';
+import { tapeRejectionSchema } from '../domain/tape-rejection.ts';
 import { ANALYSIS_TYPES } from '../domain/schemas.ts';
 import { parseStored } from './cosmos.ts';
 import { fetchPage, unwrapContinuation, wrapContinuation } from './continuation.ts';
@@ -28,6 +30,13 @@ export const jobDocumentSchema = z.object({
   dataQuality: dataQualitySchema.optional(),
   /** The digest of the request that created the job (src/jobs/request-fingerprint.ts). */
   requestFingerprint: z.string().optional(),
+  /** The uploaded tape a request by reference named (its blob name in the uploads container). */
+  propertiesBlob: z.string().optional(),
+  /** A rejected job's field errors (the 400 a synchronous read would have answered), at most 100 listed. */
+  errors: tapeRejectionSchema.shape.errors.optional(),
+  totalErrors: tapeRejectionSchema.shape.totalErrors.optional(),
+  /** A job rejected over budget: its estimate's breakdown. */
+  breakdown: costBreakdownSchema.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   endTime: z.string().optional(),

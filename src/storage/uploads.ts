@@ -18,9 +18,11 @@ const HEAD_BYTES = 4096;
  */
 const RANGE_BYTES = 4 * 1024 * 1024;
 
-/** An uploaded tape: its declared type, size in bytes, first bytes, and its bytes as a stream. */
+/** An uploaded tape: its version, declared type, size in bytes, first bytes, and its bytes as a stream. */
 export interface Upload {
   name: string;
+  /** The version read (the blob's ETag): every read of the upload asks for it. */
+  etag: string;
   contentType?: string | undefined;
   /** Bytes. */
   size: number;
@@ -59,22 +61,29 @@ export class TapeUploads {
 
   /**
    * The upload named `name`, or undefined when there is no such blob. Its version (ETag) is pinned: every
-   * later read asks for it. Throws UploadChangedError when the blob changes between the first two requests,
+   * later read asks for it. With `etag` (the version a request named when it was accepted), that version only.
+   * Throws UploadChangedError when the blob changes between the first two requests, or is no longer `etag`,
    * and what the service throws.
    */
-  async open(name: string): Promise<Upload | undefined> {
+  async open(name: string, etag?: string): Promise<Upload | undefined> {
     const blob = this.#container.getBlobClient(name);
     let properties;
     try {
-      properties = await blob.getProperties();
+      properties = await blob.getProperties(etag === undefined ? {} : { conditions: { ifMatch: etag } });
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      const status = statusOf(error);
+      if (status === 404 && etag === undefined) return undefined;
+      if (status === 404 || status === 412)
+        throw new UploadChangedError(this.#container.containerName, name, status === 404 ? 'deleted' : 'replaced', {
+          cause: error,
+        });
       throw error;
     }
     const size = properties.contentLength ?? 0;
+    const version = properties.etag ?? '';
     // The version read is pinned: a blob replaced while it is read fails the read instead of mixing two tapes.
     // Fresh options for each call: the SDK writes into the options it is given.
-    const pinned = () => ({ conditions: { ifMatch: properties.etag } });
+    const pinned = () => ({ conditions: { ifMatch: version } });
     // A version gone answers 412 (Azurite answers 412 for a deleted one too) or 404; whether the name still
     // has a blob tells a replacement from a deletion.
     const changed = async (error: unknown) => {
@@ -93,6 +102,7 @@ export class TapeUploads {
     const rangeBytes = this.#rangeBytes;
     return {
       name,
+      etag: version,
       contentType: properties.contentType,
       size,
       head,

@@ -33,6 +33,13 @@ const RUNTIMES = [
 const always = (status: JobStatus) => Object.fromEntries(RUNTIMES.map((r) => [r, status])) as ByRuntime;
 
 const EXPECTED: Record<JobStatus, ByRuntime> = {
+  // A tape by reference being read: its root reads it; a failed root fails the job, an ended one ends it cancelled.
+  reading: {
+    ...always('reading'),
+    Failed: 'failed',
+    Canceled: 'cancelled',
+    Terminated: 'cancelled',
+  },
   // Before its run began, the root decides: running (or done, its run about to mark the document), failed, ended.
   queued: {
     none: 'queued',
@@ -53,6 +60,7 @@ const EXPECTED: Record<JobStatus, ByRuntime> = {
   failed: always('failed'),
   cancelled: always('cancelled'),
   budget_exceeded: always('budget_exceeded'),
+  rejected: always('rejected'),
 };
 
 describe('jobStatusOf', () => {
@@ -106,11 +114,28 @@ describe('jobView', () => {
     expect(jobView(job(), undefined, undefined)).not.toHaveProperty('estimatedTimeRemaining');
   });
 
-  it('a finished job carries its end time and error, and no ETA; an empty job is 100% complete', () => {
+  it('a finished job carries its end time and error, and no ETA; a job whose tape is not read yet is 0% complete', () => {
     const failed = jobView(job({ status: 'failed', endTime: 'T', error: 'boom' }), progress, 'Completed');
     expect(failed).toMatchObject({ status: 'failed', endTime: 'T', error: 'boom' });
     expect(failed).not.toHaveProperty('estimatedTimeRemaining');
-    expect(jobView(job({ totalProperties: 0 }), undefined, 'Running').progress.percentComplete).toBe(100);
+    const reading = jobView(job({ status: 'reading', totalProperties: 0, estimatedCost: 0 }), undefined, 'Running');
+    expect(reading).toMatchObject({ status: 'reading', progress: { total: 0, percentComplete: 0 } });
+  });
+
+  it('a rejected job shows its field errors and, over budget, the breakdown; no other job does', () => {
+    const errors = [{ path: 'row 2, column zip', message: 'must not be empty', code: 'VALUE' }];
+    const breakdown = {
+      properties: 3,
+      analysisType: 'risk',
+      perProperty: { risk: 0.01 },
+      components: { risk: 0.03 },
+      total: 0.03,
+    };
+    const rejected = jobView(job({ status: 'rejected', errors, totalErrors: 4, breakdown }), undefined, 'Completed');
+    expect(rejected).toMatchObject({ status: 'rejected', errors, totalErrors: 4, breakdown });
+    const running = jobView(job({ status: 'processing', errors, breakdown }), progress, 'Running');
+    expect(running).not.toHaveProperty('errors');
+    expect(running).not.toHaveProperty('breakdown');
   });
 
   it('after the task hub purge removed the entity, reads the same from the copy on the job document', () => {

@@ -71,7 +71,8 @@ function memory() {
     exists: async (instanceId) => started.some((s) => s.instanceId === instanceId),
     start: async (name, instanceId, input) => {
       log.push('start');
-      started.push({ name, instanceId, input: structuredClone(input) });
+      // Submissions of a staged tape start its run (a tape by reference is submitted by submitTapeReference).
+      started.push({ name, instanceId, input: structuredClone(input) as PortfolioAnalysisInput });
     },
   };
   const step = (s: string) => log.push(`step ${s}`);
