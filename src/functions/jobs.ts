@@ -26,7 +26,7 @@ import { tierLimitsOf } from '../domain/risk.ts';
 import { stressRequestSchema } from '../domain/stress.ts';
 import { stressJob, type StressAnswer } from '../jobs/job-stress.ts';
 import { instanceStatus } from '../jobs/bindings.ts';
-import type { StoredProgress } from '../jobs/job-stop.ts';
+import { stopOf, type StoredProgress } from '../jobs/job-stop.ts';
 import { failureDetails, jobView, type RuntimeStatus } from '../jobs/job-view.ts';
 import { jobSpecOf, redriveJob as startRedrive, redriveMessage, redriveRequestSchema } from '../jobs/redrive-job.ts';
 import { runOptionsOf } from '../jobs/submit-job.ts';
@@ -99,7 +99,11 @@ async function liveView(services: AppServices, client: df.DurableClient, job: Jo
   await endIfNeverStarted(services, client, job, runtime, failure);
   const state = entity.entityExists ? entity.entityState : undefined;
   const progress = state && 'jobId' in state ? state : undefined;
-  return { view: jobView(job, progress, runtime, failure), root };
+  const view = jobView(job, progress, runtime, failure);
+  // A stop that came before the run initialised the entity (a DELETE while the tape is read) is shown too.
+  const stop = stopOf(state);
+  if (stop && !isFinal(view.status) && view.stopRequested === undefined) view.stopRequested = stop.reason;
+  return { view, root };
 }
 
 async function loadJob(services: AppServices, request: HttpRequest, context: InvocationContext): Promise<Loaded> {

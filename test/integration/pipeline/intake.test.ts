@@ -2,14 +2,16 @@
 // sandbox: a CSV sent as Excel's content type, an estimate from a tape, a 415, lenient intake through the
 // 202, the job status and the report, new property types in the report, condo units without unit
 // numbers that are never given each other's cached value, and tapes submitted by reference to a blob
-// (read in a stream and staged as they are read; a refused one leaves nothing staged; one replaced or
-// deleted while it is read answers 409 and leaves no job; a keyed retry stages nothing). The app's blob
-// requests pass through a proxy (blob-proxy.ts) that lets a test see them and act between two of them.
+// (accepted at once, then read in a stream by the job and staged as they are read; an invalid, changed or
+// over-budget one ends the job rejected with the errors an inline 400 gives and leaves nothing staged; keyed
+// retries, and a cancel while the tape is read). The app's blob requests pass through a proxy (blob-proxy.ts)
+// that lets a test see them and act between two of them.
 import { readFileSync } from 'node:fs';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobIdFor } from '../../../src/jobs/submit-job.ts';
 import type { DataQuality } from '../../../src/domain/data-quality.ts';
+import type { JobView } from '../../../src/api/answers.ts';
 import type { StoredReport } from '../../../src/domain/stored-report.ts';
 import { propertyResultSchema, type PropertyResult } from '../../../src/domain/results.ts';
 import { itAnswersAsDocumented } from '../../openapi-answers.ts';
@@ -181,6 +183,7 @@ describe('tapes submitted by reference (propertiesBlob, issue 16.3)', () => {
       blobHTTPHeaders: { blobContentType: contentType },
     });
   };
+  const tapes = () => blobs.getContainerClient(h.env.UPLOADS_CONTAINER!);
   /** The names staged for a job, in the staging container. */
   const staged = async (jobId: string) => {
     const names: string[] = [];
@@ -188,71 +191,40 @@ describe('tapes submitted by reference (propertiesBlob, issue 16.3)', () => {
     for await (const blob of container.listBlobsFlat({ prefix: `jobs/${jobId}/` })) names.push(blob.name);
     return names.sort();
   };
-
-  it('analyses an uploaded CSV tape, staged in chunks, and knows it for the same request as the tape sent inline', async () => {
-    await upload('books/q4.csv', book, 'text/csv');
-    const key = { 'idempotency-key': 'by-reference-q4' };
-    const request = { portfolioId: 'by-reference', analysisType: 'risk', propertiesBlob: 'books/q4.csv' };
-    const accepted = await h.post('/api/portfolio/analyze', request, key);
-    expect(accepted.status).toBe(202);
-    const answer = (await accepted.json()) as { jobId: string; dataQuality: DataQuality; estimatedCost: number };
-    expect(answer.jobId).toBe(jobIdFor('by-reference-q4'));
-    expect(answer.dataQuality).toMatchObject({ format: { kind: 'csv', encoding: 'utf-8' }, rows: 250, accepted: 250 });
-    expect(answer.estimatedCost).toBe(2.5);
-    const names = await staged(answer.jobId);
-    const folder = names[0]!.split('/')[2];
-    expect(names).toEqual(
-      ['chunk-0.json', 'chunk-1.json', 'chunk-2.json', 'shared-identities.json'].map(
-        (n) => `jobs/${answer.jobId}/${folder}/${n}`,
-      ),
-    );
-    expect(await h.waitForJob(answer.jobId)).toMatchObject({ status: 'completed', progress: { processed: 250 } });
-
-    // The same tape sent inline under the same key is the same request: the job, and nothing staged again.
-    const inline = await fetch(`${h.url}/api/portfolio/analyze?portfolioId=by-reference&analysisType=risk`, {
+  /** Every per-property result of a job, by propertyId. */
+  const allResults = async (jobId: string) => {
+    const all: PropertyResult[] = [];
+    let token: string | undefined;
+    do {
+      const page = (await (
+        await h.get(
+          `/api/portfolio/jobs/${jobId}/properties?pageSize=1000${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`,
+        )
+      ).json()) as { properties: PropertyResult[]; continuationToken?: string };
+      all.push(...page.properties);
+      token = page.continuationToken;
+    } while (token);
+    return all.sort((a, b) => a.propertyId.localeCompare(b.propertyId));
+  };
+  /** A tape sent inline as CSV with the request fields in the query string. */
+  const inline = (csv: string, query: string, headers: Record<string, string> = {}) =>
+    fetch(`${h.url}/api/portfolio/analyze?${query}`, {
       method: 'POST',
-      headers: { 'content-type': 'text/csv', ...key },
-      body: book,
+      headers: { 'content-type': 'text/csv', ...headers },
+      body: csv,
     });
-    expect(inline.status).toBe(202);
-    expect(await inline.json()).toMatchObject({
-      jobId: answer.jobId,
-      message: expect.stringContaining('already exists') as unknown,
-    });
-    expect(await staged(answer.jobId)).toEqual(names);
-  });
-
-  it('reads an uploaded JSON array, and refuses an invalid one leaving nothing staged', async () => {
-    const properties = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
-      properties: Array<Record<string, unknown>>;
-    };
-    const three = properties.properties.slice(0, 3);
-    await upload('books/three.json', JSON.stringify(three), 'application/json');
-    const good = await h.post('/api/portfolio/estimate', {
-      portfolioId: 'by-reference-json',
-      analysisType: 'risk',
-      propertiesBlob: 'books/three.json',
-    });
-    expect(good.status).toBe(200);
-    expect(await good.json()).toMatchObject({
-      estimatedCost: 0.03,
-      dataQuality: { format: { kind: 'json' }, accepted: 3 },
-    });
-
-    // 150 properties (two chunks), the 120th without a ZIP: refused with its path, and the first chunk's
-    // blob, staged before the bad row was read, deleted.
-    const many = properties.properties.slice(0, 150).map((p, i) => (i === 119 ? { ...p, zip: undefined } : p));
-    await upload('books/bad.json', JSON.stringify(many), 'application/json');
-    const key = 'by-reference-bad';
-    const refused = await h.post(
-      '/api/portfolio/analyze',
-      { portfolioId: 'by-reference-bad', analysisType: 'risk', propertiesBlob: 'books/bad.json' },
-      { 'idempotency-key': key },
-    );
-    expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ errors: [expect.objectContaining({ path: 'properties[119].zip' })] });
-    expect(await staged(jobIdFor(key))).toEqual([]);
-  });
+  const job = async (jobId: string) =>
+    ((await (await h.get(`/api/portfolio/jobs/${jobId}`)).json()) as { job: JobView }).job;
+  /** Until the job view says `done`, polled (never a wait of a fixed time). */
+  const until = async (jobId: string, done: (view: JobView) => boolean) => {
+    for (;;) {
+      const view = await job(jobId);
+      if (done(view)) return view;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  /** Whether a blob request names the tape `name` in the uploads container. */
+  const forTape = (path: string, name: string) => path.split('?')[0]!.endsWith(`/${h.env.UPLOADS_CONTAINER!}/${name}`);
 
   /** The app's blob writes under the job's staging folders while `act` runs (seen at the proxy). */
   async function stagingWrites(jobId: string, act: () => Promise<void>): Promise<string[]> {
@@ -269,79 +241,266 @@ describe('tapes submitted by reference (propertiesBlob, issue 16.3)', () => {
     return writes;
   }
 
-  it('reads a keyed retry of a job that exists only for its fingerprint: the job, and nothing staged', async () => {
-    await upload('books/retry.csv', book, 'text/csv');
-    const key = { 'idempotency-key': 'by-reference-retry' };
-    const request = { portfolioId: 'by-reference-retry', analysisType: 'risk', propertiesBlob: 'books/retry.csv' };
-    const jobId = jobIdFor(key['idempotency-key']);
-    const first = await stagingWrites(jobId, async () => {
-      expect((await h.post('/api/portfolio/analyze', request, key)).status).toBe(202);
-    });
-    expect(first).toHaveLength(4); // three chunks and the shared identities
-    const names = await staged(jobId);
-    expect(names).toHaveLength(4);
+  it('answers 202 before the tape is read (status reading), reads it in its job and completes it as the same tape sent inline', async () => {
+    await upload('books/q4.csv', book, 'text/csv');
+    const key = { 'idempotency-key': 'by-reference-q4' };
+    const request = { portfolioId: 'by-reference', analysisType: 'risk', propertiesBlob: 'books/q4.csv' };
+    const accepted = await h.post('/api/portfolio/analyze', request, key);
+    expect(accepted.status).toBe(202);
+    const answer = (await accepted.json()) as Record<string, unknown>;
+    const jobId = jobIdFor('by-reference-q4');
+    expect(answer).toMatchObject({ jobId, status: 'reading', propertiesBlob: 'books/q4.csv' });
+    expect(answer.message).toMatch(/^Accepted: the tape 'books\/q4\.csv' is being read/);
+    expect(answer).not.toHaveProperty('estimatedCost');
+    expect(answer).not.toHaveProperty('dataQuality');
+    expect(accepted.headers.get('location')).toBe(answer.statusUrl);
 
-    // The same request again: its job, with nothing written under the job's folders.
-    const retried = await stagingWrites(jobId, async () => {
-      const again = await h.post('/api/portfolio/analyze', request, key);
-      expect(again.status).toBe(202);
-      expect(await again.json()).toMatchObject({
-        jobId,
-        estimatedCost: 2.5,
-        message: 'A job with this Idempotency-Key already exists; returning it.',
-      });
+    const done = await h.waitForJob(jobId);
+    expect(done).toMatchObject({
+      status: 'completed',
+      propertiesBlob: 'books/q4.csv',
+      progress: { total: 250, processed: 250, percentComplete: 100 },
+      cost: { estimated: 2.5 },
+      dataQuality: { format: { kind: 'csv', encoding: 'utf-8' }, rows: 250, accepted: 250 },
     });
-    expect(retried).toEqual([]);
+    // Staged by the job under its one folder: three chunks and the shared identities.
+    expect(await staged(jobId)).toEqual(
+      ['chunk-0.json', 'chunk-1.json', 'chunk-2.json', 'shared-identities.json'].map((n) => `jobs/${jobId}/read/${n}`),
+    );
 
-    // Another tape under the key: the 422 naming the job. An invalid one: its 400, as a first submission's.
-    await upload('books/retry-other.csv', `${sample.slice(0, 201).join('\n')}\n`, 'text/csv');
-    await upload('books/retry-invalid.csv', book.replace(',TX,77013,', ',TX,,'), 'text/csv');
-    const refused = await stagingWrites(jobId, async () => {
-      const other = await h.post(
-        '/api/portfolio/analyze',
-        { ...request, propertiesBlob: 'books/retry-other.csv' },
-        key,
-      );
-      expect(other.status).toBe(422);
-      expect(await other.json()).toMatchObject({
-        jobId,
-        error: expect.stringContaining('with a different request') as unknown,
-      });
-      const invalid = await h.post(
-        '/api/portfolio/analyze',
-        { ...request, propertiesBlob: 'books/retry-invalid.csv' },
-        key,
-      );
-      expect(invalid.status).toBe(400);
-      expect(await invalid.json()).toMatchObject({ errors: [expect.objectContaining({ path: 'row 2, column zip' })] });
+    // The same tape sent inline: the same account, estimate, counts, cost and per-property results.
+    const sent = await inline(book, 'portfolioId=by-reference&analysisType=risk');
+    expect(sent.status).toBe(202);
+    const direct = (await sent.json()) as { jobId: string; estimatedCost: number; dataQuality: DataQuality };
+    expect(direct.dataQuality).toStrictEqual(done.dataQuality);
+    expect(direct.estimatedCost).toBe(done.cost.estimated);
+    const directJob = await h.waitForJob(direct.jobId);
+    expect(directJob.progress).toEqual(done.progress);
+    expect(directJob.cost).toEqual(done.cost);
+    expect(await allResults(direct.jobId)).toEqual(await allResults(jobId));
+
+    // A keyed retry after completion: the job as it is. The same tape inline under the key is another request
+    // (its fingerprint is of its properties; the reference's is of its fields and blob): the 422.
+    const again = await h.post('/api/portfolio/analyze', request, key);
+    expect(again.status).toBe(202);
+    expect(await again.json()).toMatchObject({
+      jobId,
+      status: 'completed',
+      message: expect.stringContaining('already exists') as unknown,
     });
-    expect(refused).toEqual([]);
-    expect(await staged(jobId)).toEqual(names);
-    expect(await h.waitForJob(jobId)).toMatchObject({ status: 'completed', progress: { processed: 250 } });
+    const other = await inline(book, 'portfolioId=by-reference&analysisType=risk', key);
+    expect(other.status).toBe(422);
+    expect(await other.json()).toMatchObject({
+      jobId,
+      error: expect.stringContaining('with a different request') as unknown,
+    });
   });
 
-  describe('a tape replaced or deleted between its two reads (the encoding, then the rows)', () => {
+  it('ends a job whose tape is invalid rejected, with the errors and data-quality account of the inline 400, nothing analysed and nothing left staged', async () => {
+    // Rows 2 and 131 without a ZIP.
+    const rows = book.split('\n');
+    const noZip = (line: string) =>
+      line
+        .split(',')
+        .map((cell, i) => (i === 5 ? '' : cell))
+        .join(',');
+    rows[1] = noZip(rows[1]!);
+    rows[130] = noZip(rows[130]!);
+    const invalid = rows.join('\n');
+    await upload('books/invalid.csv', invalid, 'text/csv');
+    const refused = await inline(invalid, 'portfolioId=by-reference-bad&analysisType=risk');
+    expect(refused.status).toBe(400);
+    const expected = (await refused.json()) as { errors: unknown[]; totalErrors: number; dataQuality?: DataQuality };
+    expect(expected.errors.map((e) => (e as { path: string }).path)).toEqual([
+      'row 2, column zip',
+      'row 131, column zip',
+    ]);
+
+    const key = { 'idempotency-key': 'by-reference-bad' };
+    const jobId = jobIdFor(key['idempotency-key']);
+    const request = { portfolioId: 'by-reference-bad', analysisType: 'risk', propertiesBlob: 'books/invalid.csv' };
+    const accepted = await h.post('/api/portfolio/analyze', request, key);
+    expect(accepted.status).toBe(202);
+    expect(await accepted.json()).toMatchObject({ jobId, status: 'reading' });
+    const rejected = await h.waitForJob(jobId);
+    expect(rejected).toMatchObject({
+      status: 'rejected',
+      errors: expected.errors,
+      totalErrors: expected.totalErrors,
+      progress: { total: 0, processed: 0, percentComplete: 0 },
+      cost: { actual: 0, reserved: 0 },
+      statusReason: expect.stringMatching(
+        /^The tape failed validation \(2 errors, listed in errors\): nothing was analysed or spent\./,
+      ) as unknown,
+    });
+    expect(rejected.dataQuality).toStrictEqual(expected.dataQuality);
+    expect(await staged(jobId)).toEqual([]);
+    expect(await allResults(jobId)).toEqual([]);
+
+    // No report, and nothing to redrive: both say why and name the fix.
+    const report = await h.get(`/api/portfolio/jobs/${jobId}/results`);
+    expect(report.status).toBe(409);
+    expect(await report.json()).toMatchObject({
+      status: 'rejected',
+      error: expect.stringContaining('before anything was analysed') as unknown,
+    });
+    const redrive = await h.post(`/api/portfolio/jobs/${jobId}/redrive`, {});
+    expect(redrive.status).toBe(409);
+    expect(await redrive.json()).toMatchObject({ error: expect.stringContaining('new Idempotency-Key') as unknown });
+
+    // The key keeps its answer: the same request again is the rejected job.
+    const again = await h.post('/api/portfolio/analyze', request, key);
+    expect(again.status).toBe(202);
+    expect(await again.json()).toMatchObject({ jobId, status: 'rejected' });
+  });
+
+  it('reads an uploaded JSON array, and rejects an invalid one with the paths of the inline 400', async () => {
+    const properties = JSON.parse(readFileSync(`${REPO_ROOT}examples/portfolio-1000.json`, 'utf8')) as {
+      properties: Array<Record<string, unknown>>;
+    };
+    const three = properties.properties.slice(0, 3);
+    await upload('books/three.json', JSON.stringify(three), 'application/json');
+    // The estimate by reference reads the tape while the caller waits (it writes nothing).
+    const good = await h.post('/api/portfolio/estimate', {
+      portfolioId: 'by-reference-json',
+      analysisType: 'risk',
+      propertiesBlob: 'books/three.json',
+    });
+    expect(good.status).toBe(200);
+    expect(await good.json()).toMatchObject({
+      estimatedCost: 0.03,
+      dataQuality: { format: { kind: 'json' }, accepted: 3 },
+    });
+
+    const many = properties.properties.slice(0, 150).map((p, i) => (i === 119 ? { ...p, zip: undefined } : p));
+    const fields = { portfolioId: 'by-reference-json-bad', analysisType: 'risk' };
+    const direct = await h.post('/api/portfolio/analyze', { ...fields, properties: many });
+    expect(direct.status).toBe(400);
+    const expected = (await direct.json()) as { errors: unknown[]; totalErrors: number };
+    await upload('books/bad.json', JSON.stringify(many), 'application/json');
+    const accepted = await h.post('/api/portfolio/analyze', { ...fields, propertiesBlob: 'books/bad.json' });
+    expect(accepted.status).toBe(202);
+    const { jobId } = (await accepted.json()) as { jobId: string };
+    expect(await h.waitForJob(jobId)).toMatchObject({
+      status: 'rejected',
+      errors: [expect.objectContaining({ path: 'properties[119].zip' })],
+      totalErrors: expected.totalErrors,
+    });
+    expect((await job(jobId)).errors).toEqual(expected.errors);
+    expect(await staged(jobId)).toEqual([]);
+  });
+
+  it('rejects a tape whose estimate exceeds the budget with the estimate, budget and breakdown; with allowPartial it runs', async () => {
+    await upload('books/dear.csv', book, 'text/csv');
+    const request = {
+      portfolioId: 'by-reference-budget',
+      analysisType: 'risk',
+      propertiesBlob: 'books/dear.csv',
+      budget: 1,
+    };
+    const accepted = await h.post('/api/portfolio/analyze', request);
+    expect(accepted.status).toBe(202);
+    const { jobId } = (await accepted.json()) as { jobId: string };
+    let rejected: JobView | undefined;
+    const writes = await stagingWrites(jobId, async () => {
+      rejected = await h.waitForJob(jobId);
+    });
+    expect(rejected).toMatchObject({
+      status: 'rejected',
+      progress: { total: 250, processed: 0 },
+      cost: { estimated: 2.5, budget: 1, actual: 0 },
+      breakdown: { properties: 250, total: 2.5 },
+      errors: [{ path: 'budget', message: expect.stringContaining('exceeds the budget $1.00') as unknown }],
+      dataQuality: { accepted: 250 },
+      statusReason: expect.stringContaining('The estimated cost $2.50 exceeds the budget $1.00') as unknown,
+    });
+    expect(writes).toHaveLength(4); // staged whole (three chunks, the shared identities), then deleted
+    expect(await staged(jobId)).toEqual([]);
+
+    const partial = await h.post('/api/portfolio/analyze', { ...request, allowPartial: true });
+    expect(partial.status).toBe(202);
+    const partialJob = await h.waitForJob(((await partial.json()) as { jobId: string }).jobId);
+    expect(partialJob).toMatchObject({ status: 'budget_exceeded', cost: { estimated: 2.5, budget: 1 } });
+    expect(partialJob.progress.processed).toBeGreaterThan(0);
+    expect(partialJob.cost.actual).toBeLessThanOrEqual(1);
+  });
+
+  describe('a tape replaced or deleted after the 202: rejected naming the fix, never two tapes mixed', () => {
     /**
-     * Runs `change` on the tape `name` just before the app's third request for its content: its first bytes
-     * (to tell its kind), then the whole of it for its encoding (it has no byte-order mark), then the whole
-     * again for its rows (a tape this small is one range).
+     * Runs `change` on the tape `name` before the job's read asks for it with request number `at` (the job's
+     * requests name the version accepted, If-Match: its properties, its first bytes, the whole of it for its
+     * encoding, the whole again for its rows).
      */
-    function changeBeforeRowsRead(name: string, change: () => Promise<unknown>) {
-      let reads = 0;
-      proxy.hook = async ({ method, path }) => {
-        if (method !== 'GET' || !path.split('?')[0]!.endsWith(`/${h.env.UPLOADS_CONTAINER!}/${name}`)) return;
-        if (++reads === 3) await change();
+    function changeBeforeJobRequest(name: string, at: number, change: () => Promise<unknown>) {
+      let seen = 0;
+      proxy.hook = async ({ method, path, headers }) => {
+        if (!forTape(path, name) || headers['if-match'] === undefined || !['GET', 'HEAD'].includes(method)) return;
+        if (method === 'HEAD' && seen === 0)
+          seen = 1; // the job's first request: its properties
+        else if (seen > 0) seen++;
+        if (seen === at) await change();
       };
     }
-    const tapes = () => blobs.getContainerClient(h.env.UPLOADS_CONTAINER!);
 
-    it('replaced: 409 on propertiesBlob naming the fix, no job, nothing staged, and the key free', async () => {
-      await upload('books/changing.csv', book, 'text/csv');
+    it.each([
+      ['replaced before the job read it', 1, 'replaced'],
+      ['replaced while its rows were read', 4, 'replaced'],
+      ['deleted while its rows were read', 4, 'deleted'],
+    ] as const)('%s', async (_, at, change) => {
+      const name = `books/changing-${at}-${change}.csv`;
+      await upload(name, book, 'text/csv');
       const replacement = `${sample.slice(0, 121).join('\n')}\n`;
-      changeBeforeRowsRead('books/changing.csv', () => upload('books/changing.csv', replacement, 'text/csv'));
-      const key = { 'idempotency-key': 'by-reference-changing' };
-      const request = { portfolioId: 'changing', analysisType: 'risk', propertiesBlob: 'books/changing.csv' };
-      const changed = await h.post('/api/portfolio/analyze', request, key).finally(() => (proxy.hook = undefined));
+      changeBeforeJobRequest(name, at, () =>
+        change === 'replaced' ? upload(name, replacement, 'text/csv') : tapes().deleteBlob(name),
+      );
+      const key = { 'idempotency-key': `by-reference-${at}-${change}` };
+      const request = { portfolioId: 'changing', analysisType: 'risk', propertiesBlob: name };
+      const jobId = jobIdFor(key['idempotency-key']);
+      try {
+        const accepted = await h.post('/api/portfolio/analyze', request, key);
+        expect(accepted.status).toBe(202);
+        const rejected = await h.waitForJob(jobId);
+        expect(rejected).toMatchObject({
+          status: 'rejected',
+          progress: { total: 0, processed: 0 },
+          cost: { actual: 0 },
+          totalErrors: 1,
+          statusReason: expect.stringContaining('no two versions were mixed') as unknown,
+        });
+        expect(rejected.errors).toEqual([
+          {
+            path: 'propertiesBlob',
+            message:
+              change === 'replaced'
+                ? `the blob '${name}' was replaced after the request named it (while it waited or was being read) (another upload to that name finished meanwhile), so nothing was analysed: upload each tape under a new name, or wait until its upload has finished, then send the request again with a new Idempotency-Key`
+                : `the blob '${name}' was deleted after the request named it (while it waited or was being read), so nothing was analysed: upload the tape again (under a new name if it is being replaced), then send the request again with a new Idempotency-Key`,
+          },
+        ]);
+      } finally {
+        proxy.hook = undefined;
+      }
+      expect(await staged(jobId)).toEqual([]);
+      if (change === 'deleted') return;
+      // The key keeps its answer; with a new key the tape now there is read and analysed.
+      const again = await h.post('/api/portfolio/analyze', request, key);
+      expect(await again.json()).toMatchObject({ jobId, status: 'rejected' });
+      const fresh = await h.post('/api/portfolio/analyze', request, {
+        'idempotency-key': `${key['idempotency-key']}-2`,
+      });
+      const freshJob = await h.waitForJob(((await fresh.json()) as { jobId: string }).jobId);
+      expect(freshJob).toMatchObject({ status: 'completed', progress: { processed: 120 } });
+    });
+
+    it('the estimate, which reads while the caller waits: 409 on propertiesBlob naming the fix', async () => {
+      await upload('books/estimate-changing.csv', book, 'text/csv');
+      let reads = 0;
+      proxy.hook = async ({ method, path }) => {
+        // Its first bytes, then the whole for its encoding, then the whole again for its rows.
+        if (method === 'GET' && forTape(path, 'books/estimate-changing.csv') && ++reads === 3)
+          await upload('books/estimate-changing.csv', `${sample.slice(0, 121).join('\n')}\n`, 'text/csv');
+      };
+      const request = { portfolioId: 'changing', analysisType: 'risk', propertiesBlob: 'books/estimate-changing.csv' };
+      const changed = await h.post('/api/portfolio/estimate', request).finally(() => (proxy.hook = undefined));
       expect(changed.status).toBe(409);
       expect(await changed.json()).toEqual({
         success: false,
@@ -350,42 +509,59 @@ describe('tapes submitted by reference (propertiesBlob, issue 16.3)', () => {
           {
             path: 'propertiesBlob',
             message:
-              "the blob 'books/changing.csv' was replaced while it was being read (another upload to that name finished meanwhile), so nothing was started: upload each tape under a new name, or wait until its upload has finished, then send the request again",
+              "the blob 'books/estimate-changing.csv' was replaced while it was being read (another upload to that name finished meanwhile), so nothing was started: upload each tape under a new name, or wait until its upload has finished, then send the request again",
           },
         ],
         totalErrors: 1,
       });
-      const jobId = jobIdFor(key['idempotency-key']);
-      expect((await h.get(`/api/portfolio/jobs/${jobId}`)).status).toBe(404);
-      expect(await staged(jobId)).toEqual([]);
+    });
+  });
 
-      // Sent again, the request starts the job, of the tape now there.
+  it('answers a keyed retry while the tape is read with its job, another request with the key 422, and cancels it while reading', async () => {
+    await upload('books/held.csv', book, 'text/csv');
+    // The job's read waits at its first request (it names the version accepted: If-Match) until released.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    proxy.hook = async ({ method, path, headers }) => {
+      if (method === 'HEAD' && forTape(path, 'books/held.csv') && headers['if-match'] !== undefined) await held;
+    };
+    const key = { 'idempotency-key': 'by-reference-held' };
+    const jobId = jobIdFor(key['idempotency-key']);
+    const request = { portfolioId: 'held', analysisType: 'risk', propertiesBlob: 'books/held.csv' };
+    try {
+      expect((await h.post('/api/portfolio/analyze', request, key)).status).toBe(202);
+      expect(await job(jobId)).toMatchObject({ status: 'reading', progress: { total: 0, percentComplete: 0 } });
       const again = await h.post('/api/portfolio/analyze', request, key);
       expect(again.status).toBe(202);
-      expect(await again.json()).toMatchObject({ jobId, message: 'Analysis of 120 properties started.' });
-      expect(await h.waitForJob(jobId)).toMatchObject({ status: 'completed', progress: { processed: 120 } });
-    });
-
-    it('deleted: 409 on propertiesBlob, and nothing started', async () => {
-      await upload('books/vanishing.csv', book, 'text/csv');
-      changeBeforeRowsRead('books/vanishing.csv', () => tapes().deleteBlob('books/vanishing.csv'));
-      const key = { 'idempotency-key': 'by-reference-vanishing' };
-      const request = { portfolioId: 'vanishing', analysisType: 'risk', propertiesBlob: 'books/vanishing.csv' };
-      const deleted = await h.post('/api/portfolio/analyze', request, key).finally(() => (proxy.hook = undefined));
-      expect(deleted.status).toBe(409);
-      expect(await deleted.json()).toMatchObject({
-        errors: [
-          {
-            path: 'propertiesBlob',
-            message: expect.stringMatching(
-              /^the blob 'books\/vanishing\.csv' was deleted while it was being read, so nothing was started: upload the tape again/,
-            ) as unknown,
-          },
-        ],
+      expect(await again.json()).toMatchObject({
+        jobId,
+        status: 'reading',
+        message: expect.stringContaining('already exists') as unknown,
       });
-      const jobId = jobIdFor(key['idempotency-key']);
-      expect((await h.get(`/api/portfolio/jobs/${jobId}`)).status).toBe(404);
-      expect(await staged(jobId)).toEqual([]);
+      const other = await h.post('/api/portfolio/analyze', { ...request, analysisType: 'valuation' }, key);
+      expect(other.status).toBe(422);
+      expect(await other.json()).toMatchObject({ jobId });
+
+      const cancel = await fetch(`${h.url}/api/portfolio/jobs/${jobId}`, { method: 'DELETE' });
+      expect(cancel.status).toBe(200);
+      await until(jobId, (view) => view.stopRequested === 'cancelled');
+    } finally {
+      release();
+      proxy.hook = undefined;
+    }
+    const cancelled = await h.waitForJob(jobId);
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      statusReason:
+        'Cancelled on request (DELETE) while its tape was being read: nothing was analysed or spent, and what was staged was deleted.',
+      progress: { total: 0, processed: 0 },
+      cost: { actual: 0 },
+    });
+    expect(await staged(jobId)).toEqual([]);
+    expect((await h.get(`/api/portfolio/jobs/${jobId}/results`)).status).toBe(409);
+    expect(await (await h.post('/api/portfolio/analyze', request, key)).json()).toMatchObject({
+      jobId,
+      status: 'cancelled',
     });
   });
 });
