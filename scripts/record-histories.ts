@@ -8,10 +8,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { startDevHost, decodeTypedData, type Invoker } from 'devhost';
 import { createDurableEngine } from '../devhost/src/durable/engine.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { startLocalServices } from './local-services.ts';
+import { isFinal, type JobStatus } from '../src/domain/job-status.ts';
 
 export interface RecordedEpisode {
   orchestrator: string;
@@ -58,6 +60,19 @@ interface Scenario {
   run(url: string): Promise<void>;
 }
 
+/** Uploads a tape to the uploads container, as a lender does before naming it in a request (propertiesBlob). */
+async function uploadTape(name: string, content: string): Promise<void> {
+  const container = BlobServiceClient.fromConnectionString(process.env.AzureWebJobsStorage!).getContainerClient(
+    process.env.UPLOADS_CONTAINER!,
+  );
+  await container.createIfNotExists();
+  await container.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), {
+    blobHTTPHeaders: { blobContentType: 'text/csv' },
+  });
+}
+
+const sampleCsv = readFileSync(new URL('../examples/portfolio-1000.csv', import.meta.url), 'utf8').split('\n');
+
 async function post(url: string, path: string, body: unknown): Promise<{ jobId: string }> {
   const response = await fetch(`${url}${path}`, {
     method: 'POST',
@@ -70,8 +85,10 @@ async function post(url: string, path: string, body: unknown): Promise<{ jobId: 
 
 async function finished(url: string, jobId: string): Promise<string> {
   for (;;) {
-    const { job } = (await (await fetch(`${url}/api/portfolio/jobs/${jobId}`)).json()) as { job: { status: string } };
-    if (!['queued', 'processing'].includes(job.status)) return job.status;
+    const { job } = (await (await fetch(`${url}/api/portfolio/jobs/${jobId}`)).json()) as {
+      job: { status: JobStatus };
+    };
+    if (isFinal(job.status)) return job.status;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -129,6 +146,28 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    // Tapes by reference, read by the job's root after the 202 (readTape): one analysed, one refused (a row without
+    // a ZIP), one over its budget; the last two end rejected through endBeforeRun.
+    name: 'by-reference',
+    env: { CHUNK_SIZE: '10', MAX_CONCURRENT_CHUNKS: '2' },
+    async run(url) {
+      const tape = `${sampleCsv.slice(0, 31).join('\n')}\n`;
+      await uploadTape('replay/good.csv', tape);
+      await uploadTape('replay/bad.csv', tape.replace(',TX,77013,', ',TX,,'));
+      const fields = { portfolioId: 'replay-blob', analysisType: 'valuation' };
+      const good = await post(url, '/api/portfolio/analyze', { ...fields, propertiesBlob: 'replay/good.csv' });
+      console.log(`by reference: ${await finished(url, good.jobId)}`);
+      const bad = await post(url, '/api/portfolio/analyze', { ...fields, propertiesBlob: 'replay/bad.csv' });
+      console.log(`invalid: ${await finished(url, bad.jobId)}`);
+      const dear = await post(url, '/api/portfolio/analyze', {
+        ...fields,
+        propertiesBlob: 'replay/good.csv',
+        budget: 0.1,
+      });
+      console.log(`over budget: ${await finished(url, dear.jobId)}`);
+    },
+  },
+  {
     // Cancelled while every lane holds calls in flight.
     name: 'cancel',
     env: { CHUNK_SIZE: '10', MAX_CONCURRENT_CHUNKS: '2', PROPERTY_CONCURRENCY: '2' },
@@ -167,6 +206,7 @@ Object.assign(process.env, {
   COSMOS_KEY: services.endpoints.cosmosKey,
   COSMOS_DATABASE: databaseId,
   STAGING_CONTAINER: `staging-${databaseId}`,
+  UPLOADS_CONTAINER: `uploads-${databaseId}`,
   TASK_HUB_NAME: 'replay',
   AVM_MODE: 'http',
   AVM_BASE_URL: sandbox.url,

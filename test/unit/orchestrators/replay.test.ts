@@ -1,7 +1,8 @@
 // Replay of recorded histories (scripts/record-histories.ts): for every execution of every orchestration of
 // a few real jobs run on devhost — a job whose lanes continue as new and that runs a retry pass, a budget
 // stop with waits and a partial grant followed by a redrive, a budget stop followed by a redrive of the failed
-// properties (it ends budget_exceeded again) and one of those left, a cancel — the history devhost handed the SDK
+// properties (it ends budget_exceeded again) and one of those left, a cancel, tapes by reference read by the root
+// after the 202 (one analysed, one invalid and one over budget, both rejected) — the history devhost handed the SDK
 // is fed to the SDK's orchestrator (its test entry point, test/unit/durable-sdk.ts) running the current code,
 // which must answer exactly what was recorded: the same actions, output and custom status. A change that
 // would break the replay of a running job (nondeterminism, a different order of calls) fails here.
@@ -11,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { chunkLane } from '../../../src/orchestrators/chunk-lane.ts';
 import { jobRun } from '../../../src/orchestrators/job-run.ts';
 import { portfolioAnalysis } from '../../../src/orchestrators/portfolio-analysis.ts';
-import { ORCHESTRATIONS } from '../../../src/workflow.ts';
+import { ACTIVITIES, ORCHESTRATIONS } from '../../../src/workflow.ts';
 import type { RecordedEpisode } from '../../../scripts/record-histories.ts';
 import { runOrchestrator } from '../durable-sdk.ts';
 
@@ -32,6 +33,17 @@ it('recorded lanes that continued as new (a generation per execution)', () => {
   const executions = new Map<string, number>();
   for (const e of episodesOf('analysis.json')) executions.set(e.instanceId, (executions.get(e.instanceId) ?? 0) + 1);
   expect(Math.max(...executions.values())).toBeGreaterThan(1);
+});
+
+it('recorded roots that read their tape (readTape) and ended rejected before any run (endBeforeRun)', () => {
+  const actions = JSON.stringify(
+    episodesOf('by-reference.json')
+      .filter((e) => e.orchestrator === ORCHESTRATIONS.portfolioAnalysis)
+      .map((e) => e.response),
+  );
+  for (const activity of [ACTIVITIES.readTape, ACTIVITIES.endBeforeRun])
+    expect(actions).toContain(`"functionName":"${activity}"`);
+  expect(actions).toContain('"status":"rejected"');
 });
 
 describe.each(scenarios)('recorded %s', (file) => {
