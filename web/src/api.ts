@@ -4,6 +4,7 @@
 // page. Shapes come from the app's own types (src/), so the page and the API cannot drift apart.
 import type { AnalyzeAccepted, EstimateAnswer, JobView, ValidationErrorAnswer } from '../../src/api/answers.ts';
 import type { IntakeWarning } from '../../src/domain/data-quality.ts';
+import { isFinal, JOB_STATUSES } from '../../src/domain/job-status.ts';
 import type { PropertyResult } from '../../src/domain/results.ts';
 import type { StoredReport } from '../../src/domain/stored-report.ts';
 import type { TrendPoint } from '../../src/domain/trend.ts';
@@ -157,4 +158,5 @@ export const api = {
     }),
 };
 
-export const IN_FLIGHT = new Set(['queued', 'processing']);
+/** Statuses before a job's end: the page polls while its job has one. */
+export const IN_FLIGHT: ReadonlySet<string> = new Set(JOB_STATUSES.filter((s) => !isFinal(s)));

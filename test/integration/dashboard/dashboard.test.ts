@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { parse } from 'csv-parse/sync';
 import readExcelFile from 'read-excel-file/node';
 import writeXlsxFile from 'write-excel-file/node';
@@ -554,6 +555,38 @@ describe('API for the dashboard', () => {
     expect(((await bad.json()) as { errors: Array<{ path: string }> }).errors[0]!.path).toBe('row 2, column zip');
     expect((await estimate(csvWith(2), 'analysisType=valuation')).status).toBe(400);
     expect((await list('portfolioId=est')).body.jobs).toEqual([]);
+  });
+});
+
+// After the API checks above, which count the jobs the page created.
+describe('a tape submitted by reference', () => {
+  it('shows a job rejected after its 202 with every field error, and no report to open', async () => {
+    const container = BlobServiceClient.fromConnectionString(h.env.AzureWebJobsStorage!).getContainerClient(
+      h.env.UPLOADS_CONTAINER!,
+    );
+    await container.createIfNotExists();
+    const tape = csvWith(3, { 0: { zip: '' }, 2: { zip: '123' } });
+    await container.getBlockBlobClient('dash/bad.csv').upload(tape, Buffer.byteLength(tape), {
+      blobHTTPHeaders: { blobContentType: 'text/csv' },
+    });
+    const accepted = await h.post('/api/portfolio/analyze', {
+      portfolioId: 'dash-blob',
+      analysisType: 'risk',
+      propertiesBlob: 'dash/bad.csv',
+    });
+    expect(accepted.status).toBe(202);
+    const { jobId } = (await accepted.json()) as { jobId: string };
+    await go(`/jobs/${jobId}`);
+    await waitForStatus('Rejected');
+    const rejection = page.getByTestId('rejection');
+    const view = ((await (await h.get(`/api/portfolio/jobs/${jobId}`)).json()) as { job: JobView }).job;
+    expect(await rejection.innerText()).toContain(view.statusReason!);
+    const errors = await rejection.getByRole('list', { name: 'Errors' }).getByRole('listitem').allInnerTexts();
+    expect(errors).toEqual(view.errors!.map((e) => `${e.path}: ${e.message}`));
+    expect(errors.map((e) => e.split(':')[0])).toEqual(['row 2, column zip', 'row 4, column zip']);
+    expect(await page.getByRole('link', { name: 'Open the report' }).count()).toBe(0);
+    await expectAccessible();
+    await screenshot(page, 'job-rejected');
   });
 });
 

@@ -5,12 +5,14 @@ import { ApiError } from '../api.ts';
 
 /** What each job status is called on the page. */
 export const STATUS_LABELS: Record<string, string> = {
+  reading: 'Reading tape',
   queued: 'Queued',
   processing: 'Running',
   completed: 'Completed',
   failed: 'Failed',
   cancelled: 'Cancelled',
   budget_exceeded: 'Budget reached',
+  rejected: 'Rejected',
 };
 
 export function StatusBadge({ status }: { status: string }) {

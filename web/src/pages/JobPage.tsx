@@ -1,6 +1,7 @@
 // A job, live: progress, processed / failed / cached, rate, ETA, cost against estimate and budget, cancel.
 // Polls the job every second while it runs (no reload); once it has finished, links to its report and
-// properties.
+// properties. A job whose tape (by reference) is being read says so; one whose tape was rejected after its 202
+// shows why and every field error, as the submit page shows a refused file's, and has no report to link to.
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
@@ -87,6 +88,25 @@ function CancelControl({ job }: { job: JobView }) {
   );
 }
 
+/** Why a rejected job was refused, and its field errors (the tape's rows, the blob, the budget). */
+function Rejection({ job }: { job: JobView }) {
+  const errors = job.errors ?? [];
+  const more = (job.totalErrors ?? errors.length) - errors.length;
+  return (
+    <div className="note note-error" role="alert" data-testid="rejection">
+      <strong>Rejected:</strong> {job.statusReason}
+      {errors.length > 0 && (
+        <ul aria-label="Errors">
+          {errors.map((e, i) => (
+            <li key={i}>{e.path ? `${e.path}: ${e.message}` : e.message}</li>
+          ))}
+          {more > 0 && <li>… and {count(more)} more</li>}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 export function JobPage({ jobId }: { jobId: string }) {
   const job = useQuery({
     queryKey: ['job', jobId],
@@ -99,6 +119,8 @@ export function JobPage({ jobId }: { jobId: string }) {
   const running = IN_FLIGHT.has(j.status);
   const rate = rateOf(j);
   const p = j.progress;
+  // A rejected job, or one that ended while its tape was read, analysed nothing: it has no report.
+  const reported = !running && j.status !== 'rejected' && p.total > 0;
   return (
     <>
       <div className="page-head">
@@ -117,7 +139,19 @@ export function JobPage({ jobId }: { jobId: string }) {
           {j.error}
         </div>
       )}
-      {j.statusReason && j.status !== 'failed' && (
+      {j.status === 'reading' && (
+        <div className="note" role="status" data-testid="reading">
+          Reading the tape{j.propertiesBlob ? ` ${j.propertiesBlob}` : ''}: it is validated and staged before the
+          analysis starts. Its properties, estimate and any errors appear here when the read ends.
+        </div>
+      )}
+      {j.status === 'rejected' && <Rejection job={j} />}
+      {j.statusReason && j.status !== 'failed' && j.status !== 'rejected' && !reported && !running && (
+        <div className="note note-warn" data-testid="status-reason">
+          <strong>{STATUS_LABELS[j.status] ?? j.status}:</strong> {j.statusReason}
+        </div>
+      )}
+      {j.statusReason && j.status !== 'failed' && reported && (
         <div className="note note-warn" data-testid="status-reason">
           <strong>{STATUS_LABELS[j.status] ?? j.status}:</strong> {j.statusReason} Figures cover the{' '}
           {count(p.processed)} properties analysed.
@@ -168,7 +202,7 @@ export function JobPage({ jobId }: { jobId: string }) {
         />
         <div className="actions">
           {running && <CancelControl job={j} />}
-          {!running && (
+          {reported && (
             <>
               <Link href={`/jobs/${j.jobId}/report`} className="button button-primary">
                 Open the report
