@@ -175,6 +175,31 @@ describe('commands', () => {
     }
   });
 
+  it('follows a tape by reference through its read, and prints a rejection with its errors (exit 1)', async () => {
+    const uploads = BlobServiceClient.fromConnectionString(h.env.AzureWebJobsStorage!).getContainerClient(
+      h.env.UPLOADS_CONTAINER!,
+    );
+    await uploads.createIfNotExists();
+    const tape = `${sampleCsv.slice(0, 6).join('\n')}\n`.replace(',TX,77013,', ',TX,,');
+    await uploads.getBlockBlobClient('cli/bad.csv').upload(tape, Buffer.byteLength(tape), {
+      blobHTTPHeaders: { blobContentType: 'text/csv' },
+    });
+    const file = path.join(dir, 'by-reference.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ portfolioId: 'cli-blob', analysisType: 'risk', propertiesBlob: 'cli/bad.csv' }),
+    );
+    const { code, out } = await run(['analyze', file]);
+    expect(code).toBe(1);
+    const jobId = /job (job-\S+) reading: Accepted: the tape 'cli\/bad\.csv' is being read/.exec(out)?.[1];
+    expect(jobId).toBeDefined();
+    const job = await h.waitForJob(jobId!);
+    expect(job.status).toBe('rejected');
+    expect(out).toContain(`job ${jobId} rejected: 0/0 properties, 0 failed\n  why: ${job.statusReason}`);
+    for (const e of job.errors!) expect(out).toContain(`  ${e.path}: ${e.message}`);
+    expect(job.errors!.map((e) => e.path)).toEqual(['row 2, column zip']);
+  });
+
   it('names the URL it tried when the server is down', async () => {
     const port = await freePort();
     const down = await run(['status', 'job-x', '--url', `http://127.0.0.1:${port}`]);
