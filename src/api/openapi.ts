@@ -228,7 +228,7 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
               in: 'header',
               required: false,
               description:
-                'the same key always names the same job: the same request again answers that job (202); another request with it answers 422 naming the job (IETF draft "The Idempotency-Key HTTP Header Field")',
+                'the same key always names the same job: the same request again answers that job (202, whatever its status, rejected included); another request with it answers 422 naming the job (IETF draft "The Idempotency-Key HTTP Header Field"). A tape by reference is fingerprinted by its fields, blob name and reading options, not its content: the same tape inline is another request',
               schema: { type: 'string', maxLength: 200 },
             },
             ...fileParameters(),
@@ -256,7 +256,7 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
         post: {
           operationId: 'estimatePortfolio',
           summary:
-            'Estimate the cost of an analysis (the same bodies as /portfolio/analyze; nothing is started or written)',
+            'Estimate the cost of an analysis (the same bodies as /portfolio/analyze; nothing is started or written). A tape by reference is read while the caller waits: the largest tapes can take longer than the 230 s an HTTP answer gets in Azure; analyze with a budget and no allowPartial prices them after its 202 (an estimate over the budget ends the job rejected with its estimate and breakdown, nothing spent)',
           parameters: fileParameters(),
           requestBody: portfolioBody,
           responses: { '200': answer('the estimate', 'Estimate'), ...refusals(400, 413, 415), ...TAPE_CHANGED },
@@ -281,7 +281,7 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
         delete: {
           operationId: 'cancelJob',
           summary:
-            'Cancel a job: running chunks stop buying at their next property, properties in flight finish, a partial report is written; a job that never started is ended',
+            'Cancel a job: running chunks stop buying at their next property, properties in flight finish, a partial report is written; a job that never started is ended; a job reading its tape (reading) ends cancelled without analysing anything (what was staged is deleted; no report)',
           parameters: [jobId],
           responses: { '200': answer('cancel initiated', 'CancelAnswer'), ...refusals(400, 404) },
         },
@@ -297,7 +297,7 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
             '202': answer('redrive started', 'RedriveAccepted'),
             ...refusals(400, 404),
             '409': answer(
-              'the job has not finished, or cannot be redriven, or a concurrent change won (retry after Retry-After seconds)',
+              'the job has not finished, or cannot be redriven (a rejected job, or one that ended while its tape was read, has nothing staged: the error names the fix, a new request with a new Idempotency-Key), or a concurrent change won (retry after Retry-After seconds)',
               'Conflict',
             ),
             ...refusals(413),
@@ -317,7 +317,10 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
               ...json({ oneOf: [ref('ValidationError'), ref('NotFinished')] }),
             },
             ...refusals(404),
-            '409': answer('the job failed and has no report (its error, status and progress)', 'NotFinished'),
+            '409': answer(
+              'the job has no report: it failed (its error), was rejected (its tape refused after the 202: the job carries the errors), or ended while its tape was read (why, with its status and progress)',
+              'NotFinished',
+            ),
           },
         },
       },
@@ -341,7 +344,7 @@ export function openApiDocument(serverUrl: string, asOf = new Date()): JsonObjec
             ...refusals(404),
             '409': {
               description:
-                'the job failed and has no report, or kept no per-property snapshot (its report predates stress scenarios)',
+                'the job has no report (failed, rejected, or ended while its tape was read), or kept no per-property snapshot (its report predates stress scenarios)',
               ...json({ oneOf: [ref('NotFinished'), ref('Error')] }),
             },
             ...refusals(413),
