@@ -326,6 +326,14 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
     return activities;
   };
 
+  /** The job's stop as an activity reads it through its durable client (one cache per process: job-stop.ts). */
+  const jobStop = async (context: InvocationContext) => {
+    const client = df.getClient(context);
+    stopCheck ??= stopChecker((await services()).settings.pipeline.stopCheckIntervalMs);
+    const check = stopCheck;
+    return (jobId: string) => check(client, jobId);
+  };
+
   const durableClient = [df.input.durableClient()];
   // Read when the app loads: the Functions host takes auth levels at registration (README: Dashboard, access).
   const authLevel = apiAuthLevel();
@@ -380,26 +388,14 @@ export function registerFunctions(services: () => Promise<AppServices>): void {
   df.app.activity(ACTIVITIES.analyzeChunk, {
     // The durable client reads the job's stop (its entity, its root's status) between properties.
     extraInputs: durableClient,
-    handler: async (input: AnalyzeChunkInput, context: InvocationContext) => {
-      const client = df.getClient(context);
-      stopCheck ??= stopChecker((await services()).settings.pipeline.stopCheckIntervalMs);
-      const check = stopCheck;
-      return (await bound()).analyzeChunk(
-        input,
-        (jobId) => check(client, jobId),
-        (line) => context.log(line),
-      );
-    },
+    handler: async (input: AnalyzeChunkInput, context: InvocationContext) =>
+      (await bound()).analyzeChunk(input, await jobStop(context), (line) => context.log(line)),
   });
   df.app.activity(ACTIVITIES.readTape, {
     // The durable client reads the job's stop (a DELETE, its root terminated) while the tape is read.
     extraInputs: durableClient,
-    handler: async (input: ReadTapeInput, context: InvocationContext) => {
-      const client = df.getClient(context);
-      stopCheck ??= stopChecker((await services()).settings.pipeline.stopCheckIntervalMs);
-      const check = stopCheck;
-      return (await bound()).readTape(input, (jobId) => check(client, jobId));
-    },
+    handler: async (input: ReadTapeInput, context: InvocationContext) =>
+      (await bound()).readTape(input, await jobStop(context)),
   });
   df.app.activity(ACTIVITIES.endBeforeRun, {
     handler: async (input: EndBeforeRunInput) => (await bound()).endBeforeRun(input),
