@@ -46,19 +46,24 @@ export interface ReadContext {
 }
 
 /**
- * A JSON request naming an uploaded tape, accepted without reading it: its fields and the tape, its version pinned
- * (what the job's readTape activity reads).
+ * A JSON request naming an uploaded tape, accepted without reading it: its fields and the tape, with the version
+ * the blob has now (what the job's readTape activity reads), or without it when the blob was not looked at (the
+ * request's Idempotency-Key names a job already: its answer is that job's, whatever became of the blob).
  */
 export interface ReferencedRequest {
   kind: 'reference';
   fields: AnalyzeFields;
-  tape: TapeReference;
+  tape: Omit<TapeReference, 'etag'>;
+  etag: string | undefined;
 }
 
 type AnyRequest = PortfolioRequest | ReferencedRequest;
 
-/** How a request naming an uploaded tape is taken: read now (the estimate), or accepted for its job to read. */
-type RequestContext = ReadContext & { references: 'read' | 'accept' };
+/**
+ * How a request naming an uploaded tape is taken: read now (the estimate), accepted for its job to read once its
+ * blob passed the checks its properties and first bytes decide, or taken by its fields alone (its key has a job).
+ */
+type RequestContext = ReadContext & { references: 'read' | 'accept' | 'fields' };
 
 /**
  * Reads, recognises and validates the body and query of an analyze or estimate request; accepted properties
@@ -78,10 +83,15 @@ export async function readPortfolioRequest(
 /**
  * As readPortfolioRequest, except that a JSON request naming an uploaded tape (`propertiesBlob`) is not read: once
  * its fields and the checks its blob's properties and first bytes decide pass (a 400 on propertiesBlob otherwise),
- * it is answered as a ReferencedRequest, the blob's version pinned, for the job to read after its 202.
+ * it is answered as a ReferencedRequest, the blob's version pinned, for the job to read after its 202. With
+ * `keyHasJob` (the request's Idempotency-Key names a job), its blob is not looked at: the fields are what its
+ * fingerprint needs.
  */
-export function acceptPortfolioRequest(request: HttpRequest, context: ReadContext): Promise<Parsed<AnyRequest>> {
-  return readRequest(request, { ...context, references: 'accept' });
+export function acceptPortfolioRequest(
+  request: HttpRequest,
+  context: ReadContext & { keyHasJob: boolean },
+): Promise<Parsed<AnyRequest>> {
+  return readRequest(request, { ...context, references: context.keyHasJob ? 'fields' : 'accept' });
 }
 
 async function readRequest(request: HttpRequest, context: RequestContext): Promise<Parsed<AnyRequest>> {
@@ -185,9 +195,9 @@ const csvHint = (bytes: Uint8Array) =>
   sniff(bytes) === 'csv' ? ' (the body looks like CSV: send it with Content-Type: text/csv)' : '';
 
 /**
- * A JSON request naming an uploaded tape (`propertiesBlob`): its fields, then the checks its blob's properties and
- * first bytes decide, then (references 'read') the blob read in a stream, or (references 'accept') the request
- * accepted with the blob's version pinned, for the job to read.
+ * A JSON request naming an uploaded tape (`propertiesBlob`): its fields, then (references 'fields') nothing more, or
+ * the checks its blob's properties and first bytes decide, then (references 'read') the blob read in a stream, or
+ * (references 'accept') the request accepted with the blob's version pinned, for the job to read.
  */
 async function readBlobRequest(body: object, context: RequestContext): Promise<Parsed<AnyRequest>> {
   if ('properties' in body)
@@ -205,6 +215,8 @@ async function readBlobRequest(body: object, context: RequestContext): Promise<P
   if (!valid.ok) return valid;
   const { propertiesBlob, unknownColumns, sheet, columnMap, ...fields } = valid.value;
   const reading = { invalidRows: fields.invalidRows, unknownColumns, sheet, columnMap };
+  const tape = { blobName: propertiesBlob, ...reading };
+  if (context.references === 'fields') return { ok: true, value: { kind: 'reference', fields, tape, etag: undefined } };
   const refused = (refusal: TapeRefusal): Parsed<never> => ({
     ok: false,
     response: refusal.changed
@@ -219,10 +231,8 @@ async function readBlobRequest(body: object, context: RequestContext): Promise<P
     return refused(changedRefusal(error, 'read'));
   }
   if (!opened.ok) return refused(opened);
-  if (context.references === 'accept') {
-    const { etag } = opened.value.upload;
-    return { ok: true, value: { kind: 'reference', fields, tape: { blobName: propertiesBlob, etag, ...reading } } };
-  }
+  if (context.references === 'accept')
+    return { ok: true, value: { kind: 'reference', fields, tape, etag: opened.value.upload.etag } };
   const read = await readUploadedTape(
     opened.value,
     { ...reading, asOf: context.asOf },

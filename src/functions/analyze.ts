@@ -21,7 +21,9 @@ import {
   resubmissionOutcome,
   runOptionsOf,
   submitJob,
+  referenceRetryOutcome,
   submitTapeReference,
+  type ExistingJob,
   type JobStore,
 } from '../jobs/submit-job.ts';
 import { chaosAfterStep, durableStarter, jobStoreFor } from '../jobs/bindings.ts';
@@ -44,7 +46,8 @@ export async function analyzePortfolio(
   const jobId = jobIdFor(key.value);
   const store = jobStoreFor(services);
   // A keyed retry of a job that exists stages nothing: its tape is read only for the request's fingerprint,
-  // which tells a retry (its job) from another request under the key (422). A first submission stages as it
+  // which tells a retry (its job) from another request under the key (422); a tape by reference is not looked at
+  // (its fingerprint is of its fields and blob name). A first submission stages as it
   // reads; two at once under one key both do, and submitJob settles which one starts the job (as it does a
   // job started without its document, a host that died in between).
   const existing = key.value === undefined ? undefined : await store.getJob(jobId);
@@ -64,6 +67,7 @@ export async function analyzePortfolio(
       asOf,
       sink: fingerprint,
       uploads: services.storage.uploads,
+      keyHasJob: existing !== undefined,
     });
   } catch (error) {
     await discard().catch(() => undefined);
@@ -75,7 +79,7 @@ export async function analyzePortfolio(
   }
   // Nothing was staged for a tape by reference: its job reads it.
   if ('kind' in read.value)
-    return acceptTapeReference(services, context, read.value, { key: key.value, jobId, store, asOf });
+    return acceptTapeReference(services, context, read.value, { key: key.value, jobId, store, asOf, existing });
   const { fields, dataQuality, sharedIdentities } = read.value;
   const requestFingerprint = key.value === undefined ? undefined : fingerprint.digest(fields);
   const count = dataQuality.accepted;
@@ -166,39 +170,44 @@ function keyReused(
 /**
  * A request naming an uploaded tape, accepted before the tape is read: starts its job (status reading; the root's
  * readTape reads, validates and stages the tape, then the job runs or ends rejected) and answers 202 at once. The
- * request's fingerprint is of its fields and the blob's name and reading options, not of the tape's content.
+ * request's fingerprint is of its fields and the blob's name and reading options, not of the tape's content, so a
+ * retry under a key whose job exists is answered without looking at the blob (`existing`: that job).
  */
 async function acceptTapeReference(
   services: AppServices,
   context: InvocationContext,
-  { fields, tape }: ReferencedRequest,
-  submission: { key: string | undefined; jobId: string; store: JobStore; asOf: Date },
+  { fields, tape, etag }: ReferencedRequest,
+  submission: { key: string | undefined; jobId: string; store: JobStore; asOf: Date; existing?: ExistingJob },
 ): Promise<HttpResponseInit> {
   const { settings } = services;
-  const { key, jobId } = submission;
+  const { key, jobId, existing } = submission;
   const requestFingerprint = key === undefined ? undefined : referenceFingerprint(fields, tape);
   const client = df.getClient(context);
-  const outcome = await submitTapeReference(
-    {
-      job: {
-        jobId,
-        portfolioId: fields.portfolioId,
-        analysisType: fields.analysisType,
-        chunkSize: settings.chunking.chunkSize,
-        ...(fields.budget !== undefined && { budgetCents: Math.round(fields.budget * 100) }),
-        allowPartial: fields.allowPartial,
-        ...(key !== undefined && { idempotencyKey: key }),
-        ...(requestFingerprint !== undefined && { requestFingerprint }),
-        asOf: submission.asOf.toISOString(),
-        ...(fields.stressScenarios !== undefined && { stressScenarios: fields.stressScenarios }),
+  let outcome;
+  if (existing) outcome = referenceRetryOutcome(existing, requestFingerprint);
+  else if (etag === undefined) throw new Error('acceptTapeReference: a new job needs the version of its blob');
+  else
+    outcome = await submitTapeReference(
+      {
+        job: {
+          jobId,
+          portfolioId: fields.portfolioId,
+          analysisType: fields.analysisType,
+          chunkSize: settings.chunking.chunkSize,
+          ...(fields.budget !== undefined && { budgetCents: Math.round(fields.budget * 100) }),
+          allowPartial: fields.allowPartial,
+          ...(key !== undefined && { idempotencyKey: key }),
+          ...(requestFingerprint !== undefined && { requestFingerprint }),
+          asOf: submission.asOf.toISOString(),
+          ...(fields.stressScenarios !== undefined && { stressScenarios: fields.stressScenarios }),
+        },
+        tape: { ...tape, etag },
+        options: runOptionsOf(settings),
       },
-      tape,
-      options: runOptionsOf(settings),
-    },
-    submission.store,
-    durableStarter(client),
-    chaosAfterStep(services),
-  );
+      submission.store,
+      durableStarter(client),
+      chaosAfterStep(services),
+    );
   const statusUrl = publicUrl(settings.host.publicBaseUrl, `/api/portfolio/jobs/${outcome.jobId}`);
   if (outcome.kind === 'key_reused') return keyReused(key, outcome, statusUrl);
   context.log(

@@ -93,6 +93,17 @@ export type ReferenceOutcome =
   | { kind: 'key_reused'; jobId: string; portfolioId: string };
 
 /**
+ * The outcome of a request by reference whose Idempotency-Key names `job`, a job that exists: that job, in its status
+ * (whatever it is: the key names one request, and its answer is kept), or `key_reused` when the job was submitted
+ * with another request.
+ */
+export function referenceRetryOutcome(job: ExistingJob, requestFingerprint: string | undefined): ReferenceOutcome {
+  if (requestFingerprint !== undefined && job.requestFingerprint !== requestFingerprint)
+    return { kind: 'key_reused', jobId: job.id, portfolioId: job.portfolioId };
+  return { kind: 'existing', jobId: job.id, status: job.status };
+}
+
+/**
  * Accepts a request naming an uploaded tape (`propertiesBlob`) before its tape is read: starts the job's root with the
  * tape to read first (ReadAndAnalyzeInput: its readTape activity reads, validates and stages it, then the job runs or
  * ends rejected), then writes the job document in status reading. As submitJob: the start is the commit point (the
@@ -107,11 +118,7 @@ export async function submitTapeReference(
 ): Promise<ReferenceOutcome> {
   const { job, tape } = input;
   const existing = await store.getJob(job.jobId);
-  if (existing) {
-    if (job.requestFingerprint !== undefined && existing.requestFingerprint !== job.requestFingerprint)
-      return { kind: 'key_reused', jobId: existing.id, portfolioId: existing.portfolioId };
-    return { kind: 'existing', jobId: existing.id, status: existing.status };
-  }
+  if (existing) return referenceRetryOutcome(existing, job.requestFingerprint);
   const document = readingDocumentFor(job, tape, new Date(job.asOf));
   if (await starter.exists(job.jobId)) {
     // Started, but the document was never written (the host died in between): write it and re-attach.
