@@ -313,14 +313,14 @@ const ENDED_BADLY: ReadonlySet<JobStatus> = new Set(['failed', 'rejected']);
 const LISTED_ERRORS = 20;
 
 /**
- * How a job ended: its status and counts in one line; for a failed job why it failed; for a job rejected (its tape
- * refused after the 202) or ended while its tape was read, why, and a rejected job's field errors, one per line.
+ * How a job ended: its status and counts in one line; why, when the job says (a failed job's error, or the reason a
+ * job was cancelled, stopped by its budget, rejected or left properties); a rejected job's field errors, one per line.
  */
 function jobLine(job: JobView): string {
   const counts = `${job.progress.processed}/${job.progress.total} properties, ${job.progress.failed} failed`;
   const lines = [`job ${job.jobId} ${job.status}: ${counts}`];
-  if (job.error !== undefined) lines.push(`  why: ${job.error}`);
-  else if (job.status === 'rejected' && job.statusReason !== undefined) lines.push(`  why: ${job.statusReason}`);
+  const why = job.error ?? job.statusReason;
+  if (why !== undefined) lines.push(`  why: ${why}`);
   const errors = job.errors ?? [];
   for (const e of errors.slice(0, LISTED_ERRORS)) lines.push(`  ${e.path === '' ? 'body' : e.path}: ${e.message}`);
   const more = (job.totalErrors ?? errors.length) - Math.min(errors.length, LISTED_ERRORS);
@@ -334,10 +334,7 @@ const hasReport = (job: JobView) => !ENDED_BADLY.has(job.status) && job.progress
 async function printOutcome(api: ApiClient, jobId: string, outDir: string | undefined): Promise<void> {
   const job = await api.job(jobId);
   console.log(`\n${jobLine(job)}`);
-  if (!hasReport(job)) {
-    if (job.statusReason !== undefined && job.status !== 'rejected') console.log(`  ${job.statusReason}`);
-    return;
-  }
+  if (!hasReport(job)) return;
   const report = await api.results(jobId);
   console.log(`\n${renderReport(report, job)}`);
   if (outDir) {

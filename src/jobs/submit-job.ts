@@ -7,7 +7,9 @@
 // everything the job needs, so whatever instant the host dies the job either never started (nothing but
 // unreferenced blobs: a retry with the same Idempotency-Key stages again and starts it) or it started and
 // runs after a restart (its first activity writes the document if submission died before doing so; a retry
-// re-attaches to it).
+// re-attaches to it). Two first submissions under one key at once both stage, the task hub starts one root, and
+// the other re-attaches: the document is always written from the root's own input, the other request is compared
+// with it by fingerprint (its job, or 422), and its tape is deleted.
 import { createHash, randomUUID } from 'node:crypto';
 import { estimateCents, estimateCost, type CostBreakdown } from '../domain/cost.ts';
 import type { DataQuality } from '../domain/data-quality.ts';
@@ -19,6 +21,7 @@ import type { JobDocument } from '../storage/jobs-repository.ts';
 import {
   ORCHESTRATIONS,
   type JobSpec,
+  type PortfolioAnalysisInput,
   type ReadAndAnalyzeInput,
   type RootInput,
   type RunOptions,
@@ -63,9 +66,13 @@ export interface ExistingJob {
 }
 
 export interface Starter {
-  /** Whether an orchestration instance with this id exists (in any state). */
-  exists(instanceId: string): Promise<boolean>;
-  start(name: string, instanceId: string, input: RootInput): Promise<void>;
+  /** The input the job's root instance `instanceId` was started with (in any state); undefined when none exists. */
+  rootInput(instanceId: string): Promise<RootInput | undefined>;
+  /**
+   * Starts the root; false, starting nothing, when an instance with this id exists already (a concurrent submission
+   * under the same Idempotency-Key started it first).
+   */
+  start(name: string, instanceId: string, input: RootInput): Promise<boolean>;
 }
 
 /** The steps of a submission, in order; a chaos hook may end the process after any of them (tests only). */
@@ -119,18 +126,45 @@ export async function submitTapeReference(
   const { job, tape } = input;
   const existing = await store.getJob(job.jobId);
   if (existing) return referenceRetryOutcome(existing, job.requestFingerprint);
-  const document = readingDocumentFor(job, tape, new Date(job.asOf));
-  if (await starter.exists(job.jobId)) {
-    // Started, but the document was never written (the host died in between): write it and re-attach.
-    await store.createJob(document);
-    return { kind: 'existing', jobId: job.jobId, status: 'reading' };
-  }
-  await starter.start(ORCHESTRATIONS.portfolioAnalysis, job.jobId, input);
+  const root = await starter.rootInput(job.jobId);
+  const started = root === undefined && (await starter.start(ORCHESTRATIONS.portfolioAnalysis, job.jobId, input));
+  if (!started)
+    return referenceRetryOutcome(await attachToRoot(job.jobId, root, store, starter), job.requestFingerprint);
   afterStep('start');
   // The root's readTape may have written it already: then this changes nothing.
-  await store.createJob(document);
+  await store.createJob(readingDocumentFor(job, tape, new Date(job.asOf)));
   afterStep('document');
   return { kind: 'accepted', jobId: job.jobId, status: 'reading' };
+}
+
+/**
+ * The job of a root that exists without its document: started by a submission whose host died before writing it,
+ * or by a concurrent submission under the same key that has not written it yet. Writes the document from the root's
+ * own input (the start is the commit point: the job is what its root runs, not what this request asked) and answers
+ * the job as submission compares it. `root`: its input when already read. @throws Error when no root exists after
+ * all (it was purged meanwhile), or what the stores throw.
+ */
+async function attachToRoot(
+  jobId: string,
+  root: RootInput | undefined,
+  store: JobStore,
+  starter: Starter,
+): Promise<ExistingJob> {
+  const input = root ?? (await starter.rootInput(jobId));
+  if (input === undefined) throw new Error(`job ${jobId}: its root instance was started, then not found`);
+  const { job } = input;
+  const byReference = 'tape' in input;
+  const document = byReference
+    ? readingDocumentFor(job, input.tape, new Date(job.asOf))
+    : jobDocumentFor(input.job, 'queued', new Date(job.asOf));
+  await store.createJob(document);
+  return {
+    id: jobId,
+    portfolioId: job.portfolioId,
+    estimatedCost: byReference ? 0 : input.job.estimatedCents / 100,
+    status: document.status,
+    requestFingerprint: job.requestFingerprint,
+  };
 }
 
 /** The outcome for a job that exists: the same job, or `key_reused` when its request was another one. */
@@ -220,20 +254,22 @@ async function submitStaged(
 
   const existing = await store.getJob(jobId);
   if (existing) return existingOutcome(existing, request.requestFingerprint, breakdown);
-  if (await starter.exists(jobId)) {
-    // Started, but the document was never written (the host died in between): write it and re-attach. The
-    // run reads the tape its own submission staged (its openJob names it on the document), not this one.
-    const { stagingId: _, ...unstaged } = job;
-    await store.createJob(jobDocumentFor(unstaged, 'queued', request.asOf));
-    return { kind: 'existing', jobId, estimatedCost: breakdown.total, breakdown };
-  }
+  // Started, but the document was never written (the host died in between): write it from the root and re-attach.
+  const root = await starter.rootInput(jobId);
+  if (root)
+    return existingOutcome(await attachToRoot(jobId, root, store, starter), request.requestFingerprint, breakdown);
   if (request.budget !== undefined && request.budget < breakdown.total && !request.allowPartial) {
     return { kind: 'over_budget', estimatedCost: breakdown.total, budget: request.budget, breakdown };
   }
 
   // Staged while the tape was read: a crash from here on leaves only an unreferenced folder.
   afterStep('staging');
-  await starter.start(ORCHESTRATIONS.portfolioAnalysis, jobId, { job, options, run: { kind: 'analysis' } });
+  const input: PortfolioAnalysisInput = { job, options, run: { kind: 'analysis' } };
+  if (!(await starter.start(ORCHESTRATIONS.portfolioAnalysis, jobId, input))) {
+    // A concurrent submission under the same key started it first: that is the job, and this tape is discarded.
+    const attached = await attachToRoot(jobId, undefined, store, starter);
+    return existingOutcome(attached, request.requestFingerprint, breakdown);
+  }
   afterStep('start');
   // The run's first activity may have written it already (in status processing): then this changes nothing.
   await store.createJob(jobDocumentFor(job, 'queued', request.asOf));

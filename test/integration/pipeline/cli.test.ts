@@ -175,6 +175,20 @@ describe('commands', () => {
     }
   });
 
+  it('says why a job stopped short: its budget spent, the reason on the final line', async () => {
+    // Rows no other test of this file values (a cached value would cost nothing and spend no budget).
+    const file = path.join(dir, 'budget.csv');
+    writeFileSync(file, `${[sampleCsv[0], ...sampleCsv.slice(971, 991)].join('\n')}\n`);
+    const { code, out } = await run(['analyze', file, '--type', 'valuation', '--budget', '0.1', '--allow-partial']);
+    expect(code).toBe(0);
+    const jobId = /job (job-\S+): Analysis of 20 properties started/.exec(out)![1]!;
+    const job = await h.waitForJob(jobId);
+    expect(job.status).toBe('budget_exceeded');
+    expect(job.statusReason).toMatch(/\S/);
+    expect(out).toContain(`job ${jobId} budget_exceeded: ${job.progress.processed}/20 properties`);
+    expect(out).toContain(`why: ${job.statusReason}`);
+  });
+
   it('follows a tape by reference through its read, and prints a rejection with its errors (exit 1)', async () => {
     const uploads = BlobServiceClient.fromConnectionString(h.env.AzureWebJobsStorage!).getContainerClient(
       h.env.UPLOADS_CONTAINER!,

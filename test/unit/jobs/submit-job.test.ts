@@ -68,11 +68,14 @@ function memory() {
     discardStaging: (jobId, stagingId) => store.discardStaging(jobId, stagingId),
   };
   const starter: Starter = {
-    exists: async (instanceId) => started.some((s) => s.instanceId === instanceId),
+    rootInput: async (instanceId) => started.find((s) => s.instanceId === instanceId)?.input,
     start: async (name, instanceId, input) => {
       log.push('start');
+      // As the task hub: an instance id starts once.
+      if (started.some((s) => s.instanceId === instanceId)) return false;
       // Submissions of a staged tape start its run (a tape by reference is submitted by submitTapeReference).
       started.push({ name, instanceId, input: structuredClone(input) as PortfolioAnalysisInput });
+      return true;
     },
   };
   const step = (s: string) => log.push(`step ${s}`);
@@ -239,13 +242,65 @@ describe('submitJob', () => {
     const again = await submitJob(await m.request(keyed), settings, m.store, m.starter);
     expect(again).toMatchObject({ kind: 'existing', jobId: jobIdFor('order-7'), estimatedCost: 2.75 });
     expect(m.log).toEqual(['stage', 'start', 'stage', 'document', 'discard']);
-    // The document does not name the resubmission's folder (deleted): the run's openJob names its own.
-    expect(m.jobs.get(jobIdFor('order-7'))?.stagingId).toBeUndefined();
+    // The document is the job its root runs: the first submission's folder, not the resubmission's (deleted).
     expect(m.jobs.get(jobIdFor('order-7'))).toMatchObject({
       status: 'queued',
+      stagingId: first.tape.stagingId,
+      totalProperties: 25,
       idempotencyKey: 'order-7',
       requestFingerprint: 'sha256:c',
     });
+    expect([...m.staged.keys()]).toEqual([`${jobIdFor('order-7')}/${first.tape.stagingId}`]);
+  });
+
+  it('a host that died after starting, then another request under its key: refused, the document the root’s', async () => {
+    const m = memory();
+    const first = await m.request({ idempotencyKey: 'order-9', requestFingerprint: 'sha256:d' });
+    await expect(submitJob(first, settings, m.store, m.starter, diesAfter('start'))).rejects.toThrow('host died');
+    const other = await m.request(
+      { idempotencyKey: 'order-9', portfolioId: 'PF-other', requestFingerprint: 'sha256:e' },
+      properties.slice(0, 5),
+    );
+    expect(await submitJob(other, settings, m.store, m.starter)).toEqual({
+      kind: 'key_reused',
+      jobId: jobIdFor('order-9'),
+      portfolioId: 'PF-submit',
+    });
+    expect(m.jobs.get(jobIdFor('order-9'))).toMatchObject({
+      portfolioId: 'PF-submit',
+      totalProperties: 25,
+      stagingId: first.tape.stagingId,
+    });
+  });
+
+  it('two first submissions under one key at once: one job; the other answers it or is refused, its tape deleted', async () => {
+    for (const [fingerprint, kind] of [
+      ['sha256:f', 'existing'],
+      ['sha256:g', 'key_reused'],
+    ] as const) {
+      const m = memory();
+      const key = `order-race-${kind}`;
+      // The winner has started the job and not yet written its document.
+      const winner = await m.request({ idempotencyKey: key, requestFingerprint: 'sha256:f' });
+      await expect(submitJob(winner, settings, m.store, m.starter, diesAfter('start'))).rejects.toThrow();
+      // The loser looked for the instance just before the winner started it, so it starts too, and the task hub
+      // refuses the second start.
+      let looked = false;
+      const racing: Starter = {
+        ...m.starter,
+        rootInput: async (instanceId) => (looked ? m.starter.rootInput(instanceId) : ((looked = true), undefined)),
+      };
+      const loser = await m.request({ idempotencyKey: key, requestFingerprint: fingerprint }, properties.slice(0, 5));
+      expect((await submitJob(loser, settings, m.store, racing)).kind).toBe(kind);
+      expect(m.started).toHaveLength(1);
+      // The document is the winner's job (25 properties, its folder), and the loser's folder is deleted.
+      expect(m.jobs.get(winner.jobId)).toMatchObject({
+        totalProperties: 25,
+        stagingId: winner.tape.stagingId,
+        requestFingerprint: 'sha256:f',
+      });
+      expect([...m.staged.keys()]).toEqual([`${winner.jobId}/${winner.tape.stagingId}`]);
+    }
   });
 
   it('a host that died after staging started nothing: the resubmission stages again and starts the job', async () => {

@@ -38,10 +38,13 @@ function memory() {
     discardStaging: async () => {},
   };
   const starter: Starter = {
-    exists: async (instanceId) => started.some((s) => s.instanceId === instanceId),
+    rootInput: async (instanceId) => started.find((s) => s.instanceId === instanceId)?.input,
     start: async (name, instanceId, input) => {
       log.push('start');
+      // As the task hub: an instance id starts once.
+      if (started.some((s) => s.instanceId === instanceId)) return false;
       started.push({ name, instanceId, input: structuredClone(input) });
+      return true;
     },
   };
   return { log, jobs, started, store, starter };
@@ -113,6 +116,34 @@ describe('submitTapeReference', () => {
     });
     expect(m.started).toHaveLength(1);
     expect(m.jobs.get(jobIdFor('k3'))?.status).toBe('reading');
+  });
+
+  it('a root started by another request under the key, its document not yet written: refused, the root’s document', async () => {
+    const m = memory();
+    await m.starter.start(ORCHESTRATIONS.portfolioAnalysis, jobIdFor('k4'), input('k4'));
+    expect(await submitTapeReference(input('k4', 'books/other.csv'), m.store, m.starter)).toEqual({
+      kind: 'key_reused',
+      jobId: jobIdFor('k4'),
+      portfolioId: 'book',
+    });
+    expect(m.jobs.get(jobIdFor('k4'))).toMatchObject({ status: 'reading', propertiesBlob: 'books/q4.csv' });
+  });
+
+  it('two first requests under one key at once: the one whose start the task hub refused answers the job', async () => {
+    const m = memory();
+    // It looked for the instance just before the other request started it.
+    let looked = false;
+    const racing: Starter = {
+      ...m.starter,
+      rootInput: async (instanceId) => (looked ? m.starter.rootInput(instanceId) : ((looked = true), undefined)),
+    };
+    await m.starter.start(ORCHESTRATIONS.portfolioAnalysis, jobIdFor('k5'), input('k5'));
+    expect(await submitTapeReference(input('k5'), m.store, racing)).toEqual({
+      kind: 'existing',
+      jobId: jobIdFor('k5'),
+      status: 'reading',
+    });
+    expect(m.started).toHaveLength(1);
   });
 
   it('fingerprints the reference, not the content: another blob name or reading option is another request', () => {
