@@ -6,8 +6,8 @@ import { READ_STAGING_ID, readTape, type ReadTapePorts, type TapeOutcome } from 
 import type { DataQuality } from '../../../src/domain/data-quality.ts';
 import type { StopReason } from '../../../src/domain/job-progress.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
-import type { JobDocument } from '../../../src/storage/jobs-repository.ts';
 import type { ReadTapeInput } from '../../../src/workflow.ts';
+import { memoryJobs } from '../jobs/memory-jobs.ts';
 import { property } from './chunk-world.ts';
 
 const input: ReadTapeInput = {
@@ -35,17 +35,12 @@ const dataQuality = (accepted: number) =>
 /** Ports over memory: a tape of `count` properties read by `read`, a stop that `stopAfter` properties staged set. */
 function world(count: number, options: { refuse?: boolean; stopAfter?: number } = {}) {
   const log: string[] = [];
-  const jobs = new Map<string, JobDocument>();
+  const { jobs, createJob } = memoryJobs(log);
   const folders = new Map<string, Property[]>();
   let stop: StopReason | undefined;
   let read = 0;
   const ports: ReadTapePorts = {
-    createJob: async (job) => {
-      log.push('document');
-      if (jobs.has(job.id)) return false;
-      jobs.set(job.id, job);
-      return true;
-    },
+    createJob,
     discardStaging: async (jobId, stagingId) => {
       log.push('discard');
       folders.delete(`${jobId}/${stagingId}`);

@@ -17,9 +17,9 @@ import {
   type JobStore,
   type Starter,
 } from '../../../src/jobs/submit-job.ts';
-import type { JobDocument } from '../../../src/storage/jobs-repository.ts';
 import { ORCHESTRATIONS, type PortfolioAnalysisInput } from '../../../src/workflow.ts';
 import { property } from '../activities/chunk-world.ts';
+import { memoryJobs, memoryStarter } from './memory-jobs.ts';
 
 const settings = loadSettings({
   CHUNK_SIZE: '10',
@@ -35,18 +35,14 @@ const asOf = new Date('2026-11-02T08:00:00.000Z');
 /** The job documents, staged chunks and orchestration instances of one test; `log` says in which order. */
 function memory() {
   const log: string[] = [];
-  const jobs = new Map<string, JobDocument>();
+  const { jobs, getJob, createJob } = memoryJobs(log);
   /** Staging folders by `jobId/stagingId`. */
   const staged = new Map<string, { chunks: Property[][]; shared?: string[] }>();
-  const started: Array<{ name: string; instanceId: string; input: PortfolioAnalysisInput }> = [];
+  // Submissions of a staged tape start its run (a tape by reference is submitted by submitTapeReference).
+  const { started, starter } = memoryStarter<PortfolioAnalysisInput>(log);
   const store: JobStore = {
-    getJob: async (jobId) => jobs.get(jobId),
-    createJob: async (job) => {
-      log.push('document');
-      if (jobs.has(job.id)) return false;
-      jobs.set(job.id, job);
-      return true;
-    },
+    getJob,
+    createJob,
     discardStaging: async (jobId, stagingId) => {
       log.push('discard');
       staged.delete(`${jobId}/${stagingId}`);
@@ -66,17 +62,6 @@ function memory() {
       folder(jobId, stagingId).shared = [...identities];
     },
     discardStaging: (jobId, stagingId) => store.discardStaging(jobId, stagingId),
-  };
-  const starter: Starter = {
-    rootInput: async (instanceId) => started.find((s) => s.instanceId === instanceId)?.input,
-    start: async (name, instanceId, input) => {
-      log.push('start');
-      // As the task hub: an instance id starts once.
-      if (started.some((s) => s.instanceId === instanceId)) return false;
-      // Submissions of a staged tape start its run (a tape by reference is submitted by submitTapeReference).
-      started.push({ name, instanceId, input: structuredClone(input) as PortfolioAnalysisInput });
-      return true;
-    },
   };
   const step = (s: string) => log.push(`step ${s}`);
   /** The request of `overrides` with `list` staged as a submission stages it (under the key's job id). */

@@ -11,8 +11,8 @@ import {
   type JobStore,
   type Starter,
 } from '../../../src/jobs/submit-job.ts';
-import type { JobDocument } from '../../../src/storage/jobs-repository.ts';
 import { ORCHESTRATIONS, type ReadAndAnalyzeInput, type RootInput } from '../../../src/workflow.ts';
+import { memoryJobs, memoryStarter } from './memory-jobs.ts';
 
 const settings = loadSettings({ CHUNK_SIZE: '10' });
 const fields = {
@@ -25,28 +25,9 @@ const tape = { blobName: 'books/q4.csv', etag: '"0x1"', invalidRows: 'reject' as
 
 function memory() {
   const log: string[] = [];
-  const jobs = new Map<string, JobDocument>();
-  const started: Array<{ name: string; instanceId: string; input: RootInput }> = [];
-  const store: JobStore = {
-    getJob: async (jobId) => jobs.get(jobId),
-    createJob: async (job) => {
-      log.push('document');
-      if (jobs.has(job.id)) return false;
-      jobs.set(job.id, job);
-      return true;
-    },
-    discardStaging: async () => {},
-  };
-  const starter: Starter = {
-    rootInput: async (instanceId) => started.find((s) => s.instanceId === instanceId)?.input,
-    start: async (name, instanceId, input) => {
-      log.push('start');
-      // As the task hub: an instance id starts once.
-      if (started.some((s) => s.instanceId === instanceId)) return false;
-      started.push({ name, instanceId, input: structuredClone(input) });
-      return true;
-    },
-  };
+  const { jobs, getJob, createJob } = memoryJobs(log);
+  const { started, starter } = memoryStarter<RootInput>(log);
+  const store: JobStore = { getJob, createJob, discardStaging: async () => {} };
   return { log, jobs, started, store, starter };
 }
 
