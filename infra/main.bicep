@@ -63,6 +63,9 @@ param maximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
+@description('Most MB of V8 heap (old space) the Node worker may use, as --max-old-space-size: V8 then collects before the host\'s memory grows past the garbage of a large submission. 450 keeps the host under 600 MB RSS with every tape read as a stream (docs/performance.md); keep it well under instanceMemoryMB.')
+param workerHeapMB int = 450
+
 @description('Client id of an Entra ID app registration: turns on App Service Authentication (sign-in required for the dashboard and the API, HTTP_AUTH_LEVEL=anonymous). Empty: off, every API call needs a function key. README: Dashboard, access.')
 param entraClientId string = ''
 @description('Tenant whose users may sign in.')
@@ -178,6 +181,7 @@ module api 'app/api.bicep' = {
     fraudReviewBaseUrl: fraudReviewBaseUrl
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    workerHeapMB: workerHeapMB
     entraClientId: entraClientId
     entraTenantId: entraTenantId
     entraClientSecretInKeyVault: entraClientSecretInKeyVault

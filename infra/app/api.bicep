@@ -23,6 +23,7 @@ param fraudReviewMode string
 param fraudReviewBaseUrl string
 param maximumInstanceCount int
 param instanceMemoryMB int
+param workerHeapMB int
 
 // App Service Authentication (Easy Auth) with Entra ID, on when entraClientId is given (README: Dashboard,
 // access): every request signs in first, the dashboard's and the API's; browsers are sent to the login page,
@@ -138,6 +139,8 @@ var appSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   // Anonymous only behind required sign-in (the signIn resource below); never otherwise: the API would be open.
   HTTP_AUTH_LEVEL: signInRequired ? 'anonymous' : 'function'
+  // The Node worker's heap limit (README: Configuration): read by the Functions host when it starts the worker.
+  languageWorkers__node__arguments: '--max-old-space-size=${workerHeapMB}'
 }
 
 var authSettings = signInRequired && entraClientSecretInKeyVault

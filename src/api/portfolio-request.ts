@@ -225,7 +225,7 @@ async function readBlobRequest(body: object, context: RequestContext): Promise<P
   });
   let opened;
   try {
-    opened = await openUploadedTape(context.uploads, { blobName: propertiesBlob }, context.settings);
+    opened = await openUploadedTape(context.uploads, { blobName: propertiesBlob });
   } catch (error) {
     if (!(error instanceof UploadChangedError)) throw error;
     return refused(changedRefusal(error, 'read'));
@@ -263,7 +263,13 @@ async function readFileRequest(
   };
   const result =
     format.kind === 'xlsx'
-      ? await readXlsxTape(bytes, { ...options, sheet }, context.sink)
+      ? await readXlsxTape(
+          async function* () {
+            yield bytes;
+          },
+          { ...options, sheet },
+          context.sink,
+        )
       : await readCsvTape(bytes, format.charset, options, context.sink);
   return fromTape(result, fields);
 }

@@ -182,7 +182,15 @@ function totalsRow(record: TapeRecord, fields: readonly FieldColumn[]): 'labelle
  */
 export async function readTapeRecords(
   records: AsyncIterable<TapeRecord> | Iterable<TapeRecord>,
-  options: ColumnOptions & { dialect: Dialect; schema: ReturnType<typeof propertySchema> },
+  options: ColumnOptions & {
+    dialect: Dialect;
+    schema: ReturnType<typeof propertySchema>;
+    /**
+     * The columns are the sheet's (XLSX): a cell right of the header is in a column without a header,
+     * not an overflow of its row as in CSV, whose rows are as wide as their separators make them.
+     */
+    sheetColumns?: boolean | undefined;
+  },
   collector: TapeCollector,
 ): Promise<void> {
   let columns: ColumnPlan[] | undefined;
@@ -222,6 +230,9 @@ export async function readTapeRecords(
       if (++lookahead >= HEADER_LOOKAHEAD) return failHeader(collector, header);
       continue;
     }
+    if (options.sheetColumns === true)
+      for (let index = columns.length; index < record.cells.length; index++)
+        columns.push({ kind: 'blank', index, header: '' });
     if (record.cells.every(isEmpty)) continue; // spreadsheets pad exports with empty rows
     const location = locate(record.row, fields);
     if (!collector.countRow(location)) return;

@@ -1,12 +1,11 @@
 // Reading a portfolio, whatever form it comes in: a CSV tape (any of four separators, any of the
-// encodings of decode.ts), an Excel workbook (read-excel-file), or the `properties` of a JSON body. Each
+// encodings of decode.ts), an Excel workbook (xlsx-rows.ts), or the `properties` of a JSON body. Each
 // way ends in the same per-row reading and the same collector, so the same property reads the same and
 // every normalisation is counted the same, whatever the dialect.
 //
 // Rows are decoded, mapped and validated one at a time (text is decoded and parsed in chunks) and each
 // accepted property goes to a sink (sink.ts) at once: a tape is never held whole, whether it comes as a
 // request body or as a blob read in a stream (`readTapeStream`).
-import readXlsxFile, { type Sheet } from 'read-excel-file/node';
 import { z } from 'zod';
 import { MAX_PROPERTIES, propertySchema, type InvalidRowsMode } from '../domain/schemas.ts';
 import { TapeCollector, type TapeResult } from './collector.ts';
@@ -24,6 +23,7 @@ import { readTapeRecords } from './file-rows.ts';
 import { readJsonItems } from './json-items.ts';
 import { JsonSyntaxError, NotAnArrayError, jsonArrayItems } from './json-stream.ts';
 import type { PropertySink } from './sink.ts';
+import { InvalidWorkbookError, readWorkbook } from './xlsx-rows.ts';
 import { quoteCell, type InputFormat, type IntakeError } from '../domain/data-quality.ts';
 
 export type { TapeResult } from './collector.ts';
@@ -112,54 +112,53 @@ async function readCsvText(
   return collector.finish();
 }
 
-/** An Excel workbook (.xlsx): its first sheet, or the sheet named `sheet`. */
+/**
+ * An Excel workbook (.xlsx) from its bytes (a body already read, or a blob read in a stream): its first
+ * sheet, or the sheet named `sheet`, read row by row as it is unzipped (xlsx-rows.ts), never held whole.
+ * Throws what `bytes` throws (UploadChangedError for a blob replaced while read).
+ */
 export async function readXlsxTape(
-  bytes: Uint8Array,
+  bytes: ByteSource,
   options: TapeOptions & { sheet?: string | undefined },
   sink: PropertySink,
 ): Promise<TapeResult> {
-  // Every sheet is read (a workbook's other sheets are small: notes, summaries), so that a message can
-  // name the sheet read and the others.
-  let sheets: Sheet[];
   const refuse = (code: string, message: string, fix: string): TapeResult =>
     refusal({ path: '', code, message: `${message}: ${fix}`, fix });
   try {
-    sheets = await readXlsxFile(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return await readWorkbook(bytes, options.sheet, async (choice) => {
+      if (choice.kind === 'missing')
+        return refuse(
+          'SHEET_NOT_FOUND',
+          options.sheet === undefined
+            ? 'the workbook has no sheet'
+            : `the workbook has no sheet ${quoteCell(options.sheet)} (its sheets: ${choice.sheets.map((n) => quoteCell(n)).join(', ')})`,
+          'name one of its sheets with ?sheet=NAME',
+        );
+      const { name, sheets, rows } = choice.sheet;
+      const collector = collectorFor(options, { kind: 'xlsx', sheet: name }, sink);
+      await readTapeRecords(
+        rows,
+        {
+          ...options,
+          workbook: { sheet: name, sheets },
+          dialect: { decimalComma: false, spreadsheet: true },
+          schema: schemaFor(options.asOf),
+          // A cell right of the header is in a column without one, not an overflow of its row (a sheet's
+          // columns are its own, whatever a row holds).
+          sheetColumns: true,
+        },
+        collector,
+      );
+      return collector.finish();
+    });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof InvalidWorkbookError)) throw error;
     return refuse(
       'INVALID_XLSX',
-      `the body is not a readable Excel workbook (${reason})`,
+      `the body is not a readable Excel workbook (${error.message})`,
       'save it again as .xlsx, or send CSV',
     );
   }
-  const names = sheets.map((s) => s.sheet);
-  const chosen = options.sheet === undefined ? sheets[0] : sheets.find((s) => s.sheet === options.sheet);
-  if (chosen === undefined)
-    return refuse(
-      'SHEET_NOT_FOUND',
-      options.sheet === undefined
-        ? 'the workbook has no sheet'
-        : `the workbook has no sheet ${quoteCell(options.sheet)} (its sheets: ${names.map((n) => quoteCell(n)).join(', ')})`,
-      'name one of its sheets with ?sheet=NAME',
-    );
-  const collector = collectorFor(options, { kind: 'xlsx', sheet: chosen.sheet }, sink);
-  // Typed cells: text, numbers, booleans, and Dates for cells formatted as dates.
-  const records = chosen.data.map((cells, i) => ({
-    row: i + 1,
-    cells: cells as (string | number | boolean | Date | null)[],
-  }));
-  await readTapeRecords(
-    records,
-    {
-      ...options,
-      workbook: { sheet: chosen.sheet, sheets: names },
-      dialect: { decimalComma: false, spreadsheet: true },
-      schema: schemaFor(options.asOf),
-    },
-    collector,
-  );
-  return collector.finish();
 }
 
 /** The `properties` items of a JSON body (or a top-level array's items), read in `encoding`. */

@@ -1,6 +1,6 @@
 // A tape the caller uploaded as a blob and named by reference (`propertiesBlob`, README "Large portfolios"): the
-// checks decided from the blob's properties and first bytes (it exists, is not empty, is a kind we read, a workbook
-// small enough to read whole), then the read itself, in a stream, through the same intake readers as a body. Both
+// checks decided from the blob's properties and first bytes (it exists, is not empty, is a kind we read), then the
+// read itself, in a stream, through the same intake readers as a body. Both
 // the synchronous estimate and the job's readTape activity read a tape here, so a tape refused after its 202
 // carries exactly the errors and data-quality account a synchronous read would have answered.
 import type { Settings } from '../config.ts';
@@ -64,13 +64,12 @@ export function changedRefusal(error: UploadChangedError, after: 'read' | 'accep
 
 /**
  * Opens the tape `reference` names (its version `etag` only, when given) and checks what its properties and first
- * bytes decide: it exists, it is not empty, its kind is one we read, a workbook is small enough to read whole.
+ * bytes decide: it exists, it is not empty, its kind is one we read.
  * Throws UploadChangedError when `etag` is no longer the blob's version, and what the uploads' store throws.
  */
 export async function openUploadedTape(
   uploads: UploadSource,
   reference: { blobName: string; etag?: string | undefined },
-  settings: Settings,
 ): Promise<{ ok: true; value: OpenedTape } | TapeRefusal> {
   const { blobName } = reference;
   const upload = await uploads.open(blobName, reference.etag);
@@ -84,17 +83,11 @@ export async function openUploadedTape(
     );
   const format = bodyFormat(upload.contentType ?? null, upload.head);
   if (!format.ok) return onBlob(`the blob '${blobName}': ${format.message}`);
-  // A workbook is a zip: read whole. Up to the size of a request body; larger ones are sent as CSV.
-  const maxMegabytes = settings.pipeline.maxRequestMegabytes;
-  if (format.value.kind === 'xlsx' && upload.size > maxMegabytes * 1024 * 1024)
-    return onBlob(
-      `the workbook '${blobName}' is ${Math.ceil(upload.size / 2 ** 20)} MB; workbooks are read whole, up to ${maxMegabytes} MB: save the sheet as CSV and upload that`,
-    );
   return { ok: true, value: { upload, format: format.value } };
 }
 
 /**
- * Reads an opened tape in a stream (a workbook whole), handing each accepted property to `sink`. A tape replaced or
+ * Reads an opened tape in a stream, handing each accepted property to `sink`. A tape replaced or
  * deleted mid-read is refused with `changedRefusal(error, after)`; other errors (storage, the sink's) are thrown.
  */
 export async function readUploadedTape(
@@ -116,9 +109,7 @@ export async function readUploadedTape(
       const tape = { kind: format.kind, head: upload.head, charset: format.charset, bytes: upload.bytes };
       return await readTapeStream(tape, options, sink);
     }
-    const parts: Uint8Array[] = [];
-    for await (const part of upload.bytes()) parts.push(part);
-    return await readXlsxTape(Buffer.concat(parts), { ...options, sheet: reading.sheet }, sink);
+    return await readXlsxTape(upload.bytes, { ...options, sheet: reading.sheet }, sink);
   } catch (error) {
     if (error instanceof UploadChangedError) return changedRefusal(error, after);
     throw error;
@@ -138,7 +129,7 @@ export async function readReferencedTape(
 ): Promise<TapeRead> {
   let opened;
   try {
-    opened = await openUploadedTape(uploads, tape, settings);
+    opened = await openUploadedTape(uploads, tape);
   } catch (error) {
     if (error instanceof UploadChangedError) return changedRefusal(error, 'accepted');
     throw error;

@@ -27,4 +27,5 @@ export const AZURE_ENV: Record<string, string> = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${CLIENT_ID};Authorization=AAD`,
   HTTP_AUTH_LEVEL: 'function',
+  languageWorkers__node__arguments: '--max-old-space-size=450',
 };

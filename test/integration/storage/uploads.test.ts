@@ -14,6 +14,7 @@ import type { PropertySink } from '../../../src/intake/sink.ts';
 import { ChunkStager } from '../../../src/jobs/chunk-stager.ts';
 import { UploadChangedError } from '../../../src/storage/errors.ts';
 import { TapeUploads, type Upload } from '../../../src/storage/uploads.ts';
+import { PropertyList, reordered, xlsxOf } from '../../unit/intake/tapes.ts';
 import { openTestStorage, type TestStorage } from '../fixtures.ts';
 
 let t: TestStorage;
@@ -36,6 +37,22 @@ const sampleJson = JSON.stringify(
   (JSON.parse(readFileSync(new URL('examples/portfolio-1000.json', REPO_ROOT), 'utf8')) as { properties: unknown[] })
     .properties,
 );
+
+/**
+ * A workbook of `rows` properties whose shared strings and styles are stored before its sheet, so that its rows
+ * are read as it streams (stored after it, as Excel does, the sheet is spooled until they are read); `compress`
+ * false stores its parts undeflated, so that its size is far beyond what the reader buffers ahead of its rows.
+ */
+async function sampleWorkbook(rows: number, compress = true): Promise<Buffer> {
+  const header = ['Property ID', 'Address', 'State', 'ZIP', 'Property Type', 'Loan Balance', 'Last Appraisal Date'];
+  const date = new Date('2024-03-15T00:00:00Z');
+  const data = Array.from({ length: rows }, (_, i) => [`P-${i}`, `${i} Elm St`, 'MA', '02134', 'SFR', 1000 + i, date]);
+  const workbook = await xlsxOf({ Tape: [header, ...data] });
+  return Buffer.from(
+    await reordered(workbook, (path) => (/(sharedStrings|styles)\.xml$/.test(path) ? 0 : 1), { compress }),
+  );
+}
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const blob = (name: string) => t.clients.blobs.getContainerClient(t.names.uploadsContainer).getBlockBlobClient(name);
 const upload = (name: string, content: string | Buffer, contentType: string) =>
@@ -85,6 +102,43 @@ describe('TapeUploads', () => {
     expect(deleted.error).toMatchObject({ name: 'UploadChangedError', change: 'deleted' });
   });
 
+  it('reads an Excel workbook by reference across many ranges as it reads the same workbook sent as the body', async () => {
+    const workbook = await sampleWorkbook(2000);
+    await upload('books/tape.xlsx', workbook, XLSX);
+    const read = async (request: HttpRequest) => {
+      const list = new PropertyList();
+      const answer = await readPortfolioRequest(request, {
+        settings: loadSettings({}),
+        asOf: new Date(),
+        sink: list,
+        uploads,
+      });
+      if (!answer.ok) throw new Error(JSON.stringify(answer.response.jsonBody));
+      return { dataQuality: answer.value.dataQuality, properties: list.properties };
+    };
+    const byReference = await read(
+      new HttpRequest({
+        method: 'POST',
+        url: 'http://localhost/api/portfolio/analyze',
+        headers: { 'content-type': 'application/json' },
+        body: {
+          string: JSON.stringify({ portfolioId: 'book', analysisType: 'risk', propertiesBlob: 'books/tape.xlsx' }),
+        },
+      }),
+    );
+    const inBody = await read(
+      new HttpRequest({
+        method: 'POST',
+        url: 'http://localhost/api/portfolio/analyze?portfolioId=book&analysisType=risk',
+        headers: { 'content-type': XLSX },
+        body: { bytes: new Uint8Array(workbook) },
+      }),
+    );
+    expect(workbook.length).toBeGreaterThan(10 * 4096);
+    expect(byReference.properties).toHaveLength(2000);
+    expect(byReference).toStrictEqual(inBody);
+  });
+
   it('answers undefined for a name no blob has', async () => {
     expect(await uploads.open('books/none.csv')).toBeUndefined();
   });
@@ -129,6 +183,17 @@ describe('a tape that changes while it is read and staged', () => {
     return { read, staged: await stagedNames(jobId) };
   }
 
+  /** The read answered 409 on propertiesBlob with a message matching `message`, and left nothing staged. */
+  function expectChanged({ read, staged }: Awaited<ReturnType<typeof analyze>>, message: RegExp) {
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.response.status).toBe(409);
+    expect(read.response.jsonBody).toMatchObject({
+      errors: [{ path: 'propertiesBlob', message: expect.stringMatching(message) as unknown }],
+    });
+    expect(staged).toEqual([]);
+  }
+
   it('a CSV replaced after its first chunk was staged: 409 on propertiesBlob naming the fix, nothing staged', async () => {
     await upload('books/q4.csv', sampleCsv, 'text/csv');
     const { read, staged } = await analyze('books/q4.csv', 'job-replaced', () =>
@@ -152,22 +217,19 @@ describe('a tape that changes while it is read and staged', () => {
     expect(staged).toEqual([]);
   });
 
+  it('an Excel workbook replaced after its first chunk was staged (read as it streams): 409 on propertiesBlob, nothing staged', async () => {
+    const workbook = await sampleWorkbook(20_000, false);
+    expect(workbook.length).toBeGreaterThan(5 * 2 ** 20); // far more than the reader reads ahead of its rows
+    await upload('books/q4.xlsx', workbook, XLSX);
+    const changed = await analyze('books/q4.xlsx', 'job-replaced-xlsx', () =>
+      upload('books/q4.xlsx', workbook.subarray(0, 2000), XLSX),
+    );
+    expectChanged(changed, /^the blob 'books\/q4\.xlsx' was replaced while it was being read/);
+  });
+
   it('a JSON array deleted after its first chunk was staged: 409 on propertiesBlob, nothing staged', async () => {
     await upload('books/q4.json', sampleJson, 'application/json');
-    const { read, staged } = await analyze('books/q4.json', 'job-deleted', () => blob('books/q4.json').delete());
-    expect(read.ok).toBe(false);
-    if (read.ok) return;
-    expect(read.response.status).toBe(409);
-    expect(read.response.jsonBody).toMatchObject({
-      errors: [
-        {
-          path: 'propertiesBlob',
-          message: expect.stringMatching(
-            /^the blob 'books\/q4\.json' was deleted while it was being read, so nothing/,
-          ) as unknown,
-        },
-      ],
-    });
-    expect(staged).toEqual([]);
+    const changed = await analyze('books/q4.json', 'job-deleted', () => blob('books/q4.json').delete());
+    expectChanged(changed, /^the blob 'books\/q4\.json' was deleted while it was being read, so nothing/);
   });
 });

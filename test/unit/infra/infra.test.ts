@@ -46,6 +46,7 @@ const rowByEnv = new Map(SETTINGS.map((row) => [row.env, row]));
 const HOST_ONLY = new Map([
   ['AzureWebJobsStorage__tableServiceUri', 'the durable task hub tables (Azure Storage provider)'],
   ['MICROSOFT_PROVIDER_AUTHENTICATION_SECRET', 'App Service Authentication (Entra ID), with sign-in on'],
+  ['languageWorkers__node__arguments', "the Node worker's arguments: its heap limit"],
 ]);
 /** Rows the Bicep leaves out although they have no default, and why. */
 const LEFT_OUT = new Map([
@@ -98,6 +99,11 @@ describe('app settings (infra/app/api.bicep)', () => {
     );
     expect([...referenced].sort()).toEqual(['NIGHTLY_SCHEDULE', 'TASK_HUB_NAME']);
     for (const name of referenced) expect(appSettings.has(name), name).toBe(true);
+  });
+
+  it("limit the Node worker's heap to the deployment's workerHeapMB, 450 MB unless it says otherwise", () => {
+    expect(appSettings.get('languageWorkers__node__arguments')).toBe("'--max-old-space-size=${workerHeapMB}'");
+    expect(params(main).find((p) => p.name === 'workerHeapMB')?.defaultValue).toBe('450');
   });
 
   it('hand out the Durable management URLs (the task hub’s system key) only when the deployment asks', () => {

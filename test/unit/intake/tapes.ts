@@ -1,6 +1,9 @@
 // Shared by the intake tests: read a tape or a request the way the API does, and take its result apart.
 import { HttpRequest } from '@azure/functions';
+import { buffer } from 'node:stream/consumers';
 import writeXlsxFile from 'write-excel-file/node';
+import yauzl from 'yauzl';
+import yazl from 'yazl';
 import { loadSettings } from '../../../src/config.ts';
 import type { DataQuality, IntakeError, IntakeWarning } from '../../../src/domain/data-quality.ts';
 import type { AnalyzeFields, Property } from '../../../src/domain/schemas.ts';
@@ -39,7 +42,10 @@ export async function readXlsx(
   options: Partial<TapeOptions> & { sheet?: string } = {},
 ): Promise<ReadTape> {
   const list = new PropertyList();
-  const result = await readXlsxTape(bytes, { asOf, invalidRows: 'reject', maxRows: 100_000, ...options }, list);
+  const source = async function* () {
+    yield bytes;
+  };
+  const result = await readXlsxTape(source, { asOf, invalidRows: 'reject', maxRows: 100_000, ...options }, list);
   return { ...result, properties: list.properties };
 }
 
@@ -124,6 +130,29 @@ export async function xlsxOf(
     dateFormat: 'yyyy-mm-dd',
     data: data.map((row) => [...row]),
   }));
-  const buffer = await writeXlsxFile(entries).toBuffer();
-  return new Uint8Array(buffer);
+  return new Uint8Array(await writeXlsxFile(entries).toBuffer());
+}
+
+/** The workbook's zip entries (path and bytes) in stored order. */
+export async function entriesOf(workbook: Uint8Array): Promise<{ path: string; bytes: Buffer }[]> {
+  const zip = await yauzl.fromBufferPromise(Buffer.from(workbook));
+  const entries: { path: string; bytes: Buffer }[] = [];
+  for await (const entry of zip.eachEntry()) {
+    const stream = await zip.openReadStreamPromise(entry);
+    entries.push({ path: entry.fileName, bytes: await buffer(stream) });
+  }
+  return entries;
+}
+
+/** The same workbook with its entries stored in another order (and deflated, or stored as they are). */
+export async function reordered(
+  workbook: Uint8Array,
+  order: (path: string) => number,
+  options: { compress?: boolean } = {},
+): Promise<Uint8Array> {
+  const entries = (await entriesOf(workbook)).sort((a, b) => order(a.path) - order(b.path));
+  const zip = new yazl.ZipFile();
+  for (const { path, bytes } of entries) zip.addBuffer(bytes, path, { compress: options.compress ?? true });
+  zip.end();
+  return new Uint8Array(await buffer(zip.outputStream));
 }
