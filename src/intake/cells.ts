@@ -192,13 +192,29 @@ function readNumber(n: number, format: FieldFormat, dialect: Dialect, context: R
   }
 }
 
+/**
+ * The first day Excel numbers with five digits (day 10000 of the 1900 date system). A workbook's date cell before it
+ * is refused, as a number of fewer digits is not taken for a date: such a day number is more likely a value that was
+ * never a day number. Some tools store a date as ISO text in a cell of type "d" (Strict Open XML); the streaming
+ * reader reads that text as a number, so 2024-03-15 arrives as day 2024, 1905-07-16, which would pass every other
+ * check. No date a loan tape holds (appraisals, originations, sales) is that old.
+ */
+const FIRST_FIVE_DIGIT_EXCEL_DAY = '1927-05-18';
+
 function readDate(date: Date, format: FieldFormat): CellOutcome {
   if (format.kind !== 'date') return error('WRONG_TYPE', `is a date, not ${describeFormat(format)}`);
   if (Number.isNaN(date.getTime())) return error('INVALID_DATE', 'is not a valid date', 'write YYYY-MM-DD');
   const iso = date.toISOString();
   if (!iso.endsWith('T00:00:00.000Z'))
     return error('DATE_WITH_TIME', `is a date and time (${iso})`, `write the date alone (${iso.slice(0, 10)})`);
-  return value(iso.slice(0, 10));
+  const day = iso.slice(0, 10);
+  if (day < FIRST_FIVE_DIGIT_EXCEL_DAY)
+    return error(
+      'IMPLAUSIBLE_SHEET_DATE',
+      `is the date ${day}, earlier than any a loan tape holds: the cell is likely not the date it shows (a date stored as ISO text in a cell of type "d" is read as its year, e.g. 2024-03-15 as 1905-07-16)`,
+      'write the date as text, YYYY-MM-DD, or save the workbook from Excel so that its dates are date cells',
+    );
+  return value(day);
 }
 
 // ---- numbers

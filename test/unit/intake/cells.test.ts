@@ -102,6 +102,17 @@ describe('dates', () => {
     expect(read(new Date('2024-03-15T13:30:00Z'), { kind: 'date' })).toBe('error DATE_WITH_TIME');
     expect(read(45366, { kind: 'date' })).toBe('error EXCEL_DATE_SERIAL');
   });
+
+  it('refuses a spreadsheet date cell before 1927-05-18 (a day number under five digits): likely not a date', () => {
+    // An ISO date text cell (t="d") read as its year: 2024 as a day number is 1905-07-16.
+    const day2024 = new Date(Date.UTC(1899, 11, 30) + 2024 * 86_400_000);
+    expect(day2024.toISOString().slice(0, 10)).toBe('1905-07-16');
+    const refused = readCell(day2024, { kind: 'date' }, US);
+    expect(refused.kind === 'error' && refused.error.code).toBe('IMPLAUSIBLE_SHEET_DATE');
+    expect(refused.kind === 'error' && refused.error.fix).toMatch(/YYYY-MM-DD/);
+    expect(read(new Date('1927-05-17T00:00:00Z'), { kind: 'date' })).toBe('error IMPLAUSIBLE_SHEET_DATE');
+    expect(read(new Date('1927-05-18T00:00:00Z'), { kind: 'date' })).toBe('1927-05-18');
+  });
 });
 
 describe('ZIPs', () => {
