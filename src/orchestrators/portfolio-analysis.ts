@@ -13,6 +13,7 @@ import {
   CHANGED_TAPE_REASON,
   invalidTapeReason,
   overBudget,
+  type OverBudget,
 } from '../domain/tape-rejection.ts';
 import {
   ACTIVITIES,
@@ -36,9 +37,16 @@ function* runJob(context: OrchestrationContext, input: PortfolioAnalysisInput): 
   return output;
 }
 
-/** The end of a job whose read did not lead to a run: rejected (refused, over budget) or cancelled while reading. */
-function endOf(input: ReadAndAnalyzeInput, read: ReadTapeOutput): EndBeforeRunInput {
-  const { jobId } = input.job;
+/**
+ * The end of a job whose read did not lead to a run: cancelled while reading, its tape refused, or read and `over`
+ * its budget (with the estimate of its `estimatedCents`).
+ */
+function endOf(
+  jobId: string,
+  read:
+    | Exclude<ReadTapeOutput, { kind: 'read' }>
+    | (Extract<ReadTapeOutput, { kind: 'read' }> & { over: OverBudget; estimatedCents: number }),
+): EndBeforeRunInput {
   switch (read.kind) {
     case 'stopped':
       return { jobId, status: 'cancelled', statusReason: CANCELLED_WHILE_READING_REASON };
@@ -50,22 +58,16 @@ function endOf(input: ReadAndAnalyzeInput, read: ReadTapeOutput): EndBeforeRunIn
         rejection: read.rejection,
         ...(read.dataQuality !== undefined && { dataQuality: read.dataQuality }),
       };
-    case 'read': {
-      const over = overBudget(input.job, read.count, input.options.prices)!;
+    case 'read':
       return {
         jobId,
         stagingId: read.stagingId,
         status: 'rejected',
-        statusReason: over.statusReason,
-        rejection: over.rejection,
+        statusReason: read.over.statusReason,
+        rejection: read.over.rejection,
         dataQuality: read.dataQuality,
-        estimate: {
-          properties: read.count,
-          estimatedCents: estimateCents(read.count, input.job.analysisType, input.options.prices),
-          breakdown: over.breakdown,
-        },
+        estimate: { properties: read.count, estimatedCents: read.estimatedCents, breakdown: read.over.breakdown },
       };
-    }
   }
 }
 
@@ -77,20 +79,25 @@ function* readThenRun(context: OrchestrationContext, input: ReadAndAnalyzeInput)
   context.df.setCustomStatus({ phase: 'reading' });
   const readInput: ReadTapeInput = { job, tape };
   const read = (yield context.df.callActivityWithRetry(ACTIVITIES.readTape, retry, readInput)) as ReadTapeOutput;
-  if (read.kind === 'read' && overBudget(job, read.count, options.prices) === undefined)
-    return yield* runJob(context, {
-      job: {
-        ...job,
-        totalProperties: read.count,
-        chunkCount: read.chunkCount,
-        estimatedCents: estimateCents(read.count, job.analysisType, options.prices),
-        dataQuality: read.dataQuality,
-        stagingId: read.stagingId,
-      },
-      options,
-      run: { kind: 'analysis' },
-    });
-  const end = endOf(input, read);
+  let end: EndBeforeRunInput;
+  if (read.kind === 'read') {
+    const estimatedCents = estimateCents(read.count, job.analysisType, options.prices);
+    const over = overBudget(job, read.count, options.prices);
+    if (over === undefined)
+      return yield* runJob(context, {
+        job: {
+          ...job,
+          totalProperties: read.count,
+          chunkCount: read.chunkCount,
+          estimatedCents,
+          dataQuality: read.dataQuality,
+          stagingId: read.stagingId,
+        },
+        options,
+        run: { kind: 'analysis' },
+      });
+    end = endOf(job.jobId, { ...read, over, estimatedCents });
+  } else end = endOf(job.jobId, read);
   yield context.df.callActivityWithRetry(ACTIVITIES.endBeforeRun, retry, end);
   const output: JobRunOutput = { status: end.status, processed: 0, failed: 0, left: 0, costCents: 0 };
   context.df.setCustomStatus({ phase: 'done', ...output });
