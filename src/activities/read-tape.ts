@@ -9,7 +9,7 @@
 // so an attempt run again after a host crash replaces the earlier attempt's chunks instead of adding a second set.
 import type { DataQuality } from '../domain/data-quality.ts';
 import type { StopReason } from '../domain/job-progress.ts';
-import type { Property } from '../domain/schemas.ts';
+import type { PropertySink } from '../domain/property-sink.ts';
 import type { TapeRejection } from '../domain/tape-rejection.ts';
 import type { JobDocument } from '../storage/jobs-repository.ts';
 import type { ReadTapeInput, ReadTapeOutput } from '../workflow.ts';
@@ -18,18 +18,13 @@ import { readingDocumentFor } from './open-job.ts';
 /** The staging folder of a tape read by its job: one per job (a job reads its tape once), so a retry reuses it. */
 export const READ_STAGING_ID = 'read';
 
-/** Takes each accepted property in order; a returned promise asks the reader to wait (src/intake/sink.ts). */
-export interface TapeSink {
-  add(property: Property): void | Promise<void>;
-}
-
 /** How reading the tape went (src/jobs/uploaded-tape.ts): its account, or its refusal. */
 export type TapeOutcome =
   | { ok: true; dataQuality: DataQuality; sharedIdentities: ReadonlySet<string> }
   | (TapeRejection & { ok: false; dataQuality?: DataQuality | undefined; changed?: unknown });
 
 /** Stages a tape's properties in chunks while it is read (src/jobs/chunk-stager.ts). */
-export interface TapeStager extends TapeSink {
+export interface TapeStager extends PropertySink {
   /** Stages the last chunk and the shared identities; the counts staged. */
   finish(shared: ReadonlySet<string>): Promise<{ count: number; chunkCount: number }>;
   /** Deletes what was staged. */
@@ -45,7 +40,7 @@ export interface ReadTapePorts {
   /** A stager into the job's folder `stagingId`. */
   stager(jobId: string, stagingId: string): TapeStager;
   /** Opens the tape the input names, its version pinned, checks it and reads it into `sink`. */
-  readTape(input: ReadTapeInput, sink: TapeSink): Promise<TapeOutcome>;
+  readTape(input: ReadTapeInput, sink: PropertySink): Promise<TapeOutcome>;
   /** The job's stop (its entity, its root terminated), read at most once an interval. */
   stopRequested(jobId: string): Promise<StopReason | undefined>;
   now(): Date;
@@ -70,7 +65,7 @@ export async function readTape(input: ReadTapeInput, ports: ReadTapePorts): Prom
   await ports.discardStaging(jobId, READ_STAGING_ID);
   const stager = ports.stager(jobId, READ_STAGING_ID);
   let seen = 0;
-  const sink: TapeSink = {
+  const sink: PropertySink = {
     async add(property) {
       if (++seen % STOP_CHECK_EVERY === 0) {
         const stop = await ports.stopRequested(jobId);

@@ -11,7 +11,7 @@ import type { DataQuality } from '../domain/data-quality.ts';
 import type { FieldError } from '../domain/validation.ts';
 import { decodeChunks, detectEncoding } from '../intake/decode.ts';
 import { JsonSyntaxError, jsonArrayItems, scanJsonEnvelope, type JsonEnvelope } from '../intake/json-stream.ts';
-import type { PropertySink } from '../intake/sink.ts';
+import type { PropertySink } from '../domain/property-sink.ts';
 import { readCsvTape, readJsonProperties, readXlsxTape, type TapeResult } from '../intake/tape.ts';
 import { UploadChangedError } from '../storage/errors.ts';
 import {

@@ -15,7 +15,7 @@ import {
 } from '../domain/data-quality.ts';
 import { countyName } from './counties.ts';
 import { fieldError, type RowLocation } from './rows.ts';
-import type { PropertySink } from './sink.ts';
+import type { PropertySink } from '../domain/property-sink.ts';
 import { WarningTally } from './warnings.ts';
 
 export interface CollectorOptions {

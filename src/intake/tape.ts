@@ -22,7 +22,7 @@ import {
 import { readTapeRecords } from './file-rows.ts';
 import { readJsonItems } from './json-items.ts';
 import { JsonSyntaxError, NotAnArrayError, jsonArrayItems } from './json-stream.ts';
-import type { PropertySink } from './sink.ts';
+import type { PropertySink } from '../domain/property-sink.ts';
 import { InvalidWorkbookError, readWorkbook } from './xlsx-rows.ts';
 import { quoteCell, type InputFormat, type IntakeError } from '../domain/data-quality.ts';
 

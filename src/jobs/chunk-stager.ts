@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Property } from '../domain/schemas.ts';
 import { sharedIdentities } from '../domain/identity.ts';
-import type { PropertySink } from '../intake/sink.ts';
+import type { PropertySink } from '../domain/property-sink.ts';
 
 /** The blob operations staging needs (BlobStaging). */
 export interface ChunkStaging {

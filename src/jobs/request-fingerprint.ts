@@ -4,7 +4,7 @@
 // CSV, with fields in another order or defaults spelled out, has the same fingerprint.
 import { createHash } from 'node:crypto';
 import type { AnalysisType, PRIORITIES, Property } from '../domain/schemas.ts';
-import type { PropertySink } from '../intake/sink.ts';
+import type { PropertySink } from '../domain/property-sink.ts';
 import type { TapeReference } from '../workflow.ts';
 
 /** What a request asks for: every field that changes what is analysed, bought or reported. */

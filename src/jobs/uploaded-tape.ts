@@ -6,7 +6,7 @@
 import type { Settings } from '../config.ts';
 import type { DataQuality } from '../domain/data-quality.ts';
 import type { FieldError } from '../domain/validation.ts';
-import type { PropertySink } from '../intake/sink.ts';
+import type { PropertySink } from '../domain/property-sink.ts';
 import { readTapeStream, readXlsxTape, type TapeOptions } from '../intake/tape.ts';
 import { bodyFormat, type BodyFormat } from '../api/body-format.ts';
 import { UploadChangedError } from '../storage/errors.ts';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPortfolioRequest } from '../../../src/api/portfolio-request.ts';
 import { loadSettings } from '../../../src/config.ts';
 import type { Property } from '../../../src/domain/schemas.ts';
-import type { PropertySink } from '../../../src/intake/sink.ts';
+import type { PropertySink } from '../../../src/domain/property-sink.ts';
 import { ChunkStager } from '../../../src/jobs/chunk-stager.ts';
 import { UploadChangedError } from '../../../src/storage/errors.ts';
 import { TapeUploads, type Upload } from '../../../src/storage/uploads.ts';

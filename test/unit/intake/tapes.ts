@@ -8,7 +8,7 @@ import { loadSettings } from '../../../src/config.ts';
 import type { DataQuality, IntakeError, IntakeWarning } from '../../../src/domain/data-quality.ts';
 import type { AnalyzeFields, Property } from '../../../src/domain/schemas.ts';
 import { readPortfolioRequest, type PortfolioRequest } from '../../../src/api/portfolio-request.ts';
-import type { PropertySink } from '../../../src/intake/sink.ts';
+import type { PropertySink } from '../../../src/domain/property-sink.ts';
 import { readCsvTape, readXlsxTape, type TapeOptions, type TapeResult } from '../../../src/intake/tape.ts';
 
 /** A sink that keeps the properties a tape hands it, to look at. */
