@@ -148,6 +148,7 @@ function aggregateReportPorts({ settings, storage }: AppServices): AggregateRepo
     dataQuality: async (jobId) => (await storage.jobs.get(jobId))?.dataQuality,
     chunkSummaries: (jobId) => storage.chunkMarkers.summaries(jobId),
     unconfirmedCents: (jobId) => storage.chunkMarkers.unconfirmedCents(jobId),
+    resultsById: async (jobId, ids) => (await storage.results.getMany(jobId, ids)).map(resultOf),
     topResults: async (jobId, list, n) => (await storage.results.top(jobId, list, n)).map(resultOf),
     buildSnapshot: (jobId) => storage.snapshots.build(jobId),
     readSnapshot: (jobId) => storage.snapshots.read(jobId),
@@ -171,7 +172,6 @@ function aggregateReportPorts({ settings, storage }: AppServices): AggregateRepo
     },
     scenarios: DEFAULT_SCENARIOS,
     tierLimits: tierLimitsOf(settings.risk),
-    topN: 10,
     now: () => new Date(),
   };
 }

@@ -2,7 +2,7 @@
 // summaries its chunks stored (every pass included, so a retry pass or a redrive updates the report), builds
 // the job's per-property snapshot from its chunks' parts, streams it once (joined with the previous complete
 // report's snapshot) for the like-for-like comparison, AVM accuracy and stress scenarios, computes the
-// metrics from the merged summary, adds the top-N lists from the stored results, stores the report, appends
+// metrics from the merged summary, reads the results it ranks best for the top-N lists, stores the report, appends
 // the portfolio's trend point, posts alerts for material like-for-like findings, then marks the job final.
 import {
   finalizeReport,
@@ -19,7 +19,9 @@ import { analyzeSnapshots, type PreviousSnapshot } from '../domain/snapshot-anal
 import type { StressScenario } from '../domain/schemas.ts';
 import { trendPointFor, type TrendPoint } from '../domain/trend.ts';
 import type { Finding } from '../domain/like-for-like.ts';
-import { TOP_KINDS, type StoredReport, type TopKind } from '../domain/stored-report.ts';
+import type { StoredReport } from '../domain/stored-report.ts';
+import { TOP_KINDS, TOP_N, type TopKind, type TopLists } from '../domain/top-lists.ts';
+import type { Highlights } from '../domain/report.ts';
 import type { JobStatus } from '../domain/job-status.ts';
 import type { PreviousReport } from '../storage/reports-repository.ts';
 import type { AggregateReportInput } from '../workflow.ts';
@@ -36,6 +38,12 @@ export interface AggregateReportPorts {
   unconfirmedCents(jobId: string): Promise<number>;
   /** How the job's properties were read (kept on its job document), for the report's data-quality section. */
   dataQuality(jobId: string): Promise<DataQuality | undefined>;
+  /** The job's stored results among `propertyIds`, in any order; missing ones are left out. */
+  resultsById(jobId: string, propertyIds: readonly string[]): Promise<PropertyResult[]>;
+  /**
+   * The n best stored results of a list, ranked by the store: only for jobs whose chunk summaries predate the
+   * lists they now keep (an ORDER BY over every result of the job).
+   */
   topResults(jobId: string, list: TopKind, n: number): Promise<PropertyResult[]>;
   /** Builds the job's snapshot from its parts; returns its blob name and record count. */
   buildSnapshot(jobId: string): Promise<{ blob: string; records: number }>;
@@ -61,7 +69,6 @@ export interface AggregateReportPorts {
   /** The report's stress scenarios when the request gave none, and the tier limits to re-tier with. */
   scenarios: readonly StressScenario[];
   tierLimits: TierLimits;
-  topN: number;
   now(): Date;
 }
 
@@ -116,6 +123,36 @@ async function previousSnapshotOf(
 }
 
 /**
+ * The report's highlight lists: the results the merged chunk summaries rank best, read by id, in list order. A
+ * merge without lists (a chunk summary stored before chunks kept them) ranks the stored results instead. Throws
+ * when a ranked result is not stored: the lists would be silently short.
+ */
+async function highlightsOf(
+  jobId: string,
+  top: TopLists | undefined,
+  ports: Pick<AggregateReportPorts, 'resultsById' | 'topResults'>,
+): Promise<Highlights> {
+  const lists = await Promise.all(
+    TOP_KINDS.map(async (kind) => {
+      if (!top) return ports.topResults(jobId, kind, TOP_N);
+      const ids = top[kind].map(([, id]) => id);
+      const byId = new Map((await ports.resultsById(jobId, ids)).map((r) => [r.propertyId, r]));
+      return ids.map((id) => {
+        const result = byId.get(id);
+        if (!result)
+          throw new Error(`aggregateReport: the ${kind} list ranks ${id}, but job ${jobId} stores no result for it`);
+        return result;
+      });
+    }),
+  );
+  // Stored results carry their storage keys (id, jobId, chunkIndex); the report lists the results alone.
+  const [largestDrops, preDistressed, highestFraud] = lists.map((results) =>
+    results.map((r) => propertyResultSchema.parse(r)),
+  );
+  return { largestDrops: largestDrops!, preDistressed: preDistressed!, highestFraud: highestFraud! };
+}
+
+/**
  * Writes the job's report (id = jobId) and marks the job document final with `input.status`. Only a
  * completed run appends a trend point and posts its like-for-like findings to the alerts queue. Idempotent on
  * retry: the snapshot is rebuilt from its parts and the report upserted under the same id. Throws what its
@@ -129,10 +166,9 @@ export async function aggregateReport(
   const at = ports.now().toISOString();
   const status = reportStatusOf(input.status);
   const options = reportOptionsSchema.parse(ports.reportOptions);
-  const [summary, unconfirmedCents, lists, built, previous] = await Promise.all([
+  const [summary, unconfirmedCents, built, previous] = await Promise.all([
     mergedSummary(ports.chunkSummaries(input.jobId)),
     ports.unconfirmedCents(input.jobId),
-    Promise.all(TOP_KINDS.map((list) => ports.topResults(input.jobId, list, ports.topN))),
     ports.buildSnapshot(input.jobId),
     ports.previousReport(input.portfolioId, input.asOf, input.jobId),
   ]);
@@ -146,10 +182,7 @@ export async function aggregateReport(
     limits: ports.tierLimits,
     concentration: options.concentration,
   });
-  // Stored results carry their storage keys (id, jobId, chunkIndex); the report lists the results alone.
-  const [largestDrops, preDistressed, highestFraud] = lists.map((results) =>
-    results.map((r) => propertyResultSchema.parse(r)),
-  );
+  const highlights = await highlightsOf(input.jobId, summary.top, ports);
   const report = finalizeReport(summary, {
     portfolioId: input.portfolioId,
     jobId: input.jobId,
@@ -161,7 +194,7 @@ export async function aggregateReport(
     unconfirmedCents,
     snapshot,
     noComparisonReason: compareWith.reason,
-    highlights: { largestDrops: largestDrops!, preDistressed: preDistressed!, highestFraud: highestFraud! },
+    highlights,
     options,
     dataQuality: await ports.dataQuality(input.jobId),
   });

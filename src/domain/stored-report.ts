@@ -1,14 +1,10 @@
 // The report as stored (reports container) and served (GET /api/portfolio/jobs/{id}/results): the envelope
-// around the report of report.ts (which carries the job's final status, the top-N highlight lists read from
-// the stored per-property results, the like-for-like comparison with the portfolio's previous complete run and
+// around the report of report.ts (which carries the job's final status, the top-N highlight lists (top-lists.ts),
+// the like-for-like comparison with the portfolio's previous complete run and
 // its findings), with where the job's per-property snapshot is. aggregateReport writes it; the API, the CLI and
 // the stress route read it.
 import { z } from 'zod';
 import { portfolioReportSchema, reportStatusSchema } from './report.ts';
-
-/** The report's highlight lists, each the top N stored results of the job by its own ranking. */
-export const TOP_KINDS = ['largestDrops', 'preDistressed', 'highestFraud'] as const;
-export type TopKind = (typeof TOP_KINDS)[number];
 
 /** The stored document: id = jobId, partition key portfolioId (see src/storage/reports-repository.ts). */
 export const storedReportSchema = z.object({

@@ -6,11 +6,14 @@
 // commutative (floating-point sums are not: (a + b) + c !== a + (b + c) in general). Units: money in whole
 // cents (each amount converted to cents before summing, so totals are exact to the cent), fractions (LTV,
 // value change, inflation, FSD) in basis points. Integers stay exact below 2^53: about $90 trillion in cents.
+// The one part that is not a sum, the highlight lists, merges by keeping the best N under a total order
+// (top-lists.ts), which is exact too.
 //
-// It travels through orchestration history, so it is compact: sparse maps hold only keys that occur and
-// group statistics are tuples. A 100-property chunk serialises to 3-10 KB (10 KB when every property has
-// its own ZIP, county and appraiser); a merged 100,000-property summary to about 80 KB for a regional
-// portfolio (300 ZIPs) and 0.9 MB when spread evenly over all 41,000 US ZIPs (ZIP groups dominate).
+// Every chunk run stores one (chunk markers) and the report merges them all, so it is compact: sparse maps
+// hold only keys that occur and group statistics are tuples. A 100-property chunk serialises to 3-10 KB (10 KB
+// when every property has its own ZIP, county and appraiser); a merged 100,000-property summary to about 80 KB
+// for a regional portfolio (300 ZIPs) and 0.9 MB when spread evenly over all 41,000 US ZIPs (ZIP groups
+// dominate).
 import { z } from 'zod';
 import { PROPERTY_TYPES } from './schemas.ts';
 import {
@@ -36,6 +39,7 @@ import { addKeyedInto, canonicalOrder, own } from './sparse-map.ts';
 import { addAppraiserStatsInto, appraiserStatsSchema, tallyAppraisal } from './appraisers.ts';
 import { addProviderTalliesInto, providerTalliesSchema, tallyCascade } from './avm-providers.ts';
 import { toCents } from './money.ts';
+import { addTopListsInto, canonicalTopLists, emptyTopLists, tallyTop, topListsSchema } from './top-lists.ts';
 
 const count = z.number().int().nonnegative();
 /** Whole cents. */
@@ -156,6 +160,11 @@ export const chunkSummarySchema = z.object({
   avmProviders: providerTalliesSchema,
   /** Actual cost (paid calls only) of every property, analysed or failed, in cents. */
   costCents: z.object({ valuation: count, fraud: count, risk: count, total: count }),
+  /**
+   * The best TOP_N analysed results of each highlight list (top-lists.ts). Absent from summaries stored before
+   * chunks kept them, and from any merge that includes one: the report then ranks the stored results instead.
+   */
+  top: topListsSchema.optional(),
 });
 export type ChunkSummary = z.infer<typeof chunkSummarySchema>;
 
@@ -215,6 +224,7 @@ export function emptySummary(): ChunkSummary {
     appraisers: {},
     avmProviders: {},
     costCents: { valuation: 0, fraud: 0, risk: 0, total: 0 },
+    top: emptyTopLists(),
   };
 }
 
@@ -275,6 +285,9 @@ function addInto(t: ChunkSummary, s: ChunkSummary): void {
   addAppraiserStatsInto(t.appraisers, s.appraisers);
   addProviderTalliesInto(t.avmProviders, s.avmProviders);
   t.costCents = addFields(t.costCents, s.costCents);
+  // A summary without lists leaves the merge without them: a partial list would look whole.
+  if (t.top && s.top) addTopListsInto(t.top, s.top);
+  else delete t.top;
 }
 
 /** An accumulator's contents with every sparse map in canonical key order (see sparse-map.ts). */
@@ -291,6 +304,7 @@ function canonical(d: ChunkSummary): ChunkSummary {
     propertyTypes: canonicalOrder(byType(d.propertyTypes)),
     appraisers: canonicalOrder(d.appraisers),
     avmProviders: canonicalOrder(d.avmProviders),
+    ...(d.top && { top: canonicalTopLists(d.top) }),
   };
 }
 
@@ -412,6 +426,7 @@ function tallyResult(s: ChunkSummary, r: PropertyResult): void {
     }
     for (const check of fraud.appraisals) tallyAppraisal(s.appraisers, check);
   }
+  if (s.top) tallyTop(s.top, r);
 
   tallyGroup(s.geography.state, r.state, value);
   const county = r.countyFips ?? r.county;

@@ -27,7 +27,7 @@ import {
   type RiskTier,
   type StoredResult,
 } from '../domain/results.ts';
-import type { TopKind } from '../domain/stored-report.ts';
+import type { TopKind } from '../domain/top-lists.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { parseStored } from './cosmos.ts';
 import { StorageError, statusOf } from './errors.ts';

@@ -92,6 +92,34 @@ describe('a 1,000-property comprehensive job', () => {
     );
   });
 
+  it("lists the best results of the whole job, as the store's own ranking of every result has them", async () => {
+    const { results } = (await (await h.get(`/api/portfolio/jobs/${jobId}/results`)).json()) as {
+      results: PortfolioReport;
+    };
+    // The report merges the lists each chunk kept; the store ranks all 1,000 stored results at once. Equal
+    // values may tie in another order, so the lists are compared by value.
+    const ranked = async (query: string): Promise<number[]> =>
+      (
+        await h.database
+          .container('results')
+          .items.query<number>({ query: `SELECT TOP 10 VALUE ${query}`, parameters: [{ name: '@j', value: jobId }] })
+          .fetchAll()
+      ).resources;
+    const { largestDrops, preDistressed, highestFraud } = results.highlights;
+    expect(largestDrops.map((r) => r.valuation!.changePct)).toEqual(
+      await ranked(
+        'c.valuation.changePct FROM c WHERE c.jobId = @j AND c.valuation.changePct < 0 ORDER BY c.valuation.changePct ASC',
+      ),
+    );
+    expect(preDistressed.map((r) => r.risk!.cltv)).toEqual(
+      await ranked('c.risk.cltv FROM c WHERE c.jobId = @j AND c.risk.preDistressed = true ORDER BY c.risk.cltv DESC'),
+    );
+    expect(highestFraud.map((r) => r.fraud!.score)).toEqual(
+      await ranked('c.fraud.score FROM c WHERE c.jobId = @j AND c.fraud.score > 0 ORDER BY c.fraud.score DESC'),
+    );
+    expect(largestDrops).toHaveLength(10);
+  });
+
   it('stored one result per property, and bought each value once', async () => {
     expect(await countDocuments('results', 'WHERE c.jobId = @j', [{ name: '@j', value: jobId }])).toBe(1000);
     const stats = (await (await fetch(`${h.sandbox.url}/stats`)).json()) as { distinctProperties: number };

@@ -25,6 +25,10 @@ interface World {
   alerts: Finding[][];
   trends: string[];
   asked: Array<[string, string, string]>;
+  /** The lists the store was asked to rank (only for summaries stored without lists). */
+  ranked: string[];
+  /** Results that are not stored, though summaries count them. */
+  lost: Set<string>;
 }
 
 function portsOf(world: World): AggregateReportPorts {
@@ -33,7 +37,12 @@ function portsOf(world: World): AggregateReportPorts {
       streamOf([summarizeResults(world.counted.get(jobId) ?? world.snapshots.get(jobId) ?? [])]),
     unconfirmedCents: async (jobId) => world.unconfirmed.get(jobId) ?? 0,
     dataQuality: async () => undefined,
-    topResults: async () => [],
+    resultsById: async (jobId, ids) =>
+      (world.snapshots.get(jobId) ?? []).filter((r) => ids.includes(r.propertyId) && !world.lost.has(r.propertyId)),
+    topResults: async (_, list) => {
+      world.ranked.push(list);
+      return [];
+    },
     buildSnapshot: async (jobId) => ({
       blob: `jobs/${jobId}/snapshot.ndjson`,
       records: world.snapshots.get(jobId)!.length,
@@ -51,7 +60,6 @@ function portsOf(world: World): AggregateReportPorts {
     reportOptions: {},
     scenarios: DEFAULT_SCENARIOS,
     tierLimits: tierLimitsOf(riskOptionsSchema.parse({})),
-    topN: 10,
     now: () => new Date('2026-11-02T03:00:00.000Z'),
   };
 }
@@ -81,6 +89,8 @@ function world(overrides: Partial<World> = {}): World {
     alerts: [],
     trends: [],
     asked: [],
+    ranked: [],
+    lost: new Set(),
     ...overrides,
   };
 }
@@ -152,6 +162,71 @@ describe('aggregateReport', () => {
     });
     expect(report.notes.at(-1)).toBe('Stress and AVM accuracy cover the 1 results in the snapshot, not all 2.');
     expect(short.alerts).toEqual([]);
+  });
+
+  describe('highlight lists', () => {
+    // 12 loans whose value fell from 100,000 by 1%..12%; the four deepest falls are pre-distressed (LTV > 0.9).
+    const fallen = Array.from({ length: 12 }, (_, i) =>
+      analyzedResult({
+        id: `F${String(i + 1).padStart(2, '0')}`,
+        value: 100_000 - (i + 1) * 1_000,
+        lastAppraisedValue: 100_000,
+        loan: { balance: 82_000 },
+        fraud: { score: (i % 4) * 10 },
+      }),
+    );
+    /** The ports with one chunk summary per three results, as a job of four chunks stores them. */
+    const chunked = (w: World, keepLists = true): AggregateReportPorts => ({
+      ...portsOf(w),
+      chunkSummaries: () =>
+        streamOf(
+          [0, 3, 6, 9].map((at) => {
+            const { top, ...summary } = summarizeResults(fallen.slice(at, at + 3));
+            return keepLists ? { ...summary, top } : summary;
+          }),
+        ),
+    });
+    const idsOf = (results: readonly PropertyResult[]) => results.map((r) => r.propertyId);
+
+    it('lists the results the chunk summaries rank best, read by id, without asking the store to rank', async () => {
+      const w = world();
+      w.snapshots.set('job-top', fallen);
+      await aggregateReport(input('job-top'), chunked(w));
+      const { highlights } = w.saved[0]!.report;
+      expect(idsOf(highlights.largestDrops)).toEqual([
+        'F12',
+        'F11',
+        'F10',
+        'F09',
+        'F08',
+        'F07',
+        'F06',
+        'F05',
+        'F04',
+        'F03',
+      ]);
+      expect(idsOf(highlights.preDistressed)).toEqual(['F12', 'F11', 'F10', 'F09']);
+      // Scores 30, 20, 10 (ties by propertyId); a score of 0 is not listed.
+      expect(idsOf(highlights.highestFraud)).toEqual(['F04', 'F08', 'F12', 'F03', 'F07', 'F11', 'F02', 'F06', 'F10']);
+      expect(highlights.largestDrops[0]).toEqual(fallen[11]);
+      expect(w.ranked).toEqual([]);
+    });
+
+    it('asks the store to rank when a chunk summary was stored without lists', async () => {
+      const w = world();
+      w.snapshots.set('job-old', fallen);
+      await aggregateReport(input('job-old'), chunked(w, false));
+      expect(w.ranked).toEqual(['largestDrops', 'preDistressed', 'highestFraud']);
+    });
+
+    it('fails rather than report a list short of a result it ranks', async () => {
+      const w = world({ lost: new Set(['F11']) });
+      w.snapshots.set('job-lost', fallen);
+      await expect(aggregateReport(input('job-lost'), chunked(w))).rejects.toThrow(
+        'the largestDrops list ranks F11, but job job-lost stores no result for it',
+      );
+      expect(w.saved).toEqual([]);
+    });
   });
 
   it("reports the job's unconfirmed cents apart from the bill, in dollars", async () => {
