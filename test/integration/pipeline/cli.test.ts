@@ -204,10 +204,11 @@ describe('commands', () => {
       JSON.stringify({ portfolioId: 'cli-blob', analysisType: 'risk', propertiesBlob: 'cli/bad.csv' }),
     );
     const { code, out } = await run(['analyze', file]);
+    // On the output rather than on a match, so that a failure shows what the CLI printed.
+    expect(out).toMatch(/job job-\S+ reading: Accepted: the tape 'cli\/bad\.csv' is being read/);
     expect(code).toBe(1);
-    const jobId = /job (job-\S+) reading: Accepted: the tape 'cli\/bad\.csv' is being read/.exec(out)?.[1];
-    expect(jobId).toBeDefined();
-    const job = await h.waitForJob(jobId!);
+    const jobId = /job (job-\S+) reading/.exec(out)![1]!;
+    const job = await h.waitForJob(jobId);
     expect(job.status).toBe('rejected');
     expect(out).toContain(`job ${jobId} rejected: 0/0 properties, 0 failed\n  why: ${job.statusReason}`);
     for (const e of job.errors!) expect(out).toContain(`  ${e.path}: ${e.message}`);
