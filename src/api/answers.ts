@@ -39,8 +39,9 @@ export const validationErrorAnswerSchema = errorAnswerSchema.extend({
 });
 export type ValidationErrorAnswer = z.infer<typeof validationErrorAnswerSchema>;
 
-/** 422: the estimate is over the caller's budget and allowPartial was not set. */
+/** 422: the estimate is over the caller's budget and allowPartial was not set; the field error is on budget. */
 export const overBudgetAnswerSchema = errorAnswerSchema.extend({
+  errors: z.array(fieldErrorSchema).min(1),
   estimatedCost: dollars,
   budget: dollars,
   breakdown: costBreakdownSchema,

@@ -111,9 +111,10 @@ export async function analyzePortfolio(
     return json(422, {
       success: false,
       error: `The estimated cost $${outcome.estimatedCost.toFixed(2)} exceeds the budget $${outcome.budget.toFixed(2)}. Raise the budget, or set allowPartial to analyse until the budget is spent.`,
+      errors: outcome.over.rejection.errors,
       estimatedCost: outcome.estimatedCost,
       budget: outcome.budget,
-      breakdown: outcome.breakdown,
+      breakdown: outcome.over.breakdown,
       dataQuality,
     } satisfies OverBudgetAnswer);
   }

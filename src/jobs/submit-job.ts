@@ -13,6 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { estimateCents, estimateCost, type CostBreakdown } from '../domain/cost.ts';
 import type { DataQuality } from '../domain/data-quality.ts';
+import { overBudget, type OverBudget } from '../domain/tape-rejection.ts';
 import type { JobStatus } from '../domain/job-status.ts';
 import type { AnalysisType, StressScenario } from '../domain/schemas.ts';
 import { jobDocumentFor, readingDocumentFor } from '../activities/open-job.ts';
@@ -80,7 +81,8 @@ export type SubmitStep = 'staging' | 'start' | 'document';
 
 export type SubmitOutcome =
   | { kind: 'started' | 'existing'; jobId: string; estimatedCost: number; breakdown: CostBreakdown }
-  | { kind: 'over_budget'; estimatedCost: number; budget: number; breakdown: CostBreakdown }
+  /** The estimate passes the budget without allowPartial (tape-rejection.ts overBudget: the one rule and its error). */
+  | { kind: 'over_budget'; estimatedCost: number; budget: number; over: OverBudget }
   /** The Idempotency-Key names a job that was submitted with another request. */
   | { kind: 'key_reused'; jobId: string; portfolioId: string };
 
@@ -258,9 +260,9 @@ async function submitStaged(
   const root = await starter.rootInput(jobId);
   if (root)
     return existingOutcome(await attachToRoot(jobId, root, store, starter), request.requestFingerprint, breakdown);
-  if (request.budget !== undefined && request.budget < breakdown.total && !request.allowPartial) {
-    return { kind: 'over_budget', estimatedCost: breakdown.total, budget: request.budget, breakdown };
-  }
+  const over = overBudget(job, count, options.prices);
+  if (over)
+    return { kind: 'over_budget', estimatedCost: over.breakdown.total, budget: (job.budgetCents ?? 0) / 100, over };
 
   // Staged while the tape was read: a crash from here on leaves only an unreferenced folder.
   afterStep('staging');

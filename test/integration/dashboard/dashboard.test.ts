@@ -560,15 +560,19 @@ describe('API for the dashboard', () => {
 
 // After the API checks above, which count the jobs the page created.
 describe('a tape submitted by reference', () => {
-  it('shows a job rejected after its 202 with every field error, and no report to open', async () => {
+  /** Uploads a CSV tape to the uploads container, as a lender's upload would. */
+  async function upload(name: string, tape: string): Promise<void> {
     const container = BlobServiceClient.fromConnectionString(h.env.AzureWebJobsStorage!).getContainerClient(
       h.env.UPLOADS_CONTAINER!,
     );
     await container.createIfNotExists();
-    const tape = csvWith(3, { 0: { zip: '' }, 2: { zip: '123' } });
-    await container.getBlockBlobClient('dash/bad.csv').upload(tape, Buffer.byteLength(tape), {
+    await container.getBlockBlobClient(name).upload(tape, Buffer.byteLength(tape), {
       blobHTTPHeaders: { blobContentType: 'text/csv' },
     });
+  }
+
+  it('shows a job rejected after its 202 with every field error, and no report to open', async () => {
+    await upload('dash/bad.csv', csvWith(3, { 0: { zip: '' }, 2: { zip: '123' } }));
     const accepted = await h.post('/api/portfolio/analyze', {
       portfolioId: 'dash-blob',
       analysisType: 'risk',
@@ -585,8 +589,32 @@ describe('a tape submitted by reference', () => {
     expect(errors).toEqual(view.errors!.map((e) => `${e.path}: ${e.message}`));
     expect(errors.map((e) => e.split(':')[0])).toEqual(['row 2, column zip', 'row 4, column zip']);
     expect(await page.getByRole('link', { name: 'Open the report' }).count()).toBe(0);
+    // Nothing was read, estimated or spent: no progress of 0 of 0, no chart of zeros.
+    expect(await page.getByRole('heading', { name: 'Progress' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Cost' }).count()).toBe(0);
     await expectAccessible();
     await screenshot(page, 'job-rejected');
+  });
+
+  it('shows a job rejected over its budget with its estimate against the budget', async () => {
+    await upload('dash/dear.csv', csvWith(3));
+    const accepted = await h.post('/api/portfolio/analyze', {
+      portfolioId: 'dash-blob',
+      analysisType: 'risk',
+      propertiesBlob: 'dash/dear.csv',
+      budget: 0.01,
+    });
+    expect(accepted.status).toBe(202);
+    const { jobId } = (await accepted.json()) as { jobId: string };
+    await go(`/jobs/${jobId}`);
+    await waitForStatus('Rejected');
+    const view = ((await (await h.get(`/api/portfolio/jobs/${jobId}`)).json()) as { job: JobView }).job;
+    expect(view.cost).toMatchObject({ budget: 0.01, actual: 0 });
+    expect(await page.getByTestId('rejection').innerText()).toContain(view.statusReason!);
+    expect(await page.getByRole('heading', { name: 'Progress' }).count()).toBe(0);
+    await page.getByRole('heading', { name: 'Cost' }).waitFor();
+    await expectAccessible();
+    await screenshot(page, 'job-rejected-over-budget');
   });
 });
 

@@ -206,7 +206,18 @@ describe('budget', () => {
     const jobsBefore = await jobCount();
     const response = await h.post('/api/portfolio/analyze', { ...small(100, 'budget'), budget: 5 });
     expect(response.status).toBe(422);
-    expect(await response.json()).toMatchObject({ success: false, estimatedCost: 10, budget: 5 });
+    expect(await response.json()).toMatchObject({
+      success: false,
+      estimatedCost: 10,
+      budget: 5,
+      errors: [
+        {
+          path: 'budget',
+          message:
+            'the estimated cost $10.00 exceeds the budget $5.00: raise the budget, or set allowPartial to analyse until the budget is spent',
+        },
+      ],
+    });
     expect(await jobCount()).toBe(jobsBefore);
   });
 

@@ -149,7 +149,12 @@ describe('submitJob', () => {
   it('refuses an estimate over the budget, starting and writing nothing and deleting what it staged', async () => {
     const m = memory();
     const outcome = await submitJob(await m.request({ budget: 2.74 }), settings, m.store, m.starter, m.step);
-    expect(outcome).toMatchObject({ kind: 'over_budget', estimatedCost: 2.75, budget: 2.74 });
+    expect(outcome).toMatchObject({
+      kind: 'over_budget',
+      estimatedCost: 2.75,
+      budget: 2.74,
+      over: { rejection: { errors: [{ path: 'budget' }], totalErrors: 1 } },
+    });
     expect(m.log).toEqual(['stage', 'discard']);
     expect(m.staged.size).toBe(0);
     // The estimate itself fits.

@@ -33,7 +33,8 @@ function CostChart({ job }: { job: JobView }) {
       height={200}
       option={{
         grid: { left: 110, right: 80, top: 10, bottom: 30 },
-        xAxis: { type: 'value', axisLabel: { formatter: (v: number) => moneyCents(v) } },
+        // Ticks a cent apart at least: finer ones would print the same rounded label twice.
+        xAxis: { type: 'value', minInterval: 0.01, axisLabel: { formatter: (v: number) => moneyCents(v) } },
         yAxis: { type: 'category', data: bars.map((b) => b.name), inverse: true },
         tooltip: { trigger: 'axis', valueFormatter: (v: number) => moneyCents(v) },
         series: [
@@ -119,8 +120,10 @@ export function JobPage({ jobId }: { jobId: string }) {
   const running = IN_FLIGHT.has(j.status);
   const rate = rateOf(j);
   const p = j.progress;
-  // A rejected job, or one that ended while its tape was read, analysed nothing: it has no report.
-  const reported = !running && j.status !== 'rejected' && p.total > 0;
+  // A job whose tape is being read, was rejected, or ended while it was read has nothing to analyse: no progress
+  // to show, and no report.
+  const analysable = p.total > 0 && j.status !== 'rejected';
+  const reported = !running && analysable;
   return (
     <>
       <div className="page-head">
@@ -143,6 +146,9 @@ export function JobPage({ jobId }: { jobId: string }) {
         <div className="note" role="status" data-testid="reading">
           Reading the tape{j.propertiesBlob ? ` ${j.propertiesBlob}` : ''}: it is validated and staged before the
           analysis starts. Its properties, estimate and any errors appear here when the read ends.
+          <div className="actions">
+            <CancelControl job={j} />
+          </div>
         </div>
       )}
       {j.status === 'rejected' && <Rejection job={j} />}
@@ -162,73 +168,78 @@ export function JobPage({ jobId }: { jobId: string }) {
           Stopping ({j.stopRequested}): the chunks in flight finish, nothing more is bought.
         </div>
       )}
-      <section className="panel panel-wide" aria-labelledby="progress-title">
-        <h2 id="progress-title">Progress</h2>
-        <div className="progress-large">
-          <div
-            className="bar"
-            role="progressbar"
-            aria-label="Properties processed"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={p.percentComplete}
-            aria-valuetext={`${p.percentComplete}% (${p.processed} of ${p.total})`}
-            data-testid="job-progress"
-          >
-            <div className="bar-fill" style={{ width: `${Math.min(100, p.percentComplete)}%` }} />
+      {analysable && (
+        <section className="panel panel-wide" aria-labelledby="progress-title">
+          <h2 id="progress-title">Progress</h2>
+          <div className="progress-large">
+            <div
+              className="bar"
+              role="progressbar"
+              aria-label="Properties processed"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={p.percentComplete}
+              aria-valuetext={`${p.percentComplete}% (${p.processed} of ${p.total})`}
+              data-testid="job-progress"
+            >
+              <div className="bar-fill" style={{ width: `${Math.min(100, p.percentComplete)}%` }} />
+            </div>
+            <span className="bar-label">{p.percentComplete.toFixed(1)}%</span>
           </div>
-          <span className="bar-label">{p.percentComplete.toFixed(1)}%</span>
-        </div>
-        <Figures
-          label="Job figures"
-          items={[
-            { label: 'Processed', value: `${count(p.processed)} of ${count(p.total)}` },
-            { label: 'Failed', value: count(p.failed), tone: p.failed > 0 ? 'warn' : undefined },
-            { label: 'From cache (free)', value: count(p.cached) },
-            { label: 'Rate', value: rate === undefined ? '–' : `${rate.toFixed(1)} /s` },
-            {
-              label: running ? 'Time left (estimate)' : 'Duration',
-              value: running ? duration(j.estimatedTimeRemaining) : duration(secondsBetween(j.startTime, j.endTime)),
-            },
-            {
-              label: running ? 'Cost so far' : 'Cost',
-              value: moneyCents(j.cost.actual),
-              detail: `${pct(j.cost.estimated > 0 ? j.cost.actual / j.cost.estimated : null)} of the estimate${
-                j.cost.unconfirmed !== undefined ? `; up to ${moneyCents(j.cost.unconfirmed)} more unconfirmed` : ''
-              }`,
-              tone: j.cost.unconfirmed !== undefined ? 'warn' : undefined,
-            },
-          ]}
-        />
-        <div className="actions">
-          {running && <CancelControl job={j} />}
-          {reported && (
-            <>
-              <Link href={`/jobs/${j.jobId}/report`} className="button button-primary">
-                Open the report
-              </Link>
-              <Link href={`/jobs/${j.jobId}/properties`} className="button">
-                Properties
-              </Link>
-              {p.failed > 0 && (
-                <Link href={`/jobs/${j.jobId}/failures`} className="button">
-                  Failures ({count(p.failed)})
+          <Figures
+            label="Job figures"
+            items={[
+              { label: 'Processed', value: `${count(p.processed)} of ${count(p.total)}` },
+              { label: 'Failed', value: count(p.failed), tone: p.failed > 0 ? 'warn' : undefined },
+              { label: 'From cache (free)', value: count(p.cached) },
+              { label: 'Rate', value: rate === undefined ? '–' : `${rate.toFixed(1)} /s` },
+              {
+                label: running ? 'Time left (estimate)' : 'Duration',
+                value: running ? duration(j.estimatedTimeRemaining) : duration(secondsBetween(j.startTime, j.endTime)),
+              },
+              {
+                label: running ? 'Cost so far' : 'Cost',
+                value: moneyCents(j.cost.actual),
+                detail: `${pct(j.cost.estimated > 0 ? j.cost.actual / j.cost.estimated : null)} of the estimate${
+                  j.cost.unconfirmed !== undefined ? `; up to ${moneyCents(j.cost.unconfirmed)} more unconfirmed` : ''
+                }`,
+                tone: j.cost.unconfirmed !== undefined ? 'warn' : undefined,
+              },
+            ]}
+          />
+          <div className="actions">
+            {running && <CancelControl job={j} />}
+            {reported && (
+              <>
+                <Link href={`/jobs/${j.jobId}/report`} className="button button-primary">
+                  Open the report
                 </Link>
-              )}
-            </>
-          )}
-        </div>
-      </section>
-      <section className="panel panel-wide" aria-labelledby="cost-title">
-        <h2 id="cost-title">Cost</h2>
-        <p className="hint">
-          The estimate is an upper bound; cache hits and stored values are free. Reserved is what chunks in flight may
-          still spend{j.cost.budget !== undefined ? '; the job never spends past its budget' : ''}.
-          {j.cost.unconfirmed !== undefined &&
-            ` Unconfirmed: ${moneyCents(j.cost.unconfirmed)} of calls that timed out or whose answers were lost, which the vendors may have billed; counted against the budget.`}
-        </p>
-        <CostChart job={j} />
-      </section>
+                <Link href={`/jobs/${j.jobId}/properties`} className="button">
+                  Properties
+                </Link>
+                {p.failed > 0 && (
+                  <Link href={`/jobs/${j.jobId}/failures`} className="button">
+                    Failures ({count(p.failed)})
+                  </Link>
+                )}
+              </>
+            )}
+          </div>
+        </section>
+      )}
+      {/* A job rejected over budget has an estimate to set against its budget; one refused on its rows has none. */}
+      {(analysable || j.cost.estimated > 0) && (
+        <section className="panel panel-wide" aria-labelledby="cost-title">
+          <h2 id="cost-title">Cost</h2>
+          <p className="hint">
+            The estimate is an upper bound; cache hits and stored values are free. Reserved is what chunks in flight may
+            still spend{j.cost.budget !== undefined ? '; the job never spends past its budget' : ''}.
+            {j.cost.unconfirmed !== undefined &&
+              ` Unconfirmed: ${moneyCents(j.cost.unconfirmed)} of calls that timed out or whose answers were lost, which the vendors may have billed; counted against the budget.`}
+          </p>
+          <CostChart job={j} />
+        </section>
+      )}
     </>
   );
 }
