@@ -104,3 +104,17 @@ export function runEnd(outcome: RunOutcome): RunEnd {
     };
   return { status: 'completed', ...stopped };
 }
+
+/**
+ * The error of a run whose report could not be written after every attempt: everything the run bought is stored,
+ * and a redrive of the job (any include) rebuilds the report from the chunks' summaries, reusing every stored
+ * answer. `cause` is the report activity's last failure; `processed` counts results, `status` is the end the run
+ * had reached (runEnd).
+ */
+export function reportFailedError(run: { jobId: string; processed: number; status: JobStatus }, cause: string): string {
+  return (
+    `The run stored its ${counted(run.processed, 'result', 'results')} and reached its end (${run.status}), but its report could not be written ` +
+    `(${cause}). Redrive the job (POST /api/portfolio/jobs/${run.jobId}/redrive) to write it: the answers already ` +
+    'bought are reused, not bought again.'
+  );
+}

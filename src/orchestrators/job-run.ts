@@ -13,7 +13,7 @@ import type { OrchestrationContext, OrchestrationHandler } from 'durable-functio
 import { worstCaseCentsPerProperty } from '../domain/cost.ts';
 import type { JobProgress, JobProgressInit, LaneStop } from '../domain/job-progress.ts';
 import { addDeltas, NO_CHANGE, type ChunkDelta, type PassMode } from '../domain/passes.ts';
-import { runEnd } from '../domain/run-end.ts';
+import { reportFailedError, runEnd } from '../domain/run-end.ts';
 import {
   ACTIVITIES,
   JOB_PROGRESS_ENTITY,
@@ -193,7 +193,16 @@ export const jobRun: OrchestrationHandler = function* (context: OrchestrationCon
     ...(statusReason !== undefined && { statusReason }),
   };
   context.df.setCustomStatus({ phase: 'reporting', status });
-  yield context.df.callActivityWithRetry(ACTIVITIES.aggregateReport, retry, report);
+  try {
+    yield context.df.callActivityWithRetry(ACTIVITIES.aggregateReport, retry, report);
+  } catch (failure) {
+    // Everything the run bought is stored: the job's error says so and how to get the report, not only the cause.
+    // The failure's first line: the rest is the activity's stack.
+    const cause = (failure instanceof Error ? failure.message : String(failure)).split('\n')[0]!.trim();
+    throw new Error(reportFailedError({ jobId: job.jobId, processed: counts.processed, status }, cause), {
+      cause: failure,
+    });
+  }
   const output: JobRunOutput = {
     status,
     processed: counts.processed,

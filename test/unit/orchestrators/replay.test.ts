@@ -72,3 +72,54 @@ it('fails an orchestrator that asks for one more step first (the check can fail)
   expect(answer).not.toEqual(e.response);
   expect(JSON.stringify(answer.actions)).toContain('"functionName":"auditJob"');
 });
+
+it("fails a run whose report failed every attempt with the report's cause and how to get the report", async () => {
+  const run = episodesOf('analysis.json').find((e) => e.orchestrator === ORCHESTRATIONS.jobRun)!;
+  const history = run.payload.history as Array<Record<string, unknown>>;
+  const completed = history.at(-1)!;
+  const scheduled = history.findLast((event) => event.EventType === 4)!;
+  expect([scheduled.Name, completed.EventType]).toEqual([ACTIVITIES.aggregateReport, 5]); // TaskCompleted
+  // The same history, but each of the report's three attempts failed: the SDK retries it after a timer.
+  const at = completed.Timestamp;
+  const failedAttempt = (id: number) => ({
+    EventType: 6, // TaskFailed
+    EventId: -1,
+    IsPlayed: false,
+    Timestamp: at,
+    TaskScheduledId: id,
+    Reason: 'Activity function aggregateReport failed: Request timed out.',
+    Details: 'TimeoutError: Request timed out.',
+  });
+  // After each failure the SDK waits on the retry timer; after the last one too, before it gives up.
+  const timer = (id: number) => [
+    { EventType: 10, EventId: id, IsPlayed: false, Timestamp: at, FireAt: at }, // TimerCreated
+    { EventType: 11, EventId: -1, IsPlayed: false, Timestamp: at, TimerId: id, FireAt: at }, // TimerFired
+  ];
+  const attempt = (id: number) => [{ ...scheduled, EventId: id, IsPlayed: false }, failedAttempt(id)];
+  const first = scheduled.EventId as number;
+  const payload = {
+    ...run.payload,
+    history: [
+      ...history.slice(0, -1),
+      failedAttempt(first),
+      ...timer(first + 1),
+      ...attempt(first + 2),
+      ...timer(first + 3),
+      ...attempt(first + 4),
+      ...timer(first + 5),
+    ],
+  };
+  // A failed orchestrator makes the SDK throw, with the state it answers the host in the message.
+  const thrown = await replayed(jobRun, { ...run, payload }).then(
+    () => '',
+    (error: unknown) => (error instanceof Error ? error.message : ''),
+  );
+  const marker = '$OutOfProcData$:';
+  expect(thrown).toContain(marker);
+  const state = JSON.parse(thrown.slice(thrown.indexOf(marker) + marker.length)) as { error?: string };
+  const jobId = run.instanceId.replace(/:run$/, '');
+  // The cause's first line only: the failure details carry the activity's stack.
+  expect(state.error).toBe(
+    `The run stored its 240 results and reached its end (completed), but its report could not be written (Activity function aggregateReport failed: Request timed out.). Redrive the job (POST /api/portfolio/jobs/${jobId}/redrive) to write it: the answers already bought are reused, not bought again.`,
+  );
+});
