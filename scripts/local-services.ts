@@ -69,7 +69,7 @@ export function patchLocalCosmosQueryEngine(): boolean {
   const engine = require('@zeit/cosmosdb-query') as { default: (sql: string) => object };
   const prototype = Object.getPrototypeOf(engine.default('SELECT * FROM c')) as object;
   const descriptor = Object.getOwnPropertyDescriptor(prototype, 'code');
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- a getter, called below with the query's `this`
+  // oxlint-disable-next-line typescript/unbound-method -- a getter, called below with the query's `this`
   const original = descriptor?.get;
   if (!descriptor || !original || (original as { linearPatched?: boolean }).linearPatched) return Boolean(original);
   const patched = function (this: { _code: string | null }): string {

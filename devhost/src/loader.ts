@@ -34,7 +34,7 @@ const LOADED_KEY = Symbol.for('devhost.loadedApp');
 
 // A native dynamic import that a bundler or test runner cannot rewrite: the app must be loaded by Node's own loader
 // so that its `require('@azure/functions')` goes through Module.prototype.require (and thus our core module).
-// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point: an import() the test runner cannot rewrite
+// oxlint-disable-next-line typescript/no-implied-eval -- the point: an import() the test runner cannot rewrite
 const functionImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 let vmImport: ((specifier: string) => Promise<unknown>) | undefined;
 
