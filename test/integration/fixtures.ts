@@ -3,8 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createStorageClients, openStorage, type Storage, type StorageClients } from '../../src/storage/clients.ts';
 import { inject } from 'vitest';
-import { accountConnectionString, waitForServices, type ServiceEndpoints } from '../../scripts/local-services.ts';
-import { FILE_STORAGE_ACCOUNTS } from './global-setup.ts';
+import { waitForServices, type ServiceEndpoints } from '../../scripts/local-services.ts';
 
 /** The run's services, checked to accept connections. */
 export async function serviceEndpoints(): Promise<ServiceEndpoints> {
@@ -15,20 +14,6 @@ export async function serviceEndpoints(): Promise<ServiceEndpoints> {
     );
   await waitForServices(endpoints, 5_000);
   return endpoints;
-}
-
-/**
- * This test file's own storage account on the run's Azurite (blobs, queues and tables no other file sees), as
- * a connection string. Vitest numbers the files of a run from 1 (VITEST_WORKER_ID: a worker per file).
- */
-export function fileStorageConnectionString(endpoints: ServiceEndpoints): string {
-  const file = Number(process.env.VITEST_WORKER_ID);
-  const account = FILE_STORAGE_ACCOUNTS[file - 1];
-  if (!account)
-    throw new Error(
-      `No storage account for test file ${process.env.VITEST_WORKER_ID}: global-setup.ts declares ${FILE_STORAGE_ACCOUNTS.length}.`,
-    );
-  return accountConnectionString(endpoints, account);
 }
 
 export interface TestStorage {

@@ -16,7 +16,8 @@ import { crc32 } from 'node:zlib';
 import { startDevHost, type DevHost } from 'devhost';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { fileStorageConnectionString, serviceEndpoints } from '../fixtures.ts';
+import { fileStorageConnectionString } from '../../../devhost/test/azurite/helpers.ts';
+import { serviceEndpoints } from '../fixtures.ts';
 import { REPO_ROOT } from '../pipeline/harness.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'pa-package-'));
@@ -109,7 +110,7 @@ describe('the deployment package', () => {
     const services = await serviceEndpoints();
     const databaseId = `pkg-${randomUUID().slice(0, 8)}`;
     Object.assign(process.env, {
-      AzureWebJobsStorage: fileStorageConnectionString(services),
+      AzureWebJobsStorage: fileStorageConnectionString(),
       COSMOS_ENDPOINT: services.cosmosEndpoint,
       COSMOS_KEY: services.cosmosKey,
       COSMOS_DATABASE: databaseId,

@@ -7,7 +7,8 @@ import { startDevHost, type DevHost } from 'devhost';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server.ts';
 import type { JobView } from '../../../src/api/answers.ts';
 import { isFinal } from '../../../src/domain/job-status.ts';
-import { fileStorageConnectionString, serviceEndpoints } from '../fixtures.ts';
+import { fileStorageConnectionString } from '../../../devhost/test/azurite/helpers.ts';
+import { serviceEndpoints } from '../fixtures.ts';
 import type { ServiceEndpoints } from '../../../scripts/local-services.ts';
 import { recordAnswers, type RecordedAnswer } from '../../openapi-answers.ts';
 
@@ -42,7 +43,7 @@ export function appEnv(
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    AzureWebJobsStorage: fileStorageConnectionString(services),
+    AzureWebJobsStorage: fileStorageConnectionString(),
     COSMOS_ENDPOINT: services.cosmosEndpoint,
     COSMOS_KEY: services.cosmosKey,
     COSMOS_DATABASE: databaseId,
