@@ -1,6 +1,6 @@
 // vitest globalSetup: starts Azurite and the Cosmos server once per run and hands their endpoints to test
 // files through provide/inject (serviceEndpoints() in fixtures.ts; each file's own storage account through
-// devhost/test/azurite/helpers.ts, which devhost's Azurite suites use too). A run whose files are all elsewhere
+// devhost/test/azurite/helpers.ts, which devhost's suites use too). A run whose files are all elsewhere
 // (e.g. `vitest run test/unit`) starts nothing and pays nothing.
 import type { TestProject } from 'vitest/node';
 import { accountConnectionString, startLocalServices, type ServiceEndpoints } from '../../scripts/local-services.ts';
@@ -11,8 +11,8 @@ declare module 'vitest' {
   }
 }
 
-/** Files that use the services: the app's integration tests and devhost's suites on Azurite. */
-const SERVICE_DIRS = /[\\/](test[\\/]integration|devhost[\\/]test[\\/]azurite)[\\/]/;
+/** Files that use the services: the app's integration tests and devhost's suites (their apps' storage). */
+const SERVICE_DIRS = /[\\/](test[\\/]integration|devhost[\\/]test)[\\/]/;
 
 /**
  * Storage accounts on the run's Azurite beside the development account, one per test file (devhost/test/azurite/

@@ -1,7 +1,7 @@
 // Azurite for a test file: a storage account of the file's own on the test run's one Azurite, which the run's
 // globalSetup (test/integration/global-setup.ts) starts once, in memory. An account is what separates two users of
 // one storage service in Azure too: no file sees another's queues, tables or blobs. (An Azurite per file cost
-// about 2.5 CPU-seconds to start, and there were six such files.)
+// about 2.5 CPU-seconds to start, and eight files started one.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ export function fileStorageConnectionString(): string {
   const accounts = inject('azuriteAccounts');
   if (!accounts)
     throw new Error(
-      "The run's Azurite was not started: test/integration/global-setup.ts starts it when the run includes files under test/integration or devhost/test/azurite.",
+      "The run's Azurite was not started: test/integration/global-setup.ts starts it when the run includes files under test/integration or devhost/test.",
     );
   const account = accounts[Number(process.env.VITEST_WORKER_ID) - 1];
   if (!account)

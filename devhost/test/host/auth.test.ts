@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevHost } from '../../src/host.ts';
 import type { DevHost } from '../../src/host.ts';
 import { deriveSystemKey, DURABLE_SYSTEM_KEY_NAME } from '../../src/keys.ts';
+import { fileStorageConnectionString } from '../azurite/helpers.ts';
 import { fixture, recordingLogger } from './helpers.ts';
 
 const KEY = 'test-master-key';
@@ -16,6 +17,8 @@ beforeAll(async () => {
     masterKey: KEY,
     log: recordingLogger(),
     durable: false,
+    // The fixture's queue trigger reads UseDevelopmentStorage: this file's account on the run's Azurite.
+    storage: fileStorageConnectionString(),
   });
 });
 

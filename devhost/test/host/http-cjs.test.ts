@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevHost } from '../../src/host.ts';
 import type { DevHost } from '../../src/host.ts';
+import { fileStorageConnectionString } from '../azurite/helpers.ts';
 import { fixture, recordingLogger } from './helpers.ts';
 
 const log = recordingLogger();
@@ -11,7 +12,9 @@ let host: DevHost;
 beforeAll(async () => {
   // A variable already set in the environment must win over local.settings.json.
   process.env.FIXTURE_PRESET = 'from-environment';
-  host = await startDevHost({ appDir: fixture('cjs-app'), port: 0, log });
+  // The fixture's queue trigger reads UseDevelopmentStorage: this file's account on the run's Azurite serves it
+  // (cli.test.ts and no-orphans.test.ts cover devhost starting an Azurite of its own).
+  host = await startDevHost({ appDir: fixture('cjs-app'), port: 0, log, storage: fileStorageConnectionString() });
 });
 
 afterAll(async () => {
