@@ -1,12 +1,14 @@
 // What a vendor allows, learned from its answers instead of tuned by hand: one limiter per vendor endpoint,
 // shared by every call this process makes to it (every cascade provider and the AI reviewer behind the
-// same origin, from every activity in the host). Its rate follows AimdRate: up while calls succeed and
-// the rate is what holds them back, down on a 429; a 429's Retry-After holds every new call until it
-// has passed (RFC 9110 §10.2.3: how long the client ought to wait before a follow-up request).
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { AimdRate, type AimdOptions } from './aimd.ts';
-import { TokenBucket, type TokenBucketOptions } from './rate-limit.ts';
+// same origin, from every activity in the host). Its rate follows RateControl (rate-control.ts): up while
+// calls succeed and the rate is what holds them back, down on a 429 to just under what the vendor was
+// found to admit, and quickly back. A 429's Retry-After holds the refused call (its retry waits for it,
+// resilience.ts), and every new call too when the vendor refuses everything (RFC 9110 §10.2.3: how long the
+// client ought to wait before a follow-up request).
+import { delay, systemClock, type Clock } from './clock.ts';
+import { RateControl, type RateControlOptions } from './rate-control.ts';
+import { bucketAt, paceWithin, TokenBucket } from './rate-limit.ts';
+import { SendMeter } from './send-meter.ts';
 
 /** What a provider call goes through: a token before each attempt, and the attempt's outcome after it. */
 export interface RateGate {
@@ -18,62 +20,71 @@ export interface RateGate {
   throttled(retryAfterMs?: number): void;
 }
 
-/** A bucket at `ratePerSecond` that lets a tenth of a second's calls go at once (at least one). */
-export function bucketAt(ratePerSecond: number): TokenBucketOptions {
-  return { ratePerSecond, burst: Math.max(1, Math.ceil(ratePerSecond / 10)) };
-}
-
 /** The adaptive limiter of one vendor endpoint (see the file comment). */
 export class AdaptiveRateLimiter implements RateGate {
-  private readonly rate: AimdRate;
+  private readonly control: RateControl;
   private readonly bucket: TokenBucket;
-  /** performance.now() before which no call goes (the latest Retry-After). */
-  private pausedUntil = 0;
+  private readonly sent = new SendMeter();
+  private readonly clock: Clock;
+  /** Clock time before which no call goes (the Retry-After of a vendor that refused everything). */
+  private pausedUntil = Number.NEGATIVE_INFINITY;
 
-  /** @throws ZodError for AIMD options out of their ranges. */
-  constructor(options: AimdOptions = {}) {
-    this.rate = new AimdRate(options);
-    this.bucket = new TokenBucket(bucketAt(this.rate.ratePerSecond));
+  /**
+   * `options.ceiling` is a configured limit in requests per second: no one-second window ever holds more
+   * calls than that. @throws ZodError for options out of their ranges.
+   */
+  constructor(options: RateControlOptions = {}, clock: Clock = systemClock) {
+    this.clock = clock;
+    this.control = new RateControl({
+      ...options,
+      ...(options.ceiling !== undefined && { ceiling: paceWithin(options.ceiling) }),
+    });
+    this.bucket = new TokenBucket(bucketAt(this.control.ratePerSecond), clock);
   }
 
   /** The rate now, in requests per second. */
   get ratePerSecond(): number {
-    return this.rate.ratePerSecond;
+    return this.control.ratePerSecond;
   }
 
   async take(signal?: AbortSignal): Promise<void> {
-    for (let wait = this.pausedUntil - performance.now(); wait > 0; wait = this.pausedUntil - performance.now()) {
-      try {
-        await sleep(wait, undefined, { signal, ref: false });
-      } catch (error) {
-        throw signal?.aborted ? (signal.reason as Error) : error;
-      }
-    }
+    for (let wait = this.pausedUntil - this.clock.now(); wait > 0; wait = this.pausedUntil - this.clock.now())
+      await delay(this.clock, wait, signal);
     await this.bucket.take(signal);
+    this.sent.record(this.clock.now());
   }
 
   succeeded(): void {
     // Calls that never waited for a token say nothing about the vendor's limit: the callers were the limit.
-    if (this.bucket.takeContended() && this.rate.succeeded()) this.bucket.setRate(bucketAt(this.rate.ratePerSecond));
+    if (this.control.succeeded(this.clock.now(), this.bucket.takeContended()))
+      this.bucket.setRate(bucketAt(this.control.ratePerSecond));
   }
 
   throttled(retryAfterMs?: number): void {
-    const now = performance.now();
-    if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
-    if (this.rate.throttled(now)) this.bucket.setRate(bucketAt(this.rate.ratePerSecond));
+    const now = this.clock.now();
+    const { decreased, holdAll } = this.control.throttled(now, this.sent.lastSecond(now));
+    if (holdAll && retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+    if (decreased) this.bucket.setRate(bucketAt(this.control.ratePerSecond));
   }
 }
 
 /**
- * A provider's own configured limit in front of its vendor's shared limiter: calls go at most at
- * `ceilingPerSecond` to this provider, and within what the vendor allows to everybody.
+ * A bucket that holds calls to `ceilingPerSecond` (requests per second) in any one-second window, for
+ * cappedGate.
  */
-export function cappedGate(shared: RateGate, ceilingPerSecond: number | undefined): RateGate {
-  if (ceilingPerSecond === undefined) return shared;
-  const ceiling = new TokenBucket(bucketAt(ceilingPerSecond));
+export function ceilingBucket(ceilingPerSecond: number, clock: Clock = systemClock): TokenBucket {
+  return new TokenBucket(bucketAt(paceWithin(ceilingPerSecond)), clock);
+}
+
+/**
+ * A kind of call's own configured limit (`own`, a ceilingBucket its providers share) in front of its
+ * vendor's shared limiter: calls go within both. Without one, the shared limiter alone.
+ */
+export function cappedGate(shared: RateGate, own: TokenBucket | undefined): RateGate {
+  if (own === undefined) return shared;
   return {
     async take(signal) {
-      await ceiling.take(signal);
+      await own.take(signal);
       await shared.take(signal);
     },
     succeeded: () => shared.succeeded(),

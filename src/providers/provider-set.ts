@@ -7,8 +7,8 @@ import type { AiReview, AvmQuote } from '../domain/results.ts';
 import { createHttpAvm } from './http-avm.ts';
 import { createHttpFraudReview } from './http-fraud-review.ts';
 import type { FetchFn } from './http-request.ts';
-import { AdaptiveRateLimiter, cappedGate, type RateGate } from './adaptive-rate.ts';
-import { MAX_RATE_PER_SECOND } from './aimd.ts';
+import { AdaptiveRateLimiter, cappedGate, ceilingBucket, type RateGate } from './adaptive-rate.ts';
+import { systemClock, type Clock } from './clock.ts';
 import { createProviderPolicy, withProviderPolicy, type ProviderCall, type ProviderPolicyInput } from './resilience.ts';
 import { createSimulatedAvm, createSimulatedFraudReview } from './simulator.ts';
 import type { AvmProvider, AvmSubject, FraudReviewProvider, FraudReviewRequest } from './types.ts';
@@ -48,38 +48,58 @@ interface Guarded<P> {
   gate: RateGate;
 }
 
+/** The AI reviewer's key among the gates (one provider of its kind). */
+const REVIEWER = 'ai-review';
+
 /** Where a provider's calls go: the origin of its base URL, or the provider itself when simulated. */
 function endpointOf(mode: 'simulated' | 'http', baseUrl: string | undefined, name: string): string {
   return mode === 'http' ? new URL(baseUrl ?? '').origin : `simulated:${name}`;
 }
 
+/** One kind of vendor call (the AVM cascade's, the AI reviewer's). */
+export interface CallKind {
+  /** The endpoint (origin) of each provider of the kind, by provider name. */
+  endpoints: ReadonlyMap<string, string>;
+  /** The configured requests per second of the kind's calls, all its providers together; absent if none. */
+  ceiling: number | undefined;
+}
+
 /**
- * One adaptive limiter per endpoint. Where every provider behind an endpoint has a configured rate, the
- * limiter starts at the largest and never passes their sum; otherwise it starts low and finds the limit.
+ * The rate gate of every provider of every kind (`gates[k].get(name)` for kinds[k]'s provider `name`).
+ *
+ * One adaptive limiter per endpoint, shared by every kind of call behind it. A vendor counts the requests to
+ * one origin under one key together, so the configured limits of the kinds behind one endpoint describe that
+ * one limit, not quotas to add up: where every kind behind an endpoint has one, its limiter starts at the
+ * largest and never passes it; where some kind has none, it starts at the largest configured, if any, and
+ * finds the vendor's limit. Each kind is also held to its own limit, by a bucket in front that its providers
+ * share, unless its one endpoint's limiter already holds it to that.
  */
-export function limitersByEndpoint(
-  uses: ReadonlyArray<{ endpoint: string; ceiling: number | undefined }>,
-): Map<string, AdaptiveRateLimiter> {
+export function rateGates(kinds: readonly CallKind[], clock: Clock = systemClock): Array<Map<string, RateGate>> {
+  const ceilingsAt = new Map<string, Array<number | undefined>>();
+  for (const kind of kinds)
+    for (const endpoint of new Set(kind.endpoints.values()))
+      ceilingsAt.set(endpoint, [...(ceilingsAt.get(endpoint) ?? []), kind.ceiling]);
   const limiters = new Map<string, AdaptiveRateLimiter>();
-  for (const endpoint of new Set(uses.map((u) => u.endpoint))) {
-    const ceilings = uses.filter((u) => u.endpoint === endpoint).map((u) => u.ceiling);
+  const endpointCeilings = new Map<string, number>();
+  for (const [endpoint, ceilings] of ceilingsAt) {
     const configured = ceilings.filter((c) => c !== undefined);
+    const largest = configured.length > 0 ? Math.max(...configured) : undefined;
+    const ceiling = configured.length === ceilings.length ? largest : undefined;
+    if (ceiling !== undefined) endpointCeilings.set(endpoint, ceiling);
     limiters.set(
       endpoint,
       new AdaptiveRateLimiter(
-        configured.length === ceilings.length
-          ? {
-              initialRate: Math.max(...configured),
-              ceiling: Math.min(
-                MAX_RATE_PER_SECOND,
-                configured.reduce((a, b) => a + b, 0),
-              ),
-            }
-          : {},
+        { ...(largest !== undefined && { initialRate: largest }), ...(ceiling !== undefined && { ceiling }) },
+        clock,
       ),
     );
   }
-  return limiters;
+  return kinds.map(({ endpoints, ceiling }) => {
+    const [first, ...others] = new Set(endpoints.values());
+    const heldByEndpoint = others.length === 0 && (endpointCeilings.get(first!) ?? Infinity) <= (ceiling ?? Infinity);
+    const own = ceiling === undefined || heldByEndpoint ? undefined : ceilingBucket(ceiling, clock);
+    return new Map([...endpoints].map(([name, endpoint]) => [name, cappedGate(limiters.get(endpoint)!, own)]));
+  });
 }
 
 export interface ProviderSetOptions {
@@ -93,15 +113,14 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
   const reviewPolicy = createProviderPolicy(settings.fraudReview.policy);
   const r = settings.fraudReview;
   const avmEndpoint = (name: string) => endpointOf(settings.avm.mode, settings.avm.baseUrl, name);
-  const reviewEndpoint = endpointOf(r.mode, r.baseUrl, 'ai-review');
-  const limiters = limitersByEndpoint([
-    ...settings.avm.cascade.map((name) => ({
-      endpoint: avmEndpoint(name),
+  const reviewEndpoint = endpointOf(r.mode, r.baseUrl, REVIEWER);
+  const [avmGates, reviewGates] = rateGates([
+    {
+      endpoints: new Map(settings.avm.cascade.map((name) => [name, avmEndpoint(name)])),
       ceiling: settings.avm.policy.ratePerSecond,
-    })),
-    { endpoint: reviewEndpoint, ceiling: r.policy.ratePerSecond },
-  ]);
-  const gateFor = (endpoint: string, ceiling: number | undefined) => cappedGate(limiters.get(endpoint)!, ceiling);
+    },
+    { endpoints: new Map([[REVIEWER, reviewEndpoint]]), ceiling: r.policy.ratePerSecond },
+  ]) as [Map<string, RateGate>, Map<string, RateGate>];
   const avms: Array<Guarded<AvmProvider>> = settings.avm.cascade.map((name) => ({
     provider:
       settings.avm.mode === 'http'
@@ -113,7 +132,7 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
             ...(options.fetch && { fetch: options.fetch }),
           })
         : createSimulatedAvm(name),
-    gate: gateFor(avmEndpoint(name), settings.avm.policy.ratePerSecond),
+    gate: avmGates.get(name)!,
   }));
   const byName = new Map(avms.map((g) => [g.provider.name, g]));
   const reviewer: Guarded<FraudReviewProvider> = {
@@ -127,7 +146,7 @@ export function createProviderSet(settings: ProviderSettings, options: ProviderS
             ...(options.fetch && { fetch: options.fetch }),
           })
         : createSimulatedFraudReview(),
-    gate: gateFor(reviewEndpoint, r.policy.ratePerSecond),
+    gate: reviewGates.get(REVIEWER)!,
   };
 
   return {

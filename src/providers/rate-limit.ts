@@ -1,7 +1,7 @@
 // Client-side rate limiting: a token bucket, so a job with thousands of properties stays under what a
 // vendor allows instead of collecting 429s. Callers share one instance per vendor endpoint (every call to
 // it takes from the same bucket); AdaptiveRateLimiter (adaptive-rate.ts) moves its rate.
-import { performance } from 'node:perf_hooks';
+import { systemClock, type Clock } from './clock.ts';
 
 export interface TokenBucketOptions {
   /** Tokens added per second: the sustained request rate. */
@@ -11,6 +11,28 @@ export interface TokenBucketOptions {
    * which spaces calls evenly and so never exceeds ratePerSecond in any one-second window.
    */
   burst?: number;
+}
+
+/**
+ * Seconds of calls a bucket lets go at once beyond one: a timer that fires up to that late loses no token
+ * (at 500/s, 20 ms is 10 calls), and the calls of any one second stay within 2% above the rate.
+ */
+const BURST_SECONDS = 0.02;
+
+const burstAt = (ratePerSecond: number): number => 1 + Math.floor(ratePerSecond * BURST_SECONDS);
+
+/** A bucket at `ratePerSecond` that lets one call and 20 ms of calls more go at once. */
+export function bucketAt(ratePerSecond: number): TokenBucketOptions {
+  return { ratePerSecond, burst: burstAt(ratePerSecond) };
+}
+
+/**
+ * The rate (requests per second) at which a bucketAt bucket never sends more than `limit` calls in any
+ * one-second window, as a vendor counts them: a full bucket's burst, then a token each 1 / rate seconds,
+ * make at most rate + burst - 1 calls in a second (for a whole rate). 490 for a limit of 500.
+ */
+export function paceWithin(limit: number): number {
+  return limit + 1 - burstAt(limit);
 }
 
 interface Waiter {
@@ -29,14 +51,20 @@ export class TokenBucket {
   private refilledAt: number;
   /** Callers waiting for a token, served strictly in arrival order. */
   private readonly waiters: Waiter[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the pending timer, if any. */
+  private cancelTimer: (() => void) | undefined;
+  /** Clock time the pending timer is set for. */
+  private dueAt = 0;
+  private readonly clock: Clock;
 
-  constructor({ ratePerSecond, burst = 1 }: TokenBucketOptions) {
+  /** @throws RangeError for a rate that is not positive and finite, or a burst below 1. */
+  constructor({ ratePerSecond, burst = 1 }: TokenBucketOptions, clock: Clock = systemClock) {
     checkRate(ratePerSecond, burst);
+    this.clock = clock;
     this.rate = ratePerSecond;
     this.capacity = burst;
     this.tokens = burst;
-    this.refilledAt = performance.now();
+    this.refilledAt = clock.now();
   }
 
   /** Tokens added per second now. */
@@ -59,11 +87,11 @@ export class TokenBucket {
     this.rate = ratePerSecond;
     this.capacity = burst;
     this.tokens = Math.min(this.tokens, burst);
-    // The head waiter's token comes sooner or later at the new rate.
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    // The head waiter's token comes sooner or later at the new rate. A timer set for no later than that
+    // stays (when it fires early, serve sets the next): an adaptive rate changes with every answer, and
+    // setting a new timer each time would cost more than the calls.
+    if (this.cancelTimer !== undefined && this.dueAt <= this.clock.now() + this.delayInMs() + 1) return;
+    this.stopTimer();
     this.schedule();
   }
 
@@ -99,21 +127,30 @@ export class TokenBucket {
   }
 
   private refill(): void {
-    const now = performance.now();
+    const now = this.clock.now();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) / 1000) * this.rate);
     this.refilledAt = now;
   }
 
   /** One timer at a time, set for when the head waiter's token will be there: no polling. */
   private schedule(): void {
-    if (this.timer !== undefined || this.waiters.length === 0) return;
-    const delayInMs = Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (this.cancelTimer !== undefined || this.waiters.length === 0) return;
+    const delayInMs = this.delayInMs();
+    this.dueAt = this.clock.now() + delayInMs;
+    this.cancelTimer = this.clock.after(delayInMs, () => {
+      this.cancelTimer = undefined;
       this.serve();
-    }, delayInMs);
-    // A pending rate-limit wait alone should not keep the process alive.
-    this.timer.unref();
+    });
+  }
+
+  /** Milliseconds until the next token, at least 1 (refilled just before). */
+  private delayInMs(): number {
+    return Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+  }
+
+  private stopTimer(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 
   private serve(): void {
@@ -132,10 +169,7 @@ export class TokenBucket {
     if (index < 0) return;
     this.waiters.splice(index, 1);
     waiter.reject(waiter.signal?.reason);
-    if (this.waiters.length === 0 && this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    if (this.waiters.length === 0) this.stopTimer();
   }
 }
 

@@ -4,7 +4,7 @@
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { IDefaultPolicyContext, IPolicy } from 'cockatiel';
 import { z } from 'zod';
-import { MAX_RATE_PER_SECOND } from './aimd.ts';
+import { MAX_RATE_PER_SECOND } from './rate-control.ts';
 import { ProviderError, type ProviderErrorKind } from './errors.ts';
 import type { RateGate } from './adaptive-rate.ts';
 import { RetryAfterBackoff } from './retry-after-backoff.ts';

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_RATE_PER_SECOND, RateControl } from '../../../src/providers/rate-control.ts';
+import { paceWithin } from '../../../src/providers/rate-limit.ts';
+
+/** `n` answered calls at `at` ms. */
+function succeed(rate: RateControl, n: number, at = 0, contended = true): void {
+  for (let i = 0; i < n; i++) rate.succeeded(at, contended);
+}
+
+describe('RateControl', () => {
+  it('in slow start gains slowStartGain requests per second for each call answered while it held callers back', () => {
+    const rate = new RateControl({ initialRate: 20, slowStartGain: 4 });
+    succeed(rate, 5);
+    expect(rate.ratePerSecond).toBe(40);
+    // Callers that never waited say nothing about the vendor's limit.
+    succeed(rate, 100, 0, false);
+    expect(rate.ratePerSecond).toBe(40);
+  });
+
+  it('never passes the ceiling, and starts at it when the initial rate is higher', () => {
+    const rate = new RateControl({ initialRate: 20, ceiling: 50 });
+    succeed(rate, 1_000);
+    expect(rate.ratePerSecond).toBe(50);
+    expect(rate.succeeded(0, true)).toBe(false);
+    expect(new RateControl({ initialRate: 500, ceiling: 100 }).ratePerSecond).toBe(100);
+    const free = new RateControl({ initialRate: MAX_RATE_PER_SECOND - 1 });
+    succeed(free, 10);
+    expect(free.ratePerSecond).toBe(MAX_RATE_PER_SECOND);
+  });
+
+  it('on a 429 takes what went in the last second as the vendor’s limit and drops below it', () => {
+    // A slow start overshot to 700/s while the vendor's window admitted 500: the rate goes by what was sent.
+    const overshot = new RateControl({ initialRate: 700, decreaseFactor: 0.9 });
+    expect(overshot.throttled(1_000, 500)).toEqual({ decreased: true, holdAll: false });
+    expect(overshot.ratePerSecond).toBe(450);
+  });
+
+  it('takes a measured limit between half the rate and the rate', () => {
+    // Callers slower than the rate: what they sent is the limit; a quiet second does not sink it below half.
+    const quiet = new RateControl({ initialRate: 400, decreaseFactor: 0.5 });
+    quiet.throttled(0, 3);
+    expect(quiet.ratePerSecond).toBe(100);
+    const busy = new RateControl({ initialRate: 400, decreaseFactor: 0.5 });
+    busy.throttled(0, 1_000);
+    expect(busy.ratePerSecond).toBe(200);
+  });
+
+  it('after a decrease closes half the distance to the pace within the limit every half-life', () => {
+    const rate = new RateControl({ initialRate: 500, decreaseFactor: 0.9, recoveryHalfLifeInMs: 250 });
+    rate.throttled(10_000, 500);
+    expect(rate.ratePerSecond).toBe(450);
+    const target = paceWithin(500); // 491: a second of calls, bursts included, stays within 500
+    rate.succeeded(10_250, false);
+    expect(rate.ratePerSecond).toBeCloseTo(target - (target - 450) / 2, 9);
+    rate.succeeded(10_500, true);
+    expect(rate.ratePerSecond).toBeCloseTo(target - (target - 450) / 4, 9);
+    rate.succeeded(14_000, true);
+    expect(rate.ratePerSecond).toBeLessThan(target);
+    expect(rate.ratePerSecond).toBeGreaterThan(target - 0.01);
+  });
+
+  it('probes above the limit only after probeAfterMs without a 429, and only while it holds callers back', () => {
+    const rate = new RateControl({ initialRate: 500, probeAfterMs: 5_000, probeFractionPerSecond: 0.02 });
+    rate.throttled(0, 500);
+    succeed(rate, 100, 4_999);
+    const settled = rate.ratePerSecond;
+    expect(settled).toBeLessThan(paceWithin(500));
+    succeed(rate, 100, 5_000, false);
+    // Only the recovery's last thousandths: no probe without callers held back.
+    expect(rate.ratePerSecond).toBeCloseTo(settled, 3);
+    // A second of calls at about 491/s adds 2% of the limit: about 10 requests per second.
+    succeed(rate, 491, 5_000);
+    expect(rate.ratePerSecond).toBeGreaterThan(settled + 9.5);
+    expect(rate.ratePerSecond).toBeLessThan(settled + 10.5);
+  });
+
+  it('takes one decrease per overshoot: 429s within the interval of a decrease change nothing', () => {
+    const rate = new RateControl({ initialRate: 100, decreaseFactor: 0.5, decreaseIntervalInMs: 1_000 });
+    expect(rate.throttled(5_000, 100).decreased).toBe(true);
+    for (const at of [5_000, 5_200, 5_999]) expect(rate.throttled(at, 100).decreased).toBe(false);
+    expect(rate.ratePerSecond).toBe(50);
+    rate.succeeded(5_500, false);
+    expect(rate.throttled(6_000, 100).decreased).toBe(true);
+  });
+
+  it('holds every call for the Retry-After when nothing was answered for a whole interval after a decrease', () => {
+    const rate = new RateControl({ initialRate: 100, decreaseIntervalInMs: 1_000 });
+    expect(rate.throttled(0, 100).holdAll).toBe(false);
+    // The vendor refuses everything: no answer in the second after the decrease.
+    expect(rate.throttled(1_000, 100).holdAll).toBe(true);
+    // Calls answered after that decrease: a rate overshot, not a quota used up.
+    rate.succeeded(1_500, false);
+    expect(rate.throttled(2_000, 100).holdAll).toBe(false);
+  });
+
+  it('does not go below the floor', () => {
+    const rate = new RateControl({ initialRate: 4, floor: 2, decreaseFactor: 0.5, decreaseIntervalInMs: 0 });
+    rate.throttled(0, 4);
+    expect(rate.ratePerSecond).toBe(2);
+    expect(rate.throttled(1, 2).decreased).toBe(false);
+    expect(rate.ratePerSecond).toBe(2);
+  });
+
+  it('refuses options out of range', () => {
+    expect(() => new RateControl({ decreaseFactor: 1 })).toThrow();
+    expect(() => new RateControl({ ceiling: 0 })).toThrow();
+    expect(() => new RateControl({ initialRate: -1 })).toThrow();
+    expect(() => new RateControl({ recoveryHalfLifeInMs: 0 })).toThrow();
+  });
+});
