@@ -33,6 +33,8 @@ interface JobRun {
   failed: number;
   calls: number;
   rejected429: number;
+  /** From the vendor's first admitted request to its last answer: the span in which it was called. */
+  callingSeconds: number;
   peakRssMb: number;
   /** The peak by the time the 202 came back (reading and staging the tape). */
   submitPeakRssMb: number;
@@ -118,9 +120,15 @@ if (scenarios.includes('provider')) {
   for (const [label, limits, target] of runs) {
     const run = runJob(SIZE, { limits, latency: 100, rate: LIMIT, env: { PROPERTY_CONCURRENCY: '16' } });
     const rate = run.calls / run.seconds;
+    const calling = run.calls / run.callingSeconds;
     console.log(
       `  ${label}: ${run.seconds.toFixed(1)} s, ${run.calls} calls answered (${rate.toFixed(0)}/s), ${run.rejected429} answered 429; ` +
         `${percent(rate / LIMIT)} of the limit (target >= ${percent(target)}: ${met(rate / LIMIT >= target)}; ideal ${(run.calls / LIMIT).toFixed(1)} s)`,
+    );
+    // The same calls over the span the vendor was called (the submission before it and the report after it
+    // left out): what the limiter made of the vendor's limit.
+    console.log(
+      `    as the vendor saw it: ${run.calls} calls in ${run.callingSeconds.toFixed(1)} s from its first request to its last answer (${calling.toFixed(0)}/s), ${percent(calling / LIMIT)} of the limit; submission ${run.submitSeconds.toFixed(1)} s`,
     );
   }
 }

@@ -214,6 +214,7 @@ console.log(
     failed: job.progress.failed,
     calls: stats.calls,
     rejected429: stats.rejected429,
+    callingSeconds: stats.callingMs / 1000,
     byProvider: stats.byProvider,
     peakRssMb: Math.round(peakRss / 2 ** 20),
     peakHeapUsedMb: Math.round(peakHeapUsed / 2 ** 20),

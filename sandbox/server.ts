@@ -4,7 +4,8 @@
 // Routes:
 //   POST /avm/{provider}/valuations                          body { property } -> AvmQuote
 //   POST /openai/deployments/{deployment}/chat/completions   Azure OpenAI chat completion
-//   GET  /stats        { calls, byProvider, distinctProperties, rejected429, failed503, abandoned, pending }
+//   GET  /stats        { calls, byProvider, distinctProperties, rejected429, failed503, abandoned, pending,
+//                        callingMs }
 //   POST /stats/reset
 // `calls` counts valuation and review requests answered 200 (the ones a vendor would bill), `byProvider`
 // the same per AVM provider and per AI deployment (name in the route): with a price per name, the bill;
@@ -47,6 +48,11 @@ export interface SandboxStats {
   abandoned: number;
   /** Valuation and review requests received and not answered yet (the calls in flight). */
   pending: number;
+  /**
+   * Milliseconds from the first request admitted to the last call answered 200 (0 before any): the span in
+   * which the vendor was being called, against which a rate of `calls` is the vendor's view of a job.
+   */
+  callingMs: number;
 }
 
 export interface Sandbox {
@@ -114,6 +120,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let failed503 = 0;
   let abandoned = 0;
   let pending = 0;
+  let firstAdmittedAt: number | undefined;
+  let lastAnsweredAt: number | undefined;
   const properties = new Set<string>();
   let gate: { opened: Promise<void>; open: () => void } | undefined;
 
@@ -125,6 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     failed503,
     abandoned,
     pending,
+    callingMs: firstAdmittedAt === undefined || lastAnsweredAt === undefined ? 0 : lastAnsweredAt - firstAdmittedAt,
   });
   const reset = (): void => {
     calls = 0;
@@ -132,6 +141,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rejected429 = 0;
     failed503 = 0;
     abandoned = 0;
+    firstAdmittedAt = undefined;
+    lastAnsweredAt = undefined;
     properties.clear();
     limiter?.reset();
   };
@@ -150,6 +161,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       req.resume();
       return send(res, 429, { error: 'rate limit exceeded' }, { 'retry-after': String(admission.retryAfterSeconds) });
     }
+    firstAdmittedAt ??= Date.now();
     const fails = failureRate > 0 && random() < failureRate;
     const delay = latencyInMs + (jitterInMs > 0 ? random() * jitterInMs : 0);
     const body = await readJson(req);
@@ -172,6 +184,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
     calls++;
+    lastAnsweredAt = Date.now();
     byProvider[name] = (byProvider[name] ?? 0) + 1;
     properties.add(result.propertyId);
     send(res, 200, result.body);

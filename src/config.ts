@@ -429,7 +429,7 @@ export const SETTINGS: readonly SettingRow[] = [
     env: 'AVM_RATE_PER_SECOND',
     path: 'avm.policy.ratePerSecond',
     description:
-      'Most requests per second this process sends to each AVM provider. Unset: the adaptive limiter of the vendor endpoint finds what it allows (it backs off on 429, honouring Retry-After, and probes upward).',
+      'Most requests per second this process sends to the AVM vendor, every provider of the cascade together (they share AVM_BASE_URL and its key), in any one-second window. Unset: the adaptive limiter of the vendor endpoint finds what it allows (at a 429 it measures the limit and keeps just under it, honouring Retry-After, and probes upward).',
   },
   {
     env: 'AVM_MAX_RETRIES',
@@ -470,7 +470,7 @@ export const SETTINGS: readonly SettingRow[] = [
     env: 'FRAUD_REVIEW_RATE_PER_SECOND',
     path: 'fraudReview.policy.ratePerSecond',
     description:
-      'Most requests per second this process sends to the AI reviewer. Unset: found by the adaptive limiter, as for the AVMs.',
+      'Most requests per second this process sends to the AI reviewer, in any one-second window. Behind one origin with the AVMs, the origin is held to the larger of the two limits and each kind to its own. Unset: found by the adaptive limiter, as for the AVMs.',
   },
   {
     env: 'FRAUD_REVIEW_MAX_RETRIES',

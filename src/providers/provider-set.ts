@@ -1,6 +1,6 @@
 // The providers a process uses, built once from settings: the AVM cascade's providers and the AI reviewer,
 // each behind its retry policy and the adaptive rate limiter of its vendor endpoint, shared by every provider
-// behind the same origin (DESIGN §2.4), with the provider's configured rate, if any, as a ceiling.
+// behind the same origin (DESIGN §2.4), with the configured rates, if any, as ceilings (rateGates).
 // The cascade itself (src/providers/cascade.ts) is run by the chunk activity, which decides for each provider
 // whether an answer is already bought or cached before it asks here.
 import type { AiReview, AvmQuote } from '../domain/results.ts';
