@@ -215,6 +215,7 @@ console.log(
     calls: stats.calls,
     rejected429: stats.rejected429,
     callingSeconds: stats.callingMs / 1000,
+    answeredPerSecond: stats.answeredPerSecond,
     byProvider: stats.byProvider,
     peakRssMb: Math.round(peakRss / 2 ** 20),
     peakHeapUsedMb: Math.round(peakHeapUsed / 2 ** 20),

@@ -53,6 +53,8 @@ export interface SandboxStats {
    * which the vendor was being called, against which a rate of `calls` is the vendor's view of a job.
    */
   callingMs: number;
+  /** Calls answered 200 in each second from the first request admitted: how the rate went over a job. */
+  answeredPerSecond: number[];
 }
 
 export interface Sandbox {
@@ -122,6 +124,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let pending = 0;
   let firstAdmittedAt: number | undefined;
   let lastAnsweredAt: number | undefined;
+  let answeredPerSecond: number[] = [];
   const properties = new Set<string>();
   let gate: { opened: Promise<void>; open: () => void } | undefined;
 
@@ -134,6 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     abandoned,
     pending,
     callingMs: firstAdmittedAt === undefined || lastAnsweredAt === undefined ? 0 : lastAnsweredAt - firstAdmittedAt,
+    answeredPerSecond: Array.from(answeredPerSecond, (n) => n ?? 0),
   });
   const reset = (): void => {
     calls = 0;
@@ -143,6 +147,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     abandoned = 0;
     firstAdmittedAt = undefined;
     lastAnsweredAt = undefined;
+    answeredPerSecond = [];
     properties.clear();
     limiter?.reset();
   };
@@ -185,6 +190,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     calls++;
     lastAnsweredAt = Date.now();
+    const second = Math.floor((lastAnsweredAt - (firstAdmittedAt ?? lastAnsweredAt)) / 1000);
+    answeredPerSecond[second] = (answeredPerSecond[second] ?? 0) + 1;
     byProvider[name] = (byProvider[name] ?? 0) + 1;
     properties.add(result.propertyId);
     send(res, 200, result.body);

@@ -6,9 +6,8 @@
 // resilience.ts), and every new call too when the vendor refuses everything (RFC 9110 §10.2.3: how long the
 // client ought to wait before a follow-up request).
 import { delay, systemClock, type Clock } from './clock.ts';
-import { RateControl, type RateControlOptions } from './rate-control.ts';
-import { bucketAt, paceWithin, TokenBucket } from './rate-limit.ts';
-import { SendMeter } from './send-meter.ts';
+import { MARGIN, RateControl, type RateControlOptions } from './rate-control.ts';
+import { bucketAt, TokenBucket } from './rate-limit.ts';
 
 /** What a provider call goes through: a token before each attempt, and the attempt's outcome after it. */
 export interface RateGate {
@@ -24,7 +23,6 @@ export interface RateGate {
 export class AdaptiveRateLimiter implements RateGate {
   private readonly control: RateControl;
   private readonly bucket: TokenBucket;
-  private readonly sent = new SendMeter();
   private readonly clock: Clock;
   /** Clock time before which no call goes (the Retry-After of a vendor that refused everything). */
   private pausedUntil = Number.NEGATIVE_INFINITY;
@@ -35,10 +33,7 @@ export class AdaptiveRateLimiter implements RateGate {
    */
   constructor(options: RateControlOptions = {}, clock: Clock = systemClock) {
     this.clock = clock;
-    this.control = new RateControl({
-      ...options,
-      ...(options.ceiling !== undefined && { ceiling: paceWithin(options.ceiling) }),
-    });
+    this.control = new RateControl(options);
     this.bucket = new TokenBucket(bucketAt(this.control.ratePerSecond), clock);
   }
 
@@ -51,7 +46,6 @@ export class AdaptiveRateLimiter implements RateGate {
     for (let wait = this.pausedUntil - this.clock.now(); wait > 0; wait = this.pausedUntil - this.clock.now())
       await delay(this.clock, wait, signal);
     await this.bucket.take(signal);
-    this.sent.record(this.clock.now());
   }
 
   succeeded(): void {
@@ -62,18 +56,18 @@ export class AdaptiveRateLimiter implements RateGate {
 
   throttled(retryAfterMs?: number): void {
     const now = this.clock.now();
-    const { decreased, holdAll } = this.control.throttled(now, this.sent.lastSecond(now));
+    const { decreased, holdAll } = this.control.throttled(now, this.bucket.sentLastSecond());
     if (holdAll && retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
     if (decreased) this.bucket.setRate(bucketAt(this.control.ratePerSecond));
   }
 }
 
 /**
- * A bucket that holds calls to `ceilingPerSecond` (requests per second) in any one-second window, for
- * cappedGate.
+ * A bucket that holds calls under `ceilingPerSecond` (requests per second) in any one-second window, with
+ * the limiter's margin, for cappedGate.
  */
 export function ceilingBucket(ceilingPerSecond: number, clock: Clock = systemClock): TokenBucket {
-  return new TokenBucket(bucketAt(paceWithin(ceilingPerSecond)), clock);
+  return new TokenBucket(bucketAt(ceilingPerSecond * (1 - MARGIN)), clock);
 }
 
 /**

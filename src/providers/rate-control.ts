@@ -8,22 +8,30 @@
 //   what went in the last second is what it admits, however far a slow start overshot), and the rate drops
 //   to decreaseFactor times that.
 // - Recovery, as CUBIC does it (RFC 9438 §4.2: fast back towards the rate of the last loss, flat near it):
-//   the rate closes half of its distance to the highest pace within that limit (paceWithin: the limiter's
-//   bursts included, no second holds more calls than the limit) every recoveryHalfLifeInMs, so a decrease
-//   costs a fraction of a second instead of the climb of an additive increase.
+//   the rate closes half of its distance to `margin` below that limit every recoveryHalfLifeInMs, so a
+//   decrease costs a fraction of a second instead of the climb of an additive increase. (The margin is for
+//   the way to the vendor: calls sent evenly arrive a little bunched.)
 // - Probing: after probeAfterMs without another 429, calls answered while the rate held callers back add
 //   probeFractionPerSecond of the limit per second, in case the vendor now allows more.
 // - Held: a 429 a whole decreaseIntervalInMs after a decrease with no call answered since says the vendor
 //   refuses everything (a quota used up, not a rate overshot): the caller holds every new call until the
 //   429's Retry-After. Otherwise Retry-After holds only the refused call, which its retry honours.
 import { z } from 'zod';
-import { paceWithin } from './rate-limit.ts';
+
+/**
+ * Share of a limit the rate stays below by default: calls sent evenly reach the vendor a little bunched, and
+ * a vendor counts their arrivals.
+ */
+export const MARGIN = 0.02;
 
 /** Highest rate the limiter ever reaches, in requests per second, when no ceiling is configured. */
 export const MAX_RATE_PER_SECOND = 100_000;
 
 export const rateControlOptionsSchema = z.object({
-  /** The most requests per second ever allowed: never exceeded. Absent: the limiter finds the limit. */
+  /**
+   * The most requests per second ever allowed (a vendor's published limit): the rate stays `margin` below it.
+   * Absent: the limiter finds the limit.
+   */
   ceiling: z.number().positive().max(MAX_RATE_PER_SECOND).optional(),
   /** Rate of the first calls, in requests per second (capped by the ceiling). */
   initialRate: z.number().positive().default(20),
@@ -33,6 +41,8 @@ export const rateControlOptionsSchema = z.object({
   slowStartGain: z.number().positive().default(4),
   /** Factor applied to the vendor's limit as measured at a 429 (0.9: 10% below it). */
   decreaseFactor: z.number().gt(0).lt(1).default(0.9),
+  /** Share of a limit, measured or configured, the rate stays below (0.02: 98% of it). */
+  margin: z.number().min(0).lt(1).default(MARGIN),
   /** Time in which the recovery closes half of the distance to its target, in milliseconds. */
   recoveryHalfLifeInMs: z.number().positive().default(250),
   /** Time after a decrease before probing above the recovery's target, in milliseconds. */
@@ -75,8 +85,10 @@ export class RateControl {
     return this.current;
   }
 
+  /** The highest rate: `margin` below a configured ceiling, as below a measured limit. */
   private get top(): number {
-    return this.options.ceiling ?? MAX_RATE_PER_SECOND;
+    const { ceiling, margin } = this.options;
+    return ceiling === undefined ? MAX_RATE_PER_SECOND : ceiling * (1 - margin);
   }
 
   /**
@@ -91,7 +103,7 @@ export class RateControl {
     if (this.limit === undefined) {
       if (contended) this.current += o.slowStartGain;
     } else {
-      const target = paceWithin(this.limit);
+      const target = this.limit * (1 - o.margin);
       const since = at - this.decreasedAt;
       const recovered = target - (target - this.recoveredFrom) * 2 ** (-since / o.recoveryHalfLifeInMs);
       const probe = contended && since >= o.probeAfterMs ? (o.probeFractionPerSecond * this.limit) / this.current : 0;

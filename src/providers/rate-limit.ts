@@ -1,38 +1,37 @@
 // Client-side rate limiting: a token bucket, so a job with thousands of properties stays under what a
-// vendor allows instead of collecting 429s. Callers share one instance per vendor endpoint (every call to
-// it takes from the same bucket); AdaptiveRateLimiter (adaptive-rate.ts) moves its rate.
+// vendor allows instead of collecting 429s, with a cap per sliding second besides: the bucket's burst lets
+// calls catch up after a pause, the cap keeps that catching up within the second a vendor counts. Callers
+// share one instance per vendor endpoint (every call to it takes from the same bucket);
+// AdaptiveRateLimiter (adaptive-rate.ts) moves its rate.
 import { systemClock, type Clock } from './clock.ts';
+import { SendLog } from './send-log.ts';
 
 export interface TokenBucketOptions {
   /** Tokens added per second: the sustained request rate. */
   ratePerSecond: number;
-  /**
-   * Most tokens the bucket holds: how many calls may go at once after a quiet spell. Defaults to 1,
-   * which spaces calls evenly and so never exceeds ratePerSecond in any one-second window.
-   */
+  /** Most tokens the bucket holds: how many calls may go at once after a pause. Defaults to 1. */
   burst?: number;
+  /**
+   * Most takes in any one-second window (t - 1000 ms, t], as a vendor counts them. Absent: as many as the
+   * rate and the burst let go (up to rate + burst - 1).
+   */
+  perSecond?: number;
 }
 
+/** Seconds of calls a bucketAt bucket lets go at once after a pause (a timer that fired late, a stall). */
+const BURST_SECONDS = 0.1;
+
 /**
- * Seconds of calls a bucket lets go at once beyond one: a timer that fires up to that late loses no token
- * (at 500/s, 20 ms is 10 calls), and the calls of any one second stay within 2% above the rate.
+ * A bucket at `ratePerSecond` that lets a tenth of a second's calls (at least two) go at once after a pause,
+ * so that an event loop held up to 100 ms costs no rate, and never more than the rate (rounded down, at least
+ * 1) in any one second, so that catching up never overshoots a vendor's window.
  */
-const BURST_SECONDS = 0.02;
-
-const burstAt = (ratePerSecond: number): number => 1 + Math.floor(ratePerSecond * BURST_SECONDS);
-
-/** A bucket at `ratePerSecond` that lets one call and 20 ms of calls more go at once. */
 export function bucketAt(ratePerSecond: number): TokenBucketOptions {
-  return { ratePerSecond, burst: burstAt(ratePerSecond) };
-}
-
-/**
- * The rate (requests per second) at which a bucketAt bucket never sends more than `limit` calls in any
- * one-second window, as a vendor counts them: a full bucket's burst, then a token each 1 / rate seconds,
- * make at most rate + burst - 1 calls in a second (for a whole rate). 490 for a limit of 500.
- */
-export function paceWithin(limit: number): number {
-  return limit + 1 - burstAt(limit);
+  return {
+    ratePerSecond,
+    burst: Math.max(2, Math.ceil(ratePerSecond * BURST_SECONDS)),
+    perSecond: Math.max(1, Math.floor(ratePerSecond)),
+  };
 }
 
 interface Waiter {
@@ -45,7 +44,10 @@ interface Waiter {
 export class TokenBucket {
   private rate: number;
   private capacity: number;
+  private perSecond: number;
   private tokens: number;
+  /** Every take of the last second. */
+  private readonly sent = new SendLog();
   /** Whether a caller has had to wait for a token since the last look (see takeContended). */
   private contended = false;
   private refilledAt: number;
@@ -57,12 +59,13 @@ export class TokenBucket {
   private dueAt = 0;
   private readonly clock: Clock;
 
-  /** @throws RangeError for a rate that is not positive and finite, or a burst below 1. */
-  constructor({ ratePerSecond, burst = 1 }: TokenBucketOptions, clock: Clock = systemClock) {
-    checkRate(ratePerSecond, burst);
+  /** @throws RangeError for a rate that is not positive and finite, a burst or perSecond below 1. */
+  constructor({ ratePerSecond, burst = 1, perSecond = Infinity }: TokenBucketOptions, clock: Clock = systemClock) {
+    checkRate(ratePerSecond, burst, perSecond);
     this.clock = clock;
     this.rate = ratePerSecond;
     this.capacity = burst;
+    this.perSecond = perSecond;
     this.tokens = burst;
     this.refilledAt = clock.now();
   }
@@ -77,15 +80,21 @@ export class TokenBucket {
     return this.capacity;
   }
 
+  /** Takes in the last second, (now - 1000 ms, now]. */
+  sentLastSecond(): number {
+    return this.sent.count(this.clock.now());
+  }
+
   /**
-   * Changes the rate (and the burst) from now on: tokens accrued so far were earned at the old rate.
-   * @throws RangeError for a rate that is not positive and finite, or a burst below 1.
+   * Changes the rate, the burst and the cap per second from now on: tokens accrued so far were earned at the
+   * old rate. @throws RangeError for a rate that is not positive and finite, a burst or perSecond below 1.
    */
-  setRate({ ratePerSecond, burst = 1 }: TokenBucketOptions): void {
-    checkRate(ratePerSecond, burst);
+  setRate({ ratePerSecond, burst = 1, perSecond = Infinity }: TokenBucketOptions): void {
+    checkRate(ratePerSecond, burst, perSecond);
     this.refill();
     this.rate = ratePerSecond;
     this.capacity = burst;
+    this.perSecond = perSecond;
     this.tokens = Math.min(this.tokens, burst);
     // The head waiter's token comes sooner or later at the new rate. A timer set for no later than that
     // stays (when it fires early, serve sets the next): an adaptive rate changes with every answer, and
@@ -110,8 +119,8 @@ export class TokenBucket {
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     this.refill();
     // Only jump the queue when nobody is waiting, or a newcomer could starve earlier callers.
-    if (this.waiters.length === 0 && this.tokens >= 1) {
-      this.tokens -= 1;
+    if (this.waiters.length === 0 && this.mayGo()) {
+      this.grant();
       return Promise.resolve();
     }
     this.contended = true;
@@ -143,9 +152,21 @@ export class TokenBucket {
     });
   }
 
-  /** Milliseconds until the next token, at least 1 (refilled just before). */
+  /** Whether a call may go now (refilled just before): a token, and room in the last second. */
+  private mayGo(): boolean {
+    return this.tokens >= 1 && this.sent.count(this.clock.now()) < this.perSecond;
+  }
+
+  private grant(): void {
+    this.tokens -= 1;
+    this.sent.record(this.clock.now());
+  }
+
+  /** Milliseconds until a call may go, at least 1 (refilled just before): a token, and room in the second. */
   private delayInMs(): number {
-    return Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+    const untilToken = ((1 - this.tokens) / this.rate) * 1000;
+    const untilRoom = this.sent.waitBelow(this.perSecond, this.clock.now());
+    return Math.max(1, Math.ceil(Math.max(untilToken, untilRoom)));
   }
 
   private stopTimer(): void {
@@ -155,9 +176,9 @@ export class TokenBucket {
 
   private serve(): void {
     this.refill();
-    while (this.waiters.length > 0 && this.tokens >= 1) {
+    while (this.waiters.length > 0 && this.mayGo()) {
       const waiter = this.waiters.shift() as Waiter;
-      this.tokens -= 1;
+      this.grant();
       if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.resolve();
     }
@@ -173,8 +194,9 @@ export class TokenBucket {
   }
 }
 
-function checkRate(ratePerSecond: number, burst: number): void {
+function checkRate(ratePerSecond: number, burst: number, perSecond: number): void {
   if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
     throw new RangeError('ratePerSecond must be a positive number');
   if (!(burst >= 1) || !Number.isFinite(burst)) throw new RangeError('burst must be at least 1');
+  if (!(perSecond >= 1)) throw new RangeError('perSecond must be at least 1');
 }

@@ -50,9 +50,10 @@ describe('AdaptiveRateLimiter', () => {
     limiter.throttled(1_000);
     expect(limiter.ratePerSecond).toBeGreaterThanOrEqual(0.9 * 0.95 * sent);
     expect(limiter.ratePerSecond).toBeLessThanOrEqual(0.9 * 1.05 * sent);
-    // The Retry-After is for the refused call: the next call goes within the bucket's own spacing.
+    // The Retry-After (1 s) is for the refused call: the next call goes as soon as the last second holds fewer
+    // calls than the new rate, a tenth of a second or so later.
     const next = limiter.take();
-    await fake.tickAsync(10);
+    await fake.tickAsync(300);
     expect(await settled(next)).toBe(true);
   });
 

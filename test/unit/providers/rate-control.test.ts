@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_RATE_PER_SECOND, RateControl } from '../../../src/providers/rate-control.ts';
-import { paceWithin } from '../../../src/providers/rate-limit.ts';
 
 /** `n` answered calls at `at` ms. */
 function succeed(rate: RateControl, n: number, at = 0, contended = true): void {
@@ -17,12 +16,12 @@ describe('RateControl', () => {
     expect(rate.ratePerSecond).toBe(40);
   });
 
-  it('never passes the ceiling, and starts at it when the initial rate is higher', () => {
-    const rate = new RateControl({ initialRate: 20, ceiling: 50 });
+  it('stays margin below the ceiling, and starts there when the initial rate is higher', () => {
+    const rate = new RateControl({ initialRate: 20, ceiling: 50, margin: 0.02 });
     succeed(rate, 1_000);
-    expect(rate.ratePerSecond).toBe(50);
+    expect(rate.ratePerSecond).toBe(49);
     expect(rate.succeeded(0, true)).toBe(false);
-    expect(new RateControl({ initialRate: 500, ceiling: 100 }).ratePerSecond).toBe(100);
+    expect(new RateControl({ initialRate: 500, ceiling: 100, margin: 0 }).ratePerSecond).toBe(100);
     const free = new RateControl({ initialRate: MAX_RATE_PER_SECOND - 1 });
     succeed(free, 10);
     expect(free.ratePerSecond).toBe(MAX_RATE_PER_SECOND);
@@ -45,11 +44,11 @@ describe('RateControl', () => {
     expect(busy.ratePerSecond).toBe(200);
   });
 
-  it('after a decrease closes half the distance to the pace within the limit every half-life', () => {
-    const rate = new RateControl({ initialRate: 500, decreaseFactor: 0.9, recoveryHalfLifeInMs: 250 });
+  it('after a decrease closes half the distance to just under the limit every half-life', () => {
+    const rate = new RateControl({ initialRate: 500, decreaseFactor: 0.9, margin: 0.02, recoveryHalfLifeInMs: 250 });
     rate.throttled(10_000, 500);
     expect(rate.ratePerSecond).toBe(450);
-    const target = paceWithin(500); // 491: a second of calls, bursts included, stays within 500
+    const target = 490;
     rate.succeeded(10_250, false);
     expect(rate.ratePerSecond).toBeCloseTo(target - (target - 450) / 2, 9);
     rate.succeeded(10_500, true);
@@ -64,12 +63,12 @@ describe('RateControl', () => {
     rate.throttled(0, 500);
     succeed(rate, 100, 4_999);
     const settled = rate.ratePerSecond;
-    expect(settled).toBeLessThan(paceWithin(500));
+    expect(settled).toBeLessThan(490);
     succeed(rate, 100, 5_000, false);
     // Only the recovery's last thousandths: no probe without callers held back.
     expect(rate.ratePerSecond).toBeCloseTo(settled, 3);
-    // A second of calls at about 491/s adds 2% of the limit: about 10 requests per second.
-    succeed(rate, 491, 5_000);
+    // A second of calls at about 490/s adds 2% of the limit: about 10 requests per second.
+    succeed(rate, 490, 5_000);
     expect(rate.ratePerSecond).toBeGreaterThan(settled + 9.5);
     expect(rate.ratePerSecond).toBeLessThan(settled + 10.5);
   });

@@ -63,10 +63,10 @@ describe('rateGates', () => {
       kind({ 'avm-primary': 'http://vendor' }, 300),
       kind({ 'ai-review': 'http://vendor' }, undefined),
     ]);
-    // No 429 came, so the shared limiter grew past 300; the AVMs stayed within theirs over the run. (Their
-    // bucket stands before the shared limiter's queue, which can bunch them within a second: the endpoint's
-    // own limit is the one a vendor counts, and it is the last a call passes.)
-    expect(takes[0]!.get('avm-primary')!.length).toBeLessThanOrEqual(300 * 5 + 7);
+    // No 429 came, so the shared limiter grew past 300; the AVMs stayed within theirs over the run (five
+    // seconds and the first burst). Their bucket stands before the shared limiter's queue, which can bunch
+    // them within a second: the endpoint's limit is the one a vendor counts, and the last a call passes.
+    expect(takes[0]!.get('avm-primary')!.length).toBeLessThanOrEqual(300 * 5 + 30);
     expect(busiestSecond(all(takes))).toBeGreaterThan(300);
   });
 });
