@@ -44,6 +44,19 @@ describe('RateControl', () => {
     expect(busy.ratePerSecond).toBe(200);
   });
 
+  it('after a quiet spell takes a 429 as a small correction, not as what little went in the last second', () => {
+    const rate = new RateControl({ initialRate: 500, decreaseFactor: 0.9, decreaseIntervalInMs: 1_000, margin: 0 });
+    rate.throttled(0, 500);
+    rate.succeeded(10_000, false); // recovered to 500
+    // Callers that sent 300 in the last second (the job between chunks) and a refusal of calls that bunched:
+    // the limit is taken as 0.9 of the rate, not 300.
+    rate.throttled(10_000, 300);
+    expect(rate.ratePerSecond).toBeCloseTo(0.9 * 0.9 * 500, 6);
+    // Another 429 soon after: the decrease was not enough, and what went in the last second decides.
+    rate.throttled(11_500, 300);
+    expect(rate.ratePerSecond).toBeCloseTo(0.9 * 300, 6);
+  });
+
   it('after a decrease closes half the distance to just under the limit every half-life', () => {
     const rate = new RateControl({ initialRate: 500, decreaseFactor: 0.9, margin: 0.02, recoveryHalfLifeInMs: 250 });
     rate.throttled(10_000, 500);
