@@ -5,7 +5,8 @@
 // overhead: 10,000 properties, comprehensive, zero-latency sandbox: end to end on devhost against the same
 //           chunk work (analyzeChunk with the same storage writes, settings and lanes) run directly.
 // provider: 10,000 properties, sandbox at 100 ms latency and 500 requests/s: share of the limit sustained,
-//           with the limit configured as the providers' ceiling and with nothing configured.
+//           with the limit configured as the providers' ceiling and with nothing configured; then the same job
+//           with no limit at all, for what the machine sustains at that latency.
 // scale:    --scale-size properties against a tenth of them: time (against 10x), peak RSS, largest history.
 // crash:    the host killed with SIGKILL mid-job and restarted (bench/crash.ts, also npm run bench:crash).
 // Every job runs in a process of its own (bench/run-job.ts), the direct baseline in bench/direct-chunks.ts.
@@ -117,10 +118,10 @@ if (scenarios.includes('provider')) {
     [`ceiling ${LIMIT}/s configured`, { ceilingPerSecond: LIMIT }, 0.95],
     ['nothing configured (the limiter finds it)', 'adaptive', 0.9],
   ];
+  const callingRate = (run: JobRun) => run.calls / run.callingSeconds;
   for (const [label, limits, target] of runs) {
     const run = runJob(SIZE, { limits, latency: 100, rate: LIMIT, env: { PROPERTY_CONCURRENCY: '16' } });
     const rate = run.calls / run.seconds;
-    const calling = run.calls / run.callingSeconds;
     console.log(
       `  ${label}: ${run.seconds.toFixed(1)} s, ${run.calls} calls answered (${rate.toFixed(0)}/s), ${run.rejected429} answered 429; ` +
         `${percent(rate / LIMIT)} of the limit (target >= ${percent(target)}: ${met(rate / LIMIT >= target)}; ideal ${(run.calls / LIMIT).toFixed(1)} s)`,
@@ -128,9 +129,15 @@ if (scenarios.includes('provider')) {
     // The same calls over the span the vendor was called (the submission before it and the report after it
     // left out): what the limiter made of the vendor's limit.
     console.log(
-      `    as the vendor saw it: ${run.calls} calls in ${run.callingSeconds.toFixed(1)} s from its first request to its last answer (${calling.toFixed(0)}/s), ${percent(calling / LIMIT)} of the limit; submission ${run.submitSeconds.toFixed(1)} s`,
+      `    as the vendor saw it: ${run.calls} calls in ${run.callingSeconds.toFixed(1)} s from its first request to its last answer (${callingRate(run).toFixed(0)}/s), ${percent(callingRate(run) / LIMIT)} of the limit; submission ${run.submitSeconds.toFixed(1)} s`,
     );
   }
+  // The same job against a vendor with no limit and no client-side limit: what this machine sustains at 100 ms
+  // latency at all. Where it is near the limit, the figures above measure the machine as much as the limiter.
+  const free = runJob(SIZE, { limits: 'unlimited', latency: 100, env: { PROPERTY_CONCURRENCY: '16' } });
+  console.log(
+    `  no limit anywhere (the job's own pace at 100 ms): ${free.seconds.toFixed(1)} s, ${(free.calls / free.seconds).toFixed(0)}/s end to end, ${callingRate(free).toFixed(0)}/s as the vendor saw it`,
+  );
 }
 
 if (scenarios.includes('scale')) {
