@@ -105,11 +105,12 @@ export class TokenBucket {
   }
 
   /**
-   * Whether a caller waited for a token since the previous call of this method: the rate, not the
-   * callers, was what held calls back. Reading it resets it.
+   * Whether a caller is waiting for a token, or waited since the previous call of this method: the rate, not
+   * the callers, was what held calls back. Reading it resets the second part. (Answers come in bunches, several
+   * in one turn of the event loop with no take between them: each of them still saw callers held back.)
    */
   takeContended(): boolean {
-    const contended = this.contended;
+    const contended = this.contended || this.waiters.length > 0;
     this.contended = false;
     return contended;
   }

@@ -90,6 +90,20 @@ describe('TokenBucket', () => {
     expect(bucket.sentLastSecond()).toBe(100);
   });
 
+  it('counts callers still waiting as contention, however many answers come in one turn', async () => {
+    const { fake, clock } = simulatedClock();
+    const bucket = new TokenBucket({ ratePerSecond: 1, burst: 1 }, clock);
+    await bucket.take();
+    expect(bucket.takeContended()).toBe(false);
+    const waiting = [bucket.take(), bucket.take()];
+    // Two answers read back to back, no take between them: callers are held back all the same.
+    expect([bucket.takeContended(), bucket.takeContended()]).toEqual([true, true]);
+    await fake.tickAsync(2_000);
+    await Promise.all(waiting);
+    // Served, and nobody waited since the last look.
+    expect(bucket.takeContended()).toBe(false);
+  });
+
   it('refuses nonsense settings', () => {
     expect(() => new TokenBucket({ ratePerSecond: 0 })).toThrow(RangeError);
     expect(() => new TokenBucket({ ratePerSecond: 1, burst: 0 })).toThrow(RangeError);

@@ -42,7 +42,7 @@ export interface SimulatedRun {
 }
 
 /**
- * A fake clock, and a Clock for the limiter on it whose timers fire late as on a busy event loop: the loop
+ * A fake clock, and a Clock on it whose timers fire late as on a busy event loop: the loop
  * gets to its timers at moments apart by up to `latenessInMs` (uniform), and a timer fires at the first of
  * them at or after its time.
  */
@@ -118,7 +118,9 @@ export async function simulate(job: SimulatedJob, gateOn: (clock: Clock) => Rate
   const gate = gateOn(clock);
   const random = mulberry32((job.seed ?? 1) + 1);
   const vendor = job.vendor ?? new SlidingWindowLimiter(job.vendorLimit);
-  const wait = (ms: number) => new Promise<void>((resolve) => fake.setTimeout(() => resolve(), ms));
+  // Answers and network hops wake the caller on the same late loop as the limiter's timers: several answers
+  // then come in one turn, as on a busy host.
+  const wait = (ms: number) => new Promise<void>((resolve) => clock.after(ms, resolve));
   const network = () => wait(random() * job.networkJitterInMs);
   let started = Number.POSITIVE_INFINITY;
   let answered = 0;
