@@ -5,9 +5,8 @@
 //   `slowStartGain` requests per second, so the rate grows e-fold every 1 / slowStartGain seconds.
 // - On a 429 (one decrease per overshoot): the vendor's limit is taken to be what was sent in the last second
 //   (a vendor that counts a window refuses once the window is full, so what went in the last second is what
-//   it admits, however far a slow start overshot), within the rate and half of it at the first 429 or one
-//   soon after a decrease, within the rate and decreaseFactor of it after a quiet spell; the rate drops to
-//   decreaseFactor times that limit.
+//   it admits, however far a slow start overshot), within bounds on how far off the rate can be (see
+//   throttled); the rate drops to decreaseFactor times that limit.
 // - Recovery, as CUBIC does it (RFC 9438 §4.2: fast back towards the rate of the last loss, flat near it):
 //   the rate closes half of its distance to `margin` below that limit every recoveryHalfLifeInMs, so a
 //   decrease costs a fraction of a second instead of the climb of an additive increase. (The margin is for
@@ -124,12 +123,19 @@ export class RateControl {
     if (at - this.decreasedAt < o.decreaseIntervalInMs) return { decreased: false, holdAll: false };
     const holdAll = this.answeredAt < this.decreasedAt;
     const before = this.current;
-    // The first 429, or one soon after a decrease, says the rate is well off (a slow start grows e-fold until
-    // the vendor refuses, far past what went in the last second; a decrease was not enough): what went in the
-    // last second decides, down to half the rate. After a quiet spell a 429 near a rate that held is a small
-    // correction, or calls that bunched on their way: it takes off no more than decreaseFactor of the rate.
-    const soon = this.limit === undefined || at - this.decreasedAt < 2 * o.decreaseIntervalInMs;
-    const lowest = soon ? this.current / 2 : this.current * o.decreaseFactor;
+    // What went in the last second is the limit, within bounds that say how far off the rate can be. The first
+    // 429 ends a slow start, whose rate grew by slowStartGain per answer in the second the vendor's window
+    // filled: at most (1 + slowStartGain) times the limit. One soon after a decrease says the decrease was not
+    // enough: down to half the rate. After a quiet spell a 429 near a rate that held is a small correction, or
+    // calls that bunched on their way: no more than decreaseFactor of the rate. (A lower bound also keeps a
+    // 429 met after idle callers sent little from taking that little for the limit.)
+    const soon = at - this.decreasedAt < 2 * o.decreaseIntervalInMs;
+    const lowest =
+      this.limit === undefined
+        ? this.current / (1 + o.slowStartGain)
+        : soon
+          ? this.current / 2
+          : this.current * o.decreaseFactor;
     this.limit = Math.max(o.floor, Math.min(this.current, Math.max(sentLastSecond, lowest)));
     this.current = Math.max(o.floor, this.limit * o.decreaseFactor);
     this.recoveredFrom = this.current;

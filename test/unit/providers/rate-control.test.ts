@@ -34,11 +34,12 @@ describe('RateControl', () => {
     expect(overshot.ratePerSecond).toBe(450);
   });
 
-  it('takes a measured limit between half the rate and the rate', () => {
-    // Callers slower than the rate: what they sent is the limit; a quiet second does not sink it below half.
-    const quiet = new RateControl({ initialRate: 400, decreaseFactor: 0.5 });
+  it('at the first 429 takes a limit no lower than a slow start could have overshot', () => {
+    // A slow start gains slowStartGain per answer: in the second the vendor's window filled, at most 4 more than
+    // the limit per answer, so the rate is at most 5 times the limit. Idle callers that sent 3 do not sink it.
+    const quiet = new RateControl({ initialRate: 400, slowStartGain: 4, decreaseFactor: 0.5 });
     quiet.throttled(0, 3);
-    expect(quiet.ratePerSecond).toBe(100);
+    expect(quiet.ratePerSecond).toBe(40);
     const busy = new RateControl({ initialRate: 400, decreaseFactor: 0.5 });
     busy.throttled(0, 1_000);
     expect(busy.ratePerSecond).toBe(200);
