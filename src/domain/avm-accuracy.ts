@@ -11,6 +11,7 @@
 // have seen the sale or appraisal before valuing the property, so the figures are a best case.
 import { z } from 'zod';
 import { addMonths, isoDay } from './dates.ts';
+import { compareStrings } from './order.ts';
 import type { BenchmarkKind } from './results.ts';
 import type { Property } from './schemas.ts';
 import type { SnapshotRecord } from './snapshot.ts';
@@ -159,7 +160,7 @@ export class AvmAccuracyTally {
     const of = (kind: BenchmarkKind) => ({
       overall: this.#overall[kind].result(),
       byProvider: [...this.#byProvider[kind].entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .sort(([a], [b]) => compareStrings(a, b))
         .map(([provider, tally]) => ({ provider, ...tally.result() })),
     });
     return { windowMonths: BENCHMARK_WINDOW_MONTHS, sale: of('sale'), appraisal: of('appraisal') };

@@ -72,11 +72,6 @@ export function snapshotRecordOf(r: PropertyResult): SnapshotRecord {
   };
 }
 
-/** The order of propertyIds in a snapshot: JavaScript string order (UTF-16 code units), for Array.sort. */
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * The records of `source`, checked to be in strictly ascending id order (a sorted snapshot of unique
  * propertyIds). Throws an Error naming `what` on the first record out of order or repeated: a join over an

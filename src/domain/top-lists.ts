@@ -5,6 +5,7 @@
 // then point-reads those few results; it never sorts the job's stored results (an ORDER BY over a million
 // documents outlasts the Cosmos SDK's timeout on an unindexed server, and costs RUs on any).
 import { z } from 'zod';
+import { compareStrings } from './order.ts';
 import type { PropertyResult } from './results.ts';
 
 /** The report's highlight lists, each the top N results of the job by its own ranking. */
@@ -71,7 +72,7 @@ export function addTopListsInto(into: TopLists, from: TopLists): void {
 
 function compareIn(kind: TopKind): (a: TopEntry, b: TopEntry) => number {
   const sign = RANKINGS[kind].descending ? -1 : 1;
-  return (a, b) => sign * (a[0] - b[0]) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+  return (a, b) => sign * (a[0] - b[0]) || compareStrings(a[1], b[1]);
 }
 
 /** An accumulator's lists sorted best first (ties by propertyId) and cut to TOP_N. */

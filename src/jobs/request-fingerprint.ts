@@ -3,6 +3,7 @@
 // of the same one. It is taken after validation and normalisation: the same portfolio sent as JSON or as
 // CSV, with fields in another order or defaults spelled out, has the same fingerprint.
 import { createHash } from 'node:crypto';
+import { compareStrings } from '../domain/order.ts';
 import type { AnalysisType, PRIORITIES, Property } from '../domain/schemas.ts';
 import type { PropertySink } from '../domain/property-sink.ts';
 import type { TapeReference } from '../workflow.ts';
@@ -73,7 +74,7 @@ export function canonicalJson(value: unknown): string {
   if (typeof value === 'object' && value !== null) {
     const members = Object.entries(value)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareStrings(a, b))
       .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`);
     return `{${members.join(',')}}`;
   }

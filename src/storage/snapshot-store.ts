@@ -14,7 +14,8 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { chunk } from '../domain/chunking.ts';
-import { compareIds, type SnapshotRecord } from '../domain/snapshot.ts';
+import { compareStrings } from '../domain/order.ts';
+import type { SnapshotRecord } from '../domain/snapshot.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { containerOnce } from './container-once.ts';
 import { BlobNotFoundError, InvalidStoredDocumentError, statusOf } from './errors.ts';
@@ -154,7 +155,7 @@ export class SnapshotStore {
   async *#sortedPart(name: string): AsyncGenerator<Line> {
     const latest = new Map<string, Line>();
     for await (const line of this.#lines(name)) latest.set(line.id, line);
-    yield* [...latest.values()].sort((a, b) => compareIds(a.id, b.id));
+    yield* [...latest.values()].sort((a, b) => compareStrings(a.id, b.id));
   }
 
   /** The records of `names` (each sorted), merged into one sorted sequence. */

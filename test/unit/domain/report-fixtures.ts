@@ -4,7 +4,8 @@ import { finalizeReport, type FinalizeReportInput, type PortfolioReport } from '
 import { concentrationOptionsSchema } from '../../../src/domain/market.ts';
 import type { PropertyResult } from '../../../src/domain/results.ts';
 import { riskOptionsSchema, tierLimitsOf } from '../../../src/domain/risk.ts';
-import { compareIds, snapshotRecordOf, type SnapshotRecord } from '../../../src/domain/snapshot.ts';
+import { compareStrings } from '../../../src/domain/order.ts';
+import { snapshotRecordOf, type SnapshotRecord } from '../../../src/domain/snapshot.ts';
 import { analyzeSnapshots, type SnapshotAnalysis } from '../../../src/domain/snapshot-analysis.ts';
 import { DEFAULT_SCENARIOS } from '../../../src/domain/stress.ts';
 import { summarizeResults } from '../../../src/domain/summary.ts';
@@ -24,7 +25,7 @@ export async function* streamOf<T>(items: readonly T[]): AsyncGenerator<T> {
 }
 
 export const recordsOf = (results: readonly PropertyResult[]): SnapshotRecord[] =>
-  results.map(snapshotRecordOf).sort((a, b) => compareIds(a.id, b.id));
+  results.map(snapshotRecordOf).sort((a, b) => compareStrings(a.id, b.id));
 
 /** The snapshot pass over `results` (and `previous`, when given), with the default scenarios and options. */
 export function snapshotOf(
