@@ -1,26 +1,13 @@
 // Follows a job to its end with a live progress bar: processed, failed, rate, ETA and cost so far. An abort
 // (Ctrl-C, see interrupt.ts) ends the wait at once; the job itself is untouched. A read the server answers
-// 503 (a service it depends on is down for a moment) or 429 is tried again after its Retry-After, for up to
-// about a minute: a job that runs for an hour should not lose its follower to one slow storage call.
+// 503 or 429 is tried again (try-again.ts): a job that runs for an hour should not lose its follower to one
+// slow storage call.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar, Presets } from 'cli-progress';
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { JobView } from '../src/api/answers.ts';
 import { isFinal } from '../src/domain/job-status.ts';
-import { RetryAfterBackoff } from '../src/providers/retry-after-backoff.ts';
-import { ApiError, type ApiClient } from './api-client.ts';
-
-/** Statuses that say "try again shortly" (RFC 9110 §15.6.4, RFC 6585 §4). */
-const TRY_AGAIN = new Set([429, 503]);
-
-/** Reads of a job: 8 retries, 1 s doubling to at most 15 s (at least each Retry-After): about a minute. */
-const reads = retry(
-  handleWhen((error) => error instanceof ApiError && TRY_AGAIN.has(error.status)),
-  {
-    maxAttempts: 8,
-    backoff: new RetryAfterBackoff(new ExponentialBackoff({ initialDelay: 1_000, maxDelay: 15_000 })),
-  },
-);
+import type { ApiClient } from './api-client.ts';
+import { tryAgain } from './try-again.ts';
 
 export interface FollowOptions {
   pollIntervalMs?: number;
@@ -48,7 +35,7 @@ export async function followJob(client: ApiClient, jobId: string, options: Follo
       )
     : undefined;
   const started = Date.now();
-  const read = () => reads.execute(() => client.job(jobId), signal);
+  const read = () => tryAgain.execute(() => client.job(jobId), signal);
   try {
     let job = await read();
     bar?.start(job.progress.total, 0, { failed: 0, rate: '0', etaText: '-', cost: '0.00' });

@@ -2,6 +2,7 @@
 // bar (Ctrl-C offers to cancel it); `estimate`, `status`, `cancel`, `results`, `stress`, `jobs`, `properties`
 // and `redrive` do one thing each. Against the local stack by default (PORTFOLIO_ANALYTICS_URL), or an Azure
 // deployment with --url and --key, given before or after the subcommand.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
@@ -17,6 +18,7 @@ import { offerToCancel, untilInterrupted, watchInterrupt } from './interrupt.ts'
 import { propertiesCsv, renderJobs, renderProperties } from './listings.ts';
 import { renderReport, renderStress } from './report-tables.ts';
 import { prepareRequest, REQUEST_FILE_TYPES } from './request-file.ts';
+import { tryAgain } from './try-again.ts';
 import type { StressScenario } from '../src/domain/schemas.ts';
 
 const money = (value: string) => {
@@ -94,7 +96,10 @@ export function buildProgram(): Command {
       money,
     )
     .option('--allow-partial', 'with a budget below the estimate, analyse until the budget is spent')
-    .option('--idempotency-key <key>', 'the same key with the same request returns the same job instead of a new one')
+    .option(
+      '--idempotency-key <key>',
+      'the same key with the same request returns the same job instead of a new one (default: a new key each run)',
+    )
     .option('--no-wait', 'print the job id and return at once instead of following the job')
     .option('--out <dir>', 'directory to write the report JSON to', 'out')
     .action(async (file, options) => {
@@ -109,11 +114,16 @@ export function buildProgram(): Command {
       });
       // Watched from before the submission: a Ctrl-C as the job id is printed is an interrupt, not an exit.
       const interrupt = options.wait ? watchInterrupt() : undefined;
+      // A key of its own when none is given, so that a submission tried again after a 503 or 429 (try-again.ts)
+      // names the job the server may already have started instead of starting a second one.
+      const idempotencyKey = options.idempotencyKey ?? `cli-${randomUUID()}`;
       let accepted;
       try {
-        accepted = await client.analyze(request, { idempotencyKey: options.idempotencyKey });
+        accepted = await tryAgain.execute(() => client.analyze(request, { idempotencyKey }));
       } catch (error) {
         interrupt?.stop();
+        if (error instanceof ApiError && error.status >= 500)
+          throw new SubmissionUnsureError(error.message, idempotencyKey, { cause: error });
         throw error;
       }
       const { jobId } = accepted;
@@ -345,11 +355,26 @@ async function printOutcome(api: ApiClient, jobId: string, outDir: string | unde
   }
 }
 
+/**
+ * A submission that ended on a server error: the server may have started the job before it failed. The
+ * message says how to find out without starting a second one: the same command with the same key.
+ */
+class SubmissionUnsureError extends Error {
+  constructor(message: string, idempotencyKey: string, options: ErrorOptions) {
+    super(
+      `${message}\nThe job may have started: run the same command with --idempotency-key ${idempotencyKey} to get it (or start it, if it did not) without starting a second one.`,
+      options,
+    );
+    this.name = 'SubmissionUnsureError';
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    const known = error instanceof ApiError || error instanceof UnreachableError;
+    const known =
+      error instanceof ApiError || error instanceof UnreachableError || error instanceof SubmissionUnsureError;
     console.error(known ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
