@@ -1,23 +1,24 @@
-// The chunk work of a job run directly in one process, without the Functions host or orchestrations: the
-// baseline of the engine-overhead scenario. analyzeChunk over the same staged chunk blobs (with the job's
-// shared identities, as a submission stages them), with the same
-// storage writes and the same settings as the end-to-end run (bench/job-settings.ts), and the same
-// concurrency shape: MAX_CONCURRENT_CHUNKS lanes, each taking the next chunk as soon as its last one is done.
+// The job's work run directly in one process, without the Functions host or orchestrations: the baseline of the
+// engine-overhead scenario. The same tape as the end-to-end run (a generated CSV, uploaded to the uploads
+// container by another process) read, validated and staged by the same readTape activity, then analyzeChunk over
+// its chunks, with the same storage writes and the same settings as the end-to-end run (bench/job-settings.ts),
+// and the same concurrency shape: MAX_CONCURRENT_CHUNKS lanes, each taking the next chunk as soon as its last one
+// is done. What is left out is what the engine adds: the HTTP submission, the task hub, the orchestrations, the
+// job's progress entity and the report.
 // bench/pipeline.ts runs this in its own process and reads the last line.
 //   node bench/direct-chunks.ts --size 10000 [--env KEY=VALUE ...]
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { ensureAzurite } from 'devhost';
 import { createActivities } from '../src/app.ts';
 import { createAppServices, startApp } from '../src/services.ts';
 import { COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
-import { chunk } from '../src/domain/chunking.ts';
-import { stageProperties } from '../src/jobs/chunk-stager.ts';
 import { mapWithConcurrency } from '../src/concurrency.ts';
-import { generatePortfolio } from '../examples/portfolio.ts';
 import { parseEnvArguments } from './job-settings.ts';
 import { spawnUntil } from './spawn-until.ts';
 import { startVendorSandbox } from './vendor-sandbox.ts';
@@ -30,9 +31,25 @@ const { values } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
   },
 });
-const properties = [...generatePortfolio({ size: Number(values.size) })].map((g) => g.property);
+const size = Number(values.size);
 // Azurite, the Cosmos DB server and the sandbox each in a process of its own, as bench/run-job.ts has them.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'pa-direct-'));
+const tapeFile = path.join(dataDir, 'tape.csv');
+execFileSync(
+  process.execPath,
+  [
+    'examples/generate.ts',
+    '--size',
+    String(size),
+    '--format',
+    'csv',
+    '--out',
+    tapeFile,
+    '--portfolio-id',
+    `bench-${size}`,
+  ],
+  { stdio: 'ignore' },
+);
 const azurite = await ensureAzurite({ dataDir });
 const cosmos = await spawnUntil(['scripts/cosmos-server.ts'], /cosmos listening on (\S+)/);
 const sandbox = await startVendorSandbox({
@@ -55,11 +72,33 @@ const app = await createAppServices(
 );
 const activities = createActivities(app);
 const jobId = `direct-${randomUUID().slice(0, 8)}`;
-const chunks = chunk(properties, app.settings.chunking.chunkSize);
 const asOf = new Date().toISOString();
 const started = performance.now();
-const { stagingId } = await stageProperties(app.storage.staging, jobId, properties, app.settings.chunking.chunkSize);
-const runs = await mapWithConcurrency(chunks, app.settings.pipeline.maxConcurrentChunks, (_, n) =>
+// Uploaded from disk by another process, as bench/run-job.ts does; then read as the job's root reads it.
+const uploads = app.settings.storage.uploadsContainer;
+execFileSync(process.execPath, ['bench/upload-tape.ts', azurite.connectionString, uploads, 'bench/tape.csv', tapeFile]);
+const { etag } = await BlobServiceClient.fromConnectionString(azurite.connectionString)
+  .getContainerClient(uploads)
+  .getBlobClient('bench/tape.csv')
+  .getProperties();
+const read = await activities.readTape(
+  {
+    job: {
+      jobId,
+      portfolioId: `bench-${size}`,
+      analysisType: 'comprehensive',
+      chunkSize: app.settings.chunking.chunkSize,
+      allowPartial: false,
+      asOf,
+    },
+    tape: { blobName: 'bench/tape.csv', etag: etag!, invalidRows: 'reject' },
+  },
+  async () => undefined,
+);
+if (read.kind !== 'read') throw new Error(`the tape was not read: ${JSON.stringify(read).slice(0, 2000)}`);
+const { stagingId, chunkCount } = read;
+const entries = Array.from({ length: chunkCount }, (_, n) => n);
+const runs = await mapWithConcurrency(entries, app.settings.pipeline.maxConcurrentChunks, (n) =>
   activities.analyzeChunk(
     {
       jobId,
