@@ -4,8 +4,8 @@
 //   npm run bench -- [--scenario overhead|provider|scale|crash|all] [--size 10000] [--scale-size 100000]
 //     [--rounds 3]
 // overhead: 10,000 properties, comprehensive, zero-latency sandbox: end to end on devhost against the same
-//           chunk work (analyzeChunk with the same storage writes, settings and lanes) run directly; --rounds
-//           pairs of runs, the median of their ratios.
+//           work run directly (the same tape uploaded and read by readTape, then analyzeChunk with the same
+//           storage writes, settings and lanes); --rounds pairs of runs, the median of their ratios.
 // provider: 10,000 properties, sandbox at 100 ms latency and 500 requests/s: share of the limit sustained,
 //           with the limit configured as the providers' ceiling and with nothing configured; then the same job
 //           with no limit at all, for what the machine sustains at that latency.
@@ -133,7 +133,7 @@ if (scenarios.includes('overhead')) {
       );
     ratios.push(devhost.seconds / direct.seconds);
     console.log(
-      `  round ${round}: devhost end to end ${devhost.seconds.toFixed(1)} s (submission ${devhost.submitSeconds} s), the same chunk work directly ${direct.seconds.toFixed(1)} s, ${direct.calls} provider calls each: ${ratios.at(-1)!.toFixed(2)}x`,
+      `  round ${round}: devhost end to end ${devhost.seconds.toFixed(1)} s (submission ${devhost.submitSeconds} s), the same tape read and chunks analysed directly ${direct.seconds.toFixed(1)} s, ${direct.calls} provider calls each: ${ratios.at(-1)!.toFixed(2)}x`,
     );
   }
   const ratio = median(ratios);
