@@ -7,13 +7,11 @@
 // job's progress entity and the report.
 // bench/pipeline.ts runs this in its own process and reads the last line.
 //   node bench/direct-chunks.ts --size 10000 [--env KEY=VALUE ...]
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BlobServiceClient } from '@azure/storage-blob';
 import { ensureAzurite } from 'devhost';
 import { createActivities } from '../src/app.ts';
 import { createAppServices, startApp } from '../src/services.ts';
@@ -21,6 +19,7 @@ import { COSMOS_EMULATOR_KEY } from '../src/storage/clients.ts';
 import { mapWithConcurrency } from '../src/concurrency.ts';
 import { parseEnvArguments } from './job-settings.ts';
 import { spawnUntil } from './spawn-until.ts';
+import { generateTape, uploadTape } from './tape.ts';
 import { startVendorSandbox } from './vendor-sandbox.ts';
 
 const { values } = parseArgs({
@@ -35,21 +34,7 @@ const size = Number(values.size);
 // Azurite, the Cosmos DB server and the sandbox each in a process of its own, as bench/run-job.ts has them.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'pa-direct-'));
 const tapeFile = path.join(dataDir, 'tape.csv');
-execFileSync(
-  process.execPath,
-  [
-    'examples/generate.ts',
-    '--size',
-    String(size),
-    '--format',
-    'csv',
-    '--out',
-    tapeFile,
-    '--portfolio-id',
-    `bench-${size}`,
-  ],
-  { stdio: 'ignore' },
-);
+generateTape(size, 'csv', tapeFile);
 const azurite = await ensureAzurite({ dataDir });
 const cosmos = await spawnUntil(['scripts/cosmos-server.ts'], /cosmos listening on (\S+)/);
 const sandbox = await startVendorSandbox({
@@ -75,12 +60,10 @@ const jobId = `direct-${randomUUID().slice(0, 8)}`;
 const asOf = new Date().toISOString();
 const started = performance.now();
 // Uploaded from disk by another process, as bench/run-job.ts does; then read as the job's root reads it.
-const uploads = app.settings.storage.uploadsContainer;
-execFileSync(process.execPath, ['bench/upload-tape.ts', azurite.connectionString, uploads, 'bench/tape.csv', tapeFile]);
-const { etag } = await BlobServiceClient.fromConnectionString(azurite.connectionString)
-  .getContainerClient(uploads)
-  .getBlobClient('bench/tape.csv')
-  .getProperties();
+await uploadTape(azurite.connectionString, app.settings.storage.uploadsContainer, 'bench/tape.csv', tapeFile);
+// Opened as the submission opens it for its 202, for the version the job reads.
+const upload = await app.storage.uploads.open('bench/tape.csv');
+if (!upload) throw new Error('the uploaded tape is not there');
 const read = await activities.readTape(
   {
     job: {
@@ -91,7 +74,7 @@ const read = await activities.readTape(
       allowPartial: false,
       asOf,
     },
-    tape: { blobName: 'bench/tape.csv', etag: etag!, invalidRows: 'reject' },
+    tape: { blobName: 'bench/tape.csv', etag: upload.etag, invalidRows: 'reject' },
   },
   async () => undefined,
 );

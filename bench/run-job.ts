@@ -5,14 +5,13 @@
 // lender's large tape is) or as one JSON body (`--submit body`: the body is also held by this process).
 //   node bench/run-job.ts --size 10000 [--type comprehensive] [--latency 100 --rate 500] [--submit blob|body]
 //     [--live-heap] [--env KEY=VALUE ...]
-import { execFile, execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createApiClient } from '../cli/api-client.ts';
@@ -21,6 +20,7 @@ import { followJob } from '../cli/follow-job.ts';
 import { startLocalStack } from '../scripts/local-stack.ts';
 import { parseEnvArguments } from './job-settings.ts';
 import { spawnUntil } from './spawn-until.ts';
+import { generateTape, uploadTape } from './tape.ts';
 import { startVendorSandbox } from './vendor-sandbox.ts';
 
 const { values } = parseArgs({
@@ -108,21 +108,7 @@ setInterval(() => {
 // process's copy of the request besides.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'pa-bench-'));
 const bodyFile = path.join(dataDir, byReference ? 'tape.csv' : 'request.json');
-execFileSync(
-  process.execPath,
-  [
-    'examples/generate.ts',
-    '--size',
-    String(size),
-    '--format',
-    byReference ? 'csv' : 'json',
-    '--out',
-    bodyFile,
-    '--portfolio-id',
-    `bench-${size}`,
-  ],
-  { stdio: 'ignore' },
-);
+generateTape(size, byReference ? 'csv' : 'json', bodyFile);
 const cosmos = await spawnUntil(['scripts/cosmos-server.ts'], /cosmos listening on (\S+)/);
 const cosmosEndpoint = cosmos.match[1]!;
 const sandbox = await startVendorSandbox({
@@ -149,13 +135,12 @@ const started = performance.now();
 let body: string;
 if (byReference) {
   // Uploaded from disk in blocks by another process, as `az storage blob upload` would; the request names it.
-  await promisify(execFile)(process.execPath, [
-    'bench/upload-tape.ts',
+  await uploadTape(
     stack.storageConnectionString,
     env.UPLOADS_CONTAINER ?? UPLOADS_CONTAINER,
     'bench/tape.csv',
     bodyFile,
-  ]);
+  );
   body = JSON.stringify({ portfolioId: `bench-${size}`, analysisType: values.type, propertiesBlob: 'bench/tape.csv' });
 } else {
   // Sent as the generator wrote it (a comprehensive request), or with its analysis type swapped.
